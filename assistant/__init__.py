@@ -1,0 +1,80 @@
+"""The SPSTI self-service assistant: the Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from assistant.config import Config
+from assistant.extensions import babel, csrf, db, login_manager
+from assistant.i18n import TRANSLATIONS_DIR, compile_catalogs, select_locale
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Config | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config or Config(Path(app.instance_path)))
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    compile_catalogs()
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(TRANSLATIONS_DIR),
+    )
+    _init_login(app)
+
+    from assistant import cli, views
+    from assistant.dev import bp as dev_bp
+    from assistant.public import bp as public_bp
+    from assistant.staff import bp as staff_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+    if app.config["DEVELOPMENT"]:
+        app.register_blueprint(dev_bp, url_prefix="/dev")
+    views.init_app(app)
+    cli.init_app(app)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
+        )
+        return response
+
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from assistant.models import StaffUser
+
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.login"
+    login_manager.session_protection = "strong"
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        kind, _, raw_id = user_id.partition(":")
+        if kind != "staff" or not raw_id.isdigit():
+            return None
+        user = db.session.get(StaffUser, int(raw_id))
+        return user if user is not None and user.active else None

@@ -1,0 +1,121 @@
+"""Command-line commands: `flask --app assistant <group> <command>`."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from assistant.extensions import db
+
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+staff_cli = AppGroup("staff", help="Staff accounts of the back-office.")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+outbox_cli = AppGroup("outbox", help="Outgoing SMS and e-mail.")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Bring the database to REVISION (default: the latest), whatever its current version."""
+    from assistant import migrate
+
+    migrate.upgrade(db.engine, revision)
+    click.echo(f"database at {migrate.current(db.engine)}")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision):
+    from assistant import migrate
+
+    migrate.downgrade(db.engine, revision)
+    click.echo(f"database at {migrate.current(db.engine)}")
+
+
+@db_cli.command("current")
+def db_current():
+    from assistant import migrate
+
+    click.echo(migrate.current(db.engine) or "empty")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    """Write a new migration from the difference between the models and the database."""
+    from assistant import migrate
+
+    migrate.revision(db.engine, message)
+
+
+@staff_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--role", required=True, help="admin, secretary, doctor, nurse, iprp or pdp")
+@click.password_option(help="At least 10 characters; asked for when not given.")
+def staff_create(email, full_name, role, password):
+    """Create a back-office account."""
+    from assistant.services.staff import StaffError, create_staff
+
+    try:
+        user = create_staff(db.session, "cli", email, full_name, role, password)
+    except StaffError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"created {user.email} ({user.role})")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
+def demo_load(if_empty):
+    """Load centres, professionals, opening hours, a tariff grid and two members."""
+    from assistant.services import demo
+
+    if if_empty and not demo.is_empty(db.session):
+        click.echo("database not empty: demo data not loaded")
+        return
+    accounts = demo.load(db.session)
+    db.session.commit()
+    click.echo(f"demo data loaded; back-office accounts (password: {demo.DEMO_PASSWORD}):")
+    for email, role in accounts:
+        click.echo(f"  {role:10} {email}")
+
+
+@outbox_cli.command("work")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
+def outbox_work(once, interval):
+    """Deliver queued SMS and e-mails, retrying with backoff (safe to run several at once)."""
+    from assistant.services.outbox import deliver_due, transports_from_config
+
+    config = current_app.config
+    transports = transports_from_config(config)
+    factory = current_app.extensions["database"]["sessionmaker"]
+    stopping = False
+
+    def _stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    click.echo(
+        f"outbox worker: sms via {transports['sms'].name}, e-mail via {transports['email'].name}"
+    )
+    while not stopping:
+        report = deliver_due(factory, transports, config["OUTBOX_MAX_ATTEMPTS"])
+        if report.handled:
+            click.echo(f"sent {report.sent}, retry {report.retried}, failed {report.failed}")
+        if once and report.handled == 0:
+            break
+        if report.handled == 0:
+            time.sleep(interval)
+
+
+def init_app(app) -> None:
+    for group in (db_cli, staff_cli, demo_cli, outbox_cli):
+        app.cli.add_command(group)

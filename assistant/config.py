@@ -1,0 +1,91 @@
+"""Configuration read from the environment; `TestConfig` for the suite."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _flag(environ, name: str, default: bool) -> bool:
+    value = environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+def _secret_key(environ, instance_path: Path, env: str) -> str:
+    """SECRET_KEY from the environment; in development, generated once and kept in instance/."""
+    if key := environ.get("SECRET_KEY"):
+        return key
+    if env == "production":
+        raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Built from os.environ when the app is created, never at import time."""
+
+    TESTING = False
+
+    def __init__(self, instance_path: Path, environ=None):
+        environ = os.environ if environ is None else environ
+        self.APP_ENV = environ.get("APP_ENV", "production")
+        self.DEVELOPMENT = self.APP_ENV == "development"
+        self.SECRET_KEY = _secret_key(environ, instance_path, self.APP_ENV)
+        self.DATABASE_URL = environ.get("DATABASE_URL") or (
+            f"sqlite:///{instance_path / 'assistant.db'}"
+        )
+        self.PORT = int(environ.get("PORT", "5000"))
+        self.PUBLIC_BASE_URL = environ.get(
+            "PUBLIC_BASE_URL", f"http://127.0.0.1:{self.PORT}"
+        ).rstrip("/")
+        self.TWILIO_ACCOUNT_SID = environ.get("TWILIO_ACCOUNT_SID", "")
+        self.TWILIO_AUTH_TOKEN = environ.get("TWILIO_AUTH_TOKEN", "")
+        self.TWILIO_FROM = environ.get("TWILIO_FROM", "")
+        # Only for tests and staging: send Twilio REST calls to another base URL.
+        self.TWILIO_API_BASE = environ.get("TWILIO_API_BASE", "")
+        self.MEMBERS_AUTO_ACTIVATE = _flag(environ, "MEMBERS_AUTO_ACTIVATE", True)
+        self.MAIL_SERVER = environ.get("MAIL_SERVER", "")
+        self.MAIL_PORT = int(environ.get("MAIL_PORT", "25"))
+        self.MAIL_USE_TLS = _flag(environ, "MAIL_USE_TLS", False)
+        self.MAIL_USERNAME = environ.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = environ.get("MAIL_PASSWORD", "")
+        self.MAIL_FROM = environ.get("MAIL_FROM", "ne-pas-repondre@spsti.example")
+        self.SERVICE_NAME = environ.get("SERVICE_NAME", "SPSTI Santé Travail")
+        self.SERVICE_PHONE = environ.get("SERVICE_PHONE", "01 23 45 67 89")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.PUBLIC_BASE_URL.startswith("https://")
+        self.BABEL_DEFAULT_LOCALE = "fr"
+        self.BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+        self.LANGUAGES = ("fr", "en")
+        self.LOGIN_MAX_FAILURES = int(environ.get("LOGIN_MAX_FAILURES", "5"))
+        self.LOGIN_LOCKOUT_MINUTES = int(environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+        self.OUTBOX_MAX_ATTEMPTS = int(environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+        self.ENGINE_OPTIONS: dict = {}
+
+
+class TestConfig(Config):
+    """The suite's configuration: a database of its own, no CSRF unless a test asks for it."""
+
+    TESTING = True
+
+    def __init__(self, instance_path: Path, database_url: str, **overrides):
+        super().__init__(instance_path, {**os.environ, "SECRET_KEY": "test-secret"})
+        self.APP_ENV = "test"
+        self.DEVELOPMENT = False
+        self.DATABASE_URL = database_url
+        self.WTF_CSRF_ENABLED = False
+        self.TWILIO_ACCOUNT_SID = ""
+        self.TWILIO_AUTH_TOKEN = ""
+        self.TWILIO_API_BASE = ""
+        self.MAIL_SERVER = ""
+        self.MEMBERS_AUTO_ACTIVATE = True
+        for key, value in overrides.items():
+            setattr(self, key, value)

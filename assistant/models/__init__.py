@@ -1,0 +1,27 @@
+"""The store's tables, one module per aggregate; importing this package registers them all."""
+
+from assistant.database import Base
+from assistant.models.audit import AuditEntry
+from assistant.models.member import Member, MemberKind, MemberStatus
+from assistant.models.outbox import OutboxMessage, OutboxStatus
+from assistant.models.service import Centre, CentreKind, OpeningHours
+from assistant.models.staff import LoginFailure, Role, StaffUser
+from assistant.models.tariff import TariffKind, TariffRate
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Centre",
+    "CentreKind",
+    "LoginFailure",
+    "Member",
+    "MemberKind",
+    "MemberStatus",
+    "OpeningHours",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Role",
+    "StaffUser",
+    "TariffKind",
+    "TariffRate",
+]

@@ -1,0 +1,77 @@
+"""Staff accounts of the service (back-office users) and the record of failed logins."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from assistant.database import Base, utcnow
+
+
+class Role(enum.StrEnum):
+    """SPEC 4.8: who works in the back-office."""
+
+    ADMIN = "admin"
+    SECRETARY = "secretary"
+    DOCTOR = "doctor"
+    NURSE = "nurse"
+    IPRP = "iprp"
+    PDP = "pdp"
+
+    @classmethod
+    def health_roles(cls) -> frozenset[Role]:
+        """Roles that may read medical data."""
+        return frozenset({cls.DOCTOR, cls.NURSE})
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    centre = relationship("Centre")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    # Flask-Login protocol; the "staff:" prefix keeps staff and member ids apart.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"staff:{self.id}"
+
+
+class LoginFailure(Base):
+    """One failed login, kept a while to slow down password guessing (per account and per IP)."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,150 @@
+"""Demonstration data: a small living service for newcomers and demos (never for production)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assistant.database import utcnow
+from assistant.models import (
+    Centre,
+    CentreKind,
+    Member,
+    MemberKind,
+    MemberStatus,
+    OpeningHours,
+    Role,
+    StaffUser,
+    TariffKind,
+)
+from assistant.services import tariffs
+from assistant.services.staff import create_staff
+
+DEMO_PASSWORD = "demo-spsti-2026"
+
+CENTRES = [
+    dict(
+        name="Centre de santé au travail Paris 11",
+        kind=CentreKind.FIXED,
+        address="12 rue de la Roquette",
+        postcode="75011",
+        city="Paris",
+        phone="+33143000000",
+        notes="Métro Bastille. Accès de plain-pied, ascenseur.",
+        hours=[(d, time(8, 30), time(12, 30)) for d in range(5)]
+        + [(d, time(13, 30), time(17, 30)) for d in range(5)],
+    ),
+    dict(
+        name="Centre mobile (camion)",
+        kind=CentreKind.MOBILE,
+        address="Zones d'activités de Seine-Saint-Denis",
+        postcode="93200",
+        city="Saint-Denis",
+        phone="+33143000001",
+        notes="Tournée affichée chaque mois dans votre espace.",
+        hours=[(1, time(9, 0), time(16, 0)), (3, time(9, 0), time(16, 0))],
+    ),
+    dict(
+        name="Téléconsultation",
+        kind=CentreKind.TELE,
+        address=None,
+        postcode=None,
+        city=None,
+        phone="+33143000002",
+        notes="Par vidéo, lien envoyé avec la convocation.",
+        hours=[(d, time(9, 0), time(17, 0)) for d in range(5)],
+    ),
+]
+
+STAFF = [
+    ("admin@demo.spsti.fr", "Alice Administratrice", Role.ADMIN, None),
+    ("secretariat@demo.spsti.fr", "Samia Secrétaire", Role.SECRETARY, 0),
+    ("dr.martin@demo.spsti.fr", "Dr Claire Martin", Role.DOCTOR, 0),
+    ("dr.nguyen@demo.spsti.fr", "Dr Minh Nguyen", Role.DOCTOR, 1),
+    ("infirmier@demo.spsti.fr", "Hugo Infirmier", Role.NURSE, 0),
+    ("iprp@demo.spsti.fr", "Inès Préventrice", Role.IPRP, 0),
+    ("pdp@demo.spsti.fr", "Paul Cellule-PDP", Role.PDP, 0),
+]
+
+
+def is_empty(session: Session) -> bool:
+    counts = [
+        session.scalar(select(func.count()).select_from(model))
+        for model in (StaffUser, Centre, Member)
+    ]
+    return not any(counts)
+
+
+def load(session: Session) -> list[tuple[str, str]]:
+    """Add the demo service; returns the back-office accounts created (e-mail, role)."""
+    centres = []
+    for spec in CENTRES:
+        spec = dict(spec)
+        hours = spec.pop("hours")
+        centre = Centre(**spec)
+        centre.hours = [OpeningHours(weekday=d, opens=o, closes=c) for d, o, c in hours]
+        session.add(centre)
+        centres.append(centre)
+    session.flush()
+
+    accounts, doctors = [], []
+    for email, name, role, centre_index in STAFF:
+        centre_id = None if centre_index is None else centres[centre_index].id
+        user = create_staff(session, "demo", email, name, role, DEMO_PASSWORD, centre_id)
+        accounts.append((email, role.value))
+        if role == Role.DOCTOR:
+            doctors.append(user)
+
+    for kind, amount, start in [
+        (TariffKind.EMPLOYEE, "110.00", date(2026, 1, 1)),
+        (TariffKind.EMPLOYEE, "115.00", date(2027, 1, 1)),
+        (TariffKind.INDEPENDENT, "120.00", date(2026, 1, 1)),
+    ]:
+        tariffs.set_rate(session, "demo", kind, Decimal(amount), start)
+
+    now = utcnow()
+    session.add_all(
+        [
+            Member(
+                kind=MemberKind.EMPLOYER,
+                status=MemberStatus.ACTIVE,
+                siret="73282932000074",
+                siren="732829320",
+                legal_name="Boulangerie Dupont SARL",
+                naf_code="10.71C",
+                address="4 place du Marché",
+                postcode="75011",
+                city="Paris",
+                headcount=6,
+                contact_name="Marc Dupont",
+                email="contact@boulangerie-dupont.example",
+                phone="+33612345678",
+                doctor_id=doctors[0].id,
+                centre_id=centres[0].id,
+                created_at=now,
+                activated_at=now,
+            ),
+            Member(
+                kind=MemberKind.INDEPENDENT,
+                status=MemberStatus.ACTIVE,
+                siret="44306184100047",
+                siren="443061841",
+                legal_name="Léa Moreau, menuisière",
+                naf_code="43.32A",
+                postcode="93200",
+                city="Saint-Denis",
+                headcount=0,
+                contact_name="Léa Moreau",
+                phone="+33698765432",
+                doctor_id=doctors[1].id,
+                centre_id=centres[1].id,
+                created_at=now,
+                activated_at=now,
+            ),
+        ]
+    )
+    session.flush()
+    return accounts

@@ -1,0 +1,146 @@
+"""The back-office: staff login, dashboard, tariff grid, audit log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
+
+from assistant.extensions import db
+from assistant.models import Member, MemberStatus, OutboxMessage, Role, StaffUser
+from assistant.services import audit, tariffs
+from assistant.services.staff import authenticate
+from assistant.staff.access import role_required
+from assistant.timeutil import today_paris
+from forms.staff import LoginForm, TariffRateForm
+
+bp = Blueprint("staff", __name__)
+
+PUBLIC_ENDPOINTS = {"staff.login"}
+
+
+@bp.before_request
+def _require_staff_login():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not isinstance(current_user, StaffUser):
+        return current_app.login_manager.unauthorized()
+    return None
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/staff") and not target.startswith("//"):
+        return target
+    return url_for("staff.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if isinstance(current_user, StaffUser):
+        return redirect(url_for("staff.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        config = current_app.config
+        result = authenticate(
+            db.session,
+            form.email.data,
+            form.password.data,
+            request.remote_addr,
+            config["LOGIN_MAX_FAILURES"],
+            timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"]),
+        )
+        db.session.commit()
+        if result.user is not None:
+            login_user(result.user)
+            return redirect(_safe_next(request.args.get("next")))
+        if result.locked_until is not None:
+            form.form_errors.append(
+                _(
+                    "Trop de tentatives manquées. Réessayez après %(time)s.",
+                    time=_format_time(result.locked_until),
+                )
+            )
+            return render_template("staff/login.html", form=form), 429
+        form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
+    return render_template("staff/login.html", form=form)
+
+
+def _format_time(moment):
+    from flask_babel import format_time
+
+    return format_time(moment, "short")
+
+
+@bp.post("/logout")
+def logout():
+    audit.record(
+        db.session, current_user, "logout", "staff_user", current_user.id, ip=request.remote_addr
+    )
+    db.session.commit()
+    logout_user()
+    flash(_("Vous êtes déconnecté."), "info")
+    return redirect(url_for("staff.login"))
+
+
+@bp.get("/")
+def dashboard():
+    pending_members = db.session.scalar(
+        select(func.count()).select_from(Member).where(Member.status == MemberStatus.PENDING)
+    )
+    outbox = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    return render_template(
+        "staff/dashboard.html", pending_members=pending_members, outbox=outbox, Role=Role
+    )
+
+
+@bp.route("/tarifs", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def tariff_grid():
+    form = TariffRateForm()
+    today = today_paris()
+    if form.validate_on_submit():
+        tariffs.set_rate(
+            db.session, current_user, form.kind.data, form.amount.data, form.effective_from.data
+        )
+        db.session.commit()
+        flash(_("Tarif enregistré."), "success")
+        return redirect(url_for("staff.tariff_grid"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "staff/tariffs.html", form=form, grid=tariffs.grid(db.session, today), today=today
+    ), status
+
+
+@bp.post("/tarifs/<int:rate_id>/supprimer")
+@role_required(Role.ADMIN)
+def tariff_delete(rate_id: int):
+    try:
+        tariffs.delete_rate(db.session, current_user, rate_id, today_paris())
+    except tariffs.TariffError:
+        flash(
+            _("Ce tarif est déjà en vigueur (ou n'existe plus) : il ne peut pas être supprimé."),
+            "error",
+        )
+        return redirect(url_for("staff.tariff_grid"))
+    db.session.commit()
+    flash(_("Tarif supprimé."), "success")
+    return redirect(url_for("staff.tariff_grid"))
+
+
+@bp.get("/journal")
+@role_required(Role.ADMIN)
+def audit_log():
+    return render_template("staff/audit.html", entries=audit.recent(db.session))

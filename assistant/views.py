@@ -1,0 +1,83 @@
+"""App-wide web glue: template helpers, error pages in the user's language."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, request
+from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from assistant import labels
+
+
+def _error(status: int, title: str, message: str):
+    return render_template("error.html", title=title, message=message, status=status), status
+
+
+def init_app(app) -> None:
+    @app.context_processor
+    def _template_globals():
+        return {
+            "current_locale": str(get_locale() or "fr"),
+            "service_name": current_app.config["SERVICE_NAME"],
+            "service_phone": current_app.config["SERVICE_PHONE"],
+            "development": current_app.config["DEVELOPMENT"],
+            "lang_url": _lang_url,
+            "labels": labels,
+        }
+
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.filters["money"] = lambda amount: format_currency(amount, "EUR")
+    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt)
+    app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_error_):
+        return _error(
+            400,
+            _("Formulaire expiré"),
+            _(
+                "Ce formulaire a expiré ou n'a pas été envoyé depuis notre site. "
+                "Revenez en arrière, rechargez la page et envoyez-le à nouveau."
+            ),
+        )
+
+    @app.errorhandler(403)
+    def _forbidden(_error_):
+        return _error(
+            403, _("Accès refusé"), _("Votre compte ne permet pas d'accéder à cette page.")
+        )
+
+    @app.errorhandler(404)
+    def _not_found(_error_):
+        return _error(
+            404,
+            _("Page introuvable"),
+            _("Cette adresse ne correspond à aucune page. Vérifiez-la ou revenez à l'accueil."),
+        )
+
+    @app.errorhandler(405)
+    def _method_not_allowed(_error_):
+        return _error(
+            405, _("Action impossible"), _("Cette action n'est pas possible sur cette page.")
+        )
+
+    @app.errorhandler(500)
+    def _server_error(_error_):
+        return _error(
+            500,
+            _("Une erreur est survenue"),
+            _(
+                "Nous n'avons pas pu traiter votre demande. Rien n'a été enregistré ; "
+                "réessayez dans un instant ou appelez-nous."
+            ),
+        )
+
+
+def _lang_url(lang: str) -> str:
+    """The current page in another language (the choice then sticks in the session)."""
+    args = request.args.to_dict(flat=True)
+    args["lang"] = lang
+    from urllib.parse import urlencode
+
+    return f"{request.path}?{urlencode(args)}"

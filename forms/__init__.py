@@ -1,0 +1,1 @@
+"""WTForms forms of the web channel; labels are lazy so that they follow the user's language."""

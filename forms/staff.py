@@ -1,0 +1,62 @@
+"""Back-office forms: staff login and the tariff grid."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, EmailField, PasswordField, SelectField
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
+
+from assistant import labels
+
+
+class AmountField(DecimalField):
+    """A money amount typed as people do: `110,50`, `110.50`, `1 200 €`."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            cleaned = valuelist[0]
+            for junk in ("€", " ", "\u00a0", "\u202f"):
+                cleaned = cleaned.replace(junk, "")
+            valuelist = [cleaned.replace(",", ".")]
+        super().process_formdata(valuelist)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Adresse e-mail"),
+        validators=[
+            DataRequired(_l("Indiquez votre adresse e-mail.")),
+            Email(_l("Cette adresse e-mail n'est pas valide.")),
+        ],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Mot de passe"),
+        validators=[DataRequired(_l("Indiquez votre mot de passe.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class TariffRateForm(FlaskForm):
+    kind = SelectField(
+        _l("Cotisation"),
+        choices=[SelectChoice(kind.value, label) for kind, label in labels.TARIFF_KIND.items()],
+        validators=[InputRequired()],
+    )
+    amount = AmountField(
+        _l("Montant annuel (€)"),
+        places=2,
+        validators=[
+            InputRequired(_l("Indiquez un montant, par exemple 110,00.")),
+            NumberRange(
+                min=0, max=100000, message=_l("Le montant doit être compris entre 0 et 100 000 €.")
+            ),
+        ],
+        render_kw={"inputmode": "decimal"},
+    )
+    effective_from = DateField(
+        _l("En vigueur à partir du"),
+        validators=[InputRequired(_l("Indiquez une date d'effet."))],
+    )

@@ -1,0 +1,109 @@
+"""Fixtures: a fresh database per test (SQLite file, or a PostgreSQL schema), app, client, staff."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from assistant import create_app
+from assistant.config import TestConfig
+from assistant.database import Base
+from assistant.extensions import db as _db
+from assistant.services.staff import create_staff
+
+PASSWORD = "correct-horse-battery"
+
+
+def pytest_report_header(config):
+    return f"database: {os.environ.get('TEST_DATABASE_URL') or 'SQLite (temporary files)'}"
+
+
+@pytest.fixture
+def database(tmp_path):
+    """(url, engine options) of an empty database of this test's own."""
+    pg_url = os.environ.get("TEST_DATABASE_URL")
+    if not pg_url:
+        yield f"sqlite:///{tmp_path / 'test.db'}", {}
+        return
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield pg_url, {"connect_args": {"options": f"-csearch_path={schema}"}}
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def make_app(tmp_path, database, create_schema=True, **overrides):
+    url, engine_options = database
+    config = TestConfig(tmp_path / "instance", url, ENGINE_OPTIONS=engine_options, **overrides)
+    app = create_app(config)
+    if create_schema:
+        with app.app_context():
+            Base.metadata.create_all(_db.engine)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path, database):
+    app = make_app(tmp_path, database)
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app):
+    """A session of the test's own, as another process would have (no shared app context)."""
+    session = app.extensions["database"]["sessionmaker"]()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def make_staff(app):
+    def _make(role="admin", email=None, password=PASSWORD):
+        with app.app_context():
+            user = create_staff(
+                _db.session,
+                "test",
+                email or f"{role}-{uuid.uuid4().hex[:6]}@test.fr",
+                f"Test {role}",
+                role,
+                password,
+            )
+            _db.session.commit()
+            return user.email
+
+    return _make
+
+
+@pytest.fixture
+def staff_login(client, make_staff):
+    """Log the test client in as a new staff member of the given role; returns the e-mail."""
+
+    def _login(role="admin"):
+        email = make_staff(role)
+        response = client.post("/staff/login", data={"email": email, "password": PASSWORD})
+        assert response.status_code == 302, response.data
+        return email
+
+    return _login
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
