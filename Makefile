@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app assistant
 PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
 .PHONY: install run worker migrate demo test test-sqlite test-postgres browser-deps lint format \
         translations-extract translations-update bench clean
@@ -61,8 +62,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Keywords: pybabel's defaults (_, gettext, ngettext…) plus our lazy _l / lazy_gettext.
 translations-extract: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project spsti-assistant --version $(VERSION) -o translations/messages.pot .
 
 translations-update: translations-extract
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import flask_babel
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import dialogs.text
 from assistant.config import Config
 from assistant.extensions import babel, csrf, db, login_manager
 from assistant.i18n import TRANSLATIONS_DIR, compile_catalogs, select_locale
@@ -32,13 +34,17 @@ def create_app(config: Config | None = None) -> Flask:
         default_translation_directories=str(TRANSLATIONS_DIR),
     )
     _init_login(app)
+    dialogs.text.install(flask_babel.gettext)
+    dialogs.text.install_locale(flask_babel.get_locale)
 
     from assistant import cli, views
     from assistant.dev import bp as dev_bp
+    from assistant.member import bp as member_bp
     from assistant.public import bp as public_bp
     from assistant.staff import bp as staff_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(member_bp, url_prefix="/espace")
     app.register_blueprint(staff_bp, url_prefix="/staff")
     if app.config["DEVELOPMENT"]:
         app.register_blueprint(dev_bp, url_prefix="/dev")
@@ -60,7 +66,7 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
-    from assistant.models import StaffUser
+    from assistant.models import MemberUser, StaffUser
 
     login_manager.init_app(app)
     login_manager.login_view = "staff.login"
@@ -74,7 +80,8 @@ def _init_login(app: Flask) -> None:
     @login_manager.user_loader
     def _load_user(user_id: str):
         kind, _, raw_id = user_id.partition(":")
-        if kind != "staff" or not raw_id.isdigit():
+        model = {"staff": StaffUser, "member": MemberUser}.get(kind)
+        if model is None or not raw_id.isdigit():
             return None
-        user = db.session.get(StaffUser, int(raw_id))
+        user = db.session.get(model, int(raw_id))
         return user if user is not None and user.active else None

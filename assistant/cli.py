@@ -101,19 +101,23 @@ def outbox_work(once, interval):
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
+    # Stop after the current batch; the previous handlers come back when the command returns.
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     click.echo(
         f"outbox worker: sms via {transports['sms'].name}, e-mail via {transports['email'].name}"
     )
-    while not stopping:
-        report = deliver_due(factory, transports, config["OUTBOX_MAX_ATTEMPTS"])
-        if report.handled:
-            click.echo(f"sent {report.sent}, retry {report.retried}, failed {report.failed}")
-        if once and report.handled == 0:
-            break
-        if report.handled == 0:
-            time.sleep(interval)
+    try:
+        while not stopping:
+            report = deliver_due(factory, transports, config["OUTBOX_MAX_ATTEMPTS"])
+            if report.handled:
+                click.echo(f"sent {report.sent}, retry {report.retried}, failed {report.failed}")
+            if once and report.handled == 0:
+                break
+            if report.handled == 0:
+                time.sleep(interval)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def init_app(app) -> None:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from flask import current_app, render_template, request
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+)
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -28,6 +34,7 @@ def init_app(app) -> None:
 
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["money"] = lambda amount: format_currency(amount, "EUR")
+    app.jinja_env.filters["score"] = lambda value: format_decimal(value, "0.#")
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt)
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt)
 

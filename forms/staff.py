@@ -7,12 +7,15 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, EmailField, PasswordField, SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
+from wtforms.widgets import TextInput
 
 from assistant import labels
 
 
 class AmountField(DecimalField):
     """A money amount typed as people do: `110,50`, `110.50`, `1 200 €`."""
+
+    widget = TextInput()  # a number input refuses `110,50` and `1 200 €`
 
     def process_formdata(self, valuelist):
         if valuelist:

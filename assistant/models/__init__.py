@@ -2,7 +2,16 @@
 
 from assistant.database import Base
 from assistant.models.audit import AuditEntry
-from assistant.models.member import Member, MemberKind, MemberStatus
+from assistant.models.dialogue import DialogueState
+from assistant.models.member import (
+    Member,
+    MemberKind,
+    MemberStatus,
+    MemberUser,
+    OneTimeCode,
+    PaymentMethod,
+    ScoreRecord,
+)
 from assistant.models.outbox import OutboxMessage, OutboxStatus
 from assistant.models.service import Centre, CentreKind, OpeningHours
 from assistant.models.staff import LoginFailure, Role, StaffUser
@@ -12,15 +21,20 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Centre",
+    "DialogueState",
     "CentreKind",
     "LoginFailure",
     "Member",
     "MemberKind",
     "MemberStatus",
+    "MemberUser",
+    "OneTimeCode",
     "OpeningHours",
     "OutboxMessage",
     "OutboxStatus",
+    "PaymentMethod",
     "Role",
+    "ScoreRecord",
     "StaffUser",
     "TariffKind",
     "TariffRate",

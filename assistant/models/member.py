@@ -1,12 +1,14 @@
-"""Members of the service: employers (companies) and independent workers."""
+"""Members of the service (employers and independent workers), their accounts and scores."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from assistant.database import Base, utcnow
 
@@ -22,8 +24,16 @@ class MemberStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+class PaymentMethod(enum.StrEnum):
+    SEPA = "sepa"
+    TRANSFER = "transfer"
+
+
 class Member(Base):
     __tablename__ = "member"
+    __table_args__ = (
+        CheckConstraint("adhesion_rating BETWEEN 1 AND 5", name="adhesion_rating"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -39,6 +49,13 @@ class Member(Base):
     contact_name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    birth_date: Mapped[str | None] = mapped_column(String(10))  # independents, ISO date
+    main_risks: Mapped[list] = mapped_column(JSON, default=list)
+    payment_method: Mapped[str | None] = mapped_column(String(10))
+    iban: Mapped[str | None] = mapped_column(String(34))
+    yearly_amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    contract_accepted_at: Mapped[datetime | None]
+    adhesion_rating: Mapped[int | None]
     locale: Mapped[str] = mapped_column(String(5), default="fr")
     doctor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"))
@@ -47,3 +64,78 @@ class Member(Base):
 
     doctor = relationship("StaffUser")
     centre = relationship("Centre")
+
+    @property
+    def masked_iban(self) -> str | None:
+        if not self.iban:
+            return None
+        return f"{self.iban[:4]} •••• •••• {self.iban[-4:]}"
+
+
+class MemberUser(Base):
+    """A person who signs in to a member's space: e-mail + password, or mobile + one-time code."""
+
+    __tablename__ = "member_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"),
+                                           index=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    member: Mapped[Member] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"member:{self.id}"
+
+
+class OneTimeCode(Base):
+    """A 6-digit code sent by SMS to prove a phone number; only its hash is kept."""
+
+    __tablename__ = "one_time_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # "login", "adhesion"
+    code_hash: Mapped[str] = mapped_column(String(256))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class ScoreRecord(Base):
+    """One computation of the prevention-culture score, with its answers (kept for the trend)."""
+
+    __tablename__ = "score_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"),
+                                                  index=True)
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # SMS self-checks
+    has_employees: Mapped[bool]
+    answers: Mapped[dict] = mapped_column(JSON)
+    score: Mapped[Decimal] = mapped_column(Numeric(2, 1))
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

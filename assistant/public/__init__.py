@@ -58,3 +58,6 @@ def tariff_grid():
 def healthz():
     db.session.execute(select(1))
     return {"status": "ok"}
+
+
+from assistant.public import adhesion as _adhesion  # noqa: E402,F401  (registers its views)

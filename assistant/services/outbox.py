@@ -167,7 +167,12 @@ def backoff(attempts: int) -> timedelta:
 
 
 def claim_due(session: Session, now: datetime, limit: int = 50) -> list[int]:
-    """Mark up to `limit` due messages as ours and commit; concurrent workers get other rows."""
+    """Mark up to `limit` due messages as ours and commit; concurrent workers get other rows.
+
+    One statement, UPDATE … WHERE id IN (SELECT … SKIP LOCKED) RETURNING id: on SQLite a
+    transaction that reads and then writes fails at once ("database is locked", whatever the busy
+    timeout) when another connection committed in between; one that starts by writing waits.
+    """
     due = (
         select(OutboxMessage.id)
         .where(
@@ -182,13 +187,14 @@ def claim_due(session: Session, now: datetime, limit: int = 50) -> list[int]:
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    ids = list(session.scalars(due))
-    if ids:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids))
-            .values(status=OutboxStatus.SENDING, claimed_at=now)
-        )
+    claimed = session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due))
+        .values(status=OutboxStatus.SENDING, claimed_at=now)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    ids = sorted(claimed)
     session.commit()
     return ids
 
@@ -213,12 +219,19 @@ def deliver_due(
     now: Callable[[], datetime] = utcnow,
     limit: int = 50,
 ) -> DeliveryReport:
-    """Deliver one batch of due messages; each outcome is committed on its own."""
+    """Deliver one batch of due messages; each outcome is committed on its own.
+
+    `session_factory` must make sessions that keep loaded attributes on commit
+    (`expire_on_commit=False`, as the app's does).
+    """
     report = DeliveryReport()
     with session_factory() as session:
         ids = claim_due(session, now(), limit)
         for message_id in ids:
             message = session.get(OutboxMessage, message_id)
+            # No transaction stays open while the provider answers: the outcome is then written
+            # by a transaction that starts with its write (see claim_due on SQLite).
+            session.commit()
             transport = transports[message.channel]
             message.attempts += 1
             try:

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from assistant.database import utcnow
 from assistant.models import LoginFailure, Role, StaffUser
-from assistant.services import audit
+from assistant.services import audit, login_limit
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -58,10 +58,7 @@ class LoginResult:
 
 
 def _keys(email: str, ip: str | None) -> list[str]:
-    keys = [f"email:{email.strip().lower()}"]
-    if ip:
-        keys.append(f"ip:{ip}")
-    return keys
+    return [f"email:{email.strip().lower()}"] + ([f"ip:{ip}"] if ip else [])
 
 
 def authenticate(
@@ -73,27 +70,16 @@ def authenticate(
     lockout: timedelta,
     now: datetime | None = None,
 ) -> LoginResult:
-    """Check a password, refusing while an account or an address has too many recent failures.
-
-    The per-IP limit is wider (4x) so that one office behind one address is not locked out by a
-    single colleague's typos; the per-account limit is the one users meet.
-    """
+    """Check a password, refusing while the account or the address has too many failures."""
     now = now or utcnow()
-    since = now - lockout
-    for key in _keys(email, ip):
-        limit = max_failures if key.startswith("email:") else max_failures * 4
-        failures = session.execute(
-            select(func.count(), func.min(LoginFailure.at)).where(
-                LoginFailure.key == key, LoginFailure.at > since
-            )
-        ).one()
-        if failures[0] >= limit:
-            return LoginResult(None, locked_until=failures[1] + lockout)
+    keys = _keys(email, ip)
+    locked = login_limit.locked_until(session, keys, max_failures, lockout, now)
+    if locked is not None:
+        return LoginResult(None, locked_until=locked)
 
     user = session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
     if user is None or not user.active or not user.check_password(password):
-        for key in _keys(email, ip):
-            session.add(LoginFailure(key=key, at=now))
+        login_limit.fail(session, keys, now)
         audit.record(
             session,
             "anonymous",
@@ -105,8 +91,8 @@ def authenticate(
         )
         return LoginResult(None)
 
-    session.execute(delete(LoginFailure).where(LoginFailure.key == _keys(email, ip)[0]))
-    session.execute(delete(LoginFailure).where(LoginFailure.at <= since))
+    login_limit.clear(session, keys[0])
+    session.execute(delete(LoginFailure).where(LoginFailure.at <= now - lockout))
     user.last_login_at = now
     audit.record(session, user, "login", "staff_user", user.id, ip=ip)
     return LoginResult(user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
@@ -144,3 +144,59 @@ def tariff_delete(rate_id: int):
 @role_required(Role.ADMIN)
 def audit_log():
     return render_template("staff/audit.html", entries=audit.recent(db.session))
+
+
+@bp.get("/adhesions")
+@role_required(Role.ADMIN, Role.SECRETARY)
+def pending_members():
+    members = db.session.scalars(
+        select(Member).where(Member.status == MemberStatus.PENDING).order_by(Member.created_at)
+    ).all()
+    return render_template("staff/pending.html", members=members)
+
+
+@bp.post("/adhesions/<int:member_id>/valider")
+@role_required(Role.ADMIN, Role.SECRETARY)
+def validate_member(member_id: int):
+    from assistant.services import adhesion
+
+    member = db.session.get(Member, member_id)
+    if member is None:
+        abort(404)
+    try:
+        adhesion.validate_member(db.session, current_user, member)
+    except adhesion.AdhesionError:
+        flash(_("Cette adhésion n'est plus en attente."), "error")
+    else:
+        db.session.commit()
+        flash(_("Adhésion de %(name)s validée.", name=member.legal_name), "success")
+    return redirect(url_for("staff.pending_members"))
+
+
+ALL_STAFF = tuple(Role)
+
+
+@bp.get("/adherents")
+@role_required(*ALL_STAFF)
+def member_search():
+    from assistant.services.members import search
+
+    query = request.args.get("q", "").strip()
+    members = search(db.session, query) if query else []
+    if query:
+        audit.record(db.session, current_user, "search", "member", None, query[:200],
+                     ip=request.remote_addr)
+        db.session.commit()
+    return render_template("staff/members.html", members=members, query=query)
+
+
+@bp.get("/adherents/<int:member_id>")
+@role_required(*ALL_STAFF)
+def member_page(member_id: int):
+    member = db.session.get(Member, member_id)
+    if member is None:
+        abort(404)
+    audit.record(db.session, current_user, "read", "member", member.id, "fiche administrative",
+                 ip=request.remote_addr)
+    db.session.commit()
+    return render_template("staff/member.html", member=member)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 16:04:48.077096
+Create Date: 2026-11-23 16:14:15.224630
 """
 
 import sqlalchemy as sa
@@ -46,6 +46,17 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_centre'))
     )
+    op.create_table('dialogue_state',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('journey', sa.String(length=40), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('tries', sa.Integer(), nullable=False),
+    sa.Column('created_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dialogue_state')),
+    sa.UniqueConstraint('key', name=op.f('uq_dialogue_state_key'))
+    )
     op.create_table('login_failure',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=300), nullable=False),
@@ -54,6 +65,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('login_failure', schema=None) as batch_op:
         batch_op.create_index('ix_login_failure_key_at', ['key', 'at'], unique=False)
+
+    op.create_table('one_time_code',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('phone', sa.String(length=20), nullable=False),
+    sa.Column('purpose', sa.String(length=20), nullable=False),
+    sa.Column('code_hash', sa.String(length=256), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('created_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', assistant.database.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_one_time_code'))
+    )
+    with op.batch_alter_table('one_time_code', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_one_time_code_phone'), ['phone'], unique=False)
 
     op.create_table('outbox_message',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -121,11 +146,19 @@ def upgrade() -> None:
     sa.Column('contact_name', sa.String(length=200), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('phone', sa.String(length=20), nullable=True),
+    sa.Column('birth_date', sa.String(length=10), nullable=True),
+    sa.Column('main_risks', sa.JSON(), nullable=False),
+    sa.Column('payment_method', sa.String(length=10), nullable=True),
+    sa.Column('iban', sa.String(length=34), nullable=True),
+    sa.Column('yearly_amount', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.Column('contract_accepted_at', assistant.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('adhesion_rating', sa.Integer(), nullable=True),
     sa.Column('locale', sa.String(length=5), nullable=False),
     sa.Column('doctor_id', sa.Integer(), nullable=True),
     sa.Column('centre_id', sa.Integer(), nullable=True),
     sa.Column('created_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('activated_at', assistant.database.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('adhesion_rating BETWEEN 1 AND 5', name=op.f('ck_member_adhesion_rating')),
     sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_member_centre_id_centre')),
     sa.ForeignKeyConstraint(['doctor_id'], ['staff_user.id'], name=op.f('fk_member_doctor_id_staff_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_member')),
@@ -147,11 +180,52 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tariff_rate')),
     sa.UniqueConstraint('kind', 'effective_from', name='uq_tariff_rate_kind_effective_from')
     )
+    op.create_table('member_user',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('phone', sa.String(length=20), nullable=True),
+    sa.Column('password_hash', sa.String(length=256), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', assistant.database.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_member_user_member_id_member'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_member_user')),
+    sa.UniqueConstraint('email', name=op.f('uq_member_user_email')),
+    sa.UniqueConstraint('phone', name=op.f('uq_member_user_phone'))
+    )
+    with op.batch_alter_table('member_user', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_member_user_member_id'), ['member_id'], unique=False)
+
+    op.create_table('score_record',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('phone', sa.String(length=20), nullable=True),
+    sa.Column('has_employees', sa.Boolean(), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('score', sa.Numeric(precision=2, scale=1), nullable=False),
+    sa.Column('computed_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_score_record_member_id_member'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_score_record'))
+    )
+    with op.batch_alter_table('score_record', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_score_record_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_score_record_phone'), ['phone'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('score_record', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_score_record_phone'))
+        batch_op.drop_index(batch_op.f('ix_score_record_member_id'))
+
+    op.drop_table('score_record')
+    with op.batch_alter_table('member_user', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_member_user_member_id'))
+
+    op.drop_table('member_user')
     op.drop_table('tariff_rate')
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_member_siren'))
@@ -169,10 +243,15 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_message_due')
 
     op.drop_table('outbox_message')
+    with op.batch_alter_table('one_time_code', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_one_time_code_phone'))
+
+    op.drop_table('one_time_code')
     with op.batch_alter_table('login_failure', schema=None) as batch_op:
         batch_op.drop_index('ix_login_failure_key_at')
 
     op.drop_table('login_failure')
+    op.drop_table('dialogue_state')
     op.drop_table('centre')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_entry_record')

@@ -1,0 +1,168 @@
+"""The member's space (/espace): login, data, contract, amount due, score, documents."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from assistant.database import utcnow
+from assistant.extensions import db
+from assistant.models import Member, MemberUser, ScoreRecord
+from assistant.services import audit, documents, login_limit, otp, score
+from dialogs.parsing import Reprompt, parse_phone
+from forms.staff import LoginForm
+from forms.wizard import CodeForm, PhoneForm
+
+bp = Blueprint("member", __name__)
+
+PUBLIC_ENDPOINTS = {"member.login", "member.login_sms", "member.login_code"}
+
+
+@bp.before_request
+def _require_member_login():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not isinstance(current_user, MemberUser):
+        return redirect(url_for("member.login", next=request.path))
+    return None
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _member() -> Member:
+    """The signed-in person's own member record: the only one this blueprint ever shows."""
+    return db.session.get(Member, current_user.member_id)
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        config = current_app.config
+        email = form.email.data.strip().lower()
+        keys = [f"member:{email}", f"ip:{request.remote_addr}"]
+        lockout = timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+        locked = login_limit.locked_until(db.session, keys, config["LOGIN_MAX_FAILURES"],
+                                          lockout, utcnow())
+        user = db.session.scalar(select(MemberUser).where(MemberUser.email == email))
+        if locked is None and user is not None and user.active and user.check_password(
+                form.password.data):
+            login_limit.clear(db.session, keys[0])
+            audit.record(db.session, user, "login", "member", user.member_id,
+                         ip=request.remote_addr)
+            db.session.commit()
+            login_user(user)
+            return redirect(url_for("member.home"))
+        if locked is not None:
+            form.form_errors.append(_("Trop de tentatives manquées. Réessayez dans un quart "
+                                      "d'heure."))
+            return render_template("member/login.html", form=form), 429
+        login_limit.fail(db.session, keys, utcnow())
+        db.session.commit()
+        form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
+    return render_template("member/login.html", form=form)
+
+
+@bp.route("/connexion/sms", methods=["GET", "POST"])
+def login_sms():
+    form = PhoneForm()
+    if form.validate_on_submit():
+        try:
+            phone = parse_phone(form.phone.data)
+        except Reprompt as reprompt:
+            form.phone.errors = [str(reprompt.message)]
+        else:
+            user = db.session.scalar(select(MemberUser).where(MemberUser.phone == phone))
+            # the same answer whether or not the number is known: no account enumeration
+            if user is not None and user.active:
+                try:
+                    code = otp.issue(db.session, phone, "login", utcnow())
+                except otp.TooManyCodes:
+                    flash(_("Trop de codes demandés pour ce numéro. Attendez un quart d'heure."),
+                          "error")
+                    return redirect(url_for("member.login_sms"))
+                from assistant.services import outbox
+
+                outbox.queue_sms(db.session, phone,
+                                 render_template("sms/one_time_code.txt", code=code).strip())
+                db.session.commit()
+            session["login_phone"] = phone
+            flash(_("Si ce numéro est celui d'un adhérent, un code vient de lui être envoyé "
+                    "par SMS."), "info")
+            return redirect(url_for("member.login_code"))
+    return render_template("member/login_sms.html", form=form)
+
+
+@bp.route("/connexion/code", methods=["GET", "POST"])
+def login_code():
+    phone = session.get("login_phone")
+    if not phone:
+        return redirect(url_for("member.login_sms"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        check = otp.verify(db.session, phone, "login", form.code.data, utcnow())
+        user = db.session.scalar(select(MemberUser).where(MemberUser.phone == phone))
+        if check == otp.CodeCheck.OK and user is not None:
+            audit.record(db.session, user, "login", "member", user.member_id,
+                         ip=request.remote_addr)
+            db.session.commit()
+            session.pop("login_phone", None)
+            login_user(user)
+            return redirect(url_for("member.home"))
+        db.session.commit()
+        from assistant.public.adhesion import _code_message
+
+        form.code.errors = [*form.code.errors, _code_message(check)]
+    return render_template("member/login_code.html", form=form, phone=phone)
+
+
+@bp.post("/deconnexion")
+def logout():
+    logout_user()
+    flash(_("Vous êtes déconnecté."), "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.get("/")
+def home():
+    member = _member()
+    history = db.session.scalars(
+        select(ScoreRecord).where(ScoreRecord.member_id == member.id)
+        .order_by(ScoreRecord.computed_at, ScoreRecord.id)
+    ).all()
+    latest = None
+    if history:
+        latest = score.compute(history[-1].answers, history[-1].has_employees)
+    audit.record(db.session, current_user, "read", "member", member.id, "espace")
+    db.session.commit()
+    return render_template("member/home.html", member=member, history=history, latest=latest,
+                           chart=documents.score_chart_svg(history))
+
+
+@bp.get("/attestation-adhesion.pdf")
+def certificate():
+    member = _member()
+    pdf = documents.adhesion_certificate(member, current_app.config["SERVICE_NAME"])
+    audit.record(db.session, current_user, "read", "member", member.id, "attestation pdf")
+    db.session.commit()
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="attestation-adhesion-{member.siret}.pdf"'
+    })

@@ -1,0 +1,167 @@
+"""Joining the service: the member, its account, its first score, the welcome message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assistant.database import utcnow
+from assistant.models import (
+    Centre,
+    CentreKind,
+    Member,
+    MemberKind,
+    MemberStatus,
+    MemberUser,
+    Role,
+    ScoreRecord,
+    StaffUser,
+    TariffKind,
+)
+from assistant.services import audit, outbox, score, tariffs
+
+
+class AdhesionError(ValueError):
+    pass
+
+
+def existing_member(session: Session, siret: str) -> Member | None:
+    return session.scalar(select(Member).where(Member.siret == siret))
+
+
+def yearly_amount(session: Session, kind: str, headcount: int, on: date) -> Decimal:
+    """Employers pay per declared employee, an independent pays one contribution."""
+    if kind == MemberKind.EMPLOYER:
+        return tariffs.amount_due(session, TariffKind.EMPLOYEE, headcount, on)
+    return tariffs.amount_due(session, TariffKind.INDEPENDENT, 1, on)
+
+
+def assign_place(session: Session, postcode: str | None) -> tuple[Centre | None, StaffUser | None]:
+    """A fixed centre in the member's département if there is one, and its least busy doctor."""
+    centres = session.scalars(
+        select(Centre).where(Centre.active.is_(True), Centre.kind != CentreKind.TELE)
+        .order_by(Centre.kind, Centre.id)
+    ).all()
+    department = (postcode or "")[:2]
+    centre = next((c for c in centres if (c.postcode or "")[:2] == department), None)
+    centre = centre or next((c for c in centres if c.kind == CentreKind.FIXED), None)
+    members = (
+        select(Member.doctor_id, func.count().label("n"))
+        .group_by(Member.doctor_id).subquery()
+    )
+    doctors = select(StaffUser).outerjoin(members, members.c.doctor_id == StaffUser.id).where(
+        StaffUser.role == Role.DOCTOR, StaffUser.active.is_(True)
+    ).order_by((StaffUser.centre_id == (centre.id if centre else None)).desc(),
+               func.coalesce(members.c.n, 0), StaffUser.id)
+    return centre, session.scalars(doctors.limit(1)).first()
+
+
+@dataclass
+class Joined:
+    member: Member
+    user: MemberUser
+    score: ScoreRecord
+
+
+def join(
+    session: Session,
+    actor,
+    kind: str,
+    answers: dict,
+    today: date,
+    auto_activate: bool,
+    password: str | None = None,
+    locale: str = "fr",
+) -> Joined:
+    """Create the member from a finished adhesion dialogue (answers as the engine stores them)."""
+    siret = answers["siret"]
+    if existing_member(session, siret) is not None:
+        raise AdhesionError("already a member")
+    if not answers.get("accept_contract"):
+        raise AdhesionError("the contract was not accepted")
+    headcount = int(answers.get("headcount") or 0) if kind == MemberKind.EMPLOYER else 0
+    centre, doctor = assign_place(session, answers.get("postcode"))
+    now = utcnow()
+    member = Member(
+        kind=kind,
+        status=MemberStatus.ACTIVE if auto_activate else MemberStatus.PENDING,
+        siret=siret,
+        siren=siret[:9],
+        legal_name=answers["legal_name"],
+        naf_code=answers.get("naf_code"),
+        address=answers.get("address"),
+        postcode=answers.get("postcode"),
+        city=answers.get("city"),
+        headcount=headcount,
+        contact_name=answers.get("contact_name") or answers.get("legal_name"),
+        email=answers.get("email"),
+        phone=answers.get("phone"),
+        birth_date=answers.get("birth_date"),
+        main_risks=list(answers.get("main_risks") or []),
+        payment_method=answers.get("payment_method"),
+        iban=answers.get("iban") if answers.get("payment_method") == "sepa" else None,
+        yearly_amount=yearly_amount(session, kind, headcount, today),
+        contract_accepted_at=now,
+        locale=locale,
+        centre_id=centre.id if centre else None,
+        doctor_id=doctor.id if doctor else None,
+        activated_at=now if auto_activate else None,
+    )
+    session.add(member)
+    session.flush()
+
+    if kind == MemberKind.EMPLOYER:
+        if not password:
+            raise AdhesionError("an employer account needs a password")
+        user = MemberUser(member_id=member.id, email=member.email.lower())
+        user.set_password(password)
+    else:
+        user = MemberUser(member_id=member.id, phone=member.phone)
+    session.add(user)
+
+    record = record_score(session, member, answers)
+    # a free self-check made earlier by SMS from this phone now belongs to the member
+    if member.phone:
+        for earlier in session.scalars(select(ScoreRecord).where(
+                ScoreRecord.phone == member.phone, ScoreRecord.member_id.is_(None))):
+            earlier.member_id = member.id
+    session.flush()
+    audit.record(session, actor, "create", "member", member.id, f"adhesion {kind}")
+    return Joined(member, user, record)
+
+
+def record_score(session: Session, member: Member, answers: dict) -> ScoreRecord:
+    has_employees = member.kind == MemberKind.EMPLOYER and member.headcount > 0
+    result = score.compute({q.key: answers.get(q.key) is True for q in score.QUESTIONS},
+                           has_employees)
+    record = ScoreRecord(member_id=member.id, phone=member.phone, has_employees=has_employees,
+                         answers=result.answers, score=result.score)
+    session.add(record)
+    return record
+
+
+def queue_welcome(session: Session, member: Member, subject: str, mail_body: str,
+                  sms_body: str) -> None:
+    """The welcome message (rendered in the member's language): by e-mail, else by SMS."""
+    if member.email:
+        outbox.queue_email(session, member.email, subject, mail_body)
+    elif member.phone:
+        outbox.queue_sms(session, member.phone, sms_body)
+
+
+def rate_adhesion(session: Session, member: Member, rating: int) -> None:
+    if not 1 <= rating <= 5:
+        raise AdhesionError("rating out of range")
+    member.adhesion_rating = rating
+
+
+def validate_member(session: Session, actor, member: Member) -> None:
+    if member.status != MemberStatus.PENDING:
+        raise AdhesionError("not pending")
+    member.status = MemberStatus.ACTIVE
+    member.activated_at = utcnow()
+    audit.record(session, actor, "validate", "member", member.id)

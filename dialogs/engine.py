@@ -1,0 +1,140 @@
+"""The dialogue engine: journeys as ordered typed questions, played one answer at a time.
+
+It knows no channel. The SMS handler and the chat ask `next_question` and feed `accept` one
+message at a time; the web wizard asks the same for a whole step and renders the questions as
+WTForms fields whose validator is `accept`. State is a plain dict of JSON values, stored by the
+caller in the database (the `dialogue_state` table), never in process memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from dialogs.parsing import Choice, Reprompt, parse_choice, parse_multi_choice, parse_yes_no
+from dialogs.text import _l
+
+Answers = dict[str, Any]
+
+AGAIN = "__again__"  # a choice that sends the person back to an earlier question
+
+
+@dataclass
+class Context:
+    """What a validator may need beyond the answer: the store and the day (explicit, testable)."""
+
+    session: Any = None
+    today: date | None = None
+    actor: Any = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    kind: str  # text, yesno, choice, multi, date, number, postcode, phone, email, siret, iban …
+    label: object  # lazy string
+    parse: Callable[[str], Any] | None = None  # lenient parser for free-text kinds
+    choices: Callable[[Answers], list[Choice]] | None = None
+    when: Callable[[Answers], bool] | None = None
+    check: Callable[[Any, Answers, Context], Any] | None = None  # may raise Reprompt
+    step: str = ""  # the web wizard page it belongs to
+    hint: object = None
+    optional: bool = False  # an empty answer is accepted (stored as None)
+    again_to: str | None = None  # where the AGAIN choice leads
+
+    def applies(self, answers: Mapping[str, Any]) -> bool:
+        return self.when is None or bool(self.when(answers))
+
+    def options(self, answers: Mapping[str, Any]) -> list[Choice]:
+        return self.choices(answers) if self.choices else []
+
+
+@dataclass(frozen=True)
+class Journey:
+    name: str
+    title: object
+    questions: tuple[Question, ...]
+    finish: Callable[[Answers, Context], Any]
+
+    def __post_init__(self):
+        keys = [q.key for q in self.questions]
+        assert len(keys) == len(set(keys)), f"duplicate question keys in {self.name}"
+
+    def question(self, key: str) -> Question:
+        return next(q for q in self.questions if q.key == key)
+
+    def next_question(self, answers: Mapping[str, Any]) -> Question | None:
+        """The first question that applies and has no answer yet; None when all are answered."""
+        for question in self.questions:
+            if question.key not in answers and question.applies(answers):
+                return question
+        return None
+
+    def steps(self) -> list[str]:
+        seen: list[str] = []
+        for question in self.questions:
+            if question.step not in seen:
+                seen.append(question.step)
+        return seen
+
+    def step_questions(self, step: str) -> list[Question]:
+        return [q for q in self.questions if q.step == step]
+
+    def accept(self, answers: Answers, question: Question, raw: str | list[str] | None,
+               context: Context) -> Answers:
+        """Parse and check one answer; return the new answers or raise Reprompt."""
+        value = parse_answer(question, raw, answers)
+        new = dict(answers)
+        if value == AGAIN and question.again_to:
+            return self.forget_from(new, question.again_to)
+        if question.check is not None and value is not None:
+            value = question.check(value, new, context)
+        new[question.key] = value
+        # an earlier answer changed: drop the answers that no longer apply
+        return {k: v for k, v in new.items() if k.startswith("_") or self._still_applies(k, new)}
+
+    def _still_applies(self, key: str, answers: Mapping[str, Any]) -> bool:
+        try:
+            return self.question(key).applies(answers)
+        except StopIteration:
+            return False
+
+    def forget_from(self, answers: Answers, key: str) -> Answers:
+        """Drop an answer and every later one (the person goes back)."""
+        keys = [q.key for q in self.questions]
+        index = keys.index(key)
+        return {k: v for k, v in answers.items() if k not in keys[index:]}
+
+    def complete(self, answers: Mapping[str, Any]) -> bool:
+        return self.next_question(answers) is None
+
+
+def parse_answer(question: Question, raw, answers: Mapping[str, Any]):
+    if isinstance(raw, list) and question.kind != "multi":
+        raw = raw[0] if raw else ""
+    empty = raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
+    if empty and question.optional:
+        return [] if question.kind == "multi" else None
+    if question.kind == "yesno":
+        return parse_yes_no(raw or "")
+    if question.kind == "choice":
+        return parse_choice(raw or "", question.options(answers))
+    if question.kind == "multi":
+        choices = question.options(answers)
+        if isinstance(raw, list):  # web checkboxes: already values, check they are offered
+            offered = {c.value for c in choices}
+            if not raw or not set(raw) <= offered:
+                raise Reprompt(_pick_reprompt())
+            return list(raw)
+        return parse_multi_choice(raw or "", choices)
+    if question.parse is None:
+        raise TypeError(f"question {question.key} of kind {question.kind} has no parser")
+    value = question.parse(raw or "")
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _pick_reprompt():
+    return _l("Choisissez au moins une réponse dans la liste.")

@@ -1,0 +1,140 @@
+"""WTForms rendering of dialogue steps: one field per question, the engine validates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+)
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from dialogs.engine import Answers, Journey, Question
+
+YES_NO = [SelectChoice("oui", _l("Oui")), SelectChoice("non", _l("Non"))]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _field_for(question: Question, answers: Answers):
+    label = question.label
+    kwargs = {"label": label, "description": question.hint or ""}
+    if question.kind == "yesno":
+        return RadioField(choices=YES_NO, validate_choice=False, **kwargs)
+    if question.kind in ("choice", "multi"):
+        choices = [SelectChoice(c.value, c.label) for c in question.options(answers)]
+        field_class = MultiCheckboxField if question.kind == "multi" else RadioField
+        return field_class(choices=choices, validate_choice=False, **kwargs)
+    if question.kind == "email":
+        return EmailField(render_kw={"autocomplete": "email"}, **kwargs)
+    if question.kind == "phone":
+        return TelField(render_kw={"autocomplete": "tel"}, **kwargs)
+    render_kw = {}
+    if question.kind in ("number", "postcode", "siret"):
+        render_kw["inputmode"] = "numeric"
+    if question.kind == "date":
+        render_kw["placeholder"] = "jj/mm/aaaa"
+    return StringField(render_kw=render_kw, **kwargs)
+
+
+def step_questions(journey: Journey, step: str, answers: Answers) -> list[Question]:
+    """The step's questions that may apply, whatever is answered above them on the same page.
+
+    A question whose condition depends on an earlier question of the page (the IBAN after the
+    payment choice) is shown when some answer to that question would make it apply; the
+    engine then ignores it if the answer given does not.
+    """
+    shown: list[Question] = []
+    for question in journey.step_questions(step):
+        if question.applies(answers) or any(
+            question.applies({**answers, earlier.key: value})
+            for earlier in shown if earlier.key not in answers
+            for value in _possible_values(earlier, answers)
+        ):
+            shown.append(question)
+    return shown
+
+
+def _possible_values(question: Question, answers: Answers) -> list:
+    if question.kind == "yesno":
+        return [True, False]
+    if question.kind == "choice":
+        return [c.value for c in question.options(answers)]
+    return []
+
+
+def build_step_form(journey: Journey, step: str, answers: Answers, formdata=None):
+    questions = step_questions(journey, step, answers)
+
+    class StepForm(FlaskForm):
+        pass
+
+    for question in questions:
+        setattr(StepForm, question.key, _field_for(question, answers))
+    form = StepForm(formdata=formdata, data=None if formdata else display_values(questions,
+                                                                               answers))
+    return form, questions
+
+
+def display_values(questions: list[Question], answers: Answers) -> dict:
+    """Stored answers as the fields show them again (going back to a step)."""
+    values = {}
+    for question in questions:
+        if question.key not in answers or answers[question.key] is None:
+            continue
+        value = answers[question.key]
+        if question.kind == "yesno":
+            value = "oui" if value else "non"
+        elif question.kind == "date":
+            value = date.fromisoformat(value).strftime("%d/%m/%Y")
+        values[question.key] = value
+    return values
+
+
+class EmployerAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Choisissez un mot de passe"),
+        validators=[DataRequired(_l("Choisissez un mot de passe.")),
+                    Length(min=10, max=200,
+                           message=_l("Le mot de passe doit compter au moins 10 caractères."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[EqualTo("password", _l("Les deux mots de passe ne sont pas identiques."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code reçu par SMS"),
+        validators=[DataRequired(_l("Tapez le code à 6 chiffres reçu par SMS."))],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
+    )
+
+
+class PhoneForm(FlaskForm):
+    phone = TelField(_l("Votre téléphone mobile"),
+                     validators=[DataRequired(_l("Indiquez votre numéro de mobile."))],
+                     render_kw={"autocomplete": "tel"})
+
+
+class RatingForm(FlaskForm):
+    rating = RadioField(
+        _l("Comment avez-vous trouvé cette adhésion en ligne ?"),
+        choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
+        validators=[DataRequired(_l("Choisissez une note de 1 à 5."))],
+    )

@@ -1,0 +1,120 @@
+"""The adhesion wizard on the web, end to end through the test client."""
+
+import re
+
+from sqlalchemy import select
+
+from assistant.models import Member, MemberUser, OutboxMessage, ScoreRecord
+from assistant.services import demo
+
+EMPLOYER_STEPS = [
+    ("entreprise", {"siret": "552 100 554 00013", "legal_name": "Menuiserie Petit"}),
+    ("activite", {"activity": "menuisier"}),
+    ("activite-choix", {"naf_code": "43.32A"}),
+    ("coordonnees", {"address": "3 rue des Lilas", "postcode": "75011", "city": "Paris",
+                     "headcount": "4", "contact_name": "Jean Petit",
+                     "email": "jean@menuiserie-petit.fr", "phone": "06 11 22 33 44"}),
+    ("risques", {"main_risks": ["wood_dust", "noise"]}),
+    ("prevention", {"q1_duerp": "oui", "q2_duerp_with_staff": "non", "q3_action_plan": "oui",
+                    "q4_plan_reviewed": "oui", "q5_representatives": "non", "q6_welcome": "oui"}),
+    ("paiement", {"payment_method": "sepa", "iban": "FR14 2004 1010 0505 0001 3M02 606"}),
+    ("contrat", {"accept_contract": "oui"}),
+]
+
+
+def _walk(client, slug, steps):
+    for step, data in steps:
+        response = client.post(f"/adhesion/{slug}/{step}", data=data)
+        assert response.status_code == 302, (step, _errors(response))
+    return response
+
+
+def _errors(response):
+    return re.findall(r'class="error"[^>]*>([^<]+)<', response.get_data(as_text=True))
+
+
+def test_employer_joins_and_lands_in_the_member_space(client, db):
+    demo.load(db)
+    db.commit()
+    last = _walk(client, "entreprise", EMPLOYER_STEPS)
+    assert last.headers["Location"].endswith("/adhesion/entreprise/confirmation")
+    confirm = client.get("/adhesion/entreprise/confirmation").get_data(as_text=True)
+    assert "3,5/5" in confirm  # SPEC 4.5 example: yes, no, yes, yes, no, yes
+    assert "440,00\u00a0€" in confirm  # 4 employees × 110 €
+    assert "FR14 •••• •••• 2606" in confirm and "3M02" not in confirm
+    done = client.post("/adhesion/entreprise/confirmation",
+                       data={"password": "un-long-secret", "confirm": "un-long-secret"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/adhesion/merci")
+    member = db.scalar(select(Member).where(Member.siret == "55210055400013"))
+    assert member.status == "active" and member.siren == "552100554"
+    assert member.phone == "+33611223344" and member.naf_code == "43.32A"
+    assert member.main_risks == ["wood_dust", "noise"]
+    assert db.scalar(select(ScoreRecord.score).where(ScoreRecord.member_id == member.id)) == 3.5
+    welcome = db.scalar(select(OutboxMessage).where(OutboxMessage.recipient == member.email))
+    assert "Dr " in welcome.body and "Centre" in welcome.body
+    assert client.post("/adhesion/merci", data={"rating": "5"}).status_code == 302
+    db.rollback()
+    assert db.get(Member, member.id).adhesion_rating == 5
+    space = client.get("/espace/").get_data(as_text=True)
+    assert "Menuiserie Petit" in space and "3,5/5" in space and "<svg" in space
+    pdf = client.get("/espace/attestation-adhesion.pdf")
+    assert pdf.data.startswith(b"%PDF")
+
+
+def test_bad_answers_get_specific_messages_and_keep_the_rest(client, db):
+    response = client.post("/adhesion/entreprise/entreprise",
+                           data={"siret": "123", "legal_name": "Chez Paul"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "SIRET non valide" in page and 'value="Chez Paul"' in page
+
+
+def test_already_member_siret_is_told_so(client, db):
+    demo.load(db)
+    db.commit()
+    response = client.post("/adhesion/entreprise/entreprise",
+                           data={"siret": "73282932000074", "legal_name": "Dupont"})
+    assert "est déjà adhérente" in response.get_data(as_text=True)
+
+
+def test_journey_is_resumable(client, db):
+    _walk(client, "entreprise", EMPLOYER_STEPS[:2])
+    resume = client.get("/adhesion/entreprise")
+    assert resume.headers["Location"].endswith("/adhesion/entreprise/activite-choix")
+    page = client.get("/adhesion/entreprise/entreprise").get_data(as_text=True)
+    assert 'value="55210055400013"' in page
+
+
+def test_none_of_these_activities_goes_back_to_the_description(client, db):
+    _walk(client, "entreprise", EMPLOYER_STEPS[:2])
+    back = client.post("/adhesion/entreprise/activite-choix", data={"naf_code": "__again__"})
+    assert back.headers["Location"].endswith("/adhesion/entreprise/activite")
+
+
+def test_independent_joins_with_a_one_time_code(client, db):
+    demo.load(db)
+    db.commit()
+    steps = [
+        ("identite", {"legal_name": "Nina Roux", "siret": "55210055400013",
+                      "birth_date": "12 mars 1980"}),
+        ("activite", {"activity": "coiffeuse"}),
+        ("activite-choix", {"naf_code": "96.02A"}),
+        ("coordonnees", {"postcode": "93200", "phone": "+33 7 81 23 45 67", "email": ""}),
+        ("risques", {}),
+        ("prevention", {"q1_duerp": "oui", "q3_action_plan": "oui", "q4_plan_reviewed": "non"}),
+        ("paiement", {"payment_method": "transfer"}),
+        ("contrat", {"accept_contract": "oui"}),
+    ]
+    _walk(client, "independant", steps)
+    confirm = client.get("/adhesion/independant/confirmation").get_data(as_text=True)
+    assert "3,5/5" in confirm and "120,00\u00a0€" in confirm
+    client.post("/adhesion/independant/confirmation", data={"action": "send_code"})
+    sms = db.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "+33781234567"))
+    code = re.search(r"\b(\d{6})\b", sms.body).group(1)
+    wrong = client.post("/adhesion/independant/confirmation", data={"code": "000000"})
+    assert "pas le bon" in wrong.get_data(as_text=True)
+    done = client.post("/adhesion/independant/confirmation", data={"code": code})
+    assert done.headers["Location"].endswith("/adhesion/merci")
+    db.rollback()
+    user = db.scalar(select(MemberUser).where(MemberUser.phone == "+33781234567"))
+    assert user is not None and user.member.birth_date == "1980-03-12"
