@@ -32,7 +32,7 @@ MEMBER_KIND = {
 MEMBER_STATUS = {
     MemberStatus.PENDING: _l("En attente de validation"),
     MemberStatus.ACTIVE: _l("Active"),
-    MemberStatus.CLOSED: _l("Close"),
+    MemberStatus.CLOSED: _l("Clôturée"),
 }
 
 WEEKDAY = [

@@ -23,8 +23,13 @@ def _not_a_member(siret, answers, context):
     from assistant.services.adhesion import existing_member
 
     if context.session is not None and existing_member(context.session, siret) is not None:
-        raise Reprompt(_l("Cette entreprise (SIRET %(siret)s) est déjà adhérente : connectez-vous "
-                          "à votre espace ou appelez-nous.", siret=siret))
+        raise Reprompt(
+            _l(
+                "Cette entreprise (SIRET %(siret)s) est déjà adhérente : connectez-vous "
+                "à votre espace ou appelez-nous.",
+                siret=siret,
+            )
+        )
     return siret
 
 
@@ -32,8 +37,12 @@ def _activity_found(text, answers, context):
     from assistant.services import naf
 
     if not naf.search(text):
-        raise Reprompt(_l("Nous n'avons pas reconnu cette activité. Décrivez-la autrement, par "
-                          "exemple « boulangerie » ou « plombier »."))
+        raise Reprompt(
+            _l(
+                "Nous n'avons pas reconnu cette activité. Décrivez-la autrement, par "
+                "exemple « boulangerie » ou « plombier »."
+            )
+        )
     return text
 
 
@@ -42,8 +51,12 @@ def _naf_choices(answers) -> list[Choice]:
 
     found = naf.search(answers.get("activity", ""))
     return [Choice(a.code, f"{a.label} ({a.code})") for a in found] + [
-        Choice(AGAIN, _l("Aucune de ces activités : chercher à nouveau"),
-               ("aucune", "autre", "none", "other"))]
+        Choice(
+            AGAIN,
+            _l("Aucune de ces activités : chercher à nouveau"),
+            ("aucune", "autre", "none", "other"),
+        )
+    ]
 
 
 def _risk_choices(answers) -> list[Choice]:
@@ -55,8 +68,9 @@ def _risk_choices(answers) -> list[Choice]:
 
 def _must_accept(value, answers, context):
     if value is not True:
-        raise Reprompt(_l("L'adhésion nécessite d'accepter le contrat. Répondez OUI pour "
-                          "l'accepter."))
+        raise Reprompt(
+            _l("L'adhésion nécessite d'accepter le contrat. Répondez OUI pour l'accepter.")
+        )
     return value
 
 
@@ -80,6 +94,7 @@ def score_questions(has_employees) -> list[Question]:
     """The six score questions as dialogue questions (their rules stay in services.score)."""
     questions = []
     for item in score.QUESTIONS:
+
         def when(answers, item=item):
             employees = has_employees(answers)
             return score.is_asked(item, employees, answers)
@@ -100,77 +115,205 @@ def _finish_later(answers, context):
 EMPLOYER = Journey(
     name="adhesion_employer",
     title=_l("Adhésion d'une entreprise"),
-    questions=tuple([
-        Question("siret", "siret", _l("Numéro SIRET de l'établissement"), parse=parse_siret,
-                 check=_not_a_member, step="entreprise",
-                 hint=_l("14 chiffres, sur votre avis de situation SIRENE ou un bulletin de "
-                         "paie.")),
-        Question("legal_name", "text", _l("Raison sociale"), parse=parse_text, step="entreprise"),
-        Question("activity", "text", _l("Votre activité, en quelques mots"), parse=parse_text,
-                 check=_activity_found, step="activite",
-                 hint=_l("Par exemple « boulangerie », « plomberie », « agence de voyages ».")),
-        Question("naf_code", "choice", _l("Quelle activité correspond le mieux ?"),
-                 choices=_naf_choices, step="activite-choix", again_to="activity"),
-        Question("address", "text", _l("Adresse de l'établissement"), parse=parse_text,
-                 step="coordonnees"),
-        Question("postcode", "postcode", _l("Code postal"), parse=parse_postcode,
-                 step="coordonnees"),
-        Question("city", "text", _l("Commune"), parse=parse_text, step="coordonnees"),
-        Question("headcount", "number", _l("Nombre de salariés"), parse=_headcount,
-                 step="coordonnees"),
-        Question("contact_name", "text", _l("Nom de la personne à contacter"), parse=parse_text,
-                 step="coordonnees"),
-        Question("email", "email", _l("Adresse e-mail (elle servira à vous connecter)"),
-                 parse=parse_email, step="coordonnees"),
-        Question("phone", "phone", _l("Téléphone mobile"), parse=parse_phone,
-                 step="coordonnees"),
-        Question("main_risks", "multi", _l("Principaux risques auxquels vos salariés sont "
-                                           "exposés"),
-                 choices=_risk_choices, optional=True, step="risques",
-                 hint=_l("Cochez ce qui s'applique ; vous pourrez compléter plus tard.")),
-        *score_questions(_employer_has_staff),
-        Question("payment_method", "choice", _l("Mode de paiement de la cotisation"),
-                 choices=lambda answers: PAYMENT_CHOICES, step="paiement"),
-        Question("iban", "iban", _l("IBAN du compte à prélever"), parse=parse_iban,
-                 when=lambda a: a.get("payment_method") == "sepa", step="paiement"),
-        Question("accept_contract", "yesno", _l("J'accepte le contrat d'adhésion (offre socle)"),
-                 check=_must_accept, step="contrat"),
-    ]),
+    questions=tuple(
+        [
+            Question(
+                "siret",
+                "siret",
+                _l("Numéro SIRET de l'établissement"),
+                parse=parse_siret,
+                check=_not_a_member,
+                step="entreprise",
+                hint=_l("14 chiffres, sur votre avis de situation SIRENE ou un bulletin de paie."),
+            ),
+            Question(
+                "legal_name", "text", _l("Raison sociale"), parse=parse_text, step="entreprise"
+            ),
+            Question(
+                "activity",
+                "text",
+                _l("Votre activité, en quelques mots"),
+                parse=parse_text,
+                check=_activity_found,
+                step="activite",
+                hint=_l("Par exemple « boulangerie », « plomberie », « agence de voyages »."),
+            ),
+            Question(
+                "naf_code",
+                "choice",
+                _l("Quelle activité correspond le mieux ?"),
+                choices=_naf_choices,
+                step="activite-choix",
+                again_to="activity",
+            ),
+            Question(
+                "address",
+                "text",
+                _l("Adresse de l'établissement"),
+                parse=parse_text,
+                step="coordonnees",
+            ),
+            Question(
+                "postcode", "postcode", _l("Code postal"), parse=parse_postcode, step="coordonnees"
+            ),
+            Question("city", "text", _l("Commune"), parse=parse_text, step="coordonnees"),
+            Question(
+                "headcount",
+                "number",
+                _l("Nombre de salariés"),
+                parse=_headcount,
+                step="coordonnees",
+            ),
+            Question(
+                "contact_name",
+                "text",
+                _l("Nom de la personne à contacter"),
+                parse=parse_text,
+                step="coordonnees",
+            ),
+            Question(
+                "email",
+                "email",
+                _l("Adresse e-mail (elle servira à vous connecter)"),
+                parse=parse_email,
+                step="coordonnees",
+            ),
+            Question(
+                "phone", "phone", _l("Téléphone mobile"), parse=parse_phone, step="coordonnees"
+            ),
+            Question(
+                "main_risks",
+                "multi",
+                _l("Principaux risques auxquels vos salariés sont exposés"),
+                choices=_risk_choices,
+                optional=True,
+                step="risques",
+                hint=_l("Cochez ce qui s'applique ; vous pourrez compléter plus tard."),
+            ),
+            *score_questions(_employer_has_staff),
+            Question(
+                "payment_method",
+                "choice",
+                _l("Mode de paiement de la cotisation"),
+                choices=lambda answers: PAYMENT_CHOICES,
+                step="paiement",
+            ),
+            Question(
+                "iban",
+                "iban",
+                _l("IBAN du compte à prélever"),
+                parse=parse_iban,
+                when=lambda a: a.get("payment_method") == "sepa",
+                step="paiement",
+            ),
+            Question(
+                "accept_contract",
+                "yesno",
+                _l("J'accepte le contrat d'adhésion (offre socle)"),
+                check=_must_accept,
+                step="contrat",
+            ),
+        ]
+    ),
     finish=_finish_later,
 )
 
 INDEPENDENT = Journey(
     name="adhesion_independent",
     title=_l("Adhésion d'un travailleur indépendant"),
-    questions=tuple([
-        Question("legal_name", "text", _l("Vos prénom et nom"), parse=parse_text,
-                 step="identite"),
-        Question("siret", "siret", _l("Votre numéro SIRET"), parse=parse_siret,
-                 check=_not_a_member, step="identite"),
-        Question("birth_date", "date", _l("Votre date de naissance"), parse=_birth_date,
-                 step="identite", hint=_l("Par exemple 12/03/1980.")),
-        Question("activity", "text", _l("Votre métier, en quelques mots"), parse=parse_text,
-                 check=_activity_found, step="activite",
-                 hint=_l("Par exemple « menuisier », « infirmière libérale », « taxi ».")),
-        Question("naf_code", "choice", _l("Quelle activité correspond le mieux ?"),
-                 choices=_naf_choices, step="activite-choix", again_to="activity"),
-        Question("postcode", "postcode", _l("Code postal de votre activité"),
-                 parse=parse_postcode, step="coordonnees"),
-        Question("phone", "phone", _l("Votre téléphone mobile (il servira à vous connecter)"),
-                 parse=parse_phone, step="coordonnees"),
-        Question("email", "email", _l("Votre adresse e-mail (facultatif)"), parse=parse_email,
-                 optional=True, step="coordonnees"),
-        Question("main_risks", "multi", _l("Principaux risques de votre métier"),
-                 choices=_risk_choices, optional=True, step="risques"),
-        *score_questions(lambda answers: False),
-        Question("payment_method", "choice", _l("Mode de paiement de la cotisation"),
-                 choices=lambda answers: PAYMENT_CHOICES, step="paiement"),
-        Question("iban", "iban", _l("IBAN du compte à prélever"), parse=parse_iban,
-                 when=lambda a: a.get("payment_method") == "sepa", step="paiement"),
-        Question("accept_contract", "yesno",
-                 _l("J'accepte le contrat d'adhésion (offre spécifique, un an au moins)"),
-                 check=_must_accept, step="contrat"),
-    ]),
+    questions=tuple(
+        [
+            Question(
+                "legal_name", "text", _l("Vos prénom et nom"), parse=parse_text, step="identite"
+            ),
+            Question(
+                "siret",
+                "siret",
+                _l("Votre numéro SIRET"),
+                parse=parse_siret,
+                check=_not_a_member,
+                step="identite",
+            ),
+            Question(
+                "birth_date",
+                "date",
+                _l("Votre date de naissance"),
+                parse=_birth_date,
+                step="identite",
+                hint=_l("Par exemple 12/03/1980."),
+            ),
+            Question(
+                "activity",
+                "text",
+                _l("Votre métier, en quelques mots"),
+                parse=parse_text,
+                check=_activity_found,
+                step="activite",
+                hint=_l("Par exemple « menuisier », « infirmière libérale », « taxi »."),
+            ),
+            Question(
+                "naf_code",
+                "choice",
+                _l("Quelle activité correspond le mieux ?"),
+                choices=_naf_choices,
+                step="activite-choix",
+                again_to="activity",
+            ),
+            Question(
+                "postcode",
+                "postcode",
+                _l("Code postal de votre activité"),
+                parse=parse_postcode,
+                step="coordonnees",
+            ),
+            Question(
+                "phone",
+                "phone",
+                _l("Votre téléphone mobile (il servira à vous connecter)"),
+                parse=parse_phone,
+                step="coordonnees",
+            ),
+            Question(
+                "email",
+                "email",
+                _l("Votre adresse e-mail (facultatif)"),
+                parse=parse_email,
+                optional=True,
+                step="coordonnees",
+            ),
+            Question(
+                "main_risks",
+                "multi",
+                _l("Principaux risques de votre métier"),
+                choices=_risk_choices,
+                optional=True,
+                step="risques",
+            ),
+            *score_questions(lambda answers: False),
+            Question(
+                "payment_method",
+                "choice",
+                _l("Mode de paiement de la cotisation"),
+                choices=lambda answers: PAYMENT_CHOICES,
+                step="paiement",
+            ),
+            Question(
+                "iban",
+                "iban",
+                _l("IBAN du compte à prélever"),
+                parse=parse_iban,
+                when=lambda a: a.get("payment_method") == "sepa",
+                step="paiement",
+            ),
+            Question(
+                "accept_contract",
+                "yesno",
+                _l("J'accepte le contrat d'adhésion (offre spécifique, un an au moins)"),
+                check=_must_accept,
+                step="contrat",
+            ),
+        ]
+    ),
     finish=_finish_later,
 )
 

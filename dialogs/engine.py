@@ -83,8 +83,9 @@ class Journey:
     def step_questions(self, step: str) -> list[Question]:
         return [q for q in self.questions if q.step == step]
 
-    def accept(self, answers: Answers, question: Question, raw: str | list[str] | None,
-               context: Context) -> Answers:
+    def accept(
+        self, answers: Answers, question: Question, raw: str | list[str] | None, context: Context
+    ) -> Answers:
         """Parse and check one answer; return the new answers or raise Reprompt."""
         value = parse_answer(question, raw, answers)
         new = dict(answers)

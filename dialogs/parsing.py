@@ -40,8 +40,9 @@ def parse_yes_no(raw: str) -> bool:
         return False
     first = text.split(" ")[0] if text else ""
     if len(first) >= 2:
-        best = process.extractOne(first, ("oui", "yes", "non", "no"), scorer=fuzz.ratio,
-                                  score_cutoff=66)
+        best = process.extractOne(
+            first, ("oui", "yes", "non", "no"), scorer=fuzz.ratio, score_cutoff=66
+        )
         # "ouii", "oiu", "nn", "nom" … but never a word that sits between both
         if best is not None:
             return best[0] in ("oui", "yes")
@@ -79,9 +80,11 @@ def parse_multi_choice(raw: str, choices: list[Choice], allow_none: bool = True)
     text = fold(raw)
     if allow_none and text in ("0", "aucun", "aucune", "rien", "none", "non", "no"):
         return []
-    parts = [p for p in re.split(r"[,;]+| et | and ", text) if p.strip()]
+    # split on the raw separators: fold() turns commas into spaces ("bruit, écran" → "bruit ecran")
+    pieces = [fold(piece) for piece in re.split(r"[,;]+", raw or "")]
+    parts = [p for piece in pieces for p in re.split(r" et | and ", piece) if p.strip()]
     if all(re.fullmatch(r"[\d ]+", p) for p in parts):
-        parts = text.replace(",", " ").replace(";", " ").split()
+        parts = " ".join(parts).split()
     values = []
     for part in parts:
         value = parse_choice(part, choices)
@@ -103,12 +106,47 @@ def _choices_reprompt(count: int):
 
 
 MONTHS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "janv": 1, "fev": 2, "fevr": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10, "nov": 11,
-    "dec": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "janvier": 1,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "janv": 1,
+    "fev": 2,
+    "fevr": 2,
+    "avr": 4,
+    "juil": 7,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
 }
 
 
@@ -149,8 +187,19 @@ def parse_date(raw: str, earliest: date | None = None, latest: date | None = Non
 
 def parse_int(raw: str, minimum: int = 0, maximum: int = 1_000_000) -> int:
     text = fold(raw).replace(" ", "")
-    words = {"zero": 0, "aucun": 0, "aucune": 0, "none": 0, "un": 1, "une": 1, "one": 1,
-             "deux": 2, "two": 2, "trois": 3, "three": 3}
+    words = {
+        "zero": 0,
+        "aucun": 0,
+        "aucune": 0,
+        "none": 0,
+        "un": 1,
+        "une": 1,
+        "one": 1,
+        "deux": 2,
+        "two": 2,
+        "trois": 3,
+        "three": 3,
+    }
     if text in words:
         value = words[text]
     elif re.fullmatch(r"\d{1,7}", text):
@@ -158,8 +207,9 @@ def parse_int(raw: str, minimum: int = 0, maximum: int = 1_000_000) -> int:
     else:
         raise Reprompt(_l("Répondez par un nombre, par exemple 12."))
     if not minimum <= value <= maximum:
-        raise Reprompt(_l("Répondez par un nombre entre %(min)s et %(max)s.",
-                          min=minimum, max=maximum))
+        raise Reprompt(
+            _l("Répondez par un nombre entre %(min)s et %(max)s.", min=minimum, max=maximum)
+        )
     return value
 
 
@@ -181,10 +231,12 @@ def parse_phone(raw: str, mobile_only: bool = True) -> str:
     if number is None or not phonenumbers.is_valid_number(number):
         raise Reprompt(_l("Numéro non reconnu. Exemple : 06 12 34 56 78."))
     if mobile_only and phonenumbers.number_type(number) not in (
-        phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     ):
-        raise Reprompt(_l("Il nous faut un numéro de mobile pour les SMS, par exemple 06 12 34 "
-                          "56 78."))
+        raise Reprompt(
+            _l("Il nous faut un numéro de mobile pour les SMS, par exemple 06 12 34 56 78.")
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -204,8 +256,12 @@ def parse_siret(raw: str) -> str:
     try:
         return siret.validate(raw or "")
     except ValidationError as error:
-        raise Reprompt(_l("SIRET non valide : 14 chiffres, tels qu'ils figurent sur votre avis "
-                          "de situation (par exemple 732 829 320 00074).")) from error
+        raise Reprompt(
+            _l(
+                "SIRET non valide : 14 chiffres, tels qu'ils figurent sur votre avis "
+                "de situation (par exemple 732 829 320 00074)."
+            )
+        ) from error
 
 
 def parse_iban(raw: str) -> str:
@@ -215,8 +271,12 @@ def parse_iban(raw: str) -> str:
     try:
         return IBAN(raw or "").compact
     except SchwiftyException as error:
-        raise Reprompt(_l("IBAN non valide. Recopiez-le depuis votre RIB, par exemple FR76 3000 "
-                          "6000 0112 3456 7890 189.")) from error
+        raise Reprompt(
+            _l(
+                "IBAN non valide. Recopiez-le depuis votre RIB, par exemple FR76 3000 "
+                "6000 0112 3456 7890 189."
+            )
+        ) from error
 
 
 def parse_text(raw: str, max_length: int = 200) -> str:

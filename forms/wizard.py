@@ -60,7 +60,8 @@ def step_questions(journey: Journey, step: str, answers: Answers) -> list[Questi
     for question in journey.step_questions(step):
         if question.applies(answers) or any(
             question.applies({**answers, earlier.key: value})
-            for earlier in shown if earlier.key not in answers
+            for earlier in shown
+            if earlier.key not in answers
             for value in _possible_values(earlier, answers)
         ):
             shown.append(question)
@@ -83,8 +84,9 @@ def build_step_form(journey: Journey, step: str, answers: Answers, formdata=None
 
     for question in questions:
         setattr(StepForm, question.key, _field_for(question, answers))
-    form = StepForm(formdata=formdata, data=None if formdata else display_values(questions,
-                                                                               answers))
+    form = StepForm(
+        formdata=formdata, data=None if formdata else display_values(questions, answers)
+    )
     return form, questions
 
 
@@ -106,9 +108,12 @@ def display_values(questions: list[Question], answers: Answers) -> dict:
 class EmployerAccountForm(FlaskForm):
     password = PasswordField(
         _l("Choisissez un mot de passe"),
-        validators=[DataRequired(_l("Choisissez un mot de passe.")),
-                    Length(min=10, max=200,
-                           message=_l("Le mot de passe doit compter au moins 10 caractères."))],
+        validators=[
+            DataRequired(_l("Choisissez un mot de passe.")),
+            Length(
+                min=10, max=200, message=_l("Le mot de passe doit compter au moins 10 caractères.")
+            ),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -127,9 +132,11 @@ class CodeForm(FlaskForm):
 
 
 class PhoneForm(FlaskForm):
-    phone = TelField(_l("Votre téléphone mobile"),
-                     validators=[DataRequired(_l("Indiquez votre numéro de mobile."))],
-                     render_kw={"autocomplete": "tel"})
+    phone = TelField(
+        _l("Votre téléphone mobile"),
+        validators=[DataRequired(_l("Indiquez votre numéro de mobile."))],
+        render_kw={"autocomplete": "tel"},
+    )
 
 
 class RatingForm(FlaskForm):

@@ -60,20 +60,27 @@ def login():
         email = form.email.data.strip().lower()
         keys = [f"member:{email}", f"ip:{request.remote_addr}"]
         lockout = timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
-        locked = login_limit.locked_until(db.session, keys, config["LOGIN_MAX_FAILURES"],
-                                          lockout, utcnow())
+        locked = login_limit.locked_until(
+            db.session, keys, config["LOGIN_MAX_FAILURES"], lockout, utcnow()
+        )
         user = db.session.scalar(select(MemberUser).where(MemberUser.email == email))
-        if locked is None and user is not None and user.active and user.check_password(
-                form.password.data):
+        if (
+            locked is None
+            and user is not None
+            and user.active
+            and user.check_password(form.password.data)
+        ):
             login_limit.clear(db.session, keys[0])
-            audit.record(db.session, user, "login", "member", user.member_id,
-                         ip=request.remote_addr)
+            audit.record(
+                db.session, user, "login", "member", user.member_id, ip=request.remote_addr
+            )
             db.session.commit()
             login_user(user)
             return redirect(url_for("member.home"))
         if locked is not None:
-            form.form_errors.append(_("Trop de tentatives manquées. Réessayez dans un quart "
-                                      "d'heure."))
+            form.form_errors.append(
+                _("Trop de tentatives manquées. Réessayez dans un quart d'heure.")
+            )
             return render_template("member/login.html", form=form), 429
         login_limit.fail(db.session, keys, utcnow())
         db.session.commit()
@@ -96,17 +103,25 @@ def login_sms():
                 try:
                     code = otp.issue(db.session, phone, "login", utcnow())
                 except otp.TooManyCodes:
-                    flash(_("Trop de codes demandés pour ce numéro. Attendez un quart d'heure."),
-                          "error")
+                    flash(
+                        _("Trop de codes demandés pour ce numéro. Attendez un quart d'heure."),
+                        "error",
+                    )
                     return redirect(url_for("member.login_sms"))
                 from assistant.services import outbox
 
-                outbox.queue_sms(db.session, phone,
-                                 render_template("sms/one_time_code.txt", code=code).strip())
+                outbox.queue_sms(
+                    db.session, phone, render_template("sms/one_time_code.txt", code=code).strip()
+                )
                 db.session.commit()
             session["login_phone"] = phone
-            flash(_("Si ce numéro est celui d'un adhérent, un code vient de lui être envoyé "
-                    "par SMS."), "info")
+            flash(
+                _(
+                    "Si ce numéro est celui d'un adhérent, un code vient de lui être envoyé "
+                    "par SMS."
+                ),
+                "info",
+            )
             return redirect(url_for("member.login_code"))
     return render_template("member/login_sms.html", form=form)
 
@@ -121,8 +136,9 @@ def login_code():
         check = otp.verify(db.session, phone, "login", form.code.data, utcnow())
         user = db.session.scalar(select(MemberUser).where(MemberUser.phone == phone))
         if check == otp.CodeCheck.OK and user is not None:
-            audit.record(db.session, user, "login", "member", user.member_id,
-                         ip=request.remote_addr)
+            audit.record(
+                db.session, user, "login", "member", user.member_id, ip=request.remote_addr
+            )
             db.session.commit()
             session.pop("login_phone", None)
             login_user(user)
@@ -145,7 +161,8 @@ def logout():
 def home():
     member = _member()
     history = db.session.scalars(
-        select(ScoreRecord).where(ScoreRecord.member_id == member.id)
+        select(ScoreRecord)
+        .where(ScoreRecord.member_id == member.id)
         .order_by(ScoreRecord.computed_at, ScoreRecord.id)
     ).all()
     latest = None
@@ -153,8 +170,13 @@ def home():
         latest = score.compute(history[-1].answers, history[-1].has_employees)
     audit.record(db.session, current_user, "read", "member", member.id, "espace")
     db.session.commit()
-    return render_template("member/home.html", member=member, history=history, latest=latest,
-                           chart=documents.score_chart_svg(history))
+    return render_template(
+        "member/home.html",
+        member=member,
+        history=history,
+        latest=latest,
+        chart=documents.score_chart_svg(history),
+    )
 
 
 @bp.get("/attestation-adhesion.pdf")
@@ -163,6 +185,10 @@ def certificate():
     pdf = documents.adhesion_certificate(member, current_app.config["SERVICE_NAME"])
     audit.record(db.session, current_user, "read", "member", member.id, "attestation pdf")
     db.session.commit()
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="attestation-adhesion-{member.siret}.pdf"'
-    })
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="attestation-adhesion-{member.siret}.pdf"'
+        },
+    )

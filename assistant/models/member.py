@@ -31,9 +31,7 @@ class PaymentMethod(enum.StrEnum):
 
 class Member(Base):
     __tablename__ = "member"
-    __table_args__ = (
-        CheckConstraint("adhesion_rating BETWEEN 1 AND 5", name="adhesion_rating"),
-    )
+    __table_args__ = (CheckConstraint("adhesion_rating BETWEEN 1 AND 5", name="adhesion_rating"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -78,8 +76,7 @@ class MemberUser(Base):
     __tablename__ = "member_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"),
-                                           index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(256))
@@ -132,8 +129,9 @@ class ScoreRecord(Base):
     __tablename__ = "score_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"),
-                                                  index=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), index=True
+    )
     phone: Mapped[str | None] = mapped_column(String(20), index=True)  # SMS self-checks
     has_employees: Mapped[bool]
     answers: Mapped[dict] = mapped_column(JSON)

@@ -79,8 +79,9 @@ def adhesion_step(slug: str, step: str):
         abort(404)
     state = _state(journey)
     answers = dict(state.answers)
-    form, questions = build_step_form(journey, step, answers,
-                                      request.form if request.method == "POST" else None)
+    form, questions = build_step_form(
+        journey, step, answers, request.form if request.method == "POST" else None
+    )
     if request.method == "POST" and form.validate():
         context = _context()
         failed = False
@@ -105,10 +106,18 @@ def adhesion_step(slug: str, step: str):
     steps = journey.steps()
     index = steps.index(step)
     previous = steps[index - 1] if index > 0 else None
-    return render_template("adhesion/step.html", form=form, journey=journey, slug=slug,
-                           step=step, step_title=STEP_TITLES[step], index=index + 1,
-                           total=len(steps) + 1, previous=previous,
-                           status=400 if form.errors else 200), 400 if form.errors else 200
+    return render_template(
+        "adhesion/step.html",
+        form=form,
+        journey=journey,
+        slug=slug,
+        step=step,
+        step_title=STEP_TITLES[step],
+        index=index + 1,
+        total=len(steps) + 1,
+        previous=previous,
+        status=400 if form.errors else 200,
+    ), 400 if form.errors else 200
 
 
 def _summary(journey: Journey, answers: dict) -> list[tuple[str, str]]:
@@ -128,8 +137,9 @@ def _summary(journey: Journey, answers: dict) -> list[tuple[str, str]]:
         elif question.key == "iban":
             value = f"{value[:4]} •••• •••• {value[-4:]}"
         elif question.key == "main_risks":
-            value = ", ".join(risks.catalogue()[code].label(str(get_locale()))
-                              for code in value) or _("aucun pour l'instant")
+            value = ", ".join(
+                risks.catalogue()[code].label(str(get_locale())) for code in value
+            ) or _("aucun pour l'instant")
         elif question.kind == "date":
             from flask_babel import format_date
 
@@ -152,13 +162,15 @@ def adhesion_confirm(slug: str):
     from assistant.services.tariffs import TariffError
 
     try:
-        amount = adhesion.yearly_amount(db.session, kind, int(answers.get("headcount") or 0),
-                                        today_paris())
+        amount = adhesion.yearly_amount(
+            db.session, kind, int(answers.get("headcount") or 0), today_paris()
+        )
     except TariffError:
         amount = None
     has_employees = kind == MemberKind.EMPLOYER
     result = score_service.compute(
-        {q.key: answers.get(q.key) is True for q in score_service.QUESTIONS}, has_employees)
+        {q.key: answers.get(q.key) is True for q in score_service.QUESTIONS}, has_employees
+    )
     account_form = EmployerAccountForm() if kind == MemberKind.EMPLOYER else None
     code_form = CodeForm() if kind == MemberKind.INDEPENDENT else None
     code_sent = session.get("adhesion_code_phone") == answers.get("phone")
@@ -170,16 +182,26 @@ def adhesion_confirm(slug: str):
             _send_code(answers["phone"], "adhesion")
             return redirect(url_for("public.adhesion_confirm", slug=slug))
         if kind == MemberKind.INDEPENDENT and code_form.validate():
-            check = otp.verify(db.session, answers["phone"], "adhesion", code_form.code.data,
-                               utcnow())
+            check = otp.verify(
+                db.session, answers["phone"], "adhesion", code_form.code.data, utcnow()
+            )
             if check == otp.CodeCheck.OK:
                 return _finish(slug, journey, state, kind)
             db.session.commit()
             code_form.code.errors = [*code_form.code.errors, _code_message(check)]
-    return render_template("adhesion/confirm.html", journey=journey, slug=slug,
-                           rows=_summary(journey, answers), amount=amount, result=result,
-                           account_form=account_form, code_form=code_form, code_sent=code_sent,
-                           phone=answers.get("phone"), kind=kind)
+    return render_template(
+        "adhesion/confirm.html",
+        journey=journey,
+        slug=slug,
+        rows=_summary(journey, answers),
+        amount=amount,
+        result=result,
+        account_form=account_form,
+        code_form=code_form,
+        code_sent=code_sent,
+        phone=answers.get("phone"),
+        kind=kind,
+    )
 
 
 def _code_message(check) -> str:
@@ -196,8 +218,7 @@ def _send_code(phone: str, purpose: str) -> bool:
     except otp.TooManyCodes:
         flash(_("Trop de codes demandés pour ce numéro. Attendez un quart d'heure."), "error")
         return False
-    outbox.queue_sms(db.session, phone,
-                     render_template("sms/one_time_code.txt", code=code).strip())
+    outbox.queue_sms(db.session, phone, render_template("sms/one_time_code.txt", code=code).strip())
     db.session.commit()
     session["adhesion_code_phone"] = phone
     flash(_("Un code vous a été envoyé par SMS. Il est valable 10 minutes."), "success")
@@ -207,8 +228,13 @@ def _send_code(phone: str, purpose: str) -> bool:
 def _finish(slug: str, journey: Journey, state: DialogueState, kind: str, password=None):
     try:
         joined = adhesion.join(
-            db.session, "web", kind, state.answers, today_paris(),
-            current_app.config["MEMBERS_AUTO_ACTIVATE"], password=password,
+            db.session,
+            "web",
+            kind,
+            state.answers,
+            today_paris(),
+            current_app.config["MEMBERS_AUTO_ACTIVATE"],
+            password=password,
             locale=str(get_locale()),
         )
     except adhesion.AdhesionError:
@@ -217,8 +243,9 @@ def _finish(slug: str, journey: Journey, state: DialogueState, kind: str, passwo
         return redirect(url_for("member.login"))
     member = joined.member
     adhesion.queue_welcome(
-        db.session, member, _("Bienvenue au %(service)s", service=current_app.config[
-            "SERVICE_NAME"]),
+        db.session,
+        member,
+        _("Bienvenue au %(service)s", service=current_app.config["SERVICE_NAME"]),
         render_template("mail/welcome.txt", member=member),
         render_template("sms/welcome.txt", member=member).strip(),
     )

@@ -43,20 +43,26 @@ def yearly_amount(session: Session, kind: str, headcount: int, on: date) -> Deci
 def assign_place(session: Session, postcode: str | None) -> tuple[Centre | None, StaffUser | None]:
     """A fixed centre in the member's département if there is one, and its least busy doctor."""
     centres = session.scalars(
-        select(Centre).where(Centre.active.is_(True), Centre.kind != CentreKind.TELE)
+        select(Centre)
+        .where(Centre.active.is_(True), Centre.kind != CentreKind.TELE)
         .order_by(Centre.kind, Centre.id)
     ).all()
     department = (postcode or "")[:2]
     centre = next((c for c in centres if (c.postcode or "")[:2] == department), None)
     centre = centre or next((c for c in centres if c.kind == CentreKind.FIXED), None)
     members = (
-        select(Member.doctor_id, func.count().label("n"))
-        .group_by(Member.doctor_id).subquery()
+        select(Member.doctor_id, func.count().label("n")).group_by(Member.doctor_id).subquery()
     )
-    doctors = select(StaffUser).outerjoin(members, members.c.doctor_id == StaffUser.id).where(
-        StaffUser.role == Role.DOCTOR, StaffUser.active.is_(True)
-    ).order_by((StaffUser.centre_id == (centre.id if centre else None)).desc(),
-               func.coalesce(members.c.n, 0), StaffUser.id)
+    doctors = (
+        select(StaffUser)
+        .outerjoin(members, members.c.doctor_id == StaffUser.id)
+        .where(StaffUser.role == Role.DOCTOR, StaffUser.active.is_(True))
+        .order_by(
+            (StaffUser.centre_id == (centre.id if centre else None)).desc(),
+            func.coalesce(members.c.n, 0),
+            StaffUser.id,
+        )
+    )
     return centre, session.scalars(doctors.limit(1)).first()
 
 
@@ -126,8 +132,11 @@ def join(
     record = record_score(session, member, answers)
     # a free self-check made earlier by SMS from this phone now belongs to the member
     if member.phone:
-        for earlier in session.scalars(select(ScoreRecord).where(
-                ScoreRecord.phone == member.phone, ScoreRecord.member_id.is_(None))):
+        for earlier in session.scalars(
+            select(ScoreRecord).where(
+                ScoreRecord.phone == member.phone, ScoreRecord.member_id.is_(None)
+            )
+        ):
             earlier.member_id = member.id
     session.flush()
     audit.record(session, actor, "create", "member", member.id, f"adhesion {kind}")
@@ -136,16 +145,23 @@ def join(
 
 def record_score(session: Session, member: Member, answers: dict) -> ScoreRecord:
     has_employees = member.kind == MemberKind.EMPLOYER and member.headcount > 0
-    result = score.compute({q.key: answers.get(q.key) is True for q in score.QUESTIONS},
-                           has_employees)
-    record = ScoreRecord(member_id=member.id, phone=member.phone, has_employees=has_employees,
-                         answers=result.answers, score=result.score)
+    result = score.compute(
+        {q.key: answers.get(q.key) is True for q in score.QUESTIONS}, has_employees
+    )
+    record = ScoreRecord(
+        member_id=member.id,
+        phone=member.phone,
+        has_employees=has_employees,
+        answers=result.answers,
+        score=result.score,
+    )
     session.add(record)
     return record
 
 
-def queue_welcome(session: Session, member: Member, subject: str, mail_body: str,
-                  sms_body: str) -> None:
+def queue_welcome(
+    session: Session, member: Member, subject: str, mail_body: str, sms_body: str
+) -> None:
     """The welcome message (rendered in the member's language): by e-mail, else by SMS."""
     if member.email:
         outbox.queue_email(session, member.email, subject, mail_body)

@@ -15,13 +15,15 @@ from assistant.models import (
     Member,
     MemberKind,
     MemberStatus,
+    MemberUser,
     OpeningHours,
     Role,
     StaffUser,
     TariffKind,
 )
-from assistant.services import tariffs
+from assistant.services import adhesion, tariffs
 from assistant.services.staff import create_staff
+from assistant.timeutil import today_paris
 
 DEMO_PASSWORD = "demo-spsti-2026"
 
@@ -106,45 +108,59 @@ def load(session: Session) -> list[tuple[str, str]]:
         tariffs.set_rate(session, "demo", kind, Decimal(amount), start)
 
     now = utcnow()
-    session.add_all(
-        [
-            Member(
-                kind=MemberKind.EMPLOYER,
-                status=MemberStatus.ACTIVE,
-                siret="73282932000074",
-                siren="732829320",
-                legal_name="Boulangerie Dupont SARL",
-                naf_code="10.71C",
-                address="4 place du Marché",
-                postcode="75011",
-                city="Paris",
-                headcount=6,
-                contact_name="Marc Dupont",
-                email="contact@boulangerie-dupont.example",
-                phone="+33612345678",
-                doctor_id=doctors[0].id,
-                centre_id=centres[0].id,
-                created_at=now,
-                activated_at=now,
-            ),
-            Member(
-                kind=MemberKind.INDEPENDENT,
-                status=MemberStatus.ACTIVE,
-                siret="44306184100047",
-                siren="443061841",
-                legal_name="Léa Moreau, menuisière",
-                naf_code="43.32A",
-                postcode="93200",
-                city="Saint-Denis",
-                headcount=0,
-                contact_name="Léa Moreau",
-                phone="+33698765432",
-                doctor_id=doctors[1].id,
-                centre_id=centres[1].id,
-                created_at=now,
-                activated_at=now,
-            ),
-        ]
+    employer, independent = (
+        Member(
+            kind=MemberKind.EMPLOYER,
+            status=MemberStatus.ACTIVE,
+            siret="73282932000074",
+            siren="732829320",
+            legal_name="Boulangerie Dupont SARL",
+            naf_code="10.71C",
+            address="4 place du Marché",
+            postcode="75011",
+            city="Paris",
+            headcount=6,
+            contact_name="Marc Dupont",
+            email="contact@boulangerie-dupont.fr",
+            phone="+33612345678",
+            doctor_id=doctors[0].id,
+            centre_id=centres[0].id,
+            created_at=now,
+            activated_at=now,
+        ),
+        Member(
+            kind=MemberKind.INDEPENDENT,
+            status=MemberStatus.ACTIVE,
+            siret="44306184100047",
+            siren="443061841",
+            legal_name="Léa Moreau, menuisière",
+            naf_code="43.32A",
+            postcode="93200",
+            city="Saint-Denis",
+            headcount=0,
+            contact_name="Léa Moreau",
+            phone="+33698765432",
+            doctor_id=doctors[1].id,
+            centre_id=centres[1].id,
+            created_at=now,
+            activated_at=now,
+        ),
+    )
+    for member in (employer, independent):
+        member.contract_accepted_at = now
+        member.payment_method = "transfer"
+        member.yearly_amount = adhesion.yearly_amount(
+            session, member.kind, member.headcount, today_paris(now)
+        )
+        session.add(member)
+    session.flush()
+    owner = MemberUser(member_id=employer.id, email=employer.email)
+    owner.set_password(DEMO_PASSWORD)
+    session.add_all([owner, MemberUser(member_id=independent.id, phone=independent.phone)])
+    adhesion.record_score(session, employer, {"q1_duerp": True, "q3_action_plan": True})
+    adhesion.record_score(
+        session, independent, {"q1_duerp": True, "q3_action_plan": True, "q4_plan_reviewed": True}
     )
     session.flush()
+    accounts += [(employer.email, "member"), (independent.phone, "member (SMS code)")]
     return accounts

@@ -29,8 +29,11 @@ def adhesion_certificate(member, service_name: str) -> bytes:
     pdf.set_font("DejaVu", "B", 20)
     pdf.cell(0, 16, "Attestation d'adhésion", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 12)
-    offer = ("l'offre socle de services" if member.kind == "employer"
-             else "l'offre spécifique pour les travailleurs indépendants")
+    offer = (
+        "l'offre socle de services"
+        if member.kind == "employer"
+        else "l'offre spécifique pour les travailleurs indépendants"
+    )
     since = member.contract_accepted_at or member.created_at
     lines = [
         f"Nous attestons que {member.legal_name} (SIRET {member.siret}) adhère à notre service "
@@ -57,21 +60,28 @@ def score_chart_svg(history, width: int = 320, height: int = 120) -> str:
     left, top, bottom = 28, 10, 22
     inner_w, inner_h = width - left - 10, height - top - bottom
     step = inner_w / max(len(history) - 1, 1)
-    points = [(left + i * step, top + inner_h * (1 - float(r.score) / 5))
-              for i, r in enumerate(history)]
+    points = [
+        (left + i * step, top + inner_h * (1 - float(r.score) / 5)) for i, r in enumerate(history)
+    ]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" class="chart">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" class="chart">'
+    ]
     for value in range(0, 6):
         y = top + inner_h * (1 - value / 5)
-        parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" '
-                     f'stroke="#c9d2dc" stroke-width="1"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="10" text-anchor="end">'
-                     f'{value}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="#c9d2dc" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="10" text-anchor="end">'
+            f"{value}</text>"
+        )
     parts.append(f'<polyline points="{path}" fill="none" stroke="#0b5a7a" stroke-width="2"/>')
     for (x, y), record in zip(points, history, strict=True):
         label = escape(record.computed_at.astimezone(PARIS).strftime("%d/%m/%Y"))
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#0b5a7a">'
-                     f'<title>{label} : {record.score}</title></circle>')
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#0b5a7a">'
+            f"<title>{label} : {record.score}</title></circle>"
+        )
     parts.append("</svg>")
     return "".join(parts)

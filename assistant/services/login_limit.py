@@ -13,14 +13,16 @@ from assistant.models import LoginFailure
 IP_FACTOR = 4  # an office behind one address is not locked out by one colleague's typos
 
 
-def locked_until(session: Session, keys: list[str], max_failures: int, lockout: timedelta,
-                 now: datetime) -> datetime | None:
+def locked_until(
+    session: Session, keys: list[str], max_failures: int, lockout: timedelta, now: datetime
+) -> datetime | None:
     """When the first key (the account) or the others (addresses) may try again, if locked."""
     for index, key in enumerate(keys):
         limit = max_failures if index == 0 else max_failures * IP_FACTOR
         count, first = session.execute(
             select(func.count(), func.min(LoginFailure.at)).where(
-                LoginFailure.key == key, LoginFailure.at > now - lockout)
+                LoginFailure.key == key, LoginFailure.at > now - lockout
+            )
         ).one()
         if count >= limit:
             return first + lockout

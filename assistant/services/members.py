@@ -18,6 +18,8 @@ def search(session: Session, query: str, limit: int = 50) -> list[Member]:
     if len(digits) >= 6:
         phone_tail = digits[-9:]  # 06 12 34 56 78 and +33 6 12 34 56 78 end alike
         conditions.append(Member.phone.endswith(phone_tail))
-    return list(session.scalars(
-        select(Member).where(or_(*conditions)).order_by(Member.legal_name).limit(limit)
-    ))
+    return list(
+        session.scalars(
+            select(Member).where(or_(*conditions)).order_by(Member.legal_name).limit(limit)
+        )
+    )

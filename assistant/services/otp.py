@@ -37,14 +37,22 @@ def _digest(phone: str, code: str) -> str:
 def issue(session: Session, phone: str, purpose: str, now: datetime) -> str:
     """Create a code (the caller sends it through the outbox in the same transaction)."""
     recent = session.scalar(
-        select(func.count()).select_from(OneTimeCode).where(
-            OneTimeCode.phone == phone, OneTimeCode.created_at > now - CODES_WINDOW)
+        select(func.count())
+        .select_from(OneTimeCode)
+        .where(OneTimeCode.phone == phone, OneTimeCode.created_at > now - CODES_WINDOW)
     )
     if recent >= MAX_CODES:
         raise TooManyCodes(phone)
     code = f"{secrets.randbelow(10**6):06d}"
-    session.add(OneTimeCode(phone=phone, purpose=purpose, code_hash=_digest(phone, code),
-                            created_at=now, expires_at=now + VALIDITY))
+    session.add(
+        OneTimeCode(
+            phone=phone,
+            purpose=purpose,
+            code_hash=_digest(phone, code),
+            created_at=now,
+            expires_at=now + VALIDITY,
+        )
+    )
     session.flush()
     return code
 
@@ -53,9 +61,13 @@ def verify(session: Session, phone: str, purpose: str, code: str, now: datetime)
     """Check the latest unused code for this phone and purpose; each try counts."""
     current = session.scalar(
         select(OneTimeCode)
-        .where(OneTimeCode.phone == phone, OneTimeCode.purpose == purpose,
-               OneTimeCode.used_at.is_(None))
-        .order_by(OneTimeCode.id.desc()).limit(1)
+        .where(
+            OneTimeCode.phone == phone,
+            OneTimeCode.purpose == purpose,
+            OneTimeCode.used_at.is_(None),
+        )
+        .order_by(OneTimeCode.id.desc())
+        .limit(1)
     )
     if current is None or current.expires_at <= now:
         return CodeCheck.EXPIRED

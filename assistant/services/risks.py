@@ -30,8 +30,13 @@ class Risk:
 def catalogue() -> dict[str, Risk]:
     with DATA.open(encoding="utf-8", newline="") as handle:
         return {
-            row["code"]: Risk(row["code"], row["family"], row["label_fr"], row["label_en"],
-                              tuple(fold(s) for s in row["synonyms"].split(";") if s))
+            row["code"]: Risk(
+                row["code"],
+                row["family"],
+                row["label_fr"],
+                row["label_en"],
+                tuple(fold(s) for s in row["synonyms"].split(";") if s),
+            )
             for row in csv.DictReader(handle)
         }
 
@@ -45,8 +50,7 @@ def match(text: str, limit: int = 3) -> list[Risk]:
     for risk in catalogue().values():
         for word in (fold(risk.label_fr), fold(risk.label_en), *risk.synonyms):
             words.setdefault(word, risk.code)
-    hits = process.extract(query, list(words), scorer=fuzz.partial_ratio, limit=20,
-                           score_cutoff=85)
+    hits = process.extract(query, list(words), scorer=fuzz.partial_ratio, limit=20, score_cutoff=85)
     codes: list[str] = []
     for word, _score, _index in sorted(hits, key=lambda h: (-h[1], -len(h[0]))):
         if words[word] not in codes:

@@ -22,36 +22,55 @@ class ScoreQuestion:
 
 QUESTIONS: tuple[ScoreQuestion, ...] = (
     ScoreQuestion(
-        "q1_duerp", _l("Avez-vous un document unique d'évaluation des risques (DUERP) ?"),
+        "q1_duerp",
+        _l("Avez-vous un document unique d'évaluation des risques (DUERP) ?"),
         Decimal(1),
-        lever=_l("Rédiger votre DUERP avec l'aide de nos préventeurs"), lever_url="/offre"),
+        lever=_l("Rédiger votre DUERP avec l'aide de nos préventeurs"),
+        lever_url="/offre",
+    ),
     ScoreQuestion(
-        "q2_duerp_with_staff", _l("Ce document unique a-t-il été construit avec vos salariés ?"),
-        Decimal(1), needs_employees=True, requires_yes_to="q1_duerp",
+        "q2_duerp_with_staff",
+        _l("Ce document unique a-t-il été construit avec vos salariés ?"),
+        Decimal(1),
+        needs_employees=True,
+        requires_yes_to="q1_duerp",
         lever=_l("Associer vos salariés au DUERP : atelier collectif du service"),
-        lever_url="/offre"),
+        lever_url="/offre",
+    ),
     ScoreQuestion(
-        "q3_action_plan", _l("Avez-vous un plan d'actions de prévention ?"), Decimal(1),
+        "q3_action_plan",
+        _l("Avez-vous un plan d'actions de prévention ?"),
+        Decimal(1),
         lever=_l("Bâtir un plan d'actions avec les outils OiRA et de votre branche"),
-        lever_url="/offre"),
+        lever_url="/offre",
+    ),
     ScoreQuestion(
-        "q4_plan_reviewed", _l("Ce plan d'actions est-il suivi et mis à jour régulièrement ?"),
-        Decimal(1), requires_yes_to="q3_action_plan",
+        "q4_plan_reviewed",
+        _l("Ce plan d'actions est-il suivi et mis à jour régulièrement ?"),
+        Decimal(1),
+        requires_yes_to="q3_action_plan",
         lever=_l("Faire le point chaque année sur votre plan avec votre préventeur"),
-        lever_url="/offre"),
+        lever_url="/offre",
+    ),
     ScoreQuestion(
         "q5_representatives",
-        _l("Avez-vous des représentants du personnel (CSE) ou un salarié désigné compétent "
-           "en prévention ?"),
-        Decimal("0.5"), needs_employees=True,
+        _l(
+            "Avez-vous des représentants du personnel (CSE) ou un salarié désigné compétent "
+            "en prévention ?"
+        ),
+        Decimal("0.5"),
+        needs_employees=True,
         lever=_l("Former un salarié désigné compétent : session collective du service"),
-        lever_url="/offre"),
+        lever_url="/offre",
+    ),
     ScoreQuestion(
-        "q6_welcome", _l("Avez-vous un accueil ou un livret d'accueil pour les nouveaux "
-                         "salariés ?"),
-        Decimal("0.5"), needs_employees=True,
+        "q6_welcome",
+        _l("Avez-vous un accueil ou un livret d'accueil pour les nouveaux salariés ?"),
+        Decimal("0.5"),
+        needs_employees=True,
         lever=_l("Créer un livret d'accueil sécurité : modèles et atelier du service"),
-        lever_url="/offre"),
+        lever_url="/offre",
+    ),
 )
 BY_KEY = {q.key: q for q in QUESTIONS}
 
@@ -98,18 +117,24 @@ def compute(answers: Mapping[str, bool], has_employees: bool) -> ScoreResult:
             missed.append(question)
     raw = Decimal(5) * points / maximum
     score = (raw * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2
-    return ScoreResult(score=score, points=points, maximum=maximum, answers=kept,
-                       levers=tuple(_best_levers(missed, answers)))
+    return ScoreResult(
+        score=score,
+        points=points,
+        maximum=maximum,
+        answers=kept,
+        levers=tuple(_best_levers(missed, answers)),
+    )
 
 
 def _best_levers(missed: list[ScoreQuestion], answers: Mapping[str, bool]):
     """The one or two actions worth most points; a prerequisite comes before what depends on it."""
-    reachable = [q for q in missed
-                 if q.requires_yes_to is None or answers.get(q.requires_yes_to) is True]
+    reachable = [
+        q for q in missed if q.requires_yes_to is None or answers.get(q.requires_yes_to) is True
+    ]
+
     # missing prerequisites unlock their follower's points too
     def value(question: ScoreQuestion) -> Decimal:
-        followers = sum((q.points for q in missed if q.requires_yes_to == question.key),
-                        Decimal(0))
+        followers = sum((q.points for q in missed if q.requires_yes_to == question.key), Decimal(0))
         return question.points + followers
 
     ranked = sorted(reachable, key=lambda q: (-value(q), QUESTIONS.index(q)))

@@ -184,8 +184,9 @@ def member_search():
     query = request.args.get("q", "").strip()
     members = search(db.session, query) if query else []
     if query:
-        audit.record(db.session, current_user, "search", "member", None, query[:200],
-                     ip=request.remote_addr)
+        audit.record(
+            db.session, current_user, "search", "member", None, query[:200], ip=request.remote_addr
+        )
         db.session.commit()
     return render_template("staff/members.html", members=members, query=query)
 
@@ -196,7 +197,14 @@ def member_page(member_id: int):
     member = db.session.get(Member, member_id)
     if member is None:
         abort(404)
-    audit.record(db.session, current_user, "read", "member", member.id, "fiche administrative",
-                 ip=request.remote_addr)
+    audit.record(
+        db.session,
+        current_user,
+        "read",
+        "member",
+        member.id,
+        "fiche administrative",
+        ip=request.remote_addr,
+    )
     db.session.commit()
     return render_template("staff/member.html", member=member)

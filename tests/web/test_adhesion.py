@@ -11,12 +11,30 @@ EMPLOYER_STEPS = [
     ("entreprise", {"siret": "552 100 554 00013", "legal_name": "Menuiserie Petit"}),
     ("activite", {"activity": "menuisier"}),
     ("activite-choix", {"naf_code": "43.32A"}),
-    ("coordonnees", {"address": "3 rue des Lilas", "postcode": "75011", "city": "Paris",
-                     "headcount": "4", "contact_name": "Jean Petit",
-                     "email": "jean@menuiserie-petit.fr", "phone": "06 11 22 33 44"}),
+    (
+        "coordonnees",
+        {
+            "address": "3 rue des Lilas",
+            "postcode": "75011",
+            "city": "Paris",
+            "headcount": "4",
+            "contact_name": "Jean Petit",
+            "email": "jean@menuiserie-petit.fr",
+            "phone": "06 11 22 33 44",
+        },
+    ),
     ("risques", {"main_risks": ["wood_dust", "noise"]}),
-    ("prevention", {"q1_duerp": "oui", "q2_duerp_with_staff": "non", "q3_action_plan": "oui",
-                    "q4_plan_reviewed": "oui", "q5_representatives": "non", "q6_welcome": "oui"}),
+    (
+        "prevention",
+        {
+            "q1_duerp": "oui",
+            "q2_duerp_with_staff": "non",
+            "q3_action_plan": "oui",
+            "q4_plan_reviewed": "oui",
+            "q5_representatives": "non",
+            "q6_welcome": "oui",
+        },
+    ),
     ("paiement", {"payment_method": "sepa", "iban": "FR14 2004 1010 0505 0001 3M02 606"}),
     ("contrat", {"accept_contract": "oui"}),
 ]
@@ -42,8 +60,10 @@ def test_employer_joins_and_lands_in_the_member_space(client, db):
     assert "3,5/5" in confirm  # SPEC 4.5 example: yes, no, yes, yes, no, yes
     assert "440,00\u00a0€" in confirm  # 4 employees × 110 €
     assert "FR14 •••• •••• 2606" in confirm and "3M02" not in confirm
-    done = client.post("/adhesion/entreprise/confirmation",
-                       data={"password": "un-long-secret", "confirm": "un-long-secret"})
+    done = client.post(
+        "/adhesion/entreprise/confirmation",
+        data={"password": "un-long-secret", "confirm": "un-long-secret"},
+    )
     assert done.status_code == 302 and done.headers["Location"].endswith("/adhesion/merci")
     member = db.scalar(select(Member).where(Member.siret == "55210055400013"))
     assert member.status == "active" and member.siren == "552100554"
@@ -62,8 +82,9 @@ def test_employer_joins_and_lands_in_the_member_space(client, db):
 
 
 def test_bad_answers_get_specific_messages_and_keep_the_rest(client, db):
-    response = client.post("/adhesion/entreprise/entreprise",
-                           data={"siret": "123", "legal_name": "Chez Paul"})
+    response = client.post(
+        "/adhesion/entreprise/entreprise", data={"siret": "123", "legal_name": "Chez Paul"}
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "SIRET non valide" in page and 'value="Chez Paul"' in page
@@ -72,8 +93,9 @@ def test_bad_answers_get_specific_messages_and_keep_the_rest(client, db):
 def test_already_member_siret_is_told_so(client, db):
     demo.load(db)
     db.commit()
-    response = client.post("/adhesion/entreprise/entreprise",
-                           data={"siret": "73282932000074", "legal_name": "Dupont"})
+    response = client.post(
+        "/adhesion/entreprise/entreprise", data={"siret": "73282932000074", "legal_name": "Dupont"}
+    )
     assert "est déjà adhérente" in response.get_data(as_text=True)
 
 
@@ -95,8 +117,10 @@ def test_independent_joins_with_a_one_time_code(client, db):
     demo.load(db)
     db.commit()
     steps = [
-        ("identite", {"legal_name": "Nina Roux", "siret": "55210055400013",
-                      "birth_date": "12 mars 1980"}),
+        (
+            "identite",
+            {"legal_name": "Nina Roux", "siret": "55210055400013", "birth_date": "12 mars 1980"},
+        ),
         ("activite", {"activity": "coiffeuse"}),
         ("activite-choix", {"naf_code": "96.02A"}),
         ("coordonnees", {"postcode": "93200", "phone": "+33 7 81 23 45 67", "email": ""}),

@@ -1,0 +1,218 @@
+"""People joining in Chromium: an employer then the secretary finds it; an independent by SMS."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from assistant.models import OutboxMessage
+from assistant.services.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+SIRET = "552 100 554 00013"  # valid (Luhn) and not in the demo data
+IBAN = "FR14 2004 1010 0505 0001 3M02 606"
+COMPANY = "Menuiserie Petit"
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+
+
+def text_of(locator) -> str:
+    """Visible text with no-break and narrow no-break spaces made ordinary."""
+    return re.sub(r"[\u00a0\u202f]", " ", locator.inner_text())
+
+
+def step(page, title):
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+
+
+def next_step(page):
+    page.get_by_role("button", name="Continuer").click()
+
+
+def answer(page, question, choice):
+    """Tick the radio button `choice` in the fieldset whose legend is `question`."""
+    group = page.get_by_role("group", name=question)
+    group.get_by_label(choice, exact=True).check()
+
+
+def choose_first_activity(page):
+    step(page, "Votre code d'activité (NAF)")
+    first = page.get_by_role("group", name="Quelle activité correspond le mieux ?").get_by_role(
+        "radio"
+    )
+    expect(first.first).to_be_visible()
+    assert "chercher à nouveau" not in first.first.evaluate("el => el.labels[0].innerText")
+    first.first.check()
+    next_step(page)
+
+
+def test_employer_joins_then_the_secretary_finds_the_company(page, new_page, tmp_path):
+    page.goto("/")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Adhérer"
+    ).click()
+    page.get_by_role("link", name="Adhérer pour mon entreprise").click()
+
+    step(page, "Votre entreprise")
+    siret = page.get_by_label("Numéro SIRET de l'établissement")
+    siret.fill("123")
+    page.get_by_label("Raison sociale").fill(COMPANY)
+    next_step(page)
+    expect(page.get_by_role("alert")).to_contain_text("Certaines réponses sont à corriger")
+    expect(siret).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#siret-error")).to_contain_text("SIRET non valide")
+    expect(page.get_by_label("Raison sociale")).to_have_value(COMPANY)
+    siret.fill(SIRET)
+    next_step(page)
+
+    step(page, "Votre activité")
+    page.get_by_label("Votre activité, en quelques mots").fill("menuisier")
+    next_step(page)
+    choose_first_activity(page)
+
+    step(page, "Vos coordonnées")
+    page.get_by_label("Adresse de l'établissement").fill("3 rue des Lilas")
+    page.get_by_label("Code postal").fill("75011")
+    page.get_by_label("Commune").fill("Paris")
+    page.get_by_label("Nombre de salariés").fill("4")
+    page.get_by_label("Nom de la personne à contacter").fill("Jean Petit")
+    page.get_by_label("Adresse e-mail").fill("jean@menuiserie-petit.fr")
+    page.get_by_label("Téléphone mobile").fill("06 11 22 33 44")
+    next_step(page)
+
+    step(page, "Vos risques")
+    risks = page.get_by_role("checkbox")
+    expect(risks.first).to_be_visible()
+    risks.nth(0).check()
+    risks.nth(1).check()
+    next_step(page)
+
+    step(page, "Votre culture de prévention")
+    questions = page.get_by_role("group")
+    expect(questions).to_have_count(6)
+    for group, choice in zip(
+        questions.all(), ["Oui", "Non", "Oui", "Oui", "Non", "Oui"], strict=True
+    ):
+        group.get_by_label(choice, exact=True).check()
+    next_step(page)
+
+    step(page, "Paiement")
+    answer(page, "Mode de paiement de la cotisation", "Prélèvement SEPA")
+    page.get_by_label("IBAN du compte à prélever").fill(IBAN)
+    next_step(page)
+
+    step(page, "Contrat")
+    answer(page, "J'accepte le contrat d'adhésion (offre socle)", "Oui")
+    next_step(page)
+
+    step(page, "Vérifiez et confirmez votre adhésion")
+    expect(page.locator(".score")).to_have_text("3,5/5")
+    assert "440,00 € par an" in text_of(page.locator("main"))
+    summary = text_of(page.get_by_role("table"))
+    assert "FR14 •••• •••• 2606" in summary and "3M02" not in summary
+    assert COMPANY in summary
+    page.get_by_label("Choisissez un mot de passe").fill("un-long-secret")
+    page.get_by_label("Confirmez le mot de passe").fill("un-long-secret")
+    page.get_by_role("button", name="Confirmer mon adhésion").click()
+
+    step(page, "Bienvenue, votre adhésion est enregistrée")
+    page.get_by_role("group", name="Comment avez-vous trouvé").get_by_label("5", exact=True).check()
+    page.get_by_role("button", name="Envoyer mon avis").click()
+
+    expect(page).to_have_title(re.compile("^Mon espace"))
+    expect(page.get_by_role("status")).to_have_text("Merci pour votre avis !")
+    step(page, COMPANY)
+    expect(page.get_by_text("3,5/5", exact=True).first).to_be_visible()
+    expect(page.locator("figure svg")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Attestation d'adhésion (PDF)").click()
+    pdf = tmp_path / "attestation.pdf"
+    download_info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+    # The secretary, in another browser, finds the new member by the SIRET as it was typed.
+    staff = new_page()
+    staff.goto("/staff/login")
+    staff.get_by_label("Adresse e-mail").fill("secretariat@demo.spsti.fr")
+    staff.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    staff.get_by_role("button", name="Se connecter").click()
+    expect(staff).to_have_url(re.compile(r"/staff/$"))
+    staff.get_by_role("navigation").get_by_role("link", name="Adhérents").click()
+    staff.get_by_label("SIRET, nom ou téléphone").fill(SIRET)
+    staff.get_by_role("button", name="Rechercher").click()
+    expect(staff.get_by_role("table")).to_contain_text("1 résultat")
+    staff.get_by_role("link", name=COMPANY).click()
+    step(staff, COMPANY)
+    facts = text_of(staff.locator("dl.facts"))
+    assert "55210055400013" in facts
+    assert re.search(r"FR14\S*\s.*2606", facts) and "3M02" not in facts, facts
+
+
+def test_independent_joins_with_a_code_received_by_sms(new_page, live_app, tmp_path):
+    page = new_page(viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True)
+    page.goto("/adhesion")
+    page.get_by_role("link", name="Adhérer à titre personnel").click()
+
+    step(page, "Vous")
+    page.get_by_label("Vos prénom et nom").fill("Nina Roux")
+    page.get_by_label("Votre numéro SIRET").fill(SIRET)
+    page.get_by_label("Votre date de naissance").fill("12 mars 1980")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=tmp_path / "wizard-phone.png", full_page=True)
+    next_step(page)
+
+    step(page, "Votre activité")
+    page.get_by_label("Votre métier, en quelques mots").fill("coiffeuse")
+    next_step(page)
+    choose_first_activity(page)
+
+    step(page, "Vos coordonnées")
+    page.get_by_label("Code postal de votre activité").fill("93200")
+    page.get_by_label("Votre téléphone mobile").fill("+33 7 81 23 45 67")
+    next_step(page)
+
+    step(page, "Vos risques")
+    next_step(page)
+
+    step(page, "Votre culture de prévention")
+    questions = page.get_by_role("group")
+    expect(questions).to_have_count(3)
+    for group, choice in zip(questions.all(), ["Oui", "Oui", "Non"], strict=True):
+        group.get_by_label(choice, exact=True).check()
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=tmp_path / "prevention-phone.png", full_page=True)
+    next_step(page)
+
+    step(page, "Paiement")
+    answer(page, "Mode de paiement de la cotisation", "Virement bancaire")
+    next_step(page)
+
+    step(page, "Contrat")
+    answer(page, re.compile("^J'accepte le contrat d'adhésion"), "Oui")
+    next_step(page)
+
+    step(page, "Vérifiez et confirmez votre adhésion")
+    expect(page.locator(".score")).to_have_text("3,5/5")
+    assert "120,00 € par an" in text_of(page.locator("main"))
+    assert "12 mars 1980" in text_of(page.get_by_role("table"))
+    page.get_by_role("button", name="Recevoir mon code par SMS").click()
+    expect(page.get_by_role("status")).to_contain_text("Un code vous a été envoyé par SMS")
+
+    # What /dev/sms would show: the message queued for the number, in E.164.
+    with live_app.session() as session:
+        sms = session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient == "+33781234567")
+            .order_by(OutboxMessage.id.desc())
+        ).first()
+    code = re.search(r"\b(\d{6})\b", sms.body).group(1)
+    page.get_by_label("Code reçu par SMS").fill(code)
+    page.get_by_role("button", name="Confirmer mon adhésion").click()
+
+    step(page, "Bienvenue, votre adhésion est enregistrée")
+    page.get_by_role("link", name="Aller à mon espace").click()
+    expect(page).to_have_title(re.compile("^Mon espace"))
+    step(page, "Nina Roux")
+    expect(page.locator("main")).to_contain_text("Virement bancaire")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")

@@ -1,0 +1,98 @@
+"""Free text matched to NAF codes and to the risk catalogue; the data files behind them."""
+
+import csv
+
+import pytest
+
+from assistant.services import naf, risks
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("plombier", "43.22A"),
+        ("coiffeur", "96.02A"),
+        ("coifeur", "96.02A"),  # typo
+        ("Coiffeuse", "96.02A"),
+        ("boulangerie", "10.71C"),
+        ("menuisier", "43.32A"),
+        # the examples the adhesion journeys give in their hints
+        ("plomberie", "43.22A"),
+        ("agence de voyages", "79.11Z"),
+        ("infirmière libérale", "86.90D"),
+        ("taxi", "49.32Z"),
+    ],
+)
+def test_activity_found_first(text, code):
+    assert naf.search(text)[0].code == code
+
+
+@pytest.mark.parametrize(("text", "code"), [("boulanger", "10.71C"), ("maçon", "43.99C")])
+def test_activity_among_the_three_proposed(text, code):
+    found = naf.search(text)
+    assert len(found) == 3
+    assert code in [activity.code for activity in found]
+
+
+@pytest.mark.parametrize("typed", ["1071c", "10.71C", "10.71 C", " 1071C "])
+def test_code_typed_directly(typed):
+    assert [activity.code for activity in naf.search(typed)] == ["10.71C"]
+
+
+@pytest.mark.parametrize("text", ["xqzw vbnk", "", "   ", "de la", "99.99Z"])
+def test_nothing_found(text):
+    assert naf.search(text) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"), [("1071c", "10.71C"), ("43.22 a", "43.22A"), ("9999Z", None), ("", None)]
+)
+def test_normalise_code(typed, code):
+    assert naf.normalise_code(typed) == code
+
+
+def test_nomenclature_has_the_732_sub_classes():
+    nomenclature = naf.nomenclature()
+    assert len(nomenclature) == 732
+    assert nomenclature["10.71C"].label == "Boulangerie et boulangerie-pâtisserie"
+
+
+def test_every_synonym_points_to_existing_codes():
+    for word, codes in naf._synonyms().items():
+        assert codes, word
+        assert set(codes) <= set(naf.nomenclature()), word
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("je respire de la poussière de bois", "wood_dust"),
+        ("port de charges", "manual_handling"),
+        ("je porte des charges lourdes", "manual_handling"),
+        ("travail de nuit", "night_work"),
+        ("je conduis un chariot élévateur", "machinery"),
+        ("stress au travail", "psychosocial"),
+        ("AMIANTE", "asbestos"),
+    ],
+)
+def test_risk_matched_first(text, code):
+    assert risks.match(text)[0].code == code
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_no_risk_in_empty_text(text):
+    assert risks.match(text) == []
+
+
+def test_risk_catalogue_rows_are_well_formed():
+    """A label with an unquoted comma shifts the columns and loses the synonyms."""
+    with risks.DATA.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(risks.catalogue()) == 23
+    for row in rows:
+        assert None not in row and None not in row.values(), row["code"]
+        assert row["label_fr"] and row["label_en"] and row["synonyms"], row["code"]
+    psychosocial = risks.catalogue()["psychosocial"]
+    assert psychosocial.label("fr") == "Risques psychosociaux (stress, violence)"
+    assert psychosocial.label("en") == "Psychosocial risks (stress, violence)"
+    assert "stress" in psychosocial.synonyms
