@@ -76,7 +76,9 @@ class TwilioSmsTransport:
                 to=message.recipient, from_=self.from_, body=message.body
             )
         except TwilioRestException as error:
-            permanent = 400 <= error.status < 500 and error.status != 429
+            # 401: our credentials are wrong; retrying lets an operator fix them without losing
+            # the message. 429: slow down. Other 4xx: this message can never go (bad number…).
+            permanent = 400 <= error.status < 500 and error.status not in (401, 429)
             raise DeliveryError(
                 f"twilio {error.status} {error.code}: {error.msg}", permanent
             ) from error

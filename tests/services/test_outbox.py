@@ -114,14 +114,14 @@ def test_rolled_back_sms_is_never_sent_committed_one_is_delivered(db, factory, f
 
 
 def test_wrong_credentials_are_refused_by_the_fake(db, factory, fake_twilio):
-    """The fake checks basic auth: a wrong token is a 401, which is not worth retrying."""
+    """A wrong token is a 401: kept for a retry, so that fixing the credentials loses nothing."""
     message_id = queue_one_sms(db)
     sms = TwilioSmsTransport(fake_twilio.account_sid, "wrong", SERVICE_NUMBER, fake_twilio.url)
 
     deliver_due(factory, {"sms": sms}, now=clock(utcnow() + timedelta(seconds=1)))
 
     message = fetch(db, message_id)
-    assert message.status == OutboxStatus.FAILED
+    assert message.status == OutboxStatus.PENDING and message.attempts == 1
     assert "401" in message.last_error and "20003" in message.last_error
     assert fake_twilio.sent == []
 
