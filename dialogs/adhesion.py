@@ -112,6 +112,34 @@ def _finish_later(answers, context):
     return answers
 
 
+NAF_CHOICE = Question(
+    "naf_code",
+    "choice",
+    _l("Quelle activité correspond le mieux ?"),
+    choices=_naf_choices,
+    step="activite-choix",
+    again_to="activity",
+)
+
+PAYMENT_QUESTIONS = (
+    Question(
+        "payment_method",
+        "choice",
+        _l("Mode de paiement de la cotisation"),
+        choices=lambda answers: PAYMENT_CHOICES,
+        step="paiement",
+    ),
+    Question(
+        "iban",
+        "iban",
+        _l("IBAN du compte à prélever"),
+        parse=parse_iban,
+        when=lambda a: a.get("payment_method") == "sepa",
+        step="paiement",
+    ),
+)
+
+
 EMPLOYER = Journey(
     name="adhesion_employer",
     title=_l("Adhésion d'une entreprise"),
@@ -138,14 +166,7 @@ EMPLOYER = Journey(
                 step="activite",
                 hint=_l("Par exemple « boulangerie », « plomberie », « agence de voyages »."),
             ),
-            Question(
-                "naf_code",
-                "choice",
-                _l("Quelle activité correspond le mieux ?"),
-                choices=_naf_choices,
-                step="activite-choix",
-                again_to="activity",
-            ),
+            NAF_CHOICE,
             Question(
                 "address",
                 "text",
@@ -191,21 +212,7 @@ EMPLOYER = Journey(
                 hint=_l("Cochez ce qui s'applique ; vous pourrez compléter plus tard."),
             ),
             *score_questions(_employer_has_staff),
-            Question(
-                "payment_method",
-                "choice",
-                _l("Mode de paiement de la cotisation"),
-                choices=lambda answers: PAYMENT_CHOICES,
-                step="paiement",
-            ),
-            Question(
-                "iban",
-                "iban",
-                _l("IBAN du compte à prélever"),
-                parse=parse_iban,
-                when=lambda a: a.get("payment_method") == "sepa",
-                step="paiement",
-            ),
+            *PAYMENT_QUESTIONS,
             Question(
                 "accept_contract",
                 "yesno",
@@ -251,14 +258,7 @@ INDEPENDENT = Journey(
                 step="activite",
                 hint=_l("Par exemple « menuisier », « infirmière libérale », « taxi »."),
             ),
-            Question(
-                "naf_code",
-                "choice",
-                _l("Quelle activité correspond le mieux ?"),
-                choices=_naf_choices,
-                step="activite-choix",
-                again_to="activity",
-            ),
+            NAF_CHOICE,
             Question(
                 "postcode",
                 "postcode",
@@ -290,21 +290,7 @@ INDEPENDENT = Journey(
                 step="risques",
             ),
             *score_questions(lambda answers: False),
-            Question(
-                "payment_method",
-                "choice",
-                _l("Mode de paiement de la cotisation"),
-                choices=lambda answers: PAYMENT_CHOICES,
-                step="paiement",
-            ),
-            Question(
-                "iban",
-                "iban",
-                _l("IBAN du compte à prélever"),
-                parse=parse_iban,
-                when=lambda a: a.get("payment_method") == "sepa",
-                step="paiement",
-            ),
+            *PAYMENT_QUESTIONS,
             Question(
                 "accept_contract",
                 "yesno",

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
+from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -70,7 +71,7 @@ class Member(Base):
         return f"{self.iban[:4]} •••• •••• {self.iban[-4:]}"
 
 
-class MemberUser(Base):
+class MemberUser(UserMixin, Base):
     """A person who signs in to a member's space: e-mail + password, or mobile + one-time code."""
 
     __tablename__ = "member_user"
@@ -93,16 +94,8 @@ class MemberUser(Base):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     @property
-    def is_authenticated(self) -> bool:
-        return True
-
-    @property
     def is_active(self) -> bool:
         return self.active
-
-    @property
-    def is_anonymous(self) -> bool:
-        return False
 
     def get_id(self) -> str:
         return f"member:{self.id}"

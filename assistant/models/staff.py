@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -28,7 +29,7 @@ class Role(enum.StrEnum):
         return frozenset({cls.DOCTOR, cls.NURSE})
 
 
-class StaffUser(Base):
+class StaffUser(UserMixin, Base):
     __tablename__ = "staff_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,18 +50,10 @@ class StaffUser(Base):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
-    # Flask-Login protocol; the "staff:" prefix keeps staff and member ids apart.
-    @property
-    def is_authenticated(self) -> bool:
-        return True
-
+    # Flask-Login: the "staff:" prefix keeps staff and member ids apart.
     @property
     def is_active(self) -> bool:
         return self.active
-
-    @property
-    def is_anonymous(self) -> bool:
-        return False
 
     def get_id(self) -> str:
         return f"staff:{self.id}"
