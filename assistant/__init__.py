@@ -41,9 +41,11 @@ def create_app(config: Config | None = None) -> Flask:
     from assistant.dev import bp as dev_bp
     from assistant.member import bp as member_bp
     from assistant.public import bp as public_bp
+    from assistant.sms import bp as sms_bp
     from assistant.staff import bp as staff_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(sms_bp)
     app.register_blueprint(member_bp, url_prefix="/espace")
     app.register_blueprint(staff_bp, url_prefix="/staff")
     if app.config["DEVELOPMENT"]:

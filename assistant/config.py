@@ -67,6 +67,7 @@ class Config:
         self.LANGUAGES = ("fr", "en")
         self.LOGIN_MAX_FAILURES = int(environ.get("LOGIN_MAX_FAILURES", "5"))
         self.LOGIN_LOCKOUT_MINUTES = int(environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+        self.SMS_SESSION_IDLE = int(environ.get("SMS_SESSION_IDLE", str(24 * 3600)))
         self.OUTBOX_MAX_ATTEMPTS = int(environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
         self.ENGINE_OPTIONS: dict = {}
 

@@ -84,6 +84,11 @@ def _headcount(raw):
     return parse_int(raw, minimum=1, maximum=100_000)
 
 
+RISKS_PROMPT = _l(
+    "Vos principaux risques, en quelques mots (ex : bruit, poussières, charges lourdes) ? "
+    "Répondez 0 si aucun."
+)
+
 PAYMENT_CHOICES = [
     Choice("sepa", _l("Prélèvement SEPA"), ("prelevement", "sepa", "direct debit")),
     Choice("transfer", _l("Virement bancaire"), ("virement", "transfer", "bank transfer")),
@@ -210,6 +215,8 @@ EMPLOYER = Journey(
                 optional=True,
                 step="risques",
                 hint=_l("Cochez ce qui s'applique ; vous pourrez compléter plus tard."),
+                short_label=RISKS_PROMPT,
+                list_choices=False,
             ),
             *score_questions(_employer_has_staff),
             *PAYMENT_QUESTIONS,
@@ -280,6 +287,7 @@ INDEPENDENT = Journey(
                 parse=parse_email,
                 optional=True,
                 step="coordonnees",
+                short_label=_l("Votre adresse e-mail ? Répondez 0 si vous n'en avez pas."),
             ),
             Question(
                 "main_risks",
@@ -288,6 +296,8 @@ INDEPENDENT = Journey(
                 choices=_risk_choices,
                 optional=True,
                 step="risques",
+                short_label=RISKS_PROMPT,
+                list_choices=False,
             ),
             *score_questions(lambda answers: False),
             *PAYMENT_QUESTIONS,
@@ -303,7 +313,54 @@ INDEPENDENT = Journey(
     finish=_finish_later,
 )
 
-JOURNEYS = {journey.name: journey for journey in (EMPLOYER, INDEPENDENT)}
+
+def _code_ok(code, answers, context):
+    from assistant.database import utcnow
+    from assistant.services import otp
+
+    check = otp.verify(context.session, answers["_phone"], "adhesion", code, utcnow())
+    if check == otp.CodeCheck.OK:
+        return True
+    if check == otp.CodeCheck.WRONG:
+        raise Reprompt(_l("Ce code n'est pas le bon. Vérifiez le SMS et réessayez."))
+    raise Reprompt(_l("Ce code n'est plus valable. Envoyez ADHERER pour recommencer."))
+
+
+PHONE_CODE = Journey(
+    name="phone_code",
+    title=_l("Confirmation de votre numéro"),
+    questions=(
+        Question(
+            "code",
+            "text",
+            lambda answers: _l(
+                "Pour confirmer votre numéro, tapez le code à 6 chiffres envoyé par SMS au "
+                "%(phone)s.",
+                phone=answers["_phone"],
+            ),
+            parse=lambda raw: parse_text(raw, max_length=20),
+            check=_code_ok,
+        ),
+    ),
+    finish=_finish_later,
+)
+
+RATING = Journey(
+    name="adhesion_rating",
+    title=_l("Votre avis"),
+    questions=(
+        Question(
+            "rating",
+            "choice",
+            _l("Comment avez-vous trouvé cette adhésion ? Notez de 1 (difficile) à 5 (facile)."),
+            choices=lambda answers: [Choice(str(n), str(n)) for n in range(1, 6)],
+            list_choices=False,
+        ),
+    ),
+    finish=_finish_later,
+)
+
+JOURNEYS = {journey.name: journey for journey in (EMPLOYER, INDEPENDENT, PHONE_CODE, RATING)}
 
 STEP_TITLES = {
     "entreprise": _l("Votre entreprise"),

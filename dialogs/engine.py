@@ -11,14 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import FunctionType
 from typing import Any
 
-from dialogs.parsing import Choice, Reprompt, parse_choice, parse_multi_choice, parse_yes_no
+from dialogs.parsing import (
+    Choice,
+    Reprompt,
+    fold,
+    parse_choice,
+    parse_multi_choice,
+    parse_yes_no,
+)
 from dialogs.text import _l
 
 Answers = dict[str, Any]
 
 AGAIN = "__again__"  # a choice that sends the person back to an earlier question
+SKIP_WORDS = frozenset({"", "0", "passer", "aucun", "aucune", "rien", "skip", "none", "-"})
 
 
 @dataclass
@@ -42,14 +51,21 @@ class Question:
     check: Callable[[Any, Answers, Context], Any] | None = None  # may raise Reprompt
     step: str = ""  # the web wizard page it belongs to
     hint: object = None
-    optional: bool = False  # an empty answer is accepted (stored as None)
-    again_to: str | None = None  # where the AGAIN choice leads
+    optional: bool = False  # an empty answer (or "0", "passer" by SMS) is stored as None
+    again_to: str | None = None  # where the AGAIN choice (or "no" to a yes/no) leads
+    short_label: object = None  # the prompt by SMS and chat, when the label is too long there
+    list_choices: bool = True  # by SMS: enumerate the choices (not for long catalogues)
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
         return self.when is None or bool(self.when(answers))
 
     def options(self, answers: Mapping[str, Any]) -> list[Choice]:
         return self.choices(answers) if self.choices else []
+
+    def text(self, answers: Mapping[str, Any], short: bool = False) -> str:
+        label = (self.short_label or self.label) if short else self.label
+        # a label may depend on earlier answers (a plain function); lazy strings are callable too
+        return str(label(answers) if isinstance(label, FunctionType) else label)
 
 
 @dataclass(frozen=True)
@@ -89,7 +105,8 @@ class Journey:
         """Parse and check one answer; return the new answers or raise Reprompt."""
         value = parse_answer(question, raw, answers)
         new = dict(answers)
-        if value == AGAIN and question.again_to:
+        going_back = value == AGAIN or (question.kind == "yesno" and value is False)
+        if going_back and question.again_to:
             return self.forget_from(new, question.again_to)
         if question.check is not None and value is not None:
             value = question.check(value, new, context)
@@ -116,7 +133,7 @@ class Journey:
 def parse_answer(question: Question, raw, answers: Mapping[str, Any]):
     if isinstance(raw, list) and question.kind != "multi":
         raw = raw[0] if raw else ""
-    empty = raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
+    empty = raw is None or (isinstance(raw, str) and fold(raw) in SKIP_WORDS) or raw == []
     if empty and question.optional:
         return [] if question.kind == "multi" else None
     if question.kind == "yesno":
@@ -139,3 +156,37 @@ def parse_answer(question: Question, raw, answers: Mapping[str, Any]):
 
 def _pick_reprompt():
     return _l("Choisissez au moins une réponse dans la liste.")
+
+
+# What one message may take: three SMS segments of UCS-2 (a single "ê" or "…" forces UCS-2)
+MESSAGE_UNITS = 201
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def prompt(
+    question: Question, answers: Mapping[str, Any], width: int = 40, room: int = MESSAGE_UNITS
+) -> str:
+    """The question as one message (SMS, chat): short label, then numbered choices if any.
+
+    Long choice labels are cut, shorter and shorter until the message takes at most `room`
+    UTF-16 units, so that every choice (and its number) is still sent.
+    """
+    text = question.text(answers, short=True)
+    if question.kind == "yesno":
+        return f"{text} {_l('Répondez OUI ou NON.')}"
+    if question.kind in ("choice", "multi") and question.list_choices:
+        labels = [str(choice.label) for choice in question.options(answers)]
+        while True:
+            lines = [text]
+            for number, label in enumerate(labels, start=1):
+                if len(label) > width:
+                    label = label[: width - 1].rstrip() + "…"
+                lines.append(f"{number}. {label}")
+            message = "\n".join(lines)
+            if _units(message) <= room or width <= 12:
+                return message
+            width -= 2
+    return text

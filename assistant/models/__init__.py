@@ -14,6 +14,7 @@ from assistant.models.member import (
 )
 from assistant.models.outbox import OutboxMessage, OutboxStatus
 from assistant.models.service import Centre, CentreKind, OpeningHours
+from assistant.models.sms import ChatLine, InboundSms, PhoneProfile, StaffTask
 from assistant.models.staff import LoginFailure, Role, StaffUser
 from assistant.models.tariff import TariffKind, TariffRate
 
@@ -21,8 +22,10 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Centre",
+    "ChatLine",
     "DialogueState",
     "CentreKind",
+    "InboundSms",
     "LoginFailure",
     "Member",
     "MemberKind",
@@ -33,8 +36,10 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PaymentMethod",
+    "PhoneProfile",
     "Role",
     "ScoreRecord",
+    "StaffTask",
     "StaffUser",
     "TariffKind",
     "TariffRate",

@@ -18,7 +18,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from assistant.database import utcnow
-from assistant.models import OutboxMessage, OutboxStatus
+from assistant.models import OutboxMessage, OutboxStatus, PhoneProfile
 
 STALE_CLAIM = timedelta(minutes=5)
 
@@ -163,6 +163,20 @@ def transports_from_config(config: Mapping) -> dict[str, Transport]:
     return {"sms": sms, "email": email}
 
 
+def _opted_out(session: Session, message: OutboxMessage) -> bool:
+    """STOP stops non-essential SMS (reminders, news); codes and convocations still go."""
+    if message.channel != "sms" or message.essential:
+        return False
+    return (
+        session.scalar(
+            select(PhoneProfile.id).where(
+                PhoneProfile.phone == message.recipient, PhoneProfile.opted_out_at.is_not(None)
+            )
+        )
+        is not None
+    )
+
+
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, … capped at one hour."""
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
@@ -234,6 +248,11 @@ def deliver_due(
             # No transaction stays open while the provider answers: the outcome is then written
             # by a transaction that starts with its write (see claim_due on SQLite).
             session.commit()
+            if _opted_out(session, message):
+                message.status = OutboxStatus.SKIPPED
+                report.skipped += 1
+                session.commit()
+                continue
             transport = transports[message.channel]
             message.attempts += 1
             try:

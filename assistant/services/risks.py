@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from dialogs.parsing import fold
 
@@ -50,9 +50,16 @@ def match(text: str, limit: int = 3) -> list[Risk]:
     for risk in catalogue().values():
         for word in (fold(risk.label_fr), fold(risk.label_en), *risk.synonyms):
             words.setdefault(word, risk.code)
-    hits = process.extract(query, list(words), scorer=fuzz.partial_ratio, limit=20, score_cutoff=85)
-    codes: list[str] = []
-    for word, _score, _index in sorted(hits, key=lambda h: (-h[1], -len(h[0]))):
-        if words[word] not in codes:
-            codes.append(words[word])
+    tokens = query.split()
+    scored: dict[str, float] = {}
+    for word, code in words.items():
+        if " " in word or len(word) > 6:
+            # several words, or a long one: look for it anywhere, typos allowed
+            score = fuzz.partial_ratio(word, query)
+        else:
+            # a short word must be one of the words typed ("bruit" is not "nuit")
+            score = max((fuzz.ratio(word, token) for token in tokens), default=0)
+        if score >= 86:
+            scored[code] = max(scored.get(code, 0), score + len(word) / 100)
+    codes = sorted(scored, key=lambda code: -scored[code])
     return [catalogue()[code] for code in codes[:limit]]

@@ -208,3 +208,33 @@ def member_page(member_id: int):
     )
     db.session.commit()
     return render_template("staff/member.html", member=member)
+
+
+@bp.get("/taches")
+@role_required(Role.ADMIN, Role.SECRETARY)
+def tasks():
+    from assistant.models import StaffTask
+
+    open_tasks = db.session.scalars(
+        select(StaffTask).where(StaffTask.done_at.is_(None)).order_by(StaffTask.created_at)
+    ).all()
+    return render_template("staff/tasks.html", tasks=open_tasks)
+
+
+@bp.post("/taches/<int:task_id>/fait")
+@role_required(Role.ADMIN, Role.SECRETARY)
+def task_done(task_id: int):
+    from assistant.database import utcnow
+    from assistant.models import StaffTask
+
+    task = db.session.get(StaffTask, task_id)
+    if task is None:
+        abort(404)
+    if task.done_at is None:
+        task.done_at = utcnow()
+        audit.record(
+            db.session, current_user, "done", "staff_task", task.id, ip=request.remote_addr
+        )
+        db.session.commit()
+    flash(_("Tâche terminée."), "success")
+    return redirect(url_for("staff.tasks"))

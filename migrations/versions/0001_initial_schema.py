@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 16:14:15.224630
+Create Date: 2026-11-23 16:53:58.416964
 """
 
 import sqlalchemy as sa
@@ -46,6 +46,17 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_centre'))
     )
+    op.create_table('chat_line',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('incoming', sa.Boolean(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_chat_line'))
+    )
+    with op.batch_alter_table('chat_line', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_chat_line_key'), ['key'], unique=False)
+
     op.create_table('dialogue_state',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=80), nullable=False),
@@ -57,6 +68,21 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dialogue_state')),
     sa.UniqueConstraint('key', name=op.f('uq_dialogue_state_key'))
     )
+    op.create_table('inbound_sms',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('message_sid', sa.String(length=64), nullable=False),
+    sa.Column('from_number', sa.String(length=32), nullable=False),
+    sa.Column('to_number', sa.String(length=32), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('received_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reply', sa.Text(), nullable=True),
+    sa.Column('handled_at', assistant.database.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inbound_sms')),
+    sa.UniqueConstraint('message_sid', name=op.f('uq_inbound_sms_message_sid'))
+    )
+    with op.batch_alter_table('inbound_sms', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inbound_sms_from_number'), ['from_number'], unique=False)
+
     op.create_table('login_failure',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=300), nullable=False),
@@ -102,6 +128,27 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_message_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_provider_id'), ['provider_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_recipient'), ['recipient'], unique=False)
+
+    op.create_table('phone_profile',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('phone', sa.String(length=32), nullable=False),
+    sa.Column('locale', sa.String(length=5), nullable=False),
+    sa.Column('opted_out_at', assistant.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_phone_profile')),
+    sa.UniqueConstraint('phone', name=op.f('uq_phone_profile_phone'))
+    )
+    op.create_table('staff_task',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('phone', sa.String(length=32), nullable=True),
+    sa.Column('detail', sa.Text(), nullable=True),
+    sa.Column('created_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('done_at', assistant.database.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_task'))
+    )
+    with op.batch_alter_table('staff_task', schema=None) as batch_op:
+        batch_op.create_index('ix_staff_task_open', ['done_at', 'created_at'], unique=False)
 
     op.create_table('opening_hours',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -237,6 +284,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_opening_hours_centre_id'))
 
     op.drop_table('opening_hours')
+    with op.batch_alter_table('staff_task', schema=None) as batch_op:
+        batch_op.drop_index('ix_staff_task_open')
+
+    op.drop_table('staff_task')
+    op.drop_table('phone_profile')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_message_recipient'))
         batch_op.drop_index(batch_op.f('ix_outbox_message_provider_id'))
@@ -251,7 +303,15 @@ def downgrade() -> None:
         batch_op.drop_index('ix_login_failure_key_at')
 
     op.drop_table('login_failure')
+    with op.batch_alter_table('inbound_sms', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inbound_sms_from_number'))
+
+    op.drop_table('inbound_sms')
     op.drop_table('dialogue_state')
+    with op.batch_alter_table('chat_line', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_chat_line_key'))
+
+    op.drop_table('chat_line')
     op.drop_table('centre')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_entry_record')

@@ -1,0 +1,160 @@
+"""The text channels: Twilio's SMS webhook and status callback, and the web chat."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import unicodedata
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from assistant.database import utcnow
+from assistant.extensions import csrf, db
+from assistant.models import ChatLine, InboundSms, OutboxMessage, OutboxStatus
+from assistant.sms.conversation import Channel, handle, keyword
+
+bp = Blueprint("sms", __name__)
+log = logging.getLogger(__name__)
+
+TWILIO_STATUSES = {
+    "delivered": OutboxStatus.DELIVERED,
+    "undelivered": OutboxStatus.FAILED,
+    "failed": OutboxStatus.FAILED,
+}
+
+
+def clean_text(text: str) -> str:
+    """What a person typed, without control characters (newlines kept as spaces)."""
+    text = (text or "").replace("\r", " ").replace("\n", " ")
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()
+
+
+def _signed() -> bool:
+    """Twilio's signature over the public URL it called; development may go unsigned."""
+    token = current_app.config["TWILIO_AUTH_TOKEN"]
+    if not token:
+        return current_app.config["DEVELOPMENT"]
+    signature = request.headers.get("X-Twilio-Signature", "")
+    url = current_app.config["PUBLIC_BASE_URL"] + request.full_path.rstrip("?")
+    return bool(signature) and RequestValidator(token).validate(url, request.form, signature)
+
+
+def _twiml(reply: str | None):
+    response = MessagingResponse()
+    if reply:
+        response.message(reply)
+    return str(response), 200, {"Content-Type": "text/xml; charset=utf-8"}
+
+
+def receive(sid: str, phone: str, to: str | None, body: str) -> str | None:
+    """Store, then handle once; a repeated MessageSid gets the first reply again."""
+    # Each transaction here begins with a write. On SQLite a transaction that reads first cannot
+    # take the write lock once another process has committed since its read ("database is
+    # locked" at once, busy_timeout or not); one that writes first waits for the lock.
+    sess = db.session
+    row = InboundSms(message_sid=sid, from_number=phone, to_number=to, body=body[:2000])
+    sess.add(row)
+    try:
+        sess.commit()  # stored before it is handled
+    except IntegrityError:  # a retried MessageSid (or twice at once): the first one's reply
+        sess.rollback()
+        return sess.scalar(select(InboundSms.reply).where(InboundSms.message_sid == sid))
+    now = utcnow()
+    row.handled_at = now
+    sess.flush()  # the handling transaction's first statement: a write, see above
+    try:
+        reply = handle(sess, Channel(key=f"sms:{phone}", name="sms", phone=phone), body, now)
+    except Exception:  # never a stack trace nor silence: apologise, keep the message
+        log.exception("SMS %s from %s could not be handled", sid, phone)
+        sess.rollback()
+        reply = render_template("sms/error.txt").strip()
+        sess.execute(
+            update(InboundSms)
+            .where(InboundSms.message_sid == sid)
+            .values(reply=reply, handled_at=now)
+        )
+        sess.commit()
+        return reply
+    row.reply = reply
+    sess.commit()
+    return reply
+
+
+@bp.post("/sms/inbound")
+@csrf.exempt
+def inbound():
+    if not _signed():
+        abort(403)
+    sid = request.form.get("MessageSid", "").strip()
+    phone = request.form.get("From", "").strip()
+    if not sid or not phone:
+        abort(400)
+    return _twiml(
+        receive(sid, phone, request.form.get("To"), clean_text(request.form.get("Body", "")))
+    )
+
+
+@bp.post("/sms/status")
+@csrf.exempt
+def status_callback():
+    """Twilio tells what became of a message we sent."""
+    if not _signed():
+        abort(403)
+    sid = request.form.get("MessageSid", "")
+    new_status = TWILIO_STATUSES.get(request.form.get("MessageStatus", ""))
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == sid))
+    if message is not None and new_status is not None:
+        message.status = new_status
+        if new_status == OutboxStatus.FAILED:
+            message.last_error = f"twilio {request.form.get('ErrorCode', '')}".strip()
+        db.session.commit()
+    return "", 204
+
+
+def _chat_key() -> str:
+    token = session.get("chat_token")
+    if token is None:
+        token = session["chat_token"] = secrets.token_urlsafe(24)
+    return f"chat:{token}"
+
+
+@bp.route("/chat", methods=["GET", "POST"])
+def chat():
+    key = _chat_key()
+    reply = None
+    if request.method == "POST":
+        text = clean_text(request.form.get("message", ""))[:1000]
+        if text:
+            word = keyword(text)
+            if word in ("english", "french"):
+                session["lang"] = "en" if word == "english" else "fr"
+            locale = session.get("lang") or str(get_locale())
+            db.session.add(ChatLine(key=key, incoming=True, text=text))
+            reply = handle(db.session, Channel(key=key, name="chat", locale=locale), text, utcnow())
+            db.session.add(ChatLine(key=key, incoming=False, text=reply))
+            db.session.commit()
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(reply=reply)
+        return redirect(url_for("sms.chat", _anchor="last"))
+    lines = db.session.scalars(
+        select(ChatLine).where(ChatLine.key == key).order_by(ChatLine.id)
+    ).all()
+    if not lines:
+        greeting = render_template("sms/menu.txt").strip()
+        return render_template("chat.html", lines=[], greeting=greeting)
+    return render_template("chat.html", lines=lines, greeting=None)

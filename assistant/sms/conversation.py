@@ -1,0 +1,320 @@
+"""One conversation turn, by SMS or web chat: keywords, the journey in progress, the reply.
+
+The dialogue engine knows no channel; this module is the one adapter both text channels share.
+A turn reads and writes the conversation's row (`dialogue_state`) in the caller's transaction
+and returns the reply text, which always fits in three SMS segments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from rapidfuzz import fuzz
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.models import DialogueState, Member, MemberStatus, PhoneProfile, ScoreRecord
+from assistant.services import adhesion, audit, score
+from assistant.sms.segments import clip, fits
+from assistant.timeutil import today_paris
+from dialogs.adhesion import INDEPENDENT, PHONE_CODE, RATING
+from dialogs.checkup import RISKS, SCORE
+from dialogs.engine import MESSAGE_UNITS, Context, Journey, prompt
+from dialogs.parsing import Reprompt, fold
+
+JOURNEYS = {j.name: j for j in (INDEPENDENT, PHONE_CODE, RATING, SCORE, RISKS)}
+MAX_TRIES = 3
+
+# keyword → words that mean it (accent-folded, lower case); French first, English accepted
+KEYWORDS = {
+    "menu": ("menu", "aide", "help", "info", "infos", "?", "bonjour", "hello", "salut"),
+    "join": ("adherer", "adhesion", "inscription", "join"),
+    "score": ("score",),
+    "risks": ("risques", "risque", "risks", "risk"),
+    "book": ("rdv", "rendez-vous", "rendezvous", "appointment"),
+    "cancel": ("annuler", "cancel"),
+    "move": ("deplacer", "reporter", "move", "reschedule"),
+    "pdp": ("pdp",),
+    "stop": ("stop", "arret", "unsubscribe", "stopall"),
+    "start": ("start", "unstop", "reprendre"),
+    "english": ("english", "anglais"),
+    "french": ("francais", "french"),
+}
+
+
+def keyword(text: str) -> str | None:
+    """The keyword a message is, if it is one (one or two words, typos allowed on long ones)."""
+    folded = fold(text).strip(" .!")
+    if not folded or len(folded.split()) > 2:
+        return None
+    for name, words in KEYWORDS.items():
+        for word in words:
+            if folded == word or (len(word) >= 5 and fuzz.ratio(folded, word) >= 85):
+                return name
+    return None
+
+
+@dataclass
+class Channel:
+    """Who is talking: the conversation key, the phone if proven (SMS), the channel name."""
+
+    key: str  # "sms:+336…" or "chat:<token>"
+    name: str  # "sms" or "chat"
+    phone: str | None = None  # proven by Twilio's From for SMS; unknown for the chat
+    locale: str | None = None  # the chat follows the browser; SMS follows the phone's profile
+
+
+def handle(session: Session, channel: Channel, text: str, now: datetime) -> str:
+    profile = _profile(session, channel)
+    locale = channel.locale or (profile.locale if profile is not None else "fr")
+    word = keyword(text)
+    if word in ("english", "french"):
+        locale = "en" if word == "english" else "fr"
+        if profile is not None:
+            profile.locale = locale
+    with force_locale(locale):
+        reply = _turn(session, channel, profile, text, word, now)
+        return reply if fits(reply) else clip(reply)
+
+
+def _profile(session: Session, channel: Channel) -> PhoneProfile | None:
+    if channel.phone is None:
+        return None
+    profile = session.scalar(select(PhoneProfile).where(PhoneProfile.phone == channel.phone))
+    if profile is None:
+        member = _member(session, channel.phone)
+        profile = PhoneProfile(phone=channel.phone, locale=member.locale if member else "fr")
+        session.add(profile)
+        session.flush()
+    return profile
+
+
+def _member(session: Session, phone: str | None) -> Member | None:
+    if not phone:
+        return None
+    return session.scalar(
+        select(Member)
+        .where(Member.phone == phone, Member.status != MemberStatus.CLOSED)
+        .order_by(Member.id)
+        .limit(1)
+    )
+
+
+def _state(session: Session, channel: Channel) -> DialogueState | None:
+    return session.scalar(select(DialogueState).where(DialogueState.key == channel.key))
+
+
+def _say(template: str, **values) -> str:
+    return render_template(f"sms/{template}.txt", **values).strip()
+
+
+def _turn(session, channel, profile, text, word, now) -> str:
+    state = _state(session, channel)
+    idle = timedelta(seconds=current_app.config["SMS_SESSION_IDLE"])
+    if state is not None and state.updated_at < now - idle:
+        session.delete(state)
+        session.flush()
+        if word is None:
+            return _say("expired")
+        state = None
+
+    if word == "stop":
+        if profile is not None:
+            profile.opted_out_at = now
+            audit.record(session, f"phone:{channel.phone}", "opt_out", "phone_profile", profile.id)
+        return _say("stop")
+    if word == "start":
+        if profile is not None:
+            profile.opted_out_at = None
+            audit.record(session, f"phone:{channel.phone}", "opt_in", "phone_profile", profile.id)
+        return _say("start")
+    if word in ("menu", "english", "french"):
+        _end(session, state)
+        return _say("menu")
+    if word in ("book", "cancel", "move", "pdp"):
+        _end(session, state)
+        return _say("soon", feature=word)
+    if word == "join":
+        _end(session, state)
+        if _member(session, channel.phone) is not None:
+            return _say("already_member")
+        answers = {"phone": channel.phone} if channel.phone else {}
+        return _start(session, channel, INDEPENDENT, answers, now, intro=_say("join_intro"))
+    if word == "score":
+        _end(session, state)
+        member = _member(session, channel.phone)
+        answers = {}
+        if member is not None:
+            answers = {"_member": member.id, "has_staff": member.headcount > 0}
+        return _start(session, channel, SCORE, answers, now)
+    if word == "risks":
+        _end(session, state)
+        member = _member(session, channel.phone)
+        if member is None:
+            return _say("members_only")
+        return _start(session, channel, RISKS, {"_member": member.id}, now)
+
+    if state is None:
+        return _say("not_understood")
+    return _answer(session, channel, state, text, now)
+
+
+def _end(session, state) -> None:
+    if state is not None:
+        session.delete(state)
+        session.flush()
+
+
+def _start(session, channel, journey: Journey, answers: dict, now, intro: str = "") -> str:
+    state = DialogueState(
+        key=channel.key,
+        journey=journey.name,
+        answers=answers,
+        tries=0,
+        updated_at=now,
+        created_at=now,
+    )
+    session.add(state)
+    session.flush()
+    question = journey.next_question(answers)
+    return _join_text(intro, prompt(question, answers))
+
+
+def _join_text(*parts: str) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def _answer(session, channel, state: DialogueState, text: str, now) -> str:
+    journey = JOURNEYS.get(state.journey)
+    if journey is None:  # a journey of a newer or older version: start again cleanly
+        _end(session, state)
+        return _say("expired")
+    question = journey.next_question(state.answers)
+    context = Context(session=session, today=today_paris(now))
+    state.updated_at = now
+    try:
+        answers = journey.accept(state.answers, question, text, context)
+    except Reprompt as reprompt:
+        state.tries += 1
+        if state.tries >= MAX_TRIES:
+            state.tries = 0
+            return _callback(session, channel, question)
+        hint = _short_reprompt_hint(question, state.answers, reprompt)
+        return _join_text(str(reprompt.message), hint)
+    state.answers = answers
+    state.tries = 0
+    following = journey.next_question(answers)
+    if following is not None:
+        return prompt(following, answers)
+    return _finish(session, channel, state, journey, now)
+
+
+def _short_reprompt_hint(question, answers, reprompt: Reprompt) -> str:
+    # a choice list is shown again so that the person can answer with its number, in the room
+    # the reprompt leaves in the message
+    if question.kind in ("choice", "multi") and question.list_choices:
+        room = MESSAGE_UNITS - len(str(reprompt.message).encode("utf-16-le")) // 2 - 1
+        return prompt(question, answers, room=room)
+    return ""
+
+
+def _callback(session, channel, question) -> str:
+    from assistant.models import StaffTask
+
+    session.add(
+        StaffTask(
+            kind="callback",
+            phone=channel.phone,
+            detail=f"{channel.name}: blocked at question {question.key}",
+        )
+    )
+    return _say("callback", phone=channel.phone)
+
+
+def _finish(session, channel, state, journey: Journey, now) -> str:
+    answers = state.answers
+    session.delete(state)
+    session.flush()
+    if journey is SCORE:
+        return _finish_score(session, channel, answers, now)
+    if journey is RISKS:
+        member = session.get(Member, answers["_member"])
+        codes = answers["risks_text"]["codes"]
+        member.main_risks = sorted(set(member.main_risks or []) | set(codes))
+        audit.record(
+            session, f"phone:{channel.phone}", "update", "member", member.id, "risks by sms"
+        )
+        return _say("risks_done", count=len(codes))
+    if journey is INDEPENDENT:
+        if channel.phone is None:  # the chat: the number typed must be proven first
+            return _ask_code(session, channel, answers, now)
+        return _finish_adhesion(session, channel, answers, now)
+    if journey is PHONE_CODE:
+        return _finish_adhesion(session, channel, answers["_adhesion"], now)
+    if journey is RATING:
+        member = session.get(Member, answers["_member"])
+        adhesion.rate_adhesion(session, member, int(answers["rating"]))
+        return _say("rating_done")
+    raise AssertionError(f"no ending for {journey.name}")
+
+
+def _finish_score(session, channel, answers, now) -> str:
+    has_employees = answers.get("has_staff") is True
+    result = score.compute(
+        {q.key: answers.get(q.key) is True for q in score.QUESTIONS}, has_employees
+    )
+    session.add(
+        ScoreRecord(
+            member_id=answers.get("_member"),
+            phone=channel.phone,
+            has_employees=has_employees,
+            answers=result.answers,
+            score=result.score,
+            computed_at=now,
+        )
+    )
+    return _say("score_result", result=result, member=answers.get("_member"))
+
+
+def _ask_code(session, channel, answers, now) -> str:
+    from assistant.services import otp, outbox
+
+    phone = answers["phone"]
+    try:
+        code = otp.issue(session, phone, "adhesion", now)
+    except otp.TooManyCodes:
+        return _say("too_many_codes")
+    outbox.queue_sms(session, phone, render_template("sms/one_time_code.txt", code=code).strip())
+    return _start(session, channel, PHONE_CODE, {"_phone": phone, "_adhesion": answers}, now)
+
+
+def _finish_adhesion(session, channel, answers, now) -> str:
+    from flask_babel import get_locale
+
+    actor = f"phone:{answers['phone']}"
+    try:
+        joined = adhesion.join(
+            session,
+            actor,
+            "independent",
+            answers,
+            today_paris(now),
+            current_app.config["MEMBERS_AUTO_ACTIVATE"],
+            locale=str(get_locale()),
+        )
+    except adhesion.AdhesionError:
+        return _say("already_member")
+    member = joined.member
+    if member.email:
+        adhesion.queue_welcome(
+            session,
+            member,
+            str(_say("welcome_subject")),
+            render_template("mail/welcome.txt", member=member),
+            "",
+        )
+    _start(session, channel, RATING, {"_member": member.id}, now)
+    return _join_text(_say("welcome", member=member), prompt(RATING.questions[0], {}))

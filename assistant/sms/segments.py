@@ -1,0 +1,31 @@
+"""SMS length in segments, with the real GSM 03.38 table (one ê makes the whole SMS UCS-2)."""
+
+from __future__ import annotations
+
+import math
+
+import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
+
+MAX_SEGMENTS = 3
+
+
+def segments(text: str) -> int:
+    try:
+        septets = len(text.encode("gsm03.38"))  # extension characters (€, [, …) count two
+    except UnicodeEncodeError:
+        units = len(text.encode("utf-16-le")) // 2
+        return 1 if units <= 70 else math.ceil(units / 67)
+    return 1 if septets <= 160 else math.ceil(septets / 153)
+
+
+def fits(text: str, limit: int = MAX_SEGMENTS) -> bool:
+    return segments(text) <= limit
+
+
+def clip(text: str, limit: int = MAX_SEGMENTS) -> str:
+    """Last resort: cut a reply to the limit, ending with an ellipsis."""
+    if fits(text, limit):
+        return text
+    while text and not fits(text + "…", limit):
+        text = text[:-1]
+    return text.rstrip() + "…"

@@ -1,0 +1,41 @@
+// Progressive enhancement of the chat: send without reloading the page (it works without JS).
+(function () {
+  var form = document.getElementById("chat-form");
+  var log = document.getElementById("chat-log");
+  if (!form || !log || !window.fetch) return;
+  function add(text, mine) {
+    var item = document.createElement("li");
+    item.className = "bubble " + (mine ? "from-person" : "from-service");
+    var who = document.createElement("span");
+    who.className = "visually-hidden";
+    who.textContent = mine ? form.dataset.you : form.dataset.service;
+    var body = document.createElement("span");
+    body.className = "pre";
+    body.textContent = text;
+    item.appendChild(who);
+    item.appendChild(body);
+    log.appendChild(item);
+    item.scrollIntoView({block: "end"});
+  }
+  form.addEventListener("submit", function (event) {
+    var input = form.querySelector("#message");
+    var text = input.value.trim();
+    event.preventDefault();
+    if (!text) return;
+    var data = new FormData(form);
+    add(text, true);
+    input.value = "";
+    fetch(form.action || window.location.href, {
+      method: "POST", body: data, headers: {"Accept": "application/json"},
+      credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).then(function (answer) {
+      if (answer.reply) add(answer.reply, false);
+    }).catch(function () {
+      input.value = text;  // fall back to a plain form post
+      form.submit();
+    });
+  });
+})();

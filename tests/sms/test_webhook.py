@@ -1,0 +1,156 @@
+"""The webhook's contract (SPEC 5): signatures, one handling per MessageSid, state, STOP."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from assistant.models import DialogueState, InboundSms, OutboxMessage, PhoneProfile
+from tests.conftest import make_app
+from tests.sms.conftest import BASE, TOKEN, Phone
+
+
+def test_missing_or_wrong_signature_is_refused_and_changes_nothing(phone, sms_db):
+    assert phone.post("SCORE", sign=False).status_code == 403
+    assert phone.post("SCORE", token="not-the-token").status_code == 403
+    assert sms_db.scalar(select(func.count()).select_from(InboundSms)) == 0
+    assert sms_db.scalar(select(func.count()).select_from(DialogueState)) == 0
+
+
+def test_signature_over_another_url_is_refused(sms_app):
+    from twilio.request_validator import RequestValidator
+
+    form = {"MessageSid": "SM1", "From": "+33781234567", "Body": "MENU"}
+    signature = RequestValidator(TOKEN).compute_signature("https://evil.example/sms/inbound", form)
+    response = sms_app.test_client().post(
+        "/sms/inbound", data=form, headers={"X-Twilio-Signature": signature}
+    )
+    assert response.status_code == 403
+
+
+def test_without_a_token_everything_is_refused_outside_development(app):
+    response = app.test_client().post(
+        "/sms/inbound", data={"MessageSid": "SM1", "From": "+33781234567"}
+    )
+    assert response.status_code == 403
+
+
+def test_a_retried_message_sid_gets_the_same_reply_and_is_handled_once(phone, sms_db):
+    first = phone.send("SCORE", sid="SM" + "a" * 32)
+    again = phone.send("SCORE", sid="SM" + "a" * 32)
+    assert first == again
+    assert sms_db.scalar(select(func.count()).select_from(InboundSms)) == 1
+    reply = phone.send("oui")  # the journey moved one step only
+    assert "DUERP" in reply
+
+
+def test_every_message_is_stored(phone, sms_db):
+    phone.send("bonjour tout le monde")
+    row = sms_db.scalar(select(InboundSms))
+    assert row.body == "bonjour tout le monde" and row.reply and row.handled_at
+
+
+def test_conversation_survives_a_restart(tmp_path, database, sms_app, phone):
+    phone.send("SCORE")
+    phone.send("oui")
+    sms_app.extensions["database"]["engine"].dispose()
+    again = make_app(
+        tmp_path, database, create_schema=False, TWILIO_AUTH_TOKEN=TOKEN, PUBLIC_BASE_URL=BASE
+    )
+    other_process = Phone(again.test_client(), phone.number)
+    assert "plan d'actions" not in other_process.send("oui")  # Q1 → Q2 (DUERP with staff)
+    again.extensions["database"]["engine"].dispose()
+
+
+def test_a_keyword_restarts_a_journey_at_any_point(phone):
+    phone.send("SCORE")
+    phone.send("oui")
+    assert "salariés" in phone.send("score")
+
+
+def test_an_idle_conversation_expires(phone, sms_db):
+    phone.send("SCORE")
+    state = sms_db.scalar(select(DialogueState))
+    state.updated_at = state.updated_at - timedelta(hours=25)
+    sms_db.commit()
+    assert "recommençons" in phone.send("oui")
+    assert sms_db.scalar(select(func.count()).select_from(DialogueState)) == 0
+
+
+def test_stop_then_start(phone, sms_db, sms_app):
+    from assistant.services.outbox import deliver_due, queue_sms, transports_from_config
+
+    assert "START" in phone.send("STOP")
+    queue_sms(sms_db, phone.number, "Nouvelle session de sensibilisation", essential=False)
+    queue_sms(sms_db, phone.number, "Votre code : 123456", essential=True)
+    sms_db.commit()
+    factory = sms_app.extensions["database"]["sessionmaker"]
+    report = deliver_due(factory, transports_from_config({}))
+    assert (report.skipped, report.sent) == (1, 1)
+    statuses = dict(sms_db.execute(select(OutboxMessage.body, OutboxMessage.status)).all())
+    assert statuses["Nouvelle session de sensibilisation"] == "skipped"
+    assert "MENU" in phone.send("start")
+    sms_db.rollback()
+    assert sms_db.scalar(select(PhoneProfile.opted_out_at)) is None
+
+
+def test_features_not_built_yet_answer_honestly(phone):
+    for word in ("RDV", "ANNULER", "DEPLACER", "PDP"):
+        assert "01 23 45 67 89" in phone.send(word)
+
+
+def test_risks_need_a_membership(phone):
+    assert "ADHERER" in phone.send("RISQUES")
+
+
+def test_member_declares_risks_with_typos(sms_app, sms_db, sms_demo):
+    from assistant.models import Member
+
+    lea = Phone(sms_app.test_client(), "+33698765432")
+    assert "risques" in lea.send("risque")
+    confirm = lea.send("je respire de la poussiere de bois et du bruitt")
+    assert "1. Poussières de bois" in confirm and "2. Bruit" in confirm
+    assert "Quels risques" in lea.send("non")  # not that: describe again
+    lea.send("poussière de bois")
+    assert "Merci" in lea.send("oui")
+    sms_db.rollback()
+    member = sms_db.scalar(select(Member).where(Member.phone == "+33698765432"))
+    assert member.main_risks == ["wood_dust"]
+
+
+def test_status_callback_updates_the_outbox(phone, sms_app, sms_db):
+    from twilio.request_validator import RequestValidator
+
+    from assistant.services.outbox import queue_sms
+
+    message = queue_sms(sms_db, phone.number, "bonjour")
+    message.status, message.provider_id = "sent", "SM" + "b" * 32
+    sms_db.commit()
+    form = {"MessageSid": "SM" + "b" * 32, "MessageStatus": "delivered"}
+    signature = RequestValidator(TOKEN).compute_signature(f"{BASE}/sms/status", form)
+    client = sms_app.test_client()
+    assert client.post("/sms/status", data=form).status_code == 403
+    assert (
+        client.post("/sms/status", data=form, headers={"X-Twilio-Signature": signature}).status_code
+        == 204
+    )
+    sms_db.expire_all()
+    assert sms_db.get(OutboxMessage, message.id).status == "delivered"
+
+
+def test_staff_sees_and_closes_the_call_back(phone, sms_app, sms_db):
+    from assistant.models import StaffTask
+    from assistant.services.staff import create_staff
+
+    phone.send("SCORE")
+    for _ in range(3):
+        phone.send("hmm")
+    create_staff(sms_db, "test", "sec@test.fr", "S", "secretary", "correct-horse-battery")
+    sms_db.commit()
+    staff = sms_app.test_client()
+    staff.post("/staff/login", data={"email": "sec@test.fr", "password": "correct-horse-battery"})
+    page = staff.get("/staff/taches").get_data(as_text=True)
+    assert "+33781234567" in page
+    task = sms_db.scalar(select(StaffTask))
+    staff.post(f"/staff/taches/{task.id}/fait")
+    sms_db.rollback()  # end the read transaction (its snapshot) to see the app's commit
+    assert sms_db.get(StaffTask, task.id).done_at is not None
