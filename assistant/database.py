@@ -65,6 +65,9 @@ def make_engine(url: str, **kwargs) -> Engine:
             cursor.execute("PRAGMA busy_timeout=10000")
             if engine.url.database not in (None, "", ":memory:"):
                 cursor.execute("PRAGMA journal_mode=WAL")
+                # with WAL, NORMAL syncs at checkpoints, not at every commit: a crash of the app
+                # loses nothing; a power cut may lose the last commits, never the database
+                cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         @event.listens_for(engine, "begin")

@@ -282,9 +282,10 @@ def conversation(client: Client, budget: Budget, results: Results, rng: random.R
         if "/5" in reply:  # "Votre score de culture de prévention : 3,5/5. …"
             results.scores += 1
             return True
-        if answers >= 6:  # the score has at most 6 questions
-            if client.strict:  # the real app must have given it
-                results.errors.append(f"no score after {answers} answers: {reply[:120]!r}")
+        if not client.strict and answers >= 6:  # the bare app never gives a score
+            return True
+        if answers >= 8:  # "has staff?" and at most six score questions: something is wrong
+            results.errors.append(f"no score after {answers} answers: {reply[:120]!r}")
             return True
 
 

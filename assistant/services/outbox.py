@@ -62,10 +62,19 @@ class SimulatorTransport:
 class TwilioSmsTransport:
     name = "twilio"
 
-    def __init__(self, account_sid: str, auth_token: str, from_: str, api_base: str = ""):
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        from_: str,
+        api_base: str = "",
+        status_callback: str = "",
+    ):
         from twilio.rest import Client
 
         self.from_ = from_
+        # Twilio reports delivery there (POST /sms/status); it must reach a public https URL.
+        self.extra = {"status_callback": status_callback} if status_callback else {}
         self.client = Client(account_sid, auth_token, http_client=_twilio_http_client(api_base))
 
     def send(self, message: OutboxMessage) -> str:
@@ -73,7 +82,7 @@ class TwilioSmsTransport:
 
         try:
             sent = self.client.messages.create(
-                to=message.recipient, from_=self.from_, body=message.body
+                to=message.recipient, from_=self.from_, body=message.body, **self.extra
             )
         except TwilioRestException as error:
             # 401: our credentials are wrong; retrying lets an operator fix them without losing
@@ -140,6 +149,10 @@ class SmtpTransport:
         return email["Message-ID"]
 
 
+def _status_callback_url(public_base_url: str) -> str:
+    return f"{public_base_url}/sms/status" if public_base_url.startswith("https://") else ""
+
+
 def transports_from_config(config: Mapping) -> dict[str, Transport]:
     """Real providers where credentials are configured, the simulator otherwise."""
     sms: Transport = SimulatorTransport()
@@ -149,6 +162,7 @@ def transports_from_config(config: Mapping) -> dict[str, Transport]:
             config["TWILIO_AUTH_TOKEN"],
             config["TWILIO_FROM"],
             config.get("TWILIO_API_BASE", ""),
+            _status_callback_url(config.get("PUBLIC_BASE_URL", "")),
         )
     email: Transport = SimulatorTransport()
     if config.get("MAIL_SERVER"):

@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -29,6 +29,7 @@ from assistant.models import ChatLine, InboundSms, OutboxMessage, OutboxStatus
 from assistant.sms.conversation import Channel, handle, keyword
 
 bp = Blueprint("sms", __name__)
+INBOUND = InboundSms.__table__  # Core statements: this runs for every SMS, the ORM costs more
 log = logging.getLogger(__name__)
 
 TWILIO_STATUSES = {
@@ -67,30 +68,33 @@ def receive(sid: str, phone: str, to: str | None, body: str) -> str | None:
     # take the write lock once another process has committed since its read ("database is
     # locked" at once, busy_timeout or not); one that writes first waits for the lock.
     sess = db.session
-    row = InboundSms(message_sid=sid, from_number=phone, to_number=to, body=body[:2000])
-    sess.add(row)
     try:
+        sess.connection().execute(
+            INBOUND.insert().values(
+                message_sid=sid,
+                from_number=phone,
+                to_number=to,
+                body=body[:2000],
+                received_at=utcnow(),
+            )
+        )
         sess.commit()  # stored before it is handled
     except IntegrityError:  # a retried MessageSid (or twice at once): the first one's reply
         sess.rollback()
         return sess.scalar(select(InboundSms.reply).where(InboundSms.message_sid == sid))
     now = utcnow()
-    row.handled_at = now
-    sess.flush()  # the handling transaction's first statement: a write, see above
+    mark = INBOUND.update().where(INBOUND.c.message_sid == sid)
+    sess.connection().execute(mark.values(handled_at=now))  # the transaction's first statement
     try:
         reply = handle(sess, Channel(key=f"sms:{phone}", name="sms", phone=phone), body, now)
     except Exception:  # never a stack trace nor silence: apologise, keep the message
         log.exception("SMS %s from %s could not be handled", sid, phone)
         sess.rollback()
         reply = render_template("sms/error.txt").strip()
-        sess.execute(
-            update(InboundSms)
-            .where(InboundSms.message_sid == sid)
-            .values(reply=reply, handled_at=now)
-        )
+        sess.connection().execute(mark.values(reply=reply, handled_at=now))
         sess.commit()
         return reply
-    row.reply = reply
+    sess.connection().execute(mark.values(reply=reply))
     sess.commit()
     return reply
 

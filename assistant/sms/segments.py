@@ -26,6 +26,7 @@ def clip(text: str, limit: int = MAX_SEGMENTS) -> str:
     """Last resort: cut a reply to the limit, ending with an ellipsis."""
     if fits(text, limit):
         return text
+    text = text[: 153 * limit]  # no longer message can fit; then shorten to the limit
     while text and not fits(text + "…", limit):
         text = text[:-1]
     return text.rstrip() + "…"

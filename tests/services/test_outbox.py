@@ -464,3 +464,19 @@ def test_dev_sms_page_lists_messages_per_phone_number(tmp_path, app, db):
     finally:
         with dev_app.app_context():
             _db.engine.dispose()
+
+
+def test_twilio_is_told_where_to_report_delivery(db, factory, fake_twilio):
+    message_id = queue_one_sms(db)
+    transports = transports_from_config(
+        {
+            "TWILIO_ACCOUNT_SID": fake_twilio.account_sid,
+            "TWILIO_AUTH_TOKEN": fake_twilio.auth_token,
+            "TWILIO_FROM": SERVICE_NUMBER,
+            "TWILIO_API_BASE": fake_twilio.url,
+            "PUBLIC_BASE_URL": "https://sante.example",
+        }
+    )
+    deliver_due(factory, transports, now=clock(utcnow() + timedelta(seconds=1)))
+    assert fetch(db, message_id).status == OutboxStatus.SENT
+    assert fake_twilio.requests[-1].form["StatusCallback"] == "https://sante.example/sms/status"

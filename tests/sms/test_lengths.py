@@ -198,7 +198,7 @@ def test_the_activity_list_keeps_every_choice(request_context, language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_first_and_last_messages_of_a_journey_fit(request_context, language):
-    """What the conversation sends whole: the join intro with the first question, welcome + rating."""
+    """What the conversation sends whole: join intro + first question, welcome + rating."""
     with force_locale(language):
         intro = render_template("sms/join_intro.txt").strip()
         first = prompt(INDEPENDENT.next_question({"phone": "+33781234567"}), {})
@@ -248,7 +248,10 @@ def test_every_reprompt_of_the_played_journeys_fits(sms_app, sms_db, sms_demo, l
             for question in journey.questions:
                 for answers in realistic_answers(journey, question, language):
                     if journey is PHONE_CODE:
-                        cases = [dict(answers, _phone=phone) for phone in ("+33781234567", "+33600000009")]
+                        cases = [
+                            dict(answers, _phone=phone)
+                            for phone in ("+33781234567", "+33600000009")
+                        ]
                     else:
                         cases = [answers]
                     bad = [*BAD_ANSWERS, existing_siret] if question.key == "siret" else BAD_ANSWERS
