@@ -322,7 +322,7 @@ def _code_ok(code, answers, context):
     if check == otp.CodeCheck.OK:
         return True
     if check == otp.CodeCheck.WRONG:
-        raise Reprompt(_l("Ce code n'est pas le bon. Vérifiez le SMS et réessayez."))
+        raise Reprompt(otp.CHECK_MESSAGES[check])
     raise Reprompt(_l("Ce code n'est plus valable. Envoyez ADHERER pour recommencer."))
 
 

@@ -144,9 +144,7 @@ def login_code():
             login_user(user)
             return redirect(url_for("member.home"))
         db.session.commit()
-        from assistant.public.adhesion import _code_message
-
-        form.code.errors = [*form.code.errors, _code_message(check)]
+        form.code.errors = [*form.code.errors, str(otp.CHECK_MESSAGES[check])]
     return render_template("member/login_code.html", form=form, phone=phone)
 
 

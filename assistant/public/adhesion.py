@@ -188,7 +188,7 @@ def adhesion_confirm(slug: str):
             if check == otp.CodeCheck.OK:
                 return _finish(slug, journey, state, kind)
             db.session.commit()
-            code_form.code.errors = [*code_form.code.errors, _code_message(check)]
+            code_form.code.errors = [*code_form.code.errors, str(otp.CHECK_MESSAGES[check])]
     return render_template(
         "adhesion/confirm.html",
         journey=journey,
@@ -202,14 +202,6 @@ def adhesion_confirm(slug: str):
         phone=answers.get("phone"),
         kind=kind,
     )
-
-
-def _code_message(check) -> str:
-    if check == otp.CodeCheck.WRONG:
-        return _("Ce code n'est pas le bon. Vérifiez le SMS et réessayez.")
-    if check == otp.CodeCheck.TOO_MANY:
-        return _("Trop d'essais pour ce code. Demandez-en un nouveau.")
-    return _("Ce code a expiré ou n'a pas été demandé. Demandez-en un nouveau.")
 
 
 def _send_code(phone: str, purpose: str) -> bool:

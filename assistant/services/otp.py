@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.models import OneTimeCode
+from dialogs.text import _l
 
 VALIDITY = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -24,6 +25,13 @@ class CodeCheck(enum.StrEnum):
     WRONG = "wrong"
     EXPIRED = "expired"  # or never sent, or already used
     TOO_MANY = "too_many"
+
+
+CHECK_MESSAGES = {
+    CodeCheck.WRONG: _l("Ce code n'est pas le bon. Vérifiez le SMS et réessayez."),
+    CodeCheck.TOO_MANY: _l("Trop d'essais pour ce code. Demandez-en un nouveau."),
+    CodeCheck.EXPIRED: _l("Ce code a expiré ou n'a pas été demandé. Demandez-en un nouveau."),
+}
 
 
 class TooManyCodes(Exception):
