@@ -17,13 +17,16 @@ from assistant.models.service import Centre, CentreKind, OpeningHours
 from assistant.models.sms import ChatLine, InboundSms, PhoneProfile, StaffTask
 from assistant.models.staff import LoginFailure, Role, StaffUser
 from assistant.models.tariff import TariffKind, TariffRate
+from assistant.models.workforce import ContractType, Employee
 
 __all__ = [
     "AuditEntry",
     "Base",
     "Centre",
     "ChatLine",
+    "ContractType",
     "DialogueState",
+    "Employee",
     "CentreKind",
     "InboundSms",
     "LoginFailure",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 16:53:58.416964
+Create Date: 2026-11-23 17:22:01.183168
 """
 
 import sqlalchemy as sa
@@ -227,6 +227,29 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tariff_rate')),
     sa.UniqueConstraint('kind', 'effective_from', name='uq_tariff_rate_kind_effective_from')
     )
+    op.create_table('employee',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('last_name', sa.String(length=100), nullable=False),
+    sa.Column('first_name', sa.String(length=100), nullable=False),
+    sa.Column('last_name_folded', sa.String(length=100), nullable=False),
+    sa.Column('first_name_folded', sa.String(length=100), nullable=False),
+    sa.Column('birth_date', sa.Date(), nullable=False),
+    sa.Column('job', sa.String(length=200), nullable=False),
+    sa.Column('hire_date', sa.Date(), nullable=False),
+    sa.Column('contract_type', sa.String(length=12), nullable=False),
+    sa.Column('contract_end', sa.Date(), nullable=True),
+    sa.Column('exposures', sa.JSON(), nullable=False),
+    sa.Column('night_worker', sa.Boolean(), nullable=False),
+    sa.Column('left_on', sa.Date(), nullable=True),
+    sa.Column('created_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("contract_type IN ('cdi', 'cdd', 'interim', 'saisonnier', 'apprenti', 'short')", name=op.f('ck_employee_contract_type')),
+    sa.CheckConstraint('contract_end IS NULL OR contract_end >= hire_date', name=op.f('ck_employee_contract_end')),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_employee_member_id_member'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_employee')),
+    sa.UniqueConstraint('member_id', 'last_name_folded', 'first_name_folded', 'birth_date', name='uq_employee_natural_key')
+    )
     op.create_table('member_user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -273,6 +296,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_member_user_member_id'))
 
     op.drop_table('member_user')
+    op.drop_table('employee')
     op.drop_table('tariff_rate')
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_member_siren'))

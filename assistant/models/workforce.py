@@ -1,0 +1,62 @@
+"""A member's workforce: the employees an employer declares (by form or CSV import)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from assistant.database import Base, utcnow
+
+
+class ContractType(enum.StrEnum):
+    CDI = "cdi"
+    CDD = "cdd"
+    INTERIM = "interim"
+    SAISONNIER = "saisonnier"
+    APPRENTI = "apprenti"
+    SHORT = "short"  # contrat court (< 45 days): collective follow-up
+
+
+CONTRACT_TYPES_SQL = ", ".join(f"'{c.value}'" for c in ContractType)
+
+
+class Employee(Base):
+    """One employee of a member. No health data here: those are kept apart, for staff only."""
+
+    __tablename__ = "employee"
+    __table_args__ = (
+        CheckConstraint(f"contract_type IN ({CONTRACT_TYPES_SQL})", name="contract_type"),
+        CheckConstraint("contract_end IS NULL OR contract_end >= hire_date", name="contract_end"),
+        # the natural key that keeps re-imports idempotent (names folded: case and accents)
+        UniqueConstraint(
+            "member_id",
+            "last_name_folded",
+            "first_name_folded",
+            "birth_date",
+            name="uq_employee_natural_key",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name_folded: Mapped[str] = mapped_column(String(100))
+    first_name_folded: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date]
+    job: Mapped[str] = mapped_column(String(200))
+    hire_date: Mapped[date]
+    contract_type: Mapped[str] = mapped_column(String(12))
+    contract_end: Mapped[date | None]
+    exposures: Mapped[list] = mapped_column(JSON, default=list)  # codes of assistant/data/risks.csv
+    night_worker: Mapped[bool] = mapped_column(default=False)
+    left_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"

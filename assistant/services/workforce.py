@@ -1,0 +1,671 @@
+"""A member's workforce: declare, change and end employees, and import them from a CSV file.
+
+Every function takes the member's id and works only on that member's employees: an employee of
+another member is "not found", never read or changed.
+
+CSV import (`import_csv`)
+-------------------------
+One line per employee, a header line first. Columns, in any order (headers are matched without
+regard to case, accents, spaces, `_` or `-`, and common variants are accepted, e.g. "Prénom",
+"Date de naissance", "Type de contrat"):
+
+=================  ===========  ======================================================
+column             required     content
+=================  ===========  ======================================================
+nom                yes          last name
+prenom             yes          first name
+date_naissance     yes          birth date: 12/03/1980, 12-3-80, 1980-03-12, 12 mars 1980…
+poste              yes          job title
+date_embauche      yes          hire date (same formats)
+contrat            yes          CDI, CDD, intérim, saisonnier, apprenti (apprentissage),
+                                contrat court (< 45 days)
+fin_contrat        no           end of contract (same formats), empty for a CDI
+expositions        no           risk codes, labels or synonyms of assistant/data/risks.csv,
+                                separated by `|` or `,` (e.g. ``bruit|chemical``)
+travail_de_nuit    no           oui / non (also 1 / 0, x, yes / no); empty means non
+=================  ===========  ======================================================
+
+The separator is `;` or `,` (detected from the header line); the file is UTF-8 (with or without
+BOM) or Windows-1252 (what Excel writes in France). Other columns are ignored. An example is
+`assistant/data/exemple_effectifs.csv`.
+
+An employee is identified by member, last name, first name (both compared without case or
+accents) and birth date: importing the same file again changes nothing, and a line whose
+employee exists already updates it only where something differs. A bad line is reported with
+its line number and a message per field and does not stop the others; a file without one of
+the required columns imports nothing. The departure date (`left_on`) is never touched by an
+import.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from assistant.database import utcnow
+from assistant.models import ContractType, Employee
+from assistant.services import audit, risks
+from dialogs.parsing import Reprompt, fold, parse_date
+from dialogs.text import _l
+
+BATCH_SIZE = 1000
+PROGRESS_EVERY = 500
+EARLIEST_BIRTH = date(1900, 1, 1)
+NAME_MAX = 100
+JOB_MAX = 200
+
+# the fields an import compares and may change (the natural key aside)
+COMPARED = (
+    "last_name",
+    "first_name",
+    "job",
+    "hire_date",
+    "contract_type",
+    "contract_end",
+    "exposures",
+    "night_worker",
+)
+EDITABLE = (*COMPARED, "birth_date")
+
+
+class WorkforceError(ValueError):
+    """A change that cannot be made; `message` is fit to show."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class EmployeeNotFound(WorkforceError):
+    pass
+
+
+class DuplicateEmployee(WorkforceError):
+    pass
+
+
+# --- values ---------------------------------------------------------------------------------
+
+_CONTRACTS = {
+    ContractType.CDI: (
+        "cdi",
+        "contrat a duree indeterminee",
+        "duree indeterminee",
+        "indetermine",
+        "permanent",
+    ),
+    ContractType.CDD: ("cdd", "contrat a duree determinee", "duree determinee", "determine"),
+    ContractType.INTERIM: (
+        "interim",
+        "interimaire",
+        "travail temporaire",
+        "temporaire",
+        "intérimaire",
+        "mission d interim",
+        "ctt",
+    ),
+    ContractType.SAISONNIER: ("saisonnier", "saisonniere", "contrat saisonnier", "saison"),
+    ContractType.APPRENTI: (
+        "apprenti",
+        "apprentie",
+        "apprentissage",
+        "contrat d apprentissage",
+        "contrat apprentissage",
+        "alternance",
+    ),
+    ContractType.SHORT: (
+        "short",
+        "contrat court",
+        "court",
+        "cdd court",
+        "moins de 45 jours",
+        "contrat de moins de 45 jours",
+    ),
+}
+CONTRACT_WORDS = {fold(word): kind.value for kind, words in _CONTRACTS.items() for word in words}
+
+YES = {"oui", "o", "yes", "y", "1", "x", "vrai", "true"}
+NO = {"", "non", "n", "no", "0", "faux", "false", "-"}
+
+
+def parse_contract(raw: str) -> str:
+    """`CDI`, `cdd`, `Intérim`, `saisonnier`, `apprentissage`, `contrat court` → a ContractType."""
+    text = fold(raw)
+    kind = CONTRACT_WORDS.get(text) or CONTRACT_WORDS.get(re.sub(r"^contrat (d |de )?", "", text))
+    if kind is None:
+        raise Reprompt(_l("type de contrat non reconnu"))
+    return kind
+
+
+@cache
+def _risk_words() -> dict[str, str]:
+    words: dict[str, str] = {}
+    for risk in risks.catalogue().values():
+        for word in (fold(risk.code), fold(risk.label_fr), fold(risk.label_en), *risk.synonyms):
+            words.setdefault(word, risk.code)
+        words.setdefault(fold(risk.code.replace("_", " ")), risk.code)
+    return words
+
+
+@cache
+def exposure_code(raw: str) -> str | None:
+    """A catalogue code from its code, label or synonym (typos tolerated), or None."""
+    text = fold(raw)
+    if not text:
+        return None
+    if text in _risk_words():
+        return _risk_words()[text]
+    found = risks.match(raw, limit=1)
+    return found[0].code if found else None
+
+
+def catalogue_order(codes: Iterable[str]) -> list[str]:
+    """Codes without repeats, in catalogue order (so that a re-ordered cell is no change)."""
+    order = {code: i for i, code in enumerate(risks.catalogue())}
+    return sorted(set(codes), key=lambda code: order.get(code, len(order)))
+
+
+def parse_exposures(raw: str) -> tuple[list[str], list[str]]:
+    """(codes, pieces not found) of a cell like `bruit|chemical` or `Bruit, Amiante`."""
+    codes, unknown = [], []
+    for piece in re.split(r"[|,;]", raw or ""):
+        if not piece.strip():
+            continue
+        code = exposure_code(piece.strip())
+        if code is None:
+            unknown.append(piece.strip())
+        else:
+            codes.append(code)
+    return catalogue_order(codes), unknown
+
+
+def check_exposures(codes: Iterable[str]) -> list[str]:
+    codes = list(codes or [])
+    unknown = [code for code in codes if code not in risks.catalogue()]
+    if unknown:
+        raise WorkforceError(
+            _l("Exposition inconnue : %(codes)s", codes=", ".join(sorted(map(str, unknown))))
+        )
+    return catalogue_order(codes)
+
+
+# --- one employee at a time -----------------------------------------------------------------
+
+
+def get_employee(session: Session, member_id: int, employee_id: int) -> Employee:
+    """The employee if it belongs to this member; EmployeeNotFound otherwise."""
+    employee = session.get(Employee, employee_id)
+    if employee is None or employee.member_id != member_id:
+        raise EmployeeNotFound(
+            _l(
+                "Salarié %(employee)s introuvable pour cet adhérent.",
+                employee=employee_id,
+            )
+        )
+    return employee
+
+
+def list_employees(
+    session: Session, member_id: int, include_left: bool = False, today: date | None = None
+) -> list[Employee]:
+    """The member's employees by name; without those who have left (before `today`) unless asked."""
+    query = select(Employee).where(Employee.member_id == member_id)
+    if not include_left:
+        today = today or date.today()
+        query = query.where((Employee.left_on.is_(None)) | (Employee.left_on > today))
+    query = query.order_by(Employee.last_name_folded, Employee.first_name_folded, Employee.id)
+    return list(session.scalars(query))
+
+
+def _natural_key_taken(
+    session: Session, member_id: int, last: str, first: str, birth: date, but: int | None = None
+) -> bool:
+    query = select(Employee.id).where(
+        Employee.member_id == member_id,
+        Employee.last_name_folded == fold(last),
+        Employee.first_name_folded == fold(first),
+        Employee.birth_date == birth,
+    )
+    if but is not None:
+        query = query.where(Employee.id != but)
+    return session.scalar(query.limit(1)) is not None
+
+
+def _check_fields(values: dict) -> dict:
+    for name, limit in (("last_name", NAME_MAX), ("first_name", NAME_MAX), ("job", JOB_MAX)):
+        if name in values:
+            text = " ".join(str(values[name] or "").split())
+            if not text:
+                raise WorkforceError(_l("Champ obligatoire : %(field)s", field=name))
+            values[name] = text[:limit]
+    if "contract_type" in values:
+        try:
+            values["contract_type"] = ContractType(values["contract_type"]).value
+        except ValueError:
+            raise WorkforceError(_l("Type de contrat non reconnu.")) from None
+    if "exposures" in values:
+        values["exposures"] = check_exposures(values["exposures"])
+    if "night_worker" in values:
+        values["night_worker"] = bool(values["night_worker"])
+    return values
+
+
+def add_employee(
+    session: Session,
+    actor,
+    member_id: int,
+    *,
+    last_name: str,
+    first_name: str,
+    birth_date: date,
+    job: str,
+    hire_date: date,
+    contract_type: str,
+    contract_end: date | None = None,
+    exposures: Iterable[str] = (),
+    night_worker: bool = False,
+) -> Employee:
+    values = _check_fields(
+        {
+            "last_name": last_name,
+            "first_name": first_name,
+            "job": job,
+            "contract_type": contract_type,
+            "exposures": list(exposures),
+            "night_worker": night_worker,
+        }
+    )
+    if contract_end is not None and contract_end < hire_date:
+        raise WorkforceError(_l("La fin du contrat précède l'embauche."))
+    if _natural_key_taken(
+        session, member_id, values["last_name"], values["first_name"], birth_date
+    ):
+        raise DuplicateEmployee(_l("Ce salarié est déjà déclaré."))
+    employee = Employee(
+        member_id=member_id,
+        birth_date=birth_date,
+        hire_date=hire_date,
+        contract_end=contract_end,
+        last_name_folded=fold(values["last_name"]),
+        first_name_folded=fold(values["first_name"]),
+        **values,
+    )
+    session.add(employee)
+    session.flush()
+    audit.record(session, actor, "create", "employee", employee.id, f"member {member_id}")
+    return employee
+
+
+def update_employee(
+    session: Session, actor, member_id: int, employee_id: int, **changes
+) -> Employee:
+    """Change some of EDITABLE; the audit entry names the fields that changed (not their values)."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    employee = get_employee(session, member_id, employee_id)
+    changes = _check_fields(dict(changes))
+    changed = sorted(name for name, value in changes.items() if getattr(employee, name) != value)
+    if not changed:
+        return employee
+    merged = {name: changes.get(name, getattr(employee, name)) for name in EDITABLE}
+    if merged["contract_end"] is not None and merged["contract_end"] < merged["hire_date"]:
+        raise WorkforceError(_l("La fin du contrat précède l'embauche."))
+    if {"last_name", "first_name", "birth_date"} & set(changed) and _natural_key_taken(
+        session,
+        member_id,
+        merged["last_name"],
+        merged["first_name"],
+        merged["birth_date"],
+        but=employee.id,
+    ):
+        raise DuplicateEmployee(_l("Ce salarié est déjà déclaré."))
+    for name in changed:
+        setattr(employee, name, changes[name])
+    employee.last_name_folded = fold(employee.last_name)
+    employee.first_name_folded = fold(employee.first_name)
+    session.flush()
+    audit.record(session, actor, "update", "employee", employee.id, ", ".join(changed))
+    return employee
+
+
+def leave_employee(
+    session: Session, actor, member_id: int, employee_id: int, left_on: date
+) -> Employee:
+    """The employee left the company on `left_on` (kept for the history, no longer followed)."""
+    employee = get_employee(session, member_id, employee_id)
+    if left_on < employee.hire_date:
+        raise WorkforceError(_l("La date de départ précède l'embauche."))
+    employee.left_on = left_on
+    session.flush()
+    audit.record(session, actor, "leave", "employee", employee.id, left_on.isoformat())
+    return employee
+
+
+# --- CSV import -----------------------------------------------------------------------------
+
+COLUMNS = {
+    "nom": ("nom", "nom de famille", "nom d usage", "nom salarie", "last name", "surname"),
+    "prenom": ("prenom", "prenoms", "first name", "given name"),
+    "date_naissance": (
+        "date naissance",
+        "date de naissance",
+        "naissance",
+        "ne le",
+        "ne e le",
+        "ddn",
+        "birth date",
+        "date of birth",
+    ),
+    "poste": ("poste", "poste occupe", "intitule du poste", "emploi", "metier", "fonction", "job"),
+    "date_embauche": (
+        "date embauche",
+        "date d embauche",
+        "embauche",
+        "date entree",
+        "date d entree",
+        "entree",
+        "hire date",
+    ),
+    "contrat": ("contrat", "type contrat", "type de contrat", "nature du contrat", "contract"),
+    "fin_contrat": (
+        "fin contrat",
+        "fin de contrat",
+        "date fin contrat",
+        "date de fin de contrat",
+        "date de fin",
+        "date fin",
+        "fin",
+        "contract end",
+    ),
+    "expositions": (
+        "expositions",
+        "exposition",
+        "risques",
+        "risques professionnels",
+        "expositions professionnelles",
+        "exposures",
+    ),
+    "travail_de_nuit": (
+        "travail de nuit",
+        "travailleur de nuit",
+        "nuit",
+        "de nuit",
+        "night worker",
+        "night work",
+    ),
+}
+REQUIRED = ("nom", "prenom", "date_naissance", "poste", "date_embauche", "contrat")
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
+HEADERS = {_header_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
+
+
+@dataclass
+class LineError:
+    line: int
+    messages: list  # one per field, each a str or a lazy string
+
+    def __str__(self) -> str:
+        return str(
+            _l(
+                "ligne %(line)s : %(messages)s",
+                line=self.line,
+                messages=" ; ".join(str(m) for m in self.messages),
+            )
+        )
+
+
+@dataclass
+class ImportReport:
+    total: int = 0  # data lines read (blank lines aside)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    fatal: object = None  # a message when the file could not be imported at all
+    ignored_columns: list[str] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    @property
+    def ok(self) -> bool:
+        return self.fatal is None and not self.errors
+
+    def messages(self) -> list[str]:
+        return ([str(self.fatal)] if self.fatal else []) + [str(e) for e in self.errors]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding): UTF-8 with or without BOM, else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined: replace them rather than refuse the file
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    return ";" if header_line.count(";") >= header_line.count(",") else ","
+
+
+def _date(raw: str, label, errors: list, earliest: date | None, latest: date | None):
+    if not raw.strip():
+        errors.append(_l("%(field)s manquante", field=label))
+        return None
+    try:
+        value = parse_date(raw)
+    except Reprompt:
+        errors.append(_l("%(field)s « %(value)s » non reconnue", field=label, value=raw.strip()))
+        return None
+    if (earliest and value < earliest) or (latest and value > latest):
+        errors.append(_l("%(field)s « %(value)s » non plausible", field=label, value=raw.strip()))
+        return None
+    return value
+
+
+def _text(raw: str, label, limit: int, errors: list) -> str | None:
+    text = " ".join(raw.split())
+    if not text:
+        errors.append(_l("%(field)s manquant", field=label))
+        return None
+    if len(text) > limit:
+        errors.append(
+            _l("%(field)s trop long (%(limit)s caractères au plus)", field=label, limit=limit)
+        )
+        return None
+    return text
+
+
+def _parse_line(cells: dict[str, str], today: date) -> tuple[dict | None, list]:
+    """(values, errors) of one data line; values is None when a field is wrong."""
+    errors: list = []
+    values = {
+        "last_name": _text(cells.get("nom", ""), _l("nom"), NAME_MAX, errors),
+        "first_name": _text(cells.get("prenom", ""), _l("prénom"), NAME_MAX, errors),
+        "birth_date": _date(
+            cells.get("date_naissance", ""), _l("date de naissance"), errors, EARLIEST_BIRTH, today
+        ),
+        "job": _text(cells.get("poste", ""), _l("poste"), JOB_MAX, errors),
+        "hire_date": _date(
+            cells.get("date_embauche", ""), _l("date d'embauche"), errors, EARLIEST_BIRTH, None
+        ),
+        "contract_type": None,
+        "contract_end": None,
+        "exposures": [],
+        "night_worker": False,
+    }
+    contract = cells.get("contrat", "").strip()
+    if not contract:
+        errors.append(_l("type de contrat manquant"))
+    else:
+        try:
+            values["contract_type"] = parse_contract(contract)
+        except Reprompt:
+            errors.append(
+                _l(
+                    "type de contrat « %(value)s » non reconnu (CDI, CDD, intérim, saisonnier, "
+                    "apprenti, contrat court)",
+                    value=contract,
+                )
+            )
+    end = cells.get("fin_contrat", "").strip()
+    if end:
+        values["contract_end"] = _date(end, _l("fin de contrat"), errors, EARLIEST_BIRTH, None)
+        hired = values["hire_date"]
+        if values["contract_end"] and hired and values["contract_end"] < hired:
+            errors.append(
+                _l("fin de contrat « %(value)s » antérieure à la date d'embauche", value=end)
+            )
+    if (born := values["birth_date"]) and (hired := values["hire_date"]) and hired < born:
+        errors.append(_l("date d'embauche antérieure à la date de naissance"))
+    codes, unknown = parse_exposures(cells.get("expositions", ""))
+    values["exposures"] = codes
+    for piece in unknown:
+        errors.append(_l("exposition « %(value)s » inconnue du catalogue des risques", value=piece))
+    night = fold(cells.get("travail_de_nuit", ""))
+    if night in YES:
+        values["night_worker"] = True
+    elif night not in NO:
+        errors.append(
+            _l(
+                "travail de nuit « %(value)s » non reconnu (oui ou non)",
+                value=cells["travail_de_nuit"].strip(),
+            )
+        )
+    return (None if errors else values), errors
+
+
+def _existing(session: Session, member_id: int) -> dict[tuple, tuple]:
+    """Natural key → (id, compared values) of every employee of the member, in one query."""
+    rows = session.execute(
+        select(
+            Employee.last_name_folded,
+            Employee.first_name_folded,
+            Employee.birth_date,
+            Employee.id,
+            *(getattr(Employee, name) for name in COMPARED),
+        ).where(Employee.member_id == member_id)
+    )
+    return {(r[0], r[1], r[2]): (r[3], tuple(r[4:])) for r in rows}
+
+
+def import_csv(
+    session: Session,
+    actor,
+    member_id: int,
+    data: bytes,
+    progress: Callable[[int, int], None] | None = None,
+    today: date | None = None,
+) -> ImportReport:
+    """Import a workforce file (see the module docstring); adds and flushes, does not commit."""
+    today = today or date.today()
+    report = ImportReport()
+    text, report.encoding = decode(data)
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    if not first_line:
+        report.fatal = _l("Le fichier est vide.")
+        return report
+    report.delimiter = sniff_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=report.delimiter)
+    header = next((row for row in reader if any(cell.strip() for cell in row)), [])
+    columns: dict[int, str] = {}
+    for index, name in enumerate(header):
+        column = HEADERS.get(_header_key(name))
+        if column and column not in columns.values():
+            columns[index] = column
+        elif name.strip():
+            report.ignored_columns.append(name.strip())
+    missing = [column for column in REQUIRED if column not in columns.values()]
+    if missing:
+        report.fatal = _l(
+            "Colonnes obligatoires manquantes : %(missing)s. La première ligne doit nommer les "
+            "colonnes %(expected)s ; rien n'a été importé.",
+            missing=", ".join(missing),
+            expected=";".join(COLUMNS),
+        )
+        return report
+
+    lines = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    report.total = len(lines)
+    existing = _existing(session, member_id)
+    seen: dict[tuple, int] = {}
+    to_insert: list[dict] = []
+    to_update: list[dict] = []
+    now = utcnow()
+
+    def flush(final: bool = False) -> None:
+        if to_insert and (final or len(to_insert) >= BATCH_SIZE):
+            session.execute(insert(Employee), to_insert)
+            to_insert.clear()
+        if to_update and (final or len(to_update) >= BATCH_SIZE):
+            session.execute(update(Employee), to_update)
+            to_update.clear()
+
+    for done, (line, row) in enumerate(lines, start=1):
+        cells = {column: row[i] if i < len(row) else "" for i, column in columns.items()}
+        values, errors = _parse_line(cells, today)
+        if values is not None:
+            key = (fold(values["last_name"]), fold(values["first_name"]), values["birth_date"])
+            if key in seen:
+                errors = [
+                    _l(
+                        "même salarié que la ligne %(first)s (nom, prénom et date de naissance) : "
+                        "ligne ignorée",
+                        first=seen[key],
+                    )
+                ]
+            else:
+                seen[key] = line
+                compared = tuple(values[name] for name in COMPARED)
+                if key not in existing:
+                    to_insert.append(
+                        {
+                            **values,
+                            "member_id": member_id,
+                            "last_name_folded": key[0],
+                            "first_name_folded": key[1],
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    )
+                    report.created += 1
+                elif existing[key][1] != compared:
+                    to_update.append(
+                        {"id": existing[key][0], **values, "updated_at": now},
+                    )
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+        if errors:
+            report.errors.append(LineError(line, errors))
+        flush()
+        if progress and (done % PROGRESS_EVERY == 0 or done == report.total):
+            progress(done, report.total)
+    flush(final=True)
+    audit.record(
+        session,
+        actor,
+        "import",
+        "member",
+        member_id,
+        f"employees CSV: {report.total} lines, {report.created} created, "
+        f"{report.updated} updated, {report.unchanged} unchanged, {len(report.errors)} errors",
+    )
+    return report

@@ -1,0 +1,199 @@
+"""Benchmark of the workforce CSV import (SPEC §4.4, §6): 20,000 lines, then the same file again.
+
+Generates a `;`-separated UTF-8 file of BENCH_LINES lines (default 20,000; about 1 in 50 wrong:
+bad date, unknown contract, unknown exposure, or a line repeated) in a temporary directory, and
+for each database:
+
+(a) a fresh SQLite file (WAL), migrated with Alembic;
+(b) only when BENCH_DATABASE_URL is set (e.g. postgresql+psycopg://postgres@127.0.0.1/test):
+    a fresh schema `bench_<random>` of that database, dropped at the end;
+
+imports it into one member (one transaction, committed), then imports it again (nothing should
+change), and prints lines per second for both. Peak memory is measured on a third, separate
+import into another fresh database with tracemalloc on (tracemalloc slows Python down, so it is
+kept out of the timed runs); VmHWM is the process's peak RSS so far.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import sessionmaker
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant import migrate  # noqa: E402
+from assistant.database import make_engine  # noqa: E402
+from assistant.models import Employee, Member  # noqa: E402
+from assistant.services import workforce  # noqa: E402
+
+LINES = int(os.environ.get("BENCH_LINES", "20000"))
+TODAY = date(2026, 11, 23)
+LAST = ["Dupont", "Martin", "Bernard", "Lefèvre", "Nguyen", "Garcia", "Petit", "Roux", "Faure"]
+FIRST = ["Marie", "Lucas", "Inès", "Jérôme", "Léa", "Hugo", "Thi", "Paul", "Chloé", "Karim"]
+JOBS = ["Boulanger", "Vendeuse", "Maçon", "Comptable", "Livreur", "Aide-soignante", "Cariste"]
+CONTRACTS = ["CDI", "CDI", "CDI", "CDD", "Intérim", "saisonnier", "apprentissage", "contrat court"]
+EXPOSURES = ["", "", "bruit", "port de charges|bruit", "chemical", "écran", "nuit|conduite"]
+
+
+def make_csv(path: Path, lines: int) -> int:
+    """Write the file; returns how many lines were made wrong on purpose."""
+    rng = random.Random(6)
+    rows = ["nom;prenom;date_naissance;poste;date_embauche;contrat;fin_contrat;expositions;nuit"]
+    wrong = 0
+    for i in range(lines):
+        born = date(1960, 1, 1) + timedelta(days=rng.randrange(16000))
+        hired = born + timedelta(days=6600 + rng.randrange(3000))
+        contract = rng.choice(CONTRACTS)
+        end = "" if contract == "CDI" else (hired + timedelta(days=90)).strftime("%d/%m/%Y")
+        row = [
+            f"{rng.choice(LAST)}-{i}",
+            rng.choice(FIRST),
+            born.strftime("%d/%m/%Y"),
+            rng.choice(JOBS),
+            hired.isoformat(),
+            contract,
+            end,
+            rng.choice(EXPOSURES),
+            rng.choice(["oui", "non", ""]),
+        ]
+        fault = i % 50
+        if fault == 7:
+            row[2] = "31/02/1990"
+        elif fault == 19:
+            row[5] = "freelance"
+        elif fault == 31:
+            row[7] = "téléportation"
+        if fault in (7, 19, 31, 43):
+            wrong += 1
+        rows.append(";".join(row))
+        if fault == 43:  # the same employee twice
+            rows.append(rows[-1])
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return wrong
+
+
+def vm_hwm_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@contextmanager
+def fresh_sqlite(directory: Path):
+    engine = make_engine(f"sqlite:///{directory / f'{uuid.uuid4().hex[:8]}.db'}")
+    try:
+        migrate.upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def fresh_postgres(url: str):
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        migrate.upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def new_member(session) -> int:
+    member = Member(kind="employer", siret="73282932000074", siren="732829320", legal_name="Bench")
+    session.add(member)
+    session.commit()
+    return member.id
+
+
+def run_import(engine, member_id: int, data: bytes):
+    session = sessionmaker(bind=engine, expire_on_commit=False)()
+    try:
+        calls = []
+        started = time.perf_counter()
+        report = workforce.import_csv(
+            session, "system", member_id, data, progress=lambda d, t: calls.append(d), today=TODAY
+        )
+        session.commit()
+        elapsed = time.perf_counter() - started
+        count = session.scalar(select(func.count()).select_from(Employee))
+        return report, elapsed, count, len(calls)
+    finally:
+        session.close()
+
+
+def line(name: str, report, elapsed: float, count: int, calls: int) -> str:
+    return (
+        f"{name:<22} {report.total:6d} lines {elapsed:6.2f} s {report.total / elapsed:8.0f} lines/s"
+        f"  created {report.created:5d} updated {report.updated:3d} unchanged {report.unchanged:5d}"
+        f"  errors {len(report.errors):3d}  rows {count}  progress calls {calls}"
+    )
+
+
+def bench(label: str, fresh, data: bytes) -> bool:
+    ok = True
+    with fresh() as engine:
+        session = sessionmaker(bind=engine)()
+        member_id = new_member(session)
+        session.close()
+        first = run_import(engine, member_id, data)
+        print(line(f"{label} import", *first), flush=True)
+        again = run_import(engine, member_id, data)
+        print(line(f"{label} re-import", *again), flush=True)
+        if again[0].created or again[0].updated or again[2] != first[2]:
+            print("  NOT IDEMPOTENT: the re-import changed something")
+            ok = False
+    print(f"{label:<22} process VmHWM after the timed imports {vm_hwm_mb():.1f} MB", flush=True)
+    with fresh() as engine:
+        session = sessionmaker(bind=engine)()
+        member_id = new_member(session)
+        session.close()
+        tracemalloc.start()
+        run_import(engine, member_id, data)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    print(
+        f"{label:<22} peak memory of one import: tracemalloc {peak / 2**20:.1f} MB, "
+        f"process VmHWM so far {vm_hwm_mb():.1f} MB",
+        flush=True,
+    )
+    return ok
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="bench_csv_") as tmp:
+        directory = Path(tmp)
+        path = directory / "effectifs.csv"
+        wrong = make_csv(path, LINES)
+        data = path.read_bytes()
+        print(
+            f"file: {LINES} employees, {wrong} wrong on purpose (duplicates included), "
+            f"{len(data) / 2**20:.1f} MB; VmHWM before importing {vm_hwm_mb():.1f} MB",
+            flush=True,
+        )
+        ok = bench("sqlite", lambda: fresh_sqlite(directory), data)
+        if url := os.environ.get("BENCH_DATABASE_URL"):
+            ok = bench("postgres", lambda: fresh_postgres(url), data) and ok
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
