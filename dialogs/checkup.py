@@ -52,26 +52,29 @@ def _confirm_label(answers) -> str:
     return "\n".join(lines)
 
 
+# Risks by SMS and chat: free text matched to the catalogue, then confirmed as a numbered list
+RISK_TEXT_QUESTIONS = (
+    Question(
+        "risks_text",
+        "text",
+        _l(
+            "Quels risques rencontrez-vous dans votre travail ? Décrivez-les en quelques mots "
+            "(ex : poussière de bois, bruit, écran)."
+        ),
+        parse=lambda raw: parse_text(raw, max_length=500),
+        check=_risks_found,
+    ),
+    Question(
+        "risks_confirm",
+        "yesno",
+        _confirm_label,
+        again_to="risks_text",
+    ),
+)
+
 RISKS = Journey(
     name="risks",
     title=_l("Déclaration de risques"),
-    questions=(
-        Question(
-            "risks_text",
-            "text",
-            _l(
-                "Quels risques rencontrez-vous dans votre travail ? Décrivez-les en quelques mots "
-                "(ex : poussière de bois, bruit, écran)."
-            ),
-            parse=lambda raw: parse_text(raw, max_length=500),
-            check=_risks_found,
-        ),
-        Question(
-            "risks_confirm",
-            "yesno",
-            _confirm_label,
-            again_to="risks_text",
-        ),
-    ),
+    questions=RISK_TEXT_QUESTIONS,
     finish=_done,
 )

@@ -190,3 +190,8 @@ def certificate():
             "Content-Disposition": f'attachment; filename="attestation-adhesion-{member.siret}.pdf"'
         },
     )
+
+
+from assistant.member import declaration as _declaration  # noqa: E402,F401  (registers its views)
+from assistant.member import fiche as _fiche  # noqa: E402, F401  (registers its routes on bp)
+from assistant.member import workforce as _workforce  # noqa: E402,F401  (registers its views)

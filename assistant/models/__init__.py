@@ -2,7 +2,10 @@
 
 from assistant.database import Base
 from assistant.models.audit import AuditEntry
+from assistant.models.declaration import RiskDeclaration
 from assistant.models.dialogue import DialogueState
+from assistant.models.fiche import FicheEntreprise, FicheStatus
+from assistant.models.health import HealthSituation
 from assistant.models.member import (
     Member,
     MemberKind,
@@ -17,7 +20,7 @@ from assistant.models.service import Centre, CentreKind, OpeningHours
 from assistant.models.sms import ChatLine, InboundSms, PhoneProfile, StaffTask
 from assistant.models.staff import LoginFailure, Role, StaffUser
 from assistant.models.tariff import TariffKind, TariffRate
-from assistant.models.workforce import ContractType, Employee
+from assistant.models.workforce import ContractType, Employee, ImportJob
 
 __all__ = [
     "AuditEntry",
@@ -27,7 +30,11 @@ __all__ = [
     "ContractType",
     "DialogueState",
     "Employee",
+    "FicheEntreprise",
+    "FicheStatus",
     "CentreKind",
+    "HealthSituation",
+    "ImportJob",
     "InboundSms",
     "LoginFailure",
     "Member",
@@ -40,6 +47,7 @@ __all__ = [
     "OutboxStatus",
     "PaymentMethod",
     "PhoneProfile",
+    "RiskDeclaration",
     "Role",
     "ScoreRecord",
     "StaffTask",

@@ -85,3 +85,28 @@ def score_chart_svg(history, width: int = 320, height: int = 120) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def bar_chart_svg(bars: list[tuple[str, int]], width: int = 420, bar_height: int = 22) -> str:
+    """Horizontal bars with their labels and counts (the workforce by follow-up category)."""
+    if not bars:
+        return ""
+    label_width, gap = 230, 8
+    biggest = max((count for _label, count in bars), default=0) or 1
+    height = len(bars) * (bar_height + gap)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" class="chart">'
+    ]
+    for index, (label, count) in enumerate(bars):
+        y = index * (bar_height + gap)
+        length = (width - label_width - 40) * count / biggest
+        parts.append(
+            f'<text x="0" y="{y + bar_height * 0.7:.1f}" font-size="12">{escape(label)}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
+            f'fill="#0b5a7a"/>'
+            f'<text x="{label_width + length + 6:.1f}" y="{y + bar_height * 0.7:.1f}" '
+            f'font-size="12">{count}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -669,3 +669,47 @@ def import_csv(
         f"{report.updated} updated, {report.unchanged} unchanged, {len(report.errors)} errors",
     )
     return report
+
+
+# --- follow-up of each employee -------------------------------------------------------------
+
+INITIAL_VISIT_MONTHS = 3  # VIP initiale within 3 months of taking up the post
+APPRENTICE_INITIAL_MONTHS = 2
+
+
+def worker_of(employee: Employee):
+    """What the category engine needs, from the employer's declaration only (no health data)."""
+    from assistant.services.followup import Worker
+
+    days = None
+    if employee.contract_end is not None:
+        days = (employee.contract_end - employee.hire_date).days + 1
+    return Worker(
+        birth_date=employee.birth_date,
+        hire_date=employee.hire_date,
+        contract_type=employee.contract_type,
+        contract_days=days,
+        exposures=frozenset(employee.exposures or ()),
+        night_worker=employee.night_worker,
+    )
+
+
+def first_visit_due(employee: Employee, follow) -> date:
+    """When the first visit is due, no visit having been recorded yet: before assignment (the
+    hiring day) when the rules say so, else 3 months after hiring (2 for apprentices)."""
+    if follow.before_assignment:
+        return employee.hire_date
+    months = (
+        APPRENTICE_INITIAL_MONTHS
+        if employee.contract_type == ContractType.APPRENTI
+        else INITIAL_VISIT_MONTHS
+    )
+    return _add_months(employee.hire_date, months)
+
+
+def _add_months(day: date, months: int) -> date:
+    import calendar
+
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.models import DialogueState, Member, MemberStatus, PhoneProfile, ScoreRecord
-from assistant.services import adhesion, audit, score
+from assistant.services import adhesion, audit, declarations, score
 from assistant.sms.segments import clip, fits
 from assistant.timeutil import today_paris
 from dialogs.adhesion import INDEPENDENT, PHONE_CODE, RATING
@@ -241,12 +241,8 @@ def _finish(session, channel, state, journey: Journey, now) -> str:
     if journey is SCORE:
         return _finish_score(session, channel, answers, now)
     if journey is RISKS:
-        member = session.get(Member, answers["_member"])
         codes = answers["risks_text"]["codes"]
-        member.main_risks = sorted(set(member.main_risks or []) | set(codes))
-        audit.record(
-            session, f"phone:{channel.phone}", "update", "member", member.id, "risks by sms"
-        )
+        declarations.add_risks(session, f"phone:{channel.phone}", answers["_member"], codes)
         return _say("risks_done", count=len(codes))
     if journey is INDEPENDENT:
         if channel.phone is None:  # the chat: the number typed must be proven first

@@ -206,8 +206,11 @@ def member_page(member_id: int):
         "fiche administrative",
         ip=request.remote_addr,
     )
+    from assistant.services import workforce
+
+    employees = workforce.list_employees(db.session, member.id)
     db.session.commit()
-    return render_template("staff/member.html", member=member)
+    return render_template("staff/member.html", member=member, employees=employees)
 
 
 @bp.get("/taches")
@@ -238,3 +241,7 @@ def task_done(task_id: int):
         db.session.commit()
     flash(_("Tâche terminée."), "success")
     return redirect(url_for("staff.tasks"))
+
+
+from assistant.staff import fiche as _fiche  # noqa: E402, F401  (registers its routes on bp)
+from assistant.staff import health as _health  # noqa: E402,F401  (registers its views)

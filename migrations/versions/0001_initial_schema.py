@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 17:22:01.183168
+Create Date: 2026-11-23 17:38:41.719464
 """
 
 import sqlalchemy as sa
@@ -250,6 +250,44 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_employee')),
     sa.UniqueConstraint('member_id', 'last_name_folded', 'first_name_folded', 'birth_date', name='uq_employee_natural_key')
     )
+    op.create_table('fiche_entreprise',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('content', sa.JSON(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', assistant.database.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("(status = 'published') = (published_at IS NOT NULL)", name=op.f('ck_fiche_entreprise_published_at')),
+    sa.CheckConstraint("status IN ('draft', 'published')", name=op.f('ck_fiche_entreprise_status')),
+    sa.CheckConstraint('version >= 1', name=op.f('ck_fiche_entreprise_version')),
+    sa.ForeignKeyConstraint(['author_id'], ['staff_user.id'], name=op.f('fk_fiche_entreprise_author_id_staff_user')),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_fiche_entreprise_member_id_member'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fiche_entreprise')),
+    sa.UniqueConstraint('member_id', 'version', name='uq_fiche_entreprise_member_version')
+    )
+    with op.batch_alter_table('fiche_entreprise', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_fiche_entreprise_member_id'), ['member_id'], unique=False)
+
+    op.create_table('import_job',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=True),
+    sa.Column('locale', sa.String(length=5), nullable=False),
+    sa.Column('actor', sa.String(length=80), nullable=False),
+    sa.Column('report', sa.JSON(), nullable=True),
+    sa.Column('created_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', assistant.database.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_import_job_member_id_member'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_job'))
+    )
+    with op.batch_alter_table('import_job', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_job_member_id'), ['member_id'], unique=False)
+
     op.create_table('member_user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -267,6 +305,20 @@ def upgrade() -> None:
     with op.batch_alter_table('member_user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_member_user_member_id'), ['member_id'], unique=False)
 
+    op.create_table('risk_declaration',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('created_by', sa.String(length=80), nullable=False),
+    sa.Column('created_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_risk_declaration_member_id_member'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_declaration')),
+    sa.UniqueConstraint('member_id', 'version', name='uq_risk_declaration_member_version')
+    )
+    with op.batch_alter_table('risk_declaration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_declaration_member_id'), ['member_id'], unique=False)
+
     op.create_table('score_record',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=True),
@@ -282,20 +334,45 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_score_record_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_score_record_phone'), ['phone'], unique=False)
 
+    op.create_table('health_situation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('employee_id', sa.Integer(), nullable=False),
+    sa.Column('pregnant', sa.Boolean(), nullable=False),
+    sa.Column('invalidity_pension', sa.Boolean(), nullable=False),
+    sa.Column('disabled', sa.Boolean(), nullable=False),
+    sa.Column('updated_by', sa.String(length=80), nullable=False),
+    sa.Column('updated_at', assistant.database.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['employee_id'], ['employee.id'], name=op.f('fk_health_situation_employee_id_employee'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_health_situation')),
+    sa.UniqueConstraint('employee_id', name=op.f('uq_health_situation_employee_id'))
+    )
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('health_situation')
     with op.batch_alter_table('score_record', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_score_record_phone'))
         batch_op.drop_index(batch_op.f('ix_score_record_member_id'))
 
     op.drop_table('score_record')
+    with op.batch_alter_table('risk_declaration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_declaration_member_id'))
+
+    op.drop_table('risk_declaration')
     with op.batch_alter_table('member_user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_member_user_member_id'))
 
     op.drop_table('member_user')
+    with op.batch_alter_table('import_job', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_job_member_id'))
+
+    op.drop_table('import_job')
+    with op.batch_alter_table('fiche_entreprise', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_fiche_entreprise_member_id'))
+
+    op.drop_table('fiche_entreprise')
     op.drop_table('employee')
     op.drop_table('tariff_rate')
     with op.batch_alter_table('member', schema=None) as batch_op:

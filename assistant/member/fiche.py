@@ -1,0 +1,43 @@
+"""The employer's copies of its fiche d'entreprise: published versions only, as PDF."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app
+from flask_login import current_user
+
+from assistant.extensions import db
+from assistant.member import _member, bp
+from assistant.models import MemberUser
+from assistant.services import audit, fiche
+
+
+@bp.context_processor
+def _published_fiches():
+    """`published_fiches()` in templates: the signed-in member's published versions."""
+
+    def published_fiches():
+        if not isinstance(current_user, MemberUser):
+            return []
+        return fiche.published_versions(db.session, current_user.member_id)
+
+    return {"published_fiches": published_fiches}
+
+
+@bp.get("/fiche-entreprise/<int:version>.pdf")
+def fiche_pdf(version: int):
+    member = _member()
+    found = fiche.get_published(db.session, member.id, version)
+    if found is None:
+        abort(404)
+    pdf = fiche.render_pdf(found, member, current_app.config["SERVICE_NAME"])
+    audit.record(db.session, current_user, "read", "fiche_entreprise", found.id, "pdf")
+    db.session.commit()
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="fiche-entreprise-{member.siret}-v{version}.pdf"'
+            )
+        },
+    )

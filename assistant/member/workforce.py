@@ -1,0 +1,247 @@
+"""The employer's workforce (/espace/effectifs): employees, their follow-up, the CSV import."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from assistant.database import utcnow
+from assistant.extensions import db
+from assistant.member import _member, bp
+from assistant.models import ImportJob, MemberKind
+from assistant.services import followup, health, workforce
+from assistant.services.documents import bar_chart_svg
+from assistant.timeutil import today_paris
+from forms.workforce import EmployeeForm, ImportForm, LeaveForm
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _employer():
+    member = _member()
+    if member.kind != MemberKind.EMPLOYER:
+        abort(404)
+    return member
+
+
+@bp.get("/effectifs")
+def workforce_home():
+    member = _employer()
+    today = today_paris()
+    employees = workforce.list_employees(db.session, member.id, today=today)
+    # Health situations change due dates silently: the employer sees the dates, never why
+    # (the category shown and charted is the one of the employer's own declaration).
+    health_flags = health.flags_for(db.session, [e.id for e in employees])
+    rows = []
+    for employee in employees:
+        worker = workforce.worker_of(employee)
+        declared = followup.follow_up(worker, today)
+        actual = followup.follow_up(worker, today, health=health_flags.get(employee.id))
+        rows.append((employee, declared, workforce.first_visit_due(employee, actual)))
+    rows.sort(key=lambda row: row[2])
+    counts = followup.distribution(follow for _employee, follow, _due in rows)
+    chart = bar_chart_svg([(str(_category_label(c)), n) for c, n in counts.items()])
+    return render_template(
+        "member/workforce/index.html",
+        member=member,
+        rows=rows,
+        counts=counts,
+        chart=chart,
+        today=today,
+        import_form=ImportForm(),
+    )
+
+
+def _category_label(category) -> str:
+    return {
+        "SIR": _("Suivi individuel renforcé (SIR)"),
+        "SIA": _("Suivi individuel adapté (SIA)"),
+        "SI": _("Suivi individuel (VIP)"),
+        "VIP_COLLECTIVE": _("VIP collective (contrats courts)"),
+    }.get(str(category), str(category))
+
+
+def _save(form: EmployeeForm, member_id: int, employee_id: int | None):
+    values = dict(
+        last_name=form.last_name.data,
+        first_name=form.first_name.data,
+        birth_date=form.birth_date.parsed,
+        job=form.job.data,
+        hire_date=form.hire_date.parsed,
+        contract_type=form.contract_type.data,
+        contract_end=form.contract_end.parsed,
+        exposures=form.exposures.data or [],
+        night_worker=form.night_worker.data,
+    )
+    if employee_id is None:
+        return workforce.add_employee(db.session, current_user, member_id, **values)
+    return workforce.update_employee(db.session, current_user, member_id, employee_id, **values)
+
+
+@bp.route("/effectifs/nouveau", methods=["GET", "POST"])
+def employee_new():
+    member = _employer()
+    form = EmployeeForm()
+    if form.validate_on_submit():
+        try:
+            _save(form, member.id, None)
+        except workforce.WorkforceError as error:
+            form.form_errors.append(str(error.args[0]))
+        else:
+            db.session.commit()
+            flash(_("Salarié ajouté."), "success")
+            return redirect(url_for("member.workforce_home"))
+    return render_template(
+        "member/workforce/employee.html", form=form, employee=None, leave_form=None
+    ), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/effectifs/<int:employee_id>", methods=["GET", "POST"])
+def employee_edit(employee_id: int):
+    member = _employer()
+    try:
+        employee = workforce.get_employee(db.session, member.id, employee_id)
+    except workforce.EmployeeNotFound:
+        abort(404)
+    form = EmployeeForm()
+    if request.method == "GET":
+        form.last_name.data, form.first_name.data = employee.last_name, employee.first_name
+        form.birth_date.data = employee.birth_date.strftime("%d/%m/%Y")
+        form.job.data = employee.job
+        form.hire_date.data = employee.hire_date.strftime("%d/%m/%Y")
+        form.contract_type.data = employee.contract_type
+        form.contract_end.data = (
+            employee.contract_end.strftime("%d/%m/%Y") if employee.contract_end else ""
+        )
+        form.exposures.data = list(employee.exposures or [])
+        form.night_worker.data = employee.night_worker
+    elif form.validate_on_submit():
+        try:
+            _save(form, member.id, employee.id)
+        except workforce.WorkforceError as error:
+            form.form_errors.append(str(error.args[0]))
+        else:
+            db.session.commit()
+            flash(_("Salarié mis à jour."), "success")
+            return redirect(url_for("member.workforce_home"))
+    return render_template(
+        "member/workforce/employee.html", form=form, employee=employee, leave_form=LeaveForm()
+    ), 400 if form.errors or form.form_errors else 200
+
+
+@bp.post("/effectifs/<int:employee_id>/depart")
+def employee_leave(employee_id: int):
+    member = _employer()
+    form = LeaveForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.left_on.errors) or _("Indiquez une date de départ."), "error")
+        return redirect(url_for("member.employee_edit", employee_id=employee_id))
+    try:
+        workforce.leave_employee(
+            db.session, current_user, member.id, employee_id, form.left_on.parsed
+        )
+    except workforce.EmployeeNotFound:
+        abort(404)
+    except workforce.WorkforceError as error:
+        flash(str(error.args[0]), "error")
+        return redirect(url_for("member.employee_edit", employee_id=employee_id))
+    db.session.commit()
+    flash(_("Départ enregistré."), "success")
+    return redirect(url_for("member.workforce_home"))
+
+
+@bp.post("/effectifs/import")
+def workforce_import():
+    member = _employer()
+    form = ImportForm()
+    if not form.validate_on_submit():
+        for error in form.file.errors:
+            flash(str(error), "error")
+        return redirect(url_for("member.workforce_home"))
+    data = form.file.data.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        flash(_("Fichier trop volumineux (20 Mo au plus)."), "error")
+        return redirect(url_for("member.workforce_home"))
+    job = ImportJob(
+        member_id=member.id, data=data, locale=str(get_locale()), actor=current_user.get_id()
+    )
+    db.session.add(job)
+    db.session.commit()
+    app = current_app._get_current_object()
+    if app.config.get("IMPORT_IN_BACKGROUND", True):
+        threading.Thread(target=run_import, args=(app, job.id), daemon=True).start()
+    else:
+        run_import(app, job.id)
+    return redirect(url_for("member.workforce_import_status", job_id=job.id))
+
+
+def run_import(app, job_id: int) -> None:
+    """Import a job's file; each progress step commits, so any process can show the progress."""
+    factory = app.extensions["database"]["sessionmaker"]
+    with app.app_context(), factory() as session:
+        job = session.get(ImportJob, job_id)
+        job.status = "running"
+        session.commit()
+
+        def progress(done: int, total: int) -> None:
+            job.done, job.total = done, total
+            session.commit()
+
+        try:
+            with force_locale(job.locale):
+                report = workforce.import_csv(
+                    session, job.actor, job.member_id, job.data, progress, today=today_paris()
+                )
+                job.report = {
+                    "total": report.total,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "messages": report.messages(),
+                    "ignored_columns": report.ignored_columns,
+                }
+            job.status, job.done, job.total = "done", report.total, report.total
+        except Exception:
+            app.logger.exception("workforce import %s failed", job_id)
+            session.rollback()
+            job = session.get(ImportJob, job_id)
+            job.status = "failed"
+        job.data = None
+        job.finished_at = utcnow()
+        session.commit()
+
+
+@bp.get("/effectifs/import/<int:job_id>")
+def workforce_import_status(job_id: int):
+    member = _employer()
+    job = db.session.get(ImportJob, job_id)
+    if job is None or job.member_id != member.id:
+        abort(404)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(status=job.status, done=job.done, total=job.total)
+    return render_template("member/workforce/import.html", job=job)
+
+
+@bp.get("/effectifs/modele.csv")
+def workforce_template():
+    from assistant.services.workforce import COLUMNS
+
+    example = ";".join(COLUMNS) + "\nDupont;Marie;12/03/1980;Vendeuse;01/09/2024;CDI;;;non\n"
+    return current_app.response_class(
+        "\ufeff" + example,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="modele-effectifs.csv"'},
+    )

@@ -1,0 +1,180 @@
+"""Risk self-assessments (four drawers), versioned: each declaration is a new row, never an edit.
+
+The latest declaration's risks are copied to `member.main_risks`, which the rest of the code
+reads (fiche d'entreprise, follow-up). Every stored declaration is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.models import Member, RiskDeclaration
+from assistant.services import audit
+from assistant.services import risks as risk_catalogue
+from dialogs.declaration import DECLARATION, DRAWER_TITLES, DRAWERS, RISK_CODES, RISKS
+from dialogs.text import _l, lazy_risk_label
+
+
+def normalise(data: dict) -> dict:
+    """The four drawers, always present, with the risks as sorted unique catalogue codes."""
+    clean = {drawer: dict((data or {}).get(drawer) or {}) for drawer in DRAWERS}
+    codes = clean[RISKS].get(RISK_CODES) or []
+    unknown = set(codes) - set(risk_catalogue.catalogue())
+    if unknown:
+        raise ValueError(f"unknown risk codes: {sorted(unknown)}")
+    clean[RISKS][RISK_CODES] = sorted(set(codes))
+    return clean
+
+
+def risk_codes(data: dict | None) -> list[str]:
+    return list(((data or {}).get(RISKS) or {}).get(RISK_CODES) or [])
+
+
+def history(session: Session, member_id: int) -> list[RiskDeclaration]:
+    """A member's declarations, oldest first."""
+    return list(
+        session.scalars(
+            select(RiskDeclaration)
+            .where(RiskDeclaration.member_id == member_id)
+            .order_by(RiskDeclaration.version)
+        )
+    )
+
+
+def latest(session: Session, member_id: int) -> RiskDeclaration | None:
+    return session.scalar(
+        select(RiskDeclaration)
+        .where(RiskDeclaration.member_id == member_id)
+        .order_by(RiskDeclaration.version.desc())
+        .limit(1)
+    )
+
+
+def current_data(session: Session, member: Member) -> dict:
+    """What the member declared last; before any declaration, the risks given at adhesion."""
+    last = latest(session, member.id)
+    if last is not None:
+        return normalise(last.data)
+    return normalise({RISKS: {RISK_CODES: list(member.main_risks or [])}})
+
+
+def declare(session: Session, actor, member_id: int, data: dict) -> RiskDeclaration:
+    """Store a new version (previous + 1); a declaration identical to the latest is not stored."""
+    data = normalise(data)
+    member = session.get(Member, member_id)
+    if member is None:
+        raise LookupError(f"no member {member_id}")
+    previous = latest(session, member_id)
+    if previous is not None and normalise(previous.data) == data:
+        return previous
+    declaration = RiskDeclaration(
+        member_id=member_id,
+        version=(previous.version + 1) if previous is not None else 1,
+        data=data,
+        created_by=audit.actor_label(actor),
+    )
+    session.add(declaration)
+    session.flush()
+    member.main_risks = risk_codes(data)
+    audit.record(
+        session,
+        actor,
+        "create",
+        "risk_declaration",
+        declaration.id,
+        f"member {member_id}, version {declaration.version}",
+    )
+    return declaration
+
+
+def add_risks(session: Session, actor, member_id: int, codes: list[str]) -> RiskDeclaration:
+    """A new version with these risks added to the latest ones, the other drawers unchanged."""
+    member = session.get(Member, member_id)
+    data = current_data(session, member)
+    data[RISKS][RISK_CODES] = sorted(set(risk_codes(data)) | set(codes))
+    return declare(session, actor, member_id, data)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two versions: a risk added or removed, or an answer changed."""
+
+    drawer: str
+    key: str
+    kind: str  # "added", "removed" (risks) or "changed" (any other answer)
+    before: Any = None
+    after: Any = None
+
+    @property
+    def drawer_title(self) -> str:
+        return str(DRAWER_TITLES[self.drawer])
+
+    @property
+    def text(self) -> str:
+        if self.kind == "added":
+            return str(_l("Risque ajouté : %(risk)s", risk=_risk_label(self.after)))
+        if self.kind == "removed":
+            return str(_l("Risque retiré : %(risk)s", risk=_risk_label(self.before)))
+        return str(
+            _l(
+                "%(question)s : %(before)s → %(after)s",
+                question=DECLARATION.question(self.key).text({}),
+                before=shown(self.before),
+                after=shown(self.after),
+            )
+        )
+
+
+def _risk_label(code: str) -> str:
+    risk = risk_catalogue.catalogue().get(code)
+    return str(lazy_risk_label(risk)) if risk is not None else code
+
+
+def shown(value) -> str:
+    """An answer as a person reads it (yes/no, numbers, text; nothing as a dash)."""
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return str(_l("oui"))
+    if value is False:
+        return str(_l("non"))
+    if isinstance(value, list):
+        return ", ".join(_risk_label(code) for code in value) or "—"
+    return str(value)
+
+
+def diff(older, newer) -> list[Change]:
+    """What changed from one version (or data dict) to the next, drawer by drawer, in order."""
+    before = normalise(getattr(older, "data", older) or {})
+    after = normalise(getattr(newer, "data", newer) or {})
+    changes: list[Change] = []
+    for question in DECLARATION.questions:
+        drawer, key = question.step, question.key
+        if key == RISK_CODES:
+            old, new = set(risk_codes(before)), set(risk_codes(after))
+            changes += [Change(drawer, key, "added", after=code) for code in sorted(new - old)]
+            changes += [Change(drawer, key, "removed", before=code) for code in sorted(old - new)]
+        elif drawer != RISKS:
+            old, new = before[drawer].get(key), after[drawer].get(key)
+            if old != new:
+                changes.append(Change(drawer, key, "changed", old, new))
+    return changes
+
+
+def summary(data: dict) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A declaration as (drawer title, [(question, answer)]) to show it."""
+    data = normalise(data)
+    rows = []
+    for drawer in DRAWERS:
+        lines = []
+        for question in DECLARATION.step_questions(drawer):
+            if question.key == RISK_CODES:
+                lines.append((question.text({}), shown(risk_codes(data))))
+            elif question.key in data[drawer]:
+                lines.append((question.text({}), shown(data[drawer][question.key])))
+        rows.append((str(DRAWER_TITLES[drawer]), lines))
+    return rows

@@ -1,0 +1,192 @@
+"""The employer's workforce pages: by hand, by CSV with progress, chart and due visits."""
+
+import io
+import time
+
+import pytest
+from sqlalchemy import select
+
+from assistant.models import Employee, ImportJob
+from assistant.services import demo
+
+
+@pytest.fixture
+def employer(client, db):
+    demo.load(db)
+    db.commit()
+    response = client.post(
+        "/espace/connexion",
+        data={"email": "contact@boulangerie-dupont.fr", "password": demo.DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    return client
+
+
+def _add(client, last, first, birth, **extra):
+    data = {
+        "last_name": last,
+        "first_name": first,
+        "birth_date": birth,
+        "job": "Boulanger",
+        "hire_date": "01/09/2026",
+        "contract_type": "cdi",
+        "contract_end": "",
+    }
+    data.update(extra)
+    return client.post("/espace/effectifs/nouveau", data=data)
+
+
+def test_three_employees_by_hand_and_the_category_chart(employer, db):
+    assert _add(employer, "Martin", "Léo", "12/03/1990").status_code == 302
+    assert _add(employer, "Durand", "Zoé", "3 avril 1985", night_worker="y").status_code == 302
+    assert _add(employer, "Petit", "Ana", "1980-01-15", exposures=["asbestos"]).status_code == 302
+    page = employer.get("/espace/effectifs").get_data(as_text=True)
+    for name in ("Martin", "Durand", "Petit"):
+        assert name in page
+    assert "<svg" in page and "SIR" in page and "SIA" in page
+    assert "Première visite avant le" in page
+
+
+def test_bad_dates_get_field_errors_and_keep_the_rest(employer):
+    response = _add(employer, "Martin", "Léo", "31/02/1990")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="birth_date-error"' in page and 'value="Martin"' in page
+
+
+def test_duplicate_employee_is_refused_clearly(employer):
+    _add(employer, "Martin", "Léo", "12/03/1990")
+    response = _add(employer, "MARTIN", "leo", "12/03/1990")
+    assert "déjà déclaré" in response.get_data(as_text=True)
+
+
+def test_edit_and_leave(employer, db):
+    _add(employer, "Martin", "Léo", "12/03/1990")
+    employee = db.scalar(select(Employee))
+    data = {
+        "last_name": "Martin",
+        "first_name": "Léo",
+        "birth_date": "12/03/1990",
+        "job": "Chef boulanger",
+        "hire_date": "01/09/2026",
+        "contract_type": "cdi",
+    }
+    assert employer.post(f"/espace/effectifs/{employee.id}", data=data).status_code == 302
+    employer.post(f"/espace/effectifs/{employee.id}/depart", data={"left_on": "30/09/2026"})
+    db.rollback()
+    db.expire_all()
+    employee = db.get(Employee, employee.id)
+    assert employee.job == "Chef boulanger" and str(employee.left_on) == "2026-09-30"
+
+
+def _csv(lines: int, bad_every: int = 50) -> bytes:
+    rows = ["nom;prenom;date_naissance;poste;date_embauche;contrat;expositions;travail_de_nuit"]
+    for n in range(lines):
+        birth = "31/02/1990" if n % bad_every == 7 else f"{1 + n % 28:02d}/03/1985"
+        rows.append(f"Nom{n};Prénom{n};{birth};Vendeur;01/09/2024;CDI;bruit;non")
+    return ("\n".join(rows) + "\n").encode("cp1252")
+
+
+def _upload(client, data: bytes):
+    return client.post(
+        "/espace/effectifs/import",
+        data={"file": (io.BytesIO(data), "effectifs.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def _wait(client, location: str) -> dict:
+    for _ in range(300):
+        status = client.get(location, headers={"Accept": "application/json"}).get_json()
+        if status["status"] in ("done", "failed"):
+            return status
+        time.sleep(0.1)
+    raise AssertionError("import did not finish")
+
+
+def test_csv_import_of_500_lines_with_errors_in_the_background(employer, db):
+    response = _upload(employer, _csv(500))
+    location = response.headers["Location"]
+    assert "/espace/effectifs/import/" in location
+    status = _wait(employer, location)
+    assert status["status"] == "done" and status["total"] == 500
+    page = employer.get(location).get_data(as_text=True)
+    assert "490 salarié(s) ajouté(s)" in page
+    assert "ligne 9 : date de naissance « 31/02/1990 » non reconnue" in page
+    again = _wait(employer, _upload(employer, _csv(500)).headers["Location"])
+    assert again["status"] == "done"
+    db.rollback()
+    assert len(db.scalars(select(Employee)).all()) == 490  # re-import: no duplicate
+    job = db.scalar(select(ImportJob).order_by(ImportJob.id.desc()))
+    assert job.data is None and job.report["unchanged"] == 490
+
+
+def test_missing_columns_import_nothing(employer, db):
+    location = _upload(employer, b"nom;prenom\nMartin;Leo\n").headers["Location"]
+    _wait(employer, location)
+    assert "Colonnes obligatoires manquantes" in employer.get(location).get_data(as_text=True)
+
+
+def test_independents_and_other_members_cannot_reach_the_workforce(client, db):
+    demo.load(db)
+    db.commit()
+    client.post(
+        "/espace/connexion",
+        data={"email": "contact@boulangerie-dupont.fr", "password": demo.DEMO_PASSWORD},
+    )
+    _add(client, "Martin", "Léo", "12/03/1990")
+    employee = db.scalar(select(Employee))
+    from assistant.models import Member, MemberUser
+
+    other = Member(
+        kind="employer",
+        status="active",
+        siret="55210055400013",
+        siren="552100554",
+        legal_name="Autre SARL",
+        headcount=1,
+        email="autre@autre.fr",
+    )
+    db.add(other)
+    db.flush()
+    user = MemberUser(member_id=other.id, email="autre@autre.fr")
+    user.set_password("mot-de-passe-long")
+    db.add(user)
+    db.commit()
+    intruder = client.application.test_client()
+    intruder.post(
+        "/espace/connexion", data={"email": "autre@autre.fr", "password": "mot-de-passe-long"}
+    )
+    assert intruder.get(f"/espace/effectifs/{employee.id}").status_code == 404
+    assert "Martin" not in intruder.get("/espace/effectifs").get_data(as_text=True)
+    job = _upload(client, _csv(3)).headers["Location"]
+    assert intruder.get(job).status_code == 404
+    _wait(client, job)  # let the import thread end before the database goes
+
+
+def test_health_situation_changes_dates_silently(employer, db, staff_login, app):
+    from assistant.models import AuditEntry, Role
+
+    _add(employer, "Martin", "Léo", "12/03/1990", hire_date="01/09/2026")
+    before = employer.get("/espace/effectifs").get_data(as_text=True)
+    employee = db.scalar(select(Employee))
+    nurse = app.test_client()
+    from assistant.services.staff import create_staff
+
+    create_staff(db, "test", "inf@test.fr", "I", Role.NURSE, "correct-horse-battery")
+    create_staff(db, "test", "sec@test.fr", "S", Role.SECRETARY, "correct-horse-battery")
+    db.commit()
+    secretary = app.test_client()
+    secretary.post(
+        "/staff/login", data={"email": "sec@test.fr", "password": "correct-horse-battery"}
+    )
+    assert secretary.get(f"/staff/salaries/{employee.id}/sante").status_code == 403
+    nurse.post("/staff/login", data={"email": "inf@test.fr", "password": "correct-horse-battery"})
+    assert nurse.get(f"/staff/salaries/{employee.id}/sante").status_code == 200
+    nurse.post(f"/staff/salaries/{employee.id}/sante", data={"disabled": "y"})
+    after = employer.get("/espace/effectifs").get_data(as_text=True)
+    for word in ("handicap", "invalidit", "grossesse", "situation de sant"):
+        assert word.lower() not in after.lower()
+    assert after.count("SI") == before.count("SI")  # the employer's category is unchanged
+    db.rollback()
+    assert db.scalar(select(AuditEntry).where(AuditEntry.record_type == "health_situation"))
