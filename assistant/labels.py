@@ -35,6 +35,15 @@ MEMBER_STATUS = {
     MemberStatus.CLOSED: _l("Clôturée"),
 }
 
+CONTRACT = {
+    "cdi": _l("CDI"),
+    "cdd": _l("CDD"),
+    "interim": _l("Intérim"),
+    "saisonnier": _l("Saisonnier"),
+    "apprenti": _l("Apprenti"),
+    "short": _l("Contrat court (moins de 45 jours)"),
+}
+
 WEEKDAY = [
     _l("lundi"),
     _l("mardi"),

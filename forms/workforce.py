@@ -9,18 +9,10 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from assistant import labels
 from dialogs.parsing import Reprompt, parse_date
 from dialogs.text import lazy_risk_label
 from forms.wizard import MultiCheckboxField
-
-CONTRACTS = [
-    ("cdi", _l("CDI")),
-    ("cdd", _l("CDD")),
-    ("interim", _l("Intérim")),
-    ("saisonnier", _l("Saisonnier")),
-    ("apprenti", _l("Apprenti")),
-    ("short", _l("Contrat court (moins de 45 jours)")),
-]
 
 
 class LenientDate:
@@ -64,7 +56,7 @@ class EmployeeForm(FlaskForm):
         _l("Date d'embauche"), validators=[LenientDate()], render_kw={"placeholder": "jj/mm/aaaa"}
     )
     contract_type = SelectField(
-        _l("Contrat"), choices=[SelectChoice(v, label) for v, label in CONTRACTS]
+        _l("Contrat"), choices=[SelectChoice(v, label) for v, label in labels.CONTRACT.items()]
     )
     contract_end = StringField(
         _l("Fin du contrat (si CDD, intérim…)"),
