@@ -145,3 +145,28 @@ class RatingForm(FlaskForm):
         choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
         validators=[DataRequired(_l("Choisissez une note de 1 à 5."))],
     )
+
+
+def accept_step(journey: Journey, questions: list[Question], form, answers: Answers, context):
+    """Validate a submitted step with the engine, question by question, in order.
+
+    Returns (answers, ok). A question that no longer applies (an earlier answer on the page
+    changed that) is dropped; each Reprompt becomes an error on its field.
+    """
+    from dialogs.parsing import Reprompt
+
+    ok = True
+    for question in questions:
+        if not question.applies(answers):
+            answers.pop(question.key, None)
+            continue
+        field = form[question.key]
+        raw = field.data
+        if question.kind == "yesno" and raw is None:
+            raw = ""
+        try:
+            answers = journey.accept(answers, question, raw, context)
+        except Reprompt as reprompt:
+            field.errors = [*field.errors, str(reprompt.message)]
+            ok = False
+    return answers, ok

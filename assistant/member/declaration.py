@@ -19,8 +19,7 @@ from assistant.services import audit, declarations
 from assistant.timeutil import today_paris
 from dialogs.declaration import DECLARATION, DRAWER_TITLES, from_declaration, to_declaration
 from dialogs.engine import Context
-from dialogs.parsing import Reprompt
-from forms.wizard import build_step_form
+from forms.wizard import accept_step, build_step_form
 
 SEEN = "_seen"  # the drawers whose page was submitted in this round
 
@@ -72,21 +71,8 @@ def declaration_step(step: str):
     )
     if request.method == "POST" and form.validate():
         context = Context(session=db.session, today=today_paris(), actor=current_user)
-        failed = False
-        for question in questions:
-            if not question.applies(answers):
-                answers.pop(question.key, None)
-                continue
-            field = form[question.key]
-            raw = field.data
-            if question.kind == "yesno" and raw is None:
-                raw = ""
-            try:
-                answers = DECLARATION.accept(answers, question, raw, context)
-            except Reprompt as reprompt:
-                field.errors = [*field.errors, str(reprompt.message)]
-                failed = True
-        if not failed:
+        answers, ok = accept_step(DECLARATION, questions, form, answers, context)
+        if ok:
             answers[SEEN] = [s for s in steps if s in {*answers.get(SEEN, []), step}]
             state.answers = answers
             db.session.commit()

@@ -19,8 +19,13 @@ from assistant.services import adhesion, otp, outbox
 from assistant.timeutil import today_paris
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, STEP_TITLES
 from dialogs.engine import Context, Journey
-from dialogs.parsing import Reprompt
-from forms.wizard import CodeForm, EmployerAccountForm, RatingForm, build_step_form
+from forms.wizard import (
+    CodeForm,
+    EmployerAccountForm,
+    RatingForm,
+    accept_step,
+    build_step_form,
+)
 
 JOURNEYS = {"entreprise": EMPLOYER, "independant": INDEPENDENT}
 KINDS = {"entreprise": MemberKind.EMPLOYER, "independant": MemberKind.INDEPENDENT}
@@ -83,22 +88,8 @@ def adhesion_step(slug: str, step: str):
         journey, step, answers, request.form if request.method == "POST" else None
     )
     if request.method == "POST" and form.validate():
-        context = _context()
-        failed = False
-        for question in questions:
-            if not question.applies(answers):
-                answers.pop(question.key, None)
-                continue
-            field = form[question.key]
-            raw = field.data
-            if question.kind == "yesno" and raw is None:
-                raw = ""
-            try:
-                answers = journey.accept(answers, question, raw, context)
-            except Reprompt as reprompt:
-                field.errors = [*field.errors, str(reprompt.message)]
-                failed = True
-        if not failed:
+        answers, ok = accept_step(journey, questions, form, answers, _context())
+        if ok:
             state.answers = answers
             db.session.commit()
             return redirect(_next_url(slug, journey, answers))
