@@ -88,3 +88,15 @@ def _lang_url(lang: str) -> str:
     from urllib.parse import urlencode
 
     return f"{request.path}?{urlencode(args)}"
+
+
+def pdf_response(pdf: bytes, filename: str, inline: bool = False):
+    """A PDF document as a download (or shown in the browser when `inline`)."""
+    from flask import Response
+
+    disposition = "inline" if inline else "attachment"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
+    )

@@ -107,3 +107,30 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def make_member(db, siret: str, kind: str = "employer", risks=None):
+    """A bare member row (the smallest a service test needs), flushed, not committed."""
+    from assistant.models import Member
+
+    member = Member(
+        kind=kind,
+        siret=siret,
+        siren=siret[:9],
+        legal_name=f"Société {siret}",
+        main_risks=risks or [],
+    )
+    db.add(member)
+    db.flush()
+    return member
+
+
+@pytest.fixture
+def member(db):
+    return make_member(db, "73282932000074")
+
+
+@pytest.fixture
+def other(db):
+    """A second member, to check that one member never reaches another's data."""
+    return make_member(db, "55203253400646")

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -23,6 +22,7 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Member, MemberUser, ScoreRecord
 from assistant.services import audit, documents, login_limit, otp, score
+from assistant.views import pdf_response
 from dialogs.parsing import Reprompt, parse_phone
 from forms.staff import LoginForm
 from forms.wizard import CodeForm, PhoneForm
@@ -183,13 +183,7 @@ def certificate():
     pdf = documents.adhesion_certificate(member, current_app.config["SERVICE_NAME"])
     audit.record(db.session, current_user, "read", "member", member.id, "attestation pdf")
     db.session.commit()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="attestation-adhesion-{member.siret}.pdf"'
-        },
-    )
+    return pdf_response(pdf, f"attestation-adhesion-{member.siret}.pdf")
 
 
 from assistant.member import declaration as _declaration  # noqa: E402,F401  (registers its views)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app
+from flask import abort, current_app
 from flask_login import current_user
 
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import MemberUser
 from assistant.services import audit, fiche
+from assistant.views import pdf_response
 
 
 @bp.context_processor
@@ -32,12 +33,4 @@ def fiche_pdf(version: int):
     pdf = fiche.render_pdf(found, member, current_app.config["SERVICE_NAME"])
     audit.record(db.session, current_user, "read", "fiche_entreprise", found.id, "pdf")
     db.session.commit()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="fiche-entreprise-{member.siret}-v{version}.pdf"'
-            )
-        },
-    )
+    return pdf_response(pdf, f"fiche-entreprise-{member.siret}-v{version}.pdf")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from assistant.services import audit, fiche
 from assistant.staff import bp
 from assistant.staff.access import role_required
 from assistant.timeutil import today_paris
+from assistant.views import pdf_response
 from forms.fiche import EmptyForm, part_form
 
 WRITERS = (Role.IPRP, Role.DOCTOR)
@@ -159,12 +160,4 @@ def fiche_pdf(member_id: int, version: int):
         ip=request.remote_addr,
     )
     db.session.commit()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": (
-                f'inline; filename="fiche-entreprise-{member.siret}-v{version}.pdf"'
-            )
-        },
-    )
+    return pdf_response(pdf, f"fiche-entreprise-{member.siret}-v{version}.pdf", inline=True)

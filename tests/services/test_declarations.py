@@ -10,29 +10,7 @@ from assistant.models import AuditEntry, Member, RiskDeclaration
 from assistant.services import declarations
 from dialogs.declaration import DECLARATION, to_declaration
 from dialogs.engine import Context
-
-
-def make_member(db, siret: str, kind: str = "employer", risks=None) -> Member:
-    member = Member(
-        kind=kind,
-        siret=siret,
-        siren=siret[:9],
-        legal_name=f"Société {siret}",
-        main_risks=risks or [],
-    )
-    db.add(member)
-    db.flush()
-    return member
-
-
-@pytest.fixture
-def member(db):
-    return make_member(db, "73282932000074")
-
-
-@pytest.fixture
-def other(db):
-    return make_member(db, "55203253400646")
+from tests.conftest import make_member
 
 
 def drawers(risks=("noise",), **answers):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from assistant.models import AuditEntry, Employee, Member
+from assistant.models import AuditEntry, Employee
 from assistant.services import audit, workforce
 
 TODAY = date(2026, 11, 23)
@@ -26,23 +26,6 @@ EXAMPLE = Path(workforce.__file__).resolve().parent.parent / "data" / "exemple_e
 
 def csv_bytes(*lines: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
     return ("\n".join([header, *lines]) + "\n").encode(encoding)
-
-
-def make_member(db, siret: str) -> Member:
-    member = Member(kind="employer", siret=siret, siren=siret[:9], legal_name=f"Société {siret}")
-    db.add(member)
-    db.flush()
-    return member
-
-
-@pytest.fixture
-def member(db):
-    return make_member(db, "73282932000074")
-
-
-@pytest.fixture
-def other(db):
-    return make_member(db, "55203253400646")
 
 
 def add(db, member, **overrides):
