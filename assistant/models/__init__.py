@@ -16,13 +16,35 @@ from assistant.models.member import (
     ScoreRecord,
 )
 from assistant.models.outbox import OutboxMessage, OutboxStatus
+from assistant.models.risk import RiskEntry
 from assistant.models.service import Centre, CentreKind, OpeningHours
 from assistant.models.sms import ChatLine, InboundSms, PhoneProfile, StaffTask
 from assistant.models.staff import LoginFailure, Role, StaffUser
 from assistant.models.tariff import TariffKind, TariffRate
+from assistant.models.visit import (
+    Absence,
+    MedicalNote,
+    Modality,
+    OutcomeKind,
+    Slot,
+    Visit,
+    VisitOutcome,
+    VisitStatus,
+    WorkPattern,
+)
 from assistant.models.workforce import ContractType, Employee, ImportJob
 
 __all__ = [
+    "WorkPattern",
+    "VisitStatus",
+    "VisitOutcome",
+    "Visit",
+    "Slot",
+    "RiskEntry",
+    "OutcomeKind",
+    "Modality",
+    "MedicalNote",
+    "Absence",
     "AuditEntry",
     "Base",
     "Centre",

@@ -53,6 +53,8 @@ class Employee(Base):
     contract_end: Mapped[date | None]
     exposures: Mapped[list] = mapped_column(JSON, default=list)  # codes of assistant/data/risks.csv
     night_worker: Mapped[bool] = mapped_column(default=False)
+    # the employee's own mobile (E.164), for convocations, reminders and self-service by SMS
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
     left_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

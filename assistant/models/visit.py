@@ -1,0 +1,227 @@
+"""Visits: the planning (weekly sessions, absences, slots) and the visits booked into it.
+
+No slot is ever booked twice: a partial unique index on `visit.slot_id` over the statuses that
+hold a slot makes the database refuse the second booking, whatever the concurrency, on SQLite
+and PostgreSQL alike. A cancelled visit releases its slot and keeps its history.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from assistant.database import Base, utcnow
+
+
+class Modality(enum.StrEnum):
+    """How a visit takes place: at a fixed centre, in the mobile centre, or by video."""
+
+    ON_SITE = "on_site"
+    MOBILE = "mobile"
+    TELE = "tele"
+
+
+class VisitStatus(enum.StrEnum):
+    REQUESTED = "requested"  # not placed yet: waiting for a pick, or in the staff queue
+    BOOKED = "booked"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+# the statuses in which a visit holds its slot (the partial unique index below)
+HOLDS_SLOT = (VisitStatus.BOOKED, VisitStatus.DONE, VisitStatus.NO_SHOW)
+HOLDS_SLOT_SQL = "status IN ('booked', 'done', 'no_show')"
+MODALITIES_SQL = ", ".join(f"'{m.value}'" for m in Modality)
+STATUSES_SQL = ", ".join(f"'{s.value}'" for s in VisitStatus)
+
+
+class WorkPattern(Base):
+    """A professional's weekly session at a place: every <weekday>, from <starts> to <ends>, cut
+    into slots of <slot_minutes>, between <valid_from> and <valid_until>."""
+
+    __tablename__ = "work_pattern"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("starts < ends", name="order"),
+        CheckConstraint("slot_minutes BETWEEN 10 AND 240", name="slot_minutes"),
+        CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="validity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"))
+    weekday: Mapped[int]  # 0 = Monday
+    starts: Mapped[time]
+    ends: Mapped[time]
+    slot_minutes: Mapped[int] = mapped_column(default=30)
+    valid_from: Mapped[date]
+    valid_until: Mapped[date | None]
+
+    staff = relationship("StaffUser")
+    centre = relationship("Centre")
+
+
+class Absence(Base):
+    """A professional's absence, or a place's closure (staff_id empty), from day to day."""
+
+    __tablename__ = "absence"
+    __table_args__ = (
+        CheckConstraint("staff_id IS NOT NULL OR centre_id IS NOT NULL", name="whom"),
+        CheckConstraint("ends_on >= starts_on", name="order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    staff = relationship("StaffUser")
+    centre = relationship("Centre")
+
+
+class Slot(Base):
+    """A bookable time of one professional at one place. Generated from the work patterns;
+    `blocked` when an absence or closure came after it was generated."""
+
+    __tablename__ = "slot"
+    __table_args__ = (
+        UniqueConstraint("staff_id", "starts_at", name="uq_slot_staff_starts_at"),
+        CheckConstraint("starts_at < ends_at", name="order"),
+        CheckConstraint("minutes > 0", name="minutes"),
+        CheckConstraint(f"modality IN ({MODALITIES_SQL})", name="modality"),
+        Index("ix_slot_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    minutes: Mapped[int]  # ends_at - starts_at, kept to filter in SQL on every database
+    modality: Mapped[str] = mapped_column(String(10))
+    blocked: Mapped[bool] = mapped_column(default=False)
+
+    staff = relationship("StaffUser")
+    centre = relationship("Centre")
+
+
+class Visit(Base):
+    """A visit for one worker (an employee, or the independent member when `employee_id` is
+    empty): requested, then booked into a slot, then done (or missed, or cancelled)."""
+
+    __tablename__ = "visit"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({STATUSES_SQL})", name="status"),
+        CheckConstraint("status != 'booked' OR slot_id IS NOT NULL", name="booked_slot"),
+        # the rule of rules: one slot, one visit holding it
+        Index(
+            "uq_visit_slot_taken",
+            "slot_id",
+            unique=True,
+            sqlite_where=text(HOLDS_SLOT_SQL),
+            postgresql_where=text(HOLDS_SLOT_SQL),
+        ),
+        Index("ix_visit_member_status", "member_id", "status"),
+        Index("ix_visit_employee", "employee_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"))
+    visit_type: Mapped[str] = mapped_column(String(30))  # code in assistant/data/visit_types.csv
+    status: Mapped[str] = mapped_column(String(12), default=VisitStatus.REQUESTED)
+    reason: Mapped[str | None] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(20))  # employer, employee, independent, staff
+    actor: Mapped[str] = mapped_column(String(80))  # who, for the history ("member_user:3"…)
+    # asked by the employee without telling the employer (pré-reprise always): never shown to
+    # the employer, in any list, count or document
+    confidential: Mapped[bool] = mapped_column(default=False)
+    event_date: Mapped[date | None]  # return to work, start of the stoppage, assignment…
+    absence_cause: Mapped[str | None] = mapped_column(String(30))  # reprise: why they were away
+    absence_days: Mapped[int | None]
+    due_from: Mapped[date | None]  # the regulatory window, computed when requested
+    due_by: Mapped[date | None]
+    modality: Mapped[str | None] = mapped_column(String(10))  # wished; None = any allowed
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("slot.id", ondelete="RESTRICT"))
+    queued_at: Mapped[datetime | None]  # placed in the staff queue (no compatible slot)
+    booked_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by: Mapped[str | None] = mapped_column(String(80))
+    convocation_sent_at: Mapped[datetime | None]
+    reminder_queued_at: Mapped[datetime | None]  # set once, atomically: never two reminders
+    employer_informed_at: Mapped[datetime | None]
+    history: Mapped[list] = mapped_column(JSON, default=list)  # [{at, by, what, slot}]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    member = relationship("Member")
+    employee = relationship("Employee")
+    slot = relationship("Slot")
+    outcome: Mapped[VisitOutcome | None] = relationship(back_populates="visit", uselist=False)
+
+
+class OutcomeKind(enum.StrEnum):
+    ATTESTATION = "attestation"  # attestation de suivi
+    APTITUDE = "aptitude"  # avis d'aptitude (doctor only)
+    INAPTITUDE = "inaptitude"  # avis d'inaptitude (doctor only)
+    PRESENCE = "presence"  # attestation de présence (collective information)
+
+
+class VisitOutcome(Base):
+    """What the professional recorded after the visit: the document for the employer, the
+    ordonnance de prévention for the worker, and the next due date. No medical notes here."""
+
+    __tablename__ = "visit_outcome"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('attestation', 'aptitude', 'inaptitude', 'presence')", name="kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_due: Mapped[date | None]
+    # for the employer's document: adjustments of the workstation (aptitude), or the reasons of
+    # the inaptitude as the law requires them on the avis; never a diagnosis
+    recommendations: Mapped[str | None] = mapped_column(Text)
+    # the ordonnance de prévention, for the worker only
+    main_risks: Mapped[list] = mapped_column(JSON, default=list)  # risk catalogue codes
+    advice: Mapped[str | None] = mapped_column(Text)
+
+    visit: Mapped[Visit] = relationship(back_populates="outcome")
+    recorded_by = relationship("StaffUser")
+
+
+class MedicalNote(Base):
+    """A health professional's note on a visit: read and written by health staff only, every
+    access audited, never part of any document or page outside their back-office."""
+
+    __tablename__ = "medical_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author = relationship("StaffUser")
