@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assistant.database import Base, utcnow
@@ -29,6 +29,8 @@ class OutboxMessage(Base):
     recipient: Mapped[str] = mapped_column(String(254), index=True)
     subject: Mapped[str | None] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # e-mail attachments: [{"filename", "content_type", "text"}] (an .ics convocation…)
+    attachments: Mapped[list | None] = mapped_column(JSON)
     essential: Mapped[bool] = mapped_column(default=True)  # STOP does not stop essential messages
     status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)

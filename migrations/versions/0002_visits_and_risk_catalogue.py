@@ -179,6 +179,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_outcome')),
     sa.UniqueConstraint('visit_id', name=op.f('uq_visit_outcome_visit_id'))
     )
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('attachments', sa.JSON(), nullable=True))
+
     with op.batch_alter_table('employee', schema=None) as batch_op:
         batch_op.add_column(sa.Column('phone', sa.String(length=20), nullable=True))
         batch_op.create_index(batch_op.f('ix_employee_phone'), ['phone'], unique=False)
@@ -186,6 +189,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_column('attachments')
+
     with op.batch_alter_table('employee', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_employee_phone'))
         batch_op.drop_column('phone')
