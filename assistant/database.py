@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -111,3 +118,25 @@ class Database:
 
 
 db = Database()
+
+
+def is_lock_conflict(error: OperationalError) -> bool:
+    """SQLite's answer when two writers meet: the loser may simply try again."""
+    return "database is locked" in str(error.orig) or "database is busy" in str(error.orig)
+
+
+def commit_retrying(session: Session, work: Callable[[], T], attempts: int = 12) -> T:
+    """Run `work` and commit; on SQLite, start again from scratch when another writer got the
+    database first (a read snapshot cannot be upgraded to a write after another commit).
+    PostgreSQL waits on row locks instead and never needs this; it costs nothing there."""
+    for attempt in range(attempts):
+        try:
+            result = work()
+            session.commit()
+            return result
+        except OperationalError as error:
+            session.rollback()
+            if not is_lock_conflict(error) or attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 6)))
+    raise AssertionError("unreachable")

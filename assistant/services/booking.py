@@ -36,7 +36,7 @@ class BookingError(Exception):
     """A booking refused; `message` is for the user, in their language."""
 
     def __init__(self, message):
-        super().__init__(str(message))
+        super().__init__(message)  # lazy: translated when shown, in the user's language
         self.message = message
 
 
@@ -174,9 +174,7 @@ def compatible_slots(
         modalities = [m for m in modalities if m == visit.modality]
     earliest = now + LEAD_TIME
     if visit.due_from is not None:
-        earliest = max(
-            earliest, datetime.combine(visit.due_from, datetime.min.time(), PARIS)
-        )
+        earliest = max(earliest, datetime.combine(visit.due_from, datetime.min.time(), PARIS))
     return find_slots(
         session,
         performers=sorted(kind.performers),

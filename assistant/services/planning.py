@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 import holidays
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -117,12 +117,11 @@ def generate_slots(session: Session, first: date, days: int, staff_ids: Iterable
     if not rows:
         return 0
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    created = 0
+    statement = insert(Slot).on_conflict_do_nothing(index_elements=["staff_id", "starts_at"])
+    before = session.scalar(select(func.count()).select_from(Slot))
     for start in range(0, len(rows), 1000):
-        statement = insert(Slot).on_conflict_do_nothing(index_elements=["staff_id", "starts_at"])
-        result = session.execute(statement, rows[start : start + 1000])
-        created += max(result.rowcount, 0)
-    return created
+        session.execute(statement, rows[start : start + 1000])
+    return session.scalar(select(func.count()).select_from(Slot)) - before
 
 
 def add_absence(
@@ -153,9 +152,10 @@ def add_absence(
     within = and_(whose, Slot.starts_at >= start, Slot.starts_at < end)
     held = exists().where(Visit.slot_id == Slot.id, Visit.status.in_(HOLDS_SLOT))
     session.execute(
-        update(Slot).where(within, ~held).values(blocked=True).execution_options(
-            synchronize_session=False
-        )
+        update(Slot)
+        .where(within, ~held)
+        .values(blocked=True)
+        .execution_options(synchronize_session=False)
     )
     affected = list(
         session.scalars(
