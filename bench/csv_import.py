@@ -22,20 +22,17 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant import migrate  # noqa: E402
-from assistant.database import make_engine  # noqa: E402
 from assistant.models import Employee, Member  # noqa: E402
 from assistant.services import workforce  # noqa: E402
+from bench.stores import fresh_postgres, fresh_sqlite, vm_hwm_mb  # noqa: E402
 
 LINES = int(os.environ.get("BENCH_LINES", "20000"))
 TODAY = date(2026, 11, 23)
@@ -81,40 +78,6 @@ def make_csv(path: Path, lines: int) -> int:
             rows.append(rows[-1])
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return wrong
-
-
-def vm_hwm_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-@contextmanager
-def fresh_sqlite(directory: Path):
-    engine = make_engine(f"sqlite:///{directory / f'{uuid.uuid4().hex[:8]}.db'}")
-    try:
-        migrate.upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-
-
-@contextmanager
-def fresh_postgres(url: str):
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        migrate.upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def new_member(session) -> int:

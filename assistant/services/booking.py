@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assistant.models import Employee, Member, Slot, StaffUser, Visit, VisitStatus
-from assistant.models.visit import HOLDS_SLOT
+from assistant.models.visit import holds_slot
 from assistant.services import audit, notices, visit_rules
 from assistant.timeutil import PARIS
 from dialogs.text import _l
@@ -188,6 +188,11 @@ def compatible_slots(
     )
 
 
+# the search looks a week ahead, then two months, then anywhere: each step is a small range of
+# the slot index whichever plan the database picks (see bench/slot_search.py)
+SEARCH_STEPS = (timedelta(days=7), timedelta(days=62))
+
+
 def find_slots(
     session: Session,
     *,
@@ -200,13 +205,12 @@ def find_slots(
     limit: int = 3,
     exclude_slot: int | None = None,
 ) -> list[Slot]:
-    """One indexed query: slots by start time, skipping the held ones (see bench/slot_search.py)."""
-    held = exists().where(Visit.slot_id == Slot.id, Visit.status.in_(HOLDS_SLOT))
+    """The first free slots (earliest first) of the given roles and modalities."""
+    held = exists().where(Visit.slot_id == Slot.id, holds_slot())
     query = (
         select(Slot)
         .join(StaffUser, StaffUser.id == Slot.staff_id)
         .where(
-            Slot.starts_at >= after,
             Slot.blocked.is_(False),
             Slot.minutes >= minutes,
             Slot.modality.in_(modalities),
@@ -215,16 +219,28 @@ def find_slots(
             ~held,
         )
         .order_by(Slot.starts_at, Slot.id)
-        .limit(limit)
     )
-    if until is not None:
-        end = datetime.combine(until + timedelta(days=1), datetime.min.time(), PARIS)
-        query = query.where(Slot.starts_at < end)
     if centre_id is not None:
         query = query.where(Slot.centre_id == centre_id)
     if exclude_slot is not None:
         query = query.where(Slot.id != exclude_slot)
-    return list(session.scalars(query))
+    end = None
+    if until is not None:
+        end = datetime.combine(until + timedelta(days=1), datetime.min.time(), PARIS)
+    found: list[Slot] = []
+    start = after
+    for step in (*SEARCH_STEPS, None):
+        stop = None if step is None else start + step
+        if end is not None and (stop is None or stop > end):
+            stop = end
+        window = query.where(Slot.starts_at >= start)
+        if stop is not None:
+            window = window.where(Slot.starts_at < stop)
+        found += session.scalars(window.limit(limit - len(found)))
+        if len(found) >= limit or stop is None or stop == end:
+            break
+        start = stop
+    return found
 
 
 def check_compatible(visit: Visit, slot: Slot, now: datetime) -> None:

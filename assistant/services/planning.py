@@ -29,7 +29,7 @@ from assistant.models import (
     Visit,
     WorkPattern,
 )
-from assistant.models.visit import HOLDS_SLOT
+from assistant.models.visit import holds_slot
 from assistant.services import audit, visit_rules
 from assistant.timeutil import PARIS
 
@@ -150,7 +150,7 @@ def add_absence(
     end = datetime.combine(ends_on + timedelta(days=1), datetime.min.time(), PARIS)
     whose = Slot.staff_id == staff_id if staff_id is not None else Slot.centre_id == centre_id
     within = and_(whose, Slot.starts_at >= start, Slot.starts_at < end)
-    held = exists().where(Visit.slot_id == Slot.id, Visit.status.in_(HOLDS_SLOT))
+    held = exists().where(Visit.slot_id == Slot.id, holds_slot())
     session.execute(
         update(Slot)
         .where(within, ~held)
