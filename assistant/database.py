@@ -79,7 +79,9 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            # IMMEDIATE takes the write lock at once (waiting busy_timeout for it), for a
+            # transaction known to write: see commit_retrying
+            conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', '')}")
 
     return engine
 
@@ -127,9 +129,11 @@ def is_lock_conflict(error: OperationalError) -> bool:
 
 def commit_retrying(session: Session, work: Callable[[], T], attempts: int = 12) -> T:
     """Run `work` and commit; on SQLite, start again from scratch when another writer got the
-    database first (a read snapshot cannot be upgraded to a write after another commit).
-    PostgreSQL waits on row locks instead and never needs this; it costs nothing there."""
+    database first (a read snapshot cannot be upgraded to a write after another commit), this
+    time taking the write lock first. PostgreSQL waits on row locks instead and never needs it."""
     for attempt in range(attempts):
+        if not session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         try:
             result = work()
             session.commit()
