@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -20,8 +20,9 @@ from assistant.models import (
     Role,
     StaffUser,
     TariffKind,
+    WorkPattern,
 )
-from assistant.services import adhesion, tariffs
+from assistant.services import adhesion, planning, tariffs, workforce
 from assistant.services.staff import create_staff
 from assistant.timeutil import today_paris
 
@@ -69,6 +70,55 @@ STAFF = [
     ("infirmier@demo.spsti.fr", "Hugo Infirmier", Role.NURSE, 0),
     ("iprp@demo.spsti.fr", "Inès Préventrice", Role.IPRP, 0),
     ("pdp@demo.spsti.fr", "Paul Cellule-PDP", Role.PDP, 0),
+]
+
+
+# weekly sessions: (staff e-mail, centre index, weekdays, start, end), 30-minute slots
+SESSIONS = [
+    ("dr.martin@demo.spsti.fr", 0, (0, 1, 3), time(9, 0), time(12, 0)),
+    ("dr.martin@demo.spsti.fr", 0, (0, 3), time(14, 0), time(17, 0)),
+    ("dr.martin@demo.spsti.fr", 2, (4,), time(9, 0), time(12, 0)),
+    ("dr.nguyen@demo.spsti.fr", 1, (1, 3), time(9, 0), time(12, 0)),
+    ("dr.nguyen@demo.spsti.fr", 2, (2,), time(14, 0), time(17, 0)),
+    ("infirmier@demo.spsti.fr", 0, (0, 1, 2, 3, 4), time(9, 0), time(12, 0)),
+    ("infirmier@demo.spsti.fr", 2, (1, 3), time(14, 0), time(16, 30)),
+]
+SLOT_WEEKS = 4
+
+EMPLOYEES = [
+    dict(
+        last_name="Petit",
+        first_name="Julie",
+        birth_date=date(1988, 3, 14),
+        job="Boulangère",
+        contract_type="cdi",
+        exposures=["manual_handling", "heat_cold"],
+        night_worker=True,
+        phone="+33611223344",
+        hired_days_ago=900,
+    ),
+    dict(
+        last_name="Benali",
+        first_name="Karim",
+        birth_date=date(2009, 9, 2),
+        job="Apprenti boulanger",
+        contract_type="apprenti",
+        exposures=["manual_handling"],
+        night_worker=False,
+        phone="+33622334455",
+        hired_days_ago=20,
+    ),
+    dict(
+        last_name="Laurent",
+        first_name="Sophie",
+        birth_date=date(1981, 6, 30),
+        job="Vendeuse",
+        contract_type="cdi",
+        exposures=["postures"],
+        night_worker=False,
+        phone=None,
+        hired_days_ago=2400,
+    ),
 ]
 
 
@@ -162,5 +212,29 @@ def load(session: Session) -> list[tuple[str, str]]:
         session, independent, {"q1_duerp": True, "q3_action_plan": True, "q4_plan_reviewed": True}
     )
     session.flush()
+    today = today_paris(now)
+    for spec in EMPLOYEES:
+        spec = dict(spec)
+        phone = spec.pop("phone")
+        hired = today - timedelta(days=spec.pop("hired_days_ago"))
+        employee = workforce.add_employee(session, "demo", employer.id, hire_date=hired, **spec)
+        employee.phone = phone
+
+    staff_by_email = {user.email: user for user in session.scalars(select(StaffUser))}
+    for email, centre_index, weekdays, starts, ends in SESSIONS:
+        for weekday in weekdays:
+            session.add(
+                WorkPattern(
+                    staff_id=staff_by_email[email].id,
+                    centre_id=centres[centre_index].id,
+                    weekday=weekday,
+                    starts=starts,
+                    ends=ends,
+                    slot_minutes=30,
+                    valid_from=today,
+                )
+            )
+    session.flush()
+    planning.generate_slots(session, today, SLOT_WEEKS * 7)
     accounts += [(employer.email, "member"), (independent.phone, "member (SMS code)")]
     return accounts

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from fpdf import FPDF
 from sqlalchemy import func, select
@@ -50,7 +50,6 @@ def N_(text: str) -> str:
 
 FIRST_FICHE_WITHIN_YEARS = 1
 RENEW_EVERY_YEARS = 4
-DUE_LIST_HORIZON = timedelta(days=365)
 SECTION_MAX_CHARS = 8000
 REQUIRED_TO_PUBLISH = ("synthese",)
 
@@ -258,7 +257,7 @@ def due_list(session: Session, today: date) -> list[FicheDue]:
     due = []
     for member, last in rows:
         due_on = due_date(member, last)
-        if due_on <= today + DUE_LIST_HORIZON:
+        if due_on <= _add_years(today, 1):  # a year ahead, 29 February included
             due.append(FicheDue(member, due_on, _day(last), drafts.get(member.id), today))
     due.sort(key=lambda item: (item.due_on, item.member.legal_name))
     return due

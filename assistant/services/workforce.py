@@ -239,6 +239,16 @@ def _natural_key_taken(
     return session.scalar(query.limit(1)) is not None
 
 
+def _check_dates(birth_date: date, hire_date: date) -> None:
+    """The same plausibility rules as the CSV import, for the form."""
+    from assistant.timeutil import today_paris
+
+    if not EARLIEST_BIRTH <= birth_date <= today_paris():
+        raise WorkforceError(_l("La date de naissance n'est pas plausible."))
+    if hire_date < birth_date:
+        raise WorkforceError(_l("La date d'embauche précède la date de naissance."))
+
+
 def _check_fields(values: dict) -> dict:
     for name, limit in (("last_name", NAME_MAX), ("first_name", NAME_MAX), ("job", JOB_MAX)):
         if name in values:
@@ -283,6 +293,7 @@ def add_employee(
             "night_worker": night_worker,
         }
     )
+    _check_dates(birth_date, hire_date)
     if contract_end is not None and contract_end < hire_date:
         raise WorkforceError(_l("La fin du contrat précède l'embauche."))
     if _natural_key_taken(
@@ -317,6 +328,7 @@ def update_employee(
     if not changed:
         return employee
     merged = {name: changes.get(name, getattr(employee, name)) for name in EDITABLE}
+    _check_dates(merged["birth_date"], merged["hire_date"])
     if merged["contract_end"] is not None and merged["contract_end"] < merged["hire_date"]:
         raise WorkforceError(_l("La fin du contrat précède l'embauche."))
     if {"last_name", "first_name", "birth_date"} & set(changed) and _natural_key_taken(
@@ -673,8 +685,6 @@ def import_csv(
 
 # --- follow-up of each employee -------------------------------------------------------------
 
-INITIAL_VISIT_MONTHS = 3  # VIP initiale within 3 months of taking up the post
-APPRENTICE_INITIAL_MONTHS = 2
 
 
 def worker_of(employee: Employee):
@@ -695,21 +705,8 @@ def worker_of(employee: Employee):
 
 
 def first_visit_due(employee: Employee, follow) -> date:
-    """When the first visit is due, no visit having been recorded yet: before assignment (the
-    hiring day) when the rules say so, else 3 months after hiring (2 for apprentices)."""
-    if follow.before_assignment:
-        return employee.hire_date
-    months = (
-        APPRENTICE_INITIAL_MONTHS
-        if employee.contract_type == ContractType.APPRENTI
-        else INITIAL_VISIT_MONTHS
-    )
-    return _add_months(employee.hire_date, months)
+    """When the first visit is due, no visit having been recorded yet (the visit rules: before
+    assignment when the follow-up says so, else within 3 months of hiring, 2 for apprentices)."""
+    from assistant.services import visit_rules
 
-
-def _add_months(day: date, months: int) -> date:
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return visit_rules.initial_visit(employee.hire_date, follow, employee.contract_type)[1].due_by

@@ -84,6 +84,23 @@ def test_add_refuses_a_duplicate_a_bad_contract_and_an_unknown_exposure(db, memb
         add(db, member, first_name="Paul", contract_end=date(2000, 1, 1))
 
 
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"birth_date": date(2090, 1, 1)}, "naissance n'est pas plausible"),
+        ({"birth_date": date(1899, 12, 31)}, "naissance n'est pas plausible"),
+        ({"hire_date": date(1979, 12, 31)}, "embauche précède la date de naissance"),
+    ],
+)
+def test_the_form_path_refuses_implausible_dates_like_the_import(db, member, changes, message):
+    with pytest.raises(workforce.WorkforceError) as refused:
+        add(db, member, **changes)
+    assert message in str(refused.value.message)
+    employee = add(db, member)
+    with pytest.raises(workforce.WorkforceError):
+        workforce.update_employee(db, "member:1", member.id, employee.id, **changes)
+
+
 def test_the_database_keeps_the_natural_key_and_the_contract_types(db, member):
     add(db, member)
     db.commit()

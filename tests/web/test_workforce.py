@@ -62,7 +62,7 @@ def test_duplicate_employee_is_refused_clearly(employer):
 
 def test_edit_and_leave(employer, db):
     _add(employer, "Martin", "Léo", "12/03/1990")
-    employee = db.scalar(select(Employee))
+    employee = db.scalar(select(Employee).where(Employee.last_name == "Martin"))
     data = {
         "last_name": "Martin",
         "first_name": "Léo",
@@ -116,7 +116,7 @@ def test_csv_import_of_500_lines_with_errors_in_the_background(employer, db):
     again = _wait(employer, _upload(employer, _csv(500)).headers["Location"])
     assert again["status"] == "done"
     db.rollback()
-    assert len(db.scalars(select(Employee)).all()) == 490  # re-import: no duplicate
+    assert len(db.scalars(select(Employee)).all()) == 490 + len(demo.EMPLOYEES)  # no duplicate
     job = db.scalar(select(ImportJob).order_by(ImportJob.id.desc()))
     assert job.data is None and job.report["unchanged"] == 490
 
@@ -135,7 +135,7 @@ def test_independents_and_other_members_cannot_reach_the_workforce(client, db):
         data={"email": "contact@boulangerie-dupont.fr", "password": demo.DEMO_PASSWORD},
     )
     _add(client, "Martin", "Léo", "12/03/1990")
-    employee = db.scalar(select(Employee))
+    employee = db.scalar(select(Employee).where(Employee.last_name == "Martin"))
     from assistant.models import Member, MemberUser
 
     other = Member(
@@ -169,7 +169,7 @@ def test_health_situation_changes_dates_silently(employer, db, staff_login, app)
 
     _add(employer, "Martin", "Léo", "12/03/1990", hire_date="01/09/2026")
     before = employer.get("/espace/effectifs").get_data(as_text=True)
-    employee = db.scalar(select(Employee))
+    employee = db.scalar(select(Employee).where(Employee.last_name == "Martin"))
     nurse = app.test_client()
     from assistant.services.staff import create_staff
 
