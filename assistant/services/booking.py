@@ -169,6 +169,7 @@ def compatible_slots(
 ) -> list[Slot]:
     """The first free slots where this visit may take place, earliest first."""
     kind = visit_rules.get(visit.visit_type)
+    performers = performers_for(session, visit, now)
     modalities = sorted(kind.modalities)
     if visit.modality is not None:
         modalities = [m for m in modalities if m == visit.modality]
@@ -177,7 +178,7 @@ def compatible_slots(
         earliest = max(earliest, datetime.combine(visit.due_from, datetime.min.time(), PARIS))
     return find_slots(
         session,
-        performers=sorted(kind.performers),
+        performers=sorted(performers),
         modalities=modalities,
         minutes=kind.minutes,
         after=earliest,
@@ -243,11 +244,28 @@ def find_slots(
     return found
 
 
-def check_compatible(visit: Visit, slot: Slot, now: datetime) -> None:
+def performers_for(session: Session, visit: Visit, now: datetime) -> frozenset[str]:
+    """The roles that may perform this visit for this worker: a follow-up that asks for the
+    médecin du travail (electrical work, CACES; a disabled worker's first visit) narrows the
+    type's performers. Health flags count, silently, as in the due dates."""
+    kind = visit_rules.get(visit.visit_type)
+    employee = visit.employee
+    if employee is None or kind.code not in visit_rules.FOLLOW_UP_TYPES:
+        return kind.performers
+    from assistant.services import followup, health, workforce
+
+    today = now.astimezone(PARIS).date()
+    flags = health.flags_for(session, [employee.id]).get(employee.id)
+    follow = followup.follow_up(workforce.worker_of(employee), today, flags)
+    first = kind.code in ("vip_initiale", "sir_embauche")
+    return visit_rules.performers_for(kind.code, follow, first=first)
+
+
+def check_compatible(session: Session, visit: Visit, slot: Slot, now: datetime) -> None:
     kind = visit_rules.get(visit.visit_type)
     if slot.blocked or slot.starts_at <= now:
         raise NotAllowed(_l("Ce créneau n'est plus disponible."))
-    if not visit_rules.may_perform(slot.staff.role, kind.code):
+    if slot.staff.role not in performers_for(session, visit, now):
         raise NotAllowed(_l("Ce professionnel ne peut pas assurer ce type de visite."))
     if slot.modality not in kind.modalities or (
         visit.modality is not None and slot.modality != visit.modality
@@ -261,7 +279,7 @@ def book(session: Session, actor, visit: Visit, slot: Slot, now: datetime) -> Vi
     """Book (or move) a visit into a slot. The database decides who had it first."""
     if visit.status not in (VisitStatus.REQUESTED, VisitStatus.BOOKED):
         raise NotAllowed(_l("Cette visite ne peut plus être modifiée."))
-    check_compatible(visit, slot, now)
+    check_compatible(session, visit, slot, now)
     moved_from = visit.slot_id if visit.status == VisitStatus.BOOKED else None
     if moved_from == slot.id:
         return visit

@@ -323,3 +323,15 @@ def test_sessions_are_cut_to_whole_slots(db, plan):
         time(15),
         time(15, 30),
     ]
+
+
+def test_a_follow_up_by_the_doctor_narrows_who_may_see_the_worker(db, plan, employer):
+    electrician = make_employee(
+        db, employer, last_name="Volt", last_name_folded="volt", exposures=["electrical"]
+    )
+    visit = ask(db, employer, electrician, "vip_periodique", auto=False)
+    slots = booking.compatible_slots(db, visit, now=NOW, limit=30)
+    assert slots and {s.staff_id for s in slots} == {plan.doctor.id}
+    nurse_slot = db.scalar(select(Slot).where(Slot.staff_id == plan.nurse.id))
+    with pytest.raises(booking.NotAllowed):
+        booking.book(db, "test", visit, nurse_slot, NOW)
