@@ -139,9 +139,13 @@ def request_visit(
 
 
 def place_automatically(session: Session, actor, visit: Visit, now: datetime) -> bool:
-    """Book the first compatible slot within the window; otherwise queue the visit for staff.
+    """Book the first compatible slot within the window (the soonest one when the deadline has
+    passed already); otherwise queue the visit for staff.
     A slot taken meanwhile by someone else is skipped (the next one is tried)."""
-    latest = visit.due_by if visit.due_by is not None else (now + AUTO_HORIZON).date()
+    today = now.astimezone(PARIS).date()
+    latest = visit.due_by
+    if latest is None or latest < today:  # no deadline, or already late: the soonest slot
+        latest = (now + AUTO_HORIZON).date()
     for _attempt in range(5):
         slots = compatible_slots(session, visit, now=now, limit=1, until=latest)
         if not slots:
@@ -166,14 +170,18 @@ def compatible_slots(
     until: date | None = None,
     centre_id: int | None = None,
     exclude_slot: int | None = None,
+    after: datetime | None = None,
+    modality: str | None = None,
 ) -> list[Slot]:
-    """The first free slots where this visit may take place, earliest first."""
+    """The first free slots where this visit may take place, earliest first (from `after` and
+    in one `modality` when given, e.g. the filters of the staff queue)."""
     kind = visit_rules.get(visit.visit_type)
     performers = performers_for(session, visit, now)
     modalities = sorted(kind.modalities)
-    if visit.modality is not None:
-        modalities = [m for m in modalities if m == visit.modality]
-    earliest = now + LEAD_TIME
+    for wished in (visit.modality, modality):
+        if wished is not None:
+            modalities = [m for m in modalities if m == wished]
+    earliest = max(now + LEAD_TIME, after) if after is not None else now + LEAD_TIME
     if visit.due_from is not None:
         earliest = max(earliest, datetime.combine(visit.due_from, datetime.min.time(), PARIS))
     return find_slots(

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 import holidays
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -29,7 +29,6 @@ from assistant.models import (
     Visit,
     WorkPattern,
 )
-from assistant.models.visit import holds_slot
 from assistant.services import audit, visit_rules
 from assistant.timeutil import PARIS
 
@@ -134,8 +133,8 @@ def add_absence(
     centre_id: int | None = None,
     reason: str | None = None,
 ) -> tuple[Absence, list[Visit]]:
-    """Record an absence (or a closure when only the place is given); block the free slots it
-    covers and return the visits booked in it, for staff to move."""
+    """Record an absence (or a closure when only the place is given); block the slots it covers
+    and return the visits booked in them, for staff to move."""
     absence = Absence(
         staff_id=staff_id,
         centre_id=None if staff_id is not None else centre_id,
@@ -150,12 +149,12 @@ def add_absence(
     end = datetime.combine(ends_on + timedelta(days=1), datetime.min.time(), PARIS)
     whose = Slot.staff_id == staff_id if staff_id is not None else Slot.centre_id == centre_id
     within = and_(whose, Slot.starts_at >= start, Slot.starts_at < end)
-    held = exists().where(Visit.slot_id == Slot.id, holds_slot())
+    # every slot is blocked, the held ones too: a visit moved out of one never frees it again
     session.execute(
         update(Slot)
-        .where(within, ~held)
+        .where(within)
         .values(blocked=True)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="fetch")
     )
     affected = list(
         session.scalars(

@@ -96,10 +96,10 @@ def test_an_absence_stops_generation_and_blocks_free_slots(db, plan, employer, e
         for s in db.scalars(select(Slot).where(Slot.staff_id == plan.doctor.id))
         if s.starts_at.astimezone(PARIS).date() == MONDAY
     ]
-    assert sum(s.blocked for s in monday) == 5  # the booked one stays, to be moved by staff
+    assert all(s.blocked for s in monday)  # the booked one too: never offered again once moved
     assert isinstance(absence, Absence) and absence.created_by == "test"
     # and a later generation creates nothing on an absent day
-    db.execute(Slot.__table__.delete().where(Slot.blocked.is_(True)))
+    db.execute(Slot.__table__.delete().where(Slot.blocked.is_(True), Slot.id != visit.slot_id))
     assert planning.generate_slots(db, MONDAY, 1) == 0
 
 
@@ -335,3 +335,9 @@ def test_a_follow_up_by_the_doctor_narrows_who_may_see_the_worker(db, plan, empl
     nurse_slot = db.scalar(select(Slot).where(Slot.staff_id == plan.nurse.id))
     with pytest.raises(booking.NotAllowed):
         booking.book(db, "test", visit, nurse_slot, NOW)
+
+
+def test_a_visit_already_late_is_booked_as_soon_as_possible(db, plan, employer, employee):
+    visit = ask(db, employer, employee, "vip_periodique", due_by=MONDAY - timedelta(days=30))
+    assert visit.status == VisitStatus.BOOKED
+    assert visit.slot.starts_at.astimezone(PARIS).date() == MONDAY
