@@ -1,0 +1,185 @@
+"""Back-office pages of the risk catalogue (administrators): the list by family, editing, adding.
+
+Also keeps the process-wide catalogue of `services.risks` current for the whole app: reset when
+an app is created, refreshed before requests at most every `RISK_CATALOGUE_TTL` seconds.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from assistant.extensions import db
+from assistant.models import Role
+from assistant.models.risk import FAMILIES
+from assistant.services import risks
+from assistant.staff import bp
+from assistant.staff.access import role_required
+from forms.risks import FAMILY_LABELS, NewRiskEntryForm, RiskEntryForm
+
+DEFAULT_TTL = 30  # seconds between two checks of the table by one process
+RESERVED_CODES = {"nouveau"}  # a code that would shadow a URL of this module
+
+
+@bp.record_once
+def _new_app(_state) -> None:
+    # each app starts from the packaged catalogue (tests give every app a database of its own)
+    risks.reset()
+
+
+@bp.before_app_request
+def _refresh_risk_catalogue() -> None:
+    ttl = current_app.config.get("RISK_CATALOGUE_TTL", DEFAULT_TTL)
+    with current_app.extensions["database"]["sessionmaker"]() as session:
+        try:
+            risks.refresh(session, max_age=ttl)
+        except (OperationalError, ProgrammingError) as error:  # no table yet: not migrated
+            current_app.logger.warning("risk catalogue not read from the database: %s", error)
+
+
+def _category_label(category) -> str:
+    return {
+        "SIR": _("Suivi individuel renforcé (SIR)"),
+        "SIA": _("Suivi individuel adapté (SIA)"),
+        "SI": _("Suivi individuel (VIP)"),
+        "VIP_COLLECTIVE": _("VIP collective (contrats courts)"),
+        "ALL": _("Visite due quelle que soit la catégorie"),
+    }.get(str(category), str(category))
+
+
+def _implications(code: str) -> list[dict]:
+    """What an entry implies for the follow-up, as lines to show (from the follow-up rules)."""
+    locale = str(get_locale())
+    lines = []
+    for rule in risks.implications(code):
+        details = []
+        if rule.max_months:
+            details.append(_("au plus tous les %(months)s mois", months=rule.max_months))
+        if rule.before_assignment:
+            details.append(_("visite avant l'affectation"))
+        lines.append(
+            {
+                "category": _category_label(rule.category),
+                "rule": rule.label(locale),
+                "details": ", ".join(details),
+            }
+        )
+    return lines
+
+
+def _synonym_lines(entry) -> str:
+    return "\n".join(risks.split_synonyms(entry.synonyms))
+
+
+@bp.get("/risques")
+@role_required(Role.ADMIN)
+def risk_catalogue():
+    entries = risks.entries(db.session)
+    families = [
+        (family, FAMILY_LABELS[family], [e for e in entries if e.family == family])
+        for family in FAMILIES
+    ]
+    return render_template(
+        "staff/risks/list.html",
+        families=families,
+        implications={e.code: _implications(e.code) for e in entries},
+        synonyms={e.code: risks.split_synonyms(e.synonyms) for e in entries},
+    )
+
+
+def _field_error(form, error: risks.RiskCatalogueError) -> None:
+    field = getattr(form, error.field, None)
+    if field is None:
+        form.form_errors.append(str(error.message))
+    else:
+        field.errors = [*field.errors, str(error.message)]
+
+
+@bp.route("/risques/<code>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def risk_edit(code: str):
+    entry = risks.entry(db.session, code)
+    if entry is None:
+        abort(404)
+    form = RiskEntryForm(
+        data={
+            "family": entry.family,
+            "label_fr": entry.label_fr,
+            "label_en": entry.label_en,
+            "synonyms": _synonym_lines(entry),
+            "active": entry.active,
+        }
+    )
+    status = 200
+    if form.validate_on_submit():
+        try:
+            risks.update_entry(
+                db.session,
+                current_user,
+                code,
+                family=form.family.data,
+                label_fr=form.label_fr.data,
+                label_en=form.label_en.data,
+                synonyms=form.synonyms.data,
+                active=form.active.data,
+                ip=request.remote_addr,
+            )
+        except risks.RiskCatalogueError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            risks.refresh(db.session)
+            flash(_("Le risque « %(label)s » est enregistré.", label=form.label_fr.data), "success")
+            return redirect(url_for("staff.risk_catalogue", _anchor=f"risk-{code}"))
+    if request.method == "POST":
+        status = 400
+    return render_template(
+        "staff/risks/edit.html",
+        form=form,
+        entry=entry,
+        family_label=FAMILY_LABELS.get(entry.family, entry.family),
+        implications=_implications(code),
+    ), status
+
+
+@bp.route("/risques/nouveau", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def risk_new():
+    form = NewRiskEntryForm(data={"active": True})
+    status = 200
+    if form.validate_on_submit():
+        code = form.code.data.strip()
+        try:
+            if code in RESERVED_CODES:
+                raise risks.RiskCatalogueError(
+                    "code", _("Ce code est réservé : choisissez-en un autre.")
+                )
+            risks.create_entry(
+                db.session,
+                current_user,
+                code,
+                family=form.family.data,
+                label_fr=form.label_fr.data,
+                label_en=form.label_en.data,
+                synonyms=form.synonyms.data,
+                active=form.active.data,
+                ip=request.remote_addr,
+            )
+        except risks.RiskCatalogueError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            risks.refresh(db.session)
+            flash(
+                _("Le risque « %(label)s » est ajouté au catalogue.", label=form.label_fr.data),
+                "success",
+            )
+            return redirect(url_for("staff.risk_catalogue", _anchor=f"risk-{code}"))
+    if request.method == "POST":
+        status = 400
+    return render_template("staff/risks/new.html", form=form), status
