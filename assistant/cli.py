@@ -15,6 +15,8 @@ db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 staff_cli = AppGroup("staff", help="Staff accounts of the back-office.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
 outbox_cli = AppGroup("outbox", help="Outgoing SMS and e-mail.")
+visits_cli = AppGroup("visits", help="Visits: reminders.")
+risks_cli = AppGroup("risks", help="The risk catalogue.")
 
 
 @db_cli.command("upgrade")
@@ -120,6 +122,54 @@ def outbox_work(once, interval):
             signal.signal(sig, handler)
 
 
+@risks_cli.command("load")
+def risks_load():
+    """Add the packaged catalogue entries missing from the database (edited ones are kept)."""
+    from assistant.services import risks
+
+    added = risks.seed(db.session, "cli")
+    db.session.commit()
+    risks.refresh(db.session)
+    click.echo(
+        f"risk catalogue: {len(added)} entries added" + (f" ({', '.join(added)})" if added else "")
+    )
+
+
+@visits_cli.command("remind")
+@click.option("--once", is_flag=True, help="Queue the reminders due now, then stop.")
+@click.option("--interval", default=60.0, show_default=True, help="Seconds between rounds.")
+def visits_remind(once, interval):
+    """Queue the reminder SMS of the visits due soon (safe to run several at once)."""
+    from assistant.database import utcnow
+    from assistant.services.notices import send_reminders
+
+    days_before = current_app.config["REMINDER_DAYS_BEFORE"]
+    factory = current_app.extensions["database"]["sessionmaker"]
+    stopping = False
+
+    def _stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    click.echo(f"reminder worker: {days_before} days before each visit")
+    try:
+        while not stopping:
+            # one transaction per batch, the claim first (see send_reminders)
+            with factory() as session:
+                queued = send_reminders(session, utcnow(), days_before, limit=200)
+                session.commit()
+            if queued:
+                click.echo(f"queued {queued} reminder(s)")
+            if once and queued == 0:
+                break
+            if queued == 0:
+                time.sleep(interval)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def init_app(app) -> None:
-    for group in (db_cli, staff_cli, demo_cli, outbox_cli):
+    for group in (db_cli, staff_cli, demo_cli, outbox_cli, risks_cli, visits_cli):
         app.cli.add_command(group)

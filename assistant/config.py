@@ -59,6 +59,9 @@ class Config:
         self.MAIL_FROM = environ.get("MAIL_FROM", "ne-pas-repondre@spsti.example")
         self.SERVICE_NAME = environ.get("SERVICE_NAME", "SPSTI Santé Travail")
         self.SERVICE_PHONE = environ.get("SERVICE_PHONE", "01 23 45 67 89")
+        self.SERVICE_EMAIL = environ.get("SERVICE_EMAIL", "contact@spsti.example")
+        # base address of the video visits; the visit's number is appended (empty: our own page)
+        self.TELECONSULTATION_URL = environ.get("TELECONSULTATION_URL", "")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = self.PUBLIC_BASE_URL.startswith("https://")
@@ -68,7 +71,10 @@ class Config:
         self.LOGIN_MAX_FAILURES = int(environ.get("LOGIN_MAX_FAILURES", "5"))
         self.LOGIN_LOCKOUT_MINUTES = int(environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
         self.SMS_SESSION_IDLE = int(environ.get("SMS_SESSION_IDLE", str(24 * 3600)))
+        # seconds between two checks of the risk catalogue table by each process
+        self.RISK_CATALOGUE_TTL = int(environ.get("RISK_CATALOGUE_TTL", "30"))
         self.OUTBOX_MAX_ATTEMPTS = int(environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+        self.REMINDER_DAYS_BEFORE = int(environ.get("REMINDER_DAYS_BEFORE", "2"))
         self.ENGINE_OPTIONS: dict = {}
 
 

@@ -1,16 +1,422 @@
 """What the service tells people about their visits: convocations, moves, cancellations and
-reminders, written to the outbox in the caller's transaction (sent after the commit)."""
+reminders, written to the outbox in the caller's transaction (sent after the commit).
+
+Who receives what:
+
+* the worker (the employee's mobile, or the independent member's): an SMS, in the language of
+  that phone (its profile) or else of the member;
+* the employer (the member's e-mail, in the member's language): an e-mail with an `.ics`
+  calendar event whose UID stays the same for the whole life of the visit, so that a move
+  updates the event (a higher SEQUENCE) and a cancellation removes it (METHOD:CANCEL);
+* a confidential visit (asked by the employee without telling the employer) never reaches the
+  employer: only the worker's phone.
+
+The texts are the Jinja templates `templates/sms/visit_notice_*.txt` and
+`templates/mail/visit_*.txt`, rendered here without Flask (services may run in a worker) with the
+same catalogs as the web pages.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
+import icalendar
+import jinja2
+from babel.dates import format_date, format_time
+from babel.support import NullTranslations, Translations
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from assistant.models import Visit
+from assistant.database import utcnow
+from assistant.models import Centre, CentreKind, Member, PhoneProfile, Slot, Visit, VisitStatus
+from assistant.services import outbox, visit_rules
+from assistant.timeutil import PARIS
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATES = ROOT / "templates"
+TRANSLATIONS = ROOT / "translations"
+MAX_SEGMENTS = 3
+
+
+# ------------------------------------------------------------------ settings
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the notices need from the configuration (set by the app when it starts)."""
+
+    service_name: str = "SPSTI Santé Travail"
+    service_phone: str = "01 23 45 67 89"
+    service_email: str = ""
+    public_base_url: str = "http://127.0.0.1:5000"
+    teleconsultation_url: str = ""  # empty: <public base URL>/teleconsultation
+    mail_from: str = "ne-pas-repondre@spsti.example"
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> Settings:
+        base = str(config.get("PUBLIC_BASE_URL") or cls.public_base_url).rstrip("/")
+        return cls(
+            service_name=config.get("SERVICE_NAME") or cls.service_name,
+            service_phone=config.get("SERVICE_PHONE") or cls.service_phone,
+            service_email=config.get("SERVICE_EMAIL") or "",
+            public_base_url=base,
+            teleconsultation_url=str(config.get("TELECONSULTATION_URL") or "").rstrip("/"),
+            mail_from=config.get("MAIL_FROM") or cls.mail_from,
+        )
+
+    def teleconsultation_link(self, visit: Visit) -> str:
+        base = self.teleconsultation_url or f"{self.public_base_url}/teleconsultation"
+        return f"{base}/{visit.id}"
+
+    @property
+    def visits_url(self) -> str:
+        return f"{self.public_base_url}/espace/visites"
+
+    @property
+    def domain(self) -> str:
+        return self.mail_from.partition("@")[2] or "spsti.example"
+
+
+_settings = Settings()
+
+
+def configure(config: Mapping) -> None:
+    """Called when the app is created (the services cannot read Flask's config themselves)."""
+    global _settings
+    _settings = Settings.from_config(config)
+
+
+def settings() -> Settings:
+    return _settings
+
+
+# ------------------------------------------------------------------ rendering
+
+
+@cache
+def _translations(locale: str) -> NullTranslations:
+    return Translations.load(str(TRANSLATIONS), [locale], domain="messages")
+
+
+@cache
+def _environment(locale: str) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.policies["ext.i18n.trimmed"] = True
+    environment.install_gettext_translations(_translations(locale), newstyle=True)
+    return environment
+
+
+def render(template: str, locale: str, **values) -> str:
+    """A text template in `locale` ("fr" or "en"), as the web pages would render it."""
+    return _environment(_language(locale)).get_template(template).render(**values).strip()
+
+
+def _language(locale: str | None) -> str:
+    return "en" if str(locale or "fr").startswith("en") else "fr"
+
+
+def segments(text: str) -> int:
+    """SMS segments (the same count as assistant/sms/segments.py, which imports Flask)."""
+    try:
+        septets = len(text.encode("gsm03.38"))
+    except UnicodeEncodeError:
+        units = len(text.encode("utf-16-le")) // 2
+        return 1 if units <= 70 else math.ceil(units / 67)
+    return 1 if septets <= 160 else math.ceil(septets / 153)
+
+
+# ------------------------------------------------------------------ what a notice says
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A visit as the notices tell it, in one language."""
+
+    locale: str
+    kind: str  # the visit type's label
+    day: str  # short, for SMS: "mar. 9 mars"
+    time: str  # "09:30"
+    long_day: str  # "mardi 9 mars 2027"
+    minutes: int
+    professional: str
+    tele: bool
+    link: str  # the teleconsultation link ("" on site)
+    place: str  # name and address (or the link for a teleconsultation)
+    place_short: str  # name and city
+    worker: str  # the employee's name ("" for an independent)
+    objectives: str
+    conduct: str
+
+
+def facts(visit: Visit, locale: str) -> Facts:
+    locale = _language(locale)
+    slot: Slot = visit.slot
+    kind = visit_rules.get(visit.visit_type)
+    local = slot.starts_at.astimezone(PARIS)
+    centre: Centre = slot.centre
+    tele = slot.modality == "tele" or centre.kind == CentreKind.TELE
+    link = _settings.teleconsultation_link(visit) if tele else ""
+    town = " ".join(part for part in (centre.postcode, centre.city) if part)
+    place = ", ".join(part for part in (centre.name, centre.address, town) if part)
+    short = ", ".join(part for part in (centre.name, centre.city) if part)
+    return Facts(
+        locale=locale,
+        kind=kind.label(locale),
+        day=format_date(local, "EEE d MMM", locale=locale),
+        time=format_time(local, "HH:mm", locale=locale),
+        long_day=format_date(local, "full", locale=locale),
+        minutes=slot.minutes,
+        professional=slot.staff.full_name if slot.staff is not None else "",
+        tele=tele,
+        link=link,
+        place=link if tele else place,
+        place_short=link if tele else short,
+        worker=visit.employee.full_name if visit.employee is not None else "",
+        objectives=kind.objectives(locale),
+        conduct=kind.conduct(locale),
+    )
+
+
+def worker_phone(visit: Visit) -> str | None:
+    if visit.employee_id is not None:
+        return visit.employee.phone if visit.employee is not None else None
+    return visit.member.phone
+
+
+def _phone_locale(session: Session, phone: str, member: Member) -> str:
+    chosen = session.scalar(select(PhoneProfile.locale).where(PhoneProfile.phone == phone))
+    if chosen:
+        return chosen
+    # an employee's phone has no language of its own until it writes to us: the member's
+    return member.locale or "fr"
+
+
+def sms_text(template: str, visit: Visit, locale: str, **values) -> str:
+    """The SMS in at most three segments: with the visit type and the full address when they
+    fit, else the place's name and town, else without the type ("Visite médicale")."""
+    told = facts(visit, locale)
+    attempts = (
+        (told.place, False),
+        (told.place_short, False),
+        (told.place_short, True),
+        (told.link or told.place_short[:40], True),
+    )
+    text = ""
+    for place, short in attempts:
+        text = render(
+            f"sms/{template}.txt",
+            told.locale,
+            service=_settings.service_name,
+            kind=told.kind,
+            day=told.day,
+            time=told.time,
+            place=place,
+            tele=told.tele,
+            short=short,
+            **values,
+        )
+        if segments(text) <= MAX_SEGMENTS:
+            return text
+    return text
+
+
+# ------------------------------------------------------------------ calendar
+
+
+def sequence(visit: Visit) -> int:
+    """The .ics SEQUENCE: 0 for the first booking, one more for each later change."""
+    changes = [e for e in visit.history or [] if e.get("what") in ("booked", "moved", "cancelled")]
+    return max(len(changes) - 1, 0)
+
+
+def uid(visit: Visit) -> str:
+    return f"visit-{visit.id}@{_settings.domain}"
+
+
+def calendar(visit: Visit, locale: str, *, cancelled: bool = False, attendee: str | None = None):
+    """The visit as an iCalendar object (METHOD:REQUEST, or METHOD:CANCEL when cancelled)."""
+    told = facts(visit, locale)
+    slot = visit.slot
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Assistant SPSTI//visites//FR")
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if cancelled else "REQUEST")
+    event = icalendar.Event()
+    event.add("uid", uid(visit))
+    event.add("sequence", sequence(visit))
+    stamp = (visit.cancelled_at if cancelled else visit.booked_at) or utcnow()
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("dtstart", slot.starts_at.astimezone(UTC))
+    event.add("dtend", slot.ends_at.astimezone(UTC))
+    event.add("summary", f"{told.kind} ({_settings.service_name})")
+    event.add("location", told.place)
+    description = render(
+        "mail/visit_ics.txt", told.locale, facts=told, settings=_settings, cancelled=cancelled
+    )
+    event.add("description", description)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    organizer = icalendar.vCalAddress(f"mailto:{_settings.service_email or _settings.mail_from}")
+    organizer.params["cn"] = icalendar.vText(_settings.service_name)
+    event.add("organizer", organizer)
+    if attendee:
+        guest = icalendar.vCalAddress(f"mailto:{attendee}")
+        guest.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+        event.add("attendee", guest)
+    if told.tele:
+        event.add("url", told.link)
+    cal.add_component(event)
+    return cal
+
+
+def _ics_attachment(cal) -> dict:
+    method = str(cal["method"])
+    return {
+        "filename": "visite.ics",
+        "content_type": f"text/calendar; method={method}",
+        "text": cal.to_ical().decode("utf-8"),
+    }
+
+
+def _queue_email(session: Session, to: str, subject: str, body: str, attachments: list) -> None:
+    message = outbox.queue_email(session, to, subject, body)
+    message.attachments = attachments
+
+
+# ------------------------------------------------------------------ the notices
 
 
 def convocation(session: Session, visit: Visit, *, moved: bool = False) -> None:
-    """Queue the convocation of a booked visit (to be completed: e-mail with .ics and SMS)."""
+    """Queue the convocation of a booked (or moved) visit: SMS to the worker, e-mail with the
+    .ics to the member unless the visit is confidential."""
+    member = visit.member or session.get(Member, visit.member_id)
+    phone = worker_phone(visit)
+    if phone:
+        locale = _phone_locale(session, phone, member)
+        outbox.queue_sms(
+            session, phone, sms_text("visit_notice_convocation", visit, locale, moved=moved)
+        )
+    if member.email and not visit.confidential:
+        locale = _language(member.locale)
+        told = facts(visit, locale)
+        notice = "moved" if moved else "new"
+        subject = render("mail/visit_subject.txt", locale, notice=notice, facts=told)
+        body = render(
+            "mail/visit_convocation.txt",
+            locale,
+            facts=told,
+            settings=_settings,
+            moved=moved,
+            for_employer=visit.employee_id is not None,
+            by_sms=bool(phone),
+        )
+        cal = calendar(visit, locale, attendee=member.email)
+        _queue_email(session, member.email, subject, body, [_ics_attachment(cal)])
+    visit.convocation_sent_at = visit.booked_at or utcnow()
 
 
 def cancellation(session: Session, visit: Visit) -> None:
-    """Queue the notice of a cancelled visit."""
+    """Queue the notice of a cancelled visit: SMS to the worker, e-mail with METHOD:CANCEL."""
+    member = visit.member or session.get(Member, visit.member_id)
+    if visit.slot is None:
+        return
+    phone = worker_phone(visit)
+    if phone:
+        locale = _phone_locale(session, phone, member)
+        outbox.queue_sms(session, phone, sms_text("visit_notice_cancelled", visit, locale))
+    if member.email and not visit.confidential:
+        locale = _language(member.locale)
+        told = facts(visit, locale)
+        subject = render("mail/visit_subject.txt", locale, notice="cancelled", facts=told)
+        body = render(
+            "mail/visit_cancellation.txt",
+            locale,
+            facts=told,
+            settings=_settings,
+            for_employer=visit.employee_id is not None,
+        )
+        cal = calendar(visit, locale, cancelled=True, attendee=member.email)
+        _queue_email(session, member.email, subject, body, [_ics_attachment(cal)])
+
+
+def reminder_cutoff(now: datetime, days_before: int) -> datetime:
+    """The latest start whose reminder time (`visit_rules.reminder_at`) has come, to the minute
+    (exact across the changes of hour in Europe/Paris)."""
+    local = now.astimezone(PARIS).replace(tzinfo=None, second=0, microsecond=0)
+    cutoff = (local + timedelta(days=days_before)).replace(tzinfo=PARIS).astimezone(UTC)
+    minute = timedelta(minutes=1)
+    for _ in range(120):
+        if visit_rules.reminder_at(cutoff, days_before) <= now:
+            break
+        cutoff -= minute
+    for _ in range(120):
+        if visit_rules.reminder_at(cutoff + minute, days_before) > now:
+            break
+        cutoff += minute
+    return cutoff
+
+
+def send_reminders(session: Session, now: datetime, days_before: int = 2, limit: int = 500) -> int:
+    """Queue the reminder SMS of the booked visits whose reminder time has come; returns how
+    many were queued. Safe with several workers at once: a visit is claimed by setting its
+    `reminder_queued_at` in a conditional UPDATE (only where it is still empty and the visit
+    still booked), and only the claims this transaction made get an SMS, written in the same
+    transaction. The claim is the transaction's first statement, a write: on SQLite a
+    transaction that read first could not write after another worker's commit.
+
+    A visit booked after its reminder time gets none (its convocation has just told it all).
+    The SMS are not essential: STOP stops them (the convocation itself is essential)."""
+    cutoff = reminder_cutoff(now, days_before)
+    due = (
+        select(Visit.id)
+        .join(Slot, Slot.id == Visit.slot_id)
+        .where(
+            Visit.status == VisitStatus.BOOKED,
+            Visit.reminder_queued_at.is_(None),
+            Slot.starts_at > now,
+            Slot.starts_at <= cutoff,
+        )
+        .order_by(Slot.starts_at, Visit.id)
+        .limit(limit)
+    )
+    claimed = session.scalars(
+        update(Visit)
+        .where(
+            Visit.id.in_(due),
+            Visit.reminder_queued_at.is_(None),
+            Visit.status == VisitStatus.BOOKED,
+        )
+        .values(reminder_queued_at=now)
+        .returning(Visit.id)
+        .execution_options(synchronize_session=False)
+    )
+    ids = sorted(claimed)
+    queued = 0
+    for visit_id in ids:
+        visit = session.get(Visit, visit_id)
+        session.refresh(visit, ["reminder_queued_at"])
+        starts_at = visit.slot.starts_at
+        if visit.booked_at is not None and visit.booked_at >= visit_rules.reminder_at(
+            starts_at, days_before
+        ):
+            continue
+        phone = worker_phone(visit)
+        if not phone:
+            continue
+        locale = _phone_locale(session, phone, visit.member)
+        outbox.queue_sms(
+            session, phone, sms_text("visit_notice_reminder", visit, locale), essential=False
+        )
+        queued += 1
+    session.flush()
+    return queued

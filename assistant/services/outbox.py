@@ -135,6 +135,8 @@ class SmtpTransport:
         email["Subject"] = message.subject or ""
         email["Message-ID"] = f"<outbox-{message.id}@{self.sender.partition('@')[2] or 'local'}>"
         email.set_content(message.body)
+        for attachment in message.attachments or ():
+            _attach(email, attachment)
         try:
             with smtplib.SMTP(self.host, self.port, timeout=15) as smtp:
                 if self.use_tls:
@@ -147,6 +149,20 @@ class SmtpTransport:
         except (smtplib.SMTPException, OSError) as error:
             raise DeliveryError(f"smtp: {error}") from error
         return email["Message-ID"]
+
+
+def _attach(email: EmailMessage, attachment: Mapping) -> None:
+    """A text attachment ({"filename", "content_type", "text"}), e.g. an .ics with its
+    `method=` parameter, which calendar clients read from the Content-Type."""
+    content_type, *parameters = (part.strip() for part in attachment["content_type"].split(";"))
+    _main, _, subtype = content_type.partition("/")
+    params = dict(p.partition("=")[::2] for p in parameters if "=" in p)
+    email.add_attachment(
+        attachment["text"],
+        subtype=subtype or "plain",
+        filename=attachment["filename"],
+        params=params,
+    )
 
 
 def _status_callback_url(public_base_url: str) -> str:

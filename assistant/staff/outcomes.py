@@ -1,0 +1,236 @@
+"""Visits to record (/staff/visites): the professional records the outcome of a visit, the
+secretary or the professional notes a no-show; medical notes stay with the health staff."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from assistant.database import utcnow
+from assistant.extensions import db
+from assistant.models import OutcomeKind, Role, Visit, VisitStatus
+from assistant.services import audit, booking, notices, outcomes, risks, visit_rules
+from assistant.staff import bp
+from assistant.staff.access import role_required
+from assistant.views import pdf_response
+from forms.wizard import MultiCheckboxField
+
+HEALTH = (Role.DOCTOR, Role.NURSE)
+RECORDERS = (Role.SECRETARY, Role.DOCTOR, Role.NURSE)
+
+
+@bp.record_once
+def _configure_notices(state):
+    """The notices (a service, no Flask) need the service's name, phone and public URL."""
+    notices.configure(state.app.config)
+
+
+KIND_LABELS = {
+    OutcomeKind.ATTESTATION: _l("Attestation de suivi"),
+    OutcomeKind.APTITUDE: _l("Avis d'aptitude"),
+    OutcomeKind.INAPTITUDE: _l("Avis d'inaptitude"),
+    OutcomeKind.PRESENCE: _l("Attestation de présence"),
+}
+
+
+class OutcomeForm(FlaskForm):
+    kind = RadioField(_l("Document délivré"), validate_choice=False)
+    recommendations = TextAreaField(
+        _l("Propositions et préconisations pour l'employeur"),
+        description=_l(
+            "Aménagements du poste, ou conclusions d'un avis d'inaptitude. Jamais de diagnostic : "
+            "ce texte figure sur le document de l'employeur."
+        ),
+        validators=[Length(max=outcomes.MAX_TEXT)],
+    )
+    main_risks = MultiCheckboxField(
+        _l("Principaux risques (ordonnance de prévention)"), validate_choice=False
+    )
+    advice = TextAreaField(
+        _l("Conseils de prévention (ordonnance de prévention)"),
+        description=_l("Remis au seul salarié, jamais à l'employeur."),
+        validators=[Length(max=outcomes.MAX_TEXT)],
+    )
+    next_due = DateField(
+        _l("Prochaine visite au plus tard le"),
+        description=_l("Calculée d'après le suivi du salarié ; modifiable."),
+        validators=[Optional()],
+    )
+    note = TextAreaField(
+        _l("Note médicale"),
+        description=_l(
+            "Visible des seuls professionnels de santé, chaque lecture est tracée ; elle ne "
+            "figure sur aucun document."
+        ),
+        validators=[Length(max=outcomes.MAX_TEXT)],
+    )
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(_l("Nouvelle note médicale"), validators=[Length(max=outcomes.MAX_TEXT)])
+
+
+def _locale() -> str:
+    return str(get_locale() or "fr")
+
+
+def _visit(visit_id: int) -> Visit:
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or visit.slot_id is None:
+        abort(404)
+    return visit
+
+
+def _type_label(code: str) -> str:
+    return visit_rules.get(code).label(_locale())
+
+
+@bp.get("/visites")
+@role_required(*RECORDERS)
+def outcomes_to_record():
+    visits = outcomes.visits_to_record(db.session, utcnow())
+    audit.record(
+        db.session, current_user, "read", "visit", None, "à enregistrer", ip=request.remote_addr
+    )
+    db.session.commit()
+    return render_template(
+        "staff/outcomes/index.html",
+        visits=visits,
+        type_label=_type_label,
+        health=current_user.role in outcomes.HEALTH_ROLES,
+    )
+
+
+@bp.post("/visites/<int:visit_id>/non-presente")
+@role_required(*RECORDERS)
+def visit_no_show(visit_id: int):
+    visit = _visit(visit_id)
+    try:
+        booking.record_no_show(db.session, current_user, visit, utcnow())
+    except booking.BookingError as error:
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Absence enregistrée."), "success")
+    return redirect(url_for("staff.outcomes_to_record"))
+
+
+def _form_for(visit: Visit) -> OutcomeForm:
+    form = OutcomeForm()
+    kinds = outcomes.kinds_for(current_user.role, visit)
+    form.kind.choices = [(str(kind), KIND_LABELS[kind]) for kind in kinds]
+    catalogue = risks.catalogue()
+    form.main_risks.choices = [(code, r.label(_locale())) for code, r in catalogue.items()]
+    if request.method == "GET":
+        form.kind.data = str(kinds[0]) if kinds else None
+        exposures = visit.employee.exposures if visit.employee is not None else None
+        form.main_risks.data = [
+            c for c in (exposures or visit.member.main_risks or []) if c in catalogue
+        ]
+        form.next_due.data = outcomes.suggested_next_due(db.session, visit)
+    return form
+
+
+@bp.route("/visites/<int:visit_id>/issue", methods=["GET", "POST"])
+@role_required(*HEALTH)
+def outcome_issue(visit_id: int):
+    visit = _visit(visit_id)
+    if visit.status == VisitStatus.DONE:
+        return _recorded(visit)
+    if visit.status != VisitStatus.BOOKED:
+        abort(404)
+    form = _form_for(visit)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            outcomes.record(
+                db.session,
+                current_user,
+                visit,
+                kind=form.kind.data or "",
+                now=utcnow(),
+                recommendations=form.recommendations.data,
+                main_risks=form.main_risks.data or [],
+                advice=form.advice.data,
+                next_due=form.next_due.data,
+                note=form.note.data,
+            )
+        except outcomes.OutcomeError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Résultat de la visite enregistré."), "success")
+            return redirect(url_for("staff.outcome_issue", visit_id=visit.id))
+    elif request.method == "POST":
+        status = 400
+    audit.record(db.session, current_user, "read", "visit", visit.id, ip=request.remote_addr)
+    notes = outcomes.notes(db.session, current_user, visit)
+    db.session.commit()
+    return render_template(
+        "staff/outcomes/issue.html",
+        visit=visit,
+        form=form,
+        notes=notes,
+        type_label=_type_label,
+    ), status
+
+
+def _recorded(visit: Visit):
+    form = NoteForm()
+    if form.validate_on_submit() and (form.note.data or "").strip():
+        outcomes.add_note(db.session, current_user, visit, form.note.data, utcnow())
+        db.session.commit()
+        flash(_("Note ajoutée."), "success")
+        return redirect(url_for("staff.outcome_issue", visit_id=visit.id))
+    audit.record(db.session, current_user, "read", "visit", visit.id, ip=request.remote_addr)
+    notes = outcomes.notes(db.session, current_user, visit)
+    db.session.commit()
+    catalogue = risks.catalogue()
+    risk_labels = [
+        catalogue[c].label(_locale()) for c in visit.outcome.main_risks or () if c in catalogue
+    ]
+    return render_template(
+        "staff/outcomes/recorded.html",
+        visit=visit,
+        outcome=visit.outcome,
+        notes=notes,
+        form=form,
+        kinds=KIND_LABELS,
+        risk_labels=risk_labels,
+        type_label=_type_label,
+    )
+
+
+def _outcome_of(visit_id: int) -> Visit:
+    visit = _visit(visit_id)
+    if visit.outcome is None:
+        abort(404)
+    return visit
+
+
+@bp.get("/visites/<int:visit_id>/document.pdf")
+@role_required(*RECORDERS)
+def outcome_document_pdf(visit_id: int):
+    visit = _outcome_of(visit_id)
+    audit.record(db.session, current_user, "read", "visit_outcome", visit.id, "document pdf")
+    db.session.commit()
+    document = outcomes.employer_document(visit)
+    return pdf_response(outcomes.render_pdf(document), document.filename)
+
+
+@bp.get("/visites/<int:visit_id>/ordonnance.pdf")
+@role_required(*HEALTH)
+def outcome_ordonnance_pdf(visit_id: int):
+    visit = _outcome_of(visit_id)
+    audit.record(db.session, current_user, "read", "visit_outcome", visit.id, "ordonnance pdf")
+    db.session.commit()
+    document = outcomes.ordonnance(visit)
+    return pdf_response(outcomes.render_pdf(document), document.filename)

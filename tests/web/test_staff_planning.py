@@ -1,0 +1,717 @@
+"""Back-office planning: places, weekly sessions, absences and closures, slot generation, agenda."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from assistant.database import utcnow
+from assistant.models import (
+    Absence,
+    AuditEntry,
+    Centre,
+    CentreKind,
+    Member,
+    Role,
+    Slot,
+    StaffUser,
+    Visit,
+    WorkPattern,
+)
+from assistant.services import booking, planning, workforce
+from assistant.services.staff import create_staff
+from assistant.timeutil import PARIS, today_paris
+from tests.conftest import PASSWORD, csrf_token, make_app, make_member
+
+PLANNERS = {Role.ADMIN, Role.SECRETARY}
+
+
+# ---------------------------------------------------------------- fixtures (the queue uses them)
+
+
+@dataclass
+class Plan:
+    centre: Centre
+    tele: Centre
+    doctor: StaffUser
+    nurse: StaffUser
+    pattern: WorkPattern  # the doctor's Monday session
+
+
+def make_plan(db, days: int = 14) -> Plan:
+    """A fixed centre where a doctor works every day 09:00–12:00 (30-minute slots), a
+    teleconsultation place where a nurse works every afternoon, and the slots of `days` days
+    from tomorrow."""
+    centre = Centre(name="Centre de Paris 11", kind=CentreKind.FIXED, address="1 rue Oberkampf")
+    tele = Centre(name="Téléconsultation", kind=CentreKind.TELE)
+    db.add_all([centre, tele])
+    db.flush()
+    doctor = create_staff(db, "test", "dr.plan@test.fr", "Dr Claire Plan", "doctor", PASSWORD)
+    nurse = create_staff(db, "test", "ide.plan@test.fr", "Hugo Plan", "nurse", PASSWORD)
+    today = today_paris()
+    patterns = []
+    for weekday in range(7):
+        patterns.append(
+            WorkPattern(
+                staff_id=doctor.id,
+                centre_id=centre.id,
+                weekday=weekday,
+                starts=time(9),
+                ends=time(12),
+                slot_minutes=30,
+                valid_from=today,
+            )
+        )
+        patterns.append(
+            WorkPattern(
+                staff_id=nurse.id,
+                centre_id=tele.id,
+                weekday=weekday,
+                starts=time(14),
+                ends=time(16),
+                slot_minutes=30,
+                valid_from=today,
+            )
+        )
+    db.add_all(patterns)
+    db.flush()
+    planning.generate_slots(db, today + timedelta(days=1), days)
+    db.commit()
+    return Plan(centre, tele, doctor, nurse, patterns[0])
+
+
+def make_worker(db, siret: str = "73282932000074", last_name: str = "Durand"):
+    member = db.scalar(select(Member).where(Member.siret == siret)) or make_member(db, siret)
+    employee = workforce.add_employee(
+        db,
+        "test",
+        member.id,
+        last_name=last_name,
+        first_name="Alex",
+        birth_date=date(1985, 5, 17),
+        job="Boulanger",
+        hire_date=date(2020, 1, 6),
+        contract_type="cdi",
+    )
+    db.flush()
+    return member, employee
+
+
+def ask(db, member, employee, *, code="vip_periodique", queued=True, **values) -> Visit:
+    """A request left unplaced (auto=False), in the staff queue when `queued`."""
+    now = utcnow()
+    visit = booking.request_visit(
+        db,
+        "test",
+        member=member,
+        employee=employee,
+        request=booking.Request(visit_type=code, requested_by="employer", **values),
+        now=now,
+        auto=False,
+    )
+    if queued:
+        visit.queued_at = now
+    db.commit()
+    return visit
+
+
+def doctor_slot(db, plan: Plan, day: date, hour: int = 9) -> Slot:
+    return db.scalar(
+        select(Slot).where(
+            Slot.staff_id == plan.doctor.id,
+            Slot.starts_at == planning_time(day, hour),
+        )
+    )
+
+
+def planning_time(day: date, hour: int, minute: int = 0):
+    from datetime import UTC, datetime
+
+    return datetime.combine(day, time(hour, minute), PARIS).astimezone(UTC)
+
+
+def fresh(db) -> None:
+    """Read what the app committed: end the test session's snapshot and forget loaded rows
+    (objects are not expired on commit, and a rollback outside a transaction expires nothing)."""
+    db.rollback()
+    db.expire_all()
+
+
+def login(client, email):
+    response = client.post("/staff/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def count_slots(db, **where) -> int:
+    fresh(db)
+    query = select(func.count()).select_from(Slot)
+    for key, value in where.items():
+        query = query.where(getattr(Slot, key) == value)
+    return db.scalar(query)
+
+
+@pytest.fixture
+def plan(db):
+    return make_plan(db)
+
+
+# ---------------------------------------------------------------- who may do what
+
+
+def _urls(plan: Plan) -> list[str]:
+    return [
+        "/staff/planning",
+        "/staff/planning/lieux/nouveau",
+        f"/staff/planning/lieux/{plan.centre.id}",
+        f"/staff/planning/professionnels/{plan.doctor.id}/seances/nouvelle",
+        f"/staff/planning/seances/{plan.pattern.id}",
+        "/staff/planning/absences/nouvelle",
+    ]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_planning_pages_by_role(client, staff_login, plan, role):
+    staff_login(role.value)
+    for url in _urls(plan):
+        expected = 200 if role in PLANNERS else 403
+        assert client.get(url).status_code == expected, url
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r not in PLANNERS])
+def test_only_planners_change_the_planning(client, db, staff_login, plan, role):
+    staff_login(role.value)
+    posts = {
+        "/staff/planning/generer": {"weeks": "4"},
+        "/staff/planning/lieux/nouveau": {"name": "X", "kind": "tele", "active": "y"},
+        f"/staff/planning/lieux/{plan.centre.id}": {"name": "X", "kind": "tele"},
+        f"/staff/planning/professionnels/{plan.doctor.id}/seances/nouvelle": {},
+        f"/staff/planning/seances/{plan.pattern.id}": {},
+        f"/staff/planning/seances/{plan.pattern.id}/terminer": {"ends_on": "2030-01-01"},
+        "/staff/planning/absences/nouvelle": {"whom": "centre", "centre_id": plan.centre.id},
+    }
+    for url, data in posts.items():
+        assert client.post(url, data=data).status_code == 403, url
+    fresh(db)
+    assert db.scalar(select(Centre.name).where(Centre.id == plan.centre.id)) == "Centre de Paris 11"
+    assert db.scalar(select(func.count()).select_from(Absence)) == 0
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_agenda_by_role(client, staff_login, plan, role):
+    staff_login(role.value)
+    expected = 200 if role in PLANNERS | {Role.DOCTOR, Role.NURSE} else 403
+    assert client.get("/staff/planning/agenda").status_code == expected
+    # a doctor or a nurse reads their own agenda only
+    other = client.get(f"/staff/planning/agenda?staff={plan.doctor.id}").status_code
+    assert other == (200 if role in PLANNERS else 403)
+
+
+def test_a_doctor_reads_their_own_agenda(client, plan):
+    login(client, plan.doctor.email)
+    page = client.get(f"/staff/planning/agenda?staff={plan.doctor.id}")
+    assert page.status_code == 200
+    assert "Dr Claire Plan" in page.get_data(as_text=True)
+    assert "Mon agenda" in page.get_data(as_text=True)
+    assert client.get(f"/staff/planning/agenda?staff={plan.nurse.id}").status_code == 403
+
+
+def test_forms_need_a_csrf_token(tmp_path, database):
+    app = make_app(tmp_path, database, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    from assistant.extensions import db
+
+    with app.app_context():
+        create_staff(db.session, "test", "sec@test.fr", "S", "secretary", PASSWORD)
+        db.session.commit()
+    token = csrf_token(client.get("/staff/login").get_data(as_text=True))
+    client.post(
+        "/staff/login", data={"email": "sec@test.fr", "password": PASSWORD, "csrf_token": token}
+    )
+    refused = client.post("/staff/planning/lieux/nouveau", data={"name": "X", "kind": "tele"})
+    assert refused.status_code == 400
+    for url in ("/staff/planning", "/staff/planning/lieux/nouveau"):
+        assert 'name="csrf_token"' in client.get(url).get_data(as_text=True)
+    page = client.get("/staff/planning/lieux/nouveau").get_data(as_text=True)
+    accepted = client.post(
+        "/staff/planning/lieux/nouveau",
+        data={"name": "Visio", "kind": "tele", "active": "y", "csrf_token": csrf_token(page)},
+    )
+    assert accepted.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Centre.name)) == "Visio"
+        db.engine.dispose()
+
+
+# ---------------------------------------------------------------- places
+
+
+def test_a_secretary_creates_and_closes_a_place(client, db, staff_login):
+    staff_login("secretary")
+    refused = client.post("/staff/planning/lieux/nouveau", data={"name": "", "kind": "fixed"})
+    assert refused.status_code == 400
+    text = refused.get_data(as_text=True)
+    assert "Indiquez le nom du lieu." in text
+    assert "Indiquez l'adresse d'un centre fixe." in text
+
+    response = client.post(
+        "/staff/planning/lieux/nouveau",
+        data={
+            "name": "Centre de Lyon",
+            "kind": "fixed",
+            "address": "3 place Bellecour",
+            "postcode": "69002",
+            "city": "Lyon",
+            "active": "y",
+        },
+        follow_redirects=True,
+    )
+    assert "Lieu « Centre de Lyon » créé." in response.get_data(as_text=True)
+    fresh(db)
+    centre = db.scalar(select(Centre))
+    assert (centre.kind, centre.city, centre.active) == ("fixed", "Lyon", True)
+
+    # unticking "active" closes it
+    client.post(
+        f"/staff/planning/lieux/{centre.id}",
+        data={"name": "Centre de Lyon", "kind": "fixed", "address": "3 place Bellecour"},
+    )
+    fresh(db)
+    assert db.get(Centre, centre.id).active is False
+    actions = db.scalars(
+        select(AuditEntry.action).where(AuditEntry.record_type == "centre").order_by(AuditEntry.id)
+    ).all()
+    assert actions == ["create", "update"]
+
+
+def test_closing_a_place_withdraws_its_future_slots(client, db, staff_login, plan):
+    member, employee = make_worker(db)
+    visit = ask(db, member, employee, queued=False)
+    day = today_paris() + timedelta(days=3)
+    booking.book(db, "test", visit, doctor_slot(db, plan, day), utcnow())
+    db.commit()
+    assert count_slots(db, centre_id=plan.centre.id) == 14 * 6
+
+    staff_login("admin")
+    response = client.post(
+        f"/staff/planning/lieux/{plan.centre.id}",
+        data={"name": plan.centre.name, "kind": "fixed", "address": "1 rue Oberkampf"},
+        follow_redirects=True,
+    )
+    assert "1 rendez-vous à venir dans ce lieu sont à déplacer" in response.get_data(as_text=True)
+    # free slots gone, the booked one kept but blocked: it is listed to be moved
+    assert count_slots(db, centre_id=plan.centre.id) == 1
+    assert db.get(Slot, visit.slot_id).blocked is True
+    queue = client.get("/staff/file-attente").get_data(as_text=True)
+    assert "Durand Alex" in queue and "à déplacer" in queue
+    # a closed place gives no more slots
+    client.post("/staff/planning/generer", data={"weeks": "2"})
+    assert count_slots(db, centre_id=plan.centre.id) == 1
+
+
+# ---------------------------------------------------------------- weekly sessions
+
+
+def _session(plan: Plan, **values) -> dict:
+    data = {
+        "centre_id": str(plan.centre.id),
+        "weekday": "2",
+        "starts": "14:00",
+        "ends": "17:00",
+        "slot_minutes": "30",
+        "valid_from": today_paris().isoformat(),
+        "valid_until": "",
+    }
+    data.update(values)
+    return data
+
+
+def test_session_form_errors_are_french_and_nothing_is_saved(client, db, staff_login, plan):
+    staff_login("secretary")
+    url = f"/staff/planning/professionnels/{plan.doctor.id}/seances/nouvelle"
+    cases = {
+        "L'heure de fin doit être après l'heure de début.": {"ends": "13:00"},
+        "La durée d'un créneau doit être comprise entre 10 et 240 minutes.": {"slot_minutes": "5"},
+        "Indiquez la durée d'un créneau en minutes.": {"slot_minutes": ""},
+        "Indiquez l'heure de début, par exemple 09:00.": {"starts": ""},
+        "La séance est plus courte qu'un créneau.": {"ends": "14:20"},
+        "La fin de validité doit être le même jour que le début ou après.": {
+            "valid_until": (today_paris() - timedelta(days=1)).isoformat()
+        },
+        # the doctor already works on Wednesdays 09:00–12:00
+        "Ce professionnel a déjà une séance ce jour-là de 09:00 à 12:00": {
+            "starts": "11:00",
+            "ends": "13:00",
+        },
+    }
+    for message, values in cases.items():
+        response = client.post(url, data=_session(plan, **values))
+        assert response.status_code == 400, message
+        text = html.unescape(response.get_data(as_text=True))
+        assert message in text, message
+        assert 'aria-invalid="true"' in text
+
+    plan.tele.active = False
+    db.commit()
+    response = client.post(url, data=_session(plan, centre_id=str(plan.tele.id)))
+    assert "Ce lieu est inactif" in response.get_data(as_text=True)
+    fresh(db)
+    assert db.scalar(select(func.count()).select_from(WorkPattern)) == 14
+
+
+def test_an_ended_session_does_not_overlap_a_new_one(client, db, staff_login, plan):
+    staff_login("secretary")
+    today = today_paris()
+    plan.pattern.valid_until = today + timedelta(days=7)  # Mondays 09:00–12:00, ending
+    db.commit()
+    url = f"/staff/planning/professionnels/{plan.doctor.id}/seances/nouvelle"
+    later = _session(plan, weekday="0", starts="10:00", ends="12:00")
+    later["valid_from"] = (today + timedelta(days=8)).isoformat()
+    assert client.post(url, data=later).status_code == 302
+
+
+def test_a_session_then_generation_gives_its_slots(client, db, staff_login):
+    today = today_paris()
+    centre = Centre(name="Centre de Lyon", kind=CentreKind.FIXED, address="3 place Bellecour")
+    db.add(centre)
+    doctor = create_staff(db, "test", "dr.lyon@test.fr", "Dr Lyon", "doctor", PASSWORD)
+    db.commit()
+    staff_login("secretary")
+    response = client.post(
+        f"/staff/planning/professionnels/{doctor.id}/seances/nouvelle",
+        data={
+            "centre_id": str(centre.id),
+            "weekday": "3",
+            "starts": "09:00",
+            "ends": "11:00",
+            "slot_minutes": "20",
+            "valid_from": today.isoformat(),
+        },
+        follow_redirects=True,
+    )
+    assert "Séance enregistrée." in response.get_data(as_text=True)
+    fresh(db)
+    pattern = db.scalar(select(WorkPattern))
+    assert (pattern.weekday, pattern.slot_minutes, pattern.valid_until) == (3, 20, None)
+
+    response = client.post("/staff/planning/generer", data={"weeks": "4"}, follow_redirects=True)
+    thursdays = [
+        today + timedelta(days=n)
+        for n in range(28)
+        if (today + timedelta(days=n)).weekday() == 3
+        and not planning.is_public_holiday(today + timedelta(days=n))
+    ]
+    expected = 6 * len(thursdays)
+    assert f"{expected} créneaux créés jusqu" in response.get_data(as_text=True)
+    assert count_slots(db, staff_id=doctor.id) == expected
+    assert (
+        db.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "generate")
+        )
+        == 1
+    )
+
+    again = client.post("/staff/planning/generer", data={"weeks": "4"}, follow_redirects=True)
+    assert "0 créneaux créés" in again.get_data(as_text=True)
+    assert count_slots(db, staff_id=doctor.id) == expected
+
+    bad = client.post("/staff/planning/generer", data={"weeks": "60"})
+    assert bad.status_code == 400
+    assert "Indiquez un nombre de semaines entre 1 et 26." in bad.get_data(as_text=True)
+
+
+def _next_holiday_week(today: date) -> tuple[date, list[date]]:
+    """The Monday of the next week (starting after today) with a public holiday on a weekday."""
+    monday = today + timedelta(days=7 - today.weekday())
+    while True:
+        days = [monday + timedelta(days=n) for n in range(5)]
+        found = [day for day in days if planning.is_public_holiday(day)]
+        if found:
+            return monday, found
+        monday += timedelta(days=7)
+
+
+def test_a_week_with_a_public_holiday_and_an_absence_gives_fewer_slots(client, db, staff_login):
+    assert planning.is_public_holiday(date(2026, 12, 25))
+    assert planning.is_public_holiday(date(2027, 5, 1))
+    today = today_paris()
+    monday, holidays_ = _next_holiday_week(today)
+    weeks = (monday - today).days // 7 + 3
+    assert weeks <= 26, "a public holiday on a weekday comes within half a year"
+    centre = Centre(name="Centre", kind=CentreKind.FIXED, address="1 rue")
+    db.add(centre)
+    doctor = create_staff(db, "test", "dr.h@test.fr", "Dr H", "doctor", PASSWORD)
+    db.flush()
+    for weekday in range(5):  # Monday to Friday 09:00–10:00: 2 slots a day, that week only
+        db.add(
+            WorkPattern(
+                staff_id=doctor.id,
+                centre_id=centre.id,
+                weekday=weekday,
+                starts=time(9),
+                ends=time(10),
+                slot_minutes=30,
+                valid_from=monday,
+                valid_until=monday + timedelta(days=13),
+            )
+        )
+    db.commit()
+    working = [
+        monday + timedelta(days=n)
+        for n in range(14)
+        if n % 7 < 5 and not planning.is_public_holiday(monday + timedelta(days=n))
+    ]
+    # an absence on a working day of the second week
+    absent = next(day for day in working if day >= monday + timedelta(days=7))
+    staff_login("secretary")
+    client.post(
+        "/staff/planning/absences/nouvelle",
+        data={
+            "whom": "staff",
+            "staff_id": str(doctor.id),
+            "starts_on": absent.isoformat(),
+            "ends_on": absent.isoformat(),
+            "reason": "Formation",
+        },
+    )
+    response = client.post(
+        "/staff/planning/generer", data={"weeks": str(weeks)}, follow_redirects=True
+    )
+    expected = 2 * (len(working) - 1)
+    assert expected < 2 * 10  # fewer than two full weeks
+    assert f"{expected} créneaux créés" in response.get_data(as_text=True)
+    fresh(db)
+    days = {s.astimezone(PARIS).date() for s in db.scalars(select(Slot.starts_at)).all()}
+    assert not days & set(holidays_)
+    assert absent not in days
+    again = client.post(
+        "/staff/planning/generer", data={"weeks": str(weeks)}, follow_redirects=True
+    )
+    assert "0 créneaux créés" in again.get_data(as_text=True)
+
+
+def test_editing_a_session_keeps_the_slots_that_still_fit(client, db, staff_login, plan):
+    member, employee = make_worker(db)
+    visit = ask(db, member, employee, queued=False)
+    monday = next(
+        today_paris() + timedelta(days=n)
+        for n in range(1, 8)
+        if (today_paris() + timedelta(days=n)).weekday() == 0
+    )
+    kept = doctor_slot(db, plan, monday, 9)
+    booked = doctor_slot(db, plan, monday, 11)
+    if kept is None or booked is None:
+        pytest.skip("that Monday is a public holiday")
+    booking.book(db, "test", visit, booked, utcnow())
+    db.commit()
+
+    staff_login("secretary")
+    page = client.get(f"/staff/planning/seances/{plan.pattern.id}").get_data(as_text=True)
+    assert 'value="09:00"' in page and "Terminer la séance" in page
+    response = client.post(
+        f"/staff/planning/seances/{plan.pattern.id}",
+        data=_session(plan, weekday="0", starts="09:00", ends="11:00"),
+        follow_redirects=True,
+    )
+    text = response.get_data(as_text=True)
+    assert "1 rendez-vous ne tiennent plus dans cette séance" in text
+    fresh(db)
+    assert db.get(Slot, kept.id) is not None  # untouched: same slot, same id
+    assert db.get(Slot, booked.id).blocked is True  # held: blocked, to be moved
+    later_mondays = [
+        slot
+        for slot in db.scalars(select(Slot).where(Slot.staff_id == plan.doctor.id))
+        if slot.starts_at.astimezone(PARIS).weekday() == 0
+        and slot.starts_at.astimezone(PARIS).date() > today_paris()
+    ]
+    # the free 11:00 and 11:30 slots of the Mondays are gone; the booked one stays, blocked
+    late = [s for s in later_mondays if s.starts_at.astimezone(PARIS).hour >= 11]
+    assert [s.id for s in late] == [booked.id]
+    assert len(later_mondays) == 4 * len({s.starts_at.date() for s in later_mondays}) + 1
+    assert client.get("/staff/file-attente").get_data(as_text=True).count("à déplacer") >= 1
+
+
+def test_ending_a_session_withdraws_its_later_slots(client, db, staff_login, plan):
+    staff_login("admin")
+    today = today_paris()
+    bad = client.post(
+        f"/staff/planning/seances/{plan.pattern.id}/terminer",
+        data={"ends_on": (today - timedelta(days=30)).isoformat()},
+    )
+    assert bad.status_code == 400
+    assert "Le dernier jour ne peut pas précéder le début de validité" in bad.get_data(as_text=True)
+    response = client.post(
+        f"/staff/planning/seances/{plan.pattern.id}/terminer",
+        data={"ends_on": today.isoformat()},
+        follow_redirects=True,
+    )
+    assert "Séance terminée le" in response.get_data(as_text=True)
+    fresh(db)
+    mondays = [
+        s
+        for s in db.scalars(select(Slot.starts_at).where(Slot.staff_id == plan.doctor.id)).all()
+        if s.astimezone(PARIS).weekday() == 0 and s.astimezone(PARIS).date() > today
+    ]
+    assert mondays == []
+    assert db.get(WorkPattern, plan.pattern.id).valid_until == today
+    assert (
+        db.scalar(select(AuditEntry.action).where(AuditEntry.record_type == "work_pattern"))
+        == "end"
+    )
+
+
+# ---------------------------------------------------------------- absences and closures
+
+
+def test_an_absence_blocks_free_slots_and_lists_the_booked_visits(client, db, staff_login, plan):
+    member, employee = make_worker(db)
+    visit = ask(db, member, employee, queued=False)
+    day = today_paris() + timedelta(days=4)
+    slot = doctor_slot(db, plan, day, 10)
+    if slot is None:
+        day += timedelta(days=1)
+        slot = doctor_slot(db, plan, day, 10)
+    booking.book(db, "test", visit, slot, utcnow())
+    db.commit()
+
+    staff_login("secretary")
+    form = client.get(f"/staff/planning/absences/nouvelle?staff={plan.doctor.id}")
+    assert f'<option selected value="{plan.doctor.id}">' in form.get_data(as_text=True)
+    wrong = client.post(
+        "/staff/planning/absences/nouvelle",
+        data={"whom": "staff", "starts_on": day.isoformat(), "ends_on": "2000-01-01"},
+    )
+    assert wrong.status_code == 400
+    text = wrong.get_data(as_text=True)
+    assert "Choisissez le professionnel absent." in text
+    assert "Le dernier jour doit être le même que le premier ou après." in text
+
+    response = client.post(
+        "/staff/planning/absences/nouvelle",
+        data={
+            "whom": "staff",
+            "staff_id": str(plan.doctor.id),
+            "starts_on": day.isoformat(),
+            "ends_on": day.isoformat(),
+            "reason": "Congrès",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Absence de Dr Claire Plan" in page
+    assert "Durand Alex" in page
+    assert f'href="/staff/file-attente/{visit.id}"' in page
+
+    fresh(db)
+    that_day = db.scalars(
+        select(Slot).where(
+            Slot.staff_id == plan.doctor.id,
+            Slot.starts_at >= planning_time(day, 0),
+            Slot.starts_at < planning_time(day + timedelta(days=1), 0),
+        )
+    ).all()
+    assert len(that_day) == 6 and all(s.blocked for s in that_day)
+    assert db.get(Visit, visit.id).status == "booked"  # staff decide where it goes
+    assert db.scalar(select(Absence.reason)) == "Congrès"
+    assert db.scalar(
+        select(AuditEntry.actor).where(AuditEntry.record_type == "absence")
+    ).startswith("staff:")
+    # the nurse keeps her slots; the overview lists the absence
+    assert not any(
+        s.blocked for s in db.scalars(select(Slot).where(Slot.staff_id == plan.nurse.id))
+    )
+    assert "Congrès" in client.get("/staff/planning").get_data(as_text=True)
+
+
+def test_a_closure_blocks_every_slot_of_the_place(client, db, staff_login, plan):
+    staff_login("admin")
+    day = today_paris() + timedelta(days=2)
+    response = client.post(
+        "/staff/planning/absences/nouvelle",
+        data={
+            "whom": "centre",
+            "centre_id": str(plan.tele.id),
+            "starts_on": day.isoformat(),
+            "ends_on": (day + timedelta(days=1)).isoformat(),
+        },
+        follow_redirects=True,
+    )
+    text = response.get_data(as_text=True)
+    assert "Fermeture : Téléconsultation" in text
+    assert "Aucun rendez-vous pris pendant cette période." in text
+    fresh(db)
+    blocked = db.scalars(select(Slot).where(Slot.blocked.is_(True))).all()
+    assert blocked and {s.centre_id for s in blocked} == {plan.tele.id}
+    assert {s.starts_at.astimezone(PARIS).date() for s in blocked} <= {
+        day,
+        day + timedelta(days=1),
+    }
+
+
+# ---------------------------------------------------------------- overview and agenda
+
+
+def test_the_overview_shows_places_sessions_and_public_holidays(client, staff_login, plan):
+    staff_login("secretary")
+    page = client.get("/staff/planning").get_data(as_text=True)
+    assert "Centre de Paris 11" in page and "Dr Claire Plan" in page and "Hugo Plan" in page
+    assert "09:00–12:00" in page
+    assert "Prochains jours fériés" in page
+    next_holiday = next(
+        today_paris() + timedelta(days=n)
+        for n in range(400)
+        if planning.is_public_holiday(today_paris() + timedelta(days=n))
+    )
+    assert str(next_holiday.year) in page
+    assert 'name="weeks"' in page and 'value="4"' in page
+
+
+def test_the_agenda_shows_free_booked_and_blocked_slots(client, db, staff_login, plan):
+    member, employee = make_worker(db)
+    visit = ask(db, member, employee, queued=False)
+    day = today_paris() + timedelta(days=7)
+    slots = [doctor_slot(db, plan, day, hour) for hour in (9, 10)]
+    if None in slots:
+        pytest.skip("a public holiday that day")
+    booking.book(db, "test", visit, slots[0], utcnow())
+    slots[1].blocked = True
+    db.commit()
+    week = f"{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}"
+
+    staff_login("secretary")
+    page = client.get(f"/staff/planning/agenda?staff={plan.doctor.id}&week={week}")
+    text = html.unescape(page.get_data(as_text=True))
+    assert "Visite d'information et de prévention périodique — Durand Alex" in text
+    assert "Bloqué (absence ou fermeture)" in text
+    assert "Libre" in text
+    assert re.search(r"09:00–09:30", text)
+    assert f'value="{week}"' in text
+    fresh(db)
+    assert db.scalar(select(AuditEntry.detail).where(AuditEntry.record_type == "agenda")) == week
+
+    # a nonsense week falls back to the current one
+    assert (
+        client.get(f"/staff/planning/agenda?staff={plan.doctor.id}&week=2026-W99").status_code
+        == 200
+    )
+    assert client.get("/staff/planning/agenda?staff=999999").status_code == 404
+
+
+def test_planning_pages_in_english(client, staff_login, plan):
+    staff_login("secretary")
+    page = client.get("/staff/planning?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Generate the slots" in page
+    assert "Consultation locations" in page
+    assert "Générer les créneaux" not in page
+    agenda = client.get(f"/staff/planning/agenda?staff={plan.doctor.id}").get_data(as_text=True)
+    assert "Free" in agenda
+    form = client.post(
+        f"/staff/planning/professionnels/{plan.doctor.id}/seances/nouvelle",
+        data=_session(plan, ends="13:00"),
+    ).get_data(as_text=True)
+    assert "The end time must be after the start time." in form
