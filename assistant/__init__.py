@@ -39,6 +39,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     from assistant import cli, views
     from assistant.dev import bp as dev_bp
+    from assistant.employee import bp as employee_bp
     from assistant.member import bp as member_bp
     from assistant.public import bp as public_bp
     from assistant.sms import bp as sms_bp
@@ -48,6 +49,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(sms_bp)
     app.register_blueprint(member_bp, url_prefix="/espace")
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(employee_bp, url_prefix="/salarie")
     if app.config["DEVELOPMENT"]:
         app.register_blueprint(dev_bp, url_prefix="/dev")
     views.init_app(app)
@@ -82,6 +84,10 @@ def _init_login(app: Flask) -> None:
     @login_manager.user_loader
     def _load_user(user_id: str):
         kind, _, raw_id = user_id.partition(":")
+        if kind == "employee":  # a proven mobile, not a row: see assistant/employee
+            from assistant.employee import load_user
+
+            return load_user(raw_id)
         model = {"staff": StaffUser, "member": MemberUser}.get(kind)
         if model is None or not raw_id.isdigit():
             return None

@@ -10,7 +10,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from assistant import labels
-from dialogs.parsing import Reprompt, parse_date
+from dialogs.parsing import Reprompt, parse_date, parse_phone
 from dialogs.text import lazy_risk_label
 from forms.wizard import MultiCheckboxField
 
@@ -33,10 +33,27 @@ class LenientDate:
             raise ValidationError(str(reprompt.message)) from None
 
 
-def _risk_choices():
+def _risk_choices(keep=()):
+    """The entries offered, and the inactive ones this employee already has (kept on save)."""
     from assistant.services import risks
 
-    return [SelectChoice(r.code, lazy_risk_label(r)) for r in risks.catalogue().values()]
+    offered = risks.offered()
+    codes = {r.code for r in offered}
+    kept = [risks.catalogue()[c] for c in keep if c not in codes and c in risks.catalogue()]
+    return [SelectChoice(r.code, lazy_risk_label(r)) for r in (*offered, *kept)]
+
+
+class MobilePhone:
+    """An optional French or international mobile number; the E.164 form goes in .parsed."""
+
+    def __call__(self, form, field):
+        field.parsed = None
+        if not (field.data or "").strip():
+            return
+        try:
+            field.parsed = parse_phone(field.data)
+        except Reprompt as reprompt:
+            raise ValidationError(str(reprompt.message)) from None
 
 
 class EmployeeForm(FlaskForm):
@@ -65,10 +82,13 @@ class EmployeeForm(FlaskForm):
     )
     exposures = MultiCheckboxField(_l("Expositions"), validate_choice=False)
     night_worker = BooleanField(_l("Travailleur de nuit"))
+    phone = StringField(
+        _l("Mobile du salarié"), validators=[MobilePhone()], render_kw={"autocomplete": "off"}
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, keep_exposures=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.exposures.choices = _risk_choices()
+        self.exposures.choices = _risk_choices(keep_exposures)
 
 
 class LeaveForm(FlaskForm):

@@ -187,5 +187,7 @@ def certificate():
 
 
 from assistant.member import declaration as _declaration  # noqa: E402,F401  (registers its views)
+from assistant.member import documents_visits as _documents_visits  # noqa: E402,F401  (registers its views)
 from assistant.member import fiche as _fiche  # noqa: E402, F401  (registers its routes on bp)
+from assistant.member import visits as _visits  # noqa: E402,F401  (registers its views)
 from assistant.member import workforce as _workforce  # noqa: E402,F401  (registers its views)

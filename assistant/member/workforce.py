@@ -85,6 +85,7 @@ def _save(form: EmployeeForm, member_id: int, employee_id: int | None):
         contract_end=form.contract_end.parsed,
         exposures=form.exposures.data or [],
         night_worker=form.night_worker.data,
+        phone=form.phone.parsed,
     )
     if employee_id is None:
         return workforce.add_employee(db.session, current_user, member_id, **values)
@@ -116,7 +117,7 @@ def employee_edit(employee_id: int):
         employee = workforce.get_employee(db.session, member.id, employee_id)
     except workforce.EmployeeNotFound:
         abort(404)
-    form = EmployeeForm()
+    form = EmployeeForm(keep_exposures=employee.exposures or ())
     if request.method == "GET":
         form.last_name.data, form.first_name.data = employee.last_name, employee.first_name
         form.birth_date.data = employee.birth_date.strftime("%d/%m/%Y")
@@ -128,6 +129,7 @@ def employee_edit(employee_id: int):
         )
         form.exposures.data = list(employee.exposures or [])
         form.night_worker.data = employee.night_worker
+        form.phone.data = employee.phone or ""
     elif form.validate_on_submit():
         try:
             _save(form, member.id, employee.id)

@@ -22,7 +22,7 @@ from assistant.models import (
     TariffKind,
     WorkPattern,
 )
-from assistant.services import adhesion, planning, tariffs, workforce
+from assistant.services import adhesion, planning, risks, tariffs, workforce
 from assistant.services.staff import create_staff
 from assistant.timeutil import today_paris
 
@@ -132,6 +132,7 @@ def is_empty(session: Session) -> bool:
 
 def load(session: Session) -> list[tuple[str, str]]:
     """Add the demo service; returns the back-office accounts created (e-mail, role)."""
+    risks.seed(session)  # the catalogue as shipped, when the migrations did not load it
     centres = []
     for spec in CENTRES:
         spec = dict(spec)

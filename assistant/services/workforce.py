@@ -45,7 +45,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -53,7 +53,7 @@ from sqlalchemy.orm import Session
 from assistant.database import utcnow
 from assistant.models import ContractType, Employee
 from assistant.services import audit, risks
-from dialogs.parsing import Reprompt, fold, parse_date
+from dialogs.parsing import Reprompt, fold, parse_date, parse_phone
 from dialogs.text import _l
 
 BATCH_SIZE = 1000
@@ -73,7 +73,7 @@ COMPARED = (
     "exposures",
     "night_worker",
 )
-EDITABLE = (*COMPARED, "birth_date")
+EDITABLE = (*COMPARED, "birth_date", "phone")
 
 
 class WorkforceError(ValueError):
@@ -145,8 +145,13 @@ def parse_contract(raw: str) -> str:
     return kind
 
 
-@cache
 def _risk_words() -> dict[str, str]:
+    return _risk_words_of(risks.version())
+
+
+@cache
+def _risk_words_of(_version: int) -> dict[str, str]:
+    """The words of one version of the catalogue (a new version after every edit)."""
     words: dict[str, str] = {}
     for risk in risks.catalogue().values():
         for word in (fold(risk.code), fold(risk.label_fr), fold(risk.label_en), *risk.synonyms):
@@ -155,9 +160,13 @@ def _risk_words() -> dict[str, str]:
     return words
 
 
-@cache
 def exposure_code(raw: str) -> str | None:
     """A catalogue code from its code, label or synonym (typos tolerated), or None."""
+    return _exposure_code(raw, risks.version())
+
+
+@lru_cache(maxsize=4096)
+def _exposure_code(raw: str, _version: int) -> str | None:
     text = fold(raw)
     if not text:
         return None
@@ -265,6 +274,13 @@ def _check_fields(values: dict) -> dict:
         values["exposures"] = check_exposures(values["exposures"])
     if "night_worker" in values:
         values["night_worker"] = bool(values["night_worker"])
+    if values.get("phone"):
+        try:
+            values["phone"] = parse_phone(values["phone"])
+        except Reprompt:
+            raise WorkforceError(_l("Numéro de mobile non reconnu.")) from None
+    elif "phone" in values:
+        values["phone"] = None
     return values
 
 
@@ -282,6 +298,7 @@ def add_employee(
     contract_end: date | None = None,
     exposures: Iterable[str] = (),
     night_worker: bool = False,
+    phone: str | None = None,
 ) -> Employee:
     values = _check_fields(
         {
@@ -291,6 +308,7 @@ def add_employee(
             "contract_type": contract_type,
             "exposures": list(exposures),
             "night_worker": night_worker,
+            "phone": phone,
         }
     )
     _check_dates(birth_date, hire_date)
@@ -684,7 +702,6 @@ def import_csv(
 
 
 # --- follow-up of each employee -------------------------------------------------------------
-
 
 
 def worker_of(employee: Employee):

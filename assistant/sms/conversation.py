@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from assistant.models import DialogueState, Member, MemberStatus, PhoneProfile, ScoreRecord
 from assistant.services import adhesion, audit, declarations, score
+from assistant.sms import visits
 from assistant.sms.segments import clip, fits
 from assistant.timeutil import today_paris
 from dialogs.adhesion import INDEPENDENT, PHONE_CODE, RATING
@@ -134,7 +135,15 @@ def _turn(session, channel, profile, text, word, now) -> str:
     if word in ("menu", "english", "french"):
         _end(session, state)
         return _say("menu")
-    if word in ("book", "cancel", "move", "pdp"):
+    variant = None
+    if word is None and (found := visits.command(text)) is not None:
+        word, variant = found
+    if word in ("book", "cancel", "move"):
+        _end(session, state)
+        if channel.phone is None:  # the chat proves no phone: booking needs one
+            return _say("visit_chat")
+        return visits.start(session, channel, word, variant, now)
+    if word == "pdp":
         _end(session, state)
         return _say("soon", feature=word)
     if word == "join":
@@ -188,7 +197,7 @@ def _join_text(*parts: str) -> str:
 
 
 def _answer(session, channel, state: DialogueState, text: str, now) -> str:
-    journey = JOURNEYS.get(state.journey)
+    journey = JOURNEYS.get(state.journey) or visits.JOURNEYS.get(state.journey)
     if journey is None:  # a journey of a newer or older version: start again cleanly
         _end(session, state)
         return _say("expired")
@@ -201,11 +210,15 @@ def _answer(session, channel, state: DialogueState, text: str, now) -> str:
         state.tries += 1
         if state.tries >= MAX_TRIES:
             state.tries = 0
+            if journey.name in visits.JOURNEYS:
+                visits.give_up(session, state, now)
             return _callback(session, channel, question)
         hint = _short_reprompt_hint(question, state.answers, reprompt)
         return _join_text(str(reprompt.message), hint)
     state.answers = answers
     state.tries = 0
+    if journey.name in visits.JOURNEYS:
+        return visits.proceed(session, channel, state, now)
     following = journey.next_question(answers)
     if following is not None:
         return prompt(following, answers)

@@ -102,7 +102,7 @@ def test_employer_declares_edits_and_ends_employees_by_hand(page, live_app):
         1,
     )
     sign_in(page)
-    page.get_by_role("link", name="Mes salariés").click()
+    page.get_by_role("link", name="Mes salariés", exact=True).click()
     expect(page).to_have_url(re.compile(r"/espace/effectifs$"))
     expect(page.get_by_role("heading", level=1, name="Mes salariés")).to_be_visible()
     listed, counts = before(page)

@@ -314,3 +314,13 @@ def test_the_example_file_imports_cleanly(db, member):
     assert report.ok, report.messages()
     assert report.created == report.total == 6
     assert db.scalar(select(func.count()).select_from(AuditEntry)) == 1
+
+
+def test_the_employees_mobile_is_kept_in_international_form(db, member):
+    employee = add(db, member, phone="06 11 22 33 44")
+    assert employee.phone == "+33611223344"
+    workforce.update_employee(db, "member:1", member.id, employee.id, phone="")
+    assert employee.phone is None
+    with pytest.raises(workforce.WorkforceError) as refused:
+        workforce.update_employee(db, "member:1", member.id, employee.id, phone="12")
+    assert "mobile" in str(refused.value.message)

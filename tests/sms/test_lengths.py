@@ -114,7 +114,10 @@ def template_values() -> dict[str, list[dict]]:
 
 
 def test_every_sms_template_has_worst_case_values():
-    assert sorted(path.stem for path in TEMPLATES.glob("*.txt")) == sorted(template_values())
+    # the visit_* templates have theirs next to their flows: tests/sms/test_visits_sms.py
+    # (booking dialogue) and tests/services/test_notices.py (convocations, reminders)
+    names = [p.stem for p in TEMPLATES.glob("*.txt") if not p.stem.startswith("visit_")]
+    assert sorted(names) == sorted(template_values())
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -190,3 +190,16 @@ def test_health_situation_changes_dates_silently(employer, db, staff_login, app)
     assert after.count("SI") == before.count("SI")  # the employer's category is unchanged
     db.rollback()
     assert db.scalar(select(AuditEntry).where(AuditEntry.record_type == "health_situation"))
+
+
+def test_the_employer_gives_the_employees_mobile_or_gets_a_field_error(employer, db):
+    response = _add(employer, "Martin", "Léo", "12/03/1990", phone="12 34")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="phone-error"' in page and 'value="Martin"' in page
+    assert _add(employer, "Martin", "Léo", "12/03/1990", phone="06 12 34 56 78").status_code == 302
+    db.rollback()
+    employee = db.scalar(select(Employee).where(Employee.last_name == "Martin"))
+    assert employee.phone == "+33612345678"
+    page = employer.get(f"/espace/effectifs/{employee.id}").get_data(as_text=True)
+    assert 'value="+33612345678"' in page

@@ -1,0 +1,475 @@
+"""The employee's own space (/salarie): sign in with the mobile the employer declared and a
+one-time code; see, book, move and cancel one's visits; ask for a visit (a pré-reprise without
+the employer knowing); declare one's own health situation, which only the service sees.
+
+The proven identity is the phone number: an employee declared by several employers has one
+`Employee` row per employer, all shown. Every visit and employee id in a URL is checked against
+the rows of the signed-in phone (anything else is a 404, whether it exists or not).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_login import UserMixin, current_user, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from wtforms.fields import SelectChoice
+
+from assistant.database import utcnow
+from assistant.employee.forms import ConfirmForm, HealthForm, SlotForm, VisitRequestForm
+from assistant.extensions import db
+from assistant.models import Employee, Member, MemberStatus, Slot, Visit, VisitStatus
+from assistant.services import audit, booking, health, otp, visit_rules
+from assistant.timeutil import today_paris
+from dialogs.parsing import Reprompt, parse_date, parse_phone
+from forms.wizard import CodeForm, PhoneForm
+
+bp = Blueprint("employee", __name__)
+
+PUBLIC_ENDPOINTS = {"employee.login", "employee.login_code"}
+OTP_PURPOSE = "employee"
+SLOTS_SHOWN = 12
+# the types an employee may ask for, in the order they are offered (others follow, file order)
+REQUEST_ORDER = ("demande", "pre_reprise", "reprise", "liaison", "mi_carriere", "post_exposition")
+STOPPAGE_TYPES = ("pre_reprise", "liaison")  # event_date: the first day of the stoppage
+
+
+class EmployeeUser(UserMixin):
+    """Whoever proved this mobile number with a one-time code (not a database row)."""
+
+    def __init__(self, phone: str):
+        self.phone = phone
+
+    def get_id(self) -> str:
+        return f"employee:{self.phone}"
+
+
+def employments(sess: Session, phone: str, today: date) -> list[Employee]:
+    """The current employee rows (not left, employer not closed) that have this mobile."""
+    return list(
+        sess.scalars(
+            select(Employee)
+            .join(Member, Member.id == Employee.member_id)
+            .where(
+                Employee.phone == phone,
+                Member.status != MemberStatus.CLOSED,
+                (Employee.left_on.is_(None)) | (Employee.left_on >= today),
+            )
+            .order_by(Member.legal_name, Employee.id)
+        )
+    )
+
+
+def load_user(phone: str) -> EmployeeUser | None:
+    """Flask-Login's loader for "employee:<phone>": valid while the phone is still declared."""
+    if phone and employments(db.session, phone, today_paris()):
+        return EmployeeUser(phone)
+    return None
+
+
+@bp.before_request
+def _require_employee_login():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not isinstance(current_user, EmployeeUser):
+        return redirect(url_for("employee.login", next=request.path))
+    return None
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.context_processor
+def _helpers():
+    return {
+        "visit_label": lambda code: visit_rules.get(code).label(_locale()),
+        "when": _when,
+    }
+
+
+def _when(moment) -> str:
+    """`mardi 24 novembre 2026 à 09:30`, in Paris time (the app's Babel timezone)."""
+    return _(
+        "%(date)s à %(time)s",
+        date=format_datetime(moment, "EEEE d MMMM y"),
+        time=format_datetime(moment, "HH:mm"),
+    )
+
+
+def _locale() -> str:
+    return str(get_locale() or "fr")
+
+
+def _actor() -> str:
+    return current_user.get_id()  # "employee:+336…"
+
+
+def _mine() -> list[Employee]:
+    return employments(db.session, current_user.phone, today_paris())
+
+
+def _my_employee(employee_id: int) -> Employee:
+    employee = next((e for e in _mine() if e.id == employee_id), None)
+    if employee is None:
+        abort(404)
+    return employee
+
+
+def _my_visit(visit_id: int) -> Visit:
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or visit.employee_id not in {e.id for e in _mine()}:
+        abort(404)
+    return visit
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    form = PhoneForm()
+    if form.validate_on_submit():
+        try:
+            phone = parse_phone(form.phone.data)
+        except Reprompt as reprompt:
+            form.phone.errors = [str(reprompt.message)]
+        else:
+            # the same answer whether or not the number is known: no enumeration
+            if employments(db.session, phone, today_paris()):
+                try:
+                    code = otp.issue(db.session, phone, OTP_PURPOSE, utcnow())
+                except otp.TooManyCodes:
+                    flash(
+                        _("Trop de codes demandés pour ce numéro. Attendez un quart d'heure."),
+                        "error",
+                    )
+                    return redirect(url_for("employee.login"))
+                from assistant.services import outbox
+
+                outbox.queue_sms(
+                    db.session, phone, render_template("sms/one_time_code.txt", code=code).strip()
+                )
+                db.session.commit()
+            session["employee_login_phone"] = phone
+            flash(
+                _(
+                    "Si ce numéro est celui d'un salarié suivi par le service, un code vient de "
+                    "lui être envoyé par SMS."
+                ),
+                "info",
+            )
+            return redirect(url_for("employee.login_code"))
+    return render_template("employee/login.html", form=form)
+
+
+@bp.route("/connexion/code", methods=["GET", "POST"])
+def login_code():
+    phone = session.get("employee_login_phone")
+    if not phone:
+        return redirect(url_for("employee.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        check = otp.verify(db.session, phone, OTP_PURPOSE, form.code.data, utcnow())
+        found = employments(db.session, phone, today_paris())
+        if check == otp.CodeCheck.OK and found:
+            user = EmployeeUser(phone)
+            for employee in found:
+                audit.record(
+                    db.session, user, "login", "employee", employee.id, ip=request.remote_addr
+                )
+            db.session.commit()
+            session.pop("employee_login_phone", None)
+            login_user(user)
+            return redirect(url_for("employee.home"))
+        db.session.commit()  # the attempt counts
+        form.code.errors = [*form.code.errors, str(otp.CHECK_MESSAGES[check])]
+    return render_template("employee/login_code.html", form=form, phone=phone)
+
+
+@bp.post("/deconnexion")
+def logout():
+    logout_user()
+    flash(_("Vous êtes déconnecté."), "info")
+    return redirect(url_for("public.home"))
+
+
+# --- the space --------------------------------------------------------------------------------
+
+
+def _visits(employee: Employee) -> list[Visit]:
+    return list(
+        db.session.scalars(
+            select(Visit)
+            .where(Visit.employee_id == employee.id)
+            .order_by(Visit.created_at.desc(), Visit.id.desc())
+        )
+    )
+
+
+def _to_plan(employee: Employee, visits: list[Visit], today: date) -> list[visit_rules.Due]:
+    """What the rules say is due for this employee alone (their health situation included),
+    as `due.visits_to_plan` computes it for the employer's whole workforce."""
+    from assistant.services import due, followup, workforce
+
+    flags = health.flags_for(db.session, [employee.id]).get(employee.id)
+    follow = followup.follow_up(workforce.worker_of(employee), today, flags)
+    return visit_rules.due_visits(
+        hire_date=employee.hire_date,
+        birth_date=employee.birth_date,
+        contract_type=employee.contract_type,
+        follow=follow,
+        done=[(due.visit_day(v), v.visit_type) for v in visits if v.status == VisitStatus.DONE],
+        open_types={
+            v.visit_type for v in visits if v.status in (VisitStatus.REQUESTED, VisitStatus.BOOKED)
+        },
+        today=today,
+    )
+
+
+@bp.get("/")
+def home():
+    now = utcnow()
+    today = today_paris(now)
+    jobs = []
+    for employee in _mine():
+        visits = _visits(employee)
+        upcoming = sorted(
+            (v for v in visits if v.status == VisitStatus.BOOKED and v.slot.starts_at > now),
+            key=lambda v: v.slot.starts_at,
+        )
+        jobs.append(
+            {
+                "employee": employee,
+                "employer": db.session.get(Member, employee.member_id),
+                "upcoming": upcoming,
+                "waiting": [v for v in visits if v.status == VisitStatus.REQUESTED],
+                "done": [v for v in visits if v.status == VisitStatus.DONE],
+                "to_plan": _to_plan(employee, visits, today),
+            }
+        )
+        audit.record(db.session, _actor(), "read", "employee", employee.id, "espace salarié")
+    db.session.commit()
+    return render_template(
+        "employee/home.html",
+        jobs=jobs,
+        phone=current_user.phone,
+        today=today,
+    )
+
+
+def _requestable() -> list[visit_rules.VisitType]:
+    kinds = [k for k in visit_rules.visit_types().values() if "employee" in k.requesters]
+    order = {code: n for n, code in enumerate(REQUEST_ORDER)}
+    return sorted(kinds, key=lambda k: order.get(k.code, len(order)))
+
+
+@bp.route("/demande/<int:employee_id>", methods=["GET", "POST"])
+def request_visit(employee_id: int):
+    employee = _my_employee(employee_id)
+    kinds = _requestable()
+    form = VisitRequestForm()
+    form.visit_type.choices = [SelectChoice(k.code, k.label(_locale())) for k in kinds]
+    if form.validate_on_submit():
+        wanted = _request_from(form)
+        if wanted is not None:
+            now = utcnow()
+            waiting = db.session.scalar(
+                select(Visit).where(
+                    Visit.employee_id == employee.id,
+                    Visit.visit_type == wanted.visit_type,
+                    Visit.status == VisitStatus.REQUESTED,
+                )
+            )
+            if waiting is not None:  # asked already: choose its slot rather than ask twice
+                return redirect(url_for("employee.choose_slot", visit_id=waiting.id))
+            try:
+                visit = booking.request_visit(
+                    db.session,
+                    _actor(),
+                    member=db.session.get(Member, employee.member_id),
+                    employee=employee,
+                    request=wanted,
+                    now=now,
+                    auto=False,
+                )
+            except booking.NotAllowed as refused:
+                form.form_errors.append(str(refused.message))
+            else:
+                if booking.compatible_slots(db.session, visit, now=now, limit=1):
+                    db.session.commit()
+                    return redirect(url_for("employee.choose_slot", visit_id=visit.id))
+                booking.place_automatically(db.session, _actor(), visit, now)
+                db.session.commit()
+                flash(
+                    _(
+                        "Aucun créneau libre pour l'instant : votre demande est transmise à "
+                        "l'équipe, qui vous proposera un rendez-vous."
+                    ),
+                    "info",
+                )
+                return redirect(url_for("employee.home"))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "employee/request.html", form=form, employee=employee, kinds=kinds, locale=_locale()
+    ), status
+
+
+def _request_from(form: VisitRequestForm) -> booking.Request | None:
+    """The request the form describes, or None after adding the errors to its fields."""
+    code = form.visit_type.data
+    event_date = None
+    needs_date = code in STOPPAGE_TYPES or code == "reprise"
+    raw = (form.event_date.data or "").strip()
+    if needs_date and not raw:
+        form.event_date.errors = [_("Indiquez cette date pour ce type de visite.")]
+        return None
+    if raw:
+        try:
+            event_date = parse_date(raw, earliest=date(2000, 1, 1))
+        except Reprompt as reprompt:
+            form.event_date.errors = [str(reprompt.message)]
+            return None
+    cause = days = None
+    if code == "reprise":
+        cause, days = form.absence_cause.data, form.absence_days.data
+        if not days:
+            form.absence_days.errors = [_("Indiquez la durée de votre absence en jours.")]
+            return None
+    return booking.Request(
+        visit_type=code,
+        requested_by="employee",
+        reason=(form.reason.data or "").strip() or None,
+        event_date=event_date if needs_date else None,
+        absence_cause=cause,
+        absence_days=days,
+    )
+
+
+@bp.route("/visite/<int:visit_id>/creneau", methods=["GET", "POST"])
+def choose_slot(visit_id: int):
+    """Pick a slot for a request, or another slot for a booked visit (a move)."""
+    visit = _my_visit(visit_id)
+    if visit.status not in (VisitStatus.REQUESTED, VisitStatus.BOOKED):
+        abort(404)
+    now = utcnow()
+    form = SlotForm()
+    error = None
+    if form.validate_on_submit():
+        slot = db.session.get(Slot, form.slot.data)
+        moved = visit.status == VisitStatus.BOOKED
+        try:
+            if slot is None:
+                raise booking.NotAllowed(_("Ce créneau n'est plus disponible."))
+            booking.book(db.session, _actor(), visit, slot, now)
+        except booking.BookingError as refused:  # taken meanwhile: the list is shown again
+            error = str(refused.message)
+        else:
+            db.session.commit()
+            message = _("Rendez-vous déplacé.") if moved else _("Rendez-vous réservé.")
+            flash(message, "success")
+            return redirect(url_for("employee.home"))
+    slots = booking.compatible_slots(
+        db.session,
+        visit,
+        now=now,
+        limit=SLOTS_SHOWN,
+        exclude_slot=visit.slot_id if visit.status == VisitStatus.BOOKED else None,
+    )
+    form.slot.choices = [SelectChoice(slot.id, "") for slot in slots]
+    status = 409 if error else (400 if form.errors else 200)
+    return render_template(
+        "employee/slots.html",
+        visit=visit,
+        slots=slots,
+        form=form,
+        error=error,
+        team_form=ConfirmForm(),
+    ), status
+
+
+@bp.post("/visite/<int:visit_id>/equipe")
+def let_team_place(visit_id: int):
+    """No slot suits the person: the first compatible one in the window, else the staff queue."""
+    visit = _my_visit(visit_id)
+    form = ConfirmForm()
+    if visit.status != VisitStatus.REQUESTED or not form.validate_on_submit():
+        abort(400)
+    if booking.place_automatically(db.session, _actor(), visit, utcnow()):
+        flash(_("Rendez-vous réservé."), "success")
+    else:
+        flash(
+            _("Votre demande est transmise à l'équipe, qui vous proposera un rendez-vous."), "info"
+        )
+    db.session.commit()
+    return redirect(url_for("employee.home"))
+
+
+@bp.route("/visite/<int:visit_id>/annuler", methods=["GET", "POST"])
+def cancel(visit_id: int):
+    visit = _my_visit(visit_id)
+    if visit.status not in (VisitStatus.REQUESTED, VisitStatus.BOOKED):
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        booking.cancel(db.session, _actor(), visit, utcnow(), reason="espace salarié")
+        db.session.commit()
+        flash(_("Rendez-vous annulé."), "success")
+        return redirect(url_for("employee.home"))
+    return render_template("employee/cancel.html", visit=visit, form=form)
+
+
+@bp.route("/sante", methods=["GET", "POST"])
+def health_situation():
+    """The employee's own declaration: it adjusts their follow-up, the employer never sees it."""
+    mine = _mine()
+    form = HealthForm()
+    if form.validate_on_submit():
+        for employee in mine:  # one person: the same situation with every employer
+            health.set_flags(
+                db.session,
+                _actor(),
+                employee,
+                pregnant=form.pregnant.data,
+                invalidity_pension=form.invalidity_pension.data,
+                disabled=form.disabled.data,
+            )
+        db.session.commit()
+        flash(_("C'est enregistré. Merci, votre suivi en tiendra compte."), "success")
+        return redirect(url_for("employee.home"))
+    if request.method == "GET":
+        situations = [health.read(db.session, _actor(), employee) for employee in mine]
+        for name in ("pregnant", "invalidity_pension", "disabled"):
+            form[name].data = any(getattr(s, name) for s in situations if s is not None)
+        db.session.commit()  # the reads are audited
+    return render_template("employee/health.html", form=form)
+
+
+@bp.get("/visite/<int:visit_id>/ordonnance.pdf")
+def ordonnance(visit_id: int):
+    """The employee's own ordonnance de prévention (never the employer's to read)."""
+    from assistant.services import outcomes
+    from assistant.views import pdf_response
+
+    visit = _my_visit(visit_id)
+    if visit.outcome is None:
+        abort(404)
+    audit.record(db.session, _actor(), "read", "visit_outcome", visit.id, "ordonnance pdf")
+    db.session.commit()
+    document = outcomes.ordonnance(visit)
+    return pdf_response(outcomes.render_pdf(document), document.filename)

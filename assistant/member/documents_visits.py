@@ -1,0 +1,43 @@
+"""The documents of done visits in the member space: the employer's document (attestation, avis)
+and, for an independent worker only, their own ordonnance de prévention."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from assistant.extensions import db
+from assistant.member import _member, bp
+from assistant.models import MemberKind, Visit
+from assistant.services import audit, booking, outcomes
+from assistant.views import pdf_response
+
+
+def _done_visit(visit_id: int) -> Visit:
+    """A visit of the signed-in member with an outcome; confidential ones are never theirs."""
+    member = _member()
+    visit = booking.employer_visit(db.session, member.id, visit_id)
+    if visit is None or visit.outcome is None:
+        abort(404)
+    return visit
+
+
+@bp.get("/visites/<int:visit_id>/document.pdf")
+def visit_document_pdf(visit_id: int):
+    visit = _done_visit(visit_id)
+    document = outcomes.employer_document(visit)
+    audit.record(db.session, current_user, "read", "visit_outcome", visit.id, "document pdf")
+    db.session.commit()
+    return pdf_response(outcomes.render_pdf(document), document.filename)
+
+
+@bp.get("/visites/<int:visit_id>/ordonnance.pdf")
+def visit_ordonnance_pdf(visit_id: int):
+    """The independent worker's own ordonnance; an employer never gets an employee's."""
+    visit = _done_visit(visit_id)
+    if visit.employee_id is not None or visit.member.kind != MemberKind.INDEPENDENT:
+        abort(404)
+    document = outcomes.ordonnance(visit)
+    audit.record(db.session, current_user, "read", "visit_outcome", visit.id, "ordonnance pdf")
+    db.session.commit()
+    return pdf_response(outcomes.render_pdf(document), document.filename)

@@ -1,0 +1,148 @@
+"""The visits to plan: for an employer, across the current workforce; for an independent, their own.
+
+Built on the pure rules of `visit_rules.due_visits`, fed with what the database knows: the
+follow-up category (with the worker's health situation, which changes due dates silently — the
+employer sees the dates, never why), the visits done (their date is the slot's day in Paris) and
+the types already requested or booked. Confidential visits (a pré-reprise asked by the employee)
+are left out entirely: they must not change anything the employer sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from assistant.models import Employee, Member, Visit, VisitStatus
+from assistant.services import followup, health, visit_rules, workforce
+from assistant.timeutil import PARIS
+
+OPEN = (VisitStatus.REQUESTED, VisitStatus.BOOKED)
+
+
+@dataclass(frozen=True)
+class ToPlan:
+    """One visit to plan: for whom (None: the independent member themself), which, and when."""
+
+    employee: Employee | None
+    visit_type: str
+    window: visit_rules.Window
+    overdue: bool
+
+    @property
+    def kind(self) -> visit_rules.VisitType:
+        return visit_rules.get(self.visit_type)
+
+    def urgency(self, today: date) -> tuple:
+        return visit_rules.urgency(visit_rules.Due(self.visit_type, self.window), today)
+
+
+def visit_day(visit: Visit) -> date:
+    """The day a visit took place, in Paris: its slot's start (else when it was last changed)."""
+    if visit.slot is not None:
+        return visit.slot.starts_at.astimezone(PARIS).date()
+    if visit.outcome is not None and visit.outcome.recorded_at is not None:
+        return visit.outcome.recorded_at.astimezone(PARIS).date()
+    return (visit.updated_at or visit.created_at).astimezone(PARIS).date()
+
+
+def _history(visits: Iterable[Visit]) -> tuple[list[tuple[date, str]], set[str]]:
+    """(the visits done as (day, type), the types requested or booked)."""
+    done, open_types = [], set()
+    for visit in visits:
+        if visit.status == VisitStatus.DONE:
+            done.append((visit_day(visit), visit.visit_type))
+        elif visit.status in OPEN:
+            open_types.add(visit.visit_type)
+    return done, open_types
+
+
+def _visits(session: Session, member_id: int, *, employees: bool) -> list[Visit]:
+    query = (
+        select(Visit)
+        .options(selectinload(Visit.slot), selectinload(Visit.outcome))
+        .where(
+            Visit.member_id == member_id,
+            Visit.status.in_([VisitStatus.DONE, *OPEN]),
+            # never the employee's confidential requests, in any computation the employer sees
+            Visit.confidential.is_(False),
+        )
+    )
+    if employees:
+        query = query.where(Visit.employee_id.is_not(None))
+    else:
+        query = query.where(Visit.employee_id.is_(None))
+    return list(session.scalars(query))
+
+
+def _sorted(found: list[ToPlan], today: date) -> list[ToPlan]:
+    def key(item: ToPlan):
+        person = item.employee
+        name = (person.last_name_folded, person.first_name_folded, person.id) if person else ()
+        return (item.urgency(today), name)
+
+    return sorted(found, key=key)
+
+
+def visits_to_plan(
+    session: Session, member: Member, today: date, employees: Sequence[Employee] | None = None
+) -> list[ToPlan]:
+    """An employer's visits to plan for every current employee (or only `employees`, which must
+    be the member's), most urgent first: overdue ones, then by deadline, none last."""
+    if employees is None:
+        employees = workforce.list_employees(session, member.id, today=today)
+    employees = [e for e in employees if e.member_id == member.id]
+    if not employees:
+        return []
+    flags = health.flags_for(session, [e.id for e in employees])
+    by_employee: dict[int, list[Visit]] = {}
+    for visit in _visits(session, member.id, employees=True):
+        by_employee.setdefault(visit.employee_id, []).append(visit)
+    found: list[ToPlan] = []
+    for employee in employees:
+        follow = followup.follow_up(workforce.worker_of(employee), today, flags.get(employee.id))
+        done, open_types = _history(by_employee.get(employee.id, ()))
+        for due in visit_rules.due_visits(
+            hire_date=employee.hire_date,
+            birth_date=employee.birth_date,
+            contract_type=employee.contract_type,
+            follow=follow,
+            done=done,
+            open_types=open_types,
+            today=today,
+        ):
+            found.append(ToPlan(employee, due.visit_type, due.window, due.overdue(today)))
+    return _sorted(found, today)
+
+
+def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:
+    """An independent worker's own visits to plan, from their birth date, their declared risks
+    and the day their adhesion started; empty while either date is unknown."""
+    if not member.birth_date or member.activated_at is None:
+        return []
+    try:
+        birth_date = date.fromisoformat(member.birth_date)
+    except ValueError:
+        return []
+    started = member.activated_at.astimezone(PARIS).date()
+    worker = followup.Worker(
+        birth_date=birth_date,
+        hire_date=started,
+        contract_type="cdi",
+        exposures=frozenset(member.main_risks or ()),
+    )
+    follow = followup.follow_up(worker, today)
+    done, open_types = _history(_visits(session, member.id, employees=False))
+    dues = visit_rules.due_visits(
+        hire_date=started,
+        birth_date=birth_date,
+        contract_type="cdi",
+        follow=follow,
+        done=done,
+        open_types=open_types,
+        today=today,
+    )
+    return _sorted([ToPlan(None, d.visit_type, d.window, d.overdue(today)) for d in dues], today)

@@ -1,0 +1,655 @@
+"""Booking by SMS: RDV, ANNULER, DEPLACER for independents and employees, through the signed
+webhook, with typos, races, several employers, English, and every reply within 3 segments."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from assistant.database import utcnow
+from assistant.models import (
+    Centre,
+    DialogueState,
+    Employee,
+    Member,
+    PhoneProfile,
+    Slot,
+    StaffTask,
+    Visit,
+    WorkPattern,
+)
+from assistant.services import booking, planning, visit_rules
+from assistant.services.staff import create_staff
+from assistant.sms import visits
+from assistant.sms.segments import MAX_SEGMENTS, fits, segments
+from assistant.timeutil import today_paris
+from dialogs.engine import Context, prompt
+from dialogs.parsing import Reprompt, fold
+from tests.sms.conftest import Phone
+
+NUMBER = "+33781234567"  # the `phone` fixture's number
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "sms"
+LONG_PLACE = (
+    "Centre de santé au travail interentreprises de Saint-Rémy-lès-Chevreuse – Bâtiment Côté Forêt"
+)
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+def make_planning(session, name="Centre de Paris 11", days=21, role="doctor"):
+    """A place and a professional working every day 9:00–12:00 in 30-minute slots."""
+    today = today_paris()
+    centre = Centre(name=name, kind="fixed")
+    session.add(centre)
+    session.flush()
+    staff = create_staff(
+        session, "test", f"{role}-{centre.id}@test.fr", f"Dr {role}", role, "correct-horse-1"
+    )
+    for weekday in range(7):
+        session.add(
+            WorkPattern(
+                staff_id=staff.id,
+                centre_id=centre.id,
+                weekday=weekday,
+                starts=time(9),
+                ends=time(12),
+                slot_minutes=30,
+                valid_from=today,
+            )
+        )
+    session.flush()
+    planning.generate_slots(session, today, days)
+    session.commit()
+    return centre
+
+
+@pytest.fixture
+def slots(sms_db):
+    return make_planning(sms_db)
+
+
+def make_independent(session, phone=NUMBER, siret="55210055400013", **extra):
+    member = Member(
+        kind="independent",
+        status="active",
+        siret=siret,
+        siren=siret[:9],
+        legal_name="Nina Roux",
+        phone=phone,
+        main_risks=[],
+        **extra,
+    )
+    session.add(member)
+    session.commit()
+    return member
+
+
+def make_employee(session, phone=NUMBER, siret="73282932000074", name="Boulangerie Dupont"):
+    employer = Member(
+        kind="employer", status="active", siret=siret, siren=siret[:9], legal_name=name
+    )
+    session.add(employer)
+    session.flush()
+    employee = Employee(
+        member_id=employer.id,
+        last_name="Martin",
+        first_name="Léo",
+        last_name_folded="martin",
+        first_name_folded="leo",
+        birth_date=date(1990, 3, 12),
+        job="Boulanger",
+        hire_date=date(2020, 9, 1),
+        contract_type="cdi",
+        phone=phone,
+    )
+    session.add(employee)
+    session.commit()
+    return employee
+
+
+@pytest.fixture
+def independent(sms_db):
+    return make_independent(sms_db)
+
+
+def offered(session) -> list[int]:
+    session.rollback()
+    state = session.scalar(select(DialogueState))
+    return list(state.answers["_slots"])
+
+
+def the_visit(session, member_id: int | None = None) -> Visit:
+    """The latest visit (of this member)."""
+    session.rollback()
+    session.expire_all()
+    query = select(Visit).order_by(Visit.id.desc())
+    if member_id is not None:
+        query = query.where(Visit.member_id == member_id)
+    return session.scalar(query.limit(1))
+
+
+def assert_offer(reply: str, count: int = 3):
+    assert fits(reply), reply
+    for number in range(1, count + 1):
+        assert f"\n{number} " in reply, reply
+    assert f"\n{count + 1} " not in reply, reply
+
+
+# --- booking ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["RDV", "rdv", "Rdv ", "RDV!", "rendez-vous"])
+def test_rdv_offers_the_next_three_slots(phone, sms_db, slots, independent, word):
+    reply = phone.send(word)
+    assert_offer(reply)
+    assert "Répondez 1, 2 ou 3." in reply
+    assert "Centre de Paris 11" in reply and "\u202f" not in reply
+    visit = the_visit(sms_db)
+    assert visit.status == "requested" and visit.requested_by == "independent"
+    assert visit.visit_type == "demande" and visit.queued_at is None
+    first = sms_db.get(Slot, offered(sms_db)[0])
+    assert visits.short_when(first.starts_at) in reply
+
+
+@pytest.mark.parametrize("answer", ["2", "le 2", "deux", " 2 ", "2.", "n°2", "Le deuxième"])
+def test_the_answer_books_the_listed_slot(phone, sms_db, slots, independent, answer):
+    phone.send("RDV")
+    ids = offered(sms_db)
+    reply = phone.send(answer)
+    assert "réservé" in reply and fits(reply), reply
+    visit = the_visit(sms_db)
+    assert visit.status == "booked" and visit.slot_id == ids[1]
+    assert "DEPLACER" in reply and "ANNULER" in reply
+    assert sms_db.scalar(select(DialogueState)) is None
+
+
+@pytest.mark.parametrize("answer", ["4", "0", "zzz", "12", "peut-être", ""])
+def test_a_bad_answer_gets_a_short_reprompt(phone, sms_db, slots, independent, answer):
+    phone.send("RDV")
+    ids = offered(sms_db)
+    assert phone.send(answer) == "Répondez 1, 2 ou 3."
+    assert the_visit(sms_db).status == "requested"
+    assert "réservé" in phone.send("3")
+    assert the_visit(sms_db).slot_id == ids[2]
+
+
+def test_three_bad_answers_offer_a_call_back_and_queue_the_request(
+    phone, sms_db, slots, independent
+):
+    phone.send("RDV")
+    phone.send("bof")
+    phone.send("4")
+    reply = phone.send("le cinq")
+    assert "rappeler" in reply and fits(reply)
+    sms_db.rollback()
+    task = sms_db.scalar(select(StaffTask))
+    assert task.kind == "callback" and task.phone == NUMBER
+    visit = the_visit(sms_db)
+    assert visit.queued_at is not None and visit.status == "requested"
+    # the person may still answer: the slot is booked and the queue left
+    assert "réservé" in phone.send("1")
+    visit = the_visit(sms_db)
+    assert visit.status == "booked" and visit.queued_at is None
+
+
+def test_a_slot_taken_between_offer_and_answer(phone, sms_db, slots, independent):
+    phone.send("RDV")
+    first = offered(sms_db)
+    # someone else takes the first slot meanwhile, from another session
+    rival = make_independent(sms_db, phone="+33600000002", siret="73282932000074")
+    now = utcnow()
+    other = booking.request_visit(
+        sms_db,
+        "test",
+        member=rival,
+        employee=None,
+        request=booking.Request("demande", "independent"),
+        now=now,
+        auto=False,
+    )
+    booking.book(sms_db, "test", other, sms_db.get(Slot, first[0]), now)
+    sms_db.commit()
+
+    reply = phone.send("1")
+    assert reply.startswith("Ce créneau vient d'être pris"), reply
+    assert_offer(reply)
+    again = offered(sms_db)
+    assert first[0] not in again and again[0] == first[1]
+    assert "réservé" in phone.send("1")
+    assert the_visit(sms_db, independent.id).slot_id == again[0]
+    sms_db.rollback()
+    assert sms_db.get(Visit, other.id).slot_id == first[0]  # the winner keeps it
+
+
+def test_rdv_with_a_booked_visit_tells_its_date(phone, sms_db, slots, independent):
+    phone.send("RDV")
+    phone.send("1")
+    reply = phone.send("RDV")
+    assert "déjà rendez-vous" in reply and "DEPLACER" in reply and "ANNULER" in reply
+    assert fits(reply)
+    sms_db.rollback()
+    assert len(sms_db.scalars(select(Visit)).all()) == 1
+
+
+def test_rdv_again_reuses_the_waiting_request(phone, sms_db, slots, independent):
+    phone.send("RDV")
+    phone.send("MENU")
+    phone.send("RDV")
+    sms_db.rollback()
+    assert len(sms_db.scalars(select(Visit)).all()) == 1
+
+
+def test_no_slot_at_all_goes_to_the_staff_queue(phone, sms_db, independent):
+    reply = phone.send("RDV")
+    assert "équipe" in reply and "rappellera" in reply and fits(reply)
+    visit = the_visit(sms_db)
+    assert visit.status == "requested" and visit.queued_at is not None
+    assert visit in booking.queue(sms_db)
+    assert sms_db.scalar(select(DialogueState)) is None
+
+
+def test_an_independent_gets_their_most_urgent_due_visit(phone, sms_db, slots):
+    from assistant.services import due
+
+    member = make_independent(
+        sms_db, birth_date="1980-03-12", activated_at=utcnow() - timedelta(days=2)
+    )
+    expected = due.worker_due(sms_db, member, today_paris())
+    assert expected, "an independent just joined has a first visit to plan"
+    assert_offer(phone.send("RDV"))
+    visit = the_visit(sms_db)
+    assert visit.visit_type == expected[0].visit_type != "demande"
+    assert visit.due_by == expected[0].window.due_by
+
+
+# --- cancel and move --------------------------------------------------------------------------
+
+
+def book_one(phone, sms_db) -> Visit:
+    phone.send("RDV")
+    assert "réservé" in phone.send("1")
+    return the_visit(sms_db)
+
+
+@pytest.mark.parametrize("yes", ["OUI", "oui", "ouii", "Oui!", "yes"])
+def test_cancel_asks_then_cancels(phone, sms_db, slots, independent, yes):
+    visit = book_one(phone, sms_db)
+    ask = phone.send("ANNULER")
+    assert "Répondez OUI pour l'annuler" in ask and fits(ask)
+    assert visits.short_when(visit.slot.starts_at) in ask
+    done = phone.send(yes)
+    assert "annulé" in done
+    visit = the_visit(sms_db)
+    assert visit.status == "cancelled" and visit.cancelled_by == f"phone:{NUMBER}"
+
+
+@pytest.mark.parametrize("no", ["NON", "non", "nn", "no"])
+def test_cancel_no_keeps_the_appointment(phone, sms_db, slots, independent, no):
+    book_one(phone, sms_db)
+    phone.send("annuler")
+    assert "maintenu" in phone.send(no)
+    assert the_visit(sms_db).status == "booked"
+
+
+def test_cancel_reprompts_on_nonsense(phone, sms_db, slots, independent):
+    book_one(phone, sms_db)
+    phone.send("Annuler")
+    assert phone.send("bof") == "Répondez OUI ou NON."
+    assert the_visit(sms_db).status == "booked"
+
+
+def test_move_offers_other_slots_and_moves_the_same_visit(phone, sms_db, slots, independent):
+    visit = book_one(phone, sms_db)
+    current = visit.slot_id
+    reply = phone.send("deplacer")
+    assert_offer(reply)
+    assert visits.short_when(visit.slot.starts_at) in reply.split("\n")[0]  # the current one
+    ids = offered(sms_db)
+    assert current not in ids
+    moved = phone.send("3")
+    assert "déplacé" in moved and fits(moved)
+    after = the_visit(sms_db)
+    assert after.id == visit.id and after.slot_id == ids[2] and after.status == "booked"
+    assert [e["what"] for e in after.history][-1] == "moved"
+
+
+def test_move_with_no_other_slot(phone, sms_db, independent):
+    centre = make_planning(sms_db, days=3)
+    bookable = sms_db.scalars(
+        select(Slot)
+        .where(Slot.centre_id == centre.id, Slot.starts_at > utcnow() + booking.LEAD_TIME)
+        .order_by(Slot.starts_at)
+    ).all()
+    for slot in bookable[1:]:  # one free slot only
+        slot.blocked = True
+    sms_db.commit()
+    book_one(phone, sms_db)
+    reply = phone.send("DEPLACER")
+    assert "Aucun autre créneau" in reply and "maintenu" in reply and fits(reply)
+
+
+@pytest.mark.parametrize("word", ["ANNULER", "DEPLACER", "annuler", "déplacer"])
+def test_cancel_or_move_without_appointment(phone, slots, independent, word):
+    assert "aucun rendez-vous à venir" in phone.send(word)
+
+
+def test_a_keyword_restarts_a_booking_flow(phone, sms_db, slots, independent):
+    phone.send("RDV")
+    assert "ADHERER" in phone.send("MENU")
+    assert sms_db.scalar(select(DialogueState)) is None
+    assert phone.send("2") != "Répondez 1, 2 ou 3."  # no longer in the flow
+
+
+# --- who is writing ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["RDV", "ANNULER", "DEPLACER"])
+def test_unknown_number_is_told_how(phone, sms_db, slots, word):
+    reply = phone.send(word)
+    assert "ADHERER" in reply and "employeur" in reply and fits(reply)
+    sms_db.rollback()
+    assert sms_db.scalar(select(Visit)) is None
+
+
+def test_an_employer_number_is_sent_to_the_web_space(phone, sms_db, slots):
+    employer = Member(
+        kind="employer",
+        status="active",
+        siret="73282932000074",
+        siren="732829320",
+        legal_name="Boulangerie",
+        phone=NUMBER,
+    )
+    sms_db.add(employer)
+    sms_db.commit()
+    assert "espace" in phone.send("RDV")
+
+
+def test_an_employee_books_a_visit_on_request(phone, sms_db, slots):
+    employee = make_employee(sms_db)
+    assert_offer(phone.send("RDV"))
+    assert "réservé" in phone.send("1")
+    visit = the_visit(sms_db)
+    assert visit.employee_id == employee.id and visit.member_id == employee.member_id
+    assert visit.visit_type == "demande" and visit.requested_by == "employee"
+    assert visit.actor == f"employee:{NUMBER}"
+
+
+def test_an_employee_who_left_is_unknown(phone, sms_db, slots):
+    employee = make_employee(sms_db)
+    employee.left_on = today_paris() - timedelta(days=1)
+    sms_db.commit()
+    assert "ADHERER" in phone.send("RDV")
+
+
+def test_an_employee_of_two_employers_chooses(phone, sms_db, slots):
+    make_employee(sms_db, siret="73282932000074", name="Boulangerie Dupont")
+    second = make_employee(sms_db, siret="55203253400646", name="Garage Leroy")
+    question = phone.send("RDV")
+    assert "Boulangerie Dupont" in question and "Garage Leroy" in question and fits(question)
+    assert phone.send("7").startswith("Répondez 1 ou 2.")
+    assert_offer(phone.send("garage"))
+    assert "réservé" in phone.send("2")
+    visit = the_visit(sms_db)
+    assert visit.employee_id == second.id and visit.member_id == second.member_id
+    # the next appointment, whichever the employer
+    assert "Répondez OUI" in phone.send("ANNULER")
+
+
+def test_an_employee_pre_reprise_is_confidential(phone, sms_db, slots):
+    employee = make_employee(sms_db)
+    question = phone.send("RDV PRE-REPRISE")
+    assert "arrêt" in question
+    assert "Date non reconnue" in phone.send("hier soir")
+    started = today_paris() - timedelta(days=45)
+    assert_offer(phone.send(started.strftime("%d/%m/%Y")))
+    reply = phone.send("1")
+    assert "réservé" in reply and "employeur n'en est pas informé" in reply and fits(reply)
+    visit = the_visit(sms_db)
+    assert visit.visit_type == "pre_reprise" and visit.confidential is True
+    assert visit.event_date == started
+    assert visit not in booking.employer_visits(sms_db, employee.member_id)
+    assert booking.employer_visit(sms_db, employee.member_id, visit.id) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["rdv pré-reprise", "RDV PREREPRISE", "Rdv pre reprise", "rdv prereprse"]
+)
+def test_pre_reprise_variants(text):
+    assert visits.command(text) == ("book", "pre_reprise")
+
+
+@pytest.mark.parametrize("text", ["rdv", "rdv demain", "pre-reprise", "annuler pre-reprise", ""])
+def test_not_pre_reprise(text):
+    assert visits.command(text) is None
+
+
+def test_a_short_stoppage_cannot_have_a_pre_reprise(phone, sms_db, slots):
+    make_employee(sms_db)
+    phone.send("rdv pré-reprise")
+    reply = phone.send((today_paris() - timedelta(days=10)).strftime("%d/%m/%Y"))
+    assert "30 jours" in reply and fits(reply)
+    assert sms_db.scalar(select(DialogueState)) is None
+
+
+def test_a_plain_rdv_does_not_hide_a_booked_pre_reprise(phone, sms_db, slots):
+    make_employee(sms_db)
+    phone.send("RDV PREREPRISE")
+    phone.send((today_paris() - timedelta(days=40)).strftime("%d/%m/%Y"))
+    phone.send("1")
+    # a pré-reprise booked: asking another one says so
+    assert "déjà rendez-vous" in phone.send("RDV PREREPRISE")
+
+
+# --- channels and languages -------------------------------------------------------------------
+
+
+def test_english_phone(phone, sms_db, slots, independent):
+    phone.send("ENGLISH")
+    reply = phone.send("RDV")
+    assert "Reply 1, 2 or 3." in reply, reply
+    assert any(day in reply for day in ("Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun "))
+    assert "lun." not in reply and fits(reply)
+    sms_db.rollback()
+    assert sms_db.scalar(select(PhoneProfile)).locale == "en"
+
+
+@pytest.mark.parametrize("word", ["RDV", "ANNULER", "DEPLACER", "rdv pre-reprise"])
+def test_the_chat_sends_booking_to_sms_or_the_web_space(sms_app, sms_db, slots, word):
+    chat = sms_app.test_client()
+    response = chat.post("/chat", data={"message": word}, headers={"Accept": "application/json"})
+    reply = response.get_json()["reply"]
+    assert "SMS" in reply and "espace" in reply
+    sms_db.rollback()
+    assert sms_db.scalar(select(Visit)) is None
+
+
+def test_pdp_is_still_coming_soon(phone):
+    assert "bientôt" in phone.send("PDP")
+
+
+def test_two_phones_do_not_share_a_flow(sms_app, sms_db, slots, independent):
+    first = Phone(sms_app.test_client(), NUMBER)
+    make_independent(sms_db, phone="+33600000003", siret="73282932000074")
+    second = Phone(sms_app.test_client(), "+33600000003")
+    first.send("RDV")
+    second.send("RDV")
+    assert "réservé" in first.send("1")
+    reply = second.send("1")  # the same slot was listed first to both
+    assert reply.startswith("Ce créneau vient d'être pris")
+
+
+# --- parsers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1", 1),
+        (" 2 ", 2),
+        ("2.", 2),
+        ("3)", 3),
+        ("le 2", 2),
+        ("Le 3", 3),
+        ("n°1", 1),
+        ("numéro 2", 2),
+        ("deux", 2),
+        ("Trois", 3),
+        ("un", 1),
+        ("premier", 1),
+        ("le deuxieme", 2),
+        ("troisième", 3),
+        ("second", 2),
+        ("dexu", 2),
+        ("4", 4),
+        ("", 0),
+        ("zzz", 0),
+        ("1 ou 2", 0),
+        ("12345", 0),
+    ],
+)
+def test_parse_pick(raw, expected):
+    assert visits.parse_pick(raw) == expected
+
+
+# --- every reply fits in three segments -------------------------------------------------------
+
+
+def aug(hour: int = 8) -> datetime:
+    return datetime(2026, 8, 7, hour, 30, tzinfo=UTC)  # "ven. 7 août 10h30": û forces UCS-2
+
+
+def fake_slots(name: str, count: int = 3):
+    return [
+        SimpleNamespace(starts_at=aug(8 + n), centre=SimpleNamespace(name=name))
+        for n in range(count)
+    ]
+
+
+PLACES = ("Centre de Paris 11", "Téléconsultation", LONG_PLACE, "Ç" * 80)
+
+
+def longest_labels(language: str) -> list[str]:
+    labels = sorted((kind.label(language) for kind in visit_rules.visit_types().values()), key=len)
+    return [labels[0], labels[-1]]
+
+
+def visit_template_cases(language: str) -> dict[str, list[dict]]:
+    """Each reply template of the booking flows with the values that make it longest."""
+    cases: dict[str, list[dict]] = {
+        "visit_unknown": [{}],
+        "visit_employer_only": [{}],
+        "visit_no_appointment": [{}],
+        "visit_cancel_done": [{}],
+        "visit_cancel_kept": [{}],
+        "visit_chat": [{}],
+        "visit_queued": [{"taken": False}, {"taken": True}],
+    }
+    for place in PLACES:
+        slot = fake_slots(place, 1)[0]
+        for name in ("visit_already", "visit_cancel_ask"):
+            cases.setdefault(name, []).append({"slot": slot})
+        cases.setdefault("visit_no_other_slot", []).extend(
+            {"slot": slot, "taken": taken} for taken in (False, True)
+        )
+        cases.setdefault("visit_confirmed", []).extend(
+            {"slot": slot, "visit": SimpleNamespace(confidential=c), "moved": m}
+            for c in (False, True)
+            for m in (False, True)
+        )
+        for count in (1, 2, 3):
+            for label in longest_labels(language):
+                for current, taken in ((None, False), ("ven. 7 août 10h30", False), (None, True)):
+                    cases.setdefault("visit_offer", []).append(
+                        {
+                            "slots": fake_slots(place, count),
+                            "kind": label,
+                            "current": current,
+                            "taken": taken,
+                        }
+                    )
+    return cases
+
+
+def test_every_booking_template_has_cases(request_context):
+    mine = {
+        path.stem
+        for path in TEMPLATES.glob("visit_*.txt")
+        if not path.stem.startswith("visit_notice_")
+    }
+    assert mine == set(visit_template_cases("fr"))
+
+
+@pytest.fixture
+def request_context(sms_app):
+    with sms_app.app_context(), sms_app.test_request_context():
+        yield
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_booking_reply_fits_in_three_segments(request_context, language):
+    with force_locale(language):
+        for name, cases in visit_template_cases(language).items():
+            for values in cases:
+                text = visits.say_fitting(name, **values)
+                assert text.strip() and "{{" not in text and "%(" not in text, (name, text)
+                assert segments(text) <= MAX_SEGMENTS, (name, language, segments(text), text)
+                assert "\u202f" not in text and "\xa0" not in text
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_offer_keeps_every_slot_and_its_number(request_context, language):
+    with force_locale(language):
+        text = visits.say_fitting(
+            "visit_offer",
+            slots=fake_slots(LONG_PLACE),
+            kind=longest_labels(language)[-1],
+            current=None,
+            taken=True,
+        )
+        lines = text.split("\n")
+        assert [line[:2] for line in lines[1:4]] == ["1 ", "2 ", "3 "], text
+        assert all(visits.short_when(aug(8 + n)) in lines[1 + n] for n in range(3))
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_questions_and_reprompts_fit(request_context, language):
+    long_names = [["employee:1", "Société " + "Très Longue Dénomination Sociale " * 4]] * 4
+    answers = {"_choices": [*long_names, ["independent:2", "En tant qu'indépendant"]]}
+    context = Context(today=date(2026, 8, 7))
+    with force_locale(language):
+        assert fits(prompt(visits.WHO, answers))
+        assert fits(prompt(visits.SINCE, {"_type": "pre_reprise"}))
+        for journey, question, raw, given in (
+            (visits.BOOK, visits.WHO, "zzz", answers),
+            (visits.BOOK, visits.SINCE, "demain", {"_type": "pre_reprise"}),
+            (visits.BOOK, visits.SINCE, "01/01/2030", {"_type": "pre_reprise"}),
+            (visits.BOOK, visits.PICK, "9", {"_slots": [1, 2, 3]}),
+            (visits.MOVE, visits.PICK, "9", {"_slots": [1, 2]}),
+            (visits.MOVE, visits.PICK, "9", {"_slots": [1]}),
+            (visits.CANCEL, visits.CONFIRM, "bof", {}),
+        ):
+            with pytest.raises(Reprompt) as raised:
+                journey.accept(given, question, raw, context)
+            assert fits(str(raised.value.message)), raised.value.message
+
+
+def test_babel_french_dates_stay_gsm(request_context):
+    with force_locale("fr"):
+        text = visits.short_when(datetime(2026, 12, 7, 8, 30, tzinfo=UTC))
+    assert text == "lun. 7 déc. 9h30"
+    assert segments(text * 11) == 2  # GSM-7, 153 a segment (é is in the table): 176 → 2
+    assert fold(text) == "lun. 7 dec. 9h30"
+
+
+def test_templates_render_in_english(request_context):
+    with force_locale("en"):
+        english = render_template("sms/visit_offer.txt", lines=["x"], count=3, kind="k")
+    assert "Reply 1, 2 or 3." in english

@@ -1,0 +1,611 @@
+"""The employee's space (/salarie): login by mobile + one-time code, several employers, visits
+booked, moved and cancelled, a confidential pré-reprise, the health self-declaration (it changes
+the due dates, the employer never sees it), ownership of every id, CSRF."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from assistant.database import utcnow
+from assistant.models import (
+    AuditEntry,
+    Centre,
+    Employee,
+    HealthSituation,
+    Member,
+    MemberUser,
+    OneTimeCode,
+    OutboxMessage,
+    Slot,
+    StaffUser,
+    Visit,
+    WorkPattern,
+)
+from assistant.services import booking, due, planning
+from assistant.timeutil import today_paris
+from tests.conftest import PASSWORD, csrf_token, make_app
+
+MOBILE = "+33781234567"
+TYPED = "07 81 23 45 67"
+OTHER_MOBILE = "+33612121212"
+EMPLOYER_EMAIL = "rh@boulangerie.fr"
+HEALTH_WORDS = ("enceinte", "invalidité", "handicap", "allait", "accouch", "rqth")
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def slots(app, db, make_staff):
+    """A place and a doctor working every day 9:00–12:00 in 30-minute slots, 3 weeks."""
+    email = make_staff("doctor")
+    doctor = db.scalar(select(StaffUser).where(StaffUser.email == email))
+    centre = Centre(name="Centre de Paris 11", kind="fixed", address="12 rue Oberkampf")
+    db.add(centre)
+    db.flush()
+    today = today_paris()
+    for weekday in range(7):
+        db.add(
+            WorkPattern(
+                staff_id=doctor.id,
+                centre_id=centre.id,
+                weekday=weekday,
+                starts=time(9),
+                ends=time(12),
+                slot_minutes=30,
+                valid_from=today,
+            )
+        )
+    db.flush()
+    planning.generate_slots(db, today, 21)
+    db.commit()
+    return centre
+
+
+def make_employer(db, siret: str, name: str, email: str | None = None) -> Member:
+    employer = Member(
+        kind="employer", status="active", siret=siret, siren=siret[:9], legal_name=name
+    )
+    db.add(employer)
+    db.flush()
+    if email:
+        user = MemberUser(member_id=employer.id, email=email)
+        user.set_password(PASSWORD)
+        db.add(user)
+    return employer
+
+
+def make_employee(db, employer: Member, phone: str, last="Martin", first="Léo") -> Employee:
+    from datetime import date
+
+    employee = Employee(
+        member_id=employer.id,
+        last_name=last,
+        first_name=first,
+        last_name_folded=last.lower(),
+        first_name_folded=first.lower().replace("é", "e"),
+        birth_date=date(1990, 3, 12),
+        job="Boulanger",
+        hire_date=date(2020, 9, 1),
+        contract_type="cdi",
+        phone=phone,
+    )
+    db.add(employee)
+    db.flush()
+    return employee
+
+
+@pytest.fixture
+def employee(db):
+    employer = make_employer(db, "73282932000074", "Boulangerie Dupont", EMPLOYER_EMAIL)
+    row = make_employee(db, employer, MOBILE)
+    db.commit()
+    return row
+
+
+@pytest.fixture
+def stranger(db):
+    """Another person (another phone), employed by another employer, with a booked visit."""
+    employer = make_employer(db, "55203253400646", "Garage Leroy")
+    row = make_employee(db, employer, OTHER_MOBILE, last="Durand", first="Zoé")
+    db.commit()
+    return row
+
+
+def last_code(db, phone: str = MOBILE) -> str:
+    db.rollback()
+    message = db.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient == phone)
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return re.search(r"\b(\d{6})\b", message.body).group(1)
+
+
+def login(client, db, typed: str = TYPED, phone: str = MOBILE):
+    response = client.post("/salarie/connexion", data={"phone": typed})
+    assert response.headers["Location"].endswith("/salarie/connexion/code")
+    response = client.post("/salarie/connexion/code", data={"code": last_code(db, phone)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/salarie/")
+    return client
+
+
+def book_for(db, employee: Employee, visit_type="demande", requested_by="employee", **extra):
+    """A visit booked from another session (the first compatible slot)."""
+    now = utcnow()
+    visit = booking.request_visit(
+        db,
+        f"employee:{employee.phone}",
+        member=db.get(Member, employee.member_id),
+        employee=employee,
+        request=booking.Request(visit_type, requested_by, **extra),
+        now=now,
+    )
+    db.commit()
+    assert visit.status == "booked"
+    return visit
+
+
+def read(response) -> str:
+    """A page's text as a person reads it (entities such as &#39; decoded)."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def latest_visit(db) -> Visit | None:
+    db.rollback()
+    return db.scalar(select(Visit).order_by(Visit.id.desc()).limit(1))
+
+
+def fresh(db, model, key):
+    db.rollback()
+    db.expire_all()
+    return db.get(model, key)
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+def test_the_space_needs_a_login(client):
+    response = client.get("/salarie/")
+    assert response.status_code == 302 and "/salarie/connexion" in response.headers["Location"]
+
+
+def test_login_with_a_code_shows_every_employer(client, db, slots):
+    first = make_employer(db, "73282932000074", "Boulangerie Dupont")
+    second = make_employer(db, "55203253400646", "Garage Leroy")
+    make_employee(db, first, MOBILE)
+    make_employee(db, second, MOBILE)
+    db.commit()
+    page = read(login(client, db).get("/salarie/"))
+    assert "Boulangerie Dupont" in page and "Garage Leroy" in page
+    db.rollback()
+    logins = db.scalars(select(AuditEntry).where(AuditEntry.action == "login")).all()
+    assert {entry.actor for entry in logins} == {f"employee:{MOBILE}"} and len(logins) == 2
+
+
+def test_unknown_phone_gets_the_same_answer_and_no_sms(client, db, employee):
+    response = client.post("/salarie/connexion", data={"phone": "06 00 00 00 01"})
+    assert response.headers["Location"].endswith("/salarie/connexion/code")
+    assert db.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "+33600000001")) is None
+    page = read(client.get("/salarie/connexion/code"))
+    assert "06 00 00 00 01" in page or "+33600000001" in page
+    bad = client.post("/salarie/connexion/code", data={"code": "123456"})
+    assert "expiré" in read(bad)
+    assert client.get("/salarie/").status_code == 302
+
+
+def test_a_member_code_does_not_open_the_employee_space(client, db, employee):
+    """Codes are per purpose: the member login's code is not an employee login."""
+    from assistant.services import otp
+
+    code = otp.issue(db, MOBILE, "login", utcnow())
+    db.commit()
+    client.post("/salarie/connexion", data={"phone": TYPED})
+    response = client.post("/salarie/connexion/code", data={"code": code})
+    assert response.status_code == 200 and client.get("/salarie/").status_code == 302
+
+
+def test_a_left_employee_cannot_log_in(client, db, employee):
+    employee.left_on = today_paris() - timedelta(days=1)
+    db.commit()
+    client.post("/salarie/connexion", data={"phone": TYPED})
+    assert db.scalar(select(OutboxMessage)) is None
+
+
+def test_a_bad_number_is_explained(client, employee):
+    response = client.post("/salarie/connexion", data={"phone": "12"})
+    assert "Numéro non reconnu" in read(response)
+
+
+def test_wrong_code_then_right_code(client, db, employee):
+    client.post("/salarie/connexion", data={"phone": TYPED})
+    code = last_code(db)
+    wrong = f"{(int(code[0]) + 1) % 10}{code[1:]}"
+    response = client.post("/salarie/connexion/code", data={"code": wrong})
+    assert "n'est pas le bon" in read(response)
+    assert client.get("/salarie/").status_code == 302
+    assert client.post("/salarie/connexion/code", data={"code": code}).status_code == 302
+    assert client.get("/salarie/").status_code == 200
+
+
+def test_an_expired_code_is_refused(client, db, employee):
+    client.post("/salarie/connexion", data={"phone": TYPED})
+    code = last_code(db)
+    row = db.scalar(select(OneTimeCode).where(OneTimeCode.phone == MOBILE))
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    db.commit()
+    response = client.post("/salarie/connexion/code", data={"code": code})
+    assert "expiré" in read(response)
+    assert client.get("/salarie/").status_code == 302
+
+
+def test_too_many_codes(client, db, employee):
+    for _ in range(3):
+        client.post("/salarie/connexion", data={"phone": TYPED})
+    response = client.post("/salarie/connexion", data={"phone": TYPED}, follow_redirects=True)
+    assert "Trop de codes" in read(response)
+    assert len(db.scalars(select(OutboxMessage)).all()) == 3
+
+
+def test_five_wrong_codes_exhaust_the_code(client, db, employee):
+    client.post("/salarie/connexion", data={"phone": TYPED})
+    code = last_code(db)
+    wrong = f"{(int(code[0]) + 1) % 10}{code[1:]}"
+    for _ in range(5):
+        client.post("/salarie/connexion/code", data={"code": wrong})
+    response = client.post("/salarie/connexion/code", data={"code": code})
+    assert "Trop d'essais" in read(response)
+    assert client.get("/salarie/").status_code == 302
+
+
+def test_logout(client, db, employee):
+    login(client, db)
+    assert client.post("/salarie/deconnexion").status_code == 302
+    assert client.get("/salarie/").status_code == 302
+
+
+# --- visits -----------------------------------------------------------------------------------
+
+
+def test_request_a_visit_then_pick_a_slot(client, db, slots, employee):
+    login(client, db)
+    page = read(client.get(f"/salarie/demande/{employee.id}"))
+    assert "Visite à la demande" in page and "Visite de pré-reprise" in page
+    assert "Visite d'information et de prévention initiale" not in page  # employer's to ask
+    response = client.post(f"/salarie/demande/{employee.id}", data={"visit_type": "demande"})
+    assert response.status_code == 302 and "/creneau" in response.headers["Location"]
+    visit = latest_visit(db)
+    assert visit.status == "requested" and visit.requested_by == "employee"
+    page = read(client.get(response.headers["Location"]))
+    offered = [int(n) for n in re.findall(r'name="slot" id="slot-\d+" value="(\d+)"', page)]
+    assert len(offered) == 12
+    response = client.post(f"/salarie/visite/{visit.id}/creneau", data={"slot": offered[2]})
+    assert response.status_code == 302
+    visit = fresh(db, Visit, visit.id)
+    assert visit.status == "booked" and visit.slot_id == offered[2]
+    home = read(client.get("/salarie/"))
+    assert "Déplacer" in home and "Centre de Paris 11" in home
+
+
+def test_a_slot_taken_meanwhile_on_the_web(client, db, slots, employee, stranger):
+    login(client, db)
+    client.post(f"/salarie/demande/{employee.id}", data={"visit_type": "demande"})
+    visit = latest_visit(db)
+    page = read(client.get(f"/salarie/visite/{visit.id}/creneau"))
+    first = int(re.search(r'name="slot" id="slot-\d+" value="(\d+)"', page).group(1))
+    rival = book_for(db, stranger)
+    assert rival.slot_id == first  # the stranger took the first free slot
+    response = client.post(f"/salarie/visite/{visit.id}/creneau", data={"slot": first})
+    page = read(response)
+    assert response.status_code == 409 and "vient d'être pris" in page
+    assert f'value="{first}"' not in page and 'name="slot"' in page
+    assert fresh(db, Visit, visit.id).status == "requested"
+
+
+def test_move_and_cancel(client, db, slots, employee):
+    visit = book_for(db, employee)
+    current = visit.slot_id
+    login(client, db)
+    page = read(client.get(f"/salarie/visite/{visit.id}/creneau"))
+    assert "Déplacer le rendez-vous" in page and f'value="{current}"' not in page
+    other = int(re.search(r'name="slot" id="slot-\d+" value="(\d+)"', page).group(1))
+    assert (
+        client.post(f"/salarie/visite/{visit.id}/creneau", data={"slot": other}).status_code == 302
+    )
+    moved = fresh(db, Visit, visit.id)
+    assert moved.slot_id == other and moved.history[-1]["what"] == "moved"
+    assert "Oui, annuler" in read(client.get(f"/salarie/visite/{visit.id}/annuler"))
+    assert client.post(f"/salarie/visite/{visit.id}/annuler").status_code == 302
+    cancelled = fresh(db, Visit, visit.id)
+    assert cancelled.status == "cancelled" and cancelled.cancelled_by == f"employee:{MOBILE}"
+
+
+def test_no_slot_sends_the_request_to_the_team(client, db, employee):
+    login(client, db)
+    response = client.post(
+        f"/salarie/demande/{employee.id}", data={"visit_type": "demande"}, follow_redirects=True
+    )
+    assert "transmise à l'équipe" in read(response)
+    visit = latest_visit(db)
+    assert visit.queued_at is not None and visit in booking.queue(db)
+
+
+def test_let_the_team_choose(client, db, slots, employee):
+    login(client, db)
+    client.post(f"/salarie/demande/{employee.id}", data={"visit_type": "demande"})
+    visit = latest_visit(db)
+    assert client.post(f"/salarie/visite/{visit.id}/equipe").status_code == 302
+    assert fresh(db, Visit, visit.id).status == "booked"  # a slot fitted: booked at once
+
+
+def test_a_reprise_needs_its_dates(client, db, slots, employee):
+    login(client, db)
+    response = client.post(f"/salarie/demande/{employee.id}", data={"visit_type": "reprise"})
+    assert response.status_code == 400 and "Indiquez cette date" in read(response)
+    back = (today_paris() + timedelta(days=3)).strftime("%d/%m/%Y")
+    data = {"visit_type": "reprise", "event_date": back, "absence_cause": "illness"}
+    response = client.post(f"/salarie/demande/{employee.id}", data={**data, "absence_days": "10"})
+    assert response.status_code == 400 and "60 jours" in read(response)
+    response = client.post(f"/salarie/demande/{employee.id}", data={**data, "absence_days": "90"})
+    assert response.status_code == 302
+    visit = latest_visit(db)
+    assert visit.visit_type == "reprise" and visit.due_by is not None
+
+
+def test_the_pre_reprise_is_confidential(client, db, slots, employee):
+    login(client, db)
+    page = read(client.get(f"/salarie/demande/{employee.id}"))
+    assert "votre employeur ne sera pas informé" in page
+    started = (today_paris() - timedelta(days=40)).strftime("%d/%m/%Y")
+    response = client.post(
+        f"/salarie/demande/{employee.id}",
+        data={"visit_type": "pre_reprise", "event_date": started, "reason": "Préparer mon retour"},
+    )
+    assert response.status_code == 302
+    visit = latest_visit(db)
+    page = read(client.get(response.headers["Location"]))
+    slot = int(re.search(r'name="slot" id="slot-\d+" value="(\d+)"', page).group(1))
+    client.post(f"/salarie/visite/{visit.id}/creneau", data={"slot": slot})
+    visit = fresh(db, Visit, visit.id)
+    assert visit.confidential and visit.status == "booked" and visit.requested_by == "employee"
+    assert visit not in booking.employer_visits(db, employee.member_id)
+    assert booking.employer_visit(db, employee.member_id, visit.id) is None
+    assert "Confidentiel" in read(client.get("/salarie/"))
+    # and nothing of it in the employer's pages
+    employer = make_app_client_logged_as_employer(client)
+    for url in ("/espace/effectifs", "/espace/visites"):
+        response = employer.get(url)
+        if response.status_code == 404:  # a page of another part of the work, not there yet
+            continue
+        text = read(response).lower()
+        assert response.status_code == 200 and "pré-reprise" not in text, url
+        assert "préparer mon retour" not in text
+
+
+def make_app_client_logged_as_employer(client):
+    client.post("/salarie/deconnexion")
+    response = client.post(
+        "/espace/connexion", data={"email": EMPLOYER_EMAIL, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    return client
+
+
+# --- ownership --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/salarie/visite/{visit}/creneau"),
+        ("post", "/salarie/visite/{visit}/creneau"),
+        ("get", "/salarie/visite/{visit}/annuler"),
+        ("post", "/salarie/visite/{visit}/annuler"),
+        ("post", "/salarie/visite/{visit}/equipe"),
+        ("get", "/salarie/demande/{employee}"),
+        ("post", "/salarie/demande/{employee}"),
+        ("get", "/salarie/visite/999999/creneau"),
+        ("get", "/salarie/demande/999999"),
+    ],
+)
+def test_another_persons_ids_are_404(client, db, slots, employee, stranger, method, url):
+    theirs = book_for(db, stranger)
+    login(client, db)
+    target = url.format(visit=theirs.id, employee=stranger.id)
+    response = getattr(client, method)(
+        target, data={"slot": theirs.slot_id, "visit_type": "demande"}
+    )
+    assert response.status_code == 404
+    after = fresh(db, Visit, theirs.id)
+    assert after.status == "booked" and after.slot_id == theirs.slot_id
+    assert len(db.scalars(select(Visit)).all()) == 1
+    assert "Durand" not in read(client.get("/salarie/"))
+
+
+def test_the_employer_visit_of_the_employee_is_shown_to_them(client, db, slots, employee):
+    visit = book_for(db, employee, visit_type="vip_periodique", requested_by="employer")
+    login(client, db)
+    page = read(client.get("/salarie/"))
+    assert "Visite d'information et de prévention périodique" in page
+    assert f"/salarie/visite/{visit.id}/annuler" in page
+
+
+# --- health situation -------------------------------------------------------------------------
+
+
+def _done_visit(db, employee: Employee, centre: Centre, months_ago: int) -> Visit:
+    """A visit done long ago (its slot in the past), to base the periodic visit on."""
+    doctor = db.scalar(select(StaffUser).where(StaffUser.role == "doctor"))
+    starts = utcnow().replace(microsecond=0) - timedelta(days=months_ago * 30.5)
+    slot = Slot(
+        staff_id=doctor.id,
+        centre_id=centre.id,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=30),
+        minutes=30,
+        modality="on_site",
+    )
+    db.add(slot)
+    db.flush()
+    visit = Visit(
+        member_id=employee.member_id,
+        employee_id=employee.id,
+        visit_type="vip_initiale",
+        status="done",
+        requested_by="employer",
+        actor="test",
+        slot_id=slot.id,
+        history=[],
+    )
+    db.add(visit)
+    db.commit()
+    return visit
+
+
+def _due_by(db, employee: Employee):
+    db.rollback()
+    db.expire_all()
+    member = db.get(Member, employee.member_id)
+    items = [
+        i for i in due.visits_to_plan(db, member, today_paris()) if i.employee.id == employee.id
+    ]
+    periodic = [i for i in items if i.visit_type == "vip_periodique"]
+    assert periodic, items
+    return periodic[0].window.due_by
+
+
+def test_health_declaration_changes_the_due_date_and_the_employer_sees_no_flag(
+    client, db, slots, employee
+):
+    _done_visit(db, employee, slots, months_ago=40)
+    before = _due_by(db, employee)
+    assert before > today_paris()  # 5 years after the last visit: not due yet
+
+    employer = make_app_client_logged_as_employer(client)
+    employer_before = read(employer.get("/espace/effectifs"))
+    assert "Martin" in employer_before
+    employer.post("/espace/deconnexion")
+
+    login(client, db)
+    page = read(client.get("/salarie/sante"))
+    assert "jamais montré à votre employeur" in page
+    response = client.post("/salarie/sante", data={"pregnant": "y"})
+    assert response.status_code == 302
+    db.rollback()
+    situation = db.scalar(select(HealthSituation).where(HealthSituation.employee_id == employee.id))
+    assert situation.pregnant and not situation.disabled
+    assert situation.updated_by == f"employee:{MOBILE}"
+    audited = db.scalars(
+        select(AuditEntry).where(AuditEntry.record_type == "health_situation")
+    ).all()
+    assert {(a.action, a.actor) for a in audited} >= {
+        ("read", f"employee:{MOBILE}"),
+        ("update", f"employee:{MOBILE}"),
+    }
+
+    after = _due_by(db, employee)
+    assert after < before and after < today_paris()  # 3 years at most: overdue now
+    home = read(client.get("/salarie/"))
+    assert "en retard" in home
+
+    employer = make_app_client_logged_as_employer(client)
+    for url in ("/espace/effectifs", f"/espace/effectifs/{employee.id}", "/espace/visites"):
+        response = employer.get(url)
+        if response.status_code == 404:
+            continue
+        text = read(response).lower()
+        assert response.status_code == 200, url
+        assert "martin" in text, url
+        for word in HEALTH_WORDS:
+            assert word not in text, (url, word)
+
+
+def test_health_form_shows_and_clears_the_declaration(client, db, employee):
+    login(client, db)
+    client.post("/salarie/sante", data={"disabled": "y", "invalidity_pension": "y"})
+    page = read(client.get("/salarie/sante"))
+    assert len(re.findall(r"checked", page)) == 2
+    client.post("/salarie/sante", data={})
+    db.rollback()
+    situation = db.scalar(select(HealthSituation))
+    assert not (situation.disabled or situation.invalidity_pension or situation.pregnant)
+
+
+def test_health_declaration_applies_with_every_employer(client, db):
+    first = make_employer(db, "73282932000074", "Boulangerie Dupont")
+    second = make_employer(db, "55203253400646", "Garage Leroy")
+    make_employee(db, first, MOBILE)
+    make_employee(db, second, MOBILE)
+    db.commit()
+    login(client, db)
+    client.post("/salarie/sante", data={"invalidity_pension": "y"})
+    db.rollback()
+    rows = db.scalars(select(HealthSituation)).all()
+    assert len(rows) == 2 and all(row.invalidity_pension for row in rows)
+
+
+# --- CSRF -------------------------------------------------------------------------------------
+
+
+def test_every_form_needs_its_csrf_token(tmp_path, database):
+    app = make_app(tmp_path, database, WTF_CSRF_ENABLED=True)
+    session = app.extensions["database"]["sessionmaker"]()
+    try:
+        employer = make_employer(session, "73282932000074", "Boulangerie Dupont")
+        employee = make_employee(session, employer, MOBILE)
+        session.commit()
+        client = app.test_client()
+        assert client.post("/salarie/connexion", data={"phone": TYPED}).status_code == 400
+        token = csrf_token(read(client.get("/salarie/connexion")))
+        client.post("/salarie/connexion", data={"phone": TYPED, "csrf_token": token})
+        code = last_code(session)
+        assert client.post("/salarie/connexion/code", data={"code": code}).status_code == 400
+        token = csrf_token(read(client.get("/salarie/connexion/code")))
+        response = client.post("/salarie/connexion/code", data={"code": code, "csrf_token": token})
+        assert response.status_code == 302
+        for url, data in (
+            ("/salarie/sante", {"pregnant": "y"}),
+            (f"/salarie/demande/{employee.id}", {"visit_type": "demande"}),
+            ("/salarie/deconnexion", {}),
+        ):
+            assert client.post(url, data=data).status_code == 400, url
+        session.rollback()
+        assert session.scalar(select(HealthSituation)) is None
+        assert session.scalar(select(Visit)) is None
+        token = csrf_token(read(client.get("/salarie/sante")))
+        response = client.post("/salarie/sante", data={"pregnant": "y", "csrf_token": token})
+        assert response.status_code == 302
+    finally:
+        session.close()
+        app.extensions["database"]["engine"].dispose()
+
+
+def test_the_employee_downloads_their_own_ordonnance_only(client, db, slots, employee, stranger):
+    from assistant.models import VisitOutcome
+
+    centre = db.scalar(select(Centre))
+    mine, theirs = _done_visit(db, employee, centre, 2), _done_visit(db, stranger, centre, 3)
+    doctor = db.scalar(select(StaffUser).where(StaffUser.role == "doctor"))
+    for visit in (mine, theirs):
+        db.add(
+            VisitOutcome(
+                visit_id=visit.id,
+                kind="attestation",
+                recorded_by_id=doctor.id,
+                main_risks=["manual_handling"],
+                advice="Alterner les tâches de port de charges.",
+            )
+        )
+    db.commit()
+    login(client, db)
+    home = read(client.get("/salarie/"))
+    assert f"/salarie/visite/{mine.id}/ordonnance.pdf" in home
+    response = client.get(f"/salarie/visite/{mine.id}/ordonnance.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert client.get(f"/salarie/visite/{theirs.id}/ordonnance.pdf").status_code == 404

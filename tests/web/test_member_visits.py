@@ -1,0 +1,586 @@
+"""The employer's visits pages: what to plan, requests placed or queued, slots, moves, cancels,
+and the walls: another member's visits and the employee's confidential ones are never reached."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time, timedelta
+
+import pytest
+from babel.dates import format_date
+from sqlalchemy import func, select
+
+from assistant.database import utcnow
+from assistant.models import (
+    AuditEntry,
+    Centre,
+    MemberUser,
+    Slot,
+    Visit,
+    VisitOutcome,
+    WorkPattern,
+)
+from assistant.services import booking, health, planning, workforce
+from assistant.services.staff import create_staff
+from assistant.services.visit_rules import add_months
+from assistant.timeutil import PARIS, today_paris
+from tests.conftest import PASSWORD, csrf_token, make_app, make_member
+
+EMAIL = "patron@boulangerie-alex.fr"
+
+
+def hire(db, member, last, *, hired, born=date(1990, 5, 4), **extra):
+    return workforce.add_employee(
+        db,
+        "test",
+        member.id,
+        last_name=last,
+        first_name="Alex",
+        birth_date=born,
+        job="Vendeur",
+        hire_date=hired,
+        contract_type="cdi",
+        **extra,
+    )
+
+
+def build_service(db):
+    """A fixed centre where a doctor works mornings and a nurse afternoons, every day, with the
+    slots of the next two weeks; returns (doctor, nurse)."""
+    centre = Centre(name="Centre Paris 11", kind="fixed", address="12 rue de la Roquette")
+    db.add(centre)
+    db.flush()
+    doctor = create_staff(db, "test", "dr.house@test.fr", "Dr Claire House", "doctor", PASSWORD)
+    nurse = create_staff(db, "test", "nurse@test.fr", "Hugo Soin", "nurse", PASSWORD)
+    start = today_paris()
+    for weekday in range(7):
+        db.add_all(
+            [
+                WorkPattern(
+                    staff_id=doctor.id, centre_id=centre.id, weekday=weekday, starts=time(9),
+                    ends=time(12), slot_minutes=30, valid_from=start,
+                ),
+                WorkPattern(
+                    staff_id=nurse.id, centre_id=centre.id, weekday=weekday, starts=time(14),
+                    ends=time(17), slot_minutes=30, valid_from=start,
+                ),
+            ]
+        )  # fmt: skip
+    db.flush()
+    planning.generate_slots(db, start + timedelta(days=1), 14)
+    return doctor, nurse
+
+
+@pytest.fixture
+def world(db):
+    member = make_member(db, "73282932000074")
+    member.status = "active"
+    user = MemberUser(member_id=member.id, email=EMAIL)
+    user.set_password(PASSWORD)
+    db.add(user)
+    other = make_member(db, "55203253400646")
+    doctor, nurse = build_service(db)
+    today = today_paris()
+    late = hire(db, member, "Retard", hired=today - timedelta(days=400))
+    recent = hire(db, member, "Recent", hired=today - timedelta(days=10))
+    theirs = hire(db, other, "Autre", hired=today - timedelta(days=10))
+    db.commit()
+    return {
+        "member": member.id,
+        "other": other.id,
+        "late": late.id,
+        "recent": recent.id,
+        "theirs": theirs.id,
+        "doctor": doctor.id,
+        "nurse": nurse.id,
+    }
+
+
+@pytest.fixture
+def employer(client, world):
+    response = client.post("/espace/connexion", data={"email": EMAIL, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def earliest_slot(db) -> Slot:
+    return db.scalar(select(Slot).order_by(Slot.starts_at, Slot.id).limit(1))
+
+
+def request_data(employee_id, visit_type="vip_initiale", **extra):
+    return {
+        "employee": str(employee_id),
+        "visit_type": visit_type,
+        "reason": "",
+        "return_date": "",
+        "absence_cause": "",
+        "absence_days": "",
+        "stoppage_start": "",
+        "modality": "",
+        "placement": "auto",
+        **extra,
+    }
+
+
+def make_visit(db, world, *, member="member", employee="recent", **extra) -> int:
+    """A visit row as another channel would leave it (requested, or booked in the first slot)."""
+    row = Visit(
+        member_id=world[member],
+        employee_id=world[employee],
+        visit_type=extra.pop("visit_type", "vip_initiale"),
+        status=extra.pop("status", "requested"),
+        requested_by=extra.pop("requested_by", "employer"),
+        actor="test",
+        **extra,
+    )
+    db.add(row)
+    db.flush()
+    return row.id
+
+
+def book_first(db, visit_id) -> Slot:
+    row = db.get(Visit, visit_id)
+    slot = booking.compatible_slots(db, row, now=utcnow(), limit=1)[0]
+    booking.book(db, "test", row, slot, utcnow())
+    db.commit()
+    return slot
+
+
+def page_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def fr_medium(day: date) -> str:
+    return format_date(day, "medium", locale="fr")
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def test_visits_to_plan_most_urgent_first_overdue_in_red_with_the_rule(employer, world, db):
+    response = employer.get("/espace/visites")
+    assert response.status_code == 200
+    page = page_of(response)
+    assert "<h2" in page and "Visites à planifier" in page
+    rows = re.findall(r'<tr class="to-plan( overdue)?">(.*?)</tr>', page, re.S)
+    assert [("Retard" in row, bool(overdue)) for overdue, row in rows] == [
+        (True, True),
+        (False, False),
+    ]
+    late_row = rows[0][1]
+    assert 'class="error"' in late_row and "En retard" in late_row
+    assert "dans les 3 mois suivant la prise effective du poste" in late_row
+    hired = today_paris() - timedelta(days=400)
+    assert fr_medium(add_months(hired, 3)) in late_row
+    assert f"/espace/visites/demande?salarie={world['late']}&amp;type=vip_initiale" in late_row
+    assert "Planifier" in late_row
+    db.rollback()
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.detail == "visites"))
+    assert entry.action == "read" and entry.record_id == str(world["member"])
+
+
+def to_plan_rows(page: str) -> list[str]:
+    return [
+        row
+        for _overdue, row in re.findall(r'<tr class="to-plan( overdue)?">(.*?)</tr>', page, re.S)
+    ]
+
+
+def test_the_home_page_links_to_the_visits(employer):
+    assert 'href="/espace/visites"' in page_of(employer.get("/espace/"))
+
+
+def test_an_independent_has_no_employer_visits_page(client, db):
+    worker = make_member(db, "44306184100047", kind="independent")
+    user = MemberUser(member_id=worker.id, email="lea@test.fr")
+    user.set_password(PASSWORD)
+    db.add(user)
+    db.commit()
+    client.post("/espace/connexion", data={"email": "lea@test.fr", "password": PASSWORD})
+    assert client.get("/espace/visites").status_code == 404
+    assert client.get("/espace/visites/demande").status_code == 404
+
+
+def test_a_health_flag_changes_the_date_and_nothing_says_why(employer, world, db):
+    doctor_slot = db.scalar(select(Slot).where(Slot.staff_id == world["doctor"]).limit(1))
+    make_visit(db, world, employee="late", status="done", slot_id=doctor_slot.id)
+    employee = workforce.get_employee(db, world["member"], world["late"])
+    db.commit()
+    done_on = doctor_slot.starts_at.astimezone(PARIS).date()
+    normal = employer.get("/espace/visites")
+    assert fr_medium(add_months(done_on, 60)) in page_of(normal)
+    health.set_flags(
+        db, "staff:1", employee, pregnant=False, invalidity_pension=True, disabled=True
+    )
+    db.commit()
+    page = page_of(employer.get("/espace/visites"))
+    assert fr_medium(add_months(done_on, 36)) in page
+    assert fr_medium(add_months(done_on, 60)) not in page
+    lowered = page.lower()
+    for word in ("handicap", "invalidité", "pension", "enceinte", "rqth", "situation de santé"):
+        assert word not in lowered, word
+
+
+def test_past_visits_show_the_outcome_kind(employer, world, db):
+    slot = earliest_slot(db)
+    visit_id = make_visit(db, world, status="done", slot_id=slot.id)
+    db.add(VisitOutcome(visit_id=visit_id, kind="attestation", recorded_by_id=world["doctor"]))
+    db.commit()
+    page = page_of(employer.get("/espace/visites"))
+    past = page.split("Visites passées et résultats", 1)[1]
+    assert "Recent Alex" in past and "Effectuée" in past and "Attestation de suivi" in past
+
+
+# --- requests --------------------------------------------------------------------------------
+
+
+def test_planifier_prefills_the_form_with_the_window(employer, world):
+    page = page_of(
+        employer.get(f"/espace/visites/demande?salarie={world['late']}&type=vip_initiale")
+    )
+    assert re.search(rf'<option selected value="{world["late"]}">', page)
+    assert re.search(r'<option selected value="vip_initiale">', page)
+    assert "En retard" in page
+    # only the member's current employees, only the types an employer may ask for
+    assert "Autre" not in page
+    assert 'value="pre_reprise"' not in page and 'value="reprise"' in page
+
+
+def test_auto_request_books_the_first_compatible_slot(employer, world, db):
+    response = employer.post("/espace/visites/demande", data=request_data(world["recent"]))
+    assert response.status_code == 302
+    db.rollback()
+    visit = db.scalar(select(Visit))
+    assert response.headers["Location"].endswith(f"/espace/visites/{visit.id}?nouvelle=1")
+    assert visit.status == "booked" and visit.requested_by == "employer"
+    assert visit.slot_id == earliest_slot(db).id
+    page = page_of(employer.get(response.headers["Location"]))
+    assert "Rendez-vous réservé" in page
+    assert "Centre Paris 11" in page and "12 rue de la Roquette" in page
+    assert "Dr Claire House (Médecin du travail)" in page
+    day = visit.slot.starts_at.astimezone(PARIS).date()
+    assert format_date(day, "full", locale="fr") in page
+    # no longer to plan, now in the booked list with its buttons
+    listing = page_of(employer.get("/espace/visites"))
+    assert not re.search(r'<tr class="to-plan[^"]*">\s*<td>Recent', listing)
+    assert "Déplacer" in listing and "Annuler" in listing
+
+
+def test_the_window_of_the_visit_to_plan_goes_with_the_request(employer, world, db):
+    employer.post("/espace/visites/demande", data=request_data(world["recent"]))
+    db.rollback()
+    visit = db.scalar(select(Visit))
+    assert visit.due_by == add_months(today_paris() - timedelta(days=10), 3)
+
+
+def test_a_request_goes_to_the_staff_queue_when_no_slot_fits(employer, world, db):
+    response = employer.post(
+        "/espace/visites/demande", data=request_data(world["recent"], modality="tele")
+    )
+    assert response.status_code == 302
+    db.rollback()
+    visit = db.scalar(select(Visit))
+    assert visit.status == "requested" and visit.queued_at is not None and visit.slot_id is None
+    page = page_of(employer.get(response.headers["Location"]))
+    assert "Votre demande est transmise à l'équipe, qui vous proposera un créneau." in page
+    listing = page_of(employer.get("/espace/visites"))
+    assert "Transmise à l'équipe" in listing
+
+
+def test_a_refused_request_keeps_every_field(employer, world, db):
+    data = request_data(
+        world["recent"],
+        visit_type="reprise",
+        reason="Retour après une grippe",
+        return_date="02/03/2026",
+        absence_cause="illness",
+        absence_days="10",
+        placement="choose",
+    )
+    response = employer.post("/espace/visites/demande", data=data)
+    assert response.status_code == 400
+    page = page_of(response)
+    assert "Une visite de reprise n&#39;est obligatoire qu&#39;après" in page
+    assert 'value="02/03/2026"' in page and 'value="10"' in page
+    assert "Retour après une grippe" in page
+    assert '<option selected value="illness">' in page
+    assert re.search(r'checked[^>]*value="choose"|value="choose"[^>]*checked', page)
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(Visit)) == 0
+
+
+def test_a_reprise_needs_its_dates(employer, world):
+    response = employer.post(
+        "/espace/visites/demande", data=request_data(world["recent"], visit_type="reprise")
+    )
+    assert response.status_code == 400
+    page = page_of(response)
+    assert 'id="return_date-error"' in page and 'id="absence_cause-error"' in page
+    assert 'id="absence_days-error"' in page
+
+
+def test_a_required_reprise_is_placed_with_the_doctor_from_the_return_date(employer, world, db):
+    back = today_paris() + timedelta(days=3)
+    data = request_data(
+        world["recent"],
+        visit_type="reprise",
+        return_date=back.strftime("%d/%m/%Y"),
+        absence_cause="work_accident",
+        absence_days="45",
+    )
+    assert employer.post("/espace/visites/demande", data=data).status_code == 302
+    db.rollback()
+    visit = db.scalar(select(Visit))
+    assert visit.status == "booked" and visit.slot.staff_id == world["doctor"]
+    assert visit.slot.starts_at.astimezone(PARIS).date() == back
+    assert (visit.event_date, visit.absence_cause, visit.absence_days) == (
+        back,
+        "work_accident",
+        45,
+    )
+
+
+# --- choosing, moving, cancelling ------------------------------------------------------------
+
+
+def slot_ids(page: str) -> list[int]:
+    return [int(found) for found in re.findall(r'name="slot" value="(\d+)"', page)]
+
+
+def test_choose_then_pick_a_slot_page_by_page(employer, world, db):
+    response = employer.post(
+        "/espace/visites/demande", data=request_data(world["recent"], placement="choose")
+    )
+    db.rollback()
+    visit = db.scalar(select(Visit))
+    assert response.headers["Location"].endswith(f"/espace/visites/{visit.id}/creneaux")
+    assert visit.status == "requested" and visit.queued_at is None
+    page = page_of(employer.get(response.headers["Location"]))
+    first_page = slot_ids(page)
+    ordered = db.scalars(select(Slot.id).order_by(Slot.starts_at, Slot.id)).all()
+    assert first_page == list(ordered[:10])
+    assert "Dr Claire House" in page and "Sur place, dans un centre" in page
+    tomorrow = today_paris() + timedelta(days=1)
+    assert format_date(tomorrow, "full", locale="fr") in page or planning.is_public_holiday(
+        tomorrow
+    )
+    more = re.search(r'href="([^"]*depuis=[^"]*)"', page).group(1).replace("&amp;", "&")
+    second_page = slot_ids(page_of(employer.get(more)))
+    assert second_page[0] == ordered[10] and not set(first_page) & set(second_page)
+    # a day picked in the calendar
+    later = today_paris() + timedelta(days=5)
+    picked = slot_ids(page_of(employer.get(f"{response.headers['Location']}?depuis={later}")))
+    starts = db.get(Slot, picked[0]).starts_at.astimezone(PARIS).date()
+    assert starts >= later
+
+    chosen = second_page[3]
+    booked = employer.post(response.headers["Location"], data={"slot": chosen})
+    assert booked.status_code == 302
+    assert booked.headers["Location"].endswith(f"/espace/visites/{visit.id}")
+    db.rollback()
+    assert db.get(Visit, visit.id).slot_id == chosen
+    assert "Rendez-vous réservé." in page_of(employer.get(booked.headers["Location"]))
+
+
+def test_a_slot_just_taken_says_so_and_offers_the_next_ones(employer, world, db):
+    mine = make_visit(db, world)
+    rival = make_visit(db, world, employee="late")
+    db.commit()
+    offered = slot_ids(page_of(employer.get(f"/espace/visites/{mine}/creneaux")))
+    taken = db.get(Slot, offered[0])
+    booking.book(db, "test", db.get(Visit, rival), taken, utcnow())  # someone else was quicker
+    db.commit()
+    response = employer.post(f"/espace/visites/{mine}/creneaux", data={"slot": offered[0]})
+    assert response.status_code == 409
+    page = page_of(response)
+    assert "Ce créneau vient d&#39;être pris. Choisissez-en un autre." in page
+    refreshed = slot_ids(page)
+    assert offered[0] not in refreshed and refreshed[0] == offered[1]
+    db.rollback()
+    assert db.get(Visit, mine).status == "requested"
+    # the next one is free: booked at once
+    assert (
+        employer.post(f"/espace/visites/{mine}/creneaux", data={"slot": refreshed[0]}).status_code
+        == 302
+    )
+
+
+def test_move_to_another_slot_keeps_the_same_visit(employer, world, db):
+    visit_id = make_visit(db, world)
+    db.commit()
+    first = book_first(db, visit_id)
+    page = page_of(employer.get(f"/espace/visites/{visit_id}/deplacer"))
+    assert "Déplacer le rendez-vous" in page and "Rendez-vous actuel" in page
+    offered = slot_ids(page)
+    assert first.id not in offered and offered
+    response = employer.post(f"/espace/visites/{visit_id}/deplacer", data={"slot": offered[2]})
+    assert response.status_code == 302
+    assert "Rendez-vous déplacé." in page_of(employer.get(response.headers["Location"]))
+    db.rollback()
+    visit = db.get(Visit, visit_id)
+    assert (visit.status, visit.slot_id) == ("booked", offered[2])
+    assert [event["what"] for event in visit.history][-1] == "moved"
+    assert db.scalar(select(func.count()).select_from(Visit)) == 1
+    # the old slot is free again
+    assert first.id in slot_ids(page_of(employer.get(f"/espace/visites/{visit_id}/deplacer")))
+
+
+def test_cancel_asks_for_confirmation_then_frees_the_slot(employer, world, db):
+    visit_id = make_visit(db, world)
+    db.commit()
+    slot = book_first(db, visit_id)
+    page = page_of(employer.get(f"/espace/visites/{visit_id}/annuler"))
+    assert "Confirmer l'annulation" in page and "Centre Paris 11" in page
+    db.rollback()
+    assert db.get(Visit, visit_id).status == "booked"  # a GET changes nothing
+    response = employer.post(f"/espace/visites/{visit_id}/annuler", data={"reason": "Congés"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/espace/visites")
+    db.rollback()
+    visit = db.get(Visit, visit_id)
+    assert visit.status == "cancelled" and visit.cancelled_by.startswith("member")
+    listing = page_of(employer.get("/espace/visites"))
+    assert "Visite annulée." in listing and "Aucune visite demandée ou réservée." in listing
+    assert "Annulée" in listing.split("Visites passées et résultats", 1)[1]
+    # cancelled: neither movable nor cancellable again, and its slot may be booked by others
+    again = employer.post(f"/espace/visites/{visit_id}/annuler", data={})
+    assert again.status_code == 302
+    assert employer.get(f"/espace/visites/{visit_id}/deplacer").status_code == 302
+    db.rollback()
+    next_one = make_visit(db, world, employee="late")
+    db.commit()
+    assert slot.id in slot_ids(page_of(employer.get(f"/espace/visites/{next_one}/creneaux")))
+
+
+# --- the walls -------------------------------------------------------------------------------
+
+ROUTES = [
+    ("get", "/espace/visites/{id}"),
+    ("get", "/espace/visites/{id}/creneaux"),
+    ("post", "/espace/visites/{id}/creneaux"),
+    ("get", "/espace/visites/{id}/deplacer"),
+    ("post", "/espace/visites/{id}/deplacer"),
+    ("get", "/espace/visites/{id}/annuler"),
+    ("post", "/espace/visites/{id}/annuler"),
+]
+
+
+@pytest.mark.parametrize("method, route", ROUTES)
+@pytest.mark.parametrize("whose", ["another member's", "a confidential"])
+def test_another_members_or_a_confidential_visit_is_not_found(
+    employer, world, db, method, route, whose
+):
+    if whose == "a confidential":
+        visit_id = make_visit(
+            db, world, visit_type="pre_reprise", requested_by="employee", confidential=True
+        )
+    else:
+        visit_id = make_visit(db, world, member="other", employee="theirs")
+    db.commit()
+    slot = book_first(db, visit_id)
+    free = db.scalar(select(Slot).where(Slot.id != slot.id).order_by(Slot.starts_at).limit(1))
+    url = route.format(id=visit_id)
+    response = getattr(employer, method)(url, data={"slot": free.id, "reason": "x"})
+    assert response.status_code == 404
+    assert "Page introuvable" in page_of(response)
+    db.rollback()
+    visit = db.get(Visit, visit_id)
+    assert (visit.status, visit.slot_id) == ("booked", slot.id)
+
+
+def test_another_members_employee_is_not_found(employer, world, db):
+    assert employer.get(f"/espace/visites/demande?salarie={world['theirs']}").status_code == 404
+    response = employer.post("/espace/visites/demande", data=request_data(world["theirs"]))
+    assert response.status_code == 404
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(Visit)) == 0
+
+
+def test_confidential_visits_are_invisible_in_lists_and_counts(employer, world, db):
+    worker = workforce.get_employee(db, world["member"], world["recent"])
+    worker.birth_date = date(today_paris().year - 45, 2, 3)  # mid-career visit due this year
+    db.commit()
+    before = to_plan_rows(page_of(employer.get("/espace/visites")))
+    assert sum("Visite de mi-carrière" in row for row in before) == 1
+    secret = make_visit(
+        db, world, visit_type="pre_reprise", requested_by="employee", confidential=True
+    )
+    hidden_booking = make_visit(
+        db, world, visit_type="mi_carriere", requested_by="employee", confidential=True
+    )
+    db.commit()
+    book_first(db, hidden_booking)
+    page = page_of(employer.get("/espace/visites"))
+    assert "pré-reprise" not in page
+    assert "Aucune visite demandée ou réservée." in page
+    assert to_plan_rows(page) == before  # still to plan, as if nothing happened
+    assert (
+        f"/espace/visites/{secret}" not in page and f"/espace/visites/{hidden_booking}" not in page
+    )
+
+
+# --- CSRF and languages ----------------------------------------------------------------------
+
+
+def test_every_visit_form_needs_a_csrf_token(tmp_path, database):
+    app = make_app(tmp_path, database, WTF_CSRF_ENABLED=True)
+    session = app.extensions["database"]["sessionmaker"]()
+    try:
+        client = app.test_client()
+        world = {}
+        member = make_member(session, "73282932000074")
+        user = MemberUser(member_id=member.id, email=EMAIL)
+        user.set_password(PASSWORD)
+        session.add(user)
+        build_service(session)
+        employee = hire(session, member, "Recent", hired=today_paris())
+        session.commit()
+        world.update(member=member.id, recent=employee.id)
+        token = csrf_token(page_of(client.get("/espace/connexion")))
+        client.post(
+            "/espace/connexion", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token}
+        )
+        data = request_data(employee.id, placement="choose")
+        refused = client.post("/espace/visites/demande", data=data)
+        assert refused.status_code == 400 and "Formulaire expiré" in page_of(refused)
+        assert session.scalar(select(func.count()).select_from(Visit)) == 0
+        token = csrf_token(page_of(client.get("/espace/visites/demande")))
+        created = client.post("/espace/visites/demande", data={**data, "csrf_token": token})
+        assert created.status_code == 302
+        session.rollback()
+        visit = session.scalar(select(Visit))
+        slots_url = f"/espace/visites/{visit.id}/creneaux"
+        page = page_of(client.get(slots_url))
+        slot = slot_ids(page)[0]
+        assert client.post(slots_url, data={"slot": slot}).status_code == 400
+        token = csrf_token(page)
+        assert client.post(slots_url, data={"slot": slot, "csrf_token": token}).status_code == 302
+        cancel_url = f"/espace/visites/{visit.id}/annuler"
+        assert client.post(cancel_url, data={}).status_code == 400
+        session.rollback()
+        assert session.get(Visit, visit.id).status == "booked"
+        token = csrf_token(page_of(client.get(cancel_url)))
+        assert client.post(cancel_url, data={"csrf_token": token}).status_code == 302
+        session.rollback()
+        assert session.get(Visit, visit.id).status == "cancelled"
+    finally:
+        session.close()
+        with app.app_context():
+            app.extensions["database"]["engine"].dispose()
+
+
+def test_french_by_default_and_english_on_request(employer, world):
+    french = page_of(employer.get("/espace/visites"))
+    assert '<html lang="fr">' in french
+    assert (
+        "Visites à planifier" in french
+        and "Visite d&#39;information et de prévention initiale" in french
+    )
+    english = page_of(employer.get("/espace/visites?lang=en"))
+    assert '<html lang="en">' in english
+    assert "Initial information and prevention visit" in english
+    assert "within 3 months of actually taking up the job" in english
+    assert "Visits to plan" in english and "Overdue" in english
+    for french_text in ("Visites à planifier", "En retard", "Planifier"):
+        assert french_text not in english, french_text
+    form = page_of(employer.get("/espace/visites/demande"))
+    assert "Return-to-work visit" in form and "Book the first free slot automatically" in form
