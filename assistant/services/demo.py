@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -16,15 +16,19 @@ from assistant.models import (
     MemberKind,
     MemberStatus,
     MemberUser,
+    Modality,
     OpeningHours,
     Role,
+    Slot,
     StaffUser,
     TariffKind,
+    Visit,
+    VisitStatus,
     WorkPattern,
 )
-from assistant.services import adhesion, planning, risks, tariffs, workforce
+from assistant.services import adhesion, booking, planning, risks, tariffs, workforce
 from assistant.services.staff import create_staff
-from assistant.timeutil import today_paris
+from assistant.timeutil import PARIS, today_paris
 
 DEMO_PASSWORD = "demo-spsti-2026"
 
@@ -122,6 +126,49 @@ EMPLOYEES = [
 ]
 
 
+def _demo_visits(session, employer, employees, staff_by_email, centre, now) -> None:
+    """One visit that took place yesterday, for the nurse to record its outcome, and one booked
+    last week for the coming days, so that the reminder worker has something to send."""
+    nurse = staff_by_email["infirmier@demo.spsti.fr"]
+    yesterday = datetime.combine(today_paris(now) - timedelta(days=1), time(10, 0), PARIS)
+    past = Slot(
+        staff_id=nurse.id,
+        centre_id=centre.id,
+        starts_at=yesterday,
+        ends_at=yesterday + timedelta(minutes=30),
+        minutes=30,
+        modality=Modality.ON_SITE,
+    )
+    session.add(past)
+    session.flush()
+    session.add(
+        Visit(
+            member_id=employer.id,
+            employee_id=employees[2].id,
+            visit_type="vip_periodique",
+            status=VisitStatus.BOOKED,
+            requested_by="employer",
+            actor="demo",
+            slot_id=past.id,
+            booked_at=now - timedelta(days=10),
+            history=[],
+        )
+    )
+    last_week = now - timedelta(days=7)
+    soon = booking.request_visit(
+        session,
+        "demo",
+        member=employer,
+        employee=employees[0],
+        request=booking.Request("vip_initiale", "employer"),
+        now=last_week,
+        auto=False,
+    )
+    slot = booking.compatible_slots(session, soon, now=now, limit=1)
+    if slot:
+        booking.book(session, "demo", soon, slot[0], last_week)
+
+
 def is_empty(session: Session) -> bool:
     counts = [
         session.scalar(select(func.count()).select_from(model))
@@ -185,6 +232,7 @@ def load(session: Session) -> list[tuple[str, str]]:
             siret="44306184100047",
             siren="443061841",
             legal_name="Léa Moreau, menuisière",
+            birth_date="1982-04-09",
             naf_code="43.32A",
             postcode="93200",
             city="Saint-Denis",
@@ -214,12 +262,13 @@ def load(session: Session) -> list[tuple[str, str]]:
     )
     session.flush()
     today = today_paris(now)
+    employees = []
     for spec in EMPLOYEES:
         spec = dict(spec)
-        phone = spec.pop("phone")
         hired = today - timedelta(days=spec.pop("hired_days_ago"))
-        employee = workforce.add_employee(session, "demo", employer.id, hire_date=hired, **spec)
-        employee.phone = phone
+        employees.append(
+            workforce.add_employee(session, "demo", employer.id, hire_date=hired, **spec)
+        )
 
     staff_by_email = {user.email: user for user in session.scalars(select(StaffUser))}
     for email, centre_index, weekdays, starts, ends in SESSIONS:
@@ -237,5 +286,6 @@ def load(session: Session) -> list[tuple[str, str]]:
             )
     session.flush()
     planning.generate_slots(session, today, SLOT_WEEKS * 7)
+    _demo_visits(session, employer, employees, staff_by_email, centres[0], now)
     accounts += [(employer.email, "member"), (independent.phone, "member (SMS code)")]
     return accounts
