@@ -10,7 +10,7 @@ are left out entirely: they must not change anything the employer sees.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -60,6 +60,26 @@ def _history(visits: Iterable[Visit]) -> tuple[list[tuple[date, str]], set[str]]
     return done, open_types
 
 
+PERIODIC = frozenset({"vip_periodique", "sir_periodique", "sir_intermediaire"})
+
+
+def _professional_dates(dues, visits: Iterable[Visit]) -> list:
+    """The next due date the professional wrote on the last outcome shortens the periodic visit
+    the rules give (never lengthens it: the legal ceilings stay)."""
+    done = [v for v in visits if v.status == VisitStatus.DONE and v.outcome is not None]
+    if not done:
+        return list(dues)
+    chosen = max(done, key=visit_day).outcome.next_due
+    if chosen is None:
+        return list(dues)
+    return [
+        replace(due, window=replace(due.window, due_by=chosen))
+        if due.visit_type in PERIODIC and (due.window.due_by is None or chosen < due.window.due_by)
+        else due
+        for due in dues
+    ]
+
+
 def _visits(session: Session, member_id: int, *, employees: bool) -> list[Visit]:
     query = (
         select(Visit)
@@ -104,8 +124,9 @@ def visits_to_plan(
     found: list[ToPlan] = []
     for employee in employees:
         follow = followup.follow_up(workforce.worker_of(employee), today, flags.get(employee.id))
-        done, open_types = _history(by_employee.get(employee.id, ()))
-        for due in visit_rules.due_visits(
+        visits = by_employee.get(employee.id, ())
+        done, open_types = _history(visits)
+        dues = visit_rules.due_visits(
             hire_date=employee.hire_date,
             birth_date=employee.birth_date,
             contract_type=employee.contract_type,
@@ -113,7 +134,8 @@ def visits_to_plan(
             done=done,
             open_types=open_types,
             today=today,
-        ):
+        )
+        for due in _professional_dates(dues, visits):
             found.append(ToPlan(employee, due.visit_type, due.window, due.overdue(today)))
     return _sorted(found, today)
 
@@ -135,7 +157,8 @@ def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:
         exposures=frozenset(member.main_risks or ()),
     )
     follow = followup.follow_up(worker, today)
-    done, open_types = _history(_visits(session, member.id, employees=False))
+    visits = _visits(session, member.id, employees=False)
+    done, open_types = _history(visits)
     dues = visit_rules.due_visits(
         hire_date=started,
         birth_date=birth_date,
@@ -145,4 +168,5 @@ def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:
         open_types=open_types,
         today=today,
     )
+    dues = _professional_dates(dues, visits)
     return _sorted([ToPlan(None, d.visit_type, d.window, d.overdue(today)) for d in dues], today)

@@ -163,6 +163,27 @@ def test_an_outcome_does_not_hide_the_visit_day(db, member, doctor):
     assert plan(db, member) == [("Seen", "vip_periodique", date(2029, 1, 10))]
 
 
+def test_the_professionals_next_date_shortens_the_period_never_lengthens_it(db, member, doctor):
+    sooner = hire(db, member, "Sooner", hired=date(2023, 1, 2))
+    later = hire(db, member, "Later", hired=date(2023, 1, 2))
+    for employee, day, next_due in (
+        (sooner, date(2024, 1, 10), date(2025, 1, 10)),
+        (later, date(2024, 1, 11), date(2031, 1, 10)),
+    ):
+        done = visit(db, member, employee, "vip_initiale", "done", day=day, doctor=doctor)
+        db.add(
+            VisitOutcome(
+                visit_id=done.id, kind="attestation", recorded_by_id=doctor[0].id, next_due=next_due
+            )
+        )
+    db.flush()
+    db.expire_all()
+    assert plan(db, member) == [
+        ("Sooner", "vip_periodique", date(2025, 1, 10)),
+        ("Later", "vip_periodique", date(2029, 1, 11)),
+    ]
+
+
 # --- independents ----------------------------------------------------------------------------
 
 
