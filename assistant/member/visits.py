@@ -101,23 +101,28 @@ class VisitRequestForm(FlaskForm):
         validators=[DataRequired(_l("Choisissez comment réserver le rendez-vous."))],
     )
 
-    def __init__(self, employees: list[Employee], *args, **kwargs):
+    def __init__(self, employees: list[Employee] | None, *args, **kwargs):
+        """`employees` None: an independent worker asks for their own visit."""
         super().__init__(*args, **kwargs)
         locale = str(get_locale() or "fr")
-        self.employee.choices = [SelectChoice(0, _l("— Choisissez un salarié —"))] + [
-            SelectChoice(e.id, f"{e.last_name} {e.first_name}") for e in employees
-        ]
+        self.requester = "employer" if employees is not None else "independent"
+        if employees is None:
+            del self.employee
+        else:
+            self.employee.choices = [SelectChoice(0, _l("— Choisissez un salarié —"))] + [
+                SelectChoice(e.id, f"{e.last_name} {e.first_name}") for e in employees
+            ]
         self.visit_type.choices = [SelectChoice("", _l("— Choisissez une visite —"))] + [
-            SelectChoice(kind.code, kind.label(locale)) for kind in employer_types()
+            SelectChoice(kind.code, kind.label(locale)) for kind in requestable(self.requester)
         ]
         self.absence_days.parsed = None
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if not self.employee.data:
+        if "employee" in self and not self.employee.data:
             self.employee.errors = [*self.employee.errors, _("Choisissez le salarié.")]
             valid = False
-        codes = {kind.code for kind in employer_types()}
+        codes = {kind.code for kind in requestable(self.requester)}
         if self.visit_type.data not in codes:
             self.visit_type.errors = [*self.visit_type.errors, _("Choisissez le type de visite.")]
             return False
@@ -129,7 +134,10 @@ class VisitRequestForm(FlaskForm):
             valid = False
         if self.visit_type.data == "reprise":
             valid = self._check_reprise() and valid
-        if self.visit_type.data == "liaison" and self.stoppage_start.parsed is None:
+        if (
+            self.visit_type.data in ("liaison", "pre_reprise")
+            and self.stoppage_start.parsed is None
+        ):
             if not self.stoppage_start.errors:
                 self.stoppage_start.errors = [
                     *self.stoppage_start.errors,
@@ -179,18 +187,21 @@ class CancelForm(FlaskForm):
     )
 
 
+def requestable(requester: str) -> list[visit_rules.VisitType]:
+    return [kind for kind in visit_rules.visit_types().values() if requester in kind.requesters]
+
+
 def employer_types() -> list[visit_rules.VisitType]:
-    return [kind for kind in visit_rules.visit_types().values() if "employer" in kind.requesters]
+    return requestable("employer")
 
 
 # ---------------------------------------------------------------- helpers
 
 
-def _employer():
-    member = _member()
-    if member.kind != MemberKind.EMPLOYER:
-        abort(404)
-    return member
+def _worker_name(visit: Visit) -> str:
+    if visit.employee is not None:
+        return f"{visit.employee.last_name} {visit.employee.first_name}"
+    return visit.member.contact_name or visit.member.legal_name
 
 
 def _visit(member, visit_id: int) -> Visit:
@@ -229,6 +240,7 @@ def _visit_helpers():
         "absence_cause_label": lambda cause: ABSENCE_CAUSE.get(cause, cause),
         "time_of": lambda moment: format_time(moment, "short"),
         "paris_day": lambda moment: moment.astimezone(PARIS).date(),
+        "worker_name": _worker_name,
     }
 
 
@@ -237,9 +249,12 @@ def _visit_helpers():
 
 @bp.get("/visites")
 def visits_home():
-    member = _employer()
+    member = _member()
     today, now = today_paris(), utcnow()
-    to_plan = due.visits_to_plan(db.session, member, today)
+    if member.kind == MemberKind.EMPLOYER:
+        to_plan = due.visits_to_plan(db.session, member, today)
+    else:
+        to_plan = due.worker_due(db.session, member, today)
     current = booking.employer_visits(
         db.session, member.id, statuses=[VisitStatus.REQUESTED, VisitStatus.BOOKED]
     )
@@ -256,6 +271,7 @@ def visits_home():
     return render_template(
         "member/visits/index.html",
         member=member,
+        mine=member.kind != MemberKind.EMPLOYER,
         to_plan=to_plan,
         current=current,
         past=past,
@@ -268,7 +284,9 @@ def visits_home():
 
 @bp.route("/visites/demande", methods=["GET", "POST"])
 def visit_request():
-    member = _employer()
+    member = _member()
+    if member.kind != MemberKind.EMPLOYER:
+        return _own_visit_request(member)
     today, now = today_paris(), utcnow()
     employees = workforce.list_employees(db.session, member.id, today=today)
     form = VisitRequestForm(employees)
@@ -313,6 +331,48 @@ def visit_request():
     ), 400 if invalid else 200
 
 
+def _own_visit_request(member):
+    """An independent worker asks for their own visit (the same rules, no employee)."""
+    today, now = today_paris(), utcnow()
+    form = VisitRequestForm(None)
+    planned = None
+    if request.method == "GET":
+        kind = request.args.get("type")
+        if kind in {k.code for k in requestable("independent")}:
+            form.visit_type.data = kind
+            planned = _own_planned(member, kind, today)
+    elif form.validate_on_submit():
+        planned = _own_planned(member, form.visit_type.data, today)
+        try:
+            visit = booking.request_visit(
+                db.session,
+                current_user,
+                member=member,
+                employee=None,
+                request=_request_of(form, planned),
+                now=now,
+                auto=form.placement.data == "auto",
+            )
+        except booking.NotAllowed as refused:
+            db.session.rollback()
+            form.form_errors.append(str(refused.message))
+        else:
+            db.session.commit()
+            if form.placement.data == "choose":
+                return redirect(url_for("member.visit_slots", visit_id=visit.id))
+            return redirect(url_for("member.visit_detail", visit_id=visit.id, nouvelle=1))
+    invalid = request.method == "POST"
+    return render_template(
+        "member/visits/request.html", form=form, planned=planned, locale=_locale()
+    ), 400 if invalid else 200
+
+
+def _own_planned(member, code: str, today: date) -> due.ToPlan | None:
+    return next(
+        (i for i in due.worker_due(db.session, member, today) if i.visit_type == code), None
+    )
+
+
 def _employee(member_id: int, employee_id: int) -> Employee:
     try:
         return workforce.get_employee(db.session, member_id, employee_id)
@@ -333,11 +393,11 @@ def _request_of(form: VisitRequestForm, planned: due.ToPlan | None) -> booking.R
     event_date = None
     if code == "reprise":
         event_date = form.return_date.parsed
-    elif code == "liaison":
+    elif code in ("liaison", "pre_reprise"):
         event_date = form.stoppage_start.parsed
     return booking.Request(
         visit_type=code,
-        requested_by="employer",
+        requested_by=form.requester,
         reason=(form.reason.data or "").strip() or None,
         event_date=event_date,
         absence_cause=form.absence_cause.data if code == "reprise" else None,
@@ -350,7 +410,7 @@ def _request_of(form: VisitRequestForm, planned: due.ToPlan | None) -> booking.R
 
 @bp.get("/visites/<int:visit_id>")
 def visit_detail(visit_id: int):
-    member = _employer()
+    member = _member()
     visit = _visit(member, visit_id)
     now = utcnow()
     audit.record(db.session, current_user, "read", "visit", visit.id)
@@ -463,7 +523,7 @@ def _refuse_change(visit: Visit):
 
 @bp.route("/visites/<int:visit_id>/creneaux", methods=["GET", "POST"])
 def visit_slots(visit_id: int):
-    member = _employer()
+    member = _member()
     visit = _visit(member, visit_id)
     if visit.status == VisitStatus.BOOKED:
         if request.method == "GET":
@@ -478,7 +538,7 @@ def visit_slots(visit_id: int):
 
 @bp.route("/visites/<int:visit_id>/deplacer", methods=["GET", "POST"])
 def visit_move(visit_id: int):
-    member = _employer()
+    member = _member()
     visit = _visit(member, visit_id)
     if visit.status == VisitStatus.REQUESTED and request.method == "GET":
         return redirect(url_for("member.visit_slots", visit_id=visit.id))
@@ -494,7 +554,7 @@ def visit_move(visit_id: int):
 
 @bp.route("/visites/<int:visit_id>/annuler", methods=["GET", "POST"])
 def visit_cancel(visit_id: int):
-    member = _employer()
+    member = _member()
     visit = _visit(member, visit_id)
     now = utcnow()
     if not _changeable(visit, now):

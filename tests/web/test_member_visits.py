@@ -190,15 +190,68 @@ def test_the_home_page_links_to_the_visits(employer):
     assert 'href="/espace/visites"' in page_of(employer.get("/espace/"))
 
 
-def test_an_independent_has_no_employer_visits_page(client, db):
+@pytest.fixture
+def independent(client, db, world):
+    """Léa, an independent worker signed in, born in 1982, a member for two years."""
+    from datetime import datetime
+
     worker = make_member(db, "44306184100047", kind="independent")
+    worker.status, worker.contact_name, worker.birth_date = "active", "Léa Moreau", "1982-04-09"
+    worker.activated_at = datetime.now(PARIS) - timedelta(days=730)
     user = MemberUser(member_id=worker.id, email="lea@test.fr")
     user.set_password(PASSWORD)
     db.add(user)
     db.commit()
     client.post("/espace/connexion", data={"email": "lea@test.fr", "password": PASSWORD})
-    assert client.get("/espace/visites").status_code == 404
-    assert client.get("/espace/visites/demande").status_code == 404
+    return worker
+
+
+def test_an_independent_plans_books_and_cancels_their_own_visit(client, db, independent, world):
+    home = page_of(client.get("/espace/"))
+    assert 'href="/espace/visites"' in home and "Mes visites" in home
+    page = page_of(client.get("/espace/visites"))
+    assert "Mes visites" in page and "Léa Moreau" in page
+    assert "Visite d&#39;information et de prévention initiale" in page  # never seen yet
+    form = page_of(client.get("/espace/visites/demande?type=vip_initiale"))
+    assert 'name="employee"' not in form
+    response = client.post(
+        "/espace/visites/demande",
+        data={"visit_type": "vip_initiale", "placement": "auto"},
+    )
+    assert response.status_code == 302
+    db.rollback()
+    visit = db.scalar(select(Visit).where(Visit.member_id == independent.id))
+    assert visit.employee_id is None and visit.status == "booked"
+    assert visit.requested_by == "independent" and visit.due_by is not None
+    detail = page_of(client.get(f"/espace/visites/{visit.id}"))
+    assert "Léa Moreau" in detail
+    assert client.get(f"/espace/visites/{visit.id}/annuler").status_code == 200
+    client.post(f"/espace/visites/{visit.id}/annuler", data={})
+    db.rollback()
+    db.expire_all()
+    assert db.get(Visit, visit.id).status == "cancelled"
+
+
+def test_an_independent_may_ask_a_pre_reprise_and_an_employer_may_not(client, db, independent):
+    form = page_of(client.get("/espace/visites/demande"))
+    assert 'value="pre_reprise"' in form and 'name="employee"' not in form
+    started = (today_paris() - timedelta(days=45)).strftime("%d/%m/%Y")
+    response = client.post(
+        "/espace/visites/demande",
+        data={
+            "visit_type": "pre_reprise",
+            "stoppage_start": started,
+            "placement": "choose",
+        },
+    )
+    assert response.status_code == 302 and "/creneaux" in response.headers["Location"]
+
+
+def test_an_independent_never_reaches_an_employers_visit(client, db, independent, world):
+    theirs = make_visit(db, world, employee="late", status="requested")
+    db.commit()
+    for url in (f"/espace/visites/{theirs}", f"/espace/visites/{theirs}/creneaux"):
+        assert client.get(url).status_code == 404
 
 
 def test_a_health_flag_changes_the_date_and_nothing_says_why(employer, world, db):
