@@ -200,7 +200,7 @@ def employer_types() -> list[visit_rules.VisitType]:
 
 def _worker_name(visit: Visit) -> str:
     if visit.employee is not None:
-        return f"{visit.employee.last_name} {visit.employee.first_name}"
+        return visit.employee.full_name
     return visit.member.contact_name or visit.member.legal_name
 
 

@@ -133,6 +133,8 @@ def request_visit(
     session.add(visit)
     session.flush()
     audit.record(session, actor, "create", "visit", visit.id, kind.code)
+    if request.requested_by == "employee":
+        notices.employee_request(session, visit, now)
     if auto:
         place_automatically(session, actor, visit, now)
     return visit

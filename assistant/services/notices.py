@@ -325,6 +325,27 @@ def convocation(session: Session, visit: Visit, *, moved: bool = False) -> None:
     visit.convocation_sent_at = visit.booked_at or utcnow()
 
 
+def employee_request(session: Session, visit: Visit, now) -> None:
+    """An employee asked for a visit (not a confidential one): the employer is told that a
+    request exists, never its reason (SPEC 4.6), and the visit records when."""
+    member = visit.member or session.get(Member, visit.member_id)
+    if visit.confidential or visit.employee is None:
+        return
+    if member.email:
+        locale = _language(member.locale)
+        kind = visit_rules.get(visit.visit_type).label(locale)
+        subject = render("mail/visit_employee_request_subject.txt", locale, kind=kind)
+        body = render(
+            "mail/visit_employee_request.txt",
+            locale,
+            name=visit.employee.full_name,
+            kind=kind,
+            service=_settings.service_name,
+        )
+        outbox.queue_email(session, member.email, subject, body)
+    visit.employer_informed_at = now
+
+
 def cancellation(session: Session, visit: Visit) -> None:
     """Queue the notice of a cancelled visit: SMS to the worker, e-mail with METHOD:CANCEL."""
     member = visit.member or session.get(Member, visit.member_id)

@@ -341,3 +341,24 @@ def test_a_visit_already_late_is_booked_as_soon_as_possible(db, plan, employer, 
     visit = ask(db, employer, employee, "vip_periodique", due_by=MONDAY - timedelta(days=30))
     assert visit.status == VisitStatus.BOOKED
     assert visit.slot.starts_at.astimezone(PARIS).date() == MONDAY
+
+
+def test_the_employer_is_told_of_an_employees_request_but_not_of_its_reason(
+    app, db, plan, employer, employee
+):
+    from assistant.models import OutboxMessage
+
+    employer.email = "patron@test.fr"
+    asked = ask(db, employer, employee, "demande", by="employee", reason="Mal au dos", auto=False)
+    secret = ask(
+        db, employer, employee, "pre_reprise", by="employee", auto=False,
+        event_date=MONDAY - timedelta(days=40),
+    )  # fmt: skip
+    db.flush()
+    mails = db.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == "patron@test.fr")
+    ).all()
+    assert len(mails) == 1
+    assert "Alex Durand" in mails[0].body and "Visite à la demande" in mails[0].subject
+    assert "dos" not in mails[0].body
+    assert asked.employer_informed_at == NOW and secret.employer_informed_at is None
