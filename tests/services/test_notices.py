@@ -87,7 +87,7 @@ def test_booking_sends_an_sms_to_the_worker_and_an_email_with_ics_to_the_employe
     assert sms.recipient == EMPLOYEE_PHONE and sms.essential
     assert segments(sms.body) <= MAX_SEGMENTS
     local = visit.slot.starts_at.astimezone(PARIS)
-    assert local.strftime("%H:%M") in sms.body and "DEPLACER ou ANNULER" in sms.body
+    assert f"{local.hour}h{local.minute:02d}" in sms.body and "DEPLACER ou ANNULER" in sms.body
     assert "Centre de Paris 11" in sms.body
 
     assert mail.recipient == EMPLOYER_EMAIL
@@ -218,7 +218,8 @@ def test_every_visit_notice_fits_in_three_segments(db, plan, employer, employee,
     db.flush()
     visit = ask(db, employer, employee)
     visit.slot.centre = centre
-    hour = visit.slot.starts_at.astimezone(PARIS).strftime("%H:%M")
+    local = visit.slot.starts_at.astimezone(PARIS)
+    hour = f"{local.hour}{'h' if locale == 'fr' else ':'}{local.minute:02d}"  # 9h00 / 9:00
     for code in visit_rules.visit_types():
         visit.visit_type = code
         for modality in ("on_site", "tele"):
