@@ -432,6 +432,16 @@ COLUMNS = {
         "night worker",
         "night work",
     ),
+    "portable": (
+        "portable",
+        "mobile",
+        "telephone",
+        "telephone portable",
+        "numero de portable",
+        "tel",
+        "phone",
+        "mobile phone",
+    ),
 }
 REQUIRED = ("nom", "prenom", "date_naissance", "poste", "date_embauche", "contrat")
 
@@ -579,21 +589,31 @@ def _parse_line(cells: dict[str, str], today: date) -> tuple[dict | None, list]:
                 value=cells["travail_de_nuit"].strip(),
             )
         )
+    if "portable" in cells:  # the column is optional; an empty cell keeps what is known
+        raw = cells["portable"].strip()
+        values["phone"] = None
+        if raw:
+            try:
+                values["phone"] = parse_phone(raw)
+            except Reprompt:
+                errors.append(_l("mobile « %(value)s » non reconnu", value=raw))
     return (None if errors else values), errors
 
 
 def _existing(session: Session, member_id: int) -> dict[tuple, tuple]:
-    """Natural key → (id, compared values) of every employee of the member, in one query."""
+    """Natural key → (id, compared values, mobile) of every employee of the member, in one
+    query."""
     rows = session.execute(
         select(
             Employee.last_name_folded,
             Employee.first_name_folded,
             Employee.birth_date,
             Employee.id,
+            Employee.phone,
             *(getattr(Employee, name) for name in COMPARED),
         ).where(Employee.member_id == member_id)
     )
-    return {(r[0], r[1], r[2]): (r[3], tuple(r[4:])) for r in rows}
+    return {(r[0], r[1], r[2]): (r[3], tuple(r[5:]), r[4]) for r in rows}
 
 
 def import_csv(
@@ -664,6 +684,12 @@ def import_csv(
             else:
                 seen[key] = line
                 compared = tuple(values[name] for name in COMPARED)
+                known = existing.get(key)
+                if known is not None and "phone" in values:
+                    if values["phone"] is None:
+                        values["phone"] = known[2]  # an empty cell forgets nothing
+                    compared += (values["phone"],)
+                    known = (known[0], (*known[1], known[2]))
                 if key not in existing:
                     to_insert.append(
                         {
@@ -676,9 +702,9 @@ def import_csv(
                         }
                     )
                     report.created += 1
-                elif existing[key][1] != compared:
+                elif known[1] != compared:
                     to_update.append(
-                        {"id": existing[key][0], **values, "updated_at": now},
+                        {"id": known[0], **values, "updated_at": now},
                     )
                     report.updated += 1
                 else:

@@ -324,3 +324,24 @@ def test_the_employees_mobile_is_kept_in_international_form(db, member):
     with pytest.raises(workforce.WorkforceError) as refused:
         workforce.update_employee(db, "member:1", member.id, employee.id, phone="12")
     assert "mobile" in str(refused.value.message)
+
+
+def test_import_an_optional_mobile_column_that_never_forgets_a_known_number(db, member):
+    header = HEADER + ";Téléphone portable"
+    report = import_(
+        db,
+        member,
+        csv_bytes(GOOD[0] + ";06 11 22 33 44", GOOD[1] + ";", GOOD[2] + ";12", header=header),
+    )
+    assert [e.line for e in report.errors] == [4]
+    assert "mobile « 12 » non reconnu" in report.messages()[0]
+    dupont, martin = employees(db, member)
+    assert (dupont.phone, martin.phone) == ("+33611223344", None)
+    # a file without the column, or with the cell empty, keeps the number
+    assert import_(db, member, csv_bytes(*GOOD[:2])).unchanged == 2
+    again = import_(db, member, csv_bytes(GOOD[0] + ";", header=header))
+    assert again.unchanged == 1
+    changed = import_(db, member, csv_bytes(GOOD[0] + ";+33 6 99 88 77 66", header=header))
+    assert changed.updated == 1
+    db.expire_all()
+    assert employees(db, member)[0].phone == "+33699887766"
