@@ -134,3 +134,33 @@ def member(db):
 def other(db):
     """A second member, to check that one member never reaches another's data."""
     return make_member(db, "55203253400646")
+
+
+def prove_mobile(session, employee, phone: str | None = None):
+    """The worker behind `employee` proved `phone` (their contact number by default), as a
+    professional records it at a visit; returns the worker."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from assistant.models import Worker
+
+    phone = phone or employee.phone
+    holder = session.scalar(select(Worker).where(Worker.phone == phone))
+    if holder is not None:  # the same person, proven already with another employer
+        employee.worker_id = holder.id
+        employee.worker = holder
+        session.flush()
+        return holder
+    worker = employee.worker
+    if worker is None:
+        worker = Worker()
+        session.add(worker)
+        session.flush()
+        employee.worker_id = worker.id
+        employee.worker = worker
+    worker.phone = phone
+    worker.phone_proven_at = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    worker.phone_proven_by = "staff:test"
+    session.flush()
+    return worker

@@ -1,10 +1,12 @@
-"""The employee's own space (/salarie): sign in with the mobile the employer declared and a
-one-time code; see, book, move and cancel one's visits; ask for a visit (a pré-reprise without
-the employer knowing); declare one's own health situation, which only the service sees.
+"""The employee's own space (/salarie): sign in with a mobile and a one-time code; see, book,
+move and cancel one's visits; ask for a visit (a pré-reprise without the employer knowing);
+declare one's own health situation, which only the service sees.
 
-The proven identity is the phone number: an employee declared by several employers has one
-`Employee` row per employer, all shown. Every visit and employee id in a URL is checked against
-the rows of the signed-in phone (anything else is a 404, whether it exists or not).
+What a number reaches is `assistant.services.identity.reach`: through the worker's proven mobile,
+everything of their employments; through a number an employer only typed as a contact, what that
+employer knows anyway (never a confidential or employee-requested visit, a health situation or an
+ordonnance: the holder may be the employer itself). Every visit and employee id in a URL is checked
+against what the signed-in number reaches (anything else is a 404, whether it exists or not).
 """
 
 from __future__ import annotations
@@ -29,10 +31,16 @@ from sqlalchemy.orm import Session
 from wtforms.fields import SelectChoice
 
 from assistant.database import utcnow
-from assistant.employee.forms import ConfirmForm, HealthForm, SlotForm, VisitRequestForm
+from assistant.employee.forms import (
+    ConfirmForm,
+    HealthForm,
+    NewPhoneForm,
+    SlotForm,
+    VisitRequestForm,
+)
 from assistant.extensions import db
-from assistant.models import Employee, Member, MemberStatus, Slot, Visit, VisitStatus
-from assistant.services import audit, booking, health, otp, visit_rules
+from assistant.models import Employee, Member, Slot, Visit, VisitStatus
+from assistant.services import audit, booking, health, identity, otp, visit_rules
 from assistant.timeutil import today_paris
 from dialogs.parsing import Reprompt, parse_date, parse_phone
 from forms.wizard import CodeForm, PhoneForm
@@ -48,35 +56,32 @@ STOPPAGE_TYPES = ("pre_reprise", "liaison")  # event_date: the first day of the 
 
 
 class EmployeeUser(UserMixin):
-    """Whoever proved this mobile number with a one-time code (not a database row)."""
+    """Whoever proved they hold this mobile with a one-time code (not a database row). The
+    session version lets signing out end every session of the number, server-side."""
 
-    def __init__(self, phone: str):
+    def __init__(self, phone: str, version: int = 0):
         self.phone = phone
+        self.version = version
 
     def get_id(self) -> str:
-        return f"employee:{self.phone}"
+        return f"employee:{self.phone}:{self.version}"
 
 
 def employments(sess: Session, phone: str, today: date) -> list[Employee]:
-    """The current employee rows (not left, employer not closed) that have this mobile."""
-    return list(
-        sess.scalars(
-            select(Employee)
-            .join(Member, Member.id == Employee.member_id)
-            .where(
-                Employee.phone == phone,
-                Member.status != MemberStatus.CLOSED,
-                (Employee.left_on.is_(None)) | (Employee.left_on >= today),
-            )
-            .order_by(Member.legal_name, Employee.id)
-        )
-    )
+    """The current employments this number reaches (proven or as a contact)."""
+    return [access.employee for access in identity.reach(sess, phone, today)]
 
 
-def load_user(phone: str) -> EmployeeUser | None:
-    """Flask-Login's loader for "employee:<phone>": valid while the phone is still declared."""
-    if phone and employments(db.session, phone, today_paris()):
-        return EmployeeUser(phone)
+def load_user(raw: str) -> EmployeeUser | None:
+    """Flask-Login's loader for "employee:<phone>:<version>": valid while the number reaches an
+    employment and no sign-out came after the session began."""
+    phone, _sep, version = raw.partition(":")
+    if not phone or not version.isdigit():
+        return None
+    if int(version) != identity.session_version(db.session, phone):
+        return None
+    if employments(db.session, phone, today_paris()):
+        return EmployeeUser(phone, int(version))
     return None
 
 
@@ -117,23 +122,33 @@ def _locale() -> str:
 
 
 def _actor() -> str:
-    return current_user.get_id()  # "employee:+336…"
+    return f"employee:{current_user.phone}"
+
+
+def _reach() -> list[identity.Access]:
+    return identity.reach(db.session, current_user.phone, today_paris())
 
 
 def _mine() -> list[Employee]:
-    return employments(db.session, current_user.phone, today_paris())
+    return [access.employee for access in _reach()]
 
 
-def _my_employee(employee_id: int) -> Employee:
-    employee = next((e for e in _mine() if e.id == employee_id), None)
-    if employee is None:
+def _proven() -> list[Employee]:
+    """The employments whose worker proved the signed-in number: the only ones whose
+    confidential side (health, ordonnance, own requests) this session may reach."""
+    return [access.employee for access in _reach() if access.proven]
+
+
+def _access(employee_id: int) -> identity.Access:
+    access = next((a for a in _reach() if a.employee.id == employee_id), None)
+    if access is None:
         abort(404)
-    return employee
+    return access
 
 
 def _my_visit(visit_id: int) -> Visit:
     visit = db.session.get(Visit, visit_id)
-    if visit is None or visit.employee_id not in {e.id for e in _mine()}:
+    if visit is None or not any(identity.may_see(a, visit) for a in _reach()):
         abort(404)
     return visit
 
@@ -188,10 +203,15 @@ def login_code():
         check = otp.verify(db.session, phone, OTP_PURPOSE, form.code.data, utcnow())
         found = employments(db.session, phone, today_paris())
         if check == otp.CodeCheck.OK and found:
-            user = EmployeeUser(phone)
+            user = EmployeeUser(phone, identity.session_version(db.session, phone))
             for employee in found:
                 audit.record(
-                    db.session, user, "login", "employee", employee.id, ip=request.remote_addr
+                    db.session,
+                    f"employee:{phone}",
+                    "login",
+                    "employee",
+                    employee.id,
+                    ip=request.remote_addr,
                 )
             db.session.commit()
             session.pop("employee_login_phone", None)
@@ -204,6 +224,9 @@ def login_code():
 
 @bp.post("/deconnexion")
 def logout():
+    if isinstance(current_user, EmployeeUser):
+        identity.end_sessions(db.session, current_user.phone)  # a replayed cookie is refused
+        db.session.commit()
     logout_user()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("public.home"))
@@ -222,12 +245,15 @@ def _visits(employee: Employee) -> list[Visit]:
     )
 
 
-def _to_plan(employee: Employee, visits: list[Visit], today: date) -> list[visit_rules.Due]:
-    """What the rules say is due for this employee alone (their health situation included),
-    as `due.visits_to_plan` computes it for the employer's whole workforce."""
+def _to_plan(
+    employee: Employee, visits: list[Visit], today: date, *, proven: bool
+) -> list[visit_rules.Due]:
+    """What the rules say is due for this employee alone, as `due.visits_to_plan` computes it:
+    with their health situation through the proven mobile, else from the employer's declaration
+    only (the holder of a contact number must not infer a health situation from a date)."""
     from assistant.services import due, followup, workforce
 
-    flags = health.flags_for(db.session, [employee.id]).get(employee.id)
+    flags = health.flags_for(db.session, [employee.id]).get(employee.id) if proven else None
     follow = followup.follow_up(workforce.worker_of(employee), today, flags)
     return visit_rules.due_visits(
         hire_date=employee.hire_date,
@@ -247,8 +273,9 @@ def home():
     now = utcnow()
     today = today_paris(now)
     jobs = []
-    for employee in _mine():
-        visits = _visits(employee)
+    for access in _reach():
+        employee = access.employee
+        visits = [v for v in _visits(employee) if identity.may_see(access, v)]
         upcoming = sorted(
             (v for v in visits if v.status == VisitStatus.BOOKED and v.slot.starts_at > now),
             key=lambda v: v.slot.starts_at,
@@ -256,11 +283,12 @@ def home():
         jobs.append(
             {
                 "employee": employee,
+                "proven": access.proven,
                 "employer": db.session.get(Member, employee.member_id),
                 "upcoming": upcoming,
                 "waiting": [v for v in visits if v.status == VisitStatus.REQUESTED],
                 "done": [v for v in visits if v.status == VisitStatus.DONE],
-                "to_plan": _to_plan(employee, visits, today),
+                "to_plan": _to_plan(employee, visits, today, proven=access.proven),
             }
         )
         audit.record(db.session, _actor(), "read", "employee", employee.id, "espace salarié")
@@ -270,6 +298,7 @@ def home():
         jobs=jobs,
         phone=current_user.phone,
         today=today,
+        proven=any(job["proven"] for job in jobs),
     )
 
 
@@ -281,7 +310,8 @@ def _requestable() -> list[visit_rules.VisitType]:
 
 @bp.route("/demande/<int:employee_id>", methods=["GET", "POST"])
 def request_visit(employee_id: int):
-    employee = _my_employee(employee_id)
+    access = _access(employee_id)
+    employee = access.employee
     kinds = _requestable()
     form = VisitRequestForm()
     form.visit_type.choices = [SelectChoice(k.code, k.label(_locale())) for k in kinds]
@@ -296,6 +326,8 @@ def request_visit(employee_id: int):
                     Visit.status == VisitStatus.REQUESTED,
                 )
             )
+            if waiting is not None and not access.proven:  # asked already: the team has it
+                return _handed_to_team()
             if waiting is not None:  # asked already: choose its slot rather than ask twice
                 return redirect(url_for("employee.choose_slot", visit_id=waiting.id))
             try:
@@ -311,6 +343,12 @@ def request_visit(employee_id: int):
             except booking.NotAllowed as refused:
                 form.form_errors.append(str(refused.message))
             else:
+                if not access.proven:
+                    # a number the worker never proved: the team handles the request and tells
+                    # the worker through a proven channel; nothing is shown back here
+                    booking.queue_for_staff(db.session, _actor(), visit, now)
+                    db.session.commit()
+                    return _handed_to_team()
                 if booking.compatible_slots(db.session, visit, now=now, limit=1):
                     db.session.commit()
                     return redirect(url_for("employee.choose_slot", visit_id=visit.id))
@@ -328,6 +366,18 @@ def request_visit(employee_id: int):
     return render_template(
         "employee/request.html", form=form, employee=employee, kinds=kinds, locale=_locale()
     ), status
+
+
+def _handed_to_team():
+    flash(
+        _(
+            "Votre demande est transmise à l'équipe du service, qui vous contactera. Pour voir "
+            "vos demandes ici, faites confirmer votre numéro de mobile lors de votre prochaine "
+            "visite."
+        ),
+        "info",
+    )
+    return redirect(url_for("employee.home"))
 
 
 def _request_from(form: VisitRequestForm) -> booking.Request | None:
@@ -436,28 +486,69 @@ def cancel(visit_id: int):
 
 @bp.route("/sante", methods=["GET", "POST"])
 def health_situation():
-    """The employee's own declaration: it adjusts their follow-up, the employer never sees it."""
-    mine = _mine()
+    """The worker's own declaration: it adjusts their follow-up, the employer never sees it.
+    Only through a proven mobile: a contact number may be the employer's own."""
+    mine = _proven()
+    if not mine:
+        return render_template("employee/unproven.html"), 403
     form = HealthForm()
     if form.validate_on_submit():
-        for employee in mine:  # one person: the same situation with every employer
-            health.set_flags(
-                db.session,
-                _actor(),
-                employee,
-                pregnant=form.pregnant.data,
-                invalidity_pension=form.invalidity_pension.data,
-                disabled=form.disabled.data,
-            )
+        # one person, one situation: recorded once on the worker, whatever the employers
+        health.set_flags(
+            db.session,
+            _actor(),
+            mine[0],
+            pregnant=form.pregnant.data,
+            invalidity_pension=form.invalidity_pension.data,
+            disabled=form.disabled.data,
+        )
         db.session.commit()
         flash(_("C'est enregistré. Merci, votre suivi en tiendra compte."), "success")
         return redirect(url_for("employee.home"))
     if request.method == "GET":
-        situations = [health.read(db.session, _actor(), employee) for employee in mine]
+        situation = health.read(db.session, _actor(), mine[0])
         for name in ("pregnant", "invalidity_pension", "disabled"):
-            form[name].data = any(getattr(s, name) for s in situations if s is not None)
-        db.session.commit()  # the reads are audited
+            form[name].data = bool(situation is not None and getattr(situation, name))
+        db.session.commit()  # the read is audited
     return render_template("employee/health.html", form=form)
+
+
+@bp.route("/mobile", methods=["GET", "POST"])
+def change_phone():
+    """A worker signed in with their proven mobile moves it to a new number (code to the new
+    number). The employer's contact number never changes this."""
+    mine = _proven()
+    if not mine:
+        return render_template("employee/unproven.html"), 403
+    worker = mine[0].worker
+    form = NewPhoneForm()
+    pending = session.get("employee_new_phone")
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            if form.code.data and pending:
+                identity.confirm_change(db.session, worker, pending, form.code.data, now)
+                db.session.commit()
+                session.pop("employee_new_phone", None)
+                logout_user()  # every session of the old number ends; sign in with the new one
+                flash(_("Votre nouveau numéro est enregistré. Connectez-vous avec lui."), "success")
+                return redirect(url_for("employee.login"))
+            new_phone = parse_phone(form.phone.data or "")
+            identity.start_change(db.session, worker, new_phone, now, _locale())
+        except Reprompt as reprompt:
+            form.phone.errors = [str(reprompt.message)]
+        except identity.IdentityError as refused:
+            db.session.commit()  # a wrong code counts
+            form.form_errors.append(str(refused.message))
+        else:
+            db.session.commit()
+            session["employee_new_phone"] = new_phone
+            flash(_("Un code vient d'être envoyé par SMS au nouveau numéro."), "info")
+            return redirect(url_for("employee.change_phone"))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "employee/phone.html", form=form, pending=pending, phone=current_user.phone
+    ), status
 
 
 @bp.get("/visite/<int:visit_id>/ordonnance.pdf")
@@ -467,7 +558,7 @@ def ordonnance(visit_id: int):
     from assistant.views import pdf_response
 
     visit = _my_visit(visit_id)
-    if visit.outcome is None:
+    if visit.outcome is None or visit.employee not in _proven():
         abort(404)
     audit.record(db.session, _actor(), "read", "visit_outcome", visit.id, "ordonnance pdf")
     db.session.commit()

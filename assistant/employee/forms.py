@@ -69,3 +69,10 @@ class HealthForm(FlaskForm):
     disabled = BooleanField(
         _l("Je suis reconnu(e) travailleur handicapé (RQTH ou autre reconnaissance)")
     )
+
+
+class NewPhoneForm(FlaskForm):
+    """The worker's new mobile, then the code sent to it."""
+
+    phone = StringField(_l("Nouveau numéro de mobile"))
+    code = StringField(_l("Code reçu par SMS"))

@@ -25,7 +25,7 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import Centre, Employee, MemberKind, Slot, Visit, VisitStatus
-from assistant.services import audit, booking, due, visit_rules, workforce
+from assistant.services import audit, booking, due, identity, visit_rules, workforce
 from assistant.timeutil import PARIS, today_paris
 from forms.workforce import LenientDate
 
@@ -224,7 +224,10 @@ def _is_past(visit: Visit, now: datetime) -> bool:
 
 
 def _changeable(visit: Visit, now: datetime) -> bool:
-    """May the employer still move or cancel it (requested, or booked and still ahead)?"""
+    """May the employer still move or cancel it (requested, or booked and still ahead)? Never a
+    visit the employee asked for: it is the worker's to move or cancel."""
+    if visit.employee_id is not None and identity.private(visit):
+        return False
     if visit.status == VisitStatus.REQUESTED:
         return True
     return visit.status == VisitStatus.BOOKED and not _is_past(visit, now)
@@ -315,14 +318,19 @@ def visit_request():
                     employee=employee,
                     request=_request_of(form, planned),
                     now=now,
-                    auto=form.placement.data == "auto",
+                    auto=False,
                 )
             except booking.NotAllowed as refused:
                 db.session.rollback()
                 form.form_errors.append(str(refused.message))
             else:
+                by_service = booking.organised_by_the_service(db.session, visit, now)
+                if by_service:  # the team places it, as when no slot fits (never why)
+                    booking.queue_for_staff(db.session, current_user, visit, now)
+                elif form.placement.data == "auto":
+                    booking.place_automatically(db.session, current_user, visit, now)
                 db.session.commit()
-                if form.placement.data == "choose":
+                if form.placement.data == "choose" and not by_service:
                     return redirect(url_for("member.visit_slots", visit_id=visit.id))
                 return redirect(url_for("member.visit_detail", visit_id=visit.id, nouvelle=1))
     invalid = request.method == "POST"
@@ -422,6 +430,8 @@ def visit_detail(visit_id: int):
         locale=_locale(),
         new=request.args.get("nouvelle") == "1",
         changeable=_changeable(visit, now),
+        # the worker's own request: the employer may know it exists, never why
+        workers_own=visit.employee_id is not None and identity.private(visit),
     )
 
 
@@ -516,6 +526,19 @@ def _pick(member, visit: Visit, *, moving: bool):
     return redirect(url_for("member.visit_detail", visit_id=visit.id))
 
 
+def _by_the_service(visit: Visit):
+    """The worker's situation changes who sees them: the team places the visit (the employer is
+    told no more than when no slot fits)."""
+    now = utcnow()
+    if not booking.organised_by_the_service(db.session, visit, now):
+        return None
+    if visit.status == VisitStatus.REQUESTED:
+        booking.queue_for_staff(db.session, current_user, visit, now)
+        db.session.commit()
+    flash(_("L'équipe du service organise cette visite et vous proposera un créneau."), "info")
+    return redirect(url_for("member.visit_detail", visit_id=visit.id))
+
+
 def _refuse_change(visit: Visit):
     flash(_("Cette visite ne peut plus être modifiée."), "error")
     return redirect(url_for("member.visit_detail", visit_id=visit.id))
@@ -529,8 +552,10 @@ def visit_slots(visit_id: int):
         if request.method == "GET":
             return redirect(url_for("member.visit_move", visit_id=visit.id))
         return _refuse_change(visit)
-    if visit.status != VisitStatus.REQUESTED:
+    if visit.status != VisitStatus.REQUESTED or not _changeable(visit, utcnow()):
         return _refuse_change(visit)
+    if (by_service := _by_the_service(visit)) is not None:
+        return by_service
     if request.method == "POST":
         return _pick(member, visit, moving=False)
     return _slot_page(member, visit, moving=False)
@@ -544,6 +569,8 @@ def visit_move(visit_id: int):
         return redirect(url_for("member.visit_slots", visit_id=visit.id))
     if visit.status != VisitStatus.BOOKED or not _changeable(visit, utcnow()):
         return _refuse_change(visit)
+    if (by_service := _by_the_service(visit)) is not None:
+        return by_service
     if request.method == "POST":
         return _pick(member, visit, moving=True)
     return _slot_page(member, visit, moving=True)

@@ -22,7 +22,7 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import ImportJob, MemberKind
-from assistant.services import followup, health, workforce
+from assistant.services import followup, workforce
 from assistant.services.documents import bar_chart_svg
 from assistant.timeutil import today_paris
 from forms.workforce import EmployeeForm, ImportForm, LeaveForm
@@ -42,15 +42,12 @@ def workforce_home():
     member = _employer()
     today = today_paris()
     employees = workforce.list_employees(db.session, member.id, today=today)
-    # Health situations change due dates silently: the employer sees the dates, never why
-    # (the category shown and charted is the one of the employer's own declaration).
-    health_flags = health.flags_for(db.session, [e.id for e in employees])
+    # What the employer sees comes from its own declaration only: a date that moved with a
+    # health situation would tell it why. The service organises what health brings forward.
     rows = []
     for employee in employees:
-        worker = workforce.worker_of(employee)
-        declared = followup.follow_up(worker, today)
-        actual = followup.follow_up(worker, today, health=health_flags.get(employee.id))
-        rows.append((employee, declared, workforce.first_visit_due(employee, actual)))
+        declared = followup.follow_up(workforce.worker_of(employee), today)
+        rows.append((employee, declared, workforce.first_visit_due(employee, declared)))
     rows.sort(key=lambda row: row[2])
     counts = followup.distribution(follow for _employee, follow, _due in rows)
     chart = bar_chart_svg([(str(_category_label(c)), n) for c, n in counts.items()])

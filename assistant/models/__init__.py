@@ -32,9 +32,11 @@ from assistant.models.visit import (
     VisitStatus,
     WorkPattern,
 )
+from assistant.models.worker import Worker
 from assistant.models.workforce import ContractType, Employee, ImportJob
 
 __all__ = [
+    "Worker",
     "WorkPattern",
     "VisitStatus",
     "VisitOutcome",

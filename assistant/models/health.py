@@ -1,5 +1,6 @@
-"""Personal health situations that change an employee's follow-up (health data: never shown to
-the employer, set only by the service's health staff or by the employee)."""
+"""Personal health situations that change a worker's follow-up (health data: never shown to the
+employer, set only by the service's health staff or by the worker). One per worker, recorded once
+whatever the number of their employers."""
 
 from __future__ import annotations
 
@@ -15,9 +16,7 @@ class HealthSituation(Base):
     __tablename__ = "health_situation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    employee_id: Mapped[int] = mapped_column(
-        ForeignKey("employee.id", ondelete="CASCADE"), unique=True
-    )
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"), unique=True)
     pregnant: Mapped[bool] = mapped_column(default=False)  # or breastfeeding, recently delivered
     invalidity_pension: Mapped[bool] = mapped_column(default=False)
     disabled: Mapped[bool] = mapped_column(default=False)  # recognised disabled worker (RQTH…)

@@ -33,6 +33,8 @@ class PhoneProfile(Base):
     phone: Mapped[str] = mapped_column(String(32), unique=True)
     locale: Mapped[str] = mapped_column(String(5), default="fr")
     opted_out_at: Mapped[datetime | None]
+    # raised when the employee space signs out: sessions signed in before it are refused
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

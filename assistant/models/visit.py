@@ -8,6 +8,7 @@ and PostgreSQL alike. A cancelled visit releases its slot and keeps its history.
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime, time
 
 from sqlalchemy import (
@@ -24,6 +25,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assistant.database import Base, utcnow
+
+
+def new_room_token() -> str:
+    return secrets.token_urlsafe(12)  # 16 characters, 96 random bits
 
 
 class Modality(enum.StrEnum):
@@ -169,6 +174,8 @@ class Visit(Base):
     reminder_queued_at: Mapped[datetime | None]  # set once, atomically: never two reminders
     employer_informed_at: Mapped[datetime | None]
     history: Mapped[list] = mapped_column(JSON, default=list)  # [{at, by, what, slot}]
+    # the teleconsultation room: random, never guessable from the visit's number
+    room_token: Mapped[str] = mapped_column(String(43), unique=True, default=new_room_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

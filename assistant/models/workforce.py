@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assistant.database import Base, utcnow
 
@@ -24,7 +24,8 @@ CONTRACT_TYPES_SQL = ", ".join(f"'{c.value}'" for c in ContractType)
 
 
 class Employee(Base):
-    """One employee of a member. No health data here: those are kept apart, for staff only."""
+    """One employment, as a member declared it. No health data here, and no identity: the
+    person behind it is a `Worker` (see assistant/models/worker.py)."""
 
     __tablename__ = "employee"
     __table_args__ = (
@@ -53,11 +54,23 @@ class Employee(Base):
     contract_end: Mapped[date | None]
     exposures: Mapped[list] = mapped_column(JSON, default=list)  # codes of assistant/data/risks.csv
     night_worker: Mapped[bool] = mapped_column(default=False)
-    # the employee's own mobile (E.164), for convocations, reminders and self-service by SMS
+    # the mobile the employer typed (E.164): a contact for what the employer knows anyway, never
+    # a proof of identity (the worker's proven mobile is `Worker.phone`)
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    # the person, once the service knows them (a health situation, a proven mobile)
+    worker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("worker.id", ondelete="SET NULL"), index=True
+    )
     left_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    worker = relationship("Worker")
+
+    @property
+    def proven_phone(self) -> str | None:
+        """The mobile the worker proved themselves, if any."""
+        return self.worker.phone if self.worker is not None else None
 
     @property
     def full_name(self) -> str:

@@ -157,10 +157,15 @@ def place_automatically(session: Session, actor, visit: Visit, now: datetime) ->
             return True
         except SlotTaken:
             continue
+    queue_for_staff(session, actor, visit, now)
+    return False
+
+
+def queue_for_staff(session: Session, actor, visit: Visit, now: datetime) -> None:
+    """Hand a request to the staff queue without booking it: the team places it."""
     if visit.queued_at is None:
         visit.queued_at = now
         visit.history = [*visit.history, _event(now, actor, "queued")]
-    return False
 
 
 def compatible_slots(
@@ -254,10 +259,13 @@ def find_slots(
     return found
 
 
-def performers_for(session: Session, visit: Visit, now: datetime) -> frozenset[str]:
+def performers_for(
+    session: Session, visit: Visit, now: datetime, *, with_health: bool = True
+) -> frozenset[str]:
     """The roles that may perform this visit for this worker: a follow-up that asks for the
     médecin du travail (electrical work, CACES; a disabled worker's first visit) narrows the
-    type's performers. Health flags count, silently, as in the due dates."""
+    type's performers. Health flags count, silently, as in the due dates (`with_health` False:
+    from the employer's declaration alone)."""
     kind = visit_rules.get(visit.visit_type)
     employee = visit.employee
     if employee is None or kind.code not in visit_rules.FOLLOW_UP_TYPES:
@@ -265,10 +273,21 @@ def performers_for(session: Session, visit: Visit, now: datetime) -> frozenset[s
     from assistant.services import followup, health, workforce
 
     today = now.astimezone(PARIS).date()
-    flags = health.flags_for(session, [employee.id]).get(employee.id)
+    flags = health.flags_for(session, [employee.id]).get(employee.id) if with_health else None
     follow = followup.follow_up(workforce.worker_of(employee), today, flags)
     first = kind.code in ("vip_initiale", "sir_embauche")
     return visit_rules.performers_for(kind.code, follow, first=first)
+
+
+def organised_by_the_service(session: Session, visit: Visit, now: datetime) -> bool:
+    """Does the worker's health situation change who may see them, compared with what the
+    employer declared? Then the employer is offered no slot (the professional would tell it
+    why): the team places the visit, as it does when no slot fits."""
+    if visit.employee is None:
+        return False
+    return performers_for(session, visit, now) != performers_for(
+        session, visit, now, with_health=False
+    )
 
 
 def check_compatible(session: Session, visit: Visit, slot: Slot, now: datetime) -> None:

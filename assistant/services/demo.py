@@ -26,7 +26,7 @@ from assistant.models import (
     VisitStatus,
     WorkPattern,
 )
-from assistant.services import adhesion, booking, planning, risks, tariffs, workforce
+from assistant.services import adhesion, booking, identity, planning, risks, tariffs, workforce
 from assistant.services.staff import create_staff
 from assistant.timeutil import PARIS, today_paris
 
@@ -271,6 +271,12 @@ def load(session: Session) -> list[tuple[str, str]]:
         )
 
     staff_by_email = {user.email: user for user in session.scalars(select(StaffUser))}
+    # Julie proved her mobile to the doctor at her last visit (her whole space opens with it);
+    # Karim's number is only the contact his employer typed (a space without anything personal)
+    julie = identity.worker_of(session, employees[0])
+    julie.phone = employees[0].phone
+    julie.phone_proven_at = now - timedelta(days=30)
+    julie.phone_proven_by = staff_by_email["dr.martin@demo.spsti.fr"].get_id()
     for email, centre_index, weekdays, starts, ends in SESSIONS:
         for weekday in weekdays:
             session.add(

@@ -108,16 +108,26 @@ def _sorted(found: list[ToPlan], today: date) -> list[ToPlan]:
 
 
 def visits_to_plan(
-    session: Session, member: Member, today: date, employees: Sequence[Employee] | None = None
+    session: Session,
+    member: Member,
+    today: date,
+    employees: Sequence[Employee] | None = None,
+    *,
+    with_health: bool = False,
 ) -> list[ToPlan]:
     """An employer's visits to plan for every current employee (or only `employees`, which must
-    be the member's), most urgent first: overdue ones, then by deadline, none last."""
+    be the member's), most urgent first: overdue ones, then by deadline, none last.
+
+    What the employer sees comes from its own declaration only: a date or a professional that
+    changes with a health situation would tell it a pregnancy, a pension or a disability. The
+    service sees the real due dates (`with_health`), and organises what they bring forward
+    (`organised_by_the_service`)."""
     if employees is None:
         employees = workforce.list_employees(session, member.id, today=today)
     employees = [e for e in employees if e.member_id == member.id]
     if not employees:
         return []
-    flags = health.flags_for(session, [e.id for e in employees])
+    flags = health.flags_for(session, [e.id for e in employees]) if with_health else {}
     by_employee: dict[int, list[Visit]] = {}
     for visit in _visits(session, member.id, employees=True):
         by_employee.setdefault(visit.employee_id, []).append(visit)
@@ -138,6 +148,24 @@ def visits_to_plan(
         for due in _professional_dates(dues, visits):
             found.append(ToPlan(employee, due.visit_type, due.window, due.overdue(today)))
     return _sorted(found, today)
+
+
+def organised_by_the_service(session: Session, member: Member, today: date) -> list[ToPlan]:
+    """The visits the health situations bring forward or add, compared with what the employer
+    sees: the service plans them itself (for staff only, never shown to the employer)."""
+    declared = {
+        (item.employee.id, item.visit_type): item.window.due_by
+        for item in visits_to_plan(session, member, today)
+    }
+    found = []
+    for item in visits_to_plan(session, member, today, with_health=True):
+        key = (item.employee.id, item.visit_type)
+        if key not in declared or (
+            item.window.due_by is not None
+            and (declared[key] is None or item.window.due_by < declared[key])
+        ):
+            found.append(item)
+    return found
 
 
 def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:

@@ -1,5 +1,6 @@
-"""Health situations of employees: written and read only by health staff (or the employee),
-every access audited; the employer only ever sees the due dates they lead to."""
+"""Health situations of workers: written and read only by health staff (or the worker), every
+access audited; the employer only ever sees the due dates of its own declaration. A situation is
+the worker's, recorded once: every employment of the worker follows it, no employer row holds it."""
 
 from __future__ import annotations
 
@@ -12,19 +13,32 @@ from assistant.services.followup import HealthFlags
 
 
 def flags_for(session: Session, employee_ids: list[int]) -> dict[int, HealthFlags]:
-    """For computing due dates (not audited as a read: nothing is shown, only dates change)."""
-    rows = session.scalars(
-        select(HealthSituation).where(HealthSituation.employee_id.in_(employee_ids))
+    """By employment, for computing due dates (not audited as a read: nothing is shown, only
+    dates change)."""
+    if not employee_ids:
+        return {}
+    rows = session.execute(
+        select(Employee.id, HealthSituation)
+        .join(HealthSituation, HealthSituation.worker_id == Employee.worker_id)
+        .where(Employee.id.in_(employee_ids))
     )
     return {
-        row.employee_id: HealthFlags(row.pregnant, row.invalidity_pension, row.disabled)
-        for row in rows
+        employee_id: HealthFlags(row.pregnant, row.invalidity_pension, row.disabled)
+        for employee_id, row in rows
     }
+
+
+def _situation(session: Session, employee: Employee) -> HealthSituation | None:
+    if employee.worker_id is None:
+        return None
+    return session.scalar(
+        select(HealthSituation).where(HealthSituation.worker_id == employee.worker_id)
+    )
 
 
 def read(session: Session, actor, employee: Employee) -> HealthSituation | None:
     audit.record(session, actor, "read", "health_situation", employee.id)
-    return session.scalar(select(HealthSituation).where(HealthSituation.employee_id == employee.id))
+    return _situation(session, employee)
 
 
 def set_flags(
@@ -36,11 +50,12 @@ def set_flags(
     invalidity_pension: bool,
     disabled: bool,
 ) -> HealthSituation:
-    situation = session.scalar(
-        select(HealthSituation).where(HealthSituation.employee_id == employee.id)
-    )
+    from assistant.services import identity
+
+    situation = _situation(session, employee)
     if situation is None:
-        situation = HealthSituation(employee_id=employee.id, updated_by="")
+        worker = identity.worker_of(session, employee)
+        situation = HealthSituation(worker_id=worker.id, updated_by="")
         session.add(situation)
     situation.pregnant, situation.invalidity_pension = pregnant, invalidity_pension
     situation.disabled = disabled

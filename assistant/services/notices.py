@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from assistant.database import utcnow
 from assistant.models import Centre, CentreKind, Member, PhoneProfile, Slot, Visit, VisitStatus
-from assistant.services import outbox, visit_rules
+from assistant.services import identity, outbox, visit_rules
 from assistant.timeutil import PARIS
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -72,7 +72,7 @@ class Settings:
 
     def teleconsultation_link(self, visit: Visit) -> str:
         base = self.teleconsultation_url or f"{self.public_base_url}/teleconsultation"
-        return f"{base}/{visit.id}"
+        return f"{base}/{visit.room_token}"  # random per visit: never guessed from its number
 
     @property
     def visits_url(self) -> str:
@@ -159,14 +159,15 @@ class Facts:
     conduct: str
 
 
-def facts(visit: Visit, locale: str) -> Facts:
+def facts(visit: Visit, locale: str, *, with_link: bool = True) -> Facts:
+    """`with_link` False: for the employer of a visit the worker asked for (the room is theirs)."""
     locale = _language(locale)
     slot: Slot = visit.slot
     kind = visit_rules.get(visit.visit_type)
     local = slot.starts_at.astimezone(PARIS)
     centre: Centre = slot.centre
     tele = slot.modality == "tele" or centre.kind == CentreKind.TELE
-    link = _settings.teleconsultation_link(visit) if tele else ""
+    link = _settings.teleconsultation_link(visit) if tele and with_link else ""
     town = " ".join(part for part in (centre.postcode, centre.city) if part)
     place = ", ".join(part for part in (centre.name, centre.address, town) if part)
     short = ", ".join(part for part in (centre.name, centre.city) if part)
@@ -181,8 +182,8 @@ def facts(visit: Visit, locale: str) -> Facts:
         professional=slot.staff.full_name if slot.staff is not None else "",
         tele=tele,
         link=link,
-        place=link if tele else place,
-        place_short=link if tele else short,
+        place=(link or short) if tele else place,
+        place_short=(link or short) if tele else short,
         worker=visit.employee.full_name if visit.employee is not None else "",
         objectives=kind.objectives(locale),
         conduct=kind.conduct(locale),
@@ -190,9 +191,8 @@ def facts(visit: Visit, locale: str) -> Facts:
 
 
 def worker_phone(visit: Visit) -> str | None:
-    if visit.employee_id is not None:
-        return visit.employee.phone if visit.employee is not None else None
-    return visit.member.phone
+    """The worker's proven mobile; the employer's contact number only for what it knows anyway."""
+    return identity.worker_phone(visit)
 
 
 def _phone_locale(session: Session, phone: str, member: Member) -> str:
@@ -245,9 +245,16 @@ def uid(visit: Visit) -> str:
     return f"visit-{visit.id}@{_settings.domain}"
 
 
-def calendar(visit: Visit, locale: str, *, cancelled: bool = False, attendee: str | None = None):
+def calendar(
+    visit: Visit,
+    locale: str,
+    *,
+    cancelled: bool = False,
+    attendee: str | None = None,
+    with_link: bool = True,
+):
     """The visit as an iCalendar object (METHOD:REQUEST, or METHOD:CANCEL when cancelled)."""
-    told = facts(visit, locale)
+    told = facts(visit, locale, with_link=with_link)
     slot = visit.slot
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Assistant SPSTI//visites//FR")
@@ -274,7 +281,7 @@ def calendar(visit: Visit, locale: str, *, cancelled: bool = False, attendee: st
         guest = icalendar.vCalAddress(f"mailto:{attendee}")
         guest.params["role"] = icalendar.vText("REQ-PARTICIPANT")
         event.add("attendee", guest)
-    if told.tele:
+    if told.link:
         event.add("url", told.link)
     cal.add_component(event)
     return cal
@@ -309,7 +316,9 @@ def convocation(session: Session, visit: Visit, *, moved: bool = False) -> None:
         )
     if member.email and not visit.confidential:
         locale = _language(member.locale)
-        told = facts(visit, locale)
+        # the worker's own request: the employer learns the time, never the room; cannot move it
+        theirs = visit.employee_id is not None and identity.private(visit)
+        told = facts(visit, locale, with_link=not theirs)
         notice = "moved" if moved else "new"
         subject = render("mail/visit_subject.txt", locale, notice=notice, facts=told)
         body = render(
@@ -320,8 +329,9 @@ def convocation(session: Session, visit: Visit, *, moved: bool = False) -> None:
             moved=moved,
             for_employer=visit.employee_id is not None,
             by_sms=bool(phone),
+            workers_own=theirs,
         )
-        cal = calendar(visit, locale, attendee=member.email)
+        cal = calendar(visit, locale, attendee=member.email, with_link=not theirs)
         _queue_email(session, member.email, subject, body, [_ics_attachment(cal)])
     visit.convocation_sent_at = visit.booked_at or utcnow()
 
@@ -358,7 +368,8 @@ def cancellation(session: Session, visit: Visit) -> None:
         outbox.queue_sms(session, phone, sms_text("visit_notice_cancelled", visit, locale))
     if member.email and not visit.confidential:
         locale = _language(member.locale)
-        told = facts(visit, locale)
+        theirs = visit.employee_id is not None and identity.private(visit)
+        told = facts(visit, locale, with_link=not theirs)
         subject = render("mail/visit_subject.txt", locale, notice="cancelled", facts=told)
         body = render(
             "mail/visit_cancellation.txt",
@@ -367,7 +378,7 @@ def cancellation(session: Session, visit: Visit) -> None:
             settings=_settings,
             for_employer=visit.employee_id is not None,
         )
-        cal = calendar(visit, locale, cancelled=True, attendee=member.email)
+        cal = calendar(visit, locale, cancelled=True, attendee=member.email, with_link=not theirs)
         _queue_email(session, member.email, subject, body, [_ics_attachment(cal)])
 
 

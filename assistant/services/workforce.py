@@ -51,7 +51,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from assistant.database import utcnow
-from assistant.models import ContractType, Employee
+from assistant.models import ContractType, Employee, Member
 from assistant.services import audit, risks
 from dialogs.parsing import Reprompt, fold, parse_date, parse_phone
 from dialogs.text import _l
@@ -358,8 +358,15 @@ def update_employee(
         but=employee.id,
     ):
         raise DuplicateEmployee(_l("Ce salarié est déjà déclaré."))
+    old_phone = employee.phone
     for name in changed:
         setattr(employee, name, changes[name])
+    if "phone" in changed:
+        # a contact, never the identity: nothing moves, but the worker's proven mobile is told
+        from assistant.services import identity
+
+        member = session.get(Member, member_id)
+        identity.contact_changed(session, employee, old_phone, member.locale if member else "fr")
     employee.last_name_folded = fold(employee.last_name)
     employee.first_name_folded = fold(employee.first_name)
     session.flush()

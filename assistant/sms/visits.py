@@ -1,10 +1,14 @@
 """Booking by SMS (SPEC 4.6, 5): `RDV` offers 3 slots, `ANNULER` and `DEPLACER` act on the next
-appointment, for independent members (by `Member.phone`) and employees (by `Employee.phone`).
+appointment, for independent members (by `Member.phone`) and employees (by the mobile their worker
+proved, or the contact number an employer typed).
 
-The phone is the proof of identity: these flows run only where Twilio's `From` is known (never in
-the web chat). Each flow is a small journey of the dialogue engine; its state (the visit, the ids
-of the slots offered) is the conversation's row, so that an answer `2` books exactly the slot that
-was listed second. Everything else is done by `assistant.services.booking`.
+These flows run only where Twilio's `From` is known (never in the web chat). A number the worker
+never proved reaches only what the employer who typed it knows anyway (`assistant.services.
+identity`): a request from it goes to the team, and the answer tells nothing more.
+
+Each flow is a small journey of the dialogue engine; its state (the visit, the ids of the slots
+offered) is the conversation's row, so that an answer `2` books exactly the slot that was listed
+second. Everything else is done by `assistant.services.booking`.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from assistant.models import (
     VisitStatus,
 )
 from assistant.services import booking, visit_rules
+from assistant.services.identity import reach
 from assistant.sms.segments import fits
 from assistant.timeutil import PARIS, today_paris
 from dialogs.engine import Answers, Context, Journey, Question, prompt
@@ -54,6 +59,7 @@ class Identity:
 
     member: Member
     employee: Employee | None
+    proven: bool = True  # False: a contact number the employer typed, never proved
 
     @property
     def key(self) -> str:
@@ -90,17 +96,10 @@ def identities(session: Session, phone: str | None, today: date) -> list[Identit
             .order_by(Member.id)
         )
     ]
-    rows = session.execute(
-        select(Employee, Member)
-        .join(Member, Member.id == Employee.member_id)
-        .where(
-            Employee.phone == phone,
-            Member.status != MemberStatus.CLOSED,
-            (Employee.left_on.is_(None)) | (Employee.left_on >= today),
-        )
-        .order_by(Member.legal_name, Employee.id)
-    )
-    found += [Identity(member, employee) for employee, member in rows]
+    found += [
+        Identity(session.get(Member, access.employee.member_id), access.employee, access.proven)
+        for access in reach(session, phone, today)
+    ]
     return found
 
 
@@ -373,15 +372,7 @@ def _end(session: Session, state: DialogueState) -> None:
 
 def _next_visit(session: Session, found: list[Identity], now: datetime) -> Visit | None:
     """The earliest booked visit to come, whichever way the person is followed."""
-    visits = [
-        booking.next_appointment(
-            session,
-            member_id=identity.member.id,
-            employee_id=identity.employee.id if identity.employee else None,
-            now=now,
-        )
-        for identity in found
-    ]
+    visits = [_booked(session, identity, now, None) for identity in found]
     visits = [visit for visit in visits if visit is not None]
     return min(visits, key=lambda v: v.slot.starts_at) if visits else None
 
@@ -390,7 +381,10 @@ def _worker_visits(identity: Identity, status: str):
     query = select(Visit).where(Visit.member_id == identity.member.id, Visit.status == status)
     if identity.employee is None:
         return query.where(Visit.employee_id.is_(None))
-    return query.where(Visit.employee_id == identity.employee.id)
+    query = query.where(Visit.employee_id == identity.employee.id)
+    if not identity.proven:  # what the employer who typed the number knows anyway
+        query = query.where(Visit.confidential.is_(False), Visit.requested_by != "employee")
+    return query
 
 
 def _booked(session: Session, identity: Identity, now, visit_type: str | None) -> Visit | None:
@@ -471,6 +465,12 @@ def _request(session: Session, channel, state: DialogueState, question, now) -> 
         except booking.NotAllowed as refused:
             _end(session, state)
             return str(refused.message)
+        if not identity.proven:
+            # accepted and handled by the team, which answers through a proven channel: the
+            # holder of this number is told nothing of the worker's visits
+            booking.queue_for_staff(session, identity.actor(channel.phone), visit, now)
+            _end(session, state)
+            return say("visit_team")
     state.answers = {**answers, "_visit": visit.id}
     return _offer(session, channel, state, visit, now)
 

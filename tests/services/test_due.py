@@ -114,8 +114,13 @@ def test_a_health_flag_shortens_the_period_silently(db, member, doctor):
     seen = hire(db, member, "Seen", hired=date(2023, 1, 2))
     visit(db, member, seen, "vip_initiale", "done", day=date(2024, 1, 10), doctor=doctor)
     health.set_flags(db, "staff:1", seen, pregnant=False, invalidity_pension=False, disabled=True)
-    [item] = due.visits_to_plan(db, member, TODAY)
+    [item] = due.visits_to_plan(db, member, TODAY, with_health=True)
     assert item.window.due_by == date(2027, 1, 10)  # 36 months for a disabled worker
+    # the employer's list comes from its declaration only; the service organises the earlier one
+    [declared] = due.visits_to_plan(db, member, TODAY)
+    assert declared.window.due_by == date(2029, 1, 10)
+    [organised] = due.organised_by_the_service(db, member, TODAY)
+    assert organised.window.due_by == date(2027, 1, 10)
     for locale in ("fr", "en"):
         text = item.window.explanation(locale).lower()
         assert not any(word in text for word in ("handicap", "disab", "santé", "health"))

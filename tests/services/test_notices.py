@@ -15,7 +15,7 @@ from assistant.services import booking, notices, visit_rules
 from assistant.services.outbox import SmtpTransport
 from assistant.sms.segments import MAX_SEGMENTS, segments
 from assistant.timeutil import PARIS
-from tests.conftest import make_member
+from tests.conftest import make_member, prove_mobile
 from tests.fakes import FakeSmtp
 from tests.services.planning_fixtures import NOW, make_employee, make_planning
 
@@ -135,6 +135,7 @@ def test_a_move_updates_the_same_event_and_a_cancellation_removes_it(db, plan, e
 
 
 def test_a_confidential_visit_never_reaches_the_employer(db, plan, employer, employee):
+    prove_mobile(db, employee)
     stoppage = (NOW - timedelta(days=45)).date()
     visit = ask(db, employer, employee, code="pre_reprise", by="employee", event_date=stoppage)
     assert visit.confidential and visit.status == "booked"
@@ -144,6 +145,37 @@ def test_a_confidential_visit_never_reaches_the_employer(db, plan, employer, emp
     booking.cancel(db, "test", visit, NOW + timedelta(hours=1))
     assert outbox(db, "email") == []
     assert len(outbox(db, "sms")) == 2
+
+
+def test_confidential_messages_go_to_a_proven_mobile_only(db, plan, employer, employee):
+    """The employer typed the number: a pré-reprise's convocation never goes there, an
+    employer-requested visit's may (the employer knows it anyway)."""
+    stoppage = (NOW - timedelta(days=45)).date()
+    visit = ask(db, employer, employee, code="pre_reprise", by="employee", event_date=stoppage)
+    assert visit.status == "booked" and outbox(db, "sms") == []
+    booking.cancel(db, "test", visit, NOW + timedelta(hours=1))
+    assert outbox(db, "sms") == []
+    ask(db, employer, employee)
+    (sms,) = outbox(db, "sms")
+    assert sms.recipient == EMPLOYEE_PHONE
+    # proven: a number of the worker's own, whatever the employer types afterwards
+    prove_mobile(db, employee, "+33700000001")
+    employee.phone = "+33611111111"
+    visit = ask(db, employer, employee, code="pre_reprise", by="employee", event_date=stoppage)
+    assert [m.recipient for m in outbox(db, "sms")][-1] == "+33700000001"
+
+
+def test_the_employer_never_gets_the_room_of_a_visit_the_employee_asked_for(
+    db, plan, employer, employee
+):
+    prove_mobile(db, employee)
+    visit = ask(db, employer, employee, code="mi_carriere", by="employee", modality="tele")
+    assert visit.status == "booked" and not visit.confidential
+    (mail,) = [m for m in outbox(db, "email") if m.attachments]
+    assert visit.room_token not in mail.body and "/teleconsultation/" not in mail.body
+    assert visit.room_token not in mail.attachments[0]["text"]
+    (sms,) = outbox(db, "sms")
+    assert visit.room_token in sms.body  # the worker has it
 
 
 def test_an_independent_gets_the_sms_and_the_email(db, plan):
@@ -160,7 +192,8 @@ def test_an_independent_gets_the_sms_and_the_email(db, plan):
 def test_teleconsultation_gives_the_link_instead_of_a_place(db, plan, employer, employee):
     visit = ask(db, employer, employee, modality="tele")
     assert visit.slot.modality == "tele"
-    link = f"{notices.settings().public_base_url}/teleconsultation/{visit.id}"
+    link = f"{notices.settings().public_base_url}/teleconsultation/{visit.room_token}"
+    assert len(visit.room_token) >= 16 and str(visit.id) != visit.room_token
     (sms,) = outbox(db, "sms")
     (mail,) = outbox(db, "email")
     assert link in sms.body and link in mail.body
@@ -174,7 +207,7 @@ def test_teleconsultation_url_from_the_configuration(app, db, plan, employer, em
         assert notices.settings().visits_url == "https://sante.example/espace/visites"
         notices.configure({"TELECONSULTATION_URL": "https://visio.example/salle/"})
         visit = ask(db, employer, employee, modality="tele")
-        assert f"https://visio.example/salle/{visit.id}" in outbox(db, "sms")[0].body
+        assert f"https://visio.example/salle/{visit.room_token}" in outbox(db, "sms")[0].body
     finally:
         notices.configure(app.config)
 
@@ -235,7 +268,7 @@ def test_every_visit_notice_fits_in_three_segments(db, plan, employer, employee,
                 assert "{{" not in text and "%(" not in text
                 assert hour in text and ("RDV" in text or "DEPLACER" in text)
                 if modality == "tele" and template != "visit_notice_cancelled":
-                    assert f"/teleconsultation/{visit.id}" in text
+                    assert f"/teleconsultation/{visit.room_token}" in text
     db.rollback()
 
 

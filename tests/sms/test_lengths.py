@@ -92,6 +92,10 @@ def template_values() -> dict[str, list[dict]]:
     return {
         "already_member": [{}],
         "callback": [{"phone": phone} for phone in LONG_PHONES],
+        "contact_changed": [
+            {"employer": "Société Coopérative Ouvrière de Production des Boulangers", **service}
+            for service in ({"service_phone": "01 23 45 67 89"}, {"service_phone": LONG_PHONES[3]})
+        ],
         "error": [{}],
         "expired": [{}],
         "join_intro": [{}],
@@ -99,6 +103,9 @@ def template_values() -> dict[str, list[dict]]:
         "menu": [{}],
         "not_understood": [{}],
         "one_time_code": [{"code": "987654"}],
+        "proof_code": [
+            {"code": "987654", "service_name": "Service de Santé au Travail Interentreprises"}
+        ],
         "rating_done": [{}],
         "risks_done": [{"count": count} for count in (1, 5)],
         "score_result": [

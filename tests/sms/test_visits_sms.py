@@ -31,6 +31,7 @@ from assistant.sms.segments import MAX_SEGMENTS, fits, segments
 from assistant.timeutil import today_paris
 from dialogs.engine import Context, prompt
 from dialogs.parsing import Reprompt, fold
+from tests.conftest import prove_mobile
 from tests.sms.conftest import Phone
 
 NUMBER = "+33781234567"  # the `phone` fixture's number
@@ -91,7 +92,9 @@ def make_independent(session, phone=NUMBER, siret="55210055400013", **extra):
     return member
 
 
-def make_employee(session, phone=NUMBER, siret="73282932000074", name="Boulangerie Dupont"):
+def make_employee(
+    session, phone=NUMBER, siret="73282932000074", name="Boulangerie Dupont", proven=True
+):
     employer = Member(
         kind="employer", status="active", siret=siret, siren=siret[:9], legal_name=name
     )
@@ -110,6 +113,9 @@ def make_employee(session, phone=NUMBER, siret="73282932000074", name="Boulanger
         phone=phone,
     )
     session.add(employee)
+    session.flush()
+    if proven:
+        prove_mobile(session, employee)
     session.commit()
     return employee
 
@@ -551,6 +557,7 @@ def visit_template_cases(language: str) -> dict[str, list[dict]]:
         "visit_cancel_kept": [{}],
         "visit_chat": [{}],
         "visit_queued": [{"taken": False}, {"taken": True}],
+        "visit_team": [{}],
     }
     for place in PLACES:
         slot = fake_slots(place, 1)[0]

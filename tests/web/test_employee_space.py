@@ -26,9 +26,9 @@ from assistant.models import (
     Visit,
     WorkPattern,
 )
-from assistant.services import booking, due, planning
+from assistant.services import booking, due, health, planning
 from assistant.timeutil import today_paris
-from tests.conftest import PASSWORD, csrf_token, make_app
+from tests.conftest import PASSWORD, csrf_token, make_app, prove_mobile
 
 MOBILE = "+33781234567"
 TYPED = "07 81 23 45 67"
@@ -80,7 +80,9 @@ def make_employer(db, siret: str, name: str, email: str | None = None) -> Member
     return employer
 
 
-def make_employee(db, employer: Member, phone: str, last="Martin", first="Léo") -> Employee:
+def make_employee(
+    db, employer: Member, phone: str, last="Martin", first="Léo", proven=True
+) -> Employee:
     from datetime import date
 
     employee = Employee(
@@ -97,6 +99,8 @@ def make_employee(db, employer: Member, phone: str, last="Martin", first="Léo")
     )
     db.add(employee)
     db.flush()
+    if proven:
+        prove_mobile(db, employee)
     return employee
 
 
@@ -468,12 +472,14 @@ def _done_visit(db, employee: Employee, centre: Centre, months_ago: int) -> Visi
     return visit
 
 
-def _due_by(db, employee: Employee):
+def _due_by(db, employee: Employee, with_health: bool = True):
     db.rollback()
     db.expire_all()
     member = db.get(Member, employee.member_id)
     items = [
-        i for i in due.visits_to_plan(db, member, today_paris()) if i.employee.id == employee.id
+        i
+        for i in due.visits_to_plan(db, member, today_paris(), with_health=with_health)
+        if i.employee.id == employee.id
     ]
     periodic = [i for i in items if i.visit_type == "vip_periodique"]
     assert periodic, items
@@ -498,7 +504,9 @@ def test_health_declaration_changes_the_due_date_and_the_employer_sees_no_flag(
     response = client.post("/salarie/sante", data={"pregnant": "y"})
     assert response.status_code == 302
     db.rollback()
-    situation = db.scalar(select(HealthSituation).where(HealthSituation.employee_id == employee.id))
+    situation = db.scalar(
+        select(HealthSituation).where(HealthSituation.worker_id == employee.worker_id)
+    )
     assert situation.pregnant and not situation.disabled
     assert situation.updated_by == f"employee:{MOBILE}"
     audited = db.scalars(
@@ -513,6 +521,8 @@ def test_health_declaration_changes_the_due_date_and_the_employer_sees_no_flag(
     assert after < before and after < today_paris()  # 3 years at most: overdue now
     home = read(client.get("/salarie/"))
     assert "en retard" in home
+    # the employer's list comes from its own declaration: the date it sees does not move
+    assert _due_by(db, employee, with_health=False) == before
 
     employer = make_app_client_logged_as_employer(client)
     for url in ("/espace/effectifs", f"/espace/effectifs/{employee.id}", "/espace/visites"):
@@ -540,14 +550,18 @@ def test_health_form_shows_and_clears_the_declaration(client, db, employee):
 def test_health_declaration_applies_with_every_employer(client, db):
     first = make_employer(db, "73282932000074", "Boulangerie Dupont")
     second = make_employer(db, "55203253400646", "Garage Leroy")
-    make_employee(db, first, MOBILE)
-    make_employee(db, second, MOBILE)
+    one = make_employee(db, first, MOBILE)
+    two = make_employee(db, second, MOBILE)
     db.commit()
     login(client, db)
     client.post("/salarie/sante", data={"invalidity_pension": "y"})
     db.rollback()
+    # recorded once, on the person: no employer's row holds it, both employments follow it
     rows = db.scalars(select(HealthSituation)).all()
-    assert len(rows) == 2 and all(row.invalidity_pension for row in rows)
+    assert len(rows) == 1 and rows[0].invalidity_pension
+    assert rows[0].worker_id == one.worker_id == two.worker_id
+    flags = health.flags_for(db, [one.id, two.id])
+    assert flags[one.id].invalidity_pension and flags[two.id].invalidity_pension
 
 
 # --- CSRF -------------------------------------------------------------------------------------

@@ -254,7 +254,8 @@ def test_an_independent_never_reaches_an_employers_visit(client, db, independent
         assert client.get(url).status_code == 404
 
 
-def test_a_health_flag_changes_the_date_and_nothing_says_why(employer, world, db):
+def test_a_health_flag_changes_nothing_the_employer_sees(employer, world, db):
+    """Issue 11: "60 mois" becoming "36 mois" told the employer of a disability or a pension."""
     doctor_slot = db.scalar(select(Slot).where(Slot.staff_id == world["doctor"]).limit(1))
     make_visit(db, world, employee="late", status="done", slot_id=doctor_slot.id)
     employee = workforce.get_employee(db, world["member"], world["late"])
@@ -267,8 +268,9 @@ def test_a_health_flag_changes_the_date_and_nothing_says_why(employer, world, db
     )
     db.commit()
     page = page_of(employer.get("/espace/visites"))
-    assert fr_medium(add_months(done_on, 36)) in page
-    assert fr_medium(add_months(done_on, 60)) not in page
+    assert fr_medium(add_months(done_on, 36)) not in page
+    assert fr_medium(add_months(done_on, 60)) in page
+    assert page_of(employer.get("/espace/effectifs")) == page_of(employer.get("/espace/effectifs"))
     lowered = page.lower()
     for word in ("handicap", "invalidité", "pension", "enceinte", "rqth", "situation de santé"):
         assert word not in lowered, word

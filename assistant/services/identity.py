@@ -1,0 +1,313 @@
+"""Who a worker is, and what a phone number may reach (SPEC 1: the worker is a person of their own).
+
+The rule. A phone number an employer typed (`Employee.phone`) is a contact, never an identity. A
+worker's own mobile (`Worker.phone`) is *proven* only when the person holding it gives back a
+one-time code sent to it, in one of two ways an employer cannot take alone:
+
+1. at a visit (in person or by video), a health professional or the medical secretary reads the
+   number out to the worker, sends a code from the worker's page in the back-office, and types
+   the code the worker reads back (`start_proof`, `confirm_proof`);
+2. a worker signed in with their proven mobile moves it to a new number by giving back the code
+   sent to the new number (`start_change`, `confirm_change`).
+
+Two employments are the same worker only when a professional proves, for the second one, a mobile
+already proven for the first, and the names and birth date match; otherwise the proof is refused.
+
+What a number reaches: through a proven mobile, everything of the worker's employments; through a
+contact number only, what its holder (perhaps the employer who typed it) could know anyway — the
+visits the employer or the service asked for, never a confidential or employee-requested visit, a
+health situation, an ordonnance. Confidential messages go to a proven mobile only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from assistant.models import (
+    Employee,
+    HealthSituation,
+    Member,
+    MemberStatus,
+    PhoneProfile,
+    Visit,
+    Worker,
+)
+from assistant.services import audit, otp, outbox
+from dialogs.text import _l
+
+PROOF_PURPOSE = "worker_proof"
+CHANGE_PURPOSE = "worker_change"
+
+
+class IdentityError(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Access:
+    """One employment reached through a phone number, and whether the number is the worker's
+    proven mobile (everything) or only the contact the employer typed (what the employer knows)."""
+
+    employee: Employee
+    proven: bool
+
+
+# --- what a number reaches -------------------------------------------------------------------
+
+
+def _current(query, today: date):
+    return (
+        query.join(Member, Member.id == Employee.member_id)
+        .where(
+            Member.status != MemberStatus.CLOSED,
+            (Employee.left_on.is_(None)) | (Employee.left_on >= today),
+        )
+        .order_by(Member.legal_name, Employee.id)
+    )
+
+
+def reach(session: Session, phone: str, today: date) -> list[Access]:
+    """The current employments this number reaches: those of the worker who proved it, then
+    those whose employer typed it as a contact (and whose worker did not prove another number
+    the holder of this one would then reach)."""
+    if not phone:
+        return []
+    proven = list(
+        session.scalars(
+            _current(select(Employee).join(Worker, Worker.id == Employee.worker_id), today).where(
+                Worker.phone == phone
+            )
+        )
+    )
+    seen = {e.id for e in proven}
+    contact = [
+        e
+        for e in session.scalars(_current(select(Employee), today).where(Employee.phone == phone))
+        if e.id not in seen
+    ]
+    return [Access(e, True) for e in proven] + [Access(e, False) for e in contact]
+
+
+def private(visit: Visit) -> bool:
+    """A visit only the worker may know of: confidential (pré-reprise…) or asked by the worker."""
+    return bool(visit.confidential) or visit.requested_by == "employee"
+
+
+def may_see(access: Access, visit: Visit) -> bool:
+    return visit.employee_id == access.employee.id and (access.proven or not private(visit))
+
+
+def worker_phone(visit: Visit) -> str | None:
+    """Where the worker's messages about this visit go: the proven mobile; the employer's contact
+    number only for what the employer knows anyway; an independent's own (proven) mobile."""
+    if visit.employee_id is None:
+        return visit.member.phone if visit.member is not None else None
+    employee = visit.employee
+    if employee is None:
+        return None
+    if employee.proven_phone:
+        return employee.proven_phone
+    return None if private(visit) else employee.phone
+
+
+# --- the worker behind an employment --------------------------------------------------------
+
+
+def worker_of(session: Session, employee: Employee) -> Worker:
+    """The employment's worker, created the first time the service needs one."""
+    if employee.worker is None:
+        worker = Worker()
+        session.add(worker)
+        session.flush()
+        employee.worker_id = worker.id
+        employee.worker = worker
+        session.flush()
+    return employee.worker
+
+
+def _same_person(a: Employee, b: Employee) -> bool:
+    return (a.last_name_folded, a.first_name_folded, a.birth_date) == (
+        b.last_name_folded,
+        b.first_name_folded,
+        b.birth_date,
+    )
+
+
+def _merge(session: Session, keep: Worker, gone: Worker) -> None:
+    """`gone` was the same person as `keep`: its employments and health situation move over
+    (health flags combined: a situation declared once counts for every employer)."""
+    for employee in session.scalars(select(Employee).where(Employee.worker_id == gone.id)):
+        employee.worker_id = keep.id
+        employee.worker = keep
+    moving = session.scalar(select(HealthSituation).where(HealthSituation.worker_id == gone.id))
+    if moving is not None:
+        kept = session.scalar(select(HealthSituation).where(HealthSituation.worker_id == keep.id))
+        if kept is None:
+            moving.worker_id = keep.id
+        else:
+            kept.pregnant = kept.pregnant or moving.pregnant
+            kept.invalidity_pension = kept.invalidity_pension or moving.invalidity_pension
+            kept.disabled = kept.disabled or moving.disabled
+            session.delete(moving)
+    session.flush()
+    session.delete(gone)
+    session.flush()
+
+
+# --- proving a mobile at a visit --------------------------------------------------------------
+
+
+def _send_code(session: Session, phone: str, purpose: str, now: datetime, locale: str) -> None:
+    from assistant.services.notices import render, settings
+
+    try:
+        code = otp.issue(session, phone, purpose, now)
+    except otp.TooManyCodes:
+        raise IdentityError(
+            _l("Trop de codes demandés pour ce numéro. Attendez un quart d'heure.")
+        ) from None
+    text = render("sms/proof_code.txt", locale, code=code, service_name=settings().service_name)
+    outbox.queue_sms(session, phone, text)
+
+
+def start_proof(
+    session: Session, actor, employee: Employee, phone: str, now: datetime, locale: str = "fr"
+) -> None:
+    """Send a code to the number the worker gives the professional (read out to them)."""
+    _send_code(session, phone, PROOF_PURPOSE, now, locale)
+    audit.record(session, actor, "proof_start", "employee", employee.id)
+
+
+def confirm_proof(
+    session: Session, actor, employee: Employee, phone: str, code: str, now: datetime
+) -> Worker:
+    """The worker read back the code: the number becomes their proven mobile."""
+    check = otp.verify(session, phone, PROOF_PURPOSE, code, now)
+    if check != otp.CodeCheck.OK:
+        raise IdentityError(otp.CHECK_MESSAGES[check])
+    worker = worker_of(session, employee)
+    holder = session.scalar(select(Worker).where(Worker.phone == phone))
+    if holder is not None and holder.id != worker.id:
+        others = session.scalars(select(Employee).where(Employee.worker_id == holder.id)).all()
+        if not others or not any(_same_person(employee, other) for other in others):
+            raise IdentityError(
+                _l(
+                    "Ce numéro est déjà confirmé pour une autre personne suivie par le service : "
+                    "vérifiez-le avec le salarié."
+                )
+            )
+        # the person already proved this number with another employer: one worker, kept
+        _merge(session, keep=holder, gone=worker)
+        worker = holder
+    else:
+        previous = worker.phone
+        worker.phone = phone
+        worker.phone_proven_at = now
+        worker.phone_proven_by = audit.actor_label(actor)
+        session.flush()
+        if previous and previous != phone:
+            _bump(session, previous, now)
+    audit.record(session, actor, "proof", "worker", worker.id, f"employee {employee.id}")
+    return worker
+
+
+# --- the worker moves their own mobile --------------------------------------------------------
+
+
+def start_change(
+    session: Session, worker: Worker, new_phone: str, now: datetime, locale: str = "fr"
+) -> None:
+    if worker.phone is None:
+        raise IdentityError(_l("Votre numéro doit d'abord être confirmé par le service."))
+    if session.scalar(select(Worker.id).where(Worker.phone == new_phone)) is not None:
+        raise IdentityError(_l("Ce numéro est déjà celui d'une personne suivie par le service."))
+    _send_code(session, new_phone, CHANGE_PURPOSE, now, locale)
+
+
+def confirm_change(
+    session: Session, worker: Worker, new_phone: str, code: str, now: datetime
+) -> Worker:
+    check = otp.verify(session, new_phone, CHANGE_PURPOSE, code, now)
+    if check != otp.CodeCheck.OK:
+        raise IdentityError(otp.CHECK_MESSAGES[check])
+    if worker.phone is None:
+        raise IdentityError(_l("Votre numéro doit d'abord être confirmé par le service."))
+    if session.scalar(select(Worker.id).where(Worker.phone == new_phone)) is not None:
+        raise IdentityError(_l("Ce numéro est déjà celui d'une personne suivie par le service."))
+    old = worker.phone
+    worker.phone = new_phone
+    worker.phone_proven_at = now
+    worker.phone_proven_by = f"worker:{worker.id}"
+    session.flush()
+    _bump(session, old, now)
+    audit.record(session, f"employee:{old}", "phone_change", "worker", worker.id)
+    return worker
+
+
+# --- the employer changes the contact number --------------------------------------------------
+
+
+def contact_changed(session: Session, employee: Employee, old: str | None, locale: str) -> None:
+    """Tell the worker's proven mobile (never the new contact) that the employer typed another
+    number: nothing moves, but the worker should know."""
+    from assistant.services.notices import render, settings
+
+    proven = employee.proven_phone
+    if not proven or old == employee.phone:
+        return
+    member = session.get(Member, employee.member_id)
+    profile_locale = session.scalar(select(PhoneProfile.locale).where(PhoneProfile.phone == proven))
+    text = render(
+        "sms/contact_changed.txt",
+        profile_locale or locale,
+        employer=member.legal_name if member else "",
+        service_phone=settings().service_phone,
+    )
+    outbox.queue_sms(session, proven, text)
+
+
+# --- sessions of the employee space ------------------------------------------------------------
+
+
+def session_version(session: Session, phone: str) -> int:
+    return (
+        session.scalar(select(PhoneProfile.session_version).where(PhoneProfile.phone == phone)) or 0
+    )
+
+
+def _bump(session: Session, phone: str, now: datetime | None = None) -> None:
+    profile = session.scalar(select(PhoneProfile).where(PhoneProfile.phone == phone))
+    if profile is None:
+        profile = PhoneProfile(phone=phone)
+        session.add(profile)
+        session.flush()
+    profile.session_version = (profile.session_version or 0) + 1
+    session.flush()
+
+
+def end_sessions(session: Session, phone: str) -> None:
+    """Sign out every session of this number in the employee space (the cookie is then refused)."""
+    _bump(session, phone)
+
+
+def employments_of(session: Session, worker_id: int) -> list[Employee]:
+    return list(session.scalars(select(Employee).where(Employee.worker_id == worker_id)))
+
+
+def known_number(session: Session, phone: str) -> bool:
+    """Is this number a proven mobile or an employer's contact (for the SMS code login)?"""
+    return (
+        session.scalar(
+            select(Employee.id)
+            .outerjoin(Worker, Worker.id == Employee.worker_id)
+            .where(or_(Worker.phone == phone, Employee.phone == phone))
+            .limit(1)
+        )
+        is not None
+    )
