@@ -191,9 +191,8 @@ def confirm_proof(
     check = otp.verify(session, phone, PROOF_PURPOSE, code, now)
     if check != otp.CodeCheck.OK:
         raise IdentityError(otp.CHECK_MESSAGES[check])
-    worker = worker_of(session, employee)
     holder = session.scalar(select(Worker).where(Worker.phone == phone))
-    if holder is not None and holder.id != worker.id:
+    if holder is not None and holder.id != employee.worker_id:
         others = session.scalars(select(Employee).where(Employee.worker_id == holder.id)).all()
         if not others or not any(_same_person(employee, other) for other in others):
             raise IdentityError(
@@ -203,9 +202,14 @@ def confirm_proof(
                 )
             )
         # the person already proved this number with another employer: one worker, kept
-        _merge(session, keep=holder, gone=worker)
+        if employee.worker is not None:
+            _merge(session, keep=holder, gone=employee.worker)
+        else:
+            employee.worker_id, employee.worker = holder.id, holder
+            session.flush()
         worker = holder
     else:
+        worker = worker_of(session, employee)
         previous = worker.phone
         worker.phone = phone
         worker.phone_proven_at = now

@@ -425,6 +425,32 @@ def test_an_employee_pre_reprise_is_confidential(phone, sms_db, slots):
     assert booking.employer_visit(sms_db, employee.member_id, visit.id) is None
 
 
+def test_an_unproven_number_is_heard_and_told_nothing(phone, sms_db, slots):
+    """Issue 11: the number an employer typed may be the employer's own. A request from it is
+    accepted and handled by the team; the answers never tell the worker's visits."""
+    employee = make_employee(sms_db, proven=False)
+    booked = booking.request_visit(
+        sms_db,
+        "employee:x",
+        member=sms_db.get(Member, employee.member_id),
+        employee=employee,
+        request=booking.Request(visit_type="mi_carriere", requested_by="employee"),
+        now=utcnow(),
+    )
+    sms_db.commit()
+    assert booked.status == "booked"
+    assert "aucun rendez-vous" in phone.send("ANNULER").lower()
+    phone.send("RDV PRE-REPRISE")
+    reply = phone.send((today_paris() - timedelta(days=45)).strftime("%d/%m/%Y"))
+    assert "transmise à l'équipe" in reply and fits(reply)
+    for word in ("pré-reprise", "mi-carrière", "réservé"):
+        assert word not in reply.lower()
+    sms_db.rollback()
+    request = sms_db.scalar(select(Visit).where(Visit.visit_type == "pre_reprise"))
+    assert request.status == "requested" and request.queued_at is not None
+    assert request.confidential
+
+
 @pytest.mark.parametrize(
     "text", ["rdv pré-reprise", "RDV PREREPRISE", "Rdv pre reprise", "rdv prereprse"]
 )

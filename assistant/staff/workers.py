@@ -1,0 +1,106 @@
+"""The worker's mobile, proven at a visit; the visits the service organises itself.
+
+A professional (or the medical secretary) with the worker in front of them — in person or by
+video — reads out the number the worker gives, sends a code to it, and types the code the worker
+reads back: the number becomes the worker's proven mobile (`assistant.services.identity`). The
+employer can never do this alone. The visits that health situations bring forward are listed for
+the team to plan, without the employer ever seeing why.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import StringField
+
+from assistant.database import utcnow
+from assistant.extensions import db
+from assistant.models import Employee, Member, MemberKind, MemberStatus, Role
+from assistant.services import audit, due, identity
+from assistant.staff import bp
+from assistant.staff.access import role_required
+from assistant.timeutil import today_paris
+from dialogs.parsing import Reprompt, parse_phone
+
+PROVERS = (Role.DOCTOR, Role.NURSE, Role.SECRETARY)
+
+
+class ProofForm(FlaskForm):
+    phone = StringField(_l("Numéro de mobile donné par le salarié"))
+    code = StringField(_l("Code lu par le salarié"))
+
+
+def _pending_key(employee_id: int) -> str:
+    return f"proof:{employee_id}"
+
+
+@bp.route("/salaries/<int:employee_id>/mobile", methods=["GET", "POST"])
+@role_required(*PROVERS)
+def worker_mobile(employee_id: int):
+    employee = db.session.get(Employee, employee_id)
+    if employee is None:
+        abort(404)
+    member = db.session.get(Member, employee.member_id)
+    form = ProofForm()
+    pending = session.get(_pending_key(employee.id))
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            if pending and form.code.data:
+                identity.confirm_proof(
+                    db.session, current_user, employee, pending, form.code.data, now
+                )
+                db.session.commit()
+                session.pop(_pending_key(employee.id), None)
+                flash(_("Numéro confirmé : c'est désormais le mobile du salarié."), "success")
+                return redirect(url_for("staff.worker_mobile", employee_id=employee.id))
+            phone = parse_phone(form.phone.data or "")
+            identity.start_proof(db.session, current_user, employee, phone, now, member.locale)
+        except Reprompt as reprompt:
+            form.phone.errors = [str(reprompt.message)]
+        except identity.IdentityError as refused:
+            db.session.commit()  # a wrong code counts
+            form.form_errors.append(str(refused.message))
+        else:
+            db.session.commit()
+            session[_pending_key(employee.id)] = phone
+            flash(_("Code envoyé par SMS : demandez au salarié de vous le lire."), "info")
+            return redirect(url_for("staff.worker_mobile", employee_id=employee.id))
+    elif not form.is_submitted():
+        form.phone.data = employee.proven_phone or employee.phone or ""
+    audit.record(db.session, current_user, "read", "employee", employee.id, "mobile")
+    db.session.commit()
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "staff/worker_mobile.html", employee=employee, member=member, form=form, pending=pending
+    ), status
+
+
+@bp.get("/a-organiser")
+@role_required(Role.DOCTOR, Role.NURSE, Role.SECRETARY)
+def organised_by_the_service():
+    """Visits that health situations bring forward: the team plans them (the employer sees the
+    dates of its own declaration only). No situation is shown here, only the dates."""
+    today = today_paris()
+    members = db.session.scalars(
+        select(Member)
+        .where(Member.kind == MemberKind.EMPLOYER, Member.status == MemberStatus.ACTIVE)
+        .order_by(Member.legal_name)
+    )
+    found = [
+        (member, item)
+        for member in members
+        for item in due.organised_by_the_service(db.session, member, today)
+    ]
+    found.sort(key=lambda pair: pair[1].urgency(today))
+    audit.record(db.session, current_user, "read", "employee", None, "visites à organiser")
+    db.session.commit()
+    from assistant.staff.planning import visit_label
+
+    return render_template(
+        "staff/organised.html", found=found, today=today, visit_label=visit_label
+    )
