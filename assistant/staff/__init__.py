@@ -245,8 +245,8 @@ def task_done(task_id: int):
 
 from assistant.staff import fiche as _fiche  # noqa: E402, F401  (registers its routes on bp)
 from assistant.staff import health as _health  # noqa: E402,F401  (registers its views)
-from assistant.staff import workers as _workers  # noqa: E402,F401
 from assistant.staff import outcomes as _outcomes  # noqa: E402, F401  (registers its routes on bp)
 from assistant.staff import planning as _planning  # noqa: E402, F401  (registers its routes on bp)
 from assistant.staff import queue as _queue  # noqa: E402, F401  (registers its routes on bp)
 from assistant.staff import risks as _risks  # noqa: E402,F401  (registers its views)
+from assistant.staff import workers as _workers  # noqa: E402,F401
