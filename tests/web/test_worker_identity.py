@@ -33,8 +33,10 @@ from tests.web.test_employee_space import (
     make_employee,
     make_employer,
     read,
-    slots,  # noqa: F401  (a fixture)
 )
+from tests.web.test_employee_space import slots as _slots
+
+slots = _slots  # the same planning fixture: a doctor every day, 3 weeks of slots
 
 EMPLOYER_MOBILE = "+33645454545"
 EMPLOYER_TYPED = "06 45 45 45 45"
