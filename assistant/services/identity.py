@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.models import (
@@ -298,20 +298,3 @@ def _bump(session: Session, phone: str, now: datetime | None = None) -> None:
 def end_sessions(session: Session, phone: str) -> None:
     """Sign out every session of this number in the employee space (the cookie is then refused)."""
     _bump(session, phone)
-
-
-def employments_of(session: Session, worker_id: int) -> list[Employee]:
-    return list(session.scalars(select(Employee).where(Employee.worker_id == worker_id)))
-
-
-def known_number(session: Session, phone: str) -> bool:
-    """Is this number a proven mobile or an employer's contact (for the SMS code login)?"""
-    return (
-        session.scalar(
-            select(Employee.id)
-            .outerjoin(Worker, Worker.id == Employee.worker_id)
-            .where(or_(Worker.phone == phone, Employee.phone == phone))
-            .limit(1)
-        )
-        is not None
-    )

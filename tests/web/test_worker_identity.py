@@ -321,3 +321,52 @@ def test_a_health_situation_never_offers_the_employer_doctor_only_slots(app, db,
     page = read(employer.get(response.headers["Location"])).lower()
     for word in ("handicap", "médecin du travail uniquement"):
         assert word not in page
+
+
+# --- who reaches what in the employee space: the matrix ---------------------------------------
+
+STRANGER = "+33677777777"
+# (url, anonymous, staff, employer, contact holder, other worker, the worker)
+SPACE = [
+    ("/salarie/", 302, 302, 302, 200, 200, 200),
+    ("/salarie/sante", 302, 302, 302, 403, 200, 200),
+    ("/salarie/mobile", 302, 302, 302, 403, 200, 200),
+    ("/salarie/demande/{employee}", 302, 302, 302, 200, 404, 200),
+    ("/salarie/visite/{pre_reprise}/creneau", 302, 302, 302, 404, 404, 200),
+    ("/salarie/visite/{demande}/annuler", 302, 302, 302, 404, 404, 200),
+    ("/salarie/visite/{done}/ordonnance.pdf", 302, 302, 302, 404, 404, 200),
+    ("/salarie/visite/{employers}/creneau", 302, 302, 302, 200, 404, 200),
+]
+WHO = ["anonymous", "staff", "employer", "contact", "other", "worker"]
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_the_employee_space_matrix(app, db, victim, make_staff, who):
+    employee = db.get(Employee, victim.id)
+    employers = book_for(db, employee, "vip_periodique", requested_by="employer")
+    ids = {v.visit_type: v.id for v in db.scalars(select(Visit))}
+    names = {
+        "employee": employee.id,
+        "pre_reprise": ids["pre_reprise"],
+        "demande": ids["demande"],
+        "done": ids["mi_carriere"],
+        "employers": employers.id,
+    }
+    stranger_employer = make_employer(db, "55203253400646", "Garage Leroy")
+    make_employee(db, stranger_employer, STRANGER, last="Durand", first="Zoé")
+    employee.phone = EMPLOYER_MOBILE  # the employer typed its own number meanwhile
+    db.commit()
+    client = app.test_client()
+    if who == "staff":
+        email = make_staff("doctor")
+        client.post("/staff/login", data={"email": email, "password": PASSWORD})
+    elif who == "employer":
+        client = employer_client(app)
+    elif who in ("contact", "other", "worker"):
+        phone = {"contact": EMPLOYER_MOBILE, "other": STRANGER, "worker": MOBILE}[who]
+        client.post("/salarie/connexion", data={"phone": phone})
+        client.post("/salarie/connexion/code", data={"code": last_code(db, phone)})
+    column = WHO.index(who) + 1
+    for row in SPACE:
+        url = row[0].format(**names)
+        assert client.get(url).status_code == row[column], (who, url)
