@@ -378,3 +378,24 @@ def test_the_access_form_needs_a_csrf_token(tmp_path, database):
 
     with app.app_context():
         _db.engine.dispose()
+
+
+def test_the_demo_nurse_closes_the_demo_visit_and_the_other_centre_reads_nothing(client, db):
+    from assistant.services import demo
+    from assistant.services.outcomes import visits_to_record
+
+    demo.load(db)
+    db.commit()
+    visit = visits_to_record(db, utcnow())[0]
+    url = f"/staff/visites/{visit.id}/issue"
+    for email, expected in (("dr.nguyen@demo.spsti.fr", 403), ("infirmier@demo.spsti.fr", 200)):
+        client.post("/staff/login", data={"email": email, "password": demo.DEMO_PASSWORD})
+        assert client.get(url).status_code == expected, email
+        client.post("/staff/logout")
+    client.post(
+        "/staff/login", data={"email": "infirmier@demo.spsti.fr", "password": demo.DEMO_PASSWORD}
+    )
+    response = client.post(url, data={"kind": "attestation", "next_due": ""})
+    assert response.status_code == 302
+    db.rollback()
+    assert db.get(Visit, visit.id).status == "done"
