@@ -19,7 +19,7 @@ from assistant.models.outbox import OutboxMessage, OutboxStatus
 from assistant.models.risk import RiskEntry
 from assistant.models.service import Centre, CentreKind, OpeningHours
 from assistant.models.sms import ChatLine, InboundSms, PhoneProfile, StaffTask
-from assistant.models.staff import LoginFailure, Role, StaffUser
+from assistant.models.staff import HealthAccessGrant, LoginFailure, Role, StaffUser
 from assistant.models.tariff import TariffKind, TariffRate
 from assistant.models.visit import (
     Absence,
@@ -57,6 +57,7 @@ __all__ = [
     "FicheEntreprise",
     "FicheStatus",
     "CentreKind",
+    "HealthAccessGrant",
     "HealthSituation",
     "ImportJob",
     "InboundSms",

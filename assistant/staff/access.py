@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import abort
@@ -29,3 +30,118 @@ def role_required(*roles: Role | str):
         return wrapper
 
     return decorator
+
+
+# ------------------------------------------------------------------ least privilege on visits
+
+
+def _granted() -> frozenset[int]:
+    """The current professional's unexpired "access outside my team" grants, once a request."""
+    from flask import g
+
+    from assistant.database import utcnow
+    from assistant.extensions import db
+    from assistant.services import care_team
+
+    if "health_grants" not in g:
+        g.health_grants = care_team.granted_member_ids(db.session, current_user, utcnow())
+    return g.health_grants
+
+
+@dataclass(frozen=True)
+class ShownVisit:
+    """A visit as this staff member may read it: hidden parts are replaced, never left empty."""
+
+    label: str
+    worker: str
+    member: str
+    reason: str | None
+    member_link: bool  # whether to link to the member's page
+    hidden: bool  # a confidential visit whose type and person are hidden
+
+
+def shown(visit) -> ShownVisit:
+    """What the current staff member may see of this visit (the rule: care_team.visit_view)."""
+    from flask_babel import gettext as _
+
+    from assistant.services import care_team
+    from assistant.staff.planning import visit_label, worker_name
+
+    view = care_team.visit_view(current_user, visit, _granted())
+    if not view.person:
+        hidden = _("Visite confidentielle")
+        return ShownVisit(
+            hidden if not view.type else visit_label(visit.visit_type), "—", "—", None, False, True
+        )
+    return ShownVisit(
+        visit_label(visit.visit_type) if view.type else _("Visite confidentielle"),
+        worker_name(visit),
+        visit.member.legal_name,
+        visit.reason if view.reason else None,
+        True,
+        False,
+    )
+
+
+def require_health_read(*members) -> None:
+    """Health data of these members' workers (one member per employment): the team in charge,
+    or an unexpired "access outside my team"; otherwise a 403 page that offers to ask for it."""
+    from flask import make_response, render_template, request
+
+    from assistant.services import care_team
+
+    members = [m for m in members if m is not None]
+    if any(care_team.in_charge(current_user, m) or m.id in _granted() for m in members):
+        return
+    if not care_team.is_health_staff(current_user) or not members:
+        abort(403)
+    page = render_template(
+        "staff/outside_team.html", members=members, next=request.full_path.rstrip("?")
+    )
+    abort(make_response(page, 403))
+
+
+def journal_rows(entries: list) -> list:
+    """The journal as this staff member may read it: the entries about a confidential visit
+    lose their detail (type, reason) and the worker's identity where the visit's rule hides
+    them. Returns the entries, masked ones as detached copies."""
+    from flask_babel import gettext as _
+
+    from assistant.extensions import db
+    from assistant.models import AuditEntry, Visit
+    from assistant.services import care_team
+
+    about_visits = {"visit", "visit_outcome", "medical_note"}
+    ids = {
+        int(e.record_id)
+        for e in entries
+        if e.record_type in about_visits and (e.record_id or "").isdigit()
+    }
+    secret = care_team.confidential_ids(db.session, ids)
+    views = {
+        visit_id: care_team.visit_view(current_user, db.session.get(Visit, visit_id), _granted())
+        for visit_id in secret
+    }
+    rows = []
+    for entry in entries:
+        view = (
+            views.get(int(entry.record_id))
+            if entry.record_type in about_visits and (entry.record_id or "").isdigit()
+            else None
+        )
+        if view is None or (view.reason and view.person):
+            rows.append(entry)
+            continue
+        copy = AuditEntry(
+            at=entry.at,
+            actor=entry.actor,
+            action=entry.action,
+            record_type=entry.record_type,
+            record_id=entry.record_id,
+            detail=entry.detail if view.reason else _("visite confidentielle"),
+            ip=entry.ip,
+        )
+        if not view.person and not entry.actor.startswith("staff:"):
+            copy.actor = "—"
+        rows.append(copy)
+    return rows

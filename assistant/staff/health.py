@@ -1,19 +1,23 @@
-"""Health staff only: the health situations that change an employee's follow-up."""
+"""Health staff only: the health situations that change an employee's follow-up, and the
+"access outside my team" a professional asks, with a reason, to read a member's health data."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField
+from wtforms import BooleanField, HiddenField, TextAreaField
+from wtforms.validators import Length
 
+from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Employee, Member, Role
-from assistant.services import health
+from assistant.services import care_team, health
 from assistant.staff import bp
-from assistant.staff.access import role_required
+from assistant.staff.access import require_health_read, role_required
 
 
 class HealthForm(FlaskForm):
@@ -29,6 +33,8 @@ def employee_health(employee_id: int):
     if employee is None:
         abort(404)
     member = db.session.get(Member, employee.member_id)
+    # one check per employment (a worker may soon have several employers)
+    require_health_read(member)
     form = HealthForm()
     if form.validate_on_submit():
         health.set_flags(
@@ -57,3 +63,63 @@ def employee_health(employee_id: int):
         form=form,
         situation=situation,
     )
+
+
+class OutsideTeamForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Motif de l'accès"),
+        description=_l(
+            "Par exemple : remplacement d'un confrère, visite assurée pour un autre centre. "
+            "Le motif est tracé dans le journal."
+        ),
+        validators=[Length(max=care_team.MAX_REASON)],
+    )
+    next = HiddenField()
+
+
+def _safe_next(target: str | None, fallback: str) -> str:
+    if target and target.startswith("/staff/") and not target.startswith("//"):
+        return target
+    return fallback
+
+
+@bp.route("/adherents/<int:member_id>/acces-hors-equipe", methods=["GET", "POST"])
+@role_required(Role.DOCTOR, Role.NURSE)
+def outside_team_access(member_id: int):
+    member = db.session.get(Member, member_id)
+    if member is None:
+        abort(404)
+    form = OutsideTeamForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    status = 200
+    if form.validate_on_submit():
+        try:
+            grant = care_team.grant_outside_team(
+                db.session,
+                current_user,
+                member,
+                form.reason.data,
+                utcnow(),
+                current_app.config["HEALTH_ACCESS_MINUTES"],
+                ip=request.remote_addr,
+            )
+        except care_team.AccessError as error:
+            db.session.rollback()
+            form.reason.errors = [*form.reason.errors, str(error.message)]
+            status = 400
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Accès hors de votre équipe ouvert jusqu'à %(time)s : %(name)s.",
+                    time=format_time(grant.expires_at, "HH:mm"),
+                    name=member.legal_name,
+                ),
+                "success",
+            )
+            fallback = url_for("staff.member_page", member_id=member.id)
+            return redirect(_safe_next(form.next.data, fallback))
+    elif request.method == "POST":
+        status = 400
+    return render_template("staff/outside_team.html", members=[member], form=form), status

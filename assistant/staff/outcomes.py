@@ -15,9 +15,9 @@ from wtforms.validators import Length, Optional
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import OutcomeKind, Role, Visit, VisitStatus
-from assistant.services import audit, booking, notices, outcomes, risks, visit_rules
+from assistant.services import audit, booking, notices, outcomes, risks
 from assistant.staff import bp
-from assistant.staff.access import role_required
+from assistant.staff.access import require_health_read, role_required, shown
 from assistant.views import pdf_response
 from forms.wizard import MultiCheckboxField
 
@@ -87,10 +87,6 @@ def _visit(visit_id: int) -> Visit:
     return visit
 
 
-def _type_label(code: str) -> str:
-    return visit_rules.get(code).label(_locale())
-
-
 @bp.get("/visites")
 @role_required(*RECORDERS)
 def outcomes_to_record():
@@ -102,7 +98,7 @@ def outcomes_to_record():
     return render_template(
         "staff/outcomes/index.html",
         visits=visits,
-        type_label=_type_label,
+        shown=shown,
         health=current_user.role in outcomes.HEALTH_ROLES,
     )
 
@@ -141,6 +137,7 @@ def _form_for(visit: Visit) -> OutcomeForm:
 @role_required(*HEALTH)
 def outcome_issue(visit_id: int):
     visit = _visit(visit_id)
+    require_health_read(visit.member)  # the notes, and the outcome being written
     if visit.status == VisitStatus.DONE:
         return _recorded(visit)
     if visit.status != VisitStatus.BOOKED:
@@ -179,7 +176,7 @@ def outcome_issue(visit_id: int):
         visit=visit,
         form=form,
         notes=notes,
-        type_label=_type_label,
+        shown=shown,
     ), status
 
 
@@ -205,7 +202,7 @@ def _recorded(visit: Visit):
         form=form,
         kinds=KIND_LABELS,
         risk_labels=risk_labels,
-        type_label=_type_label,
+        shown=shown,
     )
 
 
@@ -230,6 +227,7 @@ def outcome_document_pdf(visit_id: int):
 @role_required(*HEALTH)
 def outcome_ordonnance_pdf(visit_id: int):
     visit = _outcome_of(visit_id)
+    require_health_read(visit.member)
     audit.record(db.session, current_user, "read", "visit_outcome", visit.id, "ordonnance pdf")
     db.session.commit()
     document = outcomes.ordonnance(visit)

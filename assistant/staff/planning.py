@@ -29,7 +29,7 @@ from assistant.models import (
 from assistant.models.visit import HOLDS_SLOT
 from assistant.services import audit, planning, visit_rules
 from assistant.staff import bp
-from assistant.staff.access import role_required
+from assistant.staff.access import role_required, shown
 from assistant.timeutil import PARIS, today_paris
 from forms.planning import (
     AbsenceForm,
@@ -618,8 +618,7 @@ def planning_absence(absence_id: int):
         "staff/planning/absence.html",
         absence=absence,
         affected=affected,
-        visit_label=visit_label,
-        worker_name=worker_name,
+        shown=shown,
     )
 
 
@@ -694,8 +693,7 @@ def planning_agenda():
         sunday=monday + timedelta(days=6),
         absences=_absences_of(staff, monday) if staff is not None else [],
         PARIS=PARIS,
-        visit_label=visit_label,
-        worker_name=worker_name,
+        shown=shown,
         is_holiday=planning.is_public_holiday,
     )
 

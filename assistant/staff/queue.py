@@ -15,15 +15,12 @@ from assistant.extensions import db
 from assistant.models import Centre, Role, Slot, Visit, VisitStatus
 from assistant.services import audit, booking, planning, visit_rules
 from assistant.staff import bp
-from assistant.staff.access import role_required
-from assistant.staff.planning import paris_midnight, visit_label, when, worker_name
+from assistant.staff.access import role_required, shown
+from assistant.staff.planning import paris_midnight, when
 from assistant.timeutil import PARIS, today_paris
 from forms.planning import MODALITY, AssignForm, SlotFilterForm
 
 QUEUE_ROLES = (Role.SECRETARY, Role.ADMIN, Role.DOCTOR, Role.NURSE)
-# the reason given with a request is personal (not a medical note): the people who organise
-# and perform the visits read it, the administrator does not need it
-READS_REASON = frozenset({Role.SECRETARY, Role.DOCTOR, Role.NURSE})
 SHOWN_SLOTS = 40
 SEARCHED_SLOTS = 500  # filtered by modality after the search, so look further
 
@@ -46,10 +43,10 @@ def to_move(now: datetime) -> list[Visit]:
 
 def _context():
     return {
-        "visit_label": visit_label,
-        "worker_name": worker_name,
+        # what each role reads of a visit (type, person, reason): care_team.visit_view
+        "shown": shown,
         "when": when,
-        "reads_reason": current_user.role in READS_REASON,
+        "reads_reason": current_user.role in (Role.SECRETARY, Role.DOCTOR, Role.NURSE),
         "MODALITY": MODALITY,
         "PARIS": PARIS,
     }
@@ -177,7 +174,7 @@ def queue_book(visit_id: int):
     flash(
         _(
             "Visite de %(name)s placée le %(when)s avec %(who)s (%(place)s).",
-            name=worker_name(visit),
+            name=shown(visit).worker,
             when=when(visit.slot.starts_at),
             who=visit.slot.staff.full_name,
             place=visit.slot.centre.name,

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from assistant.models import AuditEntry, MemberUser, Role, Visit, VisitOutcome
+from assistant.models import AuditEntry, Member, MemberUser, Role, StaffUser, Visit, VisitOutcome
 from assistant.services import booking, outcomes
 from assistant.timeutil import PARIS
 from tests.conftest import make_member
@@ -60,6 +60,10 @@ def world(db) -> World:
     other = make_member(db, "55203253400646")
     independent = make_member(db, "40483304800022", kind="independent")
     independent.birth_date = "1980-06-01"
+    # the team in charge: the doctor of every member, the nurse works in their centre
+    plan.nurse.centre_id = plan.centre.id
+    for member in (employer, other, independent):
+        member.doctor_id, member.centre_id = plan.doctor.id, plan.centre.id
     _account(db, employer, "rh@boulangerie.example")
     _account(db, other, "rh@autre.example")
     _account(db, independent, "moi@independant.example")
@@ -136,8 +140,11 @@ ALLOWED = {
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("url", list(ALLOWED))
-def test_pages_by_role(client, staff_login, world, role, url):
-    staff_login(role.value)
+def test_pages_by_role(client, db, staff_login, world, role, url):
+    email = staff_login(role.value)
+    user = db.scalar(select(StaffUser).where(StaffUser.email == email))
+    user.centre_id = db.get(Member, world.employer_id).centre_id  # health staff: in the team
+    db.commit()
     response = client.get(url.format(booked=world.booked, done=world.done))
     assert response.status_code == (200 if role in ALLOWED[url] else 403)
 
@@ -219,13 +226,13 @@ def test_a_note_added_after_the_outcome(client, db, world):
 def test_the_secretary_notes_a_no_show_and_sees_no_note(client, db, staff_login, world):
     staff_login("secretary")
     page = client.get("/staff/visites").get_data(as_text=True)
-    assert "Alex Durand" in page and "Non présenté" in page
+    assert "Durand Alex" in page and "Non présenté" in page
     assert f"/staff/visites/{world.booked}/issue" not in page  # recording is for health staff
     assert client.post(f"/staff/visites/{world.booked}/non-presente").status_code == 302
     db.rollback()
     assert db.get(Visit, world.booked).status == "no_show"
     page = client.get("/staff/visites").get_data(as_text=True)
-    assert "Alex Durand" not in page
+    assert "Durand Alex" not in page
     # once missed, it cannot be missed again (nor recorded)
     client.post(f"/staff/visites/{world.booked}/non-presente")
     assert "Seule une visite passée" in client.get("/staff/visites").get_data(as_text=True)

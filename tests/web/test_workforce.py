@@ -173,7 +173,8 @@ def test_health_situation_changes_dates_silently(employer, db, staff_login, app)
     nurse = app.test_client()
     from assistant.services.staff import create_staff
 
-    create_staff(db, "test", "inf@test.fr", "I", Role.NURSE, "correct-horse-battery")
+    nurse_user = create_staff(db, "test", "inf@test.fr", "I", Role.NURSE, "correct-horse-battery")
+    nurse_user.centre_id = _team_centre(db, employee)  # the nurse of the employer's centre
     create_staff(db, "test", "sec@test.fr", "S", Role.SECRETARY, "correct-horse-battery")
     db.commit()
     secretary = app.test_client()
@@ -203,3 +204,14 @@ def test_the_employer_gives_the_employees_mobile_or_gets_a_field_error(employer,
     assert employee.phone == "+33612345678"
     page = employer.get(f"/espace/effectifs/{employee.id}").get_data(as_text=True)
     assert 'value="+33612345678"' in page
+
+
+def _team_centre(db, employee) -> int:
+    """A centre for the employee's employer, so that its nurse is in charge of its workers."""
+    from assistant.models import Centre, CentreKind, Member
+
+    centre = Centre(name="Centre de Paris 11", kind=CentreKind.FIXED)
+    db.add(centre)
+    db.flush()
+    db.get(Member, employee.member_id).centre_id = centre.id
+    return centre.id
