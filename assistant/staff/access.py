@@ -83,14 +83,17 @@ def shown(visit) -> ShownVisit:
     )
 
 
-def require_health_read(*members) -> None:
+def require_health_read(*members, performs: bool = False) -> None:
     """Health data of these members' workers (one member per employment): the team in charge,
-    or an unexpired "access outside my team"; otherwise a 403 page that offers to ask for it."""
+    the professional who performs the visit (`performs`), or an unexpired "access outside my
+    team"; otherwise a 403 page that offers to ask for it."""
     from flask import make_response, render_template, request
 
     from assistant.services import care_team
 
     members = [m for m in members if m is not None]
+    if performs and care_team.is_health_staff(current_user):
+        return
     if any(care_team.in_charge(current_user, m) or m.id in _granted() for m in members):
         return
     if not care_team.is_health_staff(current_user) or not members:

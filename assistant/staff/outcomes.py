@@ -137,7 +137,10 @@ def _form_for(visit: Visit) -> OutcomeForm:
 @role_required(*HEALTH)
 def outcome_issue(visit_id: int):
     visit = _visit(visit_id)
-    require_health_read(visit.member)  # the notes, and the outcome being written
+    # the notes, and the outcome being written: the team, or the professional seeing the worker
+    require_health_read(
+        visit.member, performs=visit.slot is not None and visit.slot.staff_id == current_user.id
+    )
     if visit.status == VisitStatus.DONE:
         return _recorded(visit)
     if visit.status != VisitStatus.BOOKED:

@@ -280,6 +280,19 @@ def test_health_staff_outside_the_team_read_nothing_medical(client, db, world, r
     assert db.get(Visit, world.past).status == "booked"
 
 
+def test_the_professional_seeing_the_worker_records_the_visit_outside_the_team(client, db, world):
+    """A doctor replacing a colleague in another centre holds the visit's slot: they write its
+    outcome and read its notes, without a grant; they still read nothing else of the member."""
+    _login(client, db, Role.DOCTOR, world, team=False)
+    replacing = db.scalar(select(StaffUser).where(StaffUser.email.ilike("doctor-false%")))
+    past = db.get(Visit, world.past)
+    past.slot.staff_id = replacing.id
+    db.commit()
+    status, page = _page(client, f"/staff/visites/{world.past}/issue")
+    assert status == 200 and NOTE in page
+    assert _page(client, f"/staff/salaries/{world.employee_id}/sante")[0] == 403
+
+
 def test_the_doctor_of_the_member_is_in_charge_wherever_they_work(client, db, world):
     client.post("/staff/login", data={"email": world.doctor_email, "password": "x" * 12})
     doctor = db.get(StaffUser, world.doctor_id)

@@ -1,7 +1,7 @@
 """access outside my team: time-limited grants of health data to health staff
 
-Revision ID: 0003_sec3c
-Revises: 0002
+Revision ID: 0004_health_access_grant
+Revises: 0003_worker_identity
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 import assistant.database
 
-revision = "0003_sec3c"
-down_revision = "0002"
+revision = "0004_health_access_grant"
+down_revision = "0003_worker_identity"
 branch_labels = None
 depends_on = None
 
