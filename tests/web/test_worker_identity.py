@@ -161,7 +161,9 @@ def test_the_proven_mobile_reaches_everything(client, db, victim):
     assert client.get("/salarie/sante").status_code == 200
 
 
-def test_a_request_from_an_unproven_number_goes_to_the_team_and_shows_nothing(client, db, slots):
+def test_a_request_from_an_unproven_number_goes_to_the_team_and_shows_nothing(
+    app, client, db, slots, make_staff
+):
     employer = make_employer(db, "73282932000074", "Boulangerie Dupont", EMPLOYER_EMAIL)
     employee = make_employee(db, employer, MOBILE, proven=False)
     db.commit()
@@ -177,6 +179,11 @@ def test_a_request_from_an_unproven_number_goes_to_the_team_and_shows_nothing(cl
     home = read(client.get(response.headers["Location"])).lower()
     assert "transmise à l'équipe" in home and "pré-reprise" not in home
     assert client.get(f"/salarie/visite/{visit.id}/creneau").status_code == 404
+    # the secretary placing it is told to confirm the mobile before anything is sent
+    staff = app.test_client()
+    staff.post("/staff/login", data={"email": make_staff("secretary"), "password": PASSWORD})
+    page = read(staff.get(f"/staff/file-attente/{visit.id}"))
+    assert "non confirmé" in page and f"/staff/salaries/{employee.id}/mobile" in page
 
 
 def test_signing_out_ends_the_session_server_side(app, client, db, victim):
