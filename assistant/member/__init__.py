@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from assistant import sessions
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Member, MemberUser, ScoreRecord
@@ -150,6 +151,8 @@ def login_code():
 
 @bp.post("/deconnexion")
 def logout():
+    sessions.end(current_user)
+    db.session.commit()
     logout_user()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("public.home"))

@@ -41,9 +41,7 @@ def upgrade() -> None:
         )
         batch_op.create_check_constraint("session_version", "session_version >= 1")
     # accounts opened before the e-mail proof existed have been in use: they keep working
-    op.execute(
-        "UPDATE member_user SET email_confirmed_at = created_at WHERE email IS NOT NULL"
-    )
+    op.execute("UPDATE member_user SET email_confirmed_at = created_at WHERE email IS NOT NULL")
 
     with op.batch_alter_table("one_time_code", schema=None) as batch_op:
         batch_op.add_column(sa.Column("ip", sa.String(length=45), nullable=True))
