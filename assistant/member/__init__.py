@@ -65,6 +65,8 @@ def login():
             db.session, keys, config["LOGIN_MAX_FAILURES"], lockout, utcnow()
         )
         user = db.session.scalar(select(MemberUser).where(MemberUser.email == email))
+        if locked is None and (user is None or not user.active):
+            login_limit.check_no_account(form.password.data)  # as slow as a wrong password
         if (
             locked is None
             and user is not None
