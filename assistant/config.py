@@ -84,6 +84,10 @@ class Config:
         self.TRUSTED_PROXIES = int(environ.get("TRUSTED_PROXIES", "0"))
         self.STAFF_IDLE_MINUTES = int(environ.get("STAFF_IDLE_MINUTES", "30"))
         self.MEMBER_IDLE_MINUTES = int(environ.get("MEMBER_IDLE_MINUTES", "120"))
+        # one-time codes asked in any 15 minutes: per number, per address, in all
+        self.OTP_MAX_PER_PHONE = int(environ.get("OTP_MAX_PER_PHONE", "3"))
+        self.OTP_MAX_PER_IP = int(environ.get("OTP_MAX_PER_IP", "10"))
+        self.OTP_MAX_OVERALL = int(environ.get("OTP_MAX_OVERALL", "200"))
         self.SMS_SESSION_IDLE = int(environ.get("SMS_SESSION_IDLE", str(24 * 3600)))
         # seconds between two checks of the risk catalogue table by each process
         self.RISK_CATALOGUE_TTL = int(environ.get("RISK_CATALOGUE_TTL", "30"))

@@ -101,22 +101,27 @@ def login_sms():
             form.phone.errors = [str(reprompt.message)]
         else:
             user = db.session.scalar(select(MemberUser).where(MemberUser.phone == phone))
-            # the same answer whether or not the number is known: no account enumeration
+            # the same answer whether or not the number is known: no account enumeration (an
+            # unknown number gets a code too, sent to no one: same caps, same answers)
+            try:
+                code = otp.issue(
+                    db.session,
+                    phone,
+                    "login",
+                    utcnow(),
+                    ip=request.remote_addr,
+                    limits=otp.CodeLimits.from_config(current_app.config),
+                )
+            except otp.TooManyCodes:
+                flash(str(otp.TOO_MANY_CODES_MESSAGE), "error")
+                return redirect(url_for("member.login_sms"))
             if user is not None and user.active:
-                try:
-                    code = otp.issue(db.session, phone, "login", utcnow())
-                except otp.TooManyCodes:
-                    flash(
-                        _("Trop de codes demandés pour ce numéro. Attendez un quart d'heure."),
-                        "error",
-                    )
-                    return redirect(url_for("member.login_sms"))
                 from assistant.services import outbox
 
                 outbox.queue_sms(
                     db.session, phone, render_template("sms/one_time_code.txt", code=code).strip()
                 )
-                db.session.commit()
+            db.session.commit()
             session["login_phone"] = phone
             flash(
                 _(

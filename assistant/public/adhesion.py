@@ -197,9 +197,16 @@ def adhesion_confirm(slug: str):
 
 def _send_code(phone: str, purpose: str) -> bool:
     try:
-        code = otp.issue(db.session, phone, purpose, utcnow())
+        code = otp.issue(
+            db.session,
+            phone,
+            purpose,
+            utcnow(),
+            ip=request.remote_addr,
+            limits=otp.CodeLimits.from_config(current_app.config),
+        )
     except otp.TooManyCodes:
-        flash(_("Trop de codes demandés pour ce numéro. Attendez un quart d'heure."), "error")
+        flash(str(otp.TOO_MANY_CODES_MESSAGE), "error")
         return False
     outbox.queue_sms(db.session, phone, render_template("sms/one_time_code.txt", code=code).strip())
     db.session.commit()

@@ -136,7 +136,7 @@ def test_independent_joins_with_a_one_time_code(client, db):
     sms = db.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "+33781234567"))
     code = re.search(r"\b(\d{6})\b", sms.body).group(1)
     wrong = client.post("/adhesion/independant/confirmation", data={"code": "000000"})
-    assert "pas le bon" in wrong.get_data(as_text=True)
+    assert "pas valable" in wrong.get_data(as_text=True)
     done = client.post("/adhesion/independant/confirmation", data={"code": code})
     assert done.headers["Location"].endswith("/adhesion/merci")
     db.rollback()
