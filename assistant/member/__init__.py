@@ -30,7 +30,12 @@ from forms.wizard import CodeForm, PhoneForm
 
 bp = Blueprint("member", __name__)
 
-PUBLIC_ENDPOINTS = {"member.login", "member.login_sms", "member.login_code"}
+PUBLIC_ENDPOINTS = {
+    "member.login",
+    "member.login_sms",
+    "member.login_code",
+    "member.confirm_email",
+}
 
 
 @bp.before_request
@@ -39,6 +44,10 @@ def _require_member_login():
         return None
     if not isinstance(current_user, MemberUser):
         return redirect(url_for("member.login", next=request.path))
+    if _email_proof.must_prove_email(current_user) and (
+        request.endpoint not in _email_proof.WAITING_ENDPOINTS
+    ):
+        return redirect(url_for("member.email_pending"))
     return None
 
 
@@ -198,6 +207,7 @@ def certificate():
 
 from assistant.member import declaration as _declaration  # noqa: E402,F401  (registers its views)
 from assistant.member import documents_visits as _documents_visits  # noqa: E402,F401  (registers its views)
+from assistant.member import email_proof as _email_proof  # noqa: E402  (registers its views; used above)
 from assistant.member import fiche as _fiche  # noqa: E402, F401  (registers its routes on bp)
 from assistant.member import visits as _visits  # noqa: E402,F401  (registers its views)
 from assistant.member import workforce as _workforce  # noqa: E402,F401  (registers its views)

@@ -86,8 +86,10 @@ class MemberUser(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")  # see StaffUser
-    # an e-mail account is usable once the address is proven by the signed link sent to it
-    email_confirmed_at: Mapped[datetime | None]
+    # an e-mail account is usable once its address is proven. Self-service adhesion sets None
+    # until the signed link e-mailed is followed; accounts made by the staff or the demo are
+    # taken as proven
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(default=utcnow)
     confirmation_sent_at: Mapped[datetime | None]
 
     member: Mapped[Member] = relationship()
