@@ -177,7 +177,7 @@ def adhesion_confirm(slug: str):
                 account_form.form_errors.append(
                     _(
                         "Cette adresse e-mail est déjà utilisée par un compte : connectez-vous, "
-                        "ou donnez une autre adresse à l'étape « Coordonnées »."
+                        "ou donnez une autre adresse à l'étape « Vos coordonnées »."
                     )
                 )
                 status = 400
