@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import dialogs.text
+from assistant import sessions
 from assistant.config import Config
 from assistant.extensions import babel, csrf, db, login_manager
 from assistant.i18n import TRANSLATIONS_DIR, compile_catalogs, select_locale
@@ -23,7 +24,9 @@ def create_app(config: Config | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config or Config(Path(app.instance_path)))
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    if hops := app.config["TRUSTED_PROXIES"]:
+        # only behind proxies we run: anyone can send X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     compile_catalogs()
     db.init_app(app)
@@ -34,6 +37,7 @@ def create_app(config: Config | None = None) -> Flask:
         default_translation_directories=str(TRANSLATIONS_DIR),
     )
     _init_login(app)
+    sessions.init_app(app)
     dialogs.text.install(flask_babel.gettext)
     dialogs.text.install_locale(flask_babel.get_locale)
 
@@ -92,4 +96,6 @@ def _init_login(app: Flask) -> None:
         if model is None or not raw_id.isdigit():
             return None
         user = db.session.get(model, int(raw_id))
-        return user if user is not None and user.active else None
+        if user is None or not user.active or not sessions.version_matches(user):
+            return None
+        return user

@@ -14,9 +14,18 @@ def _flag(environ, name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
 
 
+MIN_SECRET_KEY_BYTES = 32
+
+
 def _secret_key(environ, instance_path: Path, env: str) -> str:
     """SECRET_KEY from the environment; in development, generated once and kept in instance/."""
     if key := environ.get("SECRET_KEY"):
+        if env == "production" and len(key.encode()) < MIN_SECRET_KEY_BYTES:
+            # a short key can be guessed, and a forged session cookie opens any account
+            raise RuntimeError(
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes in production "
+                '(python -c "import secrets; print(secrets.token_hex(32))").'
+            )
         return key
     if env == "production":
         raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
@@ -70,6 +79,15 @@ class Config:
         self.LANGUAGES = ("fr", "en")
         self.LOGIN_MAX_FAILURES = int(environ.get("LOGIN_MAX_FAILURES", "5"))
         self.LOGIN_LOCKOUT_MINUTES = int(environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+        # forwarded headers (client address, scheme, host) are believed only from this many
+        # proxies in front of the app; 0: not at all
+        self.TRUSTED_PROXIES = int(environ.get("TRUSTED_PROXIES", "0"))
+        self.STAFF_IDLE_MINUTES = int(environ.get("STAFF_IDLE_MINUTES", "30"))
+        self.MEMBER_IDLE_MINUTES = int(environ.get("MEMBER_IDLE_MINUTES", "120"))
+        # one-time codes asked in any 15 minutes: per number, per address, in all
+        self.OTP_MAX_PER_PHONE = int(environ.get("OTP_MAX_PER_PHONE", "3"))
+        self.OTP_MAX_PER_IP = int(environ.get("OTP_MAX_PER_IP", "10"))
+        self.OTP_MAX_OVERALL = int(environ.get("OTP_MAX_OVERALL", "200"))
         self.SMS_SESSION_IDLE = int(environ.get("SMS_SESSION_IDLE", str(24 * 3600)))
         # seconds between two checks of the risk catalogue table by each process
         self.RISK_CATALOGUE_TTL = int(environ.get("RISK_CATALOGUE_TTL", "30"))
@@ -86,7 +104,9 @@ class TestConfig(Config):
     TESTING = True
 
     def __init__(self, instance_path: Path, database_url: str, **overrides):
-        super().__init__(instance_path, {**os.environ, "SECRET_KEY": "test-secret"})
+        super().__init__(
+            instance_path, {**os.environ, "SECRET_KEY": "test-secret", "APP_ENV": "test"}
+        )
         self.APP_ENV = "test"
         self.DEVELOPMENT = False
         self.DATABASE_URL = database_url

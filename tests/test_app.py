@@ -27,7 +27,7 @@ def test_configuration_comes_from_the_environment(tmp_path):
     config = Config(
         tmp_path,
         {
-            "SECRET_KEY": "s",
+            "SECRET_KEY": "s" * 32,
             "PORT": "8123",
             "DATABASE_URL": "postgresql://u@h/d",
             "MEMBERS_AUTO_ACTIVATE": "0",
@@ -44,7 +44,7 @@ def test_configuration_comes_from_the_environment(tmp_path):
 
 
 def test_default_database_is_sqlite_under_instance(tmp_path):
-    config = Config(tmp_path, {"SECRET_KEY": "s"})
+    config = Config(tmp_path, {"SECRET_KEY": "s" * 32})
     assert config.DATABASE_URL == f"sqlite:///{Path(tmp_path) / 'assistant.db'}"
     assert config.MEMBERS_AUTO_ACTIVATE is True
 

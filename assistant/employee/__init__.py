@@ -16,6 +16,7 @@ from datetime import date
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -166,21 +167,25 @@ def login():
             form.phone.errors = [str(reprompt.message)]
         else:
             # the same answer whether or not the number is known: no enumeration
+            try:  # an unknown number gets a code too, sent to no one: same caps, same answers
+                code = otp.issue(
+                    db.session,
+                    phone,
+                    OTP_PURPOSE,
+                    utcnow(),
+                    ip=request.remote_addr,
+                    limits=otp.CodeLimits.from_config(current_app.config),
+                )
+            except otp.TooManyCodes:
+                flash(str(otp.TOO_MANY_CODES_MESSAGE), "error")
+                return redirect(url_for("employee.login"))
             if employments(db.session, phone, today_paris()):
-                try:
-                    code = otp.issue(db.session, phone, OTP_PURPOSE, utcnow())
-                except otp.TooManyCodes:
-                    flash(
-                        _("Trop de codes demandés pour ce numéro. Attendez un quart d'heure."),
-                        "error",
-                    )
-                    return redirect(url_for("employee.login"))
                 from assistant.services import outbox
 
                 outbox.queue_sms(
                     db.session, phone, render_template("sms/one_time_code.txt", code=code).strip()
                 )
-                db.session.commit()
+            db.session.commit()
             session["employee_login_phone"] = phone
             flash(
                 _(

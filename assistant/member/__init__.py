@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from assistant import sessions
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Member, MemberUser, ScoreRecord
@@ -29,7 +30,12 @@ from forms.wizard import CodeForm, PhoneForm
 
 bp = Blueprint("member", __name__)
 
-PUBLIC_ENDPOINTS = {"member.login", "member.login_sms", "member.login_code"}
+PUBLIC_ENDPOINTS = {
+    "member.login",
+    "member.login_sms",
+    "member.login_code",
+    "member.confirm_email",
+}
 
 
 @bp.before_request
@@ -38,6 +44,10 @@ def _require_member_login():
         return None
     if not isinstance(current_user, MemberUser):
         return redirect(url_for("member.login", next=request.path))
+    if _email_proof.must_prove_email(current_user) and (
+        request.endpoint not in _email_proof.WAITING_ENDPOINTS
+    ):
+        return redirect(url_for("member.email_pending"))
     return None
 
 
@@ -64,6 +74,8 @@ def login():
             db.session, keys, config["LOGIN_MAX_FAILURES"], lockout, utcnow()
         )
         user = db.session.scalar(select(MemberUser).where(MemberUser.email == email))
+        if locked is None and (user is None or not user.active):
+            login_limit.check_no_account(form.password.data)  # as slow as a wrong password
         if (
             locked is None
             and user is not None
@@ -98,22 +110,27 @@ def login_sms():
             form.phone.errors = [str(reprompt.message)]
         else:
             user = db.session.scalar(select(MemberUser).where(MemberUser.phone == phone))
-            # the same answer whether or not the number is known: no account enumeration
+            # the same answer whether or not the number is known: no account enumeration (an
+            # unknown number gets a code too, sent to no one: same caps, same answers)
+            try:
+                code = otp.issue(
+                    db.session,
+                    phone,
+                    "login",
+                    utcnow(),
+                    ip=request.remote_addr,
+                    limits=otp.CodeLimits.from_config(current_app.config),
+                )
+            except otp.TooManyCodes:
+                flash(str(otp.TOO_MANY_CODES_MESSAGE), "error")
+                return redirect(url_for("member.login_sms"))
             if user is not None and user.active:
-                try:
-                    code = otp.issue(db.session, phone, "login", utcnow())
-                except otp.TooManyCodes:
-                    flash(
-                        _("Trop de codes demandés pour ce numéro. Attendez un quart d'heure."),
-                        "error",
-                    )
-                    return redirect(url_for("member.login_sms"))
                 from assistant.services import outbox
 
                 outbox.queue_sms(
                     db.session, phone, render_template("sms/one_time_code.txt", code=code).strip()
                 )
-                db.session.commit()
+            db.session.commit()
             session["login_phone"] = phone
             flash(
                 _(
@@ -150,6 +167,8 @@ def login_code():
 
 @bp.post("/deconnexion")
 def logout():
+    sessions.end(current_user)
+    db.session.commit()
     logout_user()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("public.home"))
@@ -188,6 +207,7 @@ def certificate():
 
 from assistant.member import declaration as _declaration  # noqa: E402,F401  (registers its views)
 from assistant.member import documents_visits as _documents_visits  # noqa: E402,F401  (registers its views)
+from assistant.member import email_proof as _email_proof  # noqa: E402  (registers its views; used above)
 from assistant.member import fiche as _fiche  # noqa: E402, F401  (registers its routes on bp)
 from assistant.member import visits as _visits  # noqa: E402,F401  (registers its views)
 from assistant.member import workforce as _workforce  # noqa: E402,F401  (registers its views)

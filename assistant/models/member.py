@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -75,6 +75,7 @@ class MemberUser(UserMixin, Base):
     """A person who signs in to a member's space: e-mail + password, or mobile + one-time code."""
 
     __tablename__ = "member_user"
+    __table_args__ = (CheckConstraint("session_version >= 1", name="session_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
@@ -84,6 +85,12 @@ class MemberUser(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")  # see StaffUser
+    # an e-mail account is usable once its address is proven. Self-service adhesion sets None
+    # until the signed link e-mailed is followed; accounts made by the staff or the demo are
+    # taken as proven
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    confirmation_sent_at: Mapped[datetime | None]
 
     member: Mapped[Member] = relationship()
 
@@ -105,14 +112,19 @@ class OneTimeCode(Base):
     """A 6-digit code sent by SMS to prove a phone number; only its hash is kept."""
 
     __tablename__ = "one_time_code"
+    __table_args__ = (
+        Index("ix_one_time_code_ip_created_at", "ip", "created_at"),
+        CheckConstraint("attempts >= 0", name="attempts"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(20), index=True)
     purpose: Mapped[str] = mapped_column(String(20))  # "login", "adhesion"
     code_hash: Mapped[str] = mapped_column(String(256))
     attempts: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     expires_at: Mapped[datetime]
+    ip: Mapped[str | None] = mapped_column(String(45))  # who asked, for the per-address cap
     used_at: Mapped[datetime | None]
 
 

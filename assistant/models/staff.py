@@ -31,6 +31,7 @@ class Role(enum.StrEnum):
 
 class StaffUser(UserMixin, Base):
     __tablename__ = "staff_user"
+    __table_args__ = (CheckConstraint("session_version >= 1", name="session_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -41,6 +42,9 @@ class StaffUser(UserMixin, Base):
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # kept in the session at login and checked on every request; logging out bumps it, so an
+    # old cookie replayed after logout is refused
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     centre = relationship("Centre")
 

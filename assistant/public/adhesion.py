@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from assistant.database import utcnow
 from assistant.extensions import db
+from assistant.member.email_proof import must_prove_email, queue_welcome, send_confirmation
 from assistant.models import DialogueState, Member, MemberKind
 from assistant.public import bp
 from assistant.services import adhesion, otp, outbox
@@ -166,9 +167,20 @@ def adhesion_confirm(slug: str):
     code_form = CodeForm() if kind == MemberKind.INDEPENDENT else None
     code_sent = session.get("adhesion_code_phone") == answers.get("phone")
 
+    status = 200
     if request.method == "POST":
         if kind == MemberKind.EMPLOYER and account_form.validate():
-            return _finish(slug, journey, state, kind, password=account_form.password.data)
+            try:
+                return _finish(slug, journey, state, kind, password=account_form.password.data)
+            except adhesion.EmailTaken:
+                db.session.rollback()
+                account_form.form_errors.append(
+                    _(
+                        "Cette adresse e-mail est déjà utilisée par un compte : connectez-vous, "
+                        "ou donnez une autre adresse à l'étape « Vos coordonnées »."
+                    )
+                )
+                status = 400
         if kind == MemberKind.INDEPENDENT and request.form.get("action") == "send_code":
             _send_code(answers["phone"], "adhesion")
             return redirect(url_for("public.adhesion_confirm", slug=slug))
@@ -192,14 +204,21 @@ def adhesion_confirm(slug: str):
         code_sent=code_sent,
         phone=answers.get("phone"),
         kind=kind,
-    )
+    ), status
 
 
 def _send_code(phone: str, purpose: str) -> bool:
     try:
-        code = otp.issue(db.session, phone, purpose, utcnow())
+        code = otp.issue(
+            db.session,
+            phone,
+            purpose,
+            utcnow(),
+            ip=request.remote_addr,
+            limits=otp.CodeLimits.from_config(current_app.config),
+        )
     except otp.TooManyCodes:
-        flash(_("Trop de codes demandés pour ce numéro. Attendez un quart d'heure."), "error")
+        flash(str(otp.TOO_MANY_CODES_MESSAGE), "error")
         return False
     outbox.queue_sms(db.session, phone, render_template("sms/one_time_code.txt", code=code).strip())
     db.session.commit()
@@ -220,18 +239,16 @@ def _finish(slug: str, journey: Journey, state: DialogueState, kind: str, passwo
             password=password,
             locale=str(get_locale()),
         )
+    except adhesion.EmailTaken:
+        raise
     except adhesion.AdhesionError:
         db.session.rollback()
         flash(_("Cette entreprise est déjà adhérente : connectez-vous à votre espace."), "error")
         return redirect(url_for("member.login"))
-    member = joined.member
-    adhesion.queue_welcome(
-        db.session,
-        member,
-        _("Bienvenue au %(service)s", service=current_app.config["SERVICE_NAME"]),
-        render_template("mail/welcome.txt", member=member),
-        render_template("sms/welcome.txt", member=member).strip(),
-    )
+    if joined.user.email_confirmed_at is None:
+        send_confirmation(joined.user)  # the welcome waits for the proof
+    else:
+        queue_welcome(joined.member)
     db.session.delete(state)
     db.session.commit()
     session.pop("adhesion_code_phone", None)
@@ -252,4 +269,7 @@ def adhesion_thanks():
         db.session.commit()
         flash(_("Merci pour votre avis !"), "success")
         return redirect(url_for("member.home"))
-    return render_template("adhesion/thanks.html", member=member, form=form)
+    pending_email = current_user.email if must_prove_email(current_user) else None
+    return render_template(
+        "adhesion/thanks.html", member=member, form=form, pending_email=pending_email
+    )

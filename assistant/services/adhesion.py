@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, null, select
 from sqlalchemy.orm import Session
 
 from assistant.database import utcnow
@@ -27,6 +28,18 @@ from assistant.services import audit, outbox, score, tariffs
 
 class AdhesionError(ValueError):
     pass
+
+
+class EmailTaken(AdhesionError):
+    """Another account already signs in with this e-mail address."""
+
+
+class BadConfirmation(ValueError):
+    """A confirmation link that is forged, too old, or for an address since changed."""
+
+
+CONFIRMATION_VALIDITY = timedelta(days=2)
+CONFIRMATION_RESEND_AFTER = timedelta(minutes=5)
 
 
 def existing_member(session: Session, siret: str) -> Member | None:
@@ -87,11 +100,19 @@ def join(
     siret = answers["siret"]
     if existing_member(session, siret) is not None:
         raise AdhesionError("already a member")
+    email = (answers.get("email") or "").lower()
+    if (
+        kind == MemberKind.EMPLOYER
+        and session.scalar(select(MemberUser.id).where(MemberUser.email == email)) is not None
+    ):
+        raise EmailTaken(email)
     if not answers.get("accept_contract"):
         raise AdhesionError("the contract was not accepted")
     headcount = int(answers.get("headcount") or 0) if kind == MemberKind.EMPLOYER else 0
     centre, doctor = assign_place(session, answers.get("postcode"))
     now = utcnow()
+    # an employer's e-mail must be proven first (confirm_email), whatever auto_activate says
+    auto_activate = auto_activate and kind != MemberKind.EMPLOYER
     member = Member(
         kind=kind,
         status=MemberStatus.ACTIVE if auto_activate else MemberStatus.PENDING,
@@ -123,7 +144,10 @@ def join(
     if kind == MemberKind.EMPLOYER:
         if not password:
             raise AdhesionError("an employer account needs a password")
-        user = MemberUser(member_id=member.id, email=member.email.lower())
+        # null(), not None: None would let the column's default (proven) apply
+        user = MemberUser(
+            member_id=member.id, email=member.email.lower(), email_confirmed_at=null()
+        )
         user.set_password(password)
     else:
         user = MemberUser(member_id=member.id, phone=member.phone)
@@ -141,6 +165,53 @@ def join(
     session.flush()
     audit.record(session, actor, "create", "member", member.id, f"adhesion {kind}")
     return Joined(member, user, record)
+
+
+def confirmation_token(secret_key: str, user: MemberUser) -> str:
+    """The signed token of the link proving the account's e-mail address."""
+    return _serializer(secret_key).dumps({"user": user.id, "email": user.email})
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="member-email-confirmation")
+
+
+def queue_confirmation(
+    session: Session, user: MemberUser, subject: str, body: str, now: datetime
+) -> None:
+    """E-mail the link (the body holds it); the caller checks `can_resend` for a repeat."""
+    outbox.queue_email(session, user.email, subject, body)
+    user.confirmation_sent_at = now
+
+
+def can_resend(user: MemberUser, now: datetime) -> bool:
+    last = user.confirmation_sent_at
+    return last is None or now - last >= CONFIRMATION_RESEND_AFTER
+
+
+def confirm_email(
+    session: Session, secret_key: str, token: str, now: datetime, auto_activate: bool
+) -> tuple[MemberUser, bool]:
+    """Follow a confirmation link: the address is proven, and the member active unless the
+    staff validates new members. Following it twice is harmless: (account, first time)."""
+    try:
+        payload, signed_at = _serializer(secret_key).loads(token, return_timestamp=True)
+    except BadSignature as error:
+        raise BadConfirmation("bad signature") from error
+    if now - signed_at.astimezone(UTC) > CONFIRMATION_VALIDITY:
+        raise BadConfirmation("too old")
+    user = session.get(MemberUser, payload.get("user")) if isinstance(payload, dict) else None
+    if user is None or not user.email or user.email != payload.get("email"):
+        raise BadConfirmation("no such account")
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+        member = user.member
+        if auto_activate and member.status == MemberStatus.PENDING:
+            member.status = MemberStatus.ACTIVE
+            member.activated_at = now
+        audit.record(session, f"member:{user.id}", "confirm_email", "member", member.id)
+        return user, True
+    return user, False
 
 
 def record_score(session: Session, member: Member, answers: dict) -> ScoreRecord:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash
 
 from assistant.models import LoginFailure
 
@@ -36,3 +37,18 @@ def fail(session: Session, keys: list[str], now: datetime) -> None:
 
 def clear(session: Session, key: str) -> None:
     session.execute(delete(LoginFailure).where(LoginFailure.key == key))
+
+
+# made by generate_password_hash with werkzeug's default method and cost, as the accounts' are
+# (tests/services/test_login_enumeration.py checks that both still cost the same)
+DUMMY_HASH = (
+    "scrypt:32768:8:1$wQEsDBBjsonhJzhI$43300a84bc089aaf6f0534c43e6bffd2da4e95906210e51f265d9e45ec"
+    "42f5b4299c57796a158c6e744a1bfa279166d200410820d8dff7e0b9c149060e9f26ab"
+)
+
+
+def check_no_account(password: str) -> bool:
+    """Spend on an unknown (or disabled) account the hashing a real one costs, so that the
+    response time does not tell which e-mails have an account. Always False."""
+    check_password_hash(DUMMY_HASH, password)
+    return False

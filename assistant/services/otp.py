@@ -1,4 +1,10 @@
-"""One-time codes proving a phone number: 6 digits, 10 minutes, 5 attempts, 3 codes per 15 min."""
+"""One-time codes proving a phone number: 6 digits, 10 minutes, 5 attempts.
+
+Caps on sending, in any 15 minutes: 3 codes per number, 10 per address asking, 200 in all
+(configurable: `CodeLimits.from_config`). Callers ask for a code whether or not the number is
+known, and send it only to a known one: unknown numbers then meet the same caps, the same
+attempt counter and the same answers, so none of them tells whether a number has an account.
+Every guess is counted by one conditional UPDATE, so parallel guesses cannot share a count."""
 
 from __future__ import annotations
 
@@ -6,9 +12,11 @@ import enum
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from assistant.models import OneTimeCode
@@ -16,8 +24,24 @@ from dialogs.text import _l
 
 VALIDITY = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
-MAX_CODES = 3
 CODES_WINDOW = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class CodeLimits:
+    """Codes that may be asked in CODES_WINDOW: for one number, from one address, in all."""
+
+    per_phone: int = 3
+    per_ip: int = 10
+    overall: int = 200
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> CodeLimits:
+        return cls(
+            per_phone=int(config["OTP_MAX_PER_PHONE"]),
+            per_ip=int(config["OTP_MAX_PER_IP"]),
+            overall=int(config["OTP_MAX_OVERALL"]),
+        )
 
 
 class CodeCheck(enum.StrEnum):
@@ -27,29 +51,49 @@ class CodeCheck(enum.StrEnum):
     TOO_MANY = "too_many"
 
 
+# one message for a wrong and a missing code: a number without an account never has a code
+NOT_VALID = _l("Ce code n'est pas valable. Vérifiez le SMS, ou demandez un nouveau code.")
 CHECK_MESSAGES = {
-    CodeCheck.WRONG: _l("Ce code n'est pas le bon. Vérifiez le SMS et réessayez."),
+    CodeCheck.WRONG: NOT_VALID,
     CodeCheck.TOO_MANY: _l("Trop d'essais pour ce code. Demandez-en un nouveau."),
-    CodeCheck.EXPIRED: _l("Ce code a expiré ou n'a pas été demandé. Demandez-en un nouveau."),
+    CodeCheck.EXPIRED: NOT_VALID,
 }
+TOO_MANY_CODES_MESSAGE = _l("Trop de codes demandés. Attendez un quart d'heure.")
 
 
 class TooManyCodes(Exception):
-    """More codes asked for this phone than allowed in the window."""
+    """More codes asked (for this number, from this address, or in all) than allowed."""
 
 
 def _digest(phone: str, code: str) -> str:
     return hashlib.sha256(f"{phone}:{code}".encode()).hexdigest()
 
 
-def issue(session: Session, phone: str, purpose: str, now: datetime) -> str:
-    """Create a code (the caller sends it through the outbox in the same transaction)."""
-    recent = session.scalar(
+def _count(session: Session, since: datetime, *conditions) -> int:
+    return session.scalar(
         select(func.count())
         .select_from(OneTimeCode)
-        .where(OneTimeCode.phone == phone, OneTimeCode.created_at > now - CODES_WINDOW)
+        .where(OneTimeCode.created_at > since, *conditions)
     )
-    if recent >= MAX_CODES:
+
+
+def issue(
+    session: Session,
+    phone: str,
+    purpose: str,
+    now: datetime,
+    *,
+    ip: str | None = None,
+    limits: CodeLimits = CodeLimits(),  # noqa: B008  (frozen, never changed)
+) -> str:
+    """Create a code (the caller sends it through the outbox in the same transaction, to a
+    known number only). Raises TooManyCodes past any of the caps."""
+    since = now - CODES_WINDOW
+    if (
+        _count(session, since, OneTimeCode.phone == phone) >= limits.per_phone
+        or (ip is not None and _count(session, since, OneTimeCode.ip == ip) >= limits.per_ip)
+        or _count(session, since) >= limits.overall
+    ):
         raise TooManyCodes(phone)
     code = f"{secrets.randbelow(10**6):06d}"
     session.add(
@@ -59,6 +103,7 @@ def issue(session: Session, phone: str, purpose: str, now: datetime) -> str:
             code_hash=_digest(phone, code),
             created_at=now,
             expires_at=now + VALIDITY,
+            ip=ip,
         )
     )
     session.flush()
@@ -67,8 +112,8 @@ def issue(session: Session, phone: str, purpose: str, now: datetime) -> str:
 
 def verify(session: Session, phone: str, purpose: str, code: str, now: datetime) -> CodeCheck:
     """Check the latest unused code for this phone and purpose; each try counts."""
-    current = session.scalar(
-        select(OneTimeCode)
+    latest = (
+        select(OneTimeCode.id)
         .where(
             OneTimeCode.phone == phone,
             OneTimeCode.purpose == purpose,
@@ -76,14 +121,35 @@ def verify(session: Session, phone: str, purpose: str, code: str, now: datetime)
         )
         .order_by(OneTimeCode.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
-    if current is None or current.expires_at <= now:
-        return CodeCheck.EXPIRED
-    if current.attempts >= MAX_ATTEMPTS:
+    # count the try first, in one statement: the database settles parallel guesses (and on
+    # SQLite this takes the write lock before anything is read)
+    counted = session.execute(
+        update(OneTimeCode)
+        .where(
+            OneTimeCode.id == latest,
+            OneTimeCode.expires_at > now,
+            OneTimeCode.attempts < MAX_ATTEMPTS,
+        )
+        .values(attempts=OneTimeCode.attempts + 1)
+        .returning(OneTimeCode.id, OneTimeCode.code_hash, OneTimeCode.attempts)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    if counted is None:
+        current = session.execute(
+            select(OneTimeCode.expires_at, OneTimeCode.attempts).where(OneTimeCode.id == latest)
+        ).one_or_none()
+        if current is None or current.expires_at <= now:
+            return CodeCheck.EXPIRED
         return CodeCheck.TOO_MANY
-    current.attempts += 1
     typed = "".join(ch for ch in (code or "") if ch.isdigit())
-    if not hmac.compare_digest(current.code_hash, _digest(phone, typed)):
-        return CodeCheck.TOO_MANY if current.attempts >= MAX_ATTEMPTS else CodeCheck.WRONG
-    current.used_at = now
-    return CodeCheck.OK
+    if not hmac.compare_digest(counted.code_hash, _digest(phone, typed)):
+        return CodeCheck.TOO_MANY if counted.attempts >= MAX_ATTEMPTS else CodeCheck.WRONG
+    used = session.execute(
+        update(OneTimeCode)
+        .where(OneTimeCode.id == counted.id, OneTimeCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return CodeCheck.OK if used.rowcount == 1 else CodeCheck.EXPIRED

@@ -78,6 +78,8 @@ def authenticate(
         return LoginResult(None, locked_until=locked)
 
     user = session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if user is None or not user.active:
+        login_limit.check_no_account(password)  # as slow as a wrong password
     if user is None or not user.active or not user.check_password(password):
         login_limit.fail(session, keys, now)
         audit.record(

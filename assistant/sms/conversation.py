@@ -293,7 +293,9 @@ def _ask_code(session, channel, answers, now) -> str:
 
     phone = answers["phone"]
     try:
-        code = otp.issue(session, phone, "adhesion", now)
+        code = otp.issue(
+            session, phone, "adhesion", now, limits=otp.CodeLimits.from_config(current_app.config)
+        )
     except otp.TooManyCodes:
         return _say("too_many_codes")
     outbox.queue_sms(session, phone, render_template("sms/one_time_code.txt", code=code).strip())

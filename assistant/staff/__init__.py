@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
+from assistant import sessions
 from assistant.extensions import db
 from assistant.models import Member, MemberStatus, OutboxMessage, Role, StaffUser
 from assistant.services import audit, tariffs
@@ -85,6 +86,7 @@ def logout():
     audit.record(
         db.session, current_user, "logout", "staff_user", current_user.id, ip=request.remote_addr
     )
+    sessions.end(current_user)
     db.session.commit()
     logout_user()
     flash(_("Vous êtes déconnecté."), "info")

@@ -47,7 +47,7 @@ def choose_first_activity(page):
     next_step(page)
 
 
-def test_employer_joins_then_the_secretary_finds_the_company(page, new_page, tmp_path):
+def test_employer_joins_then_the_secretary_finds_the_company(page, new_page, live_app, tmp_path):
     page.goto("/")
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Adhérer"
@@ -117,11 +117,24 @@ def test_employer_joins_then_the_secretary_finds_the_company(page, new_page, tmp
     page.get_by_role("button", name="Confirmer mon adhésion").click()
 
     step(page, "Bienvenue, votre adhésion est enregistrée")
+    expect(page.locator("main")).to_contain_text("jean@menuiserie-petit.fr")
     page.get_by_role("group", name="Comment avez-vous trouvé").get_by_label("5", exact=True).check()
     page.get_by_role("button", name="Envoyer mon avis").click()
 
-    expect(page).to_have_title(re.compile("^Mon espace"))
+    # The space waits for the e-mail address to be proven by the link sent (/dev/mail).
+    step(page, "Confirmez votre adresse e-mail")
     expect(page.get_by_role("status")).to_have_text("Merci pour votre avis !")
+    with live_app.session() as session:
+        mail = session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.recipient == "jean@menuiserie-petit.fr",
+                OutboxMessage.subject.contains("Confirmez"),
+            )
+        ).first()
+    page.goto(re.search(r"https?://\S+(/espace/confirmer/\S+)", mail.body).group(1))
+
+    expect(page).to_have_title(re.compile("^Mon espace"))
+    expect(page.get_by_role("status")).to_have_text("Votre adresse e-mail est confirmée.")
     step(page, COMPANY)
     expect(page.get_by_text("3,5/5", exact=True).first).to_be_visible()
     expect(page.locator("figure svg")).to_be_visible()

@@ -85,7 +85,7 @@ def test_independent_joins_through_the_chat_with_a_code(chat, sms_db, sms_demo):
     code = re.search(r"\b(\d{6})\b", sent[0].body).group(1)
     wrong = "000000" if code != "000000" else "111111"
 
-    assert "pas le bon" in say(chat, wrong)
+    assert "pas valable" in say(chat, wrong)
     assert sms_db.scalar(select(Member).where(Member.phone == PHONE)) is None
     done = say(chat, code)
     assert "Bienvenue" in done, done

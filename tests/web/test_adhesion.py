@@ -65,12 +65,20 @@ def test_employer_joins_and_lands_in_the_member_space(client, db):
         data={"password": "un-long-secret", "confirm": "un-long-secret"},
     )
     assert done.status_code == 302 and done.headers["Location"].endswith("/adhesion/merci")
+    from tests.web.test_email_proof import confirmation_link
+
+    client.get(confirmation_link(db))  # the e-mail address proven
+    db.rollback()
     member = db.scalar(select(Member).where(Member.siret == "55210055400013"))
     assert member.status == "active" and member.siren == "552100554"
     assert member.phone == "+33611223344" and member.naf_code == "43.32A"
     assert member.main_risks == ["wood_dust", "noise"]
     assert db.scalar(select(ScoreRecord.score).where(ScoreRecord.member_id == member.id)) == 3.5
-    welcome = db.scalar(select(OutboxMessage).where(OutboxMessage.recipient == member.email))
+    welcome = db.scalar(
+        select(OutboxMessage).where(
+            OutboxMessage.recipient == member.email, OutboxMessage.subject.contains("Bienvenue")
+        )
+    )
     assert "Dr " in welcome.body and "Centre" in welcome.body
     assert client.post("/adhesion/merci", data={"rating": "5"}).status_code == 302
     db.rollback()
@@ -136,7 +144,7 @@ def test_independent_joins_with_a_one_time_code(client, db):
     sms = db.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "+33781234567"))
     code = re.search(r"\b(\d{6})\b", sms.body).group(1)
     wrong = client.post("/adhesion/independant/confirmation", data={"code": "000000"})
-    assert "pas le bon" in wrong.get_data(as_text=True)
+    assert "pas valable" in wrong.get_data(as_text=True)
     done = client.post("/adhesion/independant/confirmation", data={"code": code})
     assert done.headers["Location"].endswith("/adhesion/merci")
     db.rollback()
