@@ -22,7 +22,7 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import ImportJob, MemberKind
-from assistant.services import followup, health, workforce
+from assistant.services import audit, followup, health, workforce
 from assistant.services.documents import bar_chart_svg
 from assistant.timeutil import today_paris
 from forms.workforce import EmployeeForm, ImportForm, LeaveForm
@@ -54,6 +54,8 @@ def workforce_home():
     rows.sort(key=lambda row: row[2])
     counts = followup.distribution(follow for _employee, follow, _due in rows)
     chart = bar_chart_svg([(str(_category_label(c)), n) for c, n in counts.items()])
+    audit.record(db.session, current_user, "read", "member", member.id, "effectifs")
+    db.session.commit()
     return render_template(
         "member/workforce/index.html",
         member=member,
@@ -130,6 +132,8 @@ def employee_edit(employee_id: int):
         form.exposures.data = list(employee.exposures or [])
         form.night_worker.data = employee.night_worker
         form.phone.data = employee.phone or ""
+        audit.record(db.session, current_user, "read", "employee", employee.id)
+        db.session.commit()
     elif form.validate_on_submit():
         try:
             _save(form, member.id, employee.id)
@@ -149,7 +153,8 @@ def employee_leave(employee_id: int):
     member = _employer()
     form = LeaveForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.left_on.errors) or _("Indiquez une date de départ."), "error")
+        message = " ".join(map(str, form.left_on.errors)) or _("Indiquez une date de départ.")
+        flash(message, "error")
         return redirect(url_for("member.employee_edit", employee_id=employee_id))
     try:
         workforce.leave_employee(
@@ -192,7 +197,7 @@ def workforce_import():
 
 def run_import(app, job_id: int) -> None:
     """Import a job's file; each progress step commits, so any process can show the progress."""
-    factory = app.extensions["database"]["sessionmaker"]
+    factory = app.extensions["database"]["writer_sessionmaker"]  # reads, then writes
     with app.app_context(), factory() as session:
         job = session.get(ImportJob, job_id)
         job.status = "running"
