@@ -345,3 +345,35 @@ def test_import_an_optional_mobile_column_that_never_forgets_a_known_number(db, 
     assert changed.updated == 1
     db.expire_all()
     assert employees(db, member)[0].phone == "+33699887766"
+
+
+# --- limits: lines per import, memory ------------------------------------------------------------
+
+
+def test_a_file_past_the_line_cap_imports_nothing(db, member):
+    lines = [f"Nom{n};Léa;12/03/1990;Vendeuse;01/09/2024;CDI;;;non" for n in range(11)]
+    report = import_(db, member, csv_bytes(*lines), max_lines=10)
+    assert report.fatal is not None and report.imported == 0
+    assert "11 lignes" in str(report.fatal) and "10 au plus" in str(report.fatal)
+    assert employees(db, member) == []
+    report = import_(db, member, csv_bytes(*lines[:10]), max_lines=10)
+    assert report.created == 10 and report.fatal is None
+
+
+def test_the_import_streams_its_file_with_bounded_memory(db, member):
+    import tracemalloc
+
+    bad = "Martin;Léa;31/02/1990;Vendeuse;01/09/2024;CDI;;;non"
+    data = csv_bytes(*([bad] * 60_000))  # 3 MB, every line wrong
+    tracemalloc.start()
+    try:
+        report = import_(db, member, data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.total == 60_000 and report.error_count == 60_000
+    assert len(report.errors) == workforce.MAX_REPORTED_ERRORS  # the first ones, then a count
+    assert "59 800 autres lignes" in report.messages()[-1].replace("\u202f", " ").replace(
+        "\xa0", " "
+    )
+    assert peak < 4 * 2**20, f"{peak / 2**20:.1f} MB traced for a 3 MB file"

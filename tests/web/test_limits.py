@@ -300,3 +300,57 @@ def test_parallel_web_writes_on_sqlite_never_fail(tmp_path, database, app, db):
         )
         == 36
     )
+
+
+# --- one import at a time ------------------------------------------------------------------------
+
+
+def test_one_unfinished_import_per_member_held_by_the_database(employer, db):
+    from sqlalchemy.exc import IntegrityError
+
+    from assistant.models import ImportJob, Member
+
+    member_id = db.scalar(select(Member.id).where(Member.email == "contact@boulangerie-dupont.fr"))
+    db.add(ImportJob(member_id=member_id, status="running", actor="member:1"))
+    db.commit()
+    db.add(ImportJob(member_id=member_id, status="pending", actor="member:1"))
+    with pytest.raises(IntegrityError):
+        db.commit()
+    db.rollback()
+    db.add(ImportJob(member_id=member_id, status="done", actor="member:1"))
+    db.commit()
+
+    response = employer.post(
+        "/espace/effectifs/import",
+        data={"file": (io.BytesIO(b"nom;prenom\nMartin;Leo\n"), "effectifs.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.headers["Location"].endswith("/espace/effectifs")
+    page = employer.get("/espace/effectifs").get_data(as_text=True)
+    assert "déjà en cours" in page
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(ImportJob)) == 2
+
+
+def test_a_file_past_the_line_cap_is_refused_with_a_clear_message(tmp_path, database):
+    app = make_app(tmp_path, database, IMPORT_MAX_LINES=3, IMPORT_IN_BACKGROUND=False)
+    session = app.extensions["database"]["sessionmaker"]()
+    demo.load(session)
+    session.commit()
+    session.close()
+    client = app.test_client()
+    client.post(
+        "/espace/connexion",
+        data={"email": "contact@boulangerie-dupont.fr", "password": demo.DEMO_PASSWORD},
+    )
+    header = "nom;prenom;date_naissance;poste;date_embauche;contrat"
+    lines = [f"Nom{n};Léa;12/03/1990;Vendeuse;01/09/2024;CDI" for n in range(4)]
+    response = client.post(
+        "/espace/effectifs/import",
+        data={"file": (io.BytesIO("\n".join([header, *lines]).encode()), "e.csv")},
+        content_type="multipart/form-data",
+    )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "3 au plus" in page and "rien n&#39;a été importé" in page
+    with app.app_context():
+        app.extensions["database"]["engine"].dispose()
