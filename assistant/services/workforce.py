@@ -507,15 +507,6 @@ def _number(count: int) -> str:
     return format_decimal(count, locale=_locale())
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 with or without BOM, else Windows-1252."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined: replace them rather than refuse the file
-        return data.decode("cp1252", errors="replace"), "cp1252"
-
-
 CHUNK = 64 * 1024
 
 
