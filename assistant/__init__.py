@@ -24,10 +24,10 @@ NO_STORE_PREFIXES = ("sms.chat", "public.adhesion")
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>` in every URL: a number past the BIGINT range is no page (404), not an
-    OverflowError from the database driver."""
+    """`<int:…>` in every URL: a number past the ids' range is no page (404), not an error of
+    the database driver. Ids are INTEGER columns on PostgreSQL (BIGINT would be 2**63 - 1)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):  # noqa: A002
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

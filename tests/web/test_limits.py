@@ -96,9 +96,10 @@ def test_an_empty_departure_date_is_a_clear_message(employer, db):
         "/espace/effectifs/99999999999999999999999",
         "/espace/effectifs/import/18446744073709551616",
         "/espace/effectifs/9223372036854775808",
+        "/espace/effectifs/2147483648",
     ],
 )
-def test_member_ids_past_64_bits_are_not_found(employer, url):
+def test_member_ids_out_of_range_are_not_found(employer, url):
     assert employer.get(url).status_code == 404
 
 
@@ -112,19 +113,25 @@ def test_member_ids_past_64_bits_are_not_found(employer, url):
         "/staff/planning/lieux/99999999999999999999999",
     ],
 )
-def test_staff_ids_past_64_bits_are_not_found(staff_login, client, url):
+def test_staff_ids_out_of_range_are_not_found(staff_login, client, url):
     staff_login("admin")
     assert client.get(url).status_code == 404
 
 
-def test_employee_space_ids_past_64_bits_are_not_found(client):
+def test_employee_space_ids_out_of_range_are_not_found(client):
     # not signed in: a known route sends to the login page, an impossible id is not found
     assert client.get("/salarie/visite/1/creneau").status_code == 302
     assert client.get("/salarie/visite/99999999999999999999999/creneau").status_code == 404
 
 
-def test_the_largest_64_bit_id_is_still_looked_up(employer):
-    assert employer.get("/espace/effectifs/9223372036854775807").status_code == 404
+def test_ids_stop_at_the_columns_range(app):
+    """Ids are INTEGER columns on PostgreSQL: the converter stops there, on every backend."""
+    from werkzeug.exceptions import NotFound
+
+    urls = app.url_map.bind("localhost")
+    assert urls.match("/espace/effectifs/2147483647")[0] == "member.employee_edit"
+    with pytest.raises(NotFound):
+        urls.match("/espace/effectifs/2147483648")
 
 
 # --- headers ---------------------------------------------------------------------------------
