@@ -17,6 +17,19 @@ demo_cli = AppGroup("demo", help="Demonstration data.")
 outbox_cli = AppGroup("outbox", help="Outgoing SMS and e-mail.")
 visits_cli = AppGroup("visits", help="Visits: reminders.")
 risks_cli = AppGroup("risks", help="The risk catalogue.")
+dialogues_cli = AppGroup("dialogues", help="Unfinished dialogues (wizards, SMS, chat).")
+
+
+@dialogues_cli.command("purge")
+def dialogues_purge():
+    """Delete the unfinished dialogues untouched for DIALOGUE_STATE_DAYS days."""
+    from assistant.database import utcnow
+    from assistant.services import dialogue_states
+
+    days = current_app.config["DIALOGUE_STATE_DAYS"]
+    count = dialogue_states.purge_expired(db.session, utcnow(), days)
+    db.session.commit()
+    click.echo(f"{count} unfinished dialogue(s) older than {days} days deleted")
 
 
 @db_cli.command("upgrade")
@@ -171,5 +184,5 @@ def visits_remind(once, interval):
 
 
 def init_app(app) -> None:
-    for group in (db_cli, staff_cli, demo_cli, outbox_cli, risks_cli, visits_cli):
+    for group in (db_cli, staff_cli, demo_cli, outbox_cli, risks_cli, visits_cli, dialogues_cli):
         app.cli.add_command(group)

@@ -95,6 +95,13 @@ class Config:
         self.REMINDER_DAYS_BEFORE = int(environ.get("REMINDER_DAYS_BEFORE", "2"))
         # minutes a health professional's "access outside my team" lasts
         self.HEALTH_ACCESS_MINUTES = int(environ.get("HEALTH_ACCESS_MINUTES", "60"))
+        # request bodies: 413 beyond this many bytes; the CSV upload alone may send more
+        self.MAX_CONTENT_LENGTH = int(environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+        self.IMPORT_MAX_BYTES = int(environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+        self.IMPORT_MAX_LINES = int(environ.get("IMPORT_MAX_LINES", "50000"))
+        # unfinished wizard and dialogue rows older than this are purged (`dialogues purge`)
+        self.DIALOGUE_STATE_DAYS = int(environ.get("DIALOGUE_STATE_DAYS", "30"))
+        self.HSTS_MAX_AGE = int(environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600)))
         self.ENGINE_OPTIONS: dict = {}
 
 

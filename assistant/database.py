@@ -86,14 +86,30 @@ def make_engine(url: str, **kwargs) -> Engine:
     return engine
 
 
+# requests that only read: on SQLite they need not wait for the write lock
+READ_ONLY_BLUEPRINTS = {"public", None}  # None: static files and unknown URLs
+
+
 class Database:
-    """Binds an engine and a session factory to a Flask app; one session per app context."""
+    """Binds an engine and a session factory to a Flask app; one session per app context.
+
+    On SQLite, a web request's transactions begin with the write lock (`BEGIN IMMEDIATE`, waiting
+    busy_timeout for it), as the SMS webhook's do: a request reads, then writes (a form, an audit
+    row of a read), and a transaction that read first cannot take the lock once another
+    connection has committed since ("database is locked" at once, busy_timeout or not). Writers
+    then take turns; readers are not blocked (WAL). GET requests of the public site only read
+    and keep a plain BEGIN. `writer_sessionmaker` is for other code that reads then writes
+    outside a request (the import thread). PostgreSQL needs none of it."""
 
     def init_app(self, app) -> None:
         engine = make_engine(app.config["DATABASE_URL"], **app.config.get("ENGINE_OPTIONS", {}))
+        writer = engine
+        if engine.dialect.name == "sqlite":
+            writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         app.extensions["database"] = {
             "engine": engine,
             "sessionmaker": sessionmaker(bind=engine, expire_on_commit=False),
+            "writer_sessionmaker": sessionmaker(bind=writer, expire_on_commit=False),
         }
 
         @app.teardown_appcontext
@@ -112,10 +128,15 @@ class Database:
 
     @property
     def session(self) -> Session:
-        from flask import current_app, g
+        from flask import current_app, g, has_request_context, request
 
         if "db_session" not in g:
-            g.db_session = current_app.extensions["database"]["sessionmaker"]()
+            factories = current_app.extensions["database"]
+            web = has_request_context() and not (
+                request.method in ("GET", "HEAD", "OPTIONS")
+                and request.blueprint in READ_ONLY_BLUEPRINTS
+            )
+            g.db_session = factories["writer_sessionmaker" if web else "sessionmaker"]()
         return g.db_session
 
 

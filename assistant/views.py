@@ -20,6 +20,13 @@ def _error(status: int, title: str, message: str):
     return render_template("error.html", title=title, message=message, status=status), status
 
 
+def _size(count: int) -> str:
+    """Bytes as people read them: 20 Mo, 400 Ko."""
+    if count >= 1024 * 1024:
+        return _("%(count)s Mo", count=format_decimal(count / (1024 * 1024), "0.#"))
+    return _("%(count)s Ko", count=format_decimal(count / 1024, "0"))
+
+
 def init_app(app) -> None:
     @app.context_processor
     def _template_globals():
@@ -67,6 +74,18 @@ def init_app(app) -> None:
     def _method_not_allowed(_error_):
         return _error(
             405, _("Action impossible"), _("Cette action n'est pas possible sur cette page.")
+        )
+
+    @app.errorhandler(413)
+    def _too_large(_error_):
+        return _error(
+            413,
+            _("Envoi trop volumineux"),
+            _(
+                "Ce que vous avez envoyé est trop volumineux pour cette page. Pour les "
+                "effectifs, envoyez un fichier CSV de %(size)s au plus.",
+                size=_size(current_app.config["IMPORT_MAX_BYTES"]),
+            ),
         )
 
     @app.errorhandler(500)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 from flask import (
     abort,
@@ -17,17 +18,19 @@ from flask import (
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import update as sa_update
+from sqlalchemy.exc import IntegrityError
 
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import ImportJob, MemberKind
-from assistant.services import followup, workforce
+from assistant.services import audit, followup, workforce
 from assistant.services.documents import bar_chart_svg
 from assistant.timeutil import today_paris
 from forms.workforce import EmployeeForm, ImportForm, LeaveForm
 
-MAX_UPLOAD = 20 * 1024 * 1024
+STALE_IMPORT = timedelta(hours=1)  # far longer than the largest import allowed takes
 
 
 def _employer():
@@ -51,6 +54,8 @@ def workforce_home():
     rows.sort(key=lambda row: row[2])
     counts = followup.distribution(follow for _employee, follow, _due in rows)
     chart = bar_chart_svg([(str(_category_label(c)), n) for c, n in counts.items()])
+    audit.record(db.session, current_user, "read", "member", member.id, "effectifs")
+    db.session.commit()
     return render_template(
         "member/workforce/index.html",
         member=member,
@@ -127,6 +132,8 @@ def employee_edit(employee_id: int):
         form.exposures.data = list(employee.exposures or [])
         form.night_worker.data = employee.night_worker
         form.phone.data = employee.phone or ""
+        audit.record(db.session, current_user, "read", "employee", employee.id)
+        db.session.commit()
     elif form.validate_on_submit():
         try:
             _save(form, member.id, employee.id)
@@ -146,7 +153,8 @@ def employee_leave(employee_id: int):
     member = _employer()
     form = LeaveForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.left_on.errors) or _("Indiquez une date de départ."), "error")
+        message = " ".join(map(str, form.left_on.errors)) or _("Indiquez une date de départ.")
+        flash(message, "error")
         return redirect(url_for("member.employee_edit", employee_id=employee_id))
     try:
         workforce.leave_employee(
@@ -170,26 +178,45 @@ def workforce_import():
         for error in form.file.errors:
             flash(str(error), "error")
         return redirect(url_for("member.workforce_home"))
-    data = form.file.data.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        flash(_("Fichier trop volumineux (20 Mo au plus)."), "error")
-        return redirect(url_for("member.workforce_home"))
+    # the request's body limit (IMPORT_MAX_BYTES) bounds the file already
+    data = form.file.data.read()
+    _fail_stale_imports(member.id)
     job = ImportJob(
         member_id=member.id, data=data, locale=str(get_locale()), actor=current_user.get_id()
     )
-    db.session.add(job)
+    try:
+        with db.session.begin_nested():  # the partial unique index settles a race
+            db.session.add(job)
+    except IntegrityError:
+        flash(_("Un import de salariés est déjà en cours : attendez qu'il se termine."), "error")
+        return redirect(url_for("member.workforce_home"))
     db.session.commit()
     app = current_app._get_current_object()
+    ip = request.remote_addr
     if app.config.get("IMPORT_IN_BACKGROUND", True):
-        threading.Thread(target=run_import, args=(app, job.id), daemon=True).start()
+        threading.Thread(target=run_import, args=(app, job.id, ip), daemon=True).start()
     else:
-        run_import(app, job.id)
+        run_import(app, job.id, ip)
     return redirect(url_for("member.workforce_import_status", job_id=job.id))
 
 
-def run_import(app, job_id: int) -> None:
+def _fail_stale_imports(member_id: int) -> None:
+    """An import its process never finished (stopped mid-way) must not block the member."""
+    db.session.execute(
+        sa_update(ImportJob)
+        .where(
+            ImportJob.member_id == member_id,
+            ImportJob.status.in_(("pending", "running")),
+            ImportJob.created_at < utcnow() - STALE_IMPORT,
+        )
+        .values(status="failed", data=None, finished_at=utcnow())
+    )
+
+
+def run_import(app, job_id: int, ip: str | None = None) -> None:
     """Import a job's file; each progress step commits, so any process can show the progress."""
-    factory = app.extensions["database"]["sessionmaker"]
+    factory = app.extensions["database"]["writer_sessionmaker"]  # reads, then writes
+    audit.set_request_ip(ip)  # this thread's own context: the audit rows of the upload's address
     with app.app_context(), factory() as session:
         job = session.get(ImportJob, job_id)
         job.status = "running"
@@ -202,7 +229,13 @@ def run_import(app, job_id: int) -> None:
         try:
             with force_locale(job.locale):
                 report = workforce.import_csv(
-                    session, job.actor, job.member_id, job.data, progress, today=today_paris()
+                    session,
+                    job.actor,
+                    job.member_id,
+                    job.data,
+                    progress,
+                    today=today_paris(),
+                    max_lines=app.config["IMPORT_MAX_LINES"],
                 )
                 job.report = {
                     "total": report.total,

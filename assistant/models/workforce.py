@@ -5,7 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assistant.database import Base, utcnow
@@ -77,11 +86,26 @@ class Employee(Base):
         return f"{self.first_name} {self.last_name}"
 
 
+IMPORT_STATUSES = ("pending", "running", "done", "failed")
+UNFINISHED_SQL = "status IN ('pending', 'running')"
+
+
 class ImportJob(Base):
     """A workforce CSV import running in the background; its progress is visible to every
     process (each chunk of lines is committed with the progress)."""
 
     __tablename__ = "import_job"
+    __table_args__ = (
+        CheckConstraint(f"status IN {IMPORT_STATUSES}", name="status"),
+        # one unfinished import per member at a time (literals: both planners use the index)
+        Index(
+            "uq_import_job_member_unfinished",
+            "member_id",
+            unique=True,
+            sqlite_where=text(UNFINISHED_SQL),
+            postgresql_where=text(UNFINISHED_SQL),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)

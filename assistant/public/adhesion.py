@@ -16,7 +16,7 @@ from assistant.extensions import db
 from assistant.member.email_proof import must_prove_email, queue_welcome, send_confirmation
 from assistant.models import DialogueState, Member, MemberKind
 from assistant.public import bp
-from assistant.services import adhesion, otp, outbox
+from assistant.services import adhesion, dialogue_states, otp, outbox
 from assistant.timeutil import today_paris
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, STEP_TITLES
 from dialogs.engine import Context, Journey
@@ -48,6 +48,10 @@ def _state(journey: Journey, create: bool = True) -> DialogueState | None:
     key = f"web:{token}:{journey.name}"
     state = db.session.scalar(select(DialogueState).where(DialogueState.key == key))
     if state is None and create:
+        # a new row now and then: the moment to drop those nobody came back to
+        dialogue_states.purge_expired(
+            db.session, utcnow(), current_app.config["DIALOGUE_STATE_DAYS"]
+        )
         state = DialogueState(key=key, journey=journey.name, answers={})
         db.session.add(state)
         db.session.flush()
@@ -73,9 +77,8 @@ def adhesion_start():
 @bp.get("/adhesion/<slug>")
 def adhesion_resume(slug: str):
     journey = _journey(slug)
-    state = _state(journey)
-    db.session.commit()
-    return redirect(_next_url(slug, journey, state.answers))
+    state = _state(journey, create=False)  # a row only once something is answered
+    return redirect(_next_url(slug, journey, state.answers if state else {}))
 
 
 @bp.route("/adhesion/<slug>/<step>", methods=["GET", "POST"])
@@ -83,14 +86,15 @@ def adhesion_step(slug: str, step: str):
     journey = _journey(slug)
     if step not in journey.steps():
         abort(404)
-    state = _state(journey)
-    answers = dict(state.answers)
+    state = _state(journey, create=False)
+    answers = dict(state.answers) if state else {}
     form, questions = build_step_form(
         journey, step, answers, request.form if request.method == "POST" else None
     )
     if request.method == "POST" and form.validate():
         answers, ok = accept_step(journey, questions, form, answers, _context())
         if ok:
+            state = state or _state(journey)
             state.answers = answers
             db.session.commit()
             return redirect(_next_url(slug, journey, answers))

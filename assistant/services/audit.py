@@ -1,11 +1,29 @@
-"""The audit log service: later features call `record` on every read or write of personal data."""
+"""The audit log service: later features call `record` on every read or write of personal data.
+
+The address of whoever acts is kept on every row written while a web request is served: the web
+layer calls `set_request_ip` when a request begins (and `set_request_ip(None)` when it ends), so
+no caller has to pass it; an explicit `ip=` still wins.
+"""
 
 from __future__ import annotations
+
+from contextvars import ContextVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.models import AuditEntry
+
+_request_ip: ContextVar[str | None] = ContextVar("audit_request_ip", default=None)
+
+
+def set_request_ip(ip: str | None) -> None:
+    """The address the current request comes from (None outside a request)."""
+    _request_ip.set(ip[:45] if ip else None)
+
+
+def request_ip() -> str | None:
+    return _request_ip.get()
 
 
 def actor_label(actor) -> str:
@@ -33,7 +51,7 @@ def record(
         record_type=record_type,
         record_id=None if record_id is None else str(record_id),
         detail=detail,
-        ip=ip,
+        ip=ip or _request_ip.get(),
     )
     session.add(entry)
     return entry

@@ -39,10 +39,11 @@ import.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
@@ -58,6 +59,7 @@ from dialogs.text import _l
 
 BATCH_SIZE = 1000
 PROGRESS_EVERY = 500
+MAX_REPORTED_ERRORS = 200  # lines reported one by one; those after are counted
 EARLIEST_BIRTH = date(1900, 1, 1)
 NAME_MAX = 100
 JOB_MAX = 200
@@ -481,7 +483,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[LineError] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)  # the first MAX_REPORTED_ERRORS
+    error_count: int = 0  # all the lines in error
     fatal: object = None  # a message when the file could not be imported at all
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str = ""
@@ -496,16 +499,44 @@ class ImportReport:
         return self.fatal is None and not self.errors
 
     def messages(self) -> list[str]:
-        return ([str(self.fatal)] if self.fatal else []) + [str(e) for e in self.errors]
+        messages = ([str(self.fatal)] if self.fatal else []) + [str(e) for e in self.errors]
+        if (more := self.error_count - len(self.errors)) > 0:
+            messages.append(str(_l("… et %(count)s autres lignes en erreur.", count=_number(more))))
+        return messages
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 with or without BOM, else Windows-1252."""
+def _number(count: int) -> str:
+    """50 000 in French, 50,000 in English."""
+    from babel.numbers import format_decimal
+
+    from dialogs.text import _locale
+
+    return format_decimal(count, locale=_locale())
+
+
+CHUNK = 64 * 1024
+
+
+def _encoding_of(data: bytes) -> str:
+    """UTF-8 when the whole file decodes as such (read by chunks: no copy), else cp1252."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        for start in range(0, len(view), CHUNK):
+            decoder.decode(view[start : start + CHUNK])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined: replace them rather than refuse the file
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        return "cp1252"
+    return "utf-8"
+
+
+def _text_lines(data: bytes, encoding: str) -> Iterator[str]:
+    """The file's lines, decoded one at a time (never the whole text at once)."""
+    if encoding == "utf-8":
+        stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    else:  # cp1252 leaves five bytes undefined: replace them rather than refuse the file
+        stream = io.TextIOWrapper(io.BytesIO(data), encoding="cp1252", errors="replace", newline="")
+    return iter(stream)
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -630,18 +661,30 @@ def import_csv(
     data: bytes,
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
+    max_lines: int | None = None,
 ) -> ImportReport:
-    """Import a workforce file (see the module docstring); adds and flushes, does not commit."""
+    """Import a workforce file (see the module docstring); adds and flushes, does not commit.
+
+    The file is read twice as a stream, never held as text nor as a list of lines: once to
+    know its encoding and count its lines (a file past `max_lines` imports nothing), once to
+    import it. Memory grows with the member's employees, not with the file."""
     today = today or date.today()
     report = ImportReport()
-    text, report.encoding = decode(data)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    report.encoding = _encoding_of(data)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        """(line number, cells) of the non-blank lines, the header first."""
+        reader = csv.reader(_text_lines(data, report.encoding), delimiter=report.delimiter)
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                yield reader.line_num, row
+
+    first_line = next((line for line in _text_lines(data, report.encoding) if line.strip()), "")
     if not first_line:
         report.fatal = _l("Le fichier est vide.")
         return report
     report.delimiter = sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=report.delimiter)
-    header = next((row for row in reader if any(cell.strip() for cell in row)), [])
+    header = next(rows())[1]
     columns: dict[int, str] = {}
     for index, name in enumerate(header):
         column = HEADERS.get(_header_key(name))
@@ -659,10 +702,19 @@ def import_csv(
         )
         return report
 
-    lines = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
-    report.total = len(lines)
+    total = sum(1 for _ in rows()) - 1
+    if max_lines is not None and total > max_lines:
+        report.fatal = _l(
+            "Le fichier compte %(count)s lignes de salariés ; un import en prend %(max)s au "
+            "plus. Découpez-le en plusieurs fichiers ; rien n'a été importé.",
+            count=_number(total),
+            max=_number(max_lines),
+        )
+        return report
+    report.total = total
     existing = _existing(session, member_id)
     seen: dict[tuple, int] = {}
+    retyped: dict[int, str | None] = {}  # employee id → the contact number the file replaced
     to_insert: list[dict] = []
     to_update: list[dict] = []
     now = utcnow()
@@ -675,7 +727,13 @@ def import_csv(
             session.execute(update(Employee), to_update)
             to_update.clear()
 
-    for done, (line, row) in enumerate(lines, start=1):
+    lines = rows()
+    next(lines)  # the header
+    done = 0
+    for line, row in lines:
+        done += 1
+        if done > total:  # the file changed between the two readings: keep to the count
+            break
         cells = {column: row[i] if i < len(row) else "" for i, column in columns.items()}
         values, errors = _parse_line(cells, today)
         if values is not None:
@@ -714,14 +772,20 @@ def import_csv(
                         {"id": known[0], **values, "updated_at": now},
                     )
                     report.updated += 1
+                    old_phone = existing[key][2]
+                    if "phone" in values and values["phone"] != old_phone:
+                        retyped[known[0]] = old_phone
                 else:
                     report.unchanged += 1
         if errors:
-            report.errors.append(LineError(line, errors))
+            report.error_count += 1
+            if len(report.errors) < MAX_REPORTED_ERRORS:
+                report.errors.append(LineError(line, errors))
         flush()
         if progress and (done % PROGRESS_EVERY == 0 or done == report.total):
             progress(done, report.total)
     flush(final=True)
+    _tell_proven_mobiles(session, member_id, retyped)
     audit.record(
         session,
         actor,
@@ -729,9 +793,26 @@ def import_csv(
         "member",
         member_id,
         f"employees CSV: {report.total} lines, {report.created} created, "
-        f"{report.updated} updated, {report.unchanged} unchanged, {len(report.errors)} errors",
+        f"{report.updated} updated, {report.unchanged} unchanged, {report.error_count} errors",
     )
     return report
+
+
+def _tell_proven_mobiles(session: Session, member_id: int, retyped: dict[int, str | None]) -> None:
+    """The file changed contact numbers: workers who proved a mobile are told (nothing moves)."""
+    if not retyped:
+        return
+    from assistant.services import identity
+
+    member = session.get(Member, member_id)
+    ids = list(retyped)
+    for start in range(0, len(ids), BATCH_SIZE):
+        for employee in session.scalars(
+            select(Employee).where(
+                Employee.id.in_(ids[start : start + BATCH_SIZE]), Employee.worker_id.is_not(None)
+            )
+        ):
+            identity.contact_changed(session, employee, retyped[employee.id], member.locale)
 
 
 # --- follow-up of each employee -------------------------------------------------------------

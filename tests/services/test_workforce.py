@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assistant.models import AuditEntry, Employee
 from assistant.services import audit, workforce
+from tests.conftest import prove_mobile
 
 TODAY = date(2026, 11, 23)
 HEADER = (
@@ -345,3 +346,53 @@ def test_import_an_optional_mobile_column_that_never_forgets_a_known_number(db, 
     assert changed.updated == 1
     db.expire_all()
     assert employees(db, member)[0].phone == "+33699887766"
+
+
+def test_a_new_contact_number_tells_the_proven_mobile_by_form_and_by_file(db, member):
+    """Issue 11: the employer's edit never moves the identity; the worker's proven mobile is
+    told when the contact number changes (never the new number)."""
+    from assistant.models import OutboxMessage
+
+    header = HEADER + ";Téléphone portable"
+    import_(db, member, csv_bytes(GOOD[0] + ";06 11 22 33 44", header=header))
+    dupont = employees(db, member)[0]
+    prove_mobile(db, dupont, "+33700000001")
+    import_(db, member, csv_bytes(GOOD[0] + ";06 45 45 45 45", header=header))
+    workforce.update_employee(db, "member:1", member.id, dupont.id, phone="06 46 46 46 46")
+    sent = db.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms")).all()
+    assert [m.recipient for m in sent] == ["+33700000001", "+33700000001"]
+    assert all("numéro de contact" in m.body for m in sent)
+    db.expire_all()
+    assert employees(db, member)[0].worker.phone == "+33700000001"
+
+
+# --- limits: lines per import, memory ------------------------------------------------------------
+
+
+def test_a_file_past_the_line_cap_imports_nothing(db, member):
+    lines = [f"Nom{n};Léa;12/03/1990;Vendeuse;01/09/2024;CDI;;;non" for n in range(11)]
+    report = import_(db, member, csv_bytes(*lines), max_lines=10)
+    assert report.fatal is not None and report.imported == 0
+    assert "11 lignes" in str(report.fatal) and "10 au plus" in str(report.fatal)
+    assert employees(db, member) == []
+    report = import_(db, member, csv_bytes(*lines[:10]), max_lines=10)
+    assert report.created == 10 and report.fatal is None
+
+
+def test_the_import_streams_its_file_with_bounded_memory(db, member):
+    import tracemalloc
+
+    bad = "Martin;Léa;31/02/1990;Vendeuse;01/09/2024;CDI;;;non"
+    data = csv_bytes(*([bad] * 60_000))  # 3 MB, every line wrong
+    tracemalloc.start()
+    try:
+        report = import_(db, member, data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.total == 60_000 and report.error_count == 60_000
+    assert len(report.errors) == workforce.MAX_REPORTED_ERRORS  # the first ones, then a count
+    assert "59 800 autres lignes" in report.messages()[-1].replace("\u202f", " ").replace(
+        "\xa0", " "
+    )
+    assert peak < 4 * 2**20, f"{peak / 2**20:.1f} MB traced for a 3 MB file"
