@@ -119,3 +119,31 @@ def pdf_response(pdf: bytes, filename: str, inline: bool = False):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
     )
+
+
+def send_code(phone: str, purpose: str, *, deliver: bool = True) -> bool:
+    """Issue a one-time code under every cap (this number, this address, all together) and
+    queue its SMS when `deliver`: an unknown number gets a code sent to no one, so that it meets
+    the same caps and the same answers. False, with the message flashed, past a cap."""
+    from assistant.database import utcnow
+    from assistant.extensions import db
+    from assistant.services import otp, outbox
+
+    try:
+        code = otp.issue(
+            db.session,
+            phone,
+            purpose,
+            utcnow(),
+            ip=request.remote_addr,
+            limits=otp.CodeLimits.from_config(current_app.config),
+        )
+    except otp.TooManyCodes:
+        from flask import flash
+
+        flash(str(otp.TOO_MANY_CODES_MESSAGE), "error")
+        return False
+    if deliver:
+        text = render_template("sms/one_time_code.txt", code=code).strip()
+        outbox.queue_sms(db.session, phone, text)
+    return True

@@ -16,7 +16,6 @@ from datetime import date
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -43,6 +42,7 @@ from assistant.extensions import db
 from assistant.models import Employee, Member, Slot, Visit, VisitStatus
 from assistant.services import audit, booking, health, identity, otp, visit_rules
 from assistant.timeutil import today_paris
+from assistant.views import send_code
 from dialogs.parsing import Reprompt, parse_date, parse_phone
 from forms.wizard import CodeForm, PhoneForm
 
@@ -167,24 +167,9 @@ def login():
             form.phone.errors = [str(reprompt.message)]
         else:
             # the same answer whether or not the number is known: no enumeration
-            try:  # an unknown number gets a code too, sent to no one: same caps, same answers
-                code = otp.issue(
-                    db.session,
-                    phone,
-                    OTP_PURPOSE,
-                    utcnow(),
-                    ip=request.remote_addr,
-                    limits=otp.CodeLimits.from_config(current_app.config),
-                )
-            except otp.TooManyCodes:
-                flash(str(otp.TOO_MANY_CODES_MESSAGE), "error")
+            known = bool(employments(db.session, phone, today_paris()))
+            if not send_code(phone, OTP_PURPOSE, deliver=known):
                 return redirect(url_for("employee.login"))
-            if employments(db.session, phone, today_paris()):
-                from assistant.services import outbox
-
-                outbox.queue_sms(
-                    db.session, phone, render_template("sms/one_time_code.txt", code=code).strip()
-                )
             db.session.commit()
             session["employee_login_phone"] = phone
             flash(

@@ -23,7 +23,7 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Member, MemberUser, ScoreRecord
 from assistant.services import audit, documents, login_limit, otp, score
-from assistant.views import pdf_response
+from assistant.views import pdf_response, send_code
 from dialogs.parsing import Reprompt, parse_phone
 from forms.staff import LoginForm
 from forms.wizard import CodeForm, PhoneForm
@@ -112,24 +112,8 @@ def login_sms():
             user = db.session.scalar(select(MemberUser).where(MemberUser.phone == phone))
             # the same answer whether or not the number is known: no account enumeration (an
             # unknown number gets a code too, sent to no one: same caps, same answers)
-            try:
-                code = otp.issue(
-                    db.session,
-                    phone,
-                    "login",
-                    utcnow(),
-                    ip=request.remote_addr,
-                    limits=otp.CodeLimits.from_config(current_app.config),
-                )
-            except otp.TooManyCodes:
-                flash(str(otp.TOO_MANY_CODES_MESSAGE), "error")
+            if not send_code(phone, "login", deliver=user is not None and user.active):
                 return redirect(url_for("member.login_sms"))
-            if user is not None and user.active:
-                from assistant.services import outbox
-
-                outbox.queue_sms(
-                    db.session, phone, render_template("sms/one_time_code.txt", code=code).strip()
-                )
             db.session.commit()
             session["login_phone"] = phone
             flash(

@@ -16,8 +16,9 @@ from assistant.extensions import db
 from assistant.member.email_proof import must_prove_email, queue_welcome, send_confirmation
 from assistant.models import DialogueState, Member, MemberKind
 from assistant.public import bp
-from assistant.services import adhesion, dialogue_states, otp, outbox
+from assistant.services import adhesion, dialogue_states, otp
 from assistant.timeutil import today_paris
+from assistant.views import send_code
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, STEP_TITLES
 from dialogs.engine import Context, Journey
 from forms.wizard import (
@@ -212,19 +213,8 @@ def adhesion_confirm(slug: str):
 
 
 def _send_code(phone: str, purpose: str) -> bool:
-    try:
-        code = otp.issue(
-            db.session,
-            phone,
-            purpose,
-            utcnow(),
-            ip=request.remote_addr,
-            limits=otp.CodeLimits.from_config(current_app.config),
-        )
-    except otp.TooManyCodes:
-        flash(str(otp.TOO_MANY_CODES_MESSAGE), "error")
+    if not send_code(phone, purpose):
         return False
-    outbox.queue_sms(db.session, phone, render_template("sms/one_time_code.txt", code=code).strip())
     db.session.commit()
     session["adhesion_code_phone"] = phone
     flash(_("Un code vous a été envoyé par SMS. Il est valable 10 minutes."), "success")
