@@ -29,7 +29,16 @@ from sqlalchemy.orm import sessionmaker
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.database import commit_retrying  # noqa: E402
-from assistant.models import Centre, CentreKind, Member, Slot, StaffUser, Visit, WorkPattern  # noqa: E402
+from assistant.models import (  # noqa: E402
+    Centre,
+    CentreKind,
+    Employee,
+    Member,
+    Slot,
+    StaffUser,
+    Visit,
+    WorkPattern,
+)
 from assistant.models.visit import holds_slot  # noqa: E402
 from assistant.services import booking, planning  # noqa: E402
 from assistant.timeutil import PARIS  # noqa: E402
@@ -65,17 +74,34 @@ def build(session) -> tuple[list[int], list[int]]:
     member = Member(kind="employer", siret="73282932000074", siren="732829320", legal_name="B")
     session.add(member)
     session.flush()
+    # one worker per attempt: a worker has one open request of a type
+    workers = [
+        Employee(
+            member_id=member.id,
+            last_name=f"R{n}",
+            first_name="Bench",
+            last_name_folded=f"r{n}",
+            first_name_folded="bench",
+            birth_date=date(1980, 1, 1),
+            job="Boulanger",
+            hire_date=date(2020, 1, 1),
+            contract_type="cdi",
+        )
+        for n in range(ATTEMPTS)
+    ]
+    session.add_all(workers)
+    session.flush()
     visits = [
         booking.request_visit(
             session,
             "bench",
             member=member,
-            employee=None,
+            employee=worker,
             request=booking.Request("demande", "staff"),
             now=NOW,
             auto=False,
         ).id
-        for _ in range(ATTEMPTS)
+        for worker in workers
     ]
     session.commit()
     return slots, visits

@@ -309,17 +309,6 @@ def request_visit(employee_id: int):
         wanted = _request_from(form)
         if wanted is not None:
             now = utcnow()
-            waiting = db.session.scalar(
-                select(Visit).where(
-                    Visit.employee_id == employee.id,
-                    Visit.visit_type == wanted.visit_type,
-                    Visit.status == VisitStatus.REQUESTED,
-                )
-            )
-            if waiting is not None and not access.proven:  # asked already: the team has it
-                return _handed_to_team()
-            if waiting is not None:  # asked already: choose its slot rather than ask twice
-                return redirect(url_for("employee.choose_slot", visit_id=waiting.id))
             try:
                 visit = booking.request_visit(
                     db.session,
@@ -333,6 +322,10 @@ def request_visit(employee_id: int):
             except booking.NotAllowed as refused:
                 form.form_errors.append(str(refused.message))
             else:
+                if visit.reused and not access.proven:  # asked already: the team has it
+                    return _handed_to_team()
+                if visit.reused:  # asked already: choose its slot rather than ask twice
+                    return redirect(url_for("employee.choose_slot", visit_id=visit.id))
                 if not access.proven:
                     # a number the worker never proved: the team handles the request and tells
                     # the worker through a proven channel; nothing is shown back here

@@ -324,6 +324,10 @@ def visit_request():
                 db.session.rollback()
                 form.form_errors.append(str(refused.message))
             else:
+                if visit.reused:  # asked already: the open request, not a second one
+                    db.session.commit()
+                    flash(_("Une demande de ce type est déjà en cours pour ce salarié."), "info")
+                    return redirect(url_for("member.visit_detail", visit_id=visit.id))
                 by_service = booking.organised_by_the_service(db.session, visit, now)
                 if by_service:  # the team places it, as when no slot fits (never why)
                     booking.queue_for_staff(db.session, current_user, visit, now)
@@ -366,6 +370,9 @@ def _own_visit_request(member):
             form.form_errors.append(str(refused.message))
         else:
             db.session.commit()
+            if visit.reused:
+                flash(_("Une demande de ce type est déjà en cours."), "info")
+                return redirect(url_for("member.visit_detail", visit_id=visit.id))
             if form.placement.data == "choose":
                 return redirect(url_for("member.visit_slots", visit_id=visit.id))
             return redirect(url_for("member.visit_detail", visit_id=visit.id, nouvelle=1))

@@ -52,6 +52,8 @@ HOLDS_SLOT = (VisitStatus.BOOKED, VisitStatus.DONE, VisitStatus.NO_SHOW)
 HOLDS_SLOT_SQL = "status IN ('booked', 'done', 'no_show')"
 MODALITIES_SQL = ", ".join(f"'{m.value}'" for m in Modality)
 STATUSES_SQL = ", ".join(f"'{s.value}'" for s in VisitStatus)
+OPEN_EMPLOYEE_SQL = "status = 'requested' AND employee_id IS NOT NULL"
+OPEN_INDEPENDENT_SQL = "status = 'requested' AND employee_id IS NULL"
 
 
 class WorkPattern(Base):
@@ -144,6 +146,23 @@ class Visit(Base):
             sqlite_where=text(HOLDS_SLOT_SQL),
             postgresql_where=text(HOLDS_SLOT_SQL),
         ),
+        # one open request per worker and type: asking again finds it (booking.request_visit)
+        Index(
+            "uq_visit_open_request_employee",
+            "employee_id",
+            "visit_type",
+            unique=True,
+            sqlite_where=text(OPEN_EMPLOYEE_SQL),
+            postgresql_where=text(OPEN_EMPLOYEE_SQL),
+        ),
+        Index(
+            "uq_visit_open_request_independent",
+            "member_id",
+            "visit_type",
+            unique=True,
+            sqlite_where=text(OPEN_INDEPENDENT_SQL),
+            postgresql_where=text(OPEN_INDEPENDENT_SQL),
+        ),
         Index("ix_visit_member_status", "member_id", "status"),
         Index("ix_visit_employee", "employee_id"),
     )
@@ -182,6 +201,7 @@ class Visit(Base):
     member = relationship("Member")
     employee = relationship("Employee")
     slot = relationship("Slot")
+    reused = False  # not stored: set by booking.request_visit when the open request came back
     outcome: Mapped[VisitOutcome | None] = relationship(back_populates="visit", uselist=False)
 
 

@@ -102,7 +102,11 @@ def request_visit(
     auto: bool = True,
 ) -> Visit:
     """Record a request; place it at once in the first compatible slot when the rules allow
-    (a free slot within the regulatory window), else put it in the staff queue."""
+    (a free slot within the regulatory window), else put it in the staff queue.
+
+    The one place a visit request is created. A worker has at most one open request of a type
+    (a partial unique index): asking again returns the open one, marked `reused`, whoever asked
+    it first and whatever the concurrency."""
     kind = visit_rules.get(request.visit_type)
     if request.requested_by not in kind.requesters:
         raise NotAllowed(_l("Cette visite ne peut pas être demandée ainsi."))
@@ -112,6 +116,10 @@ def request_visit(
     due_from, due_by = window_for(request, today)
     if request.modality is not None and not visit_rules.allows(kind.code, request.modality):
         raise NotAllowed(_l("Cette visite ne peut pas se faire de cette façon."))
+    waiting = open_request(session, member.id, employee, kind.code)
+    if waiting is not None:
+        waiting.reused = True
+        return waiting
     visit = Visit(
         member_id=member.id,
         employee_id=employee.id if employee is not None else None,
@@ -130,14 +138,38 @@ def request_visit(
         history=[_event(now, actor, "requested")],
         created_at=now,
     )
-    session.add(visit)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(visit)
+            session.flush()
+    except IntegrityError:  # another request of this worker and type won meanwhile
+        waiting = open_request(session, member.id, employee, kind.code)
+        if waiting is None:
+            raise
+        waiting.reused = True
+        return waiting
     audit.record(session, actor, "create", "visit", visit.id, kind.code)
     if request.requested_by == "employee":
         notices.employee_request(session, visit, now)
     if auto:
         place_automatically(session, actor, visit, now)
     return visit
+
+
+def open_request(
+    session: Session, member_id: int, employee: Employee | None, visit_type: str
+) -> Visit | None:
+    """The worker's request of this type still waiting for a slot (at most one)."""
+    query = select(Visit).where(
+        Visit.member_id == member_id,
+        Visit.visit_type == visit_type,
+        Visit.status == VisitStatus.REQUESTED,
+    )
+    if employee is None:
+        query = query.where(Visit.employee_id.is_(None))
+    else:
+        query = query.where(Visit.employee_id == employee.id)
+    return session.scalar(query.limit(1))
 
 
 def place_automatically(session: Session, actor, visit: Visit, now: datetime) -> bool:

@@ -31,6 +31,7 @@ from assistant.models import (
     Employee,
     HealthSituation,
     Member,
+    MemberKind,
     MemberStatus,
     PhoneProfile,
     Visit,
@@ -298,3 +299,48 @@ def _bump(session: Session, phone: str, now: datetime | None = None) -> None:
 def end_sessions(session: Session, phone: str) -> None:
     """Sign out every session of this number in the employee space (the cookie is then refused)."""
     _bump(session, phone)
+
+
+# --- who is behind a phone number (SMS and chat) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Everyone the service knows behind one phone number: members whose own number it is (an
+    independent proved it at adhesion), and the employments it reaches (`reach`)."""
+
+    members: tuple[Member, ...]
+    employments: tuple[Access, ...]
+
+    @property
+    def member(self) -> Member | None:
+        return self.members[0] if self.members else None
+
+    @property
+    def independents(self) -> list[Member]:
+        return [m for m in self.members if m.kind == MemberKind.INDEPENDENT]
+
+    @property
+    def is_employer(self) -> bool:
+        return any(m.kind == MemberKind.EMPLOYER for m in self.members)
+
+
+def _own_members(phone: str):
+    return (
+        select(Member)
+        .where(Member.phone == phone, Member.status != MemberStatus.CLOSED)
+        .order_by(Member.id)
+    )
+
+
+def own_member(session: Session, phone: str | None) -> Member | None:
+    """The member whose own number this is (one statement: the text channels' hot path)."""
+    return session.scalar(_own_members(phone).limit(1)) if phone else None
+
+
+def holder(session: Session, phone: str | None, today: date) -> Holder:
+    """The one lookup of who writes from this number, for every flow of the text channels."""
+    if not phone:
+        return Holder((), ())
+    members = session.scalars(_own_members(phone))
+    return Holder(tuple(members), tuple(reach(session, phone, today)))

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.models import DialogueState, Member, MemberStatus, PhoneProfile, ScoreRecord
+from assistant.models import DialogueState, Member, PhoneProfile, ScoreRecord
 from assistant.services import adhesion, audit, declarations, score
 from assistant.sms import visits
 from assistant.sms.segments import clip, fits
@@ -94,14 +94,10 @@ def _profile(session: Session, channel: Channel) -> PhoneProfile | None:
 
 
 def _member(session: Session, phone: str | None) -> Member | None:
-    if not phone:
-        return None
-    return session.scalar(
-        select(Member)
-        .where(Member.phone == phone, Member.status != MemberStatus.CLOSED)
-        .order_by(Member.id)
-        .limit(1)
-    )
+    """The member whose own number this is (see `identity.holder`)."""
+    from assistant.services import identity
+
+    return identity.own_member(session, phone)
 
 
 def _state(session: Session, channel: Channel) -> DialogueState | None:

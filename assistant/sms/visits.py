@@ -29,14 +29,12 @@ from assistant.models import (
     DialogueState,
     Employee,
     Member,
-    MemberKind,
-    MemberStatus,
     Slot,
     Visit,
     VisitStatus,
 )
 from assistant.services import booking, visit_rules
-from assistant.services.identity import reach
+from assistant.services.identity import holder
 from assistant.sms.segments import fits
 from assistant.timeutil import PARIS, today_paris
 from dialogs.engine import Answers, Context, Journey, Question, prompt
@@ -81,45 +79,16 @@ class Identity:
 
 
 def identities(session: Session, phone: str | None, today: date) -> list[Identity]:
-    """The independent member and the current employees (not left) that have this mobile."""
-    if not phone:
-        return []
-    found = [
-        Identity(member, None)
-        for member in session.scalars(
-            select(Member)
-            .where(
-                Member.phone == phone,
-                Member.kind == MemberKind.INDEPENDENT,
-                Member.status != MemberStatus.CLOSED,
-            )
-            .order_by(Member.id)
-        )
-    ]
-    found += [
+    """The independent member and the current employments this number reaches."""
+    found = holder(session, phone, today)
+    return [Identity(member, None) for member in found.independents] + [
         Identity(session.get(Member, access.employee.member_id), access.employee, access.proven)
-        for access in reach(session, phone, today)
+        for access in found.employments
     ]
-    return found
 
 
 def _identity(session: Session, phone: str, key: str, today: date) -> Identity | None:
     return next((i for i in identities(session, phone, today) if i.key == key), None)
-
-
-def _is_employer(session: Session, phone: str) -> bool:
-    return (
-        session.scalar(
-            select(Member.id)
-            .where(
-                Member.phone == phone,
-                Member.kind == MemberKind.EMPLOYER,
-                Member.status != MemberStatus.CLOSED,
-            )
-            .limit(1)
-        )
-        is not None
-    )
 
 
 # --- what the person typed --------------------------------------------------------------------
@@ -294,9 +263,8 @@ def start(session: Session, channel, word: str, variant: str | None, now: dateti
     today = today_paris(now)
     found = identities(session, channel.phone, today)
     if not found:
-        return say(
-            "visit_employer_only" if _is_employer(session, channel.phone) else "visit_unknown"
-        )
+        employer = holder(session, channel.phone, today).is_employer
+        return say("visit_employer_only" if employer else "visit_unknown")
     if word in ("cancel", "move"):
         visit = _next_visit(session, found, now)
         if visit is None:

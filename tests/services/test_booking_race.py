@@ -28,18 +28,20 @@ def test_fifty_connections_book_one_slot_and_exactly_one_wins(app, database):
     with sessions() as session:
         make_planning(session, weeks=1)
         member = make_member(session, "73282932000074")
-        employee = make_employee(session, member)
+        # one worker each: a worker has one open request of a type
         visits = [
             booking.request_visit(
                 session,
                 "test",
                 member=member,
-                employee=employee,
+                employee=make_employee(
+                    session, member, last_name=f"R{n}", last_name_folded=f"r{n}"
+                ),
                 request=booking.Request("demande", "employer"),
                 now=NOW,
                 auto=False,
             ).id
-            for _ in range(RACERS)
+            for n in range(RACERS)
         ]
         slot_id = session.scalar(select(Slot.id).order_by(Slot.starts_at))
         session.commit()

@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 import pytest
 from babel.dates import format_date
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from assistant.database import utcnow
 from assistant.models import (
@@ -319,6 +320,32 @@ def test_auto_request_books_the_first_compatible_slot(employer, world, db):
     listing = page_of(employer.get("/espace/visites"))
     assert not re.search(r'<tr class="to-plan[^"]*">\s*<td>Recent', listing)
     assert "Déplacer" in listing and "Annuler" in listing
+
+
+def test_asking_twice_gives_the_open_request_back(employer, world, db):
+    """Issue 12: one visit-request service; a worker has one open request of a type, which the
+    database holds (a partial unique index), not only the form."""
+    data = {**request_data(world["recent"]), "placement": "choose"}
+    first = employer.post("/espace/visites/demande", data=data)
+    assert first.status_code == 302
+    again = employer.post("/espace/visites/demande", data=data)
+    db.rollback()
+    (visit,) = db.scalars(select(Visit)).all()
+    assert again.headers["Location"].endswith(f"/espace/visites/{visit.id}")
+    assert "déjà en cours" in page_of(employer.get(again.headers["Location"]))
+    db.rollback()  # a fresh transaction: the page's request wrote meanwhile (SQLite)
+    twin = Visit(
+        member_id=visit.member_id,
+        employee_id=visit.employee_id,
+        visit_type=visit.visit_type,
+        status="requested",
+        requested_by="staff",
+        actor="test",
+    )
+    db.add(twin)
+    with pytest.raises(IntegrityError):
+        db.flush()
+    db.rollback()
 
 
 def test_the_window_of_the_visit_to_plan_goes_with_the_request(employer, world, db):
