@@ -122,28 +122,26 @@ def pdf_response(pdf: bytes, filename: str, inline: bool = False):
 
 
 def send_code(phone: str, purpose: str, *, deliver: bool = True) -> bool:
-    """Issue a one-time code under every cap (this number, this address, all together) and
-    queue its SMS when `deliver`: an unknown number gets a code sent to no one, so that it meets
-    the same caps and the same answers. False, with the message flashed, past a cap."""
+    """`otp.send_code` for a web page: this address's cap counts, and past any cap the message
+    is flashed and False returned."""
+    from flask import flash
+
     from assistant.database import utcnow
     from assistant.extensions import db
-    from assistant.services import otp, outbox
+    from assistant.services import otp
 
     try:
-        code = otp.issue(
+        otp.send_code(
             db.session,
             phone,
             purpose,
             utcnow(),
+            locale=str(get_locale() or "fr"),
             ip=request.remote_addr,
             limits=otp.CodeLimits.from_config(current_app.config),
+            deliver=deliver,
         )
     except otp.TooManyCodes:
-        from flask import flash
-
         flash(str(otp.TOO_MANY_CODES_MESSAGE), "error")
         return False
-    if deliver:
-        text = render_template("sms/one_time_code.txt", code=code).strip()
-        outbox.queue_sms(db.session, phone, text)
     return True

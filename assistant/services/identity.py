@@ -165,16 +165,10 @@ def _merge(session: Session, keep: Worker, gone: Worker) -> None:
 
 
 def _send_code(session: Session, phone: str, purpose: str, now: datetime, locale: str) -> None:
-    from assistant.services.notices import render, settings
-
-    try:
-        code = otp.issue(session, phone, purpose, now)
+    try:  # a code the worker reads back to the professional: its own words
+        otp.send_code(session, phone, purpose, now, locale=locale, template="proof_code")
     except otp.TooManyCodes:
-        raise IdentityError(
-            _l("Trop de codes demandés pour ce numéro. Attendez un quart d'heure.")
-        ) from None
-    text = render("sms/proof_code.txt", locale, code=code, service_name=settings().service_name)
-    outbox.queue_sms(session, phone, text)
+        raise IdentityError(otp.TOO_MANY_CODES_MESSAGE) from None
 
 
 def start_proof(

@@ -110,6 +110,31 @@ def issue(
     return code
 
 
+def send_code(
+    session: Session,
+    phone: str,
+    purpose: str,
+    now: datetime,
+    *,
+    locale: str = "fr",
+    ip: str | None = None,
+    limits: CodeLimits = CodeLimits(),  # noqa: B008  (frozen, never changed)
+    template: str = "one_time_code",
+    deliver: bool = True,
+) -> None:
+    """The one way a code is issued and its SMS queued, for the web, SMS, chat and staff alike.
+    `deliver` False: an unknown number gets a code sent to no one (same caps, same answers).
+    Raises TooManyCodes past any of the caps."""
+    from assistant.services import notices, outbox
+
+    code = issue(session, phone, purpose, now, ip=ip, limits=limits)
+    if deliver:
+        text = notices.render(
+            f"sms/{template}.txt", locale, code=code, service_name=notices.settings().service_name
+        )
+        outbox.queue_sms(session, phone, text)
+
+
 def verify(session: Session, phone: str, purpose: str, code: str, now: datetime) -> CodeCheck:
     """Check the latest unused code for this phone and purpose; each try counts."""
     latest = (

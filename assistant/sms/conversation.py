@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -285,16 +285,20 @@ def _finish_score(session, channel, answers, now) -> str:
 
 
 def _ask_code(session, channel, answers, now) -> str:
-    from assistant.services import otp, outbox
+    from assistant.services import otp
 
     phone = answers["phone"]
     try:
-        code = otp.issue(
-            session, phone, "adhesion", now, limits=otp.CodeLimits.from_config(current_app.config)
+        otp.send_code(
+            session,
+            phone,
+            "adhesion",
+            now,
+            locale=str(get_locale() or "fr"),
+            limits=otp.CodeLimits.from_config(current_app.config),
         )
     except otp.TooManyCodes:
         return _say("too_many_codes")
-    outbox.queue_sms(session, phone, render_template("sms/one_time_code.txt", code=code).strip())
     return _start(session, channel, PHONE_CODE, {"_phone": phone, "_adhesion": answers}, now)
 
 
