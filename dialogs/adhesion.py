@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.services import score
-from dialogs.engine import AGAIN, Journey, Question
+from dialogs.engine import AGAIN, Journey, Outcome, Question
 from dialogs.parsing import (
     Choice,
     Reprompt,
@@ -115,6 +115,63 @@ def _employer_has_staff(answers) -> bool:
 def _finish_later(answers, context):
     """The web wizard calls the adhesion service itself (it needs the password, never stored)."""
     return answers
+
+
+def _join_independent(answers, context) -> Outcome:
+    """The member, its welcome (the reply; an e-mail too when given), then the rating."""
+    from assistant.services import adhesion
+
+    try:
+        joined = adhesion.join(
+            context.session,
+            f"phone:{answers['phone']}",
+            "independent",
+            answers,
+            context.today,
+            context.extra.get("auto_activate", True),
+            locale=context.locale,
+        )
+    except adhesion.AdhesionError:
+        return Outcome("already_member")
+    adhesion.queue_welcome_email(context.session, joined.member, context.locale)
+    return Outcome(
+        "welcome",
+        {"member": joined.member},
+        then=("adhesion_rating", {"_member": joined.member.id}),
+    )
+
+
+def _independent_done(answers, context) -> Outcome:
+    """By SMS the number is proven by the message itself; in the web chat, by a code first."""
+    if context.phone is not None:
+        return _join_independent(answers, context)
+    from assistant.services import otp
+
+    try:
+        otp.send_code(
+            context.session,
+            answers["phone"],
+            "adhesion",
+            context.now,
+            locale=context.locale,
+            limits=context.extra.get("code_limits") or otp.CodeLimits(),
+        )
+    except otp.TooManyCodes:
+        return Outcome("too_many_codes")
+    return Outcome(then=("phone_code", {"_phone": answers["phone"], "_adhesion": answers}))
+
+
+def _code_proven(answers, context) -> Outcome:
+    return _join_independent(answers["_adhesion"], context)
+
+
+def _rated(answers, context) -> Outcome:
+    from assistant.models import Member
+    from assistant.services import adhesion
+
+    member = context.session.get(Member, answers["_member"])
+    adhesion.rate_adhesion(context.session, member, int(answers["rating"]))
+    return Outcome("rating_done")
 
 
 NAF_CHOICE = Question(
@@ -310,7 +367,7 @@ INDEPENDENT = Journey(
             ),
         ]
     ),
-    finish=_finish_later,
+    finish=_independent_done,
 )
 
 
@@ -342,7 +399,7 @@ PHONE_CODE = Journey(
             check=_code_ok,
         ),
     ),
-    finish=_finish_later,
+    finish=_code_proven,
 )
 
 RATING = Journey(
@@ -357,7 +414,7 @@ RATING = Journey(
             list_choices=False,
         ),
     ),
-    finish=_finish_later,
+    finish=_rated,
 )
 
 JOURNEYS = {journey.name: journey for journey in (EMPLOYER, INDEPENDENT, PHONE_CODE, RATING)}

@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 from dialogs.adhesion import score_questions
-from dialogs.engine import Journey, Question
+from dialogs.engine import Journey, Outcome, Question
 from dialogs.parsing import Reprompt, parse_text
 from dialogs.text import _l, lazy_risk_label
 
 
-def _done(answers, context):
-    return answers
+def _score_done(answers, context) -> Outcome:
+    """Kept for the trend (a member's, or anyone's self-check from a phone), then told."""
+    from assistant.services import adhesion
+
+    _record, result = adhesion.record_self_check(
+        context.session,
+        answers,
+        answers.get("has_staff") is True,
+        member_id=answers.get("_member"),
+        phone=context.phone,
+        now=context.now,
+    )
+    return Outcome("score_result", {"result": result, "member": answers.get("_member")})
+
+
+def _risks_done(answers, context) -> Outcome:
+    """A new version of the member's declaration, with these risks added."""
+    from assistant.services import declarations
+
+    codes = answers["risks_text"]["codes"]
+    declarations.add_risks(context.session, context.actor, answers["_member"], codes)
+    return Outcome("risks_done", {"count": len(codes)})
 
 
 SCORE = Journey(
@@ -24,7 +44,7 @@ SCORE = Journey(
         ),
         *score_questions(lambda answers: answers.get("has_staff") is True),
     ),
-    finish=_done,
+    finish=_score_done,
 )
 
 
@@ -76,5 +96,5 @@ RISKS = Journey(
     name="risks",
     title=_l("Déclaration de risques"),
     questions=RISK_TEXT_QUESTIONS,
-    finish=_done,
+    finish=_risks_done,
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from types import FunctionType
 from typing import Any
 
@@ -32,12 +32,28 @@ SKIP_WORDS = frozenset({"", "0", "passer", "aucun", "aucune", "rien", "skip", "n
 
 @dataclass
 class Context:
-    """What a validator may need beyond the answer: the store and the day (explicit, testable)."""
+    """What a validator or an ending may need beyond the answers: the store, the day and the
+    time, who acts, the phone the channel proves (SMS; None in the web chat), the language and
+    the settings an ending depends on (explicit, testable)."""
 
     session: Any = None
     today: date | None = None
     actor: Any = None
     extra: dict = field(default_factory=dict)
+    now: datetime | None = None
+    phone: str | None = None
+    locale: str = "fr"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a finished journey did, and what to tell the person: `say` names the message (a
+    template each player renders for its channel) with its `values`; `then` starts another
+    journey with its first answers (a code to prove a number, a rating)."""
+
+    say: str = ""
+    values: Mapping[str, Any] = field(default_factory=dict)
+    then: tuple[str, Answers] | None = None
 
 
 @dataclass(frozen=True)

@@ -215,19 +215,55 @@ def confirm_email(
 
 
 def record_score(session: Session, member: Member, answers: dict) -> ScoreRecord:
+    """A member's score, from its answers (has it employees: from its own record)."""
     has_employees = member.kind == MemberKind.EMPLOYER and member.headcount > 0
+    return record_self_check(
+        session, answers, has_employees, member_id=member.id, phone=member.phone
+    )[0]
+
+
+def record_self_check(
+    session: Session,
+    answers: dict,
+    has_employees: bool,
+    *,
+    member_id: int | None = None,
+    phone: str | None = None,
+    now: datetime | None = None,
+) -> tuple[ScoreRecord, score.ScoreResult]:
+    """The one way a score is computed and kept (web, SMS, chat; a member or anyone)."""
     result = score.compute(
         {q.key: answers.get(q.key) is True for q in score.QUESTIONS}, has_employees
     )
     record = ScoreRecord(
-        member_id=member.id,
-        phone=member.phone,
+        member_id=member_id,
+        phone=phone,
         has_employees=has_employees,
         answers=result.answers,
         score=result.score,
+        computed_at=now or utcnow(),
     )
     session.add(record)
-    return record
+    return record, result
+
+
+def queue_welcome_email(session: Session, member: Member, locale: str) -> None:
+    """The welcome e-mail of a member who joined by SMS or chat (their welcome SMS is the reply
+    itself), rendered here in their language."""
+    from assistant.services import notices
+
+    if not member.email:
+        return
+    settings = notices.settings()
+    values = {
+        "member": member,
+        "service_name": settings.service_name,
+        "service_phone": settings.service_phone,
+        "config": {"PUBLIC_BASE_URL": settings.public_base_url},
+    }
+    subject = notices.render("sms/welcome_subject.txt", locale, **values)
+    body = notices.render("mail/welcome.txt", locale, **values)
+    queue_welcome(session, member, subject, body, "")
 
 
 def queue_welcome(

@@ -16,8 +16,8 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.models import DialogueState, Member, PhoneProfile, ScoreRecord
-from assistant.services import adhesion, audit, declarations, score
+from assistant.models import DialogueState, Member, PhoneProfile
+from assistant.services import audit
 from assistant.sms import visits
 from assistant.sms.segments import clip, fits
 from assistant.timeutil import today_paris
@@ -198,7 +198,7 @@ def _answer(session, channel, state: DialogueState, text: str, now) -> str:
         _end(session, state)
         return _say("expired")
     question = journey.next_question(state.answers)
-    context = Context(session=session, today=today_paris(now))
+    context = _context(session, channel, now)
     state.updated_at = now
     try:
         answers = journey.accept(state.answers, question, text, context)
@@ -243,89 +243,33 @@ def _callback(session, channel, question) -> str:
     return _say("callback", phone=channel.phone)
 
 
+def _context(session, channel, now) -> Context:
+    """What the journeys' checks and endings may use, from this channel and this turn."""
+    from assistant.services import otp
+
+    return Context(
+        session=session,
+        today=today_paris(now),
+        actor=f"phone:{channel.phone}",
+        now=now,
+        phone=channel.phone,  # proven by Twilio's From; None in the web chat
+        locale=str(get_locale() or "fr"),
+        extra={
+            "auto_activate": current_app.config["MEMBERS_AUTO_ACTIVATE"],
+            "code_limits": otp.CodeLimits.from_config(current_app.config),
+        },
+    )
+
+
 def _finish(session, channel, state, journey: Journey, now) -> str:
+    """The journey ends itself (`Journey.finish`); this player only says what it returns, then
+    starts the journey it leads to."""
     answers = state.answers
     session.delete(state)
     session.flush()
-    if journey is SCORE:
-        return _finish_score(session, channel, answers, now)
-    if journey is RISKS:
-        codes = answers["risks_text"]["codes"]
-        declarations.add_risks(session, f"phone:{channel.phone}", answers["_member"], codes)
-        return _say("risks_done", count=len(codes))
-    if journey is INDEPENDENT:
-        if channel.phone is None:  # the chat: the number typed must be proven first
-            return _ask_code(session, channel, answers, now)
-        return _finish_adhesion(session, channel, answers, now)
-    if journey is PHONE_CODE:
-        return _finish_adhesion(session, channel, answers["_adhesion"], now)
-    if journey is RATING:
-        member = session.get(Member, answers["_member"])
-        adhesion.rate_adhesion(session, member, int(answers["rating"]))
-        return _say("rating_done")
-    raise AssertionError(f"no ending for {journey.name}")
-
-
-def _finish_score(session, channel, answers, now) -> str:
-    has_employees = answers.get("has_staff") is True
-    result = score.compute(
-        {q.key: answers.get(q.key) is True for q in score.QUESTIONS}, has_employees
-    )
-    session.add(
-        ScoreRecord(
-            member_id=answers.get("_member"),
-            phone=channel.phone,
-            has_employees=has_employees,
-            answers=result.answers,
-            score=result.score,
-            computed_at=now,
-        )
-    )
-    return _say("score_result", result=result, member=answers.get("_member"))
-
-
-def _ask_code(session, channel, answers, now) -> str:
-    from assistant.services import otp
-
-    phone = answers["phone"]
-    try:
-        otp.send_code(
-            session,
-            phone,
-            "adhesion",
-            now,
-            locale=str(get_locale() or "fr"),
-            limits=otp.CodeLimits.from_config(current_app.config),
-        )
-    except otp.TooManyCodes:
-        return _say("too_many_codes")
-    return _start(session, channel, PHONE_CODE, {"_phone": phone, "_adhesion": answers}, now)
-
-
-def _finish_adhesion(session, channel, answers, now) -> str:
-    from flask_babel import get_locale
-
-    actor = f"phone:{answers['phone']}"
-    try:
-        joined = adhesion.join(
-            session,
-            actor,
-            "independent",
-            answers,
-            today_paris(now),
-            current_app.config["MEMBERS_AUTO_ACTIVATE"],
-            locale=str(get_locale()),
-        )
-    except adhesion.AdhesionError:
-        return _say("already_member")
-    member = joined.member
-    if member.email:
-        adhesion.queue_welcome(
-            session,
-            member,
-            str(_say("welcome_subject")),
-            render_template("mail/welcome.txt", member=member),
-            "",
-        )
-    _start(session, channel, RATING, {"_member": member.id}, now)
-    return _join_text(_say("welcome", member=member), prompt(RATING.questions[0], {}))
+    outcome = journey.finish(answers, _context(session, channel, now))
+    text = _say(outcome.say, **outcome.values) if outcome.say else ""
+    if outcome.then is not None:
+        name, first = outcome.then
+        return _start(session, channel, JOURNEYS[name], dict(first), now, intro=text)
+    return text
