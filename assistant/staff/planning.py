@@ -4,15 +4,13 @@ holidays, slot generation, and the week agenda of a professional."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-import holidays
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
 from assistant.database import utcnow
 from assistant.extensions import db
@@ -23,11 +21,11 @@ from assistant.models import (
     Slot,
     StaffUser,
     Visit,
-    VisitStatus,
     WorkPattern,
 )
 from assistant.models.visit import HOLDS_SLOT
 from assistant.services import audit, planning, visit_rules
+from assistant.services.planning import paris_midnight
 from assistant.staff import bp
 from assistant.staff.access import role_required, shown
 from assistant.timeutil import PARIS, today_paris
@@ -70,10 +68,6 @@ def when(moment: datetime) -> str:
     )
 
 
-def paris_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, PARIS)
-
-
 def professionals() -> list[StaffUser]:
     return list(
         db.session.scalars(
@@ -90,120 +84,6 @@ def _all_centres() -> list[Centre]:
 
 def _active_centres() -> list[Centre]:
     return [centre for centre in _all_centres() if centre.active]
-
-
-def _withdraw(slots: list[Slot]) -> list[Visit]:
-    """Take slots out of the planning: the ones no visit ever used are deleted, the others are
-    blocked (a cancelled visit keeps its slot in its history). Returns the booked visits in
-    them, which staff must move (they show in the queue as "à déplacer")."""
-    if not slots:
-        return []
-    ids = [slot.id for slot in slots]
-    visits = list(db.session.scalars(select(Visit).where(Visit.slot_id.in_(ids))))
-    used = {visit.slot_id for visit in visits}
-    for slot in slots:
-        if slot.id in used:
-            slot.blocked = True
-        else:
-            db.session.delete(slot)
-    db.session.flush()
-    booked = [visit for visit in visits if visit.status == VisitStatus.BOOKED]
-    return sorted(booked, key=lambda visit: visit.slot.starts_at)
-
-
-@dataclass(frozen=True)
-class _Session:
-    """A work pattern's values, kept before an edit to find the slots it generated."""
-
-    staff_id: int
-    centre_id: int
-    weekday: int
-    starts: time
-    ends: time
-    slot_minutes: int
-    valid_from: date
-    valid_until: date | None
-
-    @classmethod
-    def of(cls, pattern: WorkPattern) -> _Session:
-        return cls(
-            pattern.staff_id,
-            pattern.centre_id,
-            pattern.weekday,
-            pattern.starts,
-            pattern.ends,
-            pattern.slot_minutes,
-            pattern.valid_from,
-            pattern.valid_until,
-        )
-
-    def covers(self, day: date) -> bool:
-        return (
-            day.weekday() == self.weekday
-            and self.valid_from <= day
-            and (self.valid_until is None or day <= self.valid_until)
-        )
-
-
-def _stale_slots(old: _Session, new: _Session | None, since: datetime) -> list[Slot]:
-    """The future slots the old version of a session generated that the new one would not."""
-    candidates = db.session.scalars(
-        select(Slot).where(
-            Slot.staff_id == old.staff_id,
-            Slot.centre_id == old.centre_id,
-            Slot.starts_at >= since,
-        )
-    )
-    stale = []
-    for slot in candidates:
-        local = slot.starts_at.astimezone(PARIS)
-        day = local.date()
-        if not old.covers(day) or not old.starts <= local.time() < old.ends:
-            continue
-        if (
-            new is not None
-            and new.centre_id == slot.centre_id
-            and new.covers(day)
-            and (slot.starts_at, slot.ends_at)
-            in visit_rules.slot_times(day, new.starts, new.ends, new.slot_minutes)
-        ):
-            continue
-        stale.append(slot)
-    return stale
-
-
-def _regenerate(staff_id: int, horizon: date | None) -> int:
-    """Generate this professional's slots again up to the horizon they had before a change."""
-    today = today_paris()
-    if horizon is None or horizon < today:
-        return 0
-    return planning.generate_slots(
-        db.session, today, (horizon - today).days + 1, staff_ids=[staff_id]
-    )
-
-
-def _horizon(staff_id: int | None = None) -> date | None:
-    query = select(func.max(Slot.starts_at))
-    if staff_id is not None:
-        query = query.where(Slot.staff_id == staff_id)
-    last = db.session.scalar(query)
-    if last is None:
-        return None
-    if last.tzinfo is None:  # in case an aggregate bypasses the column type
-        last = last.replace(tzinfo=UTC)
-    return last.astimezone(PARIS).date()
-
-
-def upcoming_holidays(today: date, count: int = 6) -> list[tuple[date, str]]:
-    language = "en_US" if str(get_locale() or "fr").startswith("en") else "fr"
-    names = holidays.France(years=[today.year, today.year + 1], language=language)
-    found = []
-    day = today
-    while len(found) < count and day <= today + timedelta(days=366):
-        if planning.is_public_holiday(day):
-            found.append((day, names.get(day, "")))
-        day += timedelta(days=1)
-    return found
 
 
 def _staff_or_404(staff_id: int) -> StaffUser:
@@ -239,8 +119,8 @@ def _overview(generate_form: GenerateForm | None = None, status: int = 200):
         people=people,
         sessions=sessions,
         absences=absences,
-        holidays=upcoming_holidays(today),
-        horizon=_horizon(),
+        holidays=planning.upcoming_holidays(today, language=str(get_locale() or "fr")),
+        horizon=planning.slot_horizon(db.session),
         generate_form=generate_form or GenerateForm(formdata=None),
         today=today,
     ), status
@@ -259,23 +139,14 @@ def planning_generate():
     if not form.validate_on_submit():
         return _overview(form, 400)
     today = today_paris()
-    created = planning.generate_slots(db.session, today, form.weeks.data * 7)
-    audit.record(
-        db.session,
-        current_user,
-        "generate",
-        "slot",
-        None,
-        f"{today} +{form.weeks.data}w: {created}",
-        ip=request.remote_addr,
-    )
+    change = planning.generate_weeks(db.session, current_user, today, form.weeks.data)
     db.session.commit()
     last = today + timedelta(days=form.weeks.data * 7 - 1)
     flash(
         _(
             "%(count)s créneaux créés jusqu'au %(date)s (jours fériés, absences et fermetures "
             "exclus).",
-            count=created,
+            count=change.created,
             date=_format_date(last),
         ),
         "success",
@@ -297,13 +168,7 @@ def _format_date(day: date) -> str:
 def planning_centre_new():
     form = CentreForm()
     if form.validate_on_submit():
-        centre = Centre()
-        _fill_centre(centre, form)
-        db.session.add(centre)
-        db.session.flush()
-        audit.record(
-            db.session, current_user, "create", "centre", centre.id, ip=request.remote_addr
-        )
+        centre = planning.create_centre(db.session, current_user, _place(form))
         db.session.commit()
         flash(_("Lieu « %(name)s » créé.", name=centre.name), "success")
         return redirect(url_for("staff.planning_overview"))
@@ -312,12 +177,16 @@ def planning_centre_new():
     )
 
 
-def _fill_centre(centre: Centre, form: CentreForm) -> None:
-    centre.name = form.name.data.strip()
-    centre.kind = form.kind.data
-    for key in ("address", "postcode", "city", "phone"):
-        setattr(centre, key, (getattr(form, key).data or "").strip() or None)
-    centre.active = bool(form.active.data)
+def _place(form: CentreForm) -> planning.Place:
+    return planning.Place(
+        name=form.name.data.strip(),
+        kind=form.kind.data,
+        **{
+            key: (getattr(form, key).data or "").strip() or None
+            for key in ("address", "postcode", "city", "phone")
+        },
+        active=bool(form.active.data),
+    )
 
 
 @bp.route("/planning/lieux/<int:centre_id>", methods=["GET", "POST"])
@@ -328,42 +197,15 @@ def planning_centre_edit(centre_id: int):
         abort(404)
     form = CentreForm(obj=centre)
     if form.validate_on_submit():
-        was_active, old_kind = centre.active, centre.kind
-        horizon = _horizon()
-        _fill_centre(centre, form)
-        to_move: list[Visit] = []
-        if (was_active and not centre.active) or old_kind != centre.kind:
-            # a closed place (or one whose kind, so the modality, changes) loses its future slots
-            future = list(
-                db.session.scalars(
-                    select(Slot).where(Slot.centre_id == centre.id, Slot.starts_at > utcnow())
-                )
-            )
-            to_move = _withdraw(future)
-        if centre.active and (not was_active or old_kind != centre.kind):
-            db.session.flush()
-            staff_ids = db.session.scalars(
-                select(WorkPattern.staff_id).where(WorkPattern.centre_id == centre.id).distinct()
-            ).all()
-            for staff_id in staff_ids:
-                _regenerate(staff_id, horizon)
-        audit.record(
-            db.session,
-            current_user,
-            "update",
-            "centre",
-            centre.id,
-            "active" if centre.active else "inactive",
-            ip=request.remote_addr,
-        )
+        change = planning.update_centre(db.session, current_user, centre, _place(form), utcnow())
         db.session.commit()
         flash(_("Lieu « %(name)s » enregistré.", name=centre.name), "success")
-        if to_move:
+        if change.to_move:
             flash(
                 _(
                     "%(count)s rendez-vous à venir dans ce lieu sont à déplacer : voyez la file "
                     "d'attente.",
-                    count=len(to_move),
+                    count=len(change.to_move),
                 ),
                 "error",
             )
@@ -388,21 +230,16 @@ def _pattern_form(staff: StaffUser, pattern: WorkPattern | None, **kwargs) -> Wo
     return WorkPatternForm(centres=centres, others=others, **kwargs)
 
 
-def _fill_pattern(pattern: WorkPattern, form: WorkPatternForm) -> None:
-    pattern.centre_id = int(form.centre_id.data)
-    pattern.weekday = int(form.weekday.data)
-    pattern.starts = form.starts.data
-    pattern.ends = form.ends.data
-    pattern.slot_minutes = form.slot_minutes.data
-    pattern.valid_from = form.valid_from.data
-    pattern.valid_until = form.valid_until.data
-
-
-def _pattern_detail(pattern: WorkPattern) -> str:
-    return (
-        f"staff {pattern.staff_id} centre {pattern.centre_id} day {pattern.weekday} "
-        f"{pattern.starts:%H:%M}-{pattern.ends:%H:%M}/{pattern.slot_minutes} "
-        f"{pattern.valid_from}..{pattern.valid_until or ''}"
+def _weekly_session(staff: StaffUser, form: WorkPatternForm) -> planning.WeeklySession:
+    return planning.WeeklySession(
+        staff_id=staff.id,
+        centre_id=int(form.centre_id.data),
+        weekday=int(form.weekday.data),
+        starts=form.starts.data,
+        ends=form.ends.data,
+        slot_minutes=form.slot_minutes.data,
+        valid_from=form.valid_from.data,
+        valid_until=form.valid_until.data,
     )
 
 
@@ -414,19 +251,7 @@ def planning_pattern_new(staff_id: int):
     if request.method == "GET":
         form.valid_from.data = today_paris()
     if form.validate_on_submit():
-        pattern = WorkPattern(staff_id=staff.id)
-        _fill_pattern(pattern, form)
-        db.session.add(pattern)
-        db.session.flush()
-        audit.record(
-            db.session,
-            current_user,
-            "create",
-            "work_pattern",
-            pattern.id,
-            _pattern_detail(pattern),
-            ip=request.remote_addr,
-        )
+        planning.add_work_pattern(db.session, current_user, _weekly_session(staff, form))
         db.session.commit()
         flash(
             _(
@@ -445,15 +270,6 @@ def _pattern_or_404(pattern_id: int) -> WorkPattern:
     if pattern is None:
         abort(404)
     return pattern
-
-
-def _apply_change(old: _Session, pattern: WorkPattern) -> tuple[int, list[Visit]]:
-    """After an edit or an end: withdraw the future slots the session no longer gives, then
-    generate the professional's slots again up to the horizon they had."""
-    horizon = _horizon(pattern.staff_id)
-    db.session.flush()
-    to_move = _withdraw(_stale_slots(old, _Session.of(pattern), utcnow()))
-    return _regenerate(pattern.staff_id, horizon), to_move
 
 
 def _flash_to_move(to_move: list[Visit]) -> None:
@@ -478,21 +294,14 @@ def planning_pattern_edit(pattern_id: int):
         form.centre_id.data = str(pattern.centre_id)
         form.weekday.data = str(pattern.weekday)
     if form.validate_on_submit():
-        old = _Session.of(pattern)
-        _fill_pattern(pattern, form)
-        created, to_move = _apply_change(old, pattern)
-        audit.record(
-            db.session,
-            current_user,
-            "update",
-            "work_pattern",
-            pattern.id,
-            _pattern_detail(pattern),
-            ip=request.remote_addr,
+        change = planning.change_work_pattern(
+            db.session, current_user, pattern, _weekly_session(staff, form), utcnow()
         )
         db.session.commit()
-        flash(_("Séance enregistrée (%(count)s nouveaux créneaux).", count=created), "success")
-        _flash_to_move(to_move)
+        flash(
+            _("Séance enregistrée (%(count)s nouveaux créneaux).", count=change.created), "success"
+        )
+        _flash_to_move(change.to_move)
         return redirect(url_for("staff.planning_overview", _anchor=f"staff-{staff.id}"))
     end_form = EndPatternForm(formdata=None, data={"ends_on": today_paris()})
     return render_template(
@@ -522,21 +331,12 @@ def planning_pattern_end(pattern_id: int):
             pattern=pattern,
             end_form=end_form,
         ), 400
-    old = _Session.of(pattern)
-    pattern.valid_until = end_form.ends_on.data
-    _created, to_move = _apply_change(old, pattern)
-    audit.record(
-        db.session,
-        current_user,
-        "end",
-        "work_pattern",
-        pattern.id,
-        _pattern_detail(pattern),
-        ip=request.remote_addr,
+    change = planning.end_work_pattern(
+        db.session, current_user, pattern, end_form.ends_on.data, utcnow()
     )
     db.session.commit()
     flash(_("Séance terminée le %(date)s.", date=_format_date(pattern.valid_until)), "success")
-    _flash_to_move(to_move)
+    _flash_to_move(change.to_move)
     return redirect(url_for("staff.planning_overview", _anchor=f"staff-{pattern.staff_id}"))
 
 
@@ -564,10 +364,6 @@ def planning_absence_new():
             centre_id=None if by_staff else int(form.centre_id.data),
             reason=(form.reason.data or "").strip() or None,
         )
-        # the booked slots stay held by their visit: blocked too, they show as "à déplacer" in
-        # the queue and stay closed once the visit is moved
-        for visit in affected:
-            visit.slot.blocked = True
         db.session.commit()
         flash(_("Absence ou fermeture enregistrée."), "success")
         if affected:
@@ -581,37 +377,13 @@ def planning_absence_new():
     )
 
 
-def booked_during(absence: Absence) -> list[Visit]:
-    """The visits still booked in the days of an absence or closure."""
-    whose = (
-        Slot.staff_id == absence.staff_id
-        if absence.staff_id is not None
-        else Slot.centre_id == absence.centre_id
-    )
-    return list(
-        db.session.scalars(
-            select(Visit)
-            .join(Slot, Slot.id == Visit.slot_id)
-            .where(
-                and_(
-                    whose,
-                    Slot.starts_at >= paris_midnight(absence.starts_on),
-                    Slot.starts_at < paris_midnight(absence.ends_on + timedelta(days=1)),
-                ),
-                Visit.status == VisitStatus.BOOKED,
-            )
-            .order_by(Slot.starts_at)
-        )
-    )
-
-
 @bp.get("/planning/absences/<int:absence_id>")
 @role_required(*PLANNERS)
 def planning_absence(absence_id: int):
     absence = db.session.get(Absence, absence_id)
     if absence is None:
         abort(404)
-    affected = booked_during(absence)
+    affected = planning.booked_during(db.session, absence)
     audit.record(db.session, current_user, "read", "absence", absence.id, ip=request.remote_addr)
     db.session.commit()
     return render_template(
