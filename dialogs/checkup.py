@@ -41,6 +41,7 @@ SCORE = Journey(
             "yesno",
             _l("Employez-vous des salariés ?"),
             when=lambda answers: "_member" not in answers,
+            step="salaries",
         ),
         *score_questions(lambda answers: answers.get("has_staff") is True),
     ),

@@ -61,3 +61,4 @@ def healthz():
 
 
 from assistant.public import adhesion as _adhesion  # noqa: E402,F401  (registers its views)
+from assistant.public import score as _score  # noqa: E402,F401

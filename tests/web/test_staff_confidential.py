@@ -73,7 +73,12 @@ def world(db) -> World:
     now = utcnow()
     booked = _confidential(db, member, worker, now)
     assert booked.status == "booked" and booked.confidential
-    queued = _confidential(db, member, worker, now, auto=False)
+    # a worker has one open request of a type: the waiting ones are of namesakes
+    namesake = make_employee(
+        db, member, last_name=NAME, last_name_folded=NAME.lower(), first_name="Lou",
+        first_name_folded="lou",
+    )  # fmt: skip
+    queued = _confidential(db, member, namesake, now, auto=False)
     queued.queued_at = now
     past = _confidential(db, member, worker, PAST)
     assert past.status == "booked"
@@ -89,7 +94,11 @@ def world(db) -> World:
     )
     ordinary.queued_at = now
     # a cancelled one, whose cancellation reason the journal holds
-    cancelled = _confidential(db, member, worker, now, auto=False)
+    other_namesake = make_employee(
+        db, member, last_name=NAME, last_name_folded=NAME.lower(), first_name="Sam",
+        first_name_folded="sam",
+    )  # fmt: skip
+    cancelled = _confidential(db, member, other_namesake, now, auto=False)
     booking.cancel(db, ACTOR, cancelled, now, REASON)
     day = booked.slot.starts_at.astimezone(PARIS).date()
     db.commit()
