@@ -81,14 +81,19 @@ def declaration_step(step: str):
     index = steps.index(step)
     status = 400 if form.errors else 200
     return render_template(
-        "member/declaration/step.html",
+        "wizard/step.html",
         form=form,
         journey=DECLARATION,
-        step=step,
         step_title=DRAWER_TITLES[step],
         index=index + 1,
         total=len(steps) + 1,
-        previous=steps[index - 1] if index > 0 else None,
+        previous_url=url_for("member.declaration_step", step=steps[index - 1])
+        if index > 0
+        else None,
+        aside=(
+            url_for("member.declaration_history"),
+            _("Voir l'historique de vos déclarations"),
+        ),
     ), status
 
 

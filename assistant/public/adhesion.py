@@ -104,16 +104,15 @@ def adhesion_step(slug: str, step: str):
     index = steps.index(step)
     previous = steps[index - 1] if index > 0 else None
     return render_template(
-        "adhesion/step.html",
+        "wizard/step.html",
         form=form,
         journey=journey,
-        slug=slug,
-        step=step,
         step_title=STEP_TITLES[step],
         index=index + 1,
         total=len(steps) + 1,
-        previous=previous,
-        status=400 if form.errors else 200,
+        previous_url=url_for("public.adhesion_step", slug=slug, step=previous)
+        if previous
+        else None,
     ), 400 if form.errors else 200
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from assistant.database import utcnow
@@ -70,12 +71,16 @@ def score_step(step: str):
     index = steps.index(step)
     status = 400 if form.errors else 200
     return render_template(
-        "score/step.html",
+        "wizard/step.html",
         form=form,
         journey=SCORE,
-        step=step,
         step_title=STEP_TITLES[step],
         index=index + 1,
         total=len(steps),
-        previous=steps[index - 1] if index > 0 else None,
+        previous_url=url_for("public.score_step", step=steps[index - 1]) if index > 0 else None,
+        intro=_(
+            "Quelques questions par oui ou non, deux minutes : votre score de culture de "
+            "prévention, de 0 à 5, et ce qui le ferait progresser. Le même test se fait par "
+            "SMS : envoyez SCORE."
+        ),
     ), status
