@@ -139,14 +139,6 @@ class PhoneForm(FlaskForm):
     )
 
 
-class RatingForm(FlaskForm):
-    rating = RadioField(
-        _l("Comment avez-vous trouvé cette adhésion en ligne ?"),
-        choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
-        validators=[DataRequired(_l("Choisissez une note de 1 à 5."))],
-    )
-
-
 def accept_step(journey: Journey, questions: list[Question], form, answers: Answers, context):
     """Validate a submitted step with the engine, question by question, in order.
 

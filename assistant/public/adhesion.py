@@ -19,12 +19,11 @@ from assistant.public import bp
 from assistant.services import adhesion, dialogue_states, otp
 from assistant.timeutil import today_paris
 from assistant.views import send_code
-from dialogs.adhesion import EMPLOYER, INDEPENDENT, STEP_TITLES
+from dialogs.adhesion import EMPLOYER, INDEPENDENT, RATING, STEP_TITLES
 from dialogs.engine import Context, Journey
 from forms.wizard import (
     CodeForm,
     EmployerAccountForm,
-    RatingForm,
     accept_step,
     build_step_form,
 )
@@ -251,18 +250,26 @@ def _finish(slug: str, journey: Journey, state: DialogueState, kind: str, passwo
 
 @bp.route("/adhesion/merci", methods=["GET", "POST"])
 def adhesion_thanks():
+    """The rating is the RATING journey, as by SMS and chat: the same question, ended by the
+    journey itself."""
     from assistant.models import MemberUser
 
     if not isinstance(current_user, MemberUser):
         return redirect(url_for("public.adhesion_start"))
     member = db.session.get(Member, current_user.member_id)
-    form = RatingForm()
-    if form.validate_on_submit():
-        adhesion.rate_adhesion(db.session, member, int(form.rating.data))
-        db.session.commit()
-        flash(_("Merci pour votre avis !"), "success")
-        return redirect(url_for("member.home"))
+    answers = {"_member": member.id}
+    form, questions = build_step_form(
+        RATING, "", answers, request.form if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.validate():
+        context = _context()
+        answers, ok = accept_step(RATING, questions, form, answers, context)
+        if ok:
+            RATING.finish(answers, context)
+            db.session.commit()
+            flash(_("Merci pour votre avis !"), "success")
+            return redirect(url_for("member.home"))
     pending_email = current_user.email if must_prove_email(current_user) else None
     return render_template(
         "adhesion/thanks.html", member=member, form=form, pending_email=pending_email
-    )
+    ), 400 if form.errors else 200

@@ -80,6 +80,9 @@ def test_employer_joins_and_lands_in_the_member_space(client, db):
         )
     )
     assert "Dr " in welcome.body and "Centre" in welcome.body
+    # the rating is the RATING journey's question, as by SMS: a wrong answer is explained
+    refused = client.post("/adhesion/merci", data={"rating": "9"})
+    assert refused.status_code == 400 and "Notez de 1" in refused.get_data(as_text=True)
     assert client.post("/adhesion/merci", data={"rating": "5"}).status_code == 302
     db.rollback()
     assert db.get(Member, member.id).adhesion_rating == 5
