@@ -163,9 +163,7 @@ def adhesion_confirm(slug: str):
     except TariffError:
         amount = None
     has_employees = kind == MemberKind.EMPLOYER
-    result = score_service.compute(
-        {q.key: answers.get(q.key) is True for q in score_service.QUESTIONS}, has_employees
-    )
+    result = score_service.from_answers(answers, has_employees)
     account_form = EmployerAccountForm() if kind == MemberKind.EMPLOYER else None
     code_form = CodeForm() if kind == MemberKind.INDEPENDENT else None
     code_sent = session.get("adhesion_code_phone") == answers.get("phone")

@@ -232,9 +232,7 @@ def record_self_check(
     now: datetime | None = None,
 ) -> tuple[ScoreRecord, score.ScoreResult]:
     """The one way a score is computed and kept (web, SMS, chat; a member or anyone)."""
-    result = score.compute(
-        {q.key: answers.get(q.key) is True for q in score.QUESTIONS}, has_employees
-    )
+    result = score.from_answers(answers, has_employees)
     record = ScoreRecord(
         member_id=member_id,
         phone=phone,

@@ -126,6 +126,11 @@ def compute(answers: Mapping[str, bool], has_employees: bool) -> ScoreResult:
     )
 
 
+def from_answers(answers: Mapping[str, object], has_employees: bool) -> ScoreResult:
+    """The score of a journey's stored answers (a question not answered counts as "no")."""
+    return compute({q.key: answers.get(q.key) is True for q in QUESTIONS}, has_employees)
+
+
 def _best_levers(missed: list[ScoreQuestion], answers: Mapping[str, bool]):
     """The one or two actions worth most points; a prerequisite comes before what depends on it."""
     reachable = [
