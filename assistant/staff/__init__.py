@@ -154,10 +154,22 @@ def audit_log():
 @bp.get("/adhesions")
 @role_required(Role.ADMIN, Role.SECRETARY)
 def pending_members():
+    from assistant.models import MemberUser
+
     members = db.session.scalars(
         select(Member).where(Member.status == MemberStatus.PENDING).order_by(Member.created_at)
     ).all()
-    return render_template("staff/pending.html", members=members)
+    # an employer whose address is not proven yet: its space stays closed until the link is used
+    unproven = set(
+        db.session.scalars(
+            select(MemberUser.member_id).where(
+                MemberUser.member_id.in_([m.id for m in members]),
+                MemberUser.email.is_not(None),
+                MemberUser.email_confirmed_at.is_(None),
+            )
+        )
+    )
+    return render_template("staff/pending.html", members=members, unproven=unproven)
 
 
 @bp.post("/adhesions/<int:member_id>/valider")

@@ -136,6 +136,9 @@ def test_resending_the_link_is_rate_limited(client, db, demo_data):
     assert len(db.scalars(mails).all()) == 2
 
 
+DEMO = "demo-spsti-2026"
+
+
 def test_without_auto_activation_the_proof_leaves_the_member_for_staff(tmp_path, database):
     app = make_app(tmp_path, database, MEMBERS_AUTO_ACTIVATE=False)
     session = app.extensions["database"]["sessionmaker"]()
@@ -143,7 +146,11 @@ def test_without_auto_activation_the_proof_leaves_the_member_for_staff(tmp_path,
     session.commit()
     client = app.test_client()
     _join(client)
+    staff = app.test_client()
+    staff.post("/staff/login", data={"email": "secretariat@demo.spsti.fr", "password": DEMO})
+    assert "e-mail non confirmé" in staff.get("/staff/adhesions").get_data(as_text=True)
     client.get(confirmation_link(session))
+    assert "e-mail non confirmé" not in staff.get("/staff/adhesions").get_data(as_text=True)
     member = _member(session)
     assert member.status == "pending"
     assert client.get("/espace/").status_code == 200  # its space works, the staff validates
