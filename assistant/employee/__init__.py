@@ -17,6 +17,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -27,7 +28,6 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import UserMixin, current_user, login_user, logout_user
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from wtforms.fields import SelectChoice
 
 from assistant.database import utcnow
@@ -68,9 +68,18 @@ class EmployeeUser(UserMixin):
         return f"employee:{self.phone}:{self.version}"
 
 
-def employments(sess: Session, phone: str, today: date) -> list[Employee]:
+def _reach_of(phone: str) -> list[identity.Access]:
+    """What this number reaches, looked up once per request: the user loader and the view
+    share it."""
+    cached = g.get("employee_reach")
+    if cached is None or cached[0] != phone:
+        cached = g.employee_reach = (phone, identity.reach(db.session, phone, today_paris()))
+    return cached[1]
+
+
+def employments(phone: str) -> list[Employee]:
     """The current employments this number reaches (proven or as a contact)."""
-    return [access.employee for access in identity.reach(sess, phone, today)]
+    return [access.employee for access in _reach_of(phone)]
 
 
 def load_user(raw: str) -> EmployeeUser | None:
@@ -81,7 +90,7 @@ def load_user(raw: str) -> EmployeeUser | None:
         return None
     if int(version) != identity.session_version(db.session, phone):
         return None
-    if employments(db.session, phone, today_paris()):
+    if employments(phone):
         return EmployeeUser(phone, int(version))
     return None
 
@@ -127,11 +136,7 @@ def _actor() -> str:
 
 
 def _reach() -> list[identity.Access]:
-    return identity.reach(db.session, current_user.phone, today_paris())
-
-
-def _mine() -> list[Employee]:
-    return [access.employee for access in _reach()]
+    return _reach_of(current_user.phone)
 
 
 def _proven() -> list[Employee]:
@@ -167,7 +172,7 @@ def login():
             form.phone.errors = [str(reprompt.message)]
         else:
             # the same answer whether or not the number is known: no enumeration
-            known = bool(employments(db.session, phone, today_paris()))
+            known = bool(employments(phone))
             if not send_code(phone, OTP_PURPOSE, deliver=known):
                 return redirect(url_for("employee.login"))
             db.session.commit()
@@ -191,7 +196,7 @@ def login_code():
     form = CodeForm()
     if form.validate_on_submit():
         check = otp.verify(db.session, phone, OTP_PURPOSE, form.code.data, utcnow())
-        found = employments(db.session, phone, today_paris())
+        found = employments(phone)
         if check == otp.CodeCheck.OK and found:
             user = EmployeeUser(phone, identity.session_version(db.session, phone))
             for employee in found:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from assistant.models import (
@@ -98,6 +98,11 @@ def reach(session: Session, phone: str, today: date) -> list[Access]:
 def private(visit: Visit) -> bool:
     """A visit only the worker may know of: confidential (pré-reprise…) or asked by the worker."""
     return bool(visit.confidential) or visit.requested_by == "employee"
+
+
+def known_to_employer():
+    """`not private(visit)` in SQL: what a contact number may reach."""
+    return and_(Visit.confidential.is_(False), Visit.requested_by != "employee")
 
 
 def may_see(access: Access, visit: Visit) -> bool:

@@ -34,7 +34,7 @@ from assistant.models import (
     VisitStatus,
 )
 from assistant.services import booking, visit_rules
-from assistant.services.identity import holder
+from assistant.services.identity import holder, known_to_employer
 from assistant.sms.segments import fits
 from assistant.timeutil import PARIS, today_paris
 from dialogs.engine import Answers, Context, Journey, Question, prompt
@@ -351,7 +351,7 @@ def _worker_visits(identity: Identity, status: str):
         return query.where(Visit.employee_id.is_(None))
     query = query.where(Visit.employee_id == identity.employee.id)
     if not identity.proven:  # what the employer who typed the number knows anyway
-        query = query.where(Visit.confidential.is_(False), Visit.requested_by != "employee")
+        query = query.where(known_to_employer())
     return query
 
 
