@@ -71,6 +71,7 @@ class Question:
     again_to: str | None = None  # where the AGAIN choice (or "no" to a yes/no) leads
     short_label: object = None  # the prompt by SMS and chat, when the label is too long there
     list_choices: bool = True  # by SMS: enumerate the choices (not for long catalogues)
+    missing: object = None  # what to say when a required answer is empty (else the kind's own)
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
         return self.when is None or bool(self.when(answers))
@@ -152,6 +153,8 @@ def parse_answer(question: Question, raw, answers: Mapping[str, Any]):
     empty = raw is None or (isinstance(raw, str) and fold(raw) in SKIP_WORDS) or raw == []
     if empty and question.optional:
         return [] if question.kind == "multi" else None
+    if empty and question.missing is not None:
+        raise Reprompt(question.missing)
     if question.kind == "yesno":
         return parse_yes_no(raw or "")
     if question.kind == "choice":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -10,9 +11,11 @@ from wtforms import (
     EmailField,
     PasswordField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TelField,
+    TextAreaField,
 )
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -28,9 +31,31 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _field_for(question: Question, answers: Answers):
+@dataclass(frozen=True)
+class Select:
+    """A player's choice of widget: a choice as a drop-down list (long lists, compact pages);
+    `blank` labels an empty first option (nothing chosen yet, or none for an optional one)."""
+
+    blank: object = None
+
+
+@dataclass(frozen=True)
+class TextArea:
+    """A player's choice of widget: a long free text on several lines."""
+
+    rows: int = 3
+
+
+def _field_for(question: Question, answers: Answers, widget=None):
     label = question.label
     kwargs = {"label": label, "description": question.hint or ""}
+    if isinstance(widget, Select):
+        choices = [SelectChoice(c.value, c.label) for c in question.options(answers)]
+        if widget.blank is not None:
+            choices.insert(0, SelectChoice("", widget.blank))
+        return SelectField(choices=choices, validate_choice=False, **kwargs)
+    if isinstance(widget, TextArea):
+        return TextAreaField(render_kw={"rows": widget.rows}, **kwargs)
     if question.kind == "yesno":
         return RadioField(choices=YES_NO, validate_choice=False, **kwargs)
     if question.kind in ("choice", "multi"):
@@ -76,14 +101,17 @@ def _possible_values(question: Question, answers: Answers) -> list:
     return []
 
 
-def build_step_form(journey: Journey, step: str, answers: Answers, formdata=None):
+def build_step_form(journey: Journey, step: str, answers: Answers, formdata=None, widgets=None):
+    """The step's form; `widgets` maps a question key to the player's widget (Select, TextArea)
+    when the kind's default (radio buttons, one-line text) does not suit the page."""
     questions = step_questions(journey, step, answers)
+    widgets = widgets or {}
 
     class StepForm(FlaskForm):
         pass
 
     for question in questions:
-        setattr(StepForm, question.key, _field_for(question, answers))
+        setattr(StepForm, question.key, _field_for(question, answers, widgets.get(question.key)))
     form = StepForm(
         formdata=formdata, data=None if formdata else display_values(questions, answers)
     )

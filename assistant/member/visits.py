@@ -7,7 +7,7 @@ asked for confidentially, is simply not found. Each request commits once, at the
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from itertools import groupby
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -17,8 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields import SelectChoice
+from wtforms import IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from assistant.database import utcnow
@@ -27,15 +26,13 @@ from assistant.member import _member, bp
 from assistant.models import Centre, Employee, MemberKind, Slot, Visit, VisitStatus
 from assistant.services import audit, booking, due, identity, visit_rules, workforce
 from assistant.timeutil import PARIS, today_paris
-from forms.workforce import LenientDate
+from dialogs import visit_request as visit_request_journey
+from dialogs.engine import Context
+from forms.wizard import Select, TextArea, accept_step, build_step_form
 
 SLOTS_PER_PAGE = 10
 
-MODALITY = {
-    "on_site": _l("Sur place, dans un centre"),
-    "mobile": _l("Au centre mobile"),
-    "tele": _l("En téléconsultation"),
-}
+MODALITY = visit_request_journey.MODALITIES
 STATUS = {
     VisitStatus.REQUESTED: _l("Demandée"),
     VisitStatus.BOOKED: _l("Réservée"),
@@ -49,128 +46,10 @@ OUTCOME = {
     "inaptitude": _l("Avis d'inaptitude"),
     "presence": _l("Attestation de présence"),
 }
-ABSENCE_CAUSE = {
-    "maternity": _l("Congé de maternité"),
-    "occupational_disease": _l("Maladie professionnelle"),
-    "work_accident": _l("Accident du travail"),
-    "illness": _l("Maladie ou accident non professionnel"),
-}
+ABSENCE_CAUSE = visit_request_journey.ABSENCE_CAUSES
 
 
 # ---------------------------------------------------------------- forms
-
-
-class VisitRequestForm(FlaskForm):
-    employee = SelectField(_l("Salarié"), coerce=int, validate_choice=False)
-    visit_type = SelectField(_l("Type de visite"), validate_choice=False)
-    reason = TextAreaField(
-        _l("Motif (facultatif)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3}
-    )
-    return_date = StringField(
-        _l("Date de reprise du travail"),
-        validators=[LenientDate(optional=True)],
-        render_kw={"placeholder": "jj/mm/aaaa"},
-    )
-    absence_cause = SelectField(
-        _l("Cause de l'absence"),
-        choices=[SelectChoice("", "—")]
-        + [SelectChoice(code, label) for code, label in ABSENCE_CAUSE.items()],
-        validate_choice=False,
-    )
-    absence_days = StringField(
-        _l("Durée de l'absence, en jours"), render_kw={"inputmode": "numeric"}
-    )
-    stoppage_start = StringField(
-        _l("Début de l'arrêt de travail"),
-        validators=[LenientDate(optional=True)],
-        render_kw={"placeholder": "jj/mm/aaaa"},
-    )
-    modality = SelectField(
-        _l("Modalité souhaitée (facultatif)"),
-        choices=[SelectChoice("", _l("Indifférente"))]
-        + [SelectChoice(code, label) for code, label in MODALITY.items()],
-        validate_choice=False,
-    )
-    placement = RadioField(
-        _l("Réservation du rendez-vous"),
-        choices=[
-            SelectChoice("auto", _l("Réserver automatiquement le premier créneau libre")),
-            SelectChoice("choose", _l("Choisir moi-même le créneau")),
-        ],
-        default="auto",
-        validators=[DataRequired(_l("Choisissez comment réserver le rendez-vous."))],
-    )
-
-    def __init__(self, employees: list[Employee] | None, *args, **kwargs):
-        """`employees` None: an independent worker asks for their own visit."""
-        super().__init__(*args, **kwargs)
-        locale = str(get_locale() or "fr")
-        self.requester = "employer" if employees is not None else "independent"
-        if employees is None:
-            del self.employee
-        else:
-            self.employee.choices = [SelectChoice(0, _l("— Choisissez un salarié —"))] + [
-                SelectChoice(e.id, f"{e.last_name} {e.first_name}") for e in employees
-            ]
-        self.visit_type.choices = [SelectChoice("", _l("— Choisissez une visite —"))] + [
-            SelectChoice(kind.code, kind.label(locale)) for kind in requestable(self.requester)
-        ]
-        self.absence_days.parsed = None
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if "employee" in self and not self.employee.data:
-            self.employee.errors = [*self.employee.errors, _("Choisissez le salarié.")]
-            valid = False
-        codes = {kind.code for kind in requestable(self.requester)}
-        if self.visit_type.data not in codes:
-            self.visit_type.errors = [*self.visit_type.errors, _("Choisissez le type de visite.")]
-            return False
-        if self.modality.data and self.modality.data not in MODALITY:
-            self.modality.errors = [
-                *self.modality.errors,
-                _("Choisissez une modalité de la liste."),
-            ]
-            valid = False
-        if self.visit_type.data == "reprise":
-            valid = self._check_reprise() and valid
-        if (
-            self.visit_type.data in ("liaison", "pre_reprise")
-            and self.stoppage_start.parsed is None
-        ):
-            if not self.stoppage_start.errors:
-                self.stoppage_start.errors = [
-                    *self.stoppage_start.errors,
-                    _("Indiquez le premier jour de l'arrêt de travail."),
-                ]
-            valid = False
-        return valid
-
-    def _check_reprise(self) -> bool:
-        valid = True
-        if self.return_date.parsed is None:
-            if not self.return_date.errors:
-                self.return_date.errors = [
-                    *self.return_date.errors,
-                    _("Indiquez la date de reprise du travail."),
-                ]
-            valid = False
-        if self.absence_cause.data not in ABSENCE_CAUSE:
-            self.absence_cause.errors = [
-                *self.absence_cause.errors,
-                _("Indiquez la cause de l'absence."),
-            ]
-            valid = False
-        raw = (self.absence_days.data or "").strip()
-        if raw.isdigit() and int(raw) <= 3650:
-            self.absence_days.parsed = int(raw)
-        else:
-            self.absence_days.errors = [
-                *self.absence_days.errors,
-                _("Indiquez la durée de l'absence en jours, par exemple 45."),
-            ]
-            valid = False
-        return valid
 
 
 class SlotForm(FlaskForm):
@@ -185,14 +64,6 @@ class CancelForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
         render_kw={"rows": 2},
     )
-
-
-def requestable(requester: str) -> list[visit_rules.VisitType]:
-    return [kind for kind in visit_rules.visit_types().values() if requester in kind.requesters]
-
-
-def employer_types() -> list[visit_rules.VisitType]:
-    return requestable("employer")
 
 
 # ---------------------------------------------------------------- helpers
@@ -285,107 +156,87 @@ def visits_home():
     )
 
 
+# the web player's widgets for the request (dialogs/visit_request.py): one compact page
+REQUEST_WIDGETS = {
+    "employee": Select(_l("— Choisissez un salarié —")),
+    "visit_type": Select(_l("— Choisissez une visite —")),
+    "absence_cause": Select("—"),
+    "modality": Select(_l("Indifférente")),
+    "reason": TextArea(),
+}
+
+
 @bp.route("/visites/demande", methods=["GET", "POST"])
 def visit_request():
+    """The request journey on one page: `?salarie=<id>&type=<code>` fills it in (a visit to
+    plan: its window is shown and goes with the request)."""
     member = _member()
-    if member.kind != MemberKind.EMPLOYER:
-        return _own_visit_request(member)
     today, now = today_paris(), utcnow()
-    employees = workforce.list_employees(db.session, member.id, today=today)
-    form = VisitRequestForm(employees)
-    planned = None
-    if request.method == "GET":
-        wanted = request.args.get("salarie", type=int)
-        if wanted is not None:
-            employee = _employee(member.id, wanted)
-            form.employee.data = employee.id
-        kind = request.args.get("type")
-        if kind in {k.code for k in employer_types()}:
-            form.visit_type.data = kind
-        if wanted is not None and kind:
-            planned = _planned(member, employee, kind, today)
-    elif form.validate_on_submit():
-        employee = _employee(member.id, form.employee.data)
-        if employee.left_on is not None and employee.left_on <= today:
-            form.employee.errors = [_("Ce salarié a quitté l'entreprise.")]
-        else:
-            planned = _planned(member, employee, form.visit_type.data, today)
-            try:
-                visit = booking.request_visit(
-                    db.session,
-                    current_user,
-                    member=member,
-                    employee=employee,
-                    request=_request_of(form, planned),
-                    now=now,
-                    auto=False,
-                )
-            except booking.NotAllowed as refused:
-                db.session.rollback()
-                form.form_errors.append(str(refused.message))
-            else:
-                if visit.reused:  # asked already: the open request, not a second one
-                    db.session.commit()
-                    flash(_("Une demande de ce type est déjà en cours pour ce salarié."), "info")
-                    return redirect(url_for("member.visit_detail", visit_id=visit.id))
-                by_service = booking.organised_by_the_service(db.session, visit, now)
-                if by_service:  # the team places it, as when no slot fits (never why)
-                    booking.queue_for_staff(db.session, current_user, visit, now)
-                elif form.placement.data == "auto":
-                    booking.place_automatically(db.session, current_user, visit, now)
-                db.session.commit()
-                if form.placement.data == "choose" and not by_service:
-                    return redirect(url_for("member.visit_slots", visit_id=visit.id))
-                return redirect(url_for("member.visit_detail", visit_id=visit.id, nouvelle=1))
-    invalid = request.method == "POST"
-    return render_template(
-        "member/visits/request.html", form=form, planned=planned, locale=_locale()
-    ), 400 if invalid else 200
-
-
-def _own_visit_request(member):
-    """An independent worker asks for their own visit (the same rules, no employee)."""
-    today, now = today_paris(), utcnow()
-    form = VisitRequestForm(None)
-    planned = None
-    if request.method == "GET":
-        kind = request.args.get("type")
-        if kind in {k.code for k in requestable("independent")}:
-            form.visit_type.data = kind
-            planned = _own_planned(member, kind, today)
-    elif form.validate_on_submit():
-        planned = _own_planned(member, form.visit_type.data, today)
-        try:
-            visit = booking.request_visit(
-                db.session,
-                current_user,
-                member=member,
-                employee=None,
-                request=_request_of(form, planned),
-                now=now,
-                auto=form.placement.data == "auto",
-            )
-        except booking.NotAllowed as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused.message))
-        else:
-            db.session.commit()
-            if visit.reused:
-                flash(_("Une demande de ce type est déjà en cours."), "info")
-                return redirect(url_for("member.visit_detail", visit_id=visit.id))
-            if form.placement.data == "choose":
-                return redirect(url_for("member.visit_slots", visit_id=visit.id))
-            return redirect(url_for("member.visit_detail", visit_id=visit.id, nouvelle=1))
-    invalid = request.method == "POST"
-    return render_template(
-        "member/visits/request.html", form=form, planned=planned, locale=_locale()
-    ), 400 if invalid else 200
-
-
-def _own_planned(member, code: str, today: date) -> due.ToPlan | None:
-    return next(
-        (i for i in due.worker_due(db.session, member, today) if i.visit_type == code), None
+    employer = member.kind == MemberKind.EMPLOYER
+    answers = {"_requester": "employer" if employer else "independent", "_member": member.id}
+    if employer:
+        answers["_employees"] = [
+            [e.id, f"{e.last_name} {e.first_name}"]
+            for e in workforce.list_employees(db.session, member.id, today=today)
+        ]
+    posted = request.form if request.method == "POST" else None
+    form, questions = build_step_form(
+        visit_request_journey.REQUEST,
+        visit_request_journey.STEP,
+        answers,
+        posted,
+        widgets=REQUEST_WIDGETS,
     )
+    planned = None
+    if posted is None:
+        form.placement.data = "auto"
+        wanted = request.args.get("salarie", type=int) if employer else None
+        employee = _employee(member.id, wanted) if wanted is not None else None
+        if employee is not None:
+            form.employee.data = str(employee.id)
+        kind = request.args.get("type")
+        if kind in {c.value for c in form_choices(questions, "visit_type", answers)}:
+            form.visit_type.data = kind
+            if employee is not None or not employer:
+                planned = visit_request_journey.planned(db.session, member, employee, kind, today)
+    else:
+        wanted = (request.form.get("employee") or "").strip()
+        if employer and wanted.isdigit():
+            _employee(member.id, int(wanted))  # another member's employee: not found
+        if form.validate():
+            context = Context(session=db.session, today=today, now=now, actor=current_user)
+            answers, ok = accept_step(
+                visit_request_journey.REQUEST, questions, form, answers, context
+            )
+            if ok:
+                outcome = visit_request_journey.REQUEST.finish(answers, context)
+                if outcome.say != "visit_refused":
+                    db.session.commit()
+                    return _requested(outcome, employer)
+                db.session.rollback()
+                form.form_errors.append(str(outcome.values["message"]))
+    return render_template(
+        "member/visits/request.html", form=form, planned=planned, locale=_locale()
+    ), 400 if posted is not None else 200
+
+
+def form_choices(questions, key: str, answers) -> list:
+    question = next((q for q in questions if q.key == key), None)
+    return question.options(answers) if question is not None else []
+
+
+def _requested(outcome, employer: bool):
+    """Where the request's outcome leads: its slots to choose, or the visit's page."""
+    visit_id = outcome.values["visit_id"]
+    if outcome.say == "visit_reused":  # asked already: the open request, not a second one
+        if employer:
+            flash(_("Une demande de ce type est déjà en cours pour ce salarié."), "info")
+        else:
+            flash(_("Une demande de ce type est déjà en cours."), "info")
+        return redirect(url_for("member.visit_detail", visit_id=visit_id))
+    if outcome.values["next"] == "slots":
+        return redirect(url_for("member.visit_slots", visit_id=visit_id))
+    return redirect(url_for("member.visit_detail", visit_id=visit_id, nouvelle=1))
 
 
 def _employee(member_id: int, employee_id: int) -> Employee:
@@ -393,34 +244,6 @@ def _employee(member_id: int, employee_id: int) -> Employee:
         return workforce.get_employee(db.session, member_id, employee_id)
     except workforce.EmployeeNotFound:
         abort(404)
-
-
-def _planned(member, employee: Employee, code: str, today: date) -> due.ToPlan | None:
-    """The matching visit to plan, if any: its regulatory window goes with the request."""
-    for item in due.visits_to_plan(db.session, member, today, employees=[employee]):
-        if item.visit_type == code:
-            return item
-    return None
-
-
-def _request_of(form: VisitRequestForm, planned: due.ToPlan | None) -> booking.Request:
-    code = form.visit_type.data
-    event_date = None
-    if code == "reprise":
-        event_date = form.return_date.parsed
-    elif code in ("liaison", "pre_reprise"):
-        event_date = form.stoppage_start.parsed
-    return booking.Request(
-        visit_type=code,
-        requested_by=form.requester,
-        reason=(form.reason.data or "").strip() or None,
-        event_date=event_date,
-        absence_cause=form.absence_cause.data if code == "reprise" else None,
-        absence_days=form.absence_days.parsed if code == "reprise" else None,
-        modality=form.modality.data or None,
-        due_from=planned.window.due_from if planned else None,
-        due_by=planned.window.due_by if planned else None,
-    )
 
 
 @bp.get("/visites/<int:visit_id>")

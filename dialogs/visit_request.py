@@ -1,0 +1,376 @@
+"""A visit request, defined once: the employer's, the independent worker's and the employee's.
+
+The rules: a reprise needs the return date, the cause and the days of absence, and must be one
+the Code du travail requires; a pré-reprise or a liaison needs the first day of the sick leave
+(not in the future, the stoppage long enough); the reason is optional (500 characters for an
+employee, 2000 otherwise); an employer chooses one of its current employees; employers and
+independents may wish a modality and choose how the slot is found. Each requester is offered only
+the visit types whose `visit_rules` requesters include them.
+
+Who asks comes in the answers' private keys, set by the player: `_requester` (employer,
+independent, employee), `_member` (the member id), `_employees` (the employer's current
+employees offered, as [id, name] pairs), `_employee` (the employment an employee asks for) and
+`_proven` (the employee signed in with the worker's proven mobile). The ending calls the one
+service, `booking.request_visit`, which gives back the open request of this worker and type
+rather than a second one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.support import LazyProxy
+
+from dialogs.engine import Journey, Outcome, Question
+from dialogs.parsing import Choice, Reprompt, parse_date, parse_int
+from dialogs.text import _l, _locale
+
+REPRISE = "reprise"
+STOPPAGE_TYPES = ("pre_reprise", "liaison")  # their date: the first day of the stoppage
+# the types an employee may ask for, in the order they are offered (others follow, file order)
+EMPLOYEE_ORDER = ("demande", "pre_reprise", "reprise", "liaison", "mi_carriere", "post_exposition")
+REASON_MAX = {"employee": 500}
+REASON_MAX_DEFAULT = 2000
+EARLIEST = date(2000, 1, 1)
+
+ABSENCE_CAUSES = {
+    "maternity": _l("Congé de maternité"),
+    "occupational_disease": _l("Maladie professionnelle"),
+    "work_accident": _l("Accident du travail"),
+    "illness": _l("Maladie ou accident non professionnel"),
+}
+MODALITIES = {
+    "on_site": _l("Sur place, dans un centre"),
+    "mobile": _l("Au centre mobile"),
+    "tele": _l("En téléconsultation"),
+}
+PLACEMENTS = {
+    "auto": _l("Réserver automatiquement le premier créneau libre"),
+    "choose": _l("Choisir moi-même le créneau"),
+}
+
+
+def _requester(answers) -> str:
+    return answers.get("_requester", "employer")
+
+
+def requestable(requester: str) -> list:
+    """The visit types this requester may ask for (an employee's in the order offered)."""
+    from assistant.services import visit_rules
+
+    kinds = [k for k in visit_rules.visit_types().values() if requester in k.requesters]
+    if requester == "employee":
+        order = {code: n for n, code in enumerate(EMPLOYEE_ORDER)}
+        kinds.sort(key=lambda k: order.get(k.code, len(order)))
+    return kinds
+
+
+def _type_label(kind) -> LazyProxy:
+    # labels are data (visit_types.csv), in the language of the moment
+    return LazyProxy(lambda: kind.label(_locale()), enable_cache=False)
+
+
+def _type_choices(answers) -> list[Choice]:
+    return [Choice(k.code, _type_label(k)) for k in requestable(_requester(answers))]
+
+
+def _employee_choices(answers) -> list[Choice]:
+    return [Choice(str(i), name) for i, name in answers.get("_employees", [])]
+
+
+def _is(*codes):
+    return lambda answers: answers.get("visit_type") in codes
+
+
+def _chooses_placement(answers) -> bool:
+    return _requester(answers) in ("employer", "independent")
+
+
+# ---------------------------------------------------------------- parsers and checks
+
+
+def _parse_id(raw: str) -> int:
+    text = (raw or "").strip()
+    if not text.isdigit() or int(text) > 2_147_483_647:
+        raise Reprompt(_l("Choisissez le salarié dans la liste."))
+    return int(text)
+
+
+def _current_employee(value: int, answers, context) -> int:
+    """One of the member's own employees, still there today."""
+    from assistant.services import workforce
+
+    try:
+        employee = workforce.get_employee(context.session, answers["_member"], value)
+    except workforce.EmployeeNotFound:
+        raise Reprompt(_l("Choisissez le salarié dans la liste.")) from None
+    if employee.left_on is not None and employee.left_on <= _today(context):
+        raise Reprompt(_l("Ce salarié a quitté l'entreprise."))
+    return value
+
+
+def _parse_day(raw: str) -> date:
+    return parse_date(raw, earliest=EARLIEST)
+
+
+def _parse_days(raw: str) -> int:
+    return parse_int(raw, minimum=1, maximum=3650)
+
+
+def _window(request, context) -> None:
+    """The regulatory window must exist (a reprise the rules require, a stoppage long enough)."""
+    from assistant.services import booking
+
+    try:
+        booking.window_for(request, _today(context))
+    except booking.NotAllowed as refused:
+        raise Reprompt(refused.message) from None
+
+
+def _reprise_required(value: int, answers, context) -> int:
+    if "return_date" in answers and "absence_cause" in answers:
+        from assistant.services import booking
+
+        wanted = booking.Request(
+            visit_type=REPRISE,
+            requested_by=_requester(answers),
+            event_date=date.fromisoformat(answers["return_date"]),
+            absence_cause=answers["absence_cause"],
+            absence_days=value,
+        )
+        _window(wanted, context)
+    return value
+
+
+def _stoppage_started(value: str, answers, context) -> str:
+    from assistant.services import booking
+
+    if date.fromisoformat(value) > _today(context):
+        raise Reprompt(_l("Le premier jour de l'arrêt ne peut pas être dans le futur."))
+    wanted = booking.Request(
+        answers["visit_type"], _requester(answers), event_date=date.fromisoformat(value)
+    )
+    _window(wanted, context)
+    return value
+
+
+def _parse_reason(raw: str) -> str:
+    text = (raw or "").strip()
+    if len(text) > REASON_MAX_DEFAULT:
+        raise Reprompt(_too_long(REASON_MAX_DEFAULT))
+    return text
+
+
+def _reason_fits(value: str, answers, context) -> str:
+    longest = REASON_MAX.get(_requester(answers), REASON_MAX_DEFAULT)
+    if len(value) > longest:
+        raise Reprompt(_too_long(longest))
+    return value
+
+
+def _too_long(longest: int):
+    return _l("%(max)s caractères au plus.", max=longest)
+
+
+def _modality_allowed(value: str, answers, context) -> str:
+    from assistant.services import visit_rules
+
+    code = answers.get("visit_type")
+    if code is not None and not visit_rules.allows(code, value):
+        raise Reprompt(_l("Cette visite ne peut pas se faire de cette façon."))
+    return value
+
+
+def _today(context) -> date:
+    if context.today is not None:
+        return context.today
+    from assistant.timeutil import PARIS
+
+    return context.now.astimezone(PARIS).date()
+
+
+# ---------------------------------------------------------------- the ending
+
+
+def planned(session, member, employee, code: str, today: date):
+    """The visit to plan of this type, if any (`due.ToPlan`): its window goes with the request."""
+    from assistant.services import due
+
+    if employee is None:
+        found = due.worker_due(session, member, today)
+    else:
+        found = due.visits_to_plan(session, member, today, employees=[employee])
+    return next((item for item in found if item.visit_type == code), None)
+
+
+def _finish(answers, context) -> Outcome:
+    """Ask the one service; place the request as this requester's channel does.
+
+    The outcome's `say` tells what was done (visit_refused, visit_reused, visit_with_team,
+    visit_booked, visit_queued, visit_choose); its values give the visit id, whether it is the
+    open request given back, and `next`: the visit's page, its slots, or the space's home."""
+    from assistant.models import Employee, Member
+    from assistant.services import booking
+
+    session, now, actor = context.session, context.now, context.actor
+    requester = _requester(answers)
+    member = session.get(Member, answers["_member"])
+    employee_id = answers.get("employee") or answers.get("_employee")
+    employee = session.get(Employee, employee_id) if employee_id is not None else None
+    code = answers["visit_type"]
+    event_date = None
+    if code == REPRISE:
+        event_date = answers.get("return_date")
+    elif code in STOPPAGE_TYPES:
+        event_date = answers.get("stoppage_start")
+    found = None
+    if requester != "employee":  # the employer's declaration sets its visits to plan
+        found = planned(session, member, employee, code, _today(context))
+    wanted = booking.Request(
+        visit_type=code,
+        requested_by=requester,
+        reason=answers.get("reason") or None,
+        event_date=date.fromisoformat(event_date) if event_date else None,
+        absence_cause=answers.get("absence_cause") if code == REPRISE else None,
+        absence_days=answers.get("absence_days") if code == REPRISE else None,
+        modality=answers.get("modality"),
+        due_from=found.window.due_from if found else None,
+        due_by=found.window.due_by if found else None,
+    )
+    try:
+        visit = booking.request_visit(
+            session, actor, member=member, employee=employee, request=wanted, now=now, auto=False
+        )
+    except booking.NotAllowed as refused:
+        return Outcome("visit_refused", {"message": refused.message})
+    if requester == "employee":
+        return _placed_for_the_employee(session, actor, visit, now, answers.get("_proven"))
+    values = {"visit_id": visit.id, "reused": visit.reused}
+    if visit.reused:  # asked already: the open request, not a second one
+        return Outcome("visit_reused", {**values, "next": "visit"})
+    if booking.organised_by_the_service(session, visit, now):
+        # the team places it, as when no slot fits (the employer is never told why)
+        booking.queue_for_staff(session, actor, visit, now)
+        return Outcome("visit_queued", {**values, "next": "visit"})
+    if answers.get("placement") == "choose":
+        return Outcome("visit_choose", {**values, "next": "slots"})
+    if booking.place_automatically(session, actor, visit, now):
+        return Outcome("visit_booked", {**values, "next": "visit"})
+    return Outcome("visit_queued", {**values, "next": "visit"})
+
+
+def _placed_for_the_employee(session, actor, visit, now, proven) -> Outcome:
+    """Through the worker's proven mobile: choose a slot (or the team places it when none is
+    free). Through a contact number: the team handles it and nothing is shown back."""
+    from assistant.services import booking
+
+    values = {"visit_id": visit.id, "reused": visit.reused}
+    if not proven:
+        if not visit.reused:
+            booking.queue_for_staff(session, actor, visit, now)
+        return Outcome("visit_with_team", {**values, "next": "home"})
+    if visit.reused:  # asked already: choose its slot rather than ask twice
+        return Outcome("visit_reused", {**values, "next": "slots"})
+    if booking.compatible_slots(session, visit, now=now, limit=1):
+        return Outcome("visit_choose", {**values, "next": "slots"})
+    booking.place_automatically(session, actor, visit, now)
+    return Outcome("visit_queued", {**values, "next": "home"})
+
+
+# ---------------------------------------------------------------- the journey
+
+STEP = "demande"
+
+REQUEST = Journey(
+    name="visit_request",
+    title=_l("Demander une visite"),
+    questions=(
+        Question(
+            "employee",
+            "id",
+            _l("Salarié"),
+            parse=_parse_id,
+            choices=_employee_choices,
+            when=lambda answers: _requester(answers) == "employer",
+            check=_current_employee,
+            missing=_l("Choisissez le salarié."),
+            step=STEP,
+        ),
+        Question(
+            "visit_type",
+            "choice",
+            _l("Type de visite"),
+            choices=_type_choices,
+            missing=_l("Choisissez le type de visite."),
+            step=STEP,
+        ),
+        Question(
+            "return_date",
+            "date",
+            _l("Date de reprise du travail"),
+            parse=_parse_day,
+            when=_is(REPRISE),
+            missing=_l("Indiquez la date de reprise du travail."),
+            step=STEP,
+        ),
+        Question(
+            "absence_cause",
+            "choice",
+            _l("Cause de l'absence"),
+            choices=lambda answers: [Choice(k, v) for k, v in ABSENCE_CAUSES.items()],
+            when=_is(REPRISE),
+            missing=_l("Indiquez la cause de l'absence."),
+            step=STEP,
+        ),
+        Question(
+            "absence_days",
+            "number",
+            _l("Durée de l'absence, en jours"),
+            parse=_parse_days,
+            when=_is(REPRISE),
+            check=_reprise_required,
+            missing=_l("Indiquez la durée de l'absence en jours, par exemple 45."),
+            step=STEP,
+        ),
+        Question(
+            "stoppage_start",
+            "date",
+            _l("Début de l'arrêt de travail"),
+            parse=_parse_day,
+            when=_is(*STOPPAGE_TYPES),
+            check=_stoppage_started,
+            missing=_l("Indiquez le premier jour de l'arrêt de travail."),
+            step=STEP,
+        ),
+        Question(
+            "reason",
+            "text",
+            _l("Motif (facultatif)"),
+            parse=_parse_reason,
+            check=_reason_fits,
+            optional=True,
+            hint=_l("Quelques mots suffisent. N'écrivez aucune information médicale."),
+            step=STEP,
+        ),
+        Question(
+            "modality",
+            "choice",
+            _l("Modalité souhaitée (facultatif)"),
+            choices=lambda answers: [Choice(k, v) for k, v in MODALITIES.items()],
+            when=_chooses_placement,
+            check=_modality_allowed,
+            optional=True,
+            step=STEP,
+        ),
+        Question(
+            "placement",
+            "choice",
+            _l("Réservation du rendez-vous"),
+            choices=lambda answers: [Choice(k, v) for k, v in PLACEMENTS.items()],
+            when=_chooses_placement,
+            missing=_l("Choisissez comment réserver le rendez-vous."),
+            step=STEP,
+        ),
+    ),
+    finish=_finish,
+)
