@@ -36,15 +36,16 @@ from assistant.employee.forms import (
     HealthForm,
     NewPhoneForm,
     SlotForm,
-    VisitRequestForm,
 )
 from assistant.extensions import db
 from assistant.models import Employee, Member, Slot, Visit, VisitStatus
 from assistant.services import audit, booking, health, identity, otp, visit_rules
 from assistant.timeutil import today_paris
 from assistant.views import send_code
-from dialogs.parsing import Reprompt, parse_date, parse_phone
-from forms.wizard import CodeForm, PhoneForm
+from dialogs import visit_request as visit_request_journey
+from dialogs.engine import Context
+from dialogs.parsing import Reprompt, parse_phone
+from forms.wizard import CodeForm, PhoneForm, Select, TextArea, accept_step, build_step_form
 
 bp = Blueprint("employee", __name__)
 
@@ -52,8 +53,6 @@ PUBLIC_ENDPOINTS = {"employee.login", "employee.login_code"}
 OTP_PURPOSE = "employee"
 SLOTS_SHOWN = 12
 # the types an employee may ask for, in the order they are offered (others follow, file order)
-REQUEST_ORDER = ("demande", "pre_reprise", "reprise", "liaison", "mi_carriere", "post_exposition")
-STOPPAGE_TYPES = ("pre_reprise", "liaison")  # event_date: the first day of the stoppage
 
 
 class EmployeeUser(UserMixin):
@@ -297,106 +296,72 @@ def home():
     )
 
 
-def _requestable() -> list[visit_rules.VisitType]:
-    kinds = [k for k in visit_rules.visit_types().values() if "employee" in k.requesters]
-    order = {code: n for n, code in enumerate(REQUEST_ORDER)}
-    return sorted(kinds, key=lambda k: order.get(k.code, len(order)))
+# the web player's widgets for the request journey (dialogs/visit_request.py)
+REQUEST_WIDGETS = {"absence_cause": Select("—"), "reason": TextArea()}
 
 
 @bp.route("/demande/<int:employee_id>", methods=["GET", "POST"])
 def request_visit(employee_id: int):
+    """The request journey for this employment. Through a contact number the request goes to
+    the team and nothing is shown back; asked already, the open request's slots are offered."""
     access = _access(employee_id)
-    employee = access.employee
-    kinds = _requestable()
-    form = VisitRequestForm()
-    form.visit_type.choices = [SelectChoice(k.code, k.label(_locale())) for k in kinds]
-    if form.validate_on_submit():
-        wanted = _request_from(form)
-        if wanted is not None:
-            now = utcnow()
-            try:
-                visit = booking.request_visit(
-                    db.session,
-                    _actor(),
-                    member=db.session.get(Member, employee.member_id),
-                    employee=employee,
-                    request=wanted,
-                    now=now,
-                    auto=False,
-                )
-            except booking.NotAllowed as refused:
-                form.form_errors.append(str(refused.message))
-            else:
-                if visit.reused and not access.proven:  # asked already: the team has it
-                    return _handed_to_team()
-                if visit.reused:  # asked already: choose its slot rather than ask twice
-                    return redirect(url_for("employee.choose_slot", visit_id=visit.id))
-                if not access.proven:
-                    # a number the worker never proved: the team handles the request and tells
-                    # the worker through a proven channel; nothing is shown back here
-                    booking.queue_for_staff(db.session, _actor(), visit, now)
-                    db.session.commit()
-                    return _handed_to_team()
-                if booking.compatible_slots(db.session, visit, now=now, limit=1):
-                    db.session.commit()
-                    return redirect(url_for("employee.choose_slot", visit_id=visit.id))
-                booking.place_automatically(db.session, _actor(), visit, now)
+    answers = {
+        "_requester": "employee",
+        "_member": access.employee.member_id,
+        "_employee": access.employee.id,
+        "_proven": access.proven,
+    }
+    posted = request.form if request.method == "POST" else None
+    form, questions = build_step_form(
+        visit_request_journey.REQUEST,
+        visit_request_journey.STEP,
+        answers,
+        posted,
+        widgets=REQUEST_WIDGETS,
+    )
+    if posted is not None and form.validate():
+        now = utcnow()
+        context = Context(
+            session=db.session, today=today_paris(now), now=now, actor=_actor(), locale=_locale()
+        )
+        answers, ok = accept_step(visit_request_journey.REQUEST, questions, form, answers, context)
+        if ok:
+            outcome = visit_request_journey.REQUEST.finish(answers, context)
+            if outcome.say != "visit_refused":
                 db.session.commit()
-                flash(
-                    _(
-                        "Aucun créneau libre pour l'instant : votre demande est transmise à "
-                        "l'équipe, qui vous proposera un rendez-vous."
-                    ),
-                    "info",
-                )
-                return redirect(url_for("employee.home"))
-    status = 400 if form.errors or form.form_errors else 200
+                return _requested(outcome)
+            db.session.rollback()
+            form.form_errors.append(str(outcome.values["message"]))
     return render_template(
-        "employee/request.html", form=form, employee=employee, kinds=kinds, locale=_locale()
-    ), status
+        "employee/request.html",
+        form=form,
+        employee=access.employee,
+        kinds=visit_request_journey.requestable("employee"),
+        locale=_locale(),
+    ), 400 if posted is not None else 200
 
 
-def _handed_to_team():
+def _requested(outcome):
+    if outcome.say == "visit_with_team":
+        flash(
+            _(
+                "Votre demande est transmise à l'équipe du service, qui vous contactera. Pour "
+                "voir vos demandes ici, faites confirmer votre numéro de mobile lors de votre "
+                "prochaine visite."
+            ),
+            "info",
+        )
+        return redirect(url_for("employee.home"))
+    if outcome.values["next"] == "slots":
+        return redirect(url_for("employee.choose_slot", visit_id=outcome.values["visit_id"]))
     flash(
         _(
-            "Votre demande est transmise à l'équipe du service, qui vous contactera. Pour voir "
-            "vos demandes ici, faites confirmer votre numéro de mobile lors de votre prochaine "
-            "visite."
+            "Aucun créneau libre pour l'instant : votre demande est transmise à "
+            "l'équipe, qui vous proposera un rendez-vous."
         ),
         "info",
     )
     return redirect(url_for("employee.home"))
-
-
-def _request_from(form: VisitRequestForm) -> booking.Request | None:
-    """The request the form describes, or None after adding the errors to its fields."""
-    code = form.visit_type.data
-    event_date = None
-    needs_date = code in STOPPAGE_TYPES or code == "reprise"
-    raw = (form.event_date.data or "").strip()
-    if needs_date and not raw:
-        form.event_date.errors = [_("Indiquez cette date pour ce type de visite.")]
-        return None
-    if raw:
-        try:
-            event_date = parse_date(raw, earliest=date(2000, 1, 1))
-        except Reprompt as reprompt:
-            form.event_date.errors = [str(reprompt.message)]
-            return None
-    cause = days = None
-    if code == "reprise":
-        cause, days = form.absence_cause.data, form.absence_days.data
-        if not days:
-            form.absence_days.errors = [_("Indiquez la durée de votre absence en jours.")]
-            return None
-    return booking.Request(
-        visit_type=code,
-        requested_by="employee",
-        reason=(form.reason.data or "").strip() or None,
-        event_date=event_date if needs_date else None,
-        absence_cause=cause,
-        absence_days=days,
-    )
 
 
 @bp.route("/visite/<int:visit_id>/creneau", methods=["GET", "POST"])

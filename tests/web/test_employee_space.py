@@ -351,9 +351,10 @@ def test_let_the_team_choose(client, db, slots, employee):
 def test_a_reprise_needs_its_dates(client, db, slots, employee):
     login(client, db)
     response = client.post(f"/salarie/demande/{employee.id}", data={"visit_type": "reprise"})
-    assert response.status_code == 400 and "Indiquez cette date" in read(response)
+    page = read(response)
+    assert response.status_code == 400 and "Indiquez la date de reprise du travail." in page
     back = (today_paris() + timedelta(days=3)).strftime("%d/%m/%Y")
-    data = {"visit_type": "reprise", "event_date": back, "absence_cause": "illness"}
+    data = {"visit_type": "reprise", "return_date": back, "absence_cause": "illness"}
     response = client.post(f"/salarie/demande/{employee.id}", data={**data, "absence_days": "10"})
     assert response.status_code == 400 and "60 jours" in read(response)
     response = client.post(f"/salarie/demande/{employee.id}", data={**data, "absence_days": "90"})
@@ -369,7 +370,11 @@ def test_the_pre_reprise_is_confidential(client, db, slots, employee):
     started = (today_paris() - timedelta(days=40)).strftime("%d/%m/%Y")
     response = client.post(
         f"/salarie/demande/{employee.id}",
-        data={"visit_type": "pre_reprise", "event_date": started, "reason": "Préparer mon retour"},
+        data={
+            "visit_type": "pre_reprise",
+            "stoppage_start": started,
+            "reason": "Préparer mon retour",
+        },
     )
     assert response.status_code == 302
     visit = latest_visit(db)

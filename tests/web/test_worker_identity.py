@@ -170,7 +170,7 @@ def test_a_request_from_an_unproven_number_goes_to_the_team_and_shows_nothing(
     login(client, db)
     response = client.post(
         f"/salarie/demande/{employee.id}",
-        data={"visit_type": "pre_reprise", "event_date": "01/09/2026"},
+        data={"visit_type": "pre_reprise", "stoppage_start": "01/09/2026"},
     )
     assert response.status_code == 302
     db.rollback()
