@@ -22,7 +22,6 @@ from assistant.models import (
     Slot,
     StaffUser,
     TariffKind,
-    Visit,
     VisitStatus,
     WorkPattern,
 )
@@ -141,19 +140,19 @@ def _demo_visits(session, employer, employees, staff_by_email, centre, now) -> N
     )
     session.add(past)
     session.flush()
-    session.add(
-        Visit(
-            member_id=employer.id,
-            employee_id=employees[2].id,
-            visit_type="vip_periodique",
-            status=VisitStatus.BOOKED,
-            requested_by="employer",
-            actor="demo",
-            slot_id=past.id,
-            booked_at=now - timedelta(days=10),
-            history=[],
-        )
+    # asked ten days ago and booked then for yesterday: the demo's past, not a booking made now
+    # (no convocation is queued for it); the one request service creates the row
+    ten_days_ago = now - timedelta(days=10)
+    done = booking.request_visit(
+        session,
+        "demo",
+        member=employer,
+        employee=employees[2],
+        request=booking.Request("vip_periodique", "employer"),
+        now=ten_days_ago,
+        auto=False,
     )
+    done.slot_id, done.status, done.booked_at = past.id, VisitStatus.BOOKED, ten_days_ago
     last_week = now - timedelta(days=7)
     soon = booking.request_visit(
         session,
