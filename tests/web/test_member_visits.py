@@ -348,6 +348,81 @@ def test_asking_twice_gives_the_open_request_back(employer, world, db):
     db.rollback()
 
 
+def test_asking_twice_with_automatic_placement_books_nothing_more(employer, world, db):
+    """The open request comes back whatever the second request asks: not booked behind the
+    first one's back, not a second row."""
+    first = employer.post(
+        "/espace/visites/demande", data=request_data(world["recent"], placement="choose")
+    )
+    again = employer.post(
+        "/espace/visites/demande",
+        data=request_data(world["recent"], placement="auto", reason="Encore", modality="tele"),
+    )
+    db.rollback()
+    (visit,) = db.scalars(select(Visit)).all()
+    assert first.headers["Location"].endswith(f"/espace/visites/{visit.id}/creneaux")
+    assert again.status_code == 302
+    assert again.headers["Location"].endswith(f"/espace/visites/{visit.id}")
+    assert (visit.status, visit.slot_id, visit.reason, visit.modality) == (
+        "requested",
+        None,
+        None,
+        None,
+    )
+    page = page_of(employer.get(again.headers["Location"]))
+    assert "Une demande de ce type est déjà en cours pour ce salarié." in page
+
+
+def test_another_type_or_another_worker_is_another_request(employer, world, db):
+    for employee, kind in (("recent", "vip_initiale"), ("recent", "demande"), ("late", "demande")):
+        data = request_data(world[employee], visit_type=kind, placement="choose")
+        assert "/creneaux" in employer.post("/espace/visites/demande", data=data).location
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(Visit)) == 3
+
+
+def test_an_independent_asking_twice_gets_the_open_request_back(client, db, independent):
+    data = {"visit_type": "demande", "placement": "choose"}
+    first = client.post("/espace/visites/demande", data=data)
+    again = client.post("/espace/visites/demande", data=data)
+    db.rollback()
+    (visit,) = db.scalars(select(Visit)).all()
+    assert first.headers["Location"].endswith(f"/espace/visites/{visit.id}/creneaux")
+    assert again.headers["Location"].endswith(f"/espace/visites/{visit.id}")
+    assert visit.employee_id is None and visit.member_id == independent.id
+    assert "Une demande de ce type est déjà en cours." in page_of(client.get(again.location))
+
+
+@pytest.mark.parametrize("worker", ["employee", "independent"])
+def test_the_database_refuses_a_second_open_request(db, world, worker):
+    """The partial unique indexes of migration 0007 hold without the service: a plain INSERT,
+    as any other code or a script would write it, is refused; once the first request is booked
+    or cancelled, another may be asked."""
+    from sqlalchemy import insert
+
+    employee_id = world["recent"] if worker == "employee" else None
+    row = {
+        "member_id": world["member"],
+        "employee_id": employee_id,
+        "visit_type": "demande",
+        "status": "requested",
+        "requested_by": "staff",
+        "actor": "test",
+        "confidential": False,
+        "history": [],
+        "created_at": utcnow(),
+    }
+    first = db.execute(insert(Visit).values(**row).returning(Visit.id)).scalar_one()
+    db.commit()
+    with pytest.raises(IntegrityError):
+        db.execute(insert(Visit).values(**row))
+    db.rollback()
+    db.execute(Visit.__table__.update().where(Visit.id == first).values(status="cancelled"))
+    db.execute(insert(Visit).values(**row))  # the first one is no longer open
+    db.commit()
+    assert db.scalar(select(func.count()).select_from(Visit)) == 2
+
+
 def test_the_window_of_the_visit_to_plan_goes_with_the_request(employer, world, db):
     employer.post("/espace/visites/demande", data=request_data(world["recent"]))
     db.rollback()

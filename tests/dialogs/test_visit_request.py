@@ -1,0 +1,235 @@
+"""The visit request journey (dialogs/visit_request.py), played by the engine alone as the text
+player would (one typed answer at a time): the types each requester is offered, the questions
+each type asks, the specific messages, and the ending through the one request service."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from assistant.models import Member, Visit
+from assistant.services import workforce
+from dialogs.engine import Context
+from dialogs.parsing import Reprompt
+from dialogs.visit_request import REQUEST
+from tests.conftest import make_member
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 27)
+
+
+def context(db) -> Context:
+    return Context(session=db, today=TODAY, now=NOW, actor="test")
+
+
+def hire(db, member, last="Durand", **extra):
+    return workforce.add_employee(
+        db,
+        "test",
+        member.id,
+        last_name=last,
+        first_name="Alex",
+        birth_date=date(1990, 5, 4),
+        job="Vendeur",
+        hire_date=date(2026, 1, 5),
+        contract_type="cdi",
+        **extra,
+    )
+
+
+@pytest.fixture
+def employer(db):
+    member = make_member(db, "73282932000074")
+    employee = hire(db, member)
+    db.commit()
+    answers = {
+        "_requester": "employer",
+        "_member": member.id,
+        "_employees": [[employee.id, "Durand Alex"]],
+    }
+    return answers, employee
+
+
+def play(db, answers, *typed):
+    """Answer the next questions in turn with these texts; returns the answers."""
+    for raw in typed:
+        question = REQUEST.next_question(answers)
+        assert question is not None, f"no question left for {raw!r}"
+        answers = REQUEST.accept(answers, question, raw, context(db))
+    return answers
+
+
+def offered(requester: str) -> list[str]:
+    question = REQUEST.question("visit_type")
+    return [choice.value for choice in question.options({"_requester": requester})]
+
+
+def test_each_requester_is_offered_the_types_it_may_ask():
+    employer, independent, employee = (offered(r) for r in ("employer", "independent", "employee"))
+    assert "reprise" in employer and "vip_initiale" in employer and "pre_reprise" not in employer
+    assert "pre_reprise" in independent and "reprise" not in independent
+    assert employee[:4] == ["demande", "pre_reprise", "reprise", "liaison"]
+    assert "vip_initiale" not in employee
+
+
+def keys_asked(answers) -> list[str]:
+    asked = []
+    while (question := REQUEST.next_question(answers)) is not None:
+        asked.append(question.key)
+        answers = {**answers, question.key: "x"}
+    return asked
+
+
+@pytest.mark.parametrize(
+    ("requester", "kind", "expected"),
+    [
+        ("employer", "reprise", ["return_date", "absence_cause", "absence_days", "reason"]),
+        ("employer", "liaison", ["stoppage_start", "reason"]),
+        ("employer", "demande", ["reason"]),
+        ("employee", "pre_reprise", ["stoppage_start", "reason"]),
+        ("independent", "demande", ["reason"]),
+    ],
+)
+def test_each_type_asks_its_own_questions(requester, kind, expected):
+    answers = {"_requester": requester, "employee": 1, "visit_type": kind}
+    chooses = ["modality", "placement"] if requester != "employee" else []
+    assert keys_asked(answers) == expected + chooses
+    assert REQUEST.next_question({"_requester": requester}).key == (
+        "employee" if requester == "employer" else "visit_type"
+    )
+
+
+def test_every_required_answer_left_empty_says_what_is_missing(db, employer):
+    answers, employee = employer
+    with pytest.raises(Reprompt, match="Choisissez le salarié."):
+        play(db, answers, "")
+    answers = play(db, answers, str(employee.id))
+    with pytest.raises(Reprompt, match="Choisissez le type de visite."):
+        play(db, answers, "")
+    answers = play(db, answers, "reprise")
+    for message, before in (
+        ("Indiquez la date de reprise du travail.", ()),
+        ("Indiquez la cause de l'absence.", ("01/12/2026",)),
+        ("Indiquez la durée de l'absence en jours, par exemple 45.", ("01/12/2026", "accident")),
+    ):
+        with pytest.raises(Reprompt, match=message.replace(".", r"\.")):
+            play(db, answers, *before, "")
+    answers = play(db, answers, "01/12/2026", "accident du travail", "45", "")
+    assert answers["reason"] is None and answers["absence_cause"] == "work_accident"
+    with pytest.raises(Reprompt, match="Choisissez comment réserver le rendez-vous."):
+        play(db, answers, "", "")  # no modality wished is fine; the placement must be chosen
+
+
+def test_a_reprise_the_code_du_travail_does_not_require_is_refused_at_its_days(db, employer):
+    answers, employee = employer
+    answers = play(db, answers, str(employee.id), "reprise", "01/12/2026", "maladie ou accident")
+    with pytest.raises(Reprompt, match="au moins 60 jours"):
+        play(db, answers, "20")
+    assert play(db, answers, "61")["absence_days"] == 61
+
+
+def test_the_stoppage_started_in_the_past_and_long_enough(db, employer):
+    answers, employee = employer
+    answers = play(db, answers, str(employee.id), "liaison")
+    tomorrow = (TODAY + timedelta(days=1)).strftime("%d/%m/%Y")
+    with pytest.raises(Reprompt, match="ne peut pas être dans le futur"):
+        play(db, answers, tomorrow)
+    with pytest.raises(Reprompt, match="plus de 30 jours"):
+        play(db, answers, (TODAY - timedelta(days=10)).strftime("%d/%m/%Y"))
+    started = TODAY - timedelta(days=40)
+    assert play(db, answers, started.strftime("%d/%m/%Y"))["stoppage_start"] == str(started)
+
+
+def test_an_employee_writes_a_shorter_reason_than_an_employer(db, employer):
+    answers, employee = employer
+    text = "Fatigue au poste. " * 30  # 540 characters
+    chosen = play(db, answers, str(employee.id), "demande")
+    assert play(db, chosen, text)["reason"] == text.strip()
+    worker = {"_requester": "employee", "_member": answers["_member"], "_employee": employee.id}
+    worker = play(db, worker, "demande")
+    with pytest.raises(Reprompt, match="500 caractères au plus"):
+        play(db, worker, text)
+    with pytest.raises(Reprompt, match="2000 caractères au plus"):
+        play(db, chosen, "x" * 2001)
+    hint = str(REQUEST.question("reason").hint)
+    assert "N'écrivez aucune information médicale" in hint
+
+
+def test_the_employer_chooses_a_current_employee_of_its_own(db, employer):
+    answers, employee = employer
+    gone = hire(db, db.get(Member, answers["_member"]), "Parti")
+    gone.left_on = TODAY
+    stranger = hire(db, make_member(db, "55203253400646"), "Autre")
+    db.commit()
+    with pytest.raises(Reprompt, match="Ce salarié a quitté l'entreprise."):
+        play(db, answers, str(gone.id))
+    for raw in (str(stranger.id), "Durand", "999999"):
+        with pytest.raises(Reprompt, match="Choisissez le salarié dans la liste."):
+            play(db, answers, raw)
+
+
+def test_a_modality_the_type_does_not_allow_is_refused(db, employer):
+    answers, employee = employer
+    answers = play(db, answers, str(employee.id), "reprise", "01/12/2026", "maternité", "10", "")
+    with pytest.raises(Reprompt, match="ne peut pas se faire de cette façon"):
+        play(db, answers, "téléconsultation")
+
+
+def test_played_to_its_end_then_asked_again_gives_the_open_request_back(db, employer):
+    answers, employee = employer
+    answers = play(db, answers, str(employee.id), "demande", "Mal au dos", "", "2")
+    assert answers["placement"] == "choose" and REQUEST.complete(answers)
+    first = REQUEST.finish(answers, context(db))
+    assert first.say == "visit_choose" and first.values["next"] == "slots"
+    assert first.values["reused"] is False
+    visit = db.get(Visit, first.values["visit_id"])
+    assert (visit.employee_id, visit.visit_type, visit.reason, visit.requested_by) == (
+        employee.id,
+        "demande",
+        "Mal au dos",
+        "employer",
+    )
+    again = REQUEST.finish({**answers, "placement": "auto"}, context(db))
+    assert again.say == "visit_reused" and again.values["visit_id"] == visit.id
+    assert again.values["reused"] is True
+    assert len(db.scalars(select(Visit)).all()) == 1 and visit.status == "requested"
+
+
+def test_automatic_placement_without_a_free_slot_goes_to_the_team(db, employer):
+    answers, employee = employer
+    answers = play(db, answers, str(employee.id), "vip_initiale", "", "", "auto")
+    outcome = REQUEST.finish(answers, context(db))
+    assert outcome.say == "visit_queued" and outcome.values["next"] == "visit"
+    visit = db.get(Visit, outcome.values["visit_id"])
+    assert visit.queued_at == NOW and visit.due_by is not None  # the visit to plan's window
+
+
+def test_a_request_the_service_refuses_is_told_not_raised(db, employer):
+    answers, employee = employer
+    answers = {**play(db, answers, str(employee.id), "demande", "", "", "2"), "modality": "x"}
+    outcome = REQUEST.finish(answers, context(db))
+    assert outcome.say == "visit_refused" and "de cette façon" in str(outcome.values["message"])
+    assert db.scalar(select(Visit)) is None
+
+
+@pytest.mark.parametrize(("proven", "say"), [(False, "visit_with_team"), (True, "visit_queued")])
+def test_an_employees_request_through_a_contact_number_goes_to_the_team(db, employer, proven, say):
+    answers, employee = employer
+    worker = {
+        "_requester": "employee",
+        "_member": answers["_member"],
+        "_employee": employee.id,
+        "_proven": proven,
+    }
+    started = (TODAY - timedelta(days=45)).strftime("%d/%m/%Y")
+    worker = play(db, worker, "pré-reprise", started, "")
+    assert REQUEST.complete(worker)
+    outcome = REQUEST.finish(worker, context(db))
+    assert outcome.say == say and outcome.values["next"] == "home"  # no slot in this service
+    visit = db.get(Visit, outcome.values["visit_id"])
+    assert visit.confidential and visit.requested_by == "employee" and visit.queued_at == NOW
+    again = REQUEST.finish(worker, context(db))
+    assert again.values["visit_id"] == visit.id and again.values["reused"] is True
+    assert again.say == ("visit_reused" if proven else "visit_with_team")
