@@ -1,13 +1,19 @@
 """Alembic: the migrations build exactly the schema of the models, and go back down."""
 
+from datetime import date
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
+from sqlalchemy.exc import IntegrityError
 
 from assistant import migrate
+from assistant.database import utcnow
 from assistant.extensions import db
-from assistant.models import Base
-from tests.conftest import make_app
+from assistant.models import Base, Visit
+from assistant.services import workforce
+from tests.conftest import make_app, make_member
 
 
 def test_upgrade_from_empty_matches_the_models_then_downgrades(tmp_path, database):
@@ -23,3 +29,45 @@ def test_upgrade_from_empty_matches_the_models_then_downgrades(tmp_path, databas
         migrate.downgrade(engine, "base")
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
         engine.dispose()
+
+
+def test_the_migrated_database_refuses_a_second_open_request(tmp_path, database):
+    """Migration 0007's partial unique indexes, on the schema the migrations build (not only the
+    models' create_all): a plain INSERT of a second open request of a worker and type fails."""
+    app = make_app(tmp_path, database, create_schema=False)
+    with app.app_context():
+        migrate.upgrade(db.engine)
+        member = make_member(db.session, "73282932000074")
+        worker = workforce.add_employee(
+            db.session,
+            "test",
+            member.id,
+            last_name="Durand",
+            first_name="Alex",
+            birth_date=date(1990, 5, 4),
+            job="Vendeur",
+            hire_date=date(2026, 1, 5),
+            contract_type="cdi",
+        )
+        db.session.commit()
+        for employee_id in (worker.id, None):  # an employee's, an independent's own
+            row = {
+                "member_id": member.id,
+                "employee_id": employee_id,
+                "visit_type": "demande",
+                "status": "requested",
+                "requested_by": "staff",
+                "actor": "test",
+                "confidential": False,
+                "history": [],
+                "created_at": utcnow(),
+            }
+            db.session.execute(insert(Visit).values(**row))
+            db.session.commit()
+            with pytest.raises(IntegrityError):
+                db.session.execute(insert(Visit).values(**row))
+            db.session.rollback()
+            db.session.execute(insert(Visit).values(**{**row, "status": "cancelled"}))
+            db.session.commit()  # a cancelled one is not an open request
+        db.session.close()
+        db.engine.dispose()
