@@ -195,7 +195,8 @@ def visit_request():
         if employee is not None:
             form.employee.data = str(employee.id)
         kind = request.args.get("type")
-        if kind in {c.value for c in form_choices(questions, "visit_type", answers)}:
+        offered = visit_request_journey.requestable(answers["_requester"])
+        if kind in {k.code for k in offered}:
             form.visit_type.data = kind
             if employee is not None or not employer:
                 planned = visit_request_journey.planned(db.session, member, employee, kind, today)
@@ -215,14 +216,22 @@ def visit_request():
                     return _requested(outcome, employer)
                 db.session.rollback()
                 form.form_errors.append(str(outcome.values["message"]))
+            planned = _planned(member, answers, today)
     return render_template(
         "member/visits/request.html", form=form, planned=planned, locale=_locale()
     ), 400 if posted is not None else 200
 
 
-def form_choices(questions, key: str, answers) -> list:
-    question = next((q for q in questions if q.key == key), None)
-    return question.options(answers) if question is not None else []
+def _planned(member, answers, today):
+    """The visit to plan the answers kept point to, if any (shown again beside the errors)."""
+    if (
+        "visit_type" not in answers
+        or answers["_requester"] == "employer"
+        and not answers.get("employee")
+    ):
+        return None
+    employee = db.session.get(Employee, answers["employee"]) if answers.get("employee") else None
+    return visit_request_journey.planned(db.session, member, employee, answers["visit_type"], today)
 
 
 def _requested(outcome, employer: bool):

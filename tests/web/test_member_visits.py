@@ -302,6 +302,19 @@ def test_planifier_prefills_the_form_with_the_window(employer, world):
     assert 'value="pre_reprise"' not in page and 'value="reprise"' in page
 
 
+def test_an_answer_to_correct_keeps_the_window_and_the_other_answers(employer, world, db):
+    data = request_data(world["late"], placement="", reason="Après l'embauche")
+    response = employer.post("/espace/visites/demande", data=data)
+    assert response.status_code == 400
+    page = page_of(response)
+    assert 'id="placement-error"' in page and "Choisissez comment réserver le rendez-vous." in page
+    assert re.search(rf'<option selected value="{world["late"]}">', page)
+    assert re.search(r'<option selected value="vip_initiale">', page)
+    assert "Après l&#39;embauche" in page and "En retard" in page
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(Visit)) == 0
+
+
 def test_auto_request_books_the_first_compatible_slot(employer, world, db):
     response = employer.post("/espace/visites/demande", data=request_data(world["recent"]))
     assert response.status_code == 302
