@@ -163,6 +163,8 @@ def parse_answer(question: Question, raw, answers: Mapping[str, Any]):
             if not raw or not set(raw) <= offered:
                 raise Reprompt(_pick_reprompt())
             return list(raw)
+        if question.parse is not None:  # words the question reads its own way (risks)
+            return question.parse(raw or "")
         return parse_multi_choice(raw or "", choices)
     if question.parse is None:
         raise TypeError(f"question {question.key} of kind {question.kind} has no parser")
