@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 from assistant.models import DialogueState, Member, PhoneProfile
 from assistant.services import audit
 from assistant.sms import visits
+from assistant.sms.prompts import MESSAGE_UNITS, prompt
 from assistant.sms.segments import clip, fits
 from assistant.timeutil import today_paris
 from dialogs.adhesion import INDEPENDENT, PHONE_CODE, RATING
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION, RISK_CODES, from_declaration
-from dialogs.engine import MESSAGE_UNITS, Context, Journey, prompt
+from dialogs.engine import Context, Journey
 from dialogs.parsing import Reprompt, fold
 
 JOURNEYS = {j.name: j for j in (INDEPENDENT, PHONE_CODE, RATING, SCORE, DECLARATION)}

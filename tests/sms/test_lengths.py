@@ -16,11 +16,12 @@ from assistant.database import utcnow
 from assistant.models import Member
 from assistant.services import demo, naf, otp, risks, score
 from assistant.sms.conversation import JOURNEYS
+from assistant.sms.prompts import prompt
 from assistant.sms.segments import MAX_SEGMENTS, clip, fits, segments
 from dialogs.adhesion import INDEPENDENT, NAF_CHOICE, PHONE_CODE, RATING
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION
-from dialogs.engine import Context, prompt
+from dialogs.engine import Context
 from dialogs.parsing import (
     Choice,
     Reprompt,
