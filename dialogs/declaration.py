@@ -1,22 +1,21 @@
 """The self-assessment in four drawers (cahier des charges 3.2): one journey for every channel.
 
 Drawers are the journey's steps: organisation, activities, prevention in place, professional
-risks. The answers `_kind` (the member's kind) and `_channel` ("web" or "text") are set by the
-caller: questions that make no sense for an independent worker are skipped, and the risks are
-ticked in a list on the web but described in free text then confirmed by SMS and chat.
-A finished journey becomes a declaration's data with `to_declaration`; `from_declaration`
-gives the answers back to prefill the next one.
+risks. The answers `_member` and `_kind` (the member's kind) are set by the caller: questions that
+make no sense for an independent worker are skipped. The risks are one question on every channel:
+ticked in the catalogue (a list of codes, the web's checkboxes) or described in words (SMS, chat),
+in which case what was understood is read back for confirmation, and added to the risks already
+declared (nothing declared is lost by a message that cannot show the list). The journey ends
+itself: a new version of the declaration (`declarations.declare`). `from_declaration` gives the
+answers back to prefill the next one.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from dialogs.adhesion import _risk_choices
-from dialogs.checkup import RISK_TEXT_QUESTIONS
-from dialogs.engine import Answers, Journey, Question
-from dialogs.parsing import parse_int, parse_text
-from dialogs.text import _l
+from dialogs.engine import Answers, Journey, Outcome, Question
+from dialogs.parsing import Reprompt, fold, parse_int, parse_text
+from dialogs.text import _l, lazy_risk_label
 
 ORGANISATION, ACTIVITIES, PREVENTION, RISKS = "organisation", "activites", "prevention", "risques"
 DRAWERS = (ORGANISATION, ACTIVITIES, PREVENTION, RISKS)
@@ -35,16 +34,72 @@ def _employer(answers) -> bool:
     return answers.get("_kind") != "independent"
 
 
-def _by_text(answers) -> bool:
-    return answers.get("_channel") == "text"
+def _described(answers) -> bool:
+    """The risks were described in words (not ticked in the catalogue): read them back."""
+    return isinstance(answers.get(RISK_CODES), dict)
+
+
+NONE_WORDS = frozenset({"0", "aucun", "aucune", "rien", "none", "non", "no"})
+
+
+def _describe(raw: str):
+    """Words typed for the risks: kept with what the catalogue recognises in them."""
+    from assistant.services import risks
+
+    text = parse_text(raw, max_length=500)
+    if fold(text) in NONE_WORDS:
+        return []
+    found = risks.match(text, limit=5)
+    if not found:
+        raise Reprompt(
+            _l(
+                "Nous n'avons reconnu aucun risque. Décrivez-le autrement, par exemple : bruit, "
+                "produits chimiques, port de charges. Répondez 0 si aucun."
+            )
+        )
+    return {"text": text, "codes": [risk.code for risk in found]}
+
+
+def _read_back(answers) -> str:
+    from assistant.services import risks
+
+    codes = described_codes(answers.get(RISK_CODES))
+    lines = [str(_l("Nous avons compris :"))]
+    lines += [f"{n}. {lazy_risk_label(risks.catalogue()[code])}" for n, code in enumerate(codes, 1)]
+    lines.append(str(_l("C'est bien cela ?")))
+    return "\n".join(lines)
+
+
+def described_codes(value) -> list[str]:
+    """The codes of a risks answer, ticked (a list) or described (a dict)."""
+    if isinstance(value, dict):
+        return list(value.get("codes", []))
+    return list(value or [])
 
 
 def _sites(raw):
     return parse_int(raw, minimum=1, maximum=10_000)
 
 
-def _finish(answers, context):
-    return to_declaration(answers)
+def _finish(answers, context) -> Outcome:
+    """A new version of the member's declaration (unchanged answers give the latest back)."""
+    from assistant.services import declarations
+
+    session, member_id = context.session, answers["_member"]
+    previous = declarations.latest(session, member_id)
+    data = to_declaration(answers)
+    if _described(answers) and previous is not None:
+        kept = declarations.risk_codes(previous.data)
+        data[RISKS][RISK_CODES] = sorted(set(kept) | set(data[RISKS][RISK_CODES]))
+    stored = declarations.declare(session, context.actor, member_id, data)
+    return Outcome(
+        "declaration_done",
+        {
+            "version": stored.version,
+            "unchanged": stored is previous,
+            "risks": declarations.risk_codes(stored.data),
+        },
+    )
 
 
 DECLARATION = Journey(
@@ -119,30 +174,38 @@ DECLARATION = Journey(
             "multi",
             _l("Les risques auxquels votre activité expose"),
             choices=_risk_choices,
-            when=lambda answers: not _by_text(answers),
+            parse=_describe,
             optional=True,
             step=RISKS,
             hint=_l("Cochez tout ce qui s'applique."),
+            short_label=_l(
+                "Quels risques rencontrez-vous dans votre travail ? Décrivez-les en quelques "
+                "mots (ex : poussière de bois, bruit, écran). Répondez 0 si aucun."
+            ),
             list_choices=False,
         ),
-        *(replace(q, step=RISKS, when=_by_text) for q in RISK_TEXT_QUESTIONS),
+        Question(
+            "risks_confirm",
+            "yesno",
+            _read_back,
+            when=_described,
+            again_to=RISK_CODES,
+            step=RISKS,
+        ),
     ),
     finish=_finish,
 )
 
-_TEXT_ONLY = {q.key for q in RISK_TEXT_QUESTIONS}
+_NOT_STORED = {"risks_confirm"}
 
 
 def to_declaration(answers: Answers) -> dict:
     """The answers of a finished journey as a declaration's data: {drawer: {key: answer}}."""
     data: dict = {drawer: {} for drawer in DRAWERS}
     for question in DECLARATION.questions:
-        if question.key in answers and question.key not in _TEXT_ONLY | {RISK_CODES}:
+        if question.key in answers and question.key not in _NOT_STORED | {RISK_CODES}:
             data[question.step][question.key] = answers[question.key]
-    codes = answers.get(RISK_CODES)
-    if codes is None:
-        codes = (answers.get("risks_text") or {}).get("codes", [])
-    data[RISKS][RISK_CODES] = sorted(set(codes))
+    data[RISKS][RISK_CODES] = sorted(set(described_codes(answers.get(RISK_CODES))))
     return data
 
 

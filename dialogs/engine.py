@@ -166,6 +166,8 @@ def parse_answer(question: Question, raw, answers: Mapping[str, Any]):
             if not raw or not set(raw) <= offered:
                 raise Reprompt(_pick_reprompt())
             return list(raw)
+        if question.parse is not None:  # words the question reads its own way (risks)
+            return question.parse(raw or "")
         return parse_multi_choice(raw or "", choices)
     if question.parse is None:
         raise TypeError(f"question {question.key} of kind {question.kind} has no parser")
@@ -175,37 +177,3 @@ def parse_answer(question: Question, raw, answers: Mapping[str, Any]):
 
 def _pick_reprompt():
     return _l("Choisissez au moins une réponse dans la liste.")
-
-
-# What one message may take: three SMS segments of UCS-2 (a single "ê" or "…" forces UCS-2)
-MESSAGE_UNITS = 201
-
-
-def _units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def prompt(
-    question: Question, answers: Mapping[str, Any], width: int = 40, room: int = MESSAGE_UNITS
-) -> str:
-    """The question as one message (SMS, chat): short label, then numbered choices if any.
-
-    Long choice labels are cut, shorter and shorter until the message takes at most `room`
-    UTF-16 units, so that every choice (and its number) is still sent.
-    """
-    text = question.text(answers, short=True)
-    if question.kind == "yesno":
-        return f"{text} {_l('Répondez OUI ou NON.')}"
-    if question.kind in ("choice", "multi") and question.list_choices:
-        labels = [str(choice.label) for choice in question.options(answers)]
-        while True:
-            lines = [text]
-            for number, label in enumerate(labels, start=1):
-                if len(label) > width:
-                    label = label[: width - 1].rstrip() + "…"
-                lines.append(f"{number}. {label}")
-            message = "\n".join(lines)
-            if _units(message) <= room or width <= 12:
-                return message
-            width -= 2
-    return text

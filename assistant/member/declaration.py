@@ -31,8 +31,8 @@ def _state(create: bool = True) -> DialogueState | None:
         member = _member()
         answers = {
             **from_declaration(declarations.current_data(db.session, member)),
+            "_member": member.id,
             "_kind": member.kind,
-            "_channel": "web",
             SEEN: [],
         }
         state = DialogueState(key=key, journey=DECLARATION.name, answers=answers)
@@ -105,15 +105,20 @@ def declaration_confirm():
     member = _member()
     data = to_declaration(state.answers)
     if request.method == "POST":
-        previous = declarations.latest(db.session, member.id)
-        stored = declarations.declare(db.session, current_user, member.id, data)
+        # the journey ends itself (a new version), as by SMS and chat
+        context = Context(session=db.session, today=today_paris(), actor=current_user)
+        answers = {**state.answers, "_member": member.id}  # the signed-in member, always
+        outcome = DECLARATION.finish(answers, context)
         db.session.delete(state)
         db.session.commit()
-        if stored is previous:
+        if outcome.values["unchanged"]:
             flash(_("Rien n'a changé depuis votre dernière déclaration."), "info")
         else:
             flash(
-                _("Merci : votre déclaration (version %(n)s) est enregistrée.", n=stored.version),
+                _(
+                    "Merci : votre déclaration (version %(n)s) est enregistrée.",
+                    n=outcome.values["version"],
+                ),
                 "success",
             )
         return redirect(url_for("member.declaration_history"))

@@ -137,6 +137,23 @@ def _chat_key() -> str:
     return f"chat:{token}"
 
 
+def _chat_channel(key: str, locale: str) -> Channel:
+    """The chat knows no phone; a person signed in to a member's space is that member."""
+    from flask_login import current_user
+
+    from assistant.models import MemberUser
+
+    if isinstance(current_user, MemberUser):
+        return Channel(
+            key=key,
+            name="chat",
+            locale=locale,
+            member_id=current_user.member_id,
+            actor=current_user.get_id(),
+        )
+    return Channel(key=key, name="chat", locale=locale)
+
+
 @bp.route("/chat", methods=["GET", "POST"])
 def chat():
     key = _chat_key()
@@ -149,7 +166,7 @@ def chat():
                 session["lang"] = "en" if word == "english" else "fr"
             locale = session.get("lang") or str(get_locale())
             db.session.add(ChatLine(key=key, incoming=True, text=text))
-            reply = handle(db.session, Channel(key=key, name="chat", locale=locale), text, utcnow())
+            reply = handle(db.session, _chat_channel(key, locale), text, utcnow())
             db.session.add(ChatLine(key=key, incoming=False, text=reply))
             db.session.commit()
         if request.accept_mimetypes.best == "application/json":

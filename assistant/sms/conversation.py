@@ -19,14 +19,16 @@ from sqlalchemy.orm import Session
 from assistant.models import DialogueState, Member, PhoneProfile
 from assistant.services import audit
 from assistant.sms import visits
+from assistant.sms.prompts import MESSAGE_UNITS, prompt
 from assistant.sms.segments import clip, fits
 from assistant.timeutil import today_paris
 from dialogs.adhesion import INDEPENDENT, PHONE_CODE, RATING
-from dialogs.checkup import RISKS, SCORE
-from dialogs.engine import MESSAGE_UNITS, Context, Journey, prompt
+from dialogs.checkup import SCORE
+from dialogs.declaration import DECLARATION, RISK_CODES, from_declaration
+from dialogs.engine import Context, Journey
 from dialogs.parsing import Reprompt, fold
 
-JOURNEYS = {j.name: j for j in (INDEPENDENT, PHONE_CODE, RATING, SCORE, RISKS)}
+JOURNEYS = {j.name: j for j in (INDEPENDENT, PHONE_CODE, RATING, SCORE, DECLARATION)}
 MAX_TRIES = 3
 
 # keyword → words that mean it (accent-folded, lower case); French first, English accepted
@@ -66,6 +68,8 @@ class Channel:
     name: str  # "sms" or "chat"
     phone: str | None = None  # proven by Twilio's From for SMS; unknown for the chat
     locale: str | None = None  # the chat follows the browser; SMS follows the phone's profile
+    member_id: int | None = None  # the chat of a person signed in to a member's space
+    actor: str | None = None  # who acts, when not the phone (the signed-in account)
 
 
 def handle(session: Session, channel: Channel, text: str, now: datetime) -> str:
@@ -86,18 +90,20 @@ def _profile(session: Session, channel: Channel) -> PhoneProfile | None:
         return None
     profile = session.scalar(select(PhoneProfile).where(PhoneProfile.phone == channel.phone))
     if profile is None:
-        member = _member(session, channel.phone)
+        member = _member(session, channel)
         profile = PhoneProfile(phone=channel.phone, locale=member.locale if member else "fr")
         session.add(profile)
         session.flush()
     return profile
 
 
-def _member(session: Session, phone: str | None) -> Member | None:
-    """The member whose own number this is (see `identity.holder`)."""
+def _member(session: Session, channel: Channel) -> Member | None:
+    """The member signed in to the chat, or whose own number this is (`identity.holder`)."""
     from assistant.services import identity
 
-    return identity.own_member(session, phone)
+    if channel.member_id is not None:
+        return session.get(Member, channel.member_id)
+    return identity.own_member(session, channel.phone)
 
 
 def _state(session: Session, channel: Channel) -> DialogueState | None:
@@ -144,27 +150,41 @@ def _turn(session, channel, profile, text, word, now) -> str:
         return _say("soon", feature=word)
     if word == "join":
         _end(session, state)
-        if _member(session, channel.phone) is not None:
+        if _member(session, channel) is not None:
             return _say("already_member")
         answers = {"phone": channel.phone} if channel.phone else {}
         return _start(session, channel, INDEPENDENT, answers, now, intro=_say("join_intro"))
     if word == "score":
         _end(session, state)
-        member = _member(session, channel.phone)
+        member = _member(session, channel)
         answers = {}
         if member is not None:
             answers = {"_member": member.id, "has_staff": member.headcount > 0}
         return _start(session, channel, SCORE, answers, now)
     if word == "risks":
         _end(session, state)
-        member = _member(session, channel.phone)
+        member = _member(session, channel)
         if member is None:
             return _say("members_only")
-        return _start(session, channel, RISKS, {"_member": member.id}, now)
+        return _start_declaration(session, channel, member, now)
 
     if state is None:
         return _say("not_understood")
     return _answer(session, channel, state, text, now)
+
+
+def _start_declaration(session, channel, member, now) -> str:
+    """The four drawers in short form; once a declaration exists, it is taken up again and only
+    the risks to add are asked (the rest is changed on the web, where it can be read whole)."""
+    from assistant.services import declarations
+
+    answers = {"_member": member.id, "_kind": member.kind}
+    latest = declarations.latest(session, member.id)
+    if latest is None:
+        return _start(session, channel, DECLARATION, answers, now, intro=_say("declaration_intro"))
+    answers |= {k: v for k, v in from_declaration(latest.data).items() if k != RISK_CODES}
+    intro = _say("declaration_update_intro", version=latest.version)
+    return _start(session, channel, DECLARATION, answers, now, intro=intro)
 
 
 def _end(session, state) -> None:
@@ -250,7 +270,7 @@ def _context(session, channel, now) -> Context:
     return Context(
         session=session,
         today=today_paris(now),
-        actor=f"phone:{channel.phone}",
+        actor=channel.actor or f"phone:{channel.phone}",
         now=now,
         phone=channel.phone,  # proven by Twilio's From; None in the web chat
         locale=str(get_locale() or "fr"),

@@ -35,9 +35,10 @@ from assistant.models import (
 )
 from assistant.services import booking, visit_rules
 from assistant.services.identity import holder, known_to_employer
+from assistant.sms.prompts import prompt
 from assistant.sms.segments import fits
 from assistant.timeutil import PARIS, today_paris
-from dialogs.engine import Answers, Context, Journey, Question, prompt
+from dialogs.engine import Answers, Context, Journey, Question
 from dialogs.parsing import Choice, Reprompt, fold, parse_date
 from dialogs.text import _l
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from assistant.models import RiskDeclaration, ScoreRecord
 from dialogs.adhesion import INDEPENDENT
-from dialogs.checkup import RISKS, SCORE
+from dialogs.checkup import SCORE
+from dialogs.declaration import DECLARATION
 from dialogs.engine import Context, Outcome
 from tests.conftest import make_member
 
@@ -31,12 +32,24 @@ def test_the_score_is_kept_and_told(db):
     assert record.score == outcome.values["result"].score
 
 
-def test_risks_become_a_new_declaration(db):
+def test_a_declaration_becomes_a_new_version(db):
     member = make_member(db, "73282932000074")
-    answers = {"_member": member.id, "risks_text": {"text": "bruit", "codes": ["noise"]}}
-    outcome = RISKS.finish(answers, context(db))
-    assert outcome == Outcome("risks_done", {"count": 1})
+    answers = {"_member": member.id, "in_group": False, "risks": ["noise"]}
+    outcome = DECLARATION.finish(answers, context(db))
+    assert outcome == Outcome(
+        "declaration_done", {"version": 1, "unchanged": False, "risks": ["noise"]}
+    )
     assert db.scalar(select(RiskDeclaration)).member_id == member.id
+    again = DECLARATION.finish(answers, context(db))
+    assert again.values["unchanged"] and again.values["version"] == 1
+
+
+def test_risks_described_in_words_are_added_to_those_declared(db):
+    member = make_member(db, "73282932000074")
+    DECLARATION.finish({"_member": member.id, "risks": ["noise"]}, context(db))
+    described = {"_member": member.id, "risks": {"text": "écran", "codes": ["screen"]}}
+    outcome = DECLARATION.finish(described, context(db))
+    assert outcome.values["risks"] == ["noise", "screen"]  # nothing declared is lost
 
 
 def test_an_independent_in_the_chat_proves_the_number_first(db):

@@ -127,7 +127,7 @@ def test_members_are_isolated(db, member, other):
 
 
 def test_the_journey_skips_cse_questions_for_an_independent_and_matches_text_by_sms(db):
-    answers = {"_kind": "independent", "_channel": "text"}
+    answers = {"_kind": "independent"}
     context = Context(session=db)
     replies = iter(
         ["non", "1", "menuisier", "oui", "non", "oui", "non", "poussière de bois", "oui"]
@@ -137,7 +137,7 @@ def test_the_journey_skips_cse_questions_for_an_independent_and_matches_text_by_
         asked.append(question.key)
         answers = DECLARATION.accept(answers, question, next(replies), context)
     assert "has_cse" not in asked and "competent_employee" not in asked
-    assert asked[-2:] == ["risks_text", "risks_confirm"]
+    assert asked[-2:] == ["risks", "risks_confirm"]
     data = to_declaration(answers)
     assert data["organisation"] == {"in_group": False, "sites": 1}
     assert data["risques"] == {"risks": ["wood_dust"]}

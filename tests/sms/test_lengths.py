@@ -16,10 +16,12 @@ from assistant.database import utcnow
 from assistant.models import Member
 from assistant.services import demo, naf, otp, risks, score
 from assistant.sms.conversation import JOURNEYS
+from assistant.sms.prompts import prompt
 from assistant.sms.segments import MAX_SEGMENTS, clip, fits, segments
 from dialogs.adhesion import INDEPENDENT, NAF_CHOICE, PHONE_CODE, RATING
-from dialogs.checkup import RISKS, SCORE
-from dialogs.engine import Context, prompt
+from dialogs.checkup import SCORE
+from dialogs.declaration import DECLARATION
+from dialogs.engine import Context
 from dialogs.parsing import (
     Choice,
     Reprompt,
@@ -92,6 +94,14 @@ def template_values() -> dict[str, list[dict]]:
     return {
         "already_member": [{}],
         "callback": [{"phone": phone} for phone in LONG_PHONES],
+        "declaration_done": [
+            {"version": version, "unchanged": unchanged, "risks": ["x"] * count}
+            for version in (1, 12345)
+            for unchanged in (False, True)
+            for count in (0, 120)
+        ],
+        "declaration_intro": [{}],
+        "declaration_update_intro": [{"version": 12345}],
         "contact_changed": [
             {"employer": "Société Coopérative Ouvrière de Production des Boulangers", **service}
             for service in ({"service_phone": "01 23 45 67 89"}, {"service_phone": LONG_PHONES[3]})
@@ -107,7 +117,6 @@ def template_values() -> dict[str, list[dict]]:
             {"code": "987654", "service_name": "Service de Santé au Travail Interentreprises"}
         ],
         "rating_done": [{}],
-        "risks_done": [{"count": count} for count in (1, 5)],
         "score_result": [
             {"result": result, "member": member} for result in results for member in (None, 7)
         ],
@@ -167,24 +176,25 @@ def realistic_answers(journey, question, language) -> list[dict]:
         return [{"activity": activity} for activity in LONG_ACTIVITIES]
     if journey is PHONE_CODE:
         return [{"_phone": phone, "_adhesion": {}} for phone in LONG_PHONES if phone]
-    if journey is RISKS and question.key == "risks_confirm":
+    if journey is DECLARATION and question.key == "risks_confirm":
         return [
-            {"risks_text": {"text": "tout", "codes": codes}}
-            for codes in longest_risk_codes(language)
+            {"risks": {"text": "tout", "codes": codes}} for codes in longest_risk_codes(language)
         ]
+    if journey is DECLARATION:
+        return [{"_kind": "employer"}, {"_kind": "independent"}]
     if journey is SCORE:
         return [{}, {"has_staff": True}, {"has_staff": False}, {"_member": 1}]
     return [{}]
 
 
 def played_questions():
-    for journey in (INDEPENDENT, SCORE, RISKS, RATING, PHONE_CODE):
+    for journey in (INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE):
         for question in journey.questions:
             yield pytest.param(journey, question, id=f"{journey.name}-{question.key}")
 
 
 def test_the_sms_plays_these_journeys():
-    played = {journey.name for journey in (INDEPENDENT, SCORE, RISKS, RATING, PHONE_CODE)}
+    played = {journey.name for journey in (INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE)}
     assert set(JOURNEYS) == played
 
 
@@ -213,6 +223,16 @@ def test_the_first_and_last_messages_of_a_journey_fit(request_context, language)
         intro = render_template("sms/join_intro.txt").strip()
         first = prompt(INDEPENDENT.next_question({"phone": "+33781234567"}), {})
         assert_short(f"{intro}\n{first}", "join intro")
+        for name, answers in (
+            ("declaration_intro", {"_kind": "employer"}),
+            (
+                "declaration_update_intro",
+                {q.key: True for q in DECLARATION.questions if q.step != "risques"},
+            ),
+        ):
+            intro = render_template(f"sms/{name}.txt", version=12345).strip()
+            question = DECLARATION.next_question(answers)
+            assert_short(f"{intro}\n{prompt(question, answers)}", name)
         for name in doctor_names():
             member = SimpleNamespace(doctor=SimpleNamespace(full_name=name) if name else None)
             welcome = render_template("sms/welcome.txt", member=member).strip()
@@ -254,7 +274,7 @@ def test_every_reprompt_of_the_played_journeys_fits(sms_app, sms_db, sms_demo, l
     seen: set[str] = set()
     with sms_app.app_context(), sms_app.test_request_context(), force_locale(language):
         context = Context(session=sms_db, today=now.date())
-        for journey in (INDEPENDENT, SCORE, RISKS, RATING, PHONE_CODE):
+        for journey in (INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE):
             for question in journey.questions:
                 for answers in realistic_answers(journey, question, language):
                     if journey is PHONE_CODE:

@@ -27,9 +27,10 @@ from assistant.models import (
 from assistant.services import booking, planning, visit_rules
 from assistant.services.staff import create_staff
 from assistant.sms import visits
+from assistant.sms.prompts import prompt
 from assistant.sms.segments import MAX_SEGMENTS, fits, segments
 from assistant.timeutil import today_paris
-from dialogs.engine import Context, prompt
+from dialogs.engine import Context
 from dialogs.parsing import Reprompt, fold
 from tests.conftest import prove_mobile
 from tests.sms.conftest import Phone

@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from assistant.models import DialogueState, InboundSms, OutboxMessage, PhoneProfile
+from assistant.sms.segments import fits
 from tests.conftest import make_app
 from tests.sms.conftest import BASE, TOKEN, Phone
 
@@ -102,18 +103,42 @@ def test_risks_need_a_membership(phone):
 
 
 def test_member_declares_risks_with_typos(sms_app, sms_db, sms_demo):
+    """The four drawers by SMS, in short form: the same journey as the web's, the same store."""
     from assistant.models import Member
+    from assistant.services import declarations
 
     lea = Phone(sms_app.test_client(), "+33698765432")
-    assert "risques" in lea.send("risque")
-    confirm = lea.send("je respire de la poussiere de bois et du bruitt")
-    assert "1. Poussières de bois" in confirm and "2. Bruit" in confirm
-    assert "Quels risques" in lea.send("non")  # not that: describe again
-    lea.send("poussière de bois")
-    assert "Merci" in lea.send("oui")
     sms_db.rollback()
     member = sms_db.scalar(select(Member).where(Member.phone == "+33698765432"))
-    assert member.main_risks == ["wood_dust"]
+    before = declarations.risk_codes(declarations.current_data(sms_db, member))
+    sms_db.rollback()
+    steps = [
+        ("risque", "4 parties"),  # typo in the keyword; an independent: no CSE question
+        ("non", "sites"),
+        ("1", "métiers"),
+        ("menuiserie", "DUERP"),
+        ("oui", "plan d'actions"),
+        ("non", "formations"),
+        ("oui", "protection"),
+        ("oui", "risques"),
+        ("je respire de la poussiere de bois et du bruitt", "1. Poussières de bois"),
+    ]
+    for message, expected in steps:
+        reply = lea.send(message)
+        assert expected in reply, (message, reply)
+        assert fits(reply), reply
+    assert "2. Bruit" in reply
+    assert "Quels risques" in lea.send("non")  # not that: describe again
+    assert "1. Poussières de bois" in lea.send("poussière de bois")
+    done = lea.send("oui")
+    assert "Merci" in done and "version 1" in done and fits(done), done
+    sms_db.rollback()
+    latest = declarations.latest(sms_db, member.id)
+    assert latest.created_by == "phone:+33698765432"
+    assert latest.data["organisation"] == {"in_group": False, "sites": 1}
+    assert latest.data["activites"] == {"trades": "menuiserie"}
+    assert latest.data["risques"]["risks"] == sorted({*before, "wood_dust"})
+    assert "wood_dust" in sms_db.get(Member, member.id).main_risks
 
 
 def test_status_callback_updates_the_outbox(phone, sms_app, sms_db):

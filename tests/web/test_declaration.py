@@ -225,3 +225,45 @@ def test_risks_by_sms_add_a_version_to_the_web_declaration(sms_app, sms_db):
     history = web.get("/espace/risques/historique").get_data(as_text=True)
     assert "par SMS depuis le +33698765432" in history
     assert "Risque ajouté : Poussières de bois" in history
+
+
+def test_an_employer_signed_in_declares_the_four_drawers_in_the_chat(client, db, demo_data):
+    """The same journey in the chat of a person signed in to the member's space: the four
+    drawers in short form, ending in the same store as the web wizard's."""
+    from tests.sms.test_chat import say
+
+    login_employer(client)
+    answers = [
+        ("RISQUES", "4 parties"),
+        ("non", "CSE"),
+        ("oui", "salarié compétent"),
+        ("non", "sites"),
+        ("2", "métiers"),
+        ("boulangerie", "DUERP"),
+        ("oui", "plan d'actions"),
+        ("non", "formations"),
+        ("oui", "protection"),
+        ("oui", "risques"),
+        ("bruit", "1. Bruit"),
+    ]
+    for message, expected in answers:
+        reply = say(client, message)
+        assert expected in reply, (message, reply)
+    assert "version 1" in say(client, "oui")
+    db.rollback()
+    member = db.scalar(select(Member).where(Member.email == EMPLOYER_EMAIL))
+    (declaration,) = db.scalars(select(RiskDeclaration)).all()
+    assert declaration.member_id == member.id and declaration.created_by.startswith("member:")
+    assert declaration.data["organisation"] == {
+        "in_group": False,
+        "has_cse": True,
+        "competent_employee": False,
+        "sites": 2,
+    }
+    assert "noise" in declaration.data["risques"]["risks"]
+
+
+def test_the_anonymous_chat_declares_nothing(client, demo_data):
+    from tests.sms.test_chat import say
+
+    assert "ADHERER" in say(client, "RISQUES")

@@ -1,0 +1,47 @@
+"""A question as one text message (SMS, chat): the text player's rendering, its segment budget.
+
+The journeys give each question a label (and a short one for text), its choices and whether to
+list them; how a question reads in a message that must fit three SMS segments is this player's
+business, not the engine's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dialogs.engine import Question
+from dialogs.text import _l
+
+# What one message may take: three SMS segments of UCS-2 (a single "ê" or "…" forces UCS-2)
+MESSAGE_UNITS = 201
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def prompt(
+    question: Question, answers: Mapping[str, Any], width: int = 40, room: int = MESSAGE_UNITS
+) -> str:
+    """The question as one message (SMS, chat): short label, then numbered choices if any.
+
+    Long choice labels are cut, shorter and shorter until the message takes at most `room`
+    UTF-16 units, so that every choice (and its number) is still sent.
+    """
+    text = question.text(answers, short=True)
+    if question.kind == "yesno":
+        return f"{text} {_l('Répondez OUI ou NON.')}"
+    if question.kind in ("choice", "multi") and question.list_choices:
+        labels = [str(choice.label) for choice in question.options(answers)]
+        while True:
+            lines = [text]
+            for number, label in enumerate(labels, start=1):
+                if len(label) > width:
+                    label = label[: width - 1].rstrip() + "…"
+                lines.append(f"{number}. {label}")
+            message = "\n".join(lines)
+            if _units(message) <= room or width <= 12:
+                return message
+            width -= 2
+    return text
