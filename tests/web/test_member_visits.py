@@ -25,6 +25,8 @@ from assistant.services import booking, health, planning, workforce
 from assistant.services.staff import create_staff
 from assistant.services.visit_rules import add_months
 from assistant.timeutil import PARIS, today_paris
+from dialogs.engine import Context
+from dialogs.visit_request import REQUEST
 from tests.conftest import PASSWORD, csrf_token, make_app, make_member
 
 EMAIL = "patron@boulangerie-alex.fr"
@@ -434,6 +436,60 @@ def test_the_database_refuses_a_second_open_request(db, world, worker):
     db.execute(insert(Visit).values(**row))  # the first one is no longer open
     db.commit()
     assert db.scalar(select(func.count()).select_from(Visit)) == 2
+
+
+@pytest.mark.parametrize("channel", ["text", "web"])
+def test_one_request_definition_stores_the_same_visit_on_every_channel(
+    employer, world, db, channel
+):
+    """The journey typed one answer at a time (as the text player plays it) and the web page
+    posted at once end in the same row."""
+    back = today_paris() + timedelta(days=3)
+    if channel == "web":
+        data = request_data(
+            world["recent"],
+            visit_type="reprise",
+            return_date=back.strftime("%d/%m/%Y"),
+            absence_cause="work_accident",
+            absence_days="45",
+            reason="Retour d'accident",
+            placement="choose",
+        )
+        assert employer.post("/espace/visites/demande", data=data).status_code == 302
+    else:
+        answers = {"_requester": "employer", "_member": world["member"]}
+        context = Context(session=db, today=today_paris(), now=utcnow(), actor="test")
+        typed = [str(world["recent"]), "reprise", back.strftime("%d/%m/%Y")]
+        typed += ["accident du travail", "45", "Retour d'accident", "", "choisir moi-même"]
+        for raw in typed:
+            answers = REQUEST.accept(answers, REQUEST.next_question(answers), raw, context)
+        assert REQUEST.finish(answers, context).say == "visit_choose"
+        db.commit()
+    db.rollback()
+    visit = db.scalar(select(Visit))
+    assert (
+        visit.employee_id,
+        visit.visit_type,
+        visit.status,
+        visit.event_date,
+        visit.absence_cause,
+        visit.absence_days,
+        visit.reason,
+        visit.due_from,
+        visit.due_by,
+        visit.requested_by,
+    ) == (
+        world["recent"],
+        "reprise",
+        "requested",
+        back,
+        "work_accident",
+        45,
+        "Retour d'accident",
+        back,
+        back + timedelta(days=8),
+        "employer",
+    )
 
 
 def test_the_window_of_the_visit_to_plan_goes_with_the_request(employer, world, db):
