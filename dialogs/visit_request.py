@@ -206,7 +206,7 @@ def planned(session, member, employee, code: str, today: date):
 def _finish(answers, context) -> Outcome:
     """Ask the one service; place the request as this requester's channel does.
 
-    The outcome's `say` tells what was done (visit_refused, visit_reused, visit_with_team,
+    The outcome's `say` tells what was done (visit_refused, visit_reused, visit_team,
     visit_booked, visit_queued, visit_choose); its values give the visit id, whether it is the
     open request given back, and `next`: the visit's page, its slots, or the space's home."""
     from assistant.models import Employee, Member
@@ -242,7 +242,7 @@ def _finish(answers, context) -> Outcome:
             session, actor, member=member, employee=employee, request=wanted, now=now, auto=False
         )
     except booking.NotAllowed as refused:
-        return Outcome("visit_refused", {"message": refused.message})
+        return Outcome("visit_refused", {"reason": refused.message})
     if requester == "employee":
         return _placed_for_the_employee(session, actor, visit, now, answers.get("_proven"))
     values = {"visit_id": visit.id, "reused": visit.reused}
@@ -268,7 +268,7 @@ def _placed_for_the_employee(session, actor, visit, now, proven) -> Outcome:
     if not proven:
         if not visit.reused:
             booking.queue_for_staff(session, actor, visit, now)
-        return Outcome("visit_with_team", {**values, "next": "home"})
+        return Outcome("visit_team", {**values, "next": "home"})
     if visit.reused:  # asked already: choose its slot rather than ask twice
         return Outcome("visit_reused", {**values, "next": "slots"})
     if booking.compatible_slots(session, visit, now=now, limit=1):

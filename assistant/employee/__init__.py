@@ -331,7 +331,7 @@ def request_visit(employee_id: int):
                 db.session.commit()
                 return _requested(outcome)
             db.session.rollback()
-            form.form_errors.append(str(outcome.values["message"]))
+            form.form_errors.append(str(outcome.values["reason"]))
     return render_template(
         "employee/request.html",
         form=form,
@@ -342,7 +342,7 @@ def request_visit(employee_id: int):
 
 
 def _requested(outcome):
-    if outcome.say == "visit_with_team":
+    if outcome.say == "visit_team":
         flash(
             _(
                 "Votre demande est transmise à l'équipe du service, qui vous contactera. Pour "

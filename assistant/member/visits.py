@@ -215,7 +215,7 @@ def visit_request():
                     db.session.commit()
                     return _requested(outcome, employer)
                 db.session.rollback()
-                form.form_errors.append(str(outcome.values["message"]))
+                form.form_errors.append(str(outcome.values["reason"]))
             planned = _planned(member, answers, today)
     return render_template(
         "member/visits/request.html", form=form, planned=planned, locale=_locale()

@@ -210,11 +210,11 @@ def test_a_request_the_service_refuses_is_told_not_raised(db, employer):
     answers, employee = employer
     answers = {**play(db, answers, str(employee.id), "demande", "", "", "2"), "modality": "x"}
     outcome = REQUEST.finish(answers, context(db))
-    assert outcome.say == "visit_refused" and "de cette façon" in str(outcome.values["message"])
+    assert outcome.say == "visit_refused" and "de cette façon" in str(outcome.values["reason"])
     assert db.scalar(select(Visit)) is None
 
 
-@pytest.mark.parametrize(("proven", "say"), [(False, "visit_with_team"), (True, "visit_queued")])
+@pytest.mark.parametrize(("proven", "say"), [(False, "visit_team"), (True, "visit_queued")])
 def test_an_employees_request_through_a_contact_number_goes_to_the_team(db, employer, proven, say):
     answers, employee = employer
     worker = {
@@ -232,4 +232,4 @@ def test_an_employees_request_through_a_contact_number_goes_to_the_team(db, empl
     assert visit.confidential and visit.requested_by == "employee" and visit.queued_at == NOW
     again = REQUEST.finish(worker, context(db))
     assert again.values["visit_id"] == visit.id and again.values["reused"] is True
-    assert again.say == ("visit_reused" if proven else "visit_with_team")
+    assert again.say == ("visit_reused" if proven else "visit_team")
