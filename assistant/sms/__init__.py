@@ -18,11 +18,13 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from assistant import sessions
 from assistant.database import utcnow
 from assistant.extensions import csrf, db
 from assistant.models import ChatLine, InboundSms, OutboxMessage, OutboxStatus
@@ -149,7 +151,10 @@ def chat():
                 session["lang"] = "en" if word == "english" else "fr"
             locale = session.get("lang") or str(get_locale())
             db.session.add(ChatLine(key=key, incoming=True, text=text))
-            reply = handle(db.session, Channel(key=key, name="chat", locale=locale), text, utcnow())
+            # a person signed in with a one-time code is as proven as by SMS: the visits too
+            phone = sessions.proven_phone(current_user)
+            channel = Channel(key=key, name="chat", phone=phone, locale=locale)
+            reply = handle(db.session, channel, text, utcnow())
             db.session.add(ChatLine(key=key, incoming=False, text=reply))
             db.session.commit()
         if request.accept_mimetypes.best == "application/json":
