@@ -95,6 +95,12 @@ def _who_choices(answers: Answers) -> list[Choice]:
     return [Choice(key, label) for key, label in answers.get("_choices", ())]
 
 
+def _keep(context: Context, *rows) -> None:
+    """The session holds what it loaded weakly: the rows this turn found stay loaded until the
+    reply names them by id, so that the player reads them again without a second SELECT."""
+    context.extra.setdefault("_loaded", []).extend(row for row in rows if row is not None)
+
+
 # --- who is writing ---------------------------------------------------------------------------
 
 
@@ -140,6 +146,7 @@ def _find_next(answers: Answers, context: Context) -> Answers | Outcome:
     visit = identity.next_visit(context.session, _identities(context), context.now)
     if visit is None:
         return Outcome("visit_no_appointment")
+    _keep(context, visit, visit.slot)
     return {**found, "_visit": visit.id, "_current": visit.slot_id}
 
 
@@ -155,6 +162,7 @@ def _not_booked_yet(answers: Answers, context: Context) -> Answers | Outcome | N
         return Outcome("visit_unknown")
     booked = identity.booked_visit(context.session, who, context.now, answers.get("_type"))
     if booked is not None:
+        _keep(context, booked.slot)
         return Outcome("visit_already", {"slot": booked.slot_id})
     return None
 
@@ -207,6 +215,7 @@ def _request(answers: Answers, context: Context) -> Answers | Outcome:
         if not who.proven:
             booking.queue_for_staff(context.session, who.actor(context.phone), visit, context.now)
             return Outcome("visit_team")
+    _keep(context, visit)
     return {**answers, "_visit": visit.id}
 
 
@@ -236,6 +245,7 @@ def _offer(answers: Answers, context: Context) -> Answers | Outcome:
         exclude_slot=visit.slot_id if moving else None,
     )
     taken = bool(answers.get("_taken"))
+    _keep(context, visit, *slots)
     if not slots:
         if moving:
             return Outcome("visit_no_other_slot", {"slot": visit.slot_id, "taken": taken})
@@ -266,8 +276,10 @@ def _book(answers: Answers, context: Context) -> Outcome:
     if visit is None or visit.status not in (still_open, VisitStatus.BOOKED):
         return Outcome("visit_no_appointment")
     if not moving and visit.status == VisitStatus.BOOKED:  # booked meanwhile (web, staff)
+        _keep(context, visit)
         return Outcome("visit_already", {"slot": visit.slot_id})
     slot = context.session.get(Slot, answers["_slots"][answers["pick"] - 1])
+    _keep(context, visit, slot)
     try:
         booking.book(context.session, _actor(visit, context), visit, slot, context.now)
     except booking.BookingError:  # taken meanwhile, or no longer bookable: offered again

@@ -177,7 +177,8 @@ def _end(session, state) -> None:
 
 def _start(session, channel, journey: Journey, answers: dict, now, intro: str = "") -> str:
     """The journey's first question (after its first effects), or its ending at once."""
-    step = journey.advance(answers, _context(session, channel, now))
+    context = _context(session, channel, now)  # alive until the reply: the rows found are kept
+    step = journey.advance(answers, context)
     if isinstance(step, Outcome):
         return _join_text(intro, _close(session, channel, None, step, now))
     state = DialogueState(
