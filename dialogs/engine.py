@@ -40,8 +40,9 @@ SKIP_WORDS = frozenset({"", "0", "passer", "aucun", "aucune", "rien", "skip", "n
 @dataclass
 class Context:
     """What a validator or an ending may need beyond the answers: the store, the day and the
-    time, who acts, the phone the channel proves (SMS; None in the web chat), the language and
-    the settings an ending depends on (explicit, testable)."""
+    time, who acts, the phone the channel proves (SMS; in the web chat, the mobile of a person
+    signed in with a one-time code, else None), the language and the settings an ending depends
+    on (explicit, testable). A player makes one per turn."""
 
     session: Any = None
     today: date | None = None
@@ -50,6 +51,9 @@ class Context:
     now: datetime | None = None
     phone: str | None = None
     locale: str = "fr"
+    # what this turn's effects looked up, for this turn only (asked once; the rows found stay
+    # loaded until the reply names them)
+    turn: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def _who_choices(answers: Answers) -> list[Choice]:
 def _keep(context: Context, *rows) -> None:
     """The session holds what it loaded weakly: the rows this turn found stay loaded until the
     reply names them by id, so that the player reads them again without a second SELECT."""
-    context.extra.setdefault("_loaded", []).extend(row for row in rows if row is not None)
+    context.turn.setdefault("rows", []).extend(row for row in rows if row is not None)
 
 
 # --- who is writing ---------------------------------------------------------------------------
@@ -108,10 +108,10 @@ def _identities(context: Context):
     """The ways the proven phone's owner is followed, looked up once per turn."""
     from assistant.services import identity
 
-    cached = context.extra.get("_identities")
+    cached = context.turn.get("identities")
     if cached is None or cached[0] != context.phone:
         cached = (context.phone, identity.identities(context.session, context.phone, context.today))
-        context.extra["_identities"] = cached
+        context.turn["identities"] = cached
     return cached[1]
 
 
