@@ -15,6 +15,7 @@ from flask_login import current_user, logout_user, user_logged_in
 
 VERSION_KEY = "_session_version"
 LAST_SEEN_KEY = "_last_seen"
+PROVEN_PHONE_KEY = "_proven_phone"  # the mobile a member proved with the login's SMS code
 
 TIMED_OUT = _l("Votre session a expiré après une période d'inactivité. Reconnectez-vous.")
 
@@ -48,6 +49,23 @@ def _on_login(_app, user, **_extra) -> None:
     if hasattr(user, "session_version"):
         session[VERSION_KEY] = user.session_version
     session[LAST_SEEN_KEY] = time.time()
+    session.pop(PROVEN_PHONE_KEY, None)  # a login proves no phone, unless it says so after
+
+
+def phone_proven_at_login(phone: str) -> None:
+    """The login just made was by a one-time code sent to this mobile (a member's space)."""
+    session[PROVEN_PHONE_KEY] = phone
+
+
+def proven_phone(user) -> str | None:
+    """The mobile the signed-in person proved by a one-time code: an employee's login number
+    always; a member's only when this session began with the SMS code; else None."""
+    if not user.is_authenticated:
+        return None
+    if _kind(user) == "employee":
+        return user.phone
+    phone = getattr(user, "phone", None)
+    return phone if phone and session.get(PROVEN_PHONE_KEY) == phone else None
 
 
 def _check_idle():

@@ -1,9 +1,16 @@
 """The dialogue engine: journeys as ordered typed questions, played one answer at a time.
 
-It knows no channel. The SMS handler and the chat ask `next_question` and feed `accept` one
-message at a time; the web wizard asks the same for a whole step and renders the questions as
-WTForms fields whose validator is `accept`. State is a plain dict of JSON values, stored by the
-caller in the database (the `dialogue_state` table), never in process memory.
+It knows no channel. The SMS handler and the chat ask `advance` (which runs the journey's
+effects, then gives the next question or the journey's ending) and feed `accept` one message at a
+time; the web wizard asks the same for a whole step and renders the questions as WTForms fields
+whose validator is `accept`. State is a plain dict of JSON values, stored by the caller in the
+database (the `dialogue_state` table), never in process memory.
+
+An effect is a step of the journey that the engine does itself between answers (place a request,
+find the slots to offer): a `Question` with an `effect` is never asked. It runs once, when it comes
+next, and may add answers (keys starting with "_", kept whatever the later answers) or end the
+journey early with an `Outcome`. Its own key is then stored, so it does not run again, unless an
+earlier answer changes and drops it (`forget_from`), or the journey is started again.
 """
 
 from __future__ import annotations
@@ -33,8 +40,9 @@ SKIP_WORDS = frozenset({"", "0", "passer", "aucun", "aucune", "rien", "skip", "n
 @dataclass
 class Context:
     """What a validator or an ending may need beyond the answers: the store, the day and the
-    time, who acts, the phone the channel proves (SMS; None in the web chat), the language and
-    the settings an ending depends on (explicit, testable)."""
+    time, who acts, the phone the channel proves (SMS; in the web chat, the mobile of a person
+    signed in with a one-time code, else None), the language and the settings an ending depends
+    on (explicit, testable). A player makes one per turn."""
 
     session: Any = None
     today: date | None = None
@@ -43,6 +51,9 @@ class Context:
     now: datetime | None = None
     phone: str | None = None
     locale: str = "fr"
+    # what this turn's effects looked up, for this turn only (asked once; the rows found stay
+    # loaded until the reply names them)
+    turn: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,12 @@ class Question:
     short_label: object = None  # the prompt by SMS and chat, when the label is too long there
     list_choices: bool = True  # by SMS: enumerate the choices (not for long catalogues)
     missing: object = None  # what to say when a required answer is empty (else the kind's own)
+    # a step the engine runs itself instead of asking (see the module's docstring)
+    effect: Callable[[Answers, Context], Answers | Outcome | None] | None = None
+    # a message template each player renders for its channel instead of the label, with
+    # `values(answers)` (slots, visits named by id), like an Outcome's
+    say: str = ""
+    values: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
         return self.when is None or bool(self.when(answers))
@@ -79,10 +96,32 @@ class Question:
     def options(self, answers: Mapping[str, Any]) -> list[Choice]:
         return self.choices(answers) if self.choices else []
 
+    def message(self, answers: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+        """The template and values a player renders for this question ("" : use the label)."""
+        return self.say, (self.values(answers) if self.values else {})
+
     def text(self, answers: Mapping[str, Any], short: bool = False) -> str:
         label = (self.short_label or self.label) if short else self.label
         # a label may depend on earlier answers (a plain function); lazy strings are callable too
         return str(label(answers) if isinstance(label, FunctionType) else label)
+
+
+def effect(
+    key: str,
+    run: Callable[[Answers, Context], Answers | Outcome | None],
+    when: Callable[[Answers], bool] | None = None,
+) -> Question:
+    """A step done by the engine between answers, never asked (`Journey.advance`)."""
+    return Question(key, "effect", "", when=when, effect=run)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What `Journey.advance` gives when a question is to be asked: the question, and the
+    answers to keep meanwhile (the effects that ran may have added some)."""
+
+    question: Question
+    answers: Answers
 
 
 @dataclass(frozen=True)
@@ -91,6 +130,8 @@ class Journey:
     title: object
     questions: tuple[Question, ...]
     finish: Callable[[Answers, Context], Any]
+    # called when the person gives up (answers not understood too often, a call-back offered)
+    on_give_up: Callable[[Answers, Context], None] | None = None
 
     def __post_init__(self):
         keys = [q.key for q in self.questions]
@@ -145,6 +186,26 @@ class Journey:
 
     def complete(self, answers: Mapping[str, Any]) -> bool:
         return self.next_question(answers) is None
+
+    def advance(self, answers: Mapping[str, Any], context: Context) -> Ask | Outcome:
+        """Run the effects that come next, then give the next question to ask (`Ask`), or the
+        journey's ending: the `Outcome` an effect ended it with, or else `finish`'s."""
+        answers = dict(answers)
+        while (question := self.next_question(answers)) is not None:
+            if question.effect is None:
+                return Ask(question, answers)
+            result = question.effect(answers, context)
+            if isinstance(result, Outcome):
+                return result
+            if result is not None:
+                answers = dict(result)
+            answers.setdefault(question.key, True)  # done: not run again
+        return self.finish(answers, context)
+
+    def give_up(self, answers: Mapping[str, Any], context: Context) -> None:
+        """The person gives up: the journey leaves things as staff need to find them."""
+        if self.on_give_up is not None:
+            self.on_give_up(dict(answers), context)
 
 
 def parse_answer(question: Question, raw, answers: Mapping[str, Any]):

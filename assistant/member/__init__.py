@@ -143,6 +143,7 @@ def login_code():
             db.session.commit()
             session.pop("login_phone", None)
             login_user(user)
+            sessions.phone_proven_at_login(phone)
             return redirect(url_for("member.home"))
         db.session.commit()
         form.code.errors = [*form.code.errors, str(otp.CHECK_MESSAGES[check])]

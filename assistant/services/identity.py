@@ -34,7 +34,9 @@ from assistant.models import (
     MemberKind,
     MemberStatus,
     PhoneProfile,
+    Slot,
     Visit,
+    VisitStatus,
     Worker,
 )
 from assistant.services import audit, otp, outbox
@@ -343,3 +345,90 @@ def holder(session: Session, phone: str | None, today: date) -> Holder:
         return Holder((), ())
     members = session.scalars(_own_members(phone))
     return Holder(tuple(members), tuple(reach(session, phone, today)))
+
+
+# --- who writes, for booking (SMS and the chat of a proven person) ----------------------------
+
+
+@dataclass(frozen=True)
+class Identity:
+    """One way the phone's owner is followed: as an independent member, or as an employee of
+    one employer (a person may be declared by several employers)."""
+
+    member: Member
+    employee: Employee | None
+    proven: bool = True  # False: a contact number the employer typed, never proved
+
+    @property
+    def key(self) -> str:
+        if self.employee is None:
+            return f"independent:{self.member.id}"
+        return f"employee:{self.employee.id}"
+
+    @property
+    def requester(self) -> str:
+        return "independent" if self.employee is None else "employee"
+
+    def actor(self, phone: str) -> str:
+        return f"phone:{phone}" if self.employee is None else f"employee:{phone}"
+
+    def label(self) -> str:
+        if self.employee is None:
+            return str(_l("En tant qu'indépendant"))
+        return self.member.legal_name
+
+
+def identities(session: Session, phone: str | None, today: date) -> list[Identity]:
+    """The independent member and the current employments this number reaches."""
+    found = holder(session, phone, today)
+    return [Identity(member, None) for member in found.independents] + [
+        Identity(session.get(Member, access.employee.member_id), access.employee, access.proven)
+        for access in found.employments
+    ]
+
+
+def worker_visits(identity: Identity, status: str):
+    """The visits of this status that the number may reach for this identity (a contact number:
+    only what the employer who typed it knows anyway)."""
+    query = select(Visit).where(Visit.member_id == identity.member.id, Visit.status == status)
+    if identity.employee is None:
+        return query.where(Visit.employee_id.is_(None))
+    query = query.where(Visit.employee_id == identity.employee.id)
+    if not identity.proven:
+        query = query.where(known_to_employer())
+    return query
+
+
+def booked_visit(
+    session: Session, identity: Identity, now: datetime, visit_type: str | None = None
+) -> Visit | None:
+    """The worker's next booked visit (of this type, when a type is asked for)."""
+    query = (
+        worker_visits(identity, VisitStatus.BOOKED)
+        .join(Slot, Slot.id == Visit.slot_id)
+        .where(Slot.starts_at > now)
+        .order_by(Slot.starts_at)
+        .limit(1)
+    )
+    if visit_type is not None:
+        query = query.where(Visit.visit_type == visit_type)
+    return session.scalar(query)
+
+
+def next_visit(session: Session, found: list[Identity], now: datetime) -> Visit | None:
+    """The earliest booked visit to come, whichever way the person is followed."""
+    visits = [booked_visit(session, identity, now) for identity in found]
+    visits = [visit for visit in visits if visit is not None]
+    return min(visits, key=lambda v: v.slot.starts_at) if visits else None
+
+
+def waiting_request(
+    session: Session, identity: Identity, visit_type: str | None = None
+) -> Visit | None:
+    """A request of this worker still waiting for a slot (asked before, by them or for them);
+    of any type when none is asked for, the most urgent first."""
+    query = worker_visits(identity, VisitStatus.REQUESTED)
+    if visit_type is not None:
+        query = query.where(Visit.visit_type == visit_type)
+    rows = list(session.scalars(query.order_by(Visit.created_at, Visit.id)))
+    return min(rows, key=lambda v: v.due_by or date.max) if rows else None

@@ -18,11 +18,13 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from assistant import sessions
 from assistant.database import utcnow
 from assistant.extensions import csrf, db
 from assistant.models import ChatLine, InboundSms, OutboxMessage, OutboxStatus
@@ -138,20 +140,21 @@ def _chat_key() -> str:
 
 
 def _chat_channel(key: str, locale: str) -> Channel:
-    """The chat knows no phone; a person signed in to a member's space is that member."""
-    from flask_login import current_user
-
+    """The chat knows no phone, but a person signed in with a one-time code is as proven as by
+    SMS (the visits too); a person signed in to a member's space is that member."""
     from assistant.models import MemberUser
 
+    phone = sessions.proven_phone(current_user)
     if isinstance(current_user, MemberUser):
         return Channel(
             key=key,
             name="chat",
+            phone=phone,
             locale=locale,
             member_id=current_user.member_id,
             actor=current_user.get_id(),
         )
-    return Channel(key=key, name="chat", locale=locale)
+    return Channel(key=key, name="chat", phone=phone, locale=locale)
 
 
 @bp.route("/chat", methods=["GET", "POST"])

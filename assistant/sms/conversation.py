@@ -25,10 +25,14 @@ from assistant.timeutil import today_paris
 from dialogs.adhesion import INDEPENDENT, PHONE_CODE, RATING
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION, RISK_CODES, from_declaration
-from dialogs.engine import Context, Journey
+from dialogs.engine import Context, Journey, Outcome
 from dialogs.parsing import Reprompt, fold
+from dialogs.visits import BOOK, CANCEL, MOVE
 
-JOURNEYS = {j.name: j for j in (INDEPENDENT, PHONE_CODE, RATING, SCORE, DECLARATION)}
+JOURNEYS = {
+    j.name: j for j in (INDEPENDENT, PHONE_CODE, RATING, SCORE, DECLARATION, BOOK, MOVE, CANCEL)
+}
+VISIT_KEYWORDS = {"book": BOOK, "cancel": CANCEL, "move": MOVE}
 MAX_TRIES = 3
 
 # keyword → words that mean it (accent-folded, lower case); French first, English accepted
@@ -66,7 +70,9 @@ class Channel:
 
     key: str  # "sms:+336…" or "chat:<token>"
     name: str  # "sms" or "chat"
-    phone: str | None = None  # proven by Twilio's From for SMS; unknown for the chat
+    # proven by Twilio's From for SMS; in the chat, by the one-time code the signed-in person
+    # gave at login (employee space, or a member's space by SMS code), else unknown
+    phone: str | None = None
     locale: str | None = None  # the chat follows the browser; SMS follows the phone's profile
     member_id: int | None = None  # the chat of a person signed in to a member's space
     actor: str | None = None  # who acts, when not the phone (the signed-in account)
@@ -137,14 +143,12 @@ def _turn(session, channel, profile, text, word, now) -> str:
     if word in ("menu", "english", "french"):
         _end(session, state)
         return _say("menu")
-    variant = None
+    first = {}
     if word is None and (found := visits.command(text)) is not None:
-        word, variant = found
-    if word in ("book", "cancel", "move"):
+        word, first = found[0], {"_type": found[1]}
+    if word in VISIT_KEYWORDS:
         _end(session, state)
-        if channel.phone is None:  # the chat proves no phone: booking needs one
-            return _say("visit_chat")
-        return visits.start(session, channel, word, variant, now)
+        return _start(session, channel, VISIT_KEYWORDS[word], first, now)
     if word == "pdp":
         _end(session, state)
         return _say("soon", feature=word)
@@ -194,18 +198,22 @@ def _end(session, state) -> None:
 
 
 def _start(session, channel, journey: Journey, answers: dict, now, intro: str = "") -> str:
+    """The journey's first question (after its first effects), or its ending at once."""
+    context = _context(session, channel, now)  # alive until the reply: the rows found are kept
+    step = journey.advance(answers, context)
+    if isinstance(step, Outcome):
+        return _join_text(intro, _close(session, channel, None, step, now))
     state = DialogueState(
         key=channel.key,
         journey=journey.name,
-        answers=answers,
+        answers=step.answers,
         tries=0,
         updated_at=now,
         created_at=now,
     )
     session.add(state)
     session.flush()
-    question = journey.next_question(answers)
-    return _join_text(intro, prompt(question, answers))
+    return _join_text(intro, _ask(session, step.question, step.answers))
 
 
 def _join_text(*parts: str) -> str:
@@ -213,32 +221,45 @@ def _join_text(*parts: str) -> str:
 
 
 def _answer(session, channel, state: DialogueState, text: str, now) -> str:
-    journey = JOURNEYS.get(state.journey) or visits.JOURNEYS.get(state.journey)
+    journey = JOURNEYS.get(state.journey)
     if journey is None:  # a journey of a newer or older version: start again cleanly
         _end(session, state)
         return _say("expired")
-    question = journey.next_question(state.answers)
     context = _context(session, channel, now)
     state.updated_at = now
+    pending = journey.advance(state.answers, context)  # the question asked last
+    if isinstance(pending, Outcome):  # a row left by an older version, already complete
+        return _close(session, channel, state, pending, now)
+    question = pending.question
     try:
-        answers = journey.accept(state.answers, question, text, context)
+        answers = journey.accept(pending.answers, question, text, context)
     except Reprompt as reprompt:
         state.tries += 1
         if state.tries >= MAX_TRIES:
             state.tries = 0
-            if journey.name in visits.JOURNEYS:
-                visits.give_up(session, state, now)
+            journey.give_up(state.answers, context)
             return _callback(session, channel, question)
         hint = _short_reprompt_hint(question, state.answers, reprompt)
         return _join_text(str(reprompt.message), hint)
-    state.answers = answers
     state.tries = 0
-    if journey.name in visits.JOURNEYS:
-        return visits.proceed(session, channel, state, now)
-    following = journey.next_question(answers)
-    if following is not None:
-        return prompt(following, answers)
-    return _finish(session, channel, state, journey, now)
+    step = journey.advance(answers, context)
+    if isinstance(step, Outcome):
+        return _close(session, channel, state, step, now)
+    state.answers = step.answers
+    return _ask(session, step.question, step.answers)
+
+
+def _ask(session, question, answers) -> str:
+    """A question as one message: its own template when it has one (slots to pick), else the
+    label with its numbered choices."""
+    template, values = question.message(answers)
+    if template:
+        return _message(session, template, values)
+    return prompt(question, answers)
+
+
+def _message(session, template: str, values) -> str:
+    return visits.say_fitting(template, **visits.values_for(session, values))
 
 
 def _short_reprompt_hint(question, answers, reprompt: Reprompt) -> str:
@@ -281,14 +302,11 @@ def _context(session, channel, now) -> Context:
     )
 
 
-def _finish(session, channel, state, journey: Journey, now) -> str:
-    """The journey ends itself (`Journey.finish`); this player only says what it returns, then
-    starts the journey it leads to."""
-    answers = state.answers
-    session.delete(state)
-    session.flush()
-    outcome = journey.finish(answers, _context(session, channel, now))
-    text = _say(outcome.say, **outcome.values) if outcome.say else ""
+def _close(session, channel, state, outcome: Outcome, now) -> str:
+    """The journey ended itself (`Journey.advance`: an effect, or `finish`); this player only
+    says what it returns, then starts the journey it leads to."""
+    _end(session, state)
+    text = _message(session, outcome.say, outcome.values) if outcome.say else ""
     if outcome.then is not None:
         name, first = outcome.then
         return _start(session, channel, JOURNEYS[name], dict(first), now, intro=text)

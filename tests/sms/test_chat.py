@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from assistant.models import Member, OutboxMessage
+from assistant.models import DialogueState, Member, MemberUser, OutboxMessage, Visit
 from assistant.sms.segments import fits
+from assistant.timeutil import today_paris
+from tests.sms.test_visits_sms import make_employee, make_independent, make_planning
 
 PHONE = "+33745678901"
+VISITOR = "+33781234567"
 
 
 def bubbles(client) -> list[str]:
@@ -120,3 +124,107 @@ def test_two_browsers_never_see_each_other(sms_app):
     assert "pas compris" in say(second, "oui")  # no journey in progress in this browser
     assert "pas compris" not in say(first, "oui")  # the first one's score goes on
     assert "pas compris" not in "".join(bubbles(first))
+
+
+# --- visits in the chat of a person whose phone is proven -----------------------------------
+
+
+def sent_code(session, phone: str) -> str:
+    session.rollback()
+    message = session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient == phone)
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return re.search(r"\b(\d{6})\b", message.body).group(1)
+
+
+def employee_login(client, session, phone: str) -> None:
+    client.post("/salarie/connexion", data={"phone": phone})
+    response = client.post("/salarie/connexion/code", data={"code": sent_code(session, phone)})
+    assert response.headers["Location"].endswith("/salarie/")
+
+
+def member_login_by_sms(client, session, phone: str) -> None:
+    client.post("/espace/connexion/sms", data={"phone": phone})
+    response = client.post("/espace/connexion/code", data={"code": sent_code(session, phone)})
+    assert response.headers["Location"].endswith("/espace/")
+
+
+def latest_visit(session):
+    session.rollback()
+    return session.scalar(select(Visit).order_by(Visit.id.desc()).limit(1))
+
+
+def test_a_signed_in_employee_books_a_slot_in_the_chat(chat, sms_db):
+    make_planning(sms_db)
+    employee = make_employee(sms_db, phone=VISITOR)
+    employee_login(chat, sms_db, VISITOR)
+    offer = say(chat, "RDV")
+    assert "\n1 " in offer and "\n3 " in offer and "Répondez 1, 2 ou 3." in offer, offer
+    sms_db.rollback()
+    offered = sms_db.scalar(select(DialogueState)).answers["_slots"]
+    reply = say(chat, "le 2")
+    assert "réservé" in reply and fits(reply), reply
+    visit = latest_visit(sms_db)
+    assert visit.status == "booked" and visit.slot_id == offered[1]
+    assert visit.employee_id == employee.id and visit.requested_by == "employee"
+    assert visit.actor == f"employee:{VISITOR}"
+    # the same appointment is then moved and cancelled from the chat, as by SMS
+    assert "déjà rendez-vous" in say(chat, "rdv")
+    assert "Répondez OUI" in say(chat, "ANNULER")
+    assert "annulé" in say(chat, "oui")
+    assert latest_visit(sms_db).status == "cancelled"
+
+
+def test_a_contact_number_signed_in_is_heard_and_told_nothing_in_the_chat(chat, sms_db):
+    """The employer typed the number and the worker never proved it: the employee space lets it
+    in (what the employer knows anyway), and the chat follows the same rule as SMS."""
+    make_planning(sms_db)
+    make_employee(sms_db, phone=VISITOR, proven=False)
+    employee_login(chat, sms_db, VISITOR)
+    assert "arrêt" in say(chat, "RDV PRE-REPRISE")
+    reply = say(chat, (today_paris() - timedelta(days=45)).strftime("%d/%m/%Y"))
+    assert "transmise à l'équipe" in reply and "réservé" not in reply
+    request = latest_visit(sms_db)
+    assert request.visit_type == "pre_reprise" and request.confidential
+    assert request.status == "requested" and request.queued_at is not None
+
+
+def test_an_independent_signed_in_by_sms_code_books_in_the_chat(chat, sms_db):
+    make_planning(sms_db)
+    member = make_independent(sms_db, phone=VISITOR)
+    sms_db.add(MemberUser(member_id=member.id, phone=VISITOR))
+    sms_db.commit()
+    member_login_by_sms(chat, sms_db, VISITOR)
+    assert "Répondez 1, 2 ou 3." in say(chat, "RDV")
+    assert "réservé" in say(chat, "1")
+    visit = latest_visit(sms_db)
+    assert visit.member_id == member.id and visit.status == "booked"
+    assert visit.actor == f"phone:{VISITOR}"
+
+
+def test_a_member_signed_in_by_password_proves_no_phone(chat, sms_db):
+    """Only the SMS code proves the mobile: an e-mail login leaves the chat anonymous."""
+    make_planning(sms_db)
+    member = make_independent(sms_db, phone=VISITOR)
+    user = MemberUser(member_id=member.id, phone=VISITOR, email="nina@example.fr")
+    user.set_password("correct-horse-battery")
+    sms_db.add(user)
+    sms_db.commit()
+    response = chat.post(
+        "/espace/connexion", data={"email": "nina@example.fr", "password": "correct-horse-battery"}
+    )
+    assert response.headers["Location"].endswith("/espace/")
+    assert "SMS" in say(chat, "RDV")
+    assert latest_visit(sms_db) is None
+
+
+def test_the_chat_after_signing_out_proves_no_phone(chat, sms_db):
+    make_planning(sms_db)
+    make_employee(sms_db, phone=VISITOR)
+    employee_login(chat, sms_db, VISITOR)
+    chat.post("/salarie/deconnexion")
+    assert "SMS" in say(chat, "RDV")
+    assert latest_visit(sms_db) is None

@@ -30,8 +30,10 @@ from assistant.sms import visits
 from assistant.sms.prompts import prompt
 from assistant.sms.segments import MAX_SEGMENTS, fits, segments
 from assistant.timeutil import today_paris
+from dialogs import visits as journeys
 from dialogs.engine import Context
 from dialogs.parsing import Reprompt, fold
+from dialogs.text import _l
 from tests.conftest import prove_mobile
 from tests.sms.conftest import Phone
 
@@ -549,7 +551,7 @@ def test_two_phones_do_not_share_a_flow(sms_app, sms_db, slots, independent):
     ],
 )
 def test_parse_pick(raw, expected):
-    assert visits.parse_pick(raw) == expected
+    assert journeys.parse_pick(raw) == expected
 
 
 # --- every reply fits in three segments -------------------------------------------------------
@@ -585,6 +587,15 @@ def visit_template_cases(language: str) -> dict[str, list[dict]]:
         "visit_chat": [{}],
         "visit_queued": [{"taken": False}, {"taken": True}],
         "visit_team": [{}],
+        # what the rules refuse by text: a stoppage too short, a visit nobody may ask so
+        "visit_refused": [
+            {
+                "reason": _l(
+                    "Cette visite est possible pendant un arrêt de travail de plus de 30 jours."
+                )
+            },
+            {"reason": _l("Cette visite ne peut pas être demandée ainsi.")},
+        ],
     }
     for place in PLACES:
         slot = fake_slots(place, 1)[0]
@@ -659,16 +670,16 @@ def test_the_questions_and_reprompts_fit(request_context, language):
     answers = {"_choices": [*long_names, ["independent:2", "En tant qu'indépendant"]]}
     context = Context(today=date(2026, 8, 7))
     with force_locale(language):
-        assert fits(prompt(visits.WHO, answers))
-        assert fits(prompt(visits.SINCE, {"_type": "pre_reprise"}))
+        assert fits(prompt(journeys.WHO, answers))
+        assert fits(prompt(journeys.SINCE, {"_type": "pre_reprise"}))
         for journey, question, raw, given in (
-            (visits.BOOK, visits.WHO, "zzz", answers),
-            (visits.BOOK, visits.SINCE, "demain", {"_type": "pre_reprise"}),
-            (visits.BOOK, visits.SINCE, "01/01/2030", {"_type": "pre_reprise"}),
-            (visits.BOOK, visits.PICK, "9", {"_slots": [1, 2, 3]}),
-            (visits.MOVE, visits.PICK, "9", {"_slots": [1, 2]}),
-            (visits.MOVE, visits.PICK, "9", {"_slots": [1]}),
-            (visits.CANCEL, visits.CONFIRM, "bof", {}),
+            (journeys.BOOK, journeys.WHO, "zzz", answers),
+            (journeys.BOOK, journeys.SINCE, "demain", {"_type": "pre_reprise"}),
+            (journeys.BOOK, journeys.SINCE, "01/01/2030", {"_type": "pre_reprise"}),
+            (journeys.BOOK, journeys.PICK, "9", {"_slots": [1, 2, 3]}),
+            (journeys.MOVE, journeys.PICK, "9", {"_slots": [1, 2]}),
+            (journeys.MOVE, journeys.PICK, "9", {"_slots": [1]}),
+            (journeys.CANCEL, journeys.CONFIRM, "bof", {}),
         ):
             with pytest.raises(Reprompt) as raised:
                 journey.accept(given, question, raw, context)

@@ -1,0 +1,234 @@
+"""Effects (issue 12): steps a journey does itself between answers, run by `Journey.advance`,
+which gives the next question or the ending; and the give-up hook. Then the visit journeys
+played by the engine alone, with no channel."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from assistant.database import utcnow
+from assistant.models import Slot, Visit
+from assistant.timeutil import today_paris
+from dialogs import visits
+from dialogs.engine import AGAIN, Ask, Context, Journey, Outcome, Question, effect
+from dialogs.parsing import Choice, Reprompt
+from tests.sms.test_visits_sms import make_employee, make_independent, make_planning
+
+NUMBER = "+33781234567"
+
+
+def toy(log: list, limit: int = 10, on_give_up=None) -> Journey:
+    """Ask a colour, look up how many are left (an effect), ask how many, then end."""
+
+    def stock(answers, context):
+        log.append(("stock", answers["colour"]))
+        if answers["colour"] == "black":
+            return Outcome("sold_out", {"colour": "black"})
+        return {**answers, "_left": limit}
+
+    def check_count(value, answers, context):
+        if value > answers["_left"]:
+            raise Reprompt("too many")
+        return value
+
+    def done(answers, context):
+        log.append(("finish", answers["count"]))
+        return Outcome("ordered", {"count": answers["count"]})
+
+    colours = [Choice("red", "Red"), Choice("black", "Black"), Choice(AGAIN, "Start again")]
+    return Journey(
+        "toy",
+        "Toy",
+        (
+            Question("colour", "choice", "Colour?", choices=lambda a: colours),
+            effect("_stock", stock, when=lambda a: a.get("colour") != "none"),
+            Question("count", "number", "How many?", parse=int, check=check_count),
+            Question(
+                "sure", "yesno", "Sure?", again_to="colour", say="confirm", values=lambda a: a
+            ),
+        ),
+        done,
+        on_give_up=on_give_up,
+    )
+
+
+CONTEXT = Context()
+
+
+def test_advance_asks_the_first_question_when_no_effect_comes_first():
+    log = []
+    step = toy(log).advance({}, CONTEXT)
+    assert isinstance(step, Ask) and step.question.key == "colour" and step.answers == {}
+    assert log == []
+
+
+def test_an_effect_runs_between_answers_and_keeps_what_it_found():
+    log = []
+    journey = toy(log)
+    answers = journey.accept({}, journey.question("colour"), "1", CONTEXT)
+    step = journey.advance(answers, CONTEXT)
+    assert isinstance(step, Ask) and step.question.key == "count"
+    assert step.answers == {"colour": "red", "_left": 10, "_stock": True}
+    assert log == [("stock", "red")]
+    # what the effect found serves the next check; the effect does not run again
+    with pytest.raises(Reprompt):
+        journey.accept(step.answers, step.question, "11", CONTEXT)
+    answers = journey.accept(step.answers, step.question, "3", CONTEXT)
+    assert answers["_left"] == 10 and answers["_stock"] is True
+    step = journey.advance(answers, CONTEXT)
+    assert step.question.key == "sure"
+    assert log == [("stock", "red")]
+
+
+def test_an_effect_may_end_the_journey_early():
+    log = []
+    journey = toy(log)
+    answers = journey.accept({}, journey.question("colour"), "black", CONTEXT)
+    assert journey.advance(answers, CONTEXT) == Outcome("sold_out", {"colour": "black"})
+    assert log == [("stock", "black")]  # nothing asked after it, no finish
+
+
+def test_advance_ends_with_finish_when_all_is_answered():
+    log = []
+    journey = toy(log)
+    answers = {"colour": "red", "_stock": True, "_left": 10, "count": 2, "sure": True}
+    assert journey.advance(answers, CONTEXT) == Outcome("ordered", {"count": 2})
+    assert log == [("finish", 2)]
+
+
+def test_an_effect_that_does_not_apply_is_skipped():
+    log = []
+    journey = toy(log)
+    step = journey.advance({"colour": "none"}, CONTEXT)
+    assert step.question.key == "count" and "_stock" not in step.answers
+    assert log == []
+
+
+def test_going_back_runs_the_effect_again():
+    log = []
+    journey = toy(log)
+    answers = {"colour": "red", "_stock": True, "_left": 10, "count": 2}
+    back = journey.accept(answers, journey.question("sure"), "non", CONTEXT)
+    # the colour and everything after it, the effect's mark included (what it found stays
+    # until it runs again)
+    assert "colour" not in back and "_stock" not in back and "count" not in back
+    answers = journey.accept(back, journey.question("colour"), "red", CONTEXT)
+    journey.advance(answers, CONTEXT)
+    assert log == [("stock", "red")]
+
+
+def test_a_question_may_name_its_own_message():
+    journey = toy([])
+    assert journey.question("sure").message({"count": 2}) == ("confirm", {"count": 2})
+    assert journey.question("count").message({}) == ("", {})
+
+
+def test_give_up_calls_the_journey_hook():
+    seen = []
+    toy([], on_give_up=lambda answers, context: seen.append(answers)).give_up({"a": 1}, CONTEXT)
+    assert seen == [{"a": 1}]
+    toy([]).give_up({"a": 1}, CONTEXT)  # no hook: nothing to do
+
+
+# --- the visit journeys, played by the engine alone ------------------------------------------
+
+
+def context(db, phone=NUMBER) -> Context:
+    now = utcnow()
+    return Context(session=db, today=today_paris(now), now=now, phone=phone)
+
+
+def test_booking_without_a_proven_phone_is_sent_elsewhere(db):
+    assert visits.BOOK.advance({}, context(db, phone=None)) == Outcome("visit_chat")
+    assert visits.CANCEL.advance({}, context(db, phone=None)) == Outcome("visit_chat")
+
+
+def test_an_unknown_number_is_told_how(db):
+    assert visits.BOOK.advance({}, context(db)) == Outcome("visit_unknown")
+    assert db.scalar(select(Visit)) is None
+
+
+def test_book_requests_offers_then_books_the_slot_picked(db):
+    make_planning(db)
+    member = make_independent(db)
+    step = visits.BOOK.advance({}, context(db))
+    assert isinstance(step, Ask) and step.question is visits.PICK
+    offered = step.answers["_slots"]
+    assert len(offered) == visits.OFFERED
+    visit = db.get(Visit, step.answers["_visit"])
+    assert visit.member_id == member.id and visit.status == "requested"
+    assert step.question.message(step.answers) == (
+        "visit_offer",
+        {"slots": offered, "kind": visit.visit_type, "current": None, "taken": False},
+    )
+    answers = visits.BOOK.accept(step.answers, visits.PICK, "le 2", context(db))
+    outcome = visits.BOOK.advance(answers, context(db))
+    assert outcome == Outcome(
+        "visit_confirmed", {"slot": offered[1], "visit": visit.id, "moved": False}
+    )
+    assert visit.status == "booked" and visit.slot_id == offered[1]
+
+
+def test_a_slot_taken_meanwhile_starts_the_offer_again(db):
+    make_planning(db)
+    make_independent(db)
+    step = visits.BOOK.advance({}, context(db))
+    taken = db.get(Slot, step.answers["_slots"][0])
+    taken.blocked = True  # no longer bookable when the answer comes
+    answers = visits.BOOK.accept(step.answers, visits.PICK, "1", context(db))
+    outcome = visits.BOOK.advance(answers, context(db))
+    name, again = outcome.then
+    assert name == "visit_book" and again["_taken"] is True and "_slots" not in again
+    step = visits.BOOK.advance(again, context(db))
+    assert step.question is visits.PICK and taken.id not in step.answers["_slots"]
+    assert step.question.message(step.answers)[1]["taken"] is True
+
+
+def test_giving_up_a_booking_queues_the_request(db):
+    make_planning(db)
+    make_independent(db)
+    step = visits.BOOK.advance({}, context(db))
+    visits.BOOK.give_up(step.answers, context(db))
+    assert db.get(Visit, step.answers["_visit"]).queued_at is not None
+
+
+def test_several_employments_are_asked_first(db):
+    make_planning(db)
+    make_employee(db, siret="73282932000074", name="Boulangerie Dupont")
+    make_employee(db, siret="55203253400646", name="Garage Leroy")
+    step = visits.BOOK.advance({}, context(db))
+    assert step.question is visits.WHO and "_visit" not in step.answers
+    assert [c.label for c in visits.WHO.options(step.answers)] == [
+        "Boulangerie Dupont",
+        "Garage Leroy",
+    ]
+
+
+def test_cancel_names_the_visit_then_keeps_it_on_no(db):
+    make_planning(db)
+    make_independent(db)
+    step = visits.BOOK.advance({}, context(db))
+    answers = visits.BOOK.accept(step.answers, visits.PICK, "1", context(db))
+    visits.BOOK.advance(answers, context(db))
+    step = visits.CANCEL.advance({}, context(db))
+    assert step.question is visits.CONFIRM
+    assert step.question.message(step.answers) == (
+        "visit_cancel_ask",
+        {"slot": step.answers["_current"]},
+    )
+    answers = visits.CANCEL.accept(step.answers, visits.CONFIRM, "non", context(db))
+    assert visits.CANCEL.advance(answers, context(db)) == Outcome("visit_cancel_kept")
+
+
+def test_the_pick_parser_is_lenient():
+    assert visits.parse_pick("le deuxième") == 2 and visits.parse_pick("n°3") == 3
+    assert visits.parse_pick("1 ou 2") == 0
+
+
+def test_since_cannot_be_in_the_future():
+    ahead = Context(today=date(2026, 8, 7))
+    with pytest.raises(Reprompt):
+        visits.BOOK.accept({"_type": "pre_reprise"}, visits.SINCE, "01/01/2030", ahead)
