@@ -1,11 +1,13 @@
 """The self-assessment in four drawers (cahier des charges 3.2): one journey for every channel.
 
 Drawers are the journey's steps: organisation, activities, prevention in place, professional
-risks. The answers `_kind` (the member's kind) and `_channel` ("web" or "text") are set by the
-caller: questions that make no sense for an independent worker are skipped, and the risks are
-ticked in a list on the web but described in free text then confirmed by SMS and chat.
-A finished journey becomes a declaration's data with `to_declaration`; `from_declaration`
-gives the answers back to prefill the next one.
+risks. The answers `_member` (its id), `_kind` (the member's kind) and `_channel` ("web" or
+"text") are set by the caller: questions that make no sense for an independent worker are
+skipped, and the risks are ticked in a list on the web but described in free text then confirmed
+by SMS and chat.
+A finished journey becomes a new version of the member's declaration (its data by
+`to_declaration`); `from_declaration` gives the answers back to prefill the next one. The drawers'
+titles are the declaration's (`services/declarations.py`), not the journey's.
 """
 
 from __future__ import annotations
@@ -14,19 +16,12 @@ from dataclasses import replace
 
 from dialogs.adhesion import _risk_choices
 from dialogs.checkup import RISK_TEXT_QUESTIONS
-from dialogs.engine import Answers, Journey, Question
+from dialogs.engine import Answers, Journey, Outcome, Question
 from dialogs.parsing import parse_int, parse_text
 from dialogs.text import _l
 
 ORGANISATION, ACTIVITIES, PREVENTION, RISKS = "organisation", "activites", "prevention", "risques"
 DRAWERS = (ORGANISATION, ACTIVITIES, PREVENTION, RISKS)
-
-DRAWER_TITLES = {
-    ORGANISATION: _l("Organisation"),
-    ACTIVITIES: _l("Activités"),
-    PREVENTION: _l("Prévention en place"),
-    RISKS: _l("Risques professionnels"),
-}
 
 RISK_CODES = "risks"  # the risks drawer's one answer in a declaration: catalogue codes
 
@@ -43,8 +38,16 @@ def _sites(raw):
     return parse_int(raw, minimum=1, maximum=10_000)
 
 
-def _finish(answers, context):
-    return to_declaration(answers)
+def _declare(answers, context) -> Outcome:
+    """A new version of the member's declaration (none when nothing changed)."""
+    from assistant.services import declarations
+
+    member_id = answers["_member"]
+    previous = declarations.latest(context.session, member_id)
+    stored = declarations.declare(
+        context.session, context.actor, member_id, to_declaration(answers)
+    )
+    return Outcome("declared", {"declaration": stored, "unchanged": stored is previous})
 
 
 DECLARATION = Journey(
@@ -127,7 +130,7 @@ DECLARATION = Journey(
         ),
         *(replace(q, step=RISKS, when=_by_text) for q in RISK_TEXT_QUESTIONS),
     ),
-    finish=_finish,
+    finish=_declare,
 )
 
 _TEXT_ONLY = {q.key for q in RISK_TEXT_QUESTIONS}

@@ -1,9 +1,11 @@
 """The dialogue engine: journeys as ordered typed questions, played one answer at a time.
 
 It knows no channel. The SMS handler and the chat ask `next_question` and feed `accept` one
-message at a time; the web wizard asks the same for a whole step and renders the questions as
-WTForms fields whose validator is `accept`. State is a plain dict of JSON values, stored by the
-caller in the database (the `dialogue_state` table), never in process memory.
+message at a time; the web wizard asks the same for a whole step, renders the questions as
+WTForms fields, reads ticked boxes itself and hands their values to `accept_value` (typed
+fields go through `accept`, the same lenient parsers as by SMS). State is a plain dict of JSON
+values, stored by the caller in the database (the `dialogue_state` table), never in process
+memory.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from typing import Any
 
 from dialogs.parsing import (
     Choice,
-    Reprompt,
     fold,
     parse_choice,
     parse_multi_choice,
@@ -116,10 +117,16 @@ class Journey:
         return [q for q in self.questions if q.step == step]
 
     def accept(
-        self, answers: Answers, question: Question, raw: str | list[str] | None, context: Context
+        self, answers: Answers, question: Question, raw: str | None, context: Context
     ) -> Answers:
-        """Parse and check one answer; return the new answers or raise Reprompt."""
-        value = parse_answer(question, raw, answers)
+        """Parse and check one typed answer; return the new answers or raise Reprompt."""
+        return self.accept_value(answers, question, parse_answer(question, raw, answers), context)
+
+    def accept_value(
+        self, answers: Answers, question: Question, value: Any, context: Context
+    ) -> Answers:
+        """Check and store an answer already parsed by the player (a web form's ticked boxes),
+        or by `accept`; return the new answers or raise Reprompt."""
         new = dict(answers)
         going_back = value == AGAIN or (question.kind == "yesno" and value is False)
         if going_back and question.again_to:
@@ -146,10 +153,9 @@ class Journey:
         return self.next_question(answers) is None
 
 
-def parse_answer(question: Question, raw, answers: Mapping[str, Any]):
-    if isinstance(raw, list) and question.kind != "multi":
-        raw = raw[0] if raw else ""
-    empty = raw is None or (isinstance(raw, str) and fold(raw) in SKIP_WORDS) or raw == []
+def parse_answer(question: Question, raw: str | None, answers: Mapping[str, Any]):
+    """A typed answer (SMS, chat) as a value; a web form's ticked boxes are the web player's."""
+    empty = raw is None or fold(raw) in SKIP_WORDS
     if empty and question.optional:
         return [] if question.kind == "multi" else None
     if question.kind == "yesno":
@@ -157,21 +163,11 @@ def parse_answer(question: Question, raw, answers: Mapping[str, Any]):
     if question.kind == "choice":
         return parse_choice(raw or "", question.options(answers))
     if question.kind == "multi":
-        choices = question.options(answers)
-        if isinstance(raw, list):  # web checkboxes: already values, check they are offered
-            offered = {c.value for c in choices}
-            if not raw or not set(raw) <= offered:
-                raise Reprompt(_pick_reprompt())
-            return list(raw)
-        return parse_multi_choice(raw or "", choices)
+        return parse_multi_choice(raw or "", question.options(answers))
     if question.parse is None:
         raise TypeError(f"question {question.key} of kind {question.kind} has no parser")
     value = question.parse(raw or "")
     return value.isoformat() if isinstance(value, date) else value
-
-
-def _pick_reprompt():
-    return _l("Choisissez au moins une réponse dans la liste.")
 
 
 # What one message may take: three SMS segments of UCS-2 (a single "ê" or "…" forces UCS-2)

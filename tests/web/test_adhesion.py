@@ -146,10 +146,20 @@ def test_independent_joins_with_a_one_time_code(client, db):
     client.post("/adhesion/independant/confirmation", data={"action": "send_code"})
     sms = db.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "+33781234567"))
     code = re.search(r"\b(\d{6})\b", sms.body).group(1)
+    # the PHONE_CODE journey's own question and check, as in the chat
+    page = client.get("/adhesion/independant/confirmation").get_data(as_text=True)
+    assert "tapez le code à 6 chiffres envoyé par SMS au +33781234567" in page
+    assert 'autocomplete="one-time-code"' in page
     wrong = client.post("/adhesion/independant/confirmation", data={"code": "000000"})
-    assert "pas valable" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 400 and "pas valable" in wrong.get_data(as_text=True)
     done = client.post("/adhesion/independant/confirmation", data={"code": code})
     assert done.headers["Location"].endswith("/adhesion/merci")
     db.rollback()
     user = db.scalar(select(MemberUser).where(MemberUser.phone == "+33781234567"))
     assert user is not None and user.member.birth_date == "1980-03-12"
+    # no e-mail given: the welcome goes by SMS (on the web, no reply is that phone's SMS)
+    welcome = db.scalars(
+        select(OutboxMessage.body).where(OutboxMessage.recipient == "+33781234567")
+    ).all()[-1]
+    assert welcome.startswith("Bienvenue")
+    assert client.get("/adhesion/independant/confirmation").status_code == 302  # row gone
