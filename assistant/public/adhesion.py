@@ -192,7 +192,6 @@ def _review(journey: Journey, answers: dict, **values):
 def _password_page(answers: dict, complete, edit_url=None, edit_here=False):
     """The employer's summary and password form; `complete(password)` joins."""
     form = EmployerAccountForm()
-    status = 200
     if request.method == "POST" and form.validate():
         try:
             return complete(form.password.data)
@@ -204,10 +203,9 @@ def _password_page(answers: dict, complete, edit_url=None, edit_here=False):
                     "ou donnez une autre adresse à l'étape « Vos coordonnées »."
                 )
             )
-            status = 400
     return _review(
         EMPLOYER, answers, account_form=form, edit_url=edit_url, edit_here=edit_here
-    ), status
+    ), 400 if form.errors else 200
 
 
 def _handed_over(token: str) -> DialogueState:

@@ -17,7 +17,7 @@ from assistant.models import Member
 from assistant.services import demo, naf, otp, risks, score
 from assistant.sms.conversation import JOURNEYS
 from assistant.sms.segments import MAX_SEGMENTS, clip, fits, segments
-from dialogs.adhesion import INDEPENDENT, NAF_CHOICE, PHONE_CODE, RATING
+from dialogs.adhesion import EMPLOYER, INDEPENDENT, NAF_CHOICE, PHONE_CODE, RATING
 from dialogs.checkup import RISKS, SCORE
 from dialogs.engine import Context, prompt
 from dialogs.parsing import (
@@ -99,6 +99,8 @@ def template_values() -> dict[str, list[dict]]:
         "error": [{}],
         "expired": [{}],
         "join_intro": [{}],
+        "join_company": [{}],
+        "employer_password": [{"token": "x" * 32}],
         "members_only": [{}],
         "menu": [{}],
         "not_understood": [{}],
@@ -178,13 +180,13 @@ def realistic_answers(journey, question, language) -> list[dict]:
 
 
 def played_questions():
-    for journey in (INDEPENDENT, SCORE, RISKS, RATING, PHONE_CODE):
+    for journey in (EMPLOYER, INDEPENDENT, SCORE, RISKS, RATING, PHONE_CODE):
         for question in journey.questions:
             yield pytest.param(journey, question, id=f"{journey.name}-{question.key}")
 
 
 def test_the_sms_plays_these_journeys():
-    played = {journey.name for journey in (INDEPENDENT, SCORE, RISKS, RATING, PHONE_CODE)}
+    played = {journey.name for journey in (EMPLOYER, INDEPENDENT, SCORE, RISKS, RATING, PHONE_CODE)}
     assert set(JOURNEYS) == played
 
 
@@ -213,6 +215,8 @@ def test_the_first_and_last_messages_of_a_journey_fit(request_context, language)
         intro = render_template("sms/join_intro.txt").strip()
         first = prompt(INDEPENDENT.next_question({"phone": "+33781234567"}), {})
         assert_short(f"{intro}\n{first}", "join intro")
+        intro = render_template("sms/join_company.txt").strip()
+        assert_short(f"{intro}\n{prompt(EMPLOYER.next_question({}), {})}", "join company")
         for name in doctor_names():
             member = SimpleNamespace(doctor=SimpleNamespace(full_name=name) if name else None)
             welcome = render_template("sms/welcome.txt", member=member).strip()
@@ -254,7 +258,7 @@ def test_every_reprompt_of_the_played_journeys_fits(sms_app, sms_db, sms_demo, l
     seen: set[str] = set()
     with sms_app.app_context(), sms_app.test_request_context(), force_locale(language):
         context = Context(session=sms_db, today=now.date())
-        for journey in (INDEPENDENT, SCORE, RISKS, RATING, PHONE_CODE):
+        for journey in (EMPLOYER, INDEPENDENT, SCORE, RISKS, RATING, PHONE_CODE):
             for question in journey.questions:
                 for answers in realistic_answers(journey, question, language):
                     if journey is PHONE_CODE:

@@ -163,3 +163,73 @@ def test_independent_joins_with_a_one_time_code(client, db):
     ).all()[-1]
     assert welcome.startswith("Bienvenue")
     assert client.get("/adhesion/independant/confirmation").status_code == 302  # row gone
+
+
+def handed_over(db, **changes) -> str:
+    """An employer's adhesion finished in the chat (EMPLOYER.finish): the link's token."""
+    from datetime import date
+
+    from assistant.database import utcnow
+    from dialogs.adhesion import EMPLOYER
+    from dialogs.engine import Context
+    from tests.dialogs.test_engine import EMPLOYER_ANSWERS
+
+    answers = {**EMPLOYER_ANSWERS, "siret": "55210055400013", **changes}
+    context = Context(session=db, today=date(2026, 11, 27), now=utcnow())
+    token = EMPLOYER.finish(answers, context).values["token"]
+    db.commit()
+    return token
+
+
+def test_a_handover_link_cannot_be_guessed_nor_used_twice(client, db):
+    demo.load(db)
+    token = handed_over(db)
+    for wrong in ("x", token[:-2], token + "A", "a" * 300):
+        assert client.get(f"/adhesion/reprendre/{wrong}").status_code == 404
+        assert client.post(f"/adhesion/reprendre/{wrong}", data={}).status_code == 404
+    page = client.get(f"/adhesion/reprendre/{token}")
+    assert page.status_code == 200 and "Menuiserie Dupont" in page.get_data(as_text=True)
+    short = client.post(f"/adhesion/reprendre/{token}", data={"password": "court"})
+    assert short.status_code == 400 and "au moins 10 caractères" in short.get_data(as_text=True)
+    done = client.post(
+        f"/adhesion/reprendre/{token}",
+        data={"password": "un-long-secret", "confirm": "un-long-secret"},
+    )
+    assert done.headers["Location"].endswith("/adhesion/merci")
+    assert client.get(f"/adhesion/reprendre/{token}").status_code == 404
+    again = client.post(
+        f"/adhesion/reprendre/{token}",
+        data={"password": "un-long-secret", "confirm": "un-long-secret"},
+    )
+    assert again.status_code == 404
+    db.rollback()
+    assert db.scalar(select(Member).where(Member.siret == "55210055400013")) is not None
+
+
+def test_a_handed_over_adhesion_can_be_changed_in_the_web_wizard(client, db):
+    demo.load(db)
+    # an address already used by an account: told on the page, the answers are kept
+    token = handed_over(db, email="contact@boulangerie-dupont.fr")
+    taken = client.post(
+        f"/adhesion/reprendre/{token}",
+        data={"password": "un-long-secret", "confirm": "un-long-secret"},
+    )
+    assert taken.status_code == 400 and "déjà utilisée" in taken.get_data(as_text=True)
+    edit = client.post(f"/adhesion/reprendre/{token}", data={"action": "edit"})
+    assert edit.headers["Location"].endswith("/adhesion/entreprise/entreprise")
+    assert client.get(f"/adhesion/reprendre/{token}").status_code == 404  # moved, not copied
+    page = client.get("/adhesion/entreprise/coordonnees").get_data(as_text=True)
+    assert 'value="contact@boulangerie-dupont.fr"' in page
+    changed = client.post(
+        "/adhesion/entreprise/coordonnees",
+        data={**EMPLOYER_STEPS[3][1], "email": "jean@dupont-menuiserie.fr"},
+    )
+    assert changed.headers["Location"].endswith("/adhesion/entreprise/confirmation")
+    done = client.post(
+        "/adhesion/entreprise/confirmation",
+        data={"password": "un-long-secret", "confirm": "un-long-secret"},
+    )
+    assert done.headers["Location"].endswith("/adhesion/merci")
+    db.rollback()
+    member = db.scalar(select(Member).where(Member.siret == "55210055400013"))
+    assert member.email == "jean@dupont-menuiserie.fr" and member.legal_name == "Menuiserie Dupont"
