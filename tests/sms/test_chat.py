@@ -18,7 +18,7 @@ def bubbles(client) -> list[str]:
     page = client.get("/chat")
     assert page.status_code == 200
     return [
-        html.unescape(text).strip()
+        html.unescape(re.sub(r"<a href=[^>]*>|</a>", "", text)).strip()
         for text in re.findall(r'<span class="pre">(.*?)</span>', page.text, re.S)
     ]
 
@@ -120,3 +120,19 @@ def test_two_browsers_never_see_each_other(sms_app):
     assert "pas compris" in say(second, "oui")  # no journey in progress in this browser
     assert "pas compris" not in say(first, "oui")  # the first one's score goes on
     assert "pas compris" not in "".join(bubbles(first))
+
+
+def test_only_the_links_to_this_site_are_clickable(sms_app):
+    from assistant.views import own_links
+
+    with sms_app.test_request_context():
+        text = own_links(
+            "Ici : https://sante.example/adhesion/reprendre/AbC-1_x, pas "
+            'https://evil.example/x ni <b>https://sante.example/"><script></b>'
+        )
+    assert (
+        '<a href="https://sante.example/adhesion/reprendre/AbC-1_x">'
+        "https://sante.example/adhesion/reprendre/AbC-1_x</a>," in text
+    )
+    assert text.count("<a ") == 2 and "<script>" not in text and "<b>" not in text
+    assert '<a href="https://sante.example/">https://sante.example/</a>&#34;' in text

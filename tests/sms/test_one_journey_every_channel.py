@@ -139,6 +139,8 @@ def test_the_employer_adhesion_is_one_journey_on_every_channel(sms_app, sms_db, 
             reply = company_by_text(lambda text: say(client, text), phone_known=False)
         link = re.search(r"https://sante\.example(/adhesion/reprendre/\S+)", reply)
         assert link, reply
+        if channel == "chat":  # a link the person can follow
+            assert f'<a href="{link.group(0)}">' in client.get("/chat").text
         page = client.get(link.group(1))  # the same answers, resumed on the web
         assert page.status_code == 200
         assert "Menuiserie Petit" in page.text and "FR14 •••• •••• 2606" in page.text
