@@ -28,7 +28,6 @@ from dialogs.engine import Context, Journey
 from forms.wizard import EmployerAccountForm, accept_step, build_step_form
 
 JOURNEYS = {"entreprise": EMPLOYER, "independant": INDEPENDENT}
-KINDS = {"entreprise": MemberKind.EMPLOYER, "independant": MemberKind.INDEPENDENT}
 
 STEP_TITLES = {
     "entreprise": _l("Votre entreprise"),

@@ -233,3 +233,23 @@ def test_a_handed_over_adhesion_can_be_changed_in_the_web_wizard(client, db):
     db.rollback()
     member = db.scalar(select(Member).where(Member.siret == "55210055400013"))
     assert member.email == "jean@dupont-menuiserie.fr" and member.legal_name == "Menuiserie Dupont"
+
+
+def test_the_web_reads_its_own_buttons_and_boxes(client, db):
+    # radio buttons and checkboxes are checked against the choices offered, by the web player
+    _walk(client, "entreprise", EMPLOYER_STEPS[:4])
+    forged = client.post("/adhesion/entreprise/risques", data={"main_risks": ["not-a-risk"]})
+    assert forged.status_code == 400
+    assert "Choisissez au moins une réponse dans la liste." in forged.get_data(as_text=True)
+    none = client.post("/adhesion/entreprise/risques", data={})  # optional: none ticked
+    assert none.headers["Location"].endswith("/adhesion/entreprise/prevention")
+    silent = client.post("/adhesion/entreprise/prevention", data={"q1_duerp": "peut-être"})
+    assert silent.status_code == 400 and "Choisissez oui ou non." in silent.get_data(as_text=True)
+    other = client.post("/adhesion/entreprise/activite-choix", data={"naf_code": "99.99Z"})
+    assert other.status_code == 400
+    assert "Choisissez une réponse dans la liste." in other.get_data(as_text=True)
+    # a typed answer in a radio group is not read leniently as by SMS ("1" is not a choice here)
+    assert (
+        client.post("/adhesion/entreprise/paiement", data={"payment_method": "1"}).status_code
+        == 400
+    )
