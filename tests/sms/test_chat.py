@@ -42,6 +42,7 @@ def test_the_chat_opens_with_the_menu(chat):
     page = chat.get("/chat")
     assert page.status_code == 200
     assert "ADHERER" in page.text and "SCORE" in page.text
+    assert "ADHERER ENTREPRISE pour une entreprise" in page.text
     assert bubbles(chat)[0].startswith("SPSTI Santé Travail")
 
 
@@ -92,6 +93,9 @@ def test_independent_joins_through_the_chat_with_a_code(chat, sms_db, sms_demo):
     sms_db.rollback()
     member = sms_db.scalar(select(Member).where(Member.phone == PHONE))
     assert member.kind == "independent" and member.legal_name == "Nina Roux"
+    # no e-mail: the welcome also goes to the phone, which never saw this conversation
+    sent = sms_db.scalars(select(OutboxMessage.body).where(OutboxMessage.recipient == PHONE))
+    assert sent.all()[-1].startswith("Bienvenue")
     assert "Merci" in say(chat, "5")
 
 
@@ -136,3 +140,24 @@ def test_only_the_links_to_this_site_are_clickable(sms_app):
     )
     assert text.count("<a ") == 2 and "<script>" not in text and "<b>" not in text
     assert '<a href="https://sante.example/">https://sante.example/</a>&#34;' in text
+
+
+@pytest.mark.parametrize(
+    ("text", "journey"),
+    [
+        ("ADHERER", "adhesion_independent"),
+        ("adhésion", "adhesion_independent"),
+        ("ADHERER ENTREPRISE", "adhesion_employer"),
+        ("adhérer entrprise", "adhesion_employer"),
+        ("Adhesion société", "adhesion_employer"),
+        ("join company", "adhesion_employer"),
+        ("adherer demain", None),
+        ("entreprise", None),
+        ("score entreprise", None),
+    ],
+)
+def test_which_adhesion_a_message_asks_for(text, journey):
+    from assistant.sms.conversation import join_journey, keyword
+
+    found = join_journey(text, keyword(text))
+    assert (found.name if found else None) == journey

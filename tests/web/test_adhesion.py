@@ -189,6 +189,7 @@ def test_a_handover_link_cannot_be_guessed_nor_used_twice(client, db):
         assert client.post(f"/adhesion/reprendre/{wrong}", data={}).status_code == 404
     page = client.get(f"/adhesion/reprendre/{token}")
     assert page.status_code == 200 and "Menuiserie Dupont" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
     short = client.post(f"/adhesion/reprendre/{token}", data={"password": "court"})
     assert short.status_code == 400 and "au moins 10 caractères" in short.get_data(as_text=True)
     done = client.post(
