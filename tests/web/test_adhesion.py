@@ -124,23 +124,25 @@ def test_none_of_these_activities_goes_back_to_the_description(client, db):
     assert back.headers["Location"].endswith("/adhesion/entreprise/activite")
 
 
+INDEPENDENT_STEPS = [
+    (
+        "identite",
+        {"legal_name": "Nina Roux", "siret": "55210055400013", "birth_date": "12 mars 1980"},
+    ),
+    ("activite", {"activity": "coiffeuse"}),
+    ("activite-choix", {"naf_code": "96.02A"}),
+    ("coordonnees", {"postcode": "93200", "phone": "+33 7 81 23 45 67", "email": ""}),
+    ("risques", {}),
+    ("prevention", {"q1_duerp": "oui", "q3_action_plan": "oui", "q4_plan_reviewed": "non"}),
+    ("paiement", {"payment_method": "transfer"}),
+    ("contrat", {"accept_contract": "oui"}),
+]
+
+
 def test_independent_joins_with_a_one_time_code(client, db):
     demo.load(db)
     db.commit()
-    steps = [
-        (
-            "identite",
-            {"legal_name": "Nina Roux", "siret": "55210055400013", "birth_date": "12 mars 1980"},
-        ),
-        ("activite", {"activity": "coiffeuse"}),
-        ("activite-choix", {"naf_code": "96.02A"}),
-        ("coordonnees", {"postcode": "93200", "phone": "+33 7 81 23 45 67", "email": ""}),
-        ("risques", {}),
-        ("prevention", {"q1_duerp": "oui", "q3_action_plan": "oui", "q4_plan_reviewed": "non"}),
-        ("paiement", {"payment_method": "transfer"}),
-        ("contrat", {"accept_contract": "oui"}),
-    ]
-    _walk(client, "independant", steps)
+    _walk(client, "independant", INDEPENDENT_STEPS)
     confirm = client.get("/adhesion/independant/confirmation").get_data(as_text=True)
     assert "3,5/5" in confirm and "120,00\u00a0€" in confirm
     client.post("/adhesion/independant/confirmation", data={"action": "send_code"})
@@ -254,3 +256,21 @@ def test_the_web_reads_its_own_buttons_and_boxes(client, db):
         client.post("/adhesion/entreprise/paiement", data={"payment_method": "1"}).status_code
         == 400
     )
+
+
+def test_the_code_button_meets_the_limits_of_every_code(client, db):
+    demo.load(db)
+    db.commit()
+    client.application.config["OTP_MAX_PER_PHONE"] = 1
+    _walk(client, "independant", INDEPENDENT_STEPS)
+    first = client.post(
+        "/adhesion/independant/confirmation", data={"action": "send_code"}, follow_redirects=True
+    )
+    assert "Un code vous a été envoyé" in first.get_data(as_text=True)
+    second = client.post(
+        "/adhesion/independant/confirmation", data={"action": "send_code"}, follow_redirects=True
+    )
+    assert "Trop de codes demandés" in second.get_data(as_text=True)
+    db.rollback()
+    sent = db.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "+33781234567"))
+    assert len(sent.all()) == 1
