@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, render_template, request
 from flask_babel import (
     format_currency,
@@ -12,6 +14,7 @@ from flask_babel import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 
 from assistant import labels
 
@@ -44,6 +47,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["score"] = lambda value: format_decimal(value, "0.#")
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt)
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt)
+    app.jinja_env.filters["own_links"] = own_links
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error_):
@@ -98,6 +102,19 @@ def init_app(app) -> None:
                 "réessayez dans un instant ou appelez-nous."
             ),
         )
+
+
+def own_links(text: str) -> Markup:
+    """A text (a chat reply) escaped, with the links to this site made clickable; no other
+    address becomes a link."""
+    base = str(escape(current_app.config["PUBLIC_BASE_URL"].rstrip("/")))
+    return Markup(
+        re.sub(
+            re.escape(base) + r"/(?:[\w/~%?=#.-]*[\w/~%=#-])?",  # no final dot or comma
+            lambda found: f'<a href="{found.group(0)}">{found.group(0)}</a>',
+            str(escape(text)),
+        )
+    )
 
 
 def _lang_url(lang: str) -> str:

@@ -112,13 +112,21 @@ def _employer_has_staff(answers) -> bool:
     return int(answers.get("headcount") or 0) > 0
 
 
-def _finish_later(answers, context):
-    """The web wizard calls the adhesion service itself (it needs the password, never stored)."""
-    return answers
+def _hand_over_employer(answers, context) -> Outcome:
+    """An employer's account needs a password, typed on a web page only and never stored in a
+    dialogue: the answers wait there (a token in the link) and the page joins."""
+    from assistant.database import utcnow
+    from assistant.services import dialogue_states
+
+    token = dialogue_states.hand_over(
+        context.session, EMPLOYER.name, answers, context.now or utcnow()
+    )
+    return Outcome("employer_password", {"token": token})
 
 
 def _join_independent(answers, context) -> Outcome:
-    """The member, its welcome (the reply; an e-mail too when given), then the rating."""
+    """The member, its welcome, then the rating. The welcome is the reply by SMS; an e-mail
+    too when given; an SMS when the conversation was not on that phone (chat, web)."""
     from assistant.services import adhesion
 
     try:
@@ -133,10 +141,12 @@ def _join_independent(answers, context) -> Outcome:
         )
     except adhesion.AdhesionError:
         return Outcome("already_member")
-    adhesion.queue_welcome_email(context.session, joined.member, context.locale)
+    adhesion.queue_dialogue_welcome(
+        context.session, joined.member, context.locale, sms=context.phone != answers["phone"]
+    )
     return Outcome(
         "welcome",
-        {"member": joined.member},
+        {"member": joined.member, "user": joined.user},
         then=("adhesion_rating", {"_member": joined.member.id}),
     )
 
@@ -154,6 +164,7 @@ def _independent_done(answers, context) -> Outcome:
             "adhesion",
             context.now,
             locale=context.locale,
+            ip=context.extra.get("ip"),
             limits=context.extra.get("code_limits") or otp.CodeLimits(),
         )
     except otp.TooManyCodes:
@@ -286,7 +297,7 @@ EMPLOYER = Journey(
             ),
         ]
     ),
-    finish=_finish_later,
+    finish=_hand_over_employer,
 )
 
 INDEPENDENT = Journey(
@@ -389,7 +400,7 @@ PHONE_CODE = Journey(
     questions=(
         Question(
             "code",
-            "text",
+            "code",
             lambda answers: _l(
                 "Pour confirmer votre numéro, tapez le code à 6 chiffres envoyé par SMS au "
                 "%(phone)s.",
@@ -418,15 +429,3 @@ RATING = Journey(
 )
 
 JOURNEYS = {journey.name: journey for journey in (EMPLOYER, INDEPENDENT, PHONE_CODE, RATING)}
-
-STEP_TITLES = {
-    "entreprise": _l("Votre entreprise"),
-    "identite": _l("Vous"),
-    "activite": _l("Votre activité"),
-    "activite-choix": _l("Votre code d'activité (NAF)"),
-    "coordonnees": _l("Vos coordonnées"),
-    "risques": _l("Vos risques"),
-    "prevention": _l("Votre culture de prévention"),
-    "paiement": _l("Paiement"),
-    "contrat": _l("Contrat"),
-}

@@ -20,13 +20,6 @@ from dialogs.text import _l, lazy_risk_label
 ORGANISATION, ACTIVITIES, PREVENTION, RISKS = "organisation", "activites", "prevention", "risques"
 DRAWERS = (ORGANISATION, ACTIVITIES, PREVENTION, RISKS)
 
-DRAWER_TITLES = {
-    ORGANISATION: _l("Organisation"),
-    ACTIVITIES: _l("Activités"),
-    PREVENTION: _l("Prévention en place"),
-    RISKS: _l("Risques professionnels"),
-}
-
 RISK_CODES = "risks"  # the risks drawer's one answer in a declaration: catalogue codes
 
 

@@ -2,9 +2,10 @@
 
 It knows no channel. The SMS handler and the chat ask `advance` (which runs the journey's
 effects, then gives the next question or the journey's ending) and feed `accept` one message at a
-time; the web wizard asks the same for a whole step and renders the questions as WTForms fields
-whose validator is `accept`. State is a plain dict of JSON values, stored by the caller in the
-database (the `dialogue_state` table), never in process memory.
+time; the web wizard asks the same for a whole step, renders the questions as WTForms fields,
+reads ticked boxes itself and hands their values to `accept_value` (typed fields go through
+`accept`, the same lenient parsers as by SMS). State is a plain dict of JSON values, stored by the
+caller in the database (the `dialogue_state` table), never in process memory.
 
 An effect is a step of the journey that the engine does itself between answers (place a request,
 find the slots to offer): a `Question` with an `effect` is never asked. It runs once, when it comes
@@ -29,7 +30,6 @@ from dialogs.parsing import (
     parse_multi_choice,
     parse_yes_no,
 )
-from dialogs.text import _l
 
 Answers = dict[str, Any]
 
@@ -158,10 +158,16 @@ class Journey:
         return [q for q in self.questions if q.step == step]
 
     def accept(
-        self, answers: Answers, question: Question, raw: str | list[str] | None, context: Context
+        self, answers: Answers, question: Question, raw: str | None, context: Context
     ) -> Answers:
-        """Parse and check one answer; return the new answers or raise Reprompt."""
-        value = parse_answer(question, raw, answers)
+        """Parse and check one typed answer; return the new answers or raise Reprompt."""
+        return self.accept_value(answers, question, parse_answer(question, raw, answers), context)
+
+    def accept_value(
+        self, answers: Answers, question: Question, value: Any, context: Context
+    ) -> Answers:
+        """Check and store an answer already parsed by the player (a web form's ticked boxes),
+        or by `accept`; return the new answers or raise Reprompt."""
         new = dict(answers)
         going_back = value == AGAIN or (question.kind == "yesno" and value is False)
         if going_back and question.again_to:
@@ -208,10 +214,9 @@ class Journey:
             self.on_give_up(dict(answers), context)
 
 
-def parse_answer(question: Question, raw, answers: Mapping[str, Any]):
-    if isinstance(raw, list) and question.kind != "multi":
-        raw = raw[0] if raw else ""
-    empty = raw is None or (isinstance(raw, str) and fold(raw) in SKIP_WORDS) or raw == []
+def parse_answer(question: Question, raw: str | None, answers: Mapping[str, Any]):
+    """A typed answer (SMS, chat) as a value; a web form's ticked boxes are the web player's."""
+    empty = raw is None or fold(raw) in SKIP_WORDS
     if empty and question.optional:
         return [] if question.kind == "multi" else None
     if empty and question.missing is not None:
@@ -221,20 +226,10 @@ def parse_answer(question: Question, raw, answers: Mapping[str, Any]):
     if question.kind == "choice":
         return parse_choice(raw or "", question.options(answers))
     if question.kind == "multi":
-        choices = question.options(answers)
-        if isinstance(raw, list):  # web checkboxes: already values, check they are offered
-            offered = {c.value for c in choices}
-            if not raw or not set(raw) <= offered:
-                raise Reprompt(_pick_reprompt())
-            return list(raw)
         if question.parse is not None:  # words the question reads its own way (risks)
             return question.parse(raw or "")
-        return parse_multi_choice(raw or "", choices)
+        return parse_multi_choice(raw or "", question.options(answers))
     if question.parse is None:
         raise TypeError(f"question {question.key} of kind {question.kind} has no parser")
     value = question.parse(raw or "")
     return value.isoformat() if isinstance(value, date) else value
-
-
-def _pick_reprompt():
-    return _l("Choisissez au moins une réponse dans la liste.")

@@ -1,10 +1,17 @@
-"""WTForms rendering of dialogue steps: one field per question, the engine validates."""
+"""WTForms rendering of dialogue steps: one field per question, the engine validates.
+
+The web player's widgets: a yes/no or a choice is a set of radio buttons, a multiple choice a set
+of checkboxes; what they send is checked here against the choices offered (the engine's lenient
+text parsers are for typed answers) and handed to `Journey.accept_value`. Typed fields go through
+`Journey.accept`, the same parsers and checks as by SMS and chat.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -22,8 +29,10 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from dialogs.engine import Answers, Journey, Question
+from dialogs.parsing import Reprompt
 
 YES_NO = [SelectChoice("oui", _l("Oui")), SelectChoice("non", _l("Non"))]
+YES_NO_VALUES = {"oui": True, "non": False}
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -47,8 +56,7 @@ class TextArea:
 
 
 def _field_for(question: Question, answers: Answers, widget=None):
-    label = question.label
-    kwargs = {"label": label, "description": question.hint or ""}
+    kwargs = {"label": question.text(answers), "description": question.hint or ""}
     if isinstance(widget, Select):
         choices = [SelectChoice(c.value, c.label) for c in question.options(answers)]
         if widget.blank is not None:
@@ -67,7 +75,9 @@ def _field_for(question: Question, answers: Answers, widget=None):
     if question.kind == "phone":
         return TelField(render_kw={"autocomplete": "tel"}, **kwargs)
     render_kw = {}
-    if question.kind in ("number", "postcode", "siret"):
+    if question.kind == "code":
+        render_kw["autocomplete"] = "one-time-code"
+    if question.kind in ("number", "postcode", "siret", "code"):
         render_kw["inputmode"] = "numeric"
     if question.kind == "date":
         render_kw["placeholder"] = "jj/mm/aaaa"
@@ -173,20 +183,40 @@ def accept_step(journey: Journey, questions: list[Question], form, answers: Answ
     Returns (answers, ok). A question that no longer applies (an earlier answer on the page
     changed that) is dropped; each Reprompt becomes an error on its field.
     """
-    from dialogs.parsing import Reprompt
-
     ok = True
     for question in questions:
         if not question.applies(answers):
             answers.pop(question.key, None)
             continue
         field = form[question.key]
-        raw = field.data
-        if question.kind == "yesno" and raw is None:
-            raw = ""
         try:
-            answers = journey.accept(answers, question, raw, context)
+            if question.kind in ("yesno", "choice", "multi"):
+                value = picked(question, field.data, answers)
+                answers = journey.accept_value(answers, question, value, context)
+            else:
+                answers = journey.accept(answers, question, field.data, context)
         except Reprompt as reprompt:
             field.errors = [*field.errors, str(reprompt.message)]
             ok = False
     return answers, ok
+
+
+def picked(question: Question, data, answers: Answers):
+    """What radio buttons or checkboxes sent, as the question's value, if it was offered."""
+    if question.kind == "multi":
+        chosen = list(data or [])
+        offered = {choice.value for choice in question.options(answers)}
+        if not chosen and question.optional:
+            return []
+        if not chosen or not set(chosen) <= offered:
+            raise Reprompt(_("Choisissez au moins une réponse dans la liste."))
+        return chosen
+    if not data and question.optional:
+        return None
+    if question.kind == "yesno":
+        if data not in YES_NO_VALUES:
+            raise Reprompt(_("Choisissez oui ou non."))
+        return YES_NO_VALUES[data]
+    if data not in {choice.value for choice in question.options(answers)}:
+        raise Reprompt(_("Choisissez une réponse dans la liste."))
+    return data

@@ -1,13 +1,15 @@
 """The risk self-assessment in the member's space: four drawers, one per page, and its history.
 
-The answers in progress are a `dialogue_state` row keyed by the signed-in account (resumable
-from any browser, never shared by two accounts using the same one). Starting again prefills
-every drawer from the latest declaration; a drawer counts as done once its page is submitted.
+The DECLARATION journey played by the web player (`assistant/wizard.py`). The answers in
+progress are a `dialogue_state` row keyed by the signed-in account (resumable from any browser,
+never shared by two accounts using the same one). Starting again prefills every drawer from the
+latest declaration; a drawer counts as done once its page is submitted. The journey ends itself
+(a new version, or none when nothing changed) when the summary is confirmed.
 """
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,12 +18,11 @@ from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import DialogueState
 from assistant.services import audit, declarations
+from assistant.services.declarations import DRAWER_TITLES
 from assistant.timeutil import today_paris
-from dialogs.declaration import DECLARATION, DRAWER_TITLES, from_declaration, to_declaration
+from assistant.wizard import SEEN, WebJourney, end, play_step
+from dialogs.declaration import DECLARATION, from_declaration, to_declaration
 from dialogs.engine import Context
-from forms.wizard import accept_step, build_step_form
-
-SEEN = "_seen"  # the drawers whose page was submitted in this round
 
 
 def _state(create: bool = True) -> DialogueState | None:
@@ -41,75 +42,49 @@ def _state(create: bool = True) -> DialogueState | None:
     return state
 
 
-def _next_url(answers: dict) -> str:
-    seen = answers.get(SEEN, [])
-    for step in DECLARATION.steps():
-        if step not in seen:
-            return url_for("member.declaration_step", step=step)
-    question = DECLARATION.next_question(answers)
-    if question is not None:
-        return url_for("member.declaration_step", step=question.step)
-    return url_for("member.declaration_confirm")
+def _context() -> Context:
+    return Context(session=db.session, today=today_paris(), actor=current_user)
+
+
+def _web() -> WebJourney:
+    return WebJourney(
+        DECLARATION,
+        DRAWER_TITLES,
+        load=_state,  # made at once: prefilled from the latest declaration
+        create=_state,
+        context=_context,
+        step_url=lambda step: url_for("member.declaration_step", step=step),
+        review_url=lambda: url_for("member.declaration_confirm"),
+        every_step=True,
+        aside=(
+            url_for("member.declaration_history"),
+            _("Voir l'historique de vos déclarations"),
+        ),
+    )
 
 
 @bp.get("/risques")
 def declaration_resume():
     state = _state()
     db.session.commit()
-    return redirect(_next_url(state.answers))
+    return redirect(_web().next_url(state.answers))
 
 
 @bp.route("/risques/<step>", methods=["GET", "POST"])
 def declaration_step(step: str):
-    steps = DECLARATION.steps()
-    if step not in steps:
-        abort(404)
-    state = _state()
-    answers = dict(state.answers)
-    form, questions = build_step_form(
-        DECLARATION, step, answers, request.form if request.method == "POST" else None
-    )
-    if request.method == "POST" and form.validate():
-        context = Context(session=db.session, today=today_paris(), actor=current_user)
-        answers, ok = accept_step(DECLARATION, questions, form, answers, context)
-        if ok:
-            answers[SEEN] = [s for s in steps if s in {*answers.get(SEEN, []), step}]
-            state.answers = answers
-            db.session.commit()
-            return redirect(_next_url(answers))
-    db.session.commit()
-    index = steps.index(step)
-    status = 400 if form.errors else 200
-    return render_template(
-        "wizard/step.html",
-        form=form,
-        journey=DECLARATION,
-        step_title=DRAWER_TITLES[step],
-        index=index + 1,
-        total=len(steps) + 1,
-        previous_url=url_for("member.declaration_step", step=steps[index - 1])
-        if index > 0
-        else None,
-        aside=(
-            url_for("member.declaration_history"),
-            _("Voir l'historique de vos déclarations"),
-        ),
-    ), status
+    return play_step(_web(), step)
 
 
 @bp.route("/risques/confirmation", methods=["GET", "POST"])
 def declaration_confirm():
+    web = _web()
     state = _state(create=False)
-    if state is None or _next_url(state.answers) != url_for("member.declaration_confirm"):
+    if not web.ready_for_review(state):
         return redirect(url_for("member.declaration_resume"))
     member = _member()
-    data = to_declaration(state.answers)
     if request.method == "POST":
-        # the journey ends itself (a new version), as by SMS and chat
-        context = Context(session=db.session, today=today_paris(), actor=current_user)
-        answers = {**state.answers, "_member": member.id}  # the signed-in member, always
-        outcome = DECLARATION.finish(answers, context)
-        db.session.delete(state)
+        state.answers = {**state.answers, "_member": member.id}  # this account's member, always
+        outcome = end(DECLARATION, state, _context())
         db.session.commit()
         if outcome.values["unchanged"]:
             flash(_("Rien n'a changé depuis votre dernière déclaration."), "info")
@@ -124,7 +99,7 @@ def declaration_confirm():
         return redirect(url_for("member.declaration_history"))
     return render_template(
         "member/declaration/confirm.html",
-        summary=declarations.summary(data),
+        summary=declarations.summary(to_declaration(state.answers)),
         steps=DECLARATION.steps(),
         titles=DRAWER_TITLES,
     )

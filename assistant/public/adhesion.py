@@ -1,4 +1,7 @@
-"""The adhesion wizard on the web: the dialogue engine's steps rendered as WTForms pages."""
+"""The adhesion on the web: the adhesion journeys played by the web player, one page per step,
+then a summary to confirm. Each journey ends itself: the independent's by the one-time code
+(PHONE_CODE, as in the chat), the employer's by a handover to the password page, which the chat
+links to as well (a journey started in the chat is finished here)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from datetime import date
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
@@ -18,18 +22,24 @@ from assistant.models import DialogueState, Member, MemberKind
 from assistant.public import bp
 from assistant.services import adhesion, dialogue_states, otp
 from assistant.timeutil import today_paris
-from assistant.views import send_code
-from dialogs.adhesion import EMPLOYER, INDEPENDENT, RATING, STEP_TITLES
+from assistant.wizard import WebJourney, end, play_step
+from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
 from dialogs.engine import Context, Journey
-from forms.wizard import (
-    CodeForm,
-    EmployerAccountForm,
-    accept_step,
-    build_step_form,
-)
+from forms.wizard import EmployerAccountForm, accept_step, build_step_form
 
 JOURNEYS = {"entreprise": EMPLOYER, "independant": INDEPENDENT}
-KINDS = {"entreprise": MemberKind.EMPLOYER, "independant": MemberKind.INDEPENDENT}
+
+STEP_TITLES = {
+    "entreprise": _l("Votre entreprise"),
+    "identite": _l("Vous"),
+    "activite": _l("Votre activité"),
+    "activite-choix": _l("Votre code d'activité (NAF)"),
+    "coordonnees": _l("Vos coordonnées"),
+    "risques": _l("Vos risques"),
+    "prevention": _l("Votre culture de prévention"),
+    "paiement": _l("Paiement"),
+    "contrat": _l("Contrat"),
+}
 
 
 def _journey(slug: str) -> Journey:
@@ -59,14 +69,34 @@ def _state(journey: Journey, create: bool = True) -> DialogueState | None:
 
 
 def _context() -> Context:
-    return Context(session=db.session, today=today_paris())
+    """What the journeys' checks and endings may use, from this request."""
+    config = current_app.config
+    now = utcnow()
+    return Context(
+        session=db.session,
+        today=today_paris(now),
+        actor="web",
+        now=now,
+        locale=str(get_locale() or "fr"),
+        extra={
+            "auto_activate": config["MEMBERS_AUTO_ACTIVATE"],
+            "code_limits": otp.CodeLimits.from_config(config),
+            "ip": request.remote_addr,
+        },
+    )
 
 
-def _next_url(slug: str, journey: Journey, answers: dict) -> str:
-    question = journey.next_question(answers)
-    if question is None:
-        return url_for("public.adhesion_confirm", slug=slug)
-    return url_for("public.adhesion_step", slug=slug, step=question.step)
+def _web(slug: str) -> WebJourney:
+    journey = _journey(slug)
+    return WebJourney(
+        journey,
+        STEP_TITLES,
+        load=lambda: _state(journey, create=False),  # a row only once something is answered
+        create=lambda: _state(journey),
+        context=_context,
+        step_url=lambda step: url_for("public.adhesion_step", slug=slug, step=step),
+        review_url=lambda: url_for("public.adhesion_confirm", slug=slug),
+    )
 
 
 @bp.get("/adhesion")
@@ -76,43 +106,14 @@ def adhesion_start():
 
 @bp.get("/adhesion/<slug>")
 def adhesion_resume(slug: str):
-    journey = _journey(slug)
-    state = _state(journey, create=False)  # a row only once something is answered
-    return redirect(_next_url(slug, journey, state.answers if state else {}))
+    web = _web(slug)
+    state = web.load()
+    return redirect(web.next_url(state.answers if state else {}))
 
 
 @bp.route("/adhesion/<slug>/<step>", methods=["GET", "POST"])
 def adhesion_step(slug: str, step: str):
-    journey = _journey(slug)
-    if step not in journey.steps():
-        abort(404)
-    state = _state(journey, create=False)
-    answers = dict(state.answers) if state else {}
-    form, questions = build_step_form(
-        journey, step, answers, request.form if request.method == "POST" else None
-    )
-    if request.method == "POST" and form.validate():
-        answers, ok = accept_step(journey, questions, form, answers, _context())
-        if ok:
-            state = state or _state(journey)
-            state.answers = answers
-            db.session.commit()
-            return redirect(_next_url(slug, journey, answers))
-    db.session.commit()
-    steps = journey.steps()
-    index = steps.index(step)
-    previous = steps[index - 1] if index > 0 else None
-    return render_template(
-        "wizard/step.html",
-        form=form,
-        journey=journey,
-        step_title=STEP_TITLES[step],
-        index=index + 1,
-        total=len(steps) + 1,
-        previous_url=url_for("public.adhesion_step", slug=slug, step=previous)
-        if previous
-        else None,
-    ), 400 if form.errors else 200
+    return play_step(_web(slug), step)
 
 
 def _summary(journey: Journey, answers: dict) -> list[tuple[str, str]]:
@@ -147,83 +148,83 @@ def _summary(journey: Journey, answers: dict) -> list[tuple[str, str]]:
 
 @bp.route("/adhesion/<slug>/confirmation", methods=["GET", "POST"])
 def adhesion_confirm(slug: str):
-    journey = _journey(slug)
-    state = _state(journey, create=False)
-    if state is None or not journey.complete(state.answers):
+    web = _web(slug)
+    state = web.load()
+    if not web.ready_for_review(state):
         return redirect(url_for("public.adhesion_resume", slug=slug))
-    answers = state.answers
-    kind = KINDS[slug]
+    if web.journey is EMPLOYER:
+
+        def complete(password):
+            # the one ending, as in the chat: EMPLOYER.finish hands the answers over to the
+            # password page's completion, done here at once since the password is typed here
+            outcome = end(EMPLOYER, state, _context())
+            return _join_employer(_handed_over(outcome.values["token"]), password)
+
+        edit_url = url_for("public.adhesion_step", slug=slug, step=EMPLOYER.steps()[0])
+        return _password_page(state.answers, complete, edit_url=edit_url)
+    return _independent_confirm(slug, state)
+
+
+def _review(journey: Journey, answers: dict, **values):
+    """The summary of a complete adhesion: answers, score, cotisation, contract."""
     from assistant.services import score as score_service
     from assistant.services.tariffs import TariffError
 
+    kind = MemberKind.EMPLOYER if journey is EMPLOYER else MemberKind.INDEPENDENT
     try:
         amount = adhesion.yearly_amount(
             db.session, kind, int(answers.get("headcount") or 0), today_paris()
         )
     except TariffError:
         amount = None
-    has_employees = kind == MemberKind.EMPLOYER
-    result = score_service.from_answers(answers, has_employees)
-    account_form = EmployerAccountForm() if kind == MemberKind.EMPLOYER else None
-    code_form = CodeForm() if kind == MemberKind.INDEPENDENT else None
-    code_sent = session.get("adhesion_code_phone") == answers.get("phone")
-
-    status = 200
-    if request.method == "POST":
-        if kind == MemberKind.EMPLOYER and account_form.validate():
-            try:
-                return _finish(slug, journey, state, kind, password=account_form.password.data)
-            except adhesion.EmailTaken:
-                db.session.rollback()
-                account_form.form_errors.append(
-                    _(
-                        "Cette adresse e-mail est déjà utilisée par un compte : connectez-vous, "
-                        "ou donnez une autre adresse à l'étape « Vos coordonnées »."
-                    )
-                )
-                status = 400
-        if kind == MemberKind.INDEPENDENT and request.form.get("action") == "send_code":
-            _send_code(answers["phone"], "adhesion")
-            return redirect(url_for("public.adhesion_confirm", slug=slug))
-        if kind == MemberKind.INDEPENDENT and code_form.validate():
-            check = otp.verify(
-                db.session, answers["phone"], "adhesion", code_form.code.data, utcnow()
-            )
-            if check == otp.CodeCheck.OK:
-                return _finish(slug, journey, state, kind)
-            db.session.commit()
-            code_form.code.errors = [*code_form.code.errors, str(otp.CHECK_MESSAGES[check])]
     return render_template(
         "adhesion/confirm.html",
         journey=journey,
-        slug=slug,
         rows=_summary(journey, answers),
         amount=amount,
-        result=result,
-        account_form=account_form,
-        code_form=code_form,
-        code_sent=code_sent,
-        phone=answers.get("phone"),
+        result=score_service.from_answers(answers, kind == MemberKind.EMPLOYER),
         kind=kind,
-    ), status
+        **values,
+    )
 
 
-def _send_code(phone: str, purpose: str) -> bool:
-    if not send_code(phone, purpose):
-        return False
-    db.session.commit()
-    session["adhesion_code_phone"] = phone
-    flash(_("Un code vous a été envoyé par SMS. Il est valable 10 minutes."), "success")
-    return True
+def _password_page(answers: dict, complete, edit_url=None, edit_here=False):
+    """The employer's summary and password form; `complete(password)` joins."""
+    form = EmployerAccountForm()
+    if request.method == "POST" and form.validate():
+        try:
+            return complete(form.password.data)
+        except adhesion.EmailTaken:
+            db.session.rollback()
+            form.form_errors.append(
+                _(
+                    "Cette adresse e-mail est déjà utilisée par un compte : connectez-vous, "
+                    "ou donnez une autre adresse à l'étape « Vos coordonnées »."
+                )
+            )
+    return _review(
+        EMPLOYER, answers, account_form=form, edit_url=edit_url, edit_here=edit_here
+    ), 400 if form.errors else 200
 
 
-def _finish(slug: str, journey: Journey, state: DialogueState, kind: str, password=None):
+def _handed_over(token: str) -> DialogueState:
+    row = dialogue_states.handed_over(
+        db.session, token, EMPLOYER.name, utcnow(), current_app.config["DIALOGUE_STATE_DAYS"]
+    )
+    if row is None:
+        abort(404)
+    return row
+
+
+def _join_employer(row: DialogueState, password: str):
+    """Completes an employer's adhesion handed over by EMPLOYER.finish: the member and its
+    account, the e-mail proof; the handed-over answers are used once."""
     try:
         joined = adhesion.join(
             db.session,
             "web",
-            kind,
-            state.answers,
+            MemberKind.EMPLOYER,
+            row.answers,
             today_paris(),
             current_app.config["MEMBERS_AUTO_ACTIVATE"],
             password=password,
@@ -239,11 +240,77 @@ def _finish(slug: str, journey: Journey, state: DialogueState, kind: str, passwo
         send_confirmation(joined.user)  # the welcome waits for the proof
     else:
         queue_welcome(joined.member)
-    db.session.delete(state)
+    db.session.delete(row)
     db.session.commit()
-    session.pop("adhesion_code_phone", None)
     login_user(joined.user)
     return redirect(url_for("public.adhesion_thanks"))
+
+
+@bp.route("/adhesion/reprendre/<token>", methods=["GET", "POST"])
+def adhesion_handover(token: str):
+    """An employer's adhesion finished in the chat: the same summary and password form as at
+    the end of the web wizard; "Modifier mes réponses" carries the answers into this
+    browser's wizard."""
+    row = _handed_over(token)
+    if request.method == "POST" and request.form.get("action") == "edit":
+        state = _state(EMPLOYER)
+        state.answers = dict(row.answers)
+        db.session.delete(row)
+        db.session.commit()
+        first = EMPLOYER.steps()[0]
+        return redirect(url_for("public.adhesion_step", slug="entreprise", step=first))
+    return _password_page(
+        row.answers, lambda password: _join_employer(row, password), edit_here=True
+    )
+
+
+def _independent_confirm(slug: str, state: DialogueState):
+    """The independent's number is proven by the PHONE_CODE journey, as in the chat: the button
+    ends INDEPENDENT (a code is sent), the code's question and check are the journey's, and
+    its ending joins."""
+    answers = state.answers
+    phone = answers["phone"]
+    if request.method == "POST" and request.form.get("action") == "send_code":
+        outcome = INDEPENDENT.finish(answers, _context())
+        if outcome.then is None:  # too many codes asked
+            flash(str(otp.TOO_MANY_CODES_MESSAGE), "error")
+        else:
+            db.session.commit()
+            session["adhesion_code_phone"] = phone
+            flash(_("Un code vous a été envoyé par SMS. Il est valable 10 minutes."), "success")
+        return redirect(url_for("public.adhesion_confirm", slug=slug))
+    code_answers = {"_phone": phone, "_adhesion": answers}  # as INDEPENDENT.finish leads to it
+    form, questions = build_step_form(
+        PHONE_CODE, "", code_answers, request.form if request.method == "POST" else None
+    )
+    status = 200
+    if request.method == "POST" and form.validate():
+        context = _context()
+        code_answers, ok = accept_step(PHONE_CODE, questions, form, code_answers, context)
+        if ok:
+            outcome = PHONE_CODE.finish(code_answers, context)
+            if outcome.say == "already_member":
+                db.session.rollback()
+                flash(
+                    _("Cette entreprise est déjà adhérente : connectez-vous à votre espace."),
+                    "error",
+                )
+                return redirect(url_for("member.login"))
+            db.session.delete(state)
+            db.session.commit()
+            session.pop("adhesion_code_phone", None)
+            login_user(outcome.values["user"])
+            return redirect(url_for("public.adhesion_thanks"))  # where RATING follows
+        db.session.commit()  # a wrong code counts as a try
+        status = 400
+    return _review(
+        INDEPENDENT,
+        answers,
+        code_form=form,
+        code_sent=session.get("adhesion_code_phone") == phone,
+        phone=phone,
+        edit_url=url_for("public.adhesion_step", slug=slug, step=INDEPENDENT.steps()[0]),
+    ), status
 
 
 @bp.route("/adhesion/merci", methods=["GET", "POST"])

@@ -245,12 +245,15 @@ def record_self_check(
     return record, result
 
 
-def queue_welcome_email(session: Session, member: Member, locale: str) -> None:
-    """The welcome e-mail of a member who joined by SMS or chat (their welcome SMS is the reply
-    itself), rendered here in their language."""
+def queue_dialogue_welcome(
+    session: Session, member: Member, locale: str, sms: bool = False
+) -> None:
+    """The welcome of a member who joined through a dialogue, rendered here in their language:
+    by e-mail when given, else by SMS when `sms` (the conversation was not on that phone: by
+    SMS, the reply itself is the welcome)."""
     from assistant.services import notices
 
-    if not member.email:
+    if not member.email and not sms:
         return
     settings = notices.settings()
     values = {
@@ -260,8 +263,9 @@ def queue_welcome_email(session: Session, member: Member, locale: str) -> None:
         "config": {"PUBLIC_BASE_URL": settings.public_base_url},
     }
     subject = notices.render("sms/welcome_subject.txt", locale, **values)
-    body = notices.render("mail/welcome.txt", locale, **values)
-    queue_welcome(session, member, subject, body, "")
+    body = notices.render("mail/welcome.txt", locale, **values) if member.email else ""
+    sms_body = notices.render("sms/welcome.txt", locale, **values).strip() if sms else ""
+    queue_welcome(session, member, subject, body, sms_body)
 
 
 def queue_welcome(

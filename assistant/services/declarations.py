@@ -15,8 +15,24 @@ from sqlalchemy.orm import Session
 from assistant.models import Member, RiskDeclaration
 from assistant.services import audit
 from assistant.services import risks as risk_catalogue
-from dialogs.declaration import DECLARATION, DRAWER_TITLES, DRAWERS, RISK_CODES, RISKS
+from dialogs.declaration import (
+    ACTIVITIES,
+    DECLARATION,
+    DRAWERS,
+    ORGANISATION,
+    PREVENTION,
+    RISK_CODES,
+    RISKS,
+)
 from dialogs.text import _l, lazy_risk_label
+
+# a declaration's four drawers as the member and the staff read them (pages, history, diffs)
+DRAWER_TITLES = {
+    ORGANISATION: _l("Organisation"),
+    ACTIVITIES: _l("Activités"),
+    PREVENTION: _l("Prévention en place"),
+    RISKS: _l("Risques professionnels"),
+}
 
 
 def normalise(data: dict) -> dict:

@@ -22,7 +22,7 @@ from assistant.sms import visits
 from assistant.sms.prompts import MESSAGE_UNITS, prompt
 from assistant.sms.segments import clip, fits
 from assistant.timeutil import today_paris
-from dialogs.adhesion import INDEPENDENT, PHONE_CODE, RATING
+from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION, RISK_CODES, from_declaration
 from dialogs.engine import Context, Journey, Outcome
@@ -30,7 +30,8 @@ from dialogs.parsing import Reprompt, fold
 from dialogs.visits import BOOK, CANCEL, MOVE
 
 JOURNEYS = {
-    j.name: j for j in (INDEPENDENT, PHONE_CODE, RATING, SCORE, DECLARATION, BOOK, MOVE, CANCEL)
+    j.name: j
+    for j in (EMPLOYER, INDEPENDENT, PHONE_CODE, RATING, SCORE, DECLARATION, BOOK, MOVE, CANCEL)
 }
 VISIT_KEYWORDS = {"book": BOOK, "cancel": CANCEL, "move": MOVE}
 MAX_TRIES = 3
@@ -50,6 +51,22 @@ KEYWORDS = {
     "english": ("english", "anglais"),
     "french": ("francais", "french"),
 }
+
+
+# "ADHERER ENTREPRISE": a company joins (its password is then set on the web page linked to)
+COMPANY_WORDS = ("entreprise", "societe", "employeur", "company", "business", "employer")
+
+
+def join_journey(text: str, word: str | None) -> Journey | None:
+    """The adhesion a message asks for: ADHERER alone, an independent worker; followed by
+    ENTREPRISE (typos allowed), a company."""
+    if word == "join":
+        return INDEPENDENT
+    words = fold(text).strip(" .!").split()
+    if len(words) == 2 and keyword(words[0]) == "join":
+        if any(fuzz.ratio(words[1], company) >= 80 for company in COMPANY_WORDS):
+            return EMPLOYER
+    return None
 
 
 def keyword(text: str) -> str | None:
@@ -152,11 +169,13 @@ def _turn(session, channel, profile, text, word, now) -> str:
     if word == "pdp":
         _end(session, state)
         return _say("soon", feature=word)
-    if word == "join":
+    if (join := join_journey(text, word)) is not None:
         _end(session, state)
+        answers = {"phone": channel.phone} if channel.phone else {}
+        if join is EMPLOYER:  # a company: its SIRET, not this phone, says if it is a member
+            return _start(session, channel, EMPLOYER, answers, now, intro=_say("join_company"))
         if _member(session, channel) is not None:
             return _say("already_member")
-        answers = {"phone": channel.phone} if channel.phone else {}
         return _start(session, channel, INDEPENDENT, answers, now, intro=_say("join_intro"))
     if word == "score":
         _end(session, state)

@@ -220,7 +220,7 @@ def test_independent_joins_with_a_code_received_by_sms(new_page, live_app, tmp_p
             .order_by(OutboxMessage.id.desc())
         ).first()
     code = re.search(r"\b(\d{6})\b", sms.body).group(1)
-    page.get_by_label("Code reçu par SMS").fill(code)
+    page.get_by_label(re.compile("tapez le code à 6 chiffres")).fill(code)
     page.get_by_role("button", name="Confirmer mon adhésion").click()
 
     step(page, "Bienvenue, votre adhésion est enregistrée")

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from assistant.models import RiskDeclaration, ScoreRecord
-from dialogs.adhesion import INDEPENDENT
+from assistant.services import dialogue_states
+from dialogs.adhesion import EMPLOYER, INDEPENDENT
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION
 from dialogs.engine import Context, Outcome
@@ -59,3 +60,17 @@ def test_an_independent_in_the_chat_proves_the_number_first(db):
         "phone_code",
         {"_phone": "+33612345678", "_adhesion": answers},
     )
+
+
+def test_the_employer_is_handed_over_to_the_password_page(db):
+    answers = {"siret": "73282932000074", "email": "jean@dupont.fr", "accept_contract": True}
+    outcome = EMPLOYER.finish(answers, context(db))
+    assert outcome.say == "employer_password" and outcome.then is None
+    token = outcome.values["token"]
+    row = dialogue_states.handed_over(db, token, EMPLOYER.name, NOW, days=30)
+    assert row.answers == answers
+    assert token not in row.key  # only its digest is stored
+    assert dialogue_states.handed_over(db, token, "adhesion_independent", NOW, 30) is None
+    assert dialogue_states.handed_over(db, token[:-1] + "x", EMPLOYER.name, NOW, 30) is None
+    later = NOW + timedelta(days=31)
+    assert dialogue_states.handed_over(db, token, EMPLOYER.name, later, 30) is None

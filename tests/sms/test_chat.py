@@ -22,7 +22,7 @@ def bubbles(client) -> list[str]:
     page = client.get("/chat")
     assert page.status_code == 200
     return [
-        html.unescape(text).strip()
+        html.unescape(re.sub(r"<a href=[^>]*>|</a>", "", text)).strip()
         for text in re.findall(r'<span class="pre">(.*?)</span>', page.text, re.S)
     ]
 
@@ -46,6 +46,7 @@ def test_the_chat_opens_with_the_menu(chat):
     page = chat.get("/chat")
     assert page.status_code == 200
     assert "ADHERER" in page.text and "SCORE" in page.text
+    assert "ADHERER ENTREPRISE pour une entreprise" in page.text
     assert bubbles(chat)[0].startswith("SPSTI Santé Travail")
 
 
@@ -96,6 +97,9 @@ def test_independent_joins_through_the_chat_with_a_code(chat, sms_db, sms_demo):
     sms_db.rollback()
     member = sms_db.scalar(select(Member).where(Member.phone == PHONE))
     assert member.kind == "independent" and member.legal_name == "Nina Roux"
+    # no e-mail: the welcome also goes to the phone, which never saw this conversation
+    sent = sms_db.scalars(select(OutboxMessage.body).where(OutboxMessage.recipient == PHONE))
+    assert sent.all()[-1].startswith("Bienvenue")
     assert "Merci" in say(chat, "5")
 
 
@@ -228,3 +232,40 @@ def test_the_chat_after_signing_out_proves_no_phone(chat, sms_db):
     chat.post("/salarie/deconnexion")
     assert "SMS" in say(chat, "RDV")
     assert latest_visit(sms_db) is None
+
+
+def test_only_the_links_to_this_site_are_clickable(sms_app):
+    from assistant.views import own_links
+
+    with sms_app.test_request_context():
+        text = own_links(
+            "Ici : https://sante.example/adhesion/reprendre/AbC-1_x, pas "
+            'https://evil.example/x ni <b>https://sante.example/"><script></b>'
+        )
+    assert (
+        '<a href="https://sante.example/adhesion/reprendre/AbC-1_x">'
+        "https://sante.example/adhesion/reprendre/AbC-1_x</a>," in text
+    )
+    assert text.count("<a ") == 2 and "<script>" not in text and "<b>" not in text
+    assert '<a href="https://sante.example/">https://sante.example/</a>&#34;' in text
+
+
+@pytest.mark.parametrize(
+    ("text", "journey"),
+    [
+        ("ADHERER", "adhesion_independent"),
+        ("adhésion", "adhesion_independent"),
+        ("ADHERER ENTREPRISE", "adhesion_employer"),
+        ("adhérer entrprise", "adhesion_employer"),
+        ("Adhesion société", "adhesion_employer"),
+        ("join company", "adhesion_employer"),
+        ("adherer demain", None),
+        ("entreprise", None),
+        ("score entreprise", None),
+    ],
+)
+def test_which_adhesion_a_message_asks_for(text, journey):
+    from assistant.sms.conversation import join_journey, keyword
+
+    found = join_journey(text, keyword(text))
+    assert (found.name if found else None) == journey

@@ -250,3 +250,94 @@ def test_the_independent_adhesion_with_its_code_and_rating(sms_app, sms_db, sms_
         assert "Merci" in play_text(send, RATING, table, {})
     assert stored_member(sms_db) == EXPECTED_MEMBER
     assert stored_score(sms_db)[:2] == (Decimal("3.5"), False)
+
+
+# --- the employer's adhesion: by SMS and chat it ends on the password page it links to ----------
+
+COMPANY_MESSAGES = [
+    "ADHERER ENTREPRISE",
+    "552 100 554 00013",
+    "Menuiserie Petit",
+    "menuisier",
+    "1",  # the first activity found: 43.32A
+    "3 rue des Lilas",
+    "75011",
+    "Paris",
+    "4",
+    "Jean Petit",
+    "jean@menuiserie-petit.fr",
+    "06 11 22 33 44",  # asked in the chat only: by SMS, the number writing is the mobile
+    "bois, bruit",
+    "oui",
+    "non",
+    "oui",
+    "oui",
+    "non",
+    "oui",
+    "1",
+    "FR14 2004 1010 0505 0001 3M02 606",
+    "oui",
+]
+COMPANY = {
+    "kind": "employer",
+    "siret": "55210055400013",
+    "legal_name": "Menuiserie Petit",
+    "naf_code": "43.32A",
+    "address": "3 rue des Lilas",
+    "postcode": "75011",
+    "city": "Paris",
+    "headcount": 4,
+    "contact_name": "Jean Petit",
+    "email": "jean@menuiserie-petit.fr",
+    "phone": "+33611223344",
+    "main_risks": ["wood_dust", "noise"],
+    "payment_method": "sepa",
+    "iban": "FR1420041010050500013M02606",
+}
+PASSWORD = {"password": "un-long-secret", "confirm": "un-long-secret"}
+
+
+def company_by_text(send, phone_known: bool) -> str:
+    """Play the employer's adhesion to its end; the last reply holds the password page's link."""
+    reply = ""
+    for message in COMPANY_MESSAGES:
+        if phone_known and message == "06 11 22 33 44":
+            continue
+        assert "/adhesion/reprendre/" not in reply, (message, reply)
+        reply = send(message)
+    return reply
+
+
+@pytest.mark.parametrize("channel", ["sms", "chat", "web"])
+def test_the_employer_adhesion_is_one_journey_on_every_channel(sms_app, sms_db, sms_demo, channel):
+    from assistant.models import Member, MemberUser
+    from tests.web.test_adhesion import EMPLOYER_STEPS, _walk
+
+    client = sms_app.test_client()
+    if channel == "web":
+        _walk(client, "entreprise", EMPLOYER_STEPS)
+        done = client.post("/adhesion/entreprise/confirmation", data=PASSWORD)
+    else:
+        if channel == "sms":
+            reply = company_by_text(Phone(client, "+33611223344").send, phone_known=True)
+        else:
+            reply = company_by_text(lambda text: say(client, text), phone_known=False)
+        link = re.search(r"https://sante\.example(/adhesion/reprendre/\S+)", reply)
+        assert link, reply
+        if channel == "chat":  # a link the person can follow
+            assert f'<a href="{link.group(0)}">' in client.get("/chat").text
+        page = client.get(link.group(1))  # the same answers, resumed on the web
+        assert page.status_code == 200
+        assert "Menuiserie Petit" in page.text and "FR14 •••• •••• 2606" in page.text
+        assert "3,5/5" in page.text and "440,00\u00a0€" in page.text
+        done = client.post(link.group(1), data=PASSWORD)
+        assert client.get(link.group(1)).status_code == 404  # used once
+    assert done.status_code == 302 and done.headers["Location"].endswith("/adhesion/merci")
+    sms_db.rollback()
+    member = sms_db.scalar(select(Member).where(Member.siret == COMPANY["siret"]))
+    assert {key: getattr(member, key) for key in COMPANY} == COMPANY
+    user = sms_db.scalar(select(MemberUser).where(MemberUser.member_id == member.id))
+    assert user.email == COMPANY["email"] and user.check_password(PASSWORD["password"])
+    (record,) = sms_db.scalars(select(ScoreRecord).where(ScoreRecord.member_id == member.id))
+    assert record.score == Decimal("3.5")
+    assert sms_db.scalar(select(DialogueState)) is None  # no wizard row nor handover left

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from assistant.models import Member, ScoreRecord
+from assistant.models import Member, OutboxMessage, ScoreRecord
 from assistant.sms.segments import fits
 
 
@@ -67,6 +67,11 @@ def test_independent_joins_by_sms(phone, sms_db, sms_demo):
     member = sms_db.scalar(select(Member).where(Member.phone == "+33781234567"))
     assert member.kind == "independent" and member.naf_code == "96.02A"
     assert member.birth_date == "1980-03-12" and member.main_risks == ["noise", "chemical"]
+    # the reply is the welcome: no second one queued to the same phone
+    queued = sms_db.scalars(
+        select(OutboxMessage.body).where(OutboxMessage.recipient == phone.number)
+    )
+    assert not any(body.startswith("Bienvenue") for body in queued)
     assert "Merci" in phone.send("5")
     sms_db.rollback()
     assert sms_db.get(Member, member.id).adhesion_rating == 5

@@ -19,7 +19,7 @@ from assistant.sms.conversation import JOURNEYS
 from assistant.sms.prompts import prompt
 from assistant.sms.segments import MAX_SEGMENTS, clip, fits, segments
 from dialogs import visits as visit_journeys
-from dialogs.adhesion import INDEPENDENT, NAF_CHOICE, PHONE_CODE, RATING
+from dialogs.adhesion import EMPLOYER, INDEPENDENT, NAF_CHOICE, PHONE_CODE, RATING
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION
 from dialogs.engine import Context
@@ -110,6 +110,8 @@ def template_values() -> dict[str, list[dict]]:
         "error": [{}],
         "expired": [{}],
         "join_intro": [{}],
+        "join_company": [{}],
+        "employer_password": [{"token": "x" * 32}],
         "members_only": [{}],
         "menu": [{}],
         "not_understood": [{}],
@@ -189,7 +191,7 @@ def realistic_answers(journey, question, language) -> list[dict]:
 
 
 def played_questions():
-    for journey in (INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE):
+    for journey in (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE):
         for question in journey.questions:
             yield pytest.param(journey, question, id=f"{journey.name}-{question.key}")
 
@@ -197,7 +199,8 @@ def played_questions():
 def test_the_sms_plays_these_journeys():
     # the visit journeys' questions and messages are checked beside their flows, with slots
     # (tests/sms/test_visits_sms.py)
-    played = {journey.name for journey in (INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE)}
+    journeys = (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE)
+    played = {journey.name for journey in journeys}
     assert set(JOURNEYS) == played | set(visit_journeys.JOURNEYS)
 
 
@@ -236,6 +239,8 @@ def test_the_first_and_last_messages_of_a_journey_fit(request_context, language)
             intro = render_template(f"sms/{name}.txt", version=12345).strip()
             question = DECLARATION.next_question(answers)
             assert_short(f"{intro}\n{prompt(question, answers)}", name)
+        intro = render_template("sms/join_company.txt").strip()
+        assert_short(f"{intro}\n{prompt(EMPLOYER.next_question({}), {})}", "join company")
         for name in doctor_names():
             member = SimpleNamespace(doctor=SimpleNamespace(full_name=name) if name else None)
             welcome = render_template("sms/welcome.txt", member=member).strip()
@@ -277,7 +282,7 @@ def test_every_reprompt_of_the_played_journeys_fits(sms_app, sms_db, sms_demo, l
     seen: set[str] = set()
     with sms_app.app_context(), sms_app.test_request_context(), force_locale(language):
         context = Context(session=sms_db, today=now.date())
-        for journey in (INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE):
+        for journey in (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE):
             for question in journey.questions:
                 for answers in realistic_answers(journey, question, language):
                     if journey is PHONE_CODE:

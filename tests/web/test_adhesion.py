@@ -124,32 +124,153 @@ def test_none_of_these_activities_goes_back_to_the_description(client, db):
     assert back.headers["Location"].endswith("/adhesion/entreprise/activite")
 
 
+INDEPENDENT_STEPS = [
+    (
+        "identite",
+        {"legal_name": "Nina Roux", "siret": "55210055400013", "birth_date": "12 mars 1980"},
+    ),
+    ("activite", {"activity": "coiffeuse"}),
+    ("activite-choix", {"naf_code": "96.02A"}),
+    ("coordonnees", {"postcode": "93200", "phone": "+33 7 81 23 45 67", "email": ""}),
+    ("risques", {}),
+    ("prevention", {"q1_duerp": "oui", "q3_action_plan": "oui", "q4_plan_reviewed": "non"}),
+    ("paiement", {"payment_method": "transfer"}),
+    ("contrat", {"accept_contract": "oui"}),
+]
+
+
 def test_independent_joins_with_a_one_time_code(client, db):
     demo.load(db)
     db.commit()
-    steps = [
-        (
-            "identite",
-            {"legal_name": "Nina Roux", "siret": "55210055400013", "birth_date": "12 mars 1980"},
-        ),
-        ("activite", {"activity": "coiffeuse"}),
-        ("activite-choix", {"naf_code": "96.02A"}),
-        ("coordonnees", {"postcode": "93200", "phone": "+33 7 81 23 45 67", "email": ""}),
-        ("risques", {}),
-        ("prevention", {"q1_duerp": "oui", "q3_action_plan": "oui", "q4_plan_reviewed": "non"}),
-        ("paiement", {"payment_method": "transfer"}),
-        ("contrat", {"accept_contract": "oui"}),
-    ]
-    _walk(client, "independant", steps)
+    _walk(client, "independant", INDEPENDENT_STEPS)
     confirm = client.get("/adhesion/independant/confirmation").get_data(as_text=True)
     assert "3,5/5" in confirm and "120,00\u00a0€" in confirm
     client.post("/adhesion/independant/confirmation", data={"action": "send_code"})
     sms = db.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "+33781234567"))
     code = re.search(r"\b(\d{6})\b", sms.body).group(1)
+    # the PHONE_CODE journey's own question and check, as in the chat
+    page = client.get("/adhesion/independant/confirmation").get_data(as_text=True)
+    assert "tapez le code à 6 chiffres envoyé par SMS au +33781234567" in page
+    assert 'autocomplete="one-time-code"' in page
     wrong = client.post("/adhesion/independant/confirmation", data={"code": "000000"})
-    assert "pas valable" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 400 and "pas valable" in wrong.get_data(as_text=True)
     done = client.post("/adhesion/independant/confirmation", data={"code": code})
     assert done.headers["Location"].endswith("/adhesion/merci")
     db.rollback()
     user = db.scalar(select(MemberUser).where(MemberUser.phone == "+33781234567"))
     assert user is not None and user.member.birth_date == "1980-03-12"
+    # no e-mail given: the welcome goes by SMS (on the web, no reply is that phone's SMS)
+    welcome = db.scalars(
+        select(OutboxMessage.body).where(OutboxMessage.recipient == "+33781234567")
+    ).all()[-1]
+    assert welcome.startswith("Bienvenue")
+    assert client.get("/adhesion/independant/confirmation").status_code == 302  # row gone
+
+
+def handed_over(db, **changes) -> str:
+    """An employer's adhesion finished in the chat (EMPLOYER.finish): the link's token."""
+    from datetime import date
+
+    from assistant.database import utcnow
+    from dialogs.adhesion import EMPLOYER
+    from dialogs.engine import Context
+    from tests.dialogs.test_engine import EMPLOYER_ANSWERS
+
+    answers = {**EMPLOYER_ANSWERS, "siret": "55210055400013", **changes}
+    context = Context(session=db, today=date(2026, 11, 27), now=utcnow())
+    token = EMPLOYER.finish(answers, context).values["token"]
+    db.commit()
+    return token
+
+
+def test_a_handover_link_cannot_be_guessed_nor_used_twice(client, db):
+    demo.load(db)
+    token = handed_over(db)
+    for wrong in ("x", token[:-2], token + "A", "a" * 300):
+        assert client.get(f"/adhesion/reprendre/{wrong}").status_code == 404
+        assert client.post(f"/adhesion/reprendre/{wrong}", data={}).status_code == 404
+    page = client.get(f"/adhesion/reprendre/{token}")
+    assert page.status_code == 200 and "Menuiserie Dupont" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
+    short = client.post(f"/adhesion/reprendre/{token}", data={"password": "court"})
+    assert short.status_code == 400 and "au moins 10 caractères" in short.get_data(as_text=True)
+    done = client.post(
+        f"/adhesion/reprendre/{token}",
+        data={"password": "un-long-secret", "confirm": "un-long-secret"},
+    )
+    assert done.headers["Location"].endswith("/adhesion/merci")
+    assert client.get(f"/adhesion/reprendre/{token}").status_code == 404
+    again = client.post(
+        f"/adhesion/reprendre/{token}",
+        data={"password": "un-long-secret", "confirm": "un-long-secret"},
+    )
+    assert again.status_code == 404
+    db.rollback()
+    assert db.scalar(select(Member).where(Member.siret == "55210055400013")) is not None
+
+
+def test_a_handed_over_adhesion_can_be_changed_in_the_web_wizard(client, db):
+    demo.load(db)
+    # an address already used by an account: told on the page, the answers are kept
+    token = handed_over(db, email="contact@boulangerie-dupont.fr")
+    taken = client.post(
+        f"/adhesion/reprendre/{token}",
+        data={"password": "un-long-secret", "confirm": "un-long-secret"},
+    )
+    assert taken.status_code == 400 and "déjà utilisée" in taken.get_data(as_text=True)
+    edit = client.post(f"/adhesion/reprendre/{token}", data={"action": "edit"})
+    assert edit.headers["Location"].endswith("/adhesion/entreprise/entreprise")
+    assert client.get(f"/adhesion/reprendre/{token}").status_code == 404  # moved, not copied
+    page = client.get("/adhesion/entreprise/coordonnees").get_data(as_text=True)
+    assert 'value="contact@boulangerie-dupont.fr"' in page
+    changed = client.post(
+        "/adhesion/entreprise/coordonnees",
+        data={**EMPLOYER_STEPS[3][1], "email": "jean@dupont-menuiserie.fr"},
+    )
+    assert changed.headers["Location"].endswith("/adhesion/entreprise/confirmation")
+    done = client.post(
+        "/adhesion/entreprise/confirmation",
+        data={"password": "un-long-secret", "confirm": "un-long-secret"},
+    )
+    assert done.headers["Location"].endswith("/adhesion/merci")
+    db.rollback()
+    member = db.scalar(select(Member).where(Member.siret == "55210055400013"))
+    assert member.email == "jean@dupont-menuiserie.fr" and member.legal_name == "Menuiserie Dupont"
+
+
+def test_the_web_reads_its_own_buttons_and_boxes(client, db):
+    # radio buttons and checkboxes are checked against the choices offered, by the web player
+    _walk(client, "entreprise", EMPLOYER_STEPS[:4])
+    forged = client.post("/adhesion/entreprise/risques", data={"main_risks": ["not-a-risk"]})
+    assert forged.status_code == 400
+    assert "Choisissez au moins une réponse dans la liste." in forged.get_data(as_text=True)
+    none = client.post("/adhesion/entreprise/risques", data={})  # optional: none ticked
+    assert none.headers["Location"].endswith("/adhesion/entreprise/prevention")
+    silent = client.post("/adhesion/entreprise/prevention", data={"q1_duerp": "peut-être"})
+    assert silent.status_code == 400 and "Choisissez oui ou non." in silent.get_data(as_text=True)
+    other = client.post("/adhesion/entreprise/activite-choix", data={"naf_code": "99.99Z"})
+    assert other.status_code == 400
+    assert "Choisissez une réponse dans la liste." in other.get_data(as_text=True)
+    # a typed answer in a radio group is not read leniently as by SMS ("1" is not a choice here)
+    assert (
+        client.post("/adhesion/entreprise/paiement", data={"payment_method": "1"}).status_code
+        == 400
+    )
+
+
+def test_the_code_button_meets_the_limits_of_every_code(client, db):
+    demo.load(db)
+    db.commit()
+    client.application.config["OTP_MAX_PER_PHONE"] = 1
+    _walk(client, "independant", INDEPENDENT_STEPS)
+    first = client.post(
+        "/adhesion/independant/confirmation", data={"action": "send_code"}, follow_redirects=True
+    )
+    assert "Un code vous a été envoyé" in first.get_data(as_text=True)
+    second = client.post(
+        "/adhesion/independant/confirmation", data={"action": "send_code"}, follow_redirects=True
+    )
+    assert "Trop de codes demandés" in second.get_data(as_text=True)
+    db.rollback()
+    sent = db.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "+33781234567"))
+    assert len(sent.all()) == 1

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from assistant.database import utcnow
-from assistant.models import Member, MemberUser, OutboxMessage
+from assistant.models import DialogueState, Member, MemberUser, OutboxMessage
 from assistant.services import adhesion, demo
 from tests.conftest import make_app
 from tests.web.test_adhesion import EMPLOYER_STEPS, _walk
@@ -173,6 +173,13 @@ def test_an_email_already_used_is_a_form_error(client, db, demo_data):
     assert response.status_code == 400
     assert "déjà utilisée" in response.get_data(as_text=True)
     assert _member(db) is None
+    # nothing was handed over nor lost: the answers wait to be changed
+    assert client.get("/adhesion/entreprise/confirmation").status_code == 200
+    db.rollback()
+    rows = db.scalars(select(DialogueState)).all()
+    assert [(row.journey, row.key.startswith("web:")) for row in rows] == [
+        ("adhesion_employer", True)
+    ]
 
 
 def test_the_demo_employer_is_confirmed(client, demo_data):

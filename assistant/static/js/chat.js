@@ -11,11 +11,29 @@
     who.textContent = mine ? form.dataset.you : form.dataset.service;
     var body = document.createElement("span");
     body.className = "pre";
-    body.textContent = text;
+    if (mine) body.textContent = text;
+    else fill(body, text);
     item.appendChild(who);
     item.appendChild(body);
     log.appendChild(item);
     item.scrollIntoView({block: "end"});
+  }
+  // the service's links to this site (the page that ends an adhesion) become clickable
+  function fill(body, text) {
+    var base = form.dataset.base ? form.dataset.base + "/" : null;
+    var at = base ? text.indexOf(base) : -1;
+    while (at >= 0) {
+      body.appendChild(document.createTextNode(text.slice(0, at)));
+      var rest = text.slice(at);
+      var url = rest.slice(0, rest.search(/\s|$/));
+      var link = document.createElement("a");
+      link.href = url;
+      link.textContent = url;
+      body.appendChild(link);
+      text = rest.slice(url.length);
+      at = text.indexOf(base);
+    }
+    body.appendChild(document.createTextNode(text));
   }
   form.addEventListener("submit", function (event) {
     var input = form.querySelector("#message");
