@@ -256,8 +256,6 @@ def slots_to_offer(visit, context: Context, *, moving: bool) -> list:
 def _offer(answers: Answers, context: Context) -> Answers | Outcome:
     """The next compatible slots, to pick from; with none, a request goes to the staff (or is
     placed, when a slot freed meanwhile) and a move keeps its slot."""
-    from assistant.models import VisitStatus
-    from assistant.services import booking
 
     visit = _visit(answers, context)
     moving = "_current" in answers
@@ -267,11 +265,20 @@ def _offer(answers: Answers, context: Context) -> Answers | Outcome:
     if not slots:
         if moving:
             return Outcome("visit_no_other_slot", {"slot": visit.slot_id, "taken": taken})
-        booking.place_automatically(context.session, _actor(visit, context), visit, context.now)
-        if visit.status == VisitStatus.BOOKED:  # a slot freed meanwhile within the window
-            return Outcome("visit_confirmed", {"slot": visit.slot_id, "visit": visit.id})
-        return Outcome("visit_queued", {"taken": taken})
+        return place_for_the_person(visit, context, taken=taken)
     return {**answers, "_slots": [slot.id for slot in slots], "_kind": visit.visit_type}
+
+
+def place_for_the_person(visit, context: Context, *, taken: bool = False) -> Outcome:
+    """No slot picked (none listed, or none suits the person): the first compatible one in the
+    window is booked (a slot freed meanwhile), else the team places the request."""
+    from assistant.models import VisitStatus
+    from assistant.services import booking
+
+    booking.place_automatically(context.session, _actor(visit, context), visit, context.now)
+    if visit.status == VisitStatus.BOOKED:
+        return Outcome("visit_confirmed", {"slot": visit.slot_id, "visit": visit.id})
+    return Outcome("visit_queued", {"taken": taken})
 
 
 def _offer_values(answers) -> dict:

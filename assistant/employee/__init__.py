@@ -39,7 +39,7 @@ from assistant.employee.forms import (
 )
 from assistant.extensions import db
 from assistant.models import Employee, Member, Visit, VisitStatus
-from assistant.services import audit, booking, health, identity, otp, visit_rules
+from assistant.services import audit, health, identity, otp, visit_rules
 from assistant.timeutil import today_paris
 from assistant.views import send_code
 from dialogs import visit_request as visit_request_journey
@@ -422,12 +422,14 @@ def choose_slot(visit_id: int):
 
 @bp.post("/visite/<int:visit_id>/equipe")
 def let_team_place(visit_id: int):
-    """No slot suits the person: the first compatible one in the window, else the staff queue."""
+    """No slot suits the person: the first compatible one in the window, else the staff queue
+    (the booking journey's ending when no slot is picked)."""
     visit = _my_visit(visit_id)
     form = ConfirmForm()
     if visit.status != VisitStatus.REQUESTED or not form.validate_on_submit():
         abort(400)
-    if booking.place_automatically(db.session, _actor(), visit, utcnow()):
+    outcome = visit_journeys.place_for_the_person(visit, _context(utcnow()))
+    if outcome.say == "visit_confirmed":
         flash(_("Rendez-vous réservé."), "success")
     else:
         flash(
