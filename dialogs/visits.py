@@ -256,7 +256,6 @@ def slots_to_offer(visit, context: Context, *, moving: bool) -> list:
 def _offer(answers: Answers, context: Context) -> Answers | Outcome:
     """The next compatible slots, to pick from; with none, a request goes to the staff (or is
     placed, when a slot freed meanwhile) and a move keeps its slot."""
-
     visit = _visit(answers, context)
     moving = "_current" in answers
     slots = slots_to_offer(visit, context, moving=moving)
@@ -339,10 +338,13 @@ def _cancel(answers: Answers, context: Context) -> Outcome:
     from assistant.services import booking
 
     visit = _visit(answers, context)
-    booked = visit is not None and visit.status == VisitStatus.BOOKED
-    if visit is None or not (
-        visit.status == VisitStatus.REQUESTED or booked and visit.slot.starts_at > context.now
-    ):
+    waiting = visit is not None and visit.status == VisitStatus.REQUESTED
+    to_come = (
+        visit is not None
+        and visit.status == VisitStatus.BOOKED
+        and visit.slot.starts_at > context.now
+    )
+    if not (waiting or to_come):
         return Outcome("visit_no_appointment")
     if not answers.get("confirm"):
         return Outcome("visit_cancel_kept")
