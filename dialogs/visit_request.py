@@ -142,11 +142,18 @@ def _reprise_required(value: int, answers, context) -> int:
     return value
 
 
-def _stoppage_started(value: str, answers, context) -> str:
-    from assistant.services import booking
-
+def stoppage_not_in_future(value: str, answers, context) -> str:
+    """The first day of the sick leave has come (every channel)."""
     if date.fromisoformat(value) > _today(context):
         raise Reprompt(_l("Le premier jour de l'arrêt ne peut pas être dans le futur."))
+    return value
+
+
+def _stoppage_started(value: str, answers, context) -> str:
+    """Not in the future, and long enough for the visit asked (on the page, at its field)."""
+    from assistant.services import booking
+
+    stoppage_not_in_future(value, answers, context)
     wanted = booking.Request(
         answers["visit_type"], _requester(answers), event_date=date.fromisoformat(value)
     )
@@ -203,6 +210,52 @@ def planned(session, member, employee, code: str, today: date):
     return next((item for item in found if item.visit_type == code), None)
 
 
+def wanted(answers, requester: str, found=None):
+    """The request the answers make, read once for every channel: the type, the date its rules
+    start from (a reprise's return, a stoppage's first day), the absence, the reason and the
+    modality wished, and the window of the visit to plan it answers (`found`, a `due.ToPlan`)."""
+    from assistant.services import booking
+
+    code = answers["visit_type"]
+    event_date = None
+    if code == REPRISE:
+        event_date = answers.get("return_date")
+    elif code in STOPPAGE_TYPES:
+        event_date = answers.get("stoppage_start")
+    return booking.Request(
+        visit_type=code,
+        requested_by=requester,
+        reason=answers.get("reason") or None,
+        event_date=date.fromisoformat(event_date) if event_date else None,
+        absence_cause=answers.get("absence_cause") if code == REPRISE else None,
+        absence_days=answers.get("absence_days") if code == REPRISE else None,
+        modality=answers.get("modality"),
+        due_from=found.window.due_from if found else None,
+        due_by=found.window.due_by if found else None,
+    )
+
+
+def ask(context, actor, *, member, employee, request, proven: bool = True):
+    """Ask the one service for a request, the same way on every channel: the visit (the open
+    request of this worker and type given back, `reused`), or the ending when the rules refuse
+    it (`visit_refused`) or when it comes from a number the worker never proved: the team
+    handles it and the answer tells nothing more (`visit_team`)."""
+    from assistant.services import booking
+
+    session, now = context.session, context.now
+    try:
+        visit = booking.request_visit(
+            session, actor, member=member, employee=employee, request=request, now=now, auto=False
+        )
+    except booking.NotAllowed as refused:
+        return Outcome("visit_refused", {"reason": refused.message})
+    if not proven:
+        if not visit.reused:
+            booking.queue_for_staff(session, actor, visit, now)
+        return Outcome("visit_team", {"visit_id": visit.id, "reused": visit.reused, "next": "home"})
+    return visit
+
+
 def _finish(answers, context) -> Outcome:
     """Ask the one service; place the request as this requester's channel does.
 
@@ -218,33 +271,21 @@ def _finish(answers, context) -> Outcome:
     employee_id = answers.get("employee") or answers.get("_employee")
     employee = session.get(Employee, employee_id) if employee_id is not None else None
     code = answers["visit_type"]
-    event_date = None
-    if code == REPRISE:
-        event_date = answers.get("return_date")
-    elif code in STOPPAGE_TYPES:
-        event_date = answers.get("stoppage_start")
     found = None
     if requester != "employee":  # the employer's declaration sets its visits to plan
         found = planned(session, member, employee, code, _today(context))
-    wanted = booking.Request(
-        visit_type=code,
-        requested_by=requester,
-        reason=answers.get("reason") or None,
-        event_date=date.fromisoformat(event_date) if event_date else None,
-        absence_cause=answers.get("absence_cause") if code == REPRISE else None,
-        absence_days=answers.get("absence_days") if code == REPRISE else None,
-        modality=answers.get("modality"),
-        due_from=found.window.due_from if found else None,
-        due_by=found.window.due_by if found else None,
+    visit = ask(
+        context,
+        actor,
+        member=member,
+        employee=employee,
+        request=wanted(answers, requester, found),
+        proven=requester != "employee" or bool(answers.get("_proven")),
     )
-    try:
-        visit = booking.request_visit(
-            session, actor, member=member, employee=employee, request=wanted, now=now, auto=False
-        )
-    except booking.NotAllowed as refused:
-        return Outcome("visit_refused", {"reason": refused.message})
+    if isinstance(visit, Outcome):
+        return visit
     if requester == "employee":
-        return _placed_for_the_employee(session, actor, visit, now, answers.get("_proven"))
+        return _placed_for_the_employee(session, actor, visit, now)
     values = {"visit_id": visit.id, "reused": visit.reused}
     if visit.reused:  # asked already: the open request, not a second one
         return Outcome("visit_reused", {**values, "next": "visit"})
@@ -259,16 +300,12 @@ def _finish(answers, context) -> Outcome:
     return Outcome("visit_queued", {**values, "next": "visit"})
 
 
-def _placed_for_the_employee(session, actor, visit, now, proven) -> Outcome:
+def _placed_for_the_employee(session, actor, visit, now) -> Outcome:
     """Through the worker's proven mobile: choose a slot (or the team places it when none is
-    free). Through a contact number: the team handles it and nothing is shown back."""
+    free); a contact number's request was handed to the team already (`ask`)."""
     from assistant.services import booking
 
     values = {"visit_id": visit.id, "reused": visit.reused}
-    if not proven:
-        if not visit.reused:
-            booking.queue_for_staff(session, actor, visit, now)
-        return Outcome("visit_team", {**values, "next": "home"})
     if visit.reused:  # asked already: choose its slot rather than ask twice
         return Outcome("visit_reused", {**values, "next": "slots"})
     if booking.compatible_slots(session, visit, now=now, limit=1):
@@ -280,6 +317,20 @@ def _placed_for_the_employee(session, actor, visit, now, proven) -> Outcome:
 # ---------------------------------------------------------------- the journey
 
 STEP = "demande"
+
+# the first day of the sick leave: asked by the request pages and by text (`RDV PRE-REPRISE`,
+# dialogs/visits.py, which reads the type asked for in `_type`)
+STOPPAGE_START = Question(
+    "stoppage_start",
+    "date",
+    _l("Début de l'arrêt de travail"),
+    parse=_parse_day,
+    when=_is(*STOPPAGE_TYPES),
+    check=_stoppage_started,
+    missing=_l("Indiquez le premier jour de l'arrêt de travail."),
+    step=STEP,
+    short_label=_l("Depuis quelle date êtes-vous en arrêt de travail ? Par exemple 12/03/2025."),
+)
 
 REQUEST = Journey(
     name="visit_request",
@@ -332,16 +383,7 @@ REQUEST = Journey(
             missing=_l("Indiquez la durée de l'absence en jours, par exemple 45."),
             step=STEP,
         ),
-        Question(
-            "stoppage_start",
-            "date",
-            _l("Début de l'arrêt de travail"),
-            parse=_parse_day,
-            when=_is(*STOPPAGE_TYPES),
-            check=_stoppage_started,
-            missing=_l("Indiquez le premier jour de l'arrêt de travail."),
-            step=STEP,
-        ),
+        STOPPAGE_START,
         Question(
             "reason",
             "text",

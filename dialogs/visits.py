@@ -1,7 +1,19 @@
 """Visits as journeys (SPEC 4.6, 5): `BOOK` requests a visit and offers its first free slots (a
 pré-reprise asks the start of the sick leave first), `MOVE` offers other slots for the next
 appointment, `CANCEL` asks before cancelling it. Played by SMS and by the web chat of a person
-whose phone is proven (`context.phone`); everything is done by the services.
+whose phone is proven (`context.phone`), and, for the pick and the cancellation, by the slot and
+cancel pages of the employer's and the employee's spaces; everything is done by the services.
+
+The request itself is `dialogs/visit_request.py`'s: the same stoppage question (`SINCE`), the
+same reading of the answers (`visit_request.wanted`) and the same call to the service
+(`visit_request.ask`: refused, or handed to the team from a number the worker never proved).
+
+A web page is its own effects: it lists the slots itself (more than `OFFERED`, page by page, by
+place) and gives the journey the visit in `_visit` (and the slot a move leaves in `_current`),
+the ids it listed in `_slots` and the pick; then `finish` books or cancels as by text. Who acts
+is `context.actor` when no phone is proven (a signed-in account); `context.extra["offered"]`
+lists more slots at once than `OFFERED`; `_requester` (employer, independent: the member's
+space) asks why a visit is cancelled.
 
 The effects between the answers keep their findings in the answers (JSON, in the conversation's
 row): `_choices` the ways the person is followed, `_who` the only one (else the answer `who`),
@@ -17,15 +29,17 @@ more. Messages name slots and visits by id; each player renders them for its cha
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 
+from dialogs import visit_request
 from dialogs.engine import Answers, Context, Journey, Outcome, Question, effect
-from dialogs.parsing import Choice, Reprompt, fold, parse_date
+from dialogs.parsing import Choice, Reprompt, fold
 from dialogs.text import _l
 
-OFFERED = 3  # slots offered at once
+OFFERED = 3  # slots offered at once, unless the player lists more (`context.extra["offered"]`)
+CANCEL_REASON_MAX = 500
 
 
 # --- what the person typed --------------------------------------------------------------------
@@ -85,10 +99,11 @@ def _check_pick(value: int, answers: Answers, context: Context) -> int:
     return value
 
 
-def _check_since(value: str, answers: Answers, context: Context) -> str:
-    if context.today is not None and date.fromisoformat(value) > context.today:
-        raise Reprompt(_l("Cette date est dans le futur. Écrivez celle du début de votre arrêt."))
-    return value
+def _parse_cancel_reason(raw: str) -> str:
+    text = (raw or "").strip()
+    if len(text) > CANCEL_REASON_MAX:
+        raise Reprompt(_l("%(max)s caractères au plus.", max=CANCEL_REASON_MAX))
+    return text
 
 
 def _who_choices(answers: Answers) -> list[Choice]:
@@ -168,58 +183,53 @@ def _not_booked_yet(answers: Answers, context: Context) -> Answers | Outcome | N
 
 
 def _wanted(who, answers: Answers, context: Context):
-    """What is asked for: a pré-reprise from the stoppage's start; otherwise an independent's
-    most urgent due visit, else a visit on request."""
-    from assistant.services import booking, due, visit_rules
+    """What is asked for, read as the request pages read it: the type named (a pré-reprise,
+    from the stoppage's start); otherwise an independent's most urgent due visit, with its
+    window, else a visit on request."""
+    from assistant.services import due, visit_rules
 
-    if answers.get("_type") == "pre_reprise":
-        return booking.Request(
-            visit_type="pre_reprise",
-            requested_by=who.requester,
-            event_date=date.fromisoformat(answers["since"]),
+    code, found = answers.get("_type"), None
+    if code is None and who.employee is None:
+        found = next(
+            (
+                item
+                for item in due.worker_due(context.session, who.member, context.today)
+                if "independent" in visit_rules.get(item.visit_type).requesters
+            ),
+            None,
         )
-    if who.employee is None:
-        for item in due.worker_due(context.session, who.member, context.today):
-            if "independent" in visit_rules.get(item.visit_type).requesters:
-                return booking.Request(
-                    visit_type=item.visit_type,
-                    requested_by="independent",
-                    due_from=item.window.due_from,
-                    due_by=item.window.due_by,
-                )
-    return booking.Request(visit_type="demande", requested_by=who.requester)
+    code = code or (found.visit_type if found else "demande")
+    return visit_request.wanted({**answers, "visit_type": code}, who.requester, found)
 
 
 def _request(answers: Answers, context: Context) -> Answers | Outcome:
-    """The request waiting already, or a new one. From a number the worker never proved, the
-    team handles it and the answer tells nothing more."""
-    from assistant.services import booking, identity
+    """The request waiting already, or a new one, asked as on the request pages."""
+    from assistant.services import identity
 
     who = _identity(answers, context)
     if who is None:
         return Outcome("visit_unknown")
     visit = identity.waiting_request(context.session, who, answers.get("_type"))
     if visit is None:
-        try:
-            visit = booking.request_visit(
-                context.session,
-                who.actor(context.phone),
-                member=who.member,
-                employee=who.employee,
-                request=_wanted(who, answers, context),
-                now=context.now,
-                auto=False,
-            )
-        except booking.NotAllowed as refused:
-            return Outcome("visit_refused", {"reason": refused.message})
-        if not who.proven:
-            booking.queue_for_staff(context.session, who.actor(context.phone), visit, context.now)
-            return Outcome("visit_team")
+        visit = visit_request.ask(
+            context,
+            who.actor(context.phone),
+            member=who.member,
+            employee=who.employee,
+            request=_wanted(who, answers, context),
+            proven=who.proven,
+        )
+        if isinstance(visit, Outcome):
+            return visit
     _keep(context, visit)
     return {**answers, "_visit": visit.id}
 
 
-def _actor(visit, context: Context) -> str:
+def _actor(visit, context: Context):
+    """Who acts: the phone the channel proves, as the worker's label; else the signed-in
+    account the player gives (`context.actor`)."""
+    if context.phone is None:
+        return context.actor
     return f"phone:{context.phone}" if visit.employee_id is None else f"employee:{context.phone}"
 
 
@@ -229,31 +239,45 @@ def _visit(answers: Answers, context: Context):
     return context.session.get(Visit, answers["_visit"]) if "_visit" in answers else None
 
 
-def _offer(answers: Answers, context: Context) -> Answers | Outcome:
-    """The next compatible slots, to pick from; with none, a request goes to the staff (or is
-    placed, when a slot freed meanwhile) and a move keeps its slot."""
-    from assistant.models import VisitStatus
+def slots_to_offer(visit, context: Context, *, moving: bool) -> list:
+    """The first compatible free slots, `OFFERED` of them unless the player lists more
+    (`context.extra["offered"]`); a move leaves out the slot it would leave."""
     from assistant.services import booking
 
-    visit = _visit(answers, context)
-    moving = "_current" in answers
-    slots = booking.compatible_slots(
+    return booking.compatible_slots(
         context.session,
         visit,
         now=context.now,
-        limit=OFFERED,
+        limit=context.extra.get("offered", OFFERED),
         exclude_slot=visit.slot_id if moving else None,
     )
+
+
+def _offer(answers: Answers, context: Context) -> Answers | Outcome:
+    """The next compatible slots, to pick from; with none, a request goes to the staff (or is
+    placed, when a slot freed meanwhile) and a move keeps its slot."""
+    visit = _visit(answers, context)
+    moving = "_current" in answers
+    slots = slots_to_offer(visit, context, moving=moving)
     taken = bool(answers.get("_taken"))
     _keep(context, visit, *slots)
     if not slots:
         if moving:
             return Outcome("visit_no_other_slot", {"slot": visit.slot_id, "taken": taken})
-        booking.place_automatically(context.session, _actor(visit, context), visit, context.now)
-        if visit.status == VisitStatus.BOOKED:  # a slot freed meanwhile within the window
-            return Outcome("visit_confirmed", {"slot": visit.slot_id, "visit": visit.id})
-        return Outcome("visit_queued", {"taken": taken})
+        return place_for_the_person(visit, context, taken=taken)
     return {**answers, "_slots": [slot.id for slot in slots], "_kind": visit.visit_type}
+
+
+def place_for_the_person(visit, context: Context, *, taken: bool = False) -> Outcome:
+    """No slot picked (none listed, or none suits the person): the first compatible one in the
+    window is booked (a slot freed meanwhile), else the team places the request."""
+    from assistant.models import VisitStatus
+    from assistant.services import booking
+
+    booking.place_automatically(context.session, _actor(visit, context), visit, context.now)
+    if visit.status == VisitStatus.BOOKED:
+        return Outcome("visit_confirmed", {"slot": visit.slot_id, "visit": visit.id})
+    return Outcome("visit_queued", {"taken": taken})
 
 
 def _offer_values(answers) -> dict:
@@ -266,7 +290,9 @@ def _offer_values(answers) -> dict:
 
 
 def _book(answers: Answers, context: Context) -> Outcome:
-    """Book (or move into) the slot picked; taken meanwhile, the next ones are offered."""
+    """Book (or move into) the slot picked; taken meanwhile (or no longer bookable), the next
+    ones are offered again, and the values say why (`reason`, `taken`) to a player that shows
+    it."""
     from assistant.models import Slot, VisitStatus
     from assistant.services import booking
 
@@ -281,10 +307,15 @@ def _book(answers: Answers, context: Context) -> Outcome:
     slot = context.session.get(Slot, answers["_slots"][answers["pick"] - 1])
     _keep(context, visit, slot)
     try:
+        if slot is None:  # deleted meanwhile (a planning changed)
+            raise booking.NotAllowed(_l("Ce créneau n'est plus disponible."))
         booking.book(context.session, _actor(visit, context), visit, slot, context.now)
-    except booking.BookingError:  # taken meanwhile, or no longer bookable: offered again
+    except booking.BookingError as refused:  # taken meanwhile, or no longer bookable
         again = {k: v for k, v in answers.items() if k not in ("pick", "_slots", "_offer")}
-        return Outcome(then=(MOVE.name if moving else BOOK.name, {**again, "_taken": True}))
+        return Outcome(
+            values={"reason": refused.message, "taken": isinstance(refused, booking.SlotTaken)},
+            then=(MOVE.name if moving else BOOK.name, {**again, "_taken": True}),
+        )
     return Outcome("visit_confirmed", {"slot": slot.id, "visit": visit.id, "moved": moving})
 
 
@@ -300,16 +331,25 @@ def _queue_request(answers: Answers, context: Context) -> None:
 
 
 def _cancel(answers: Answers, context: Context) -> Outcome:
-    """Only a booked visit still to come is cancelled, and only on a yes."""
+    """Only a request, or a booked visit still to come, is cancelled, and only on a yes; with
+    the reason given (the member's space), else the channel's note (`context.extra
+    ["cancel_note"]`, "sms" by text)."""
     from assistant.models import VisitStatus
     from assistant.services import booking
 
     visit = _visit(answers, context)
-    if visit is None or visit.status != VisitStatus.BOOKED or visit.slot.starts_at <= context.now:
+    waiting = visit is not None and visit.status == VisitStatus.REQUESTED
+    to_come = (
+        visit is not None
+        and visit.status == VisitStatus.BOOKED
+        and visit.slot.starts_at > context.now
+    )
+    if not (waiting or to_come):
         return Outcome("visit_no_appointment")
     if not answers.get("confirm"):
         return Outcome("visit_cancel_kept")
-    booking.cancel(context.session, _actor(visit, context), visit, context.now, reason="sms")
+    note = answers["reason"] if "reason" in answers else context.extra.get("cancel_note", "sms")
+    booking.cancel(context.session, _actor(visit, context), visit, context.now, reason=note)
     return Outcome("visit_cancel_done")
 
 
@@ -320,13 +360,12 @@ WHO = Question(
     choices=_who_choices,
     when=lambda answers: len(answers.get("_choices", ())) > 1,
 )
-SINCE = Question(
-    "since",
-    "date",
-    _l("Depuis quelle date êtes-vous en arrêt de travail ? Par exemple 12/03/2025."),
-    parse=lambda raw: parse_date(raw, earliest=date(2000, 1, 1)),
-    check=_check_since,
-    when=lambda answers: answers.get("_type") == "pre_reprise",
+# the request's stoppage question; by text a stoppage too short ends the journey (the service
+# refuses the request: `visit_refused`) rather than asking the date again
+SINCE = replace(
+    visit_request.STOPPAGE_START,
+    check=visit_request.stoppage_not_in_future,
+    when=lambda answers: answers.get("_type") in visit_request.STOPPAGE_TYPES,
 )
 PICK = Question(
     "pick",
@@ -343,6 +382,15 @@ CONFIRM = Question(
     _l("Répondez OUI pour annuler."),
     say="visit_cancel_ask",
     values=lambda answers: {"slot": answers.get("_current")},
+)
+REASON = Question(
+    "reason",
+    "text",
+    _l("Motif de l'annulation (facultatif)"),
+    parse=_parse_cancel_reason,
+    optional=True,
+    when=lambda answers: answers.get("_requester") in ("employer", "independent"),
+    step="annulation",
 )
 
 BOOK = Journey(
@@ -369,7 +417,7 @@ MOVE = Journey(
 CANCEL = Journey(
     "visit_cancel",
     _l("Annuler un rendez-vous"),
-    (effect("_found", _find_next), CONFIRM),
+    (effect("_found", _find_next), REASON, CONFIRM),
     _cancel,
 )
 JOURNEYS = {journey.name: journey for journey in (BOOK, MOVE, CANCEL)}

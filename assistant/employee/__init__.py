@@ -38,13 +38,15 @@ from assistant.employee.forms import (
     SlotForm,
 )
 from assistant.extensions import db
-from assistant.models import Employee, Member, Slot, Visit, VisitStatus
-from assistant.services import audit, booking, health, identity, otp, visit_rules
+from assistant.models import Employee, Member, Visit, VisitStatus
+from assistant.services import audit, health, identity, otp, visit_rules
 from assistant.timeutil import today_paris
 from assistant.views import send_code
 from dialogs import visit_request as visit_request_journey
+from dialogs import visits as visit_journeys
 from dialogs.engine import Context
 from dialogs.parsing import Reprompt, parse_phone
+from forms import visits as visit_player
 from forms.wizard import CodeForm, PhoneForm, Select, TextArea, accept_step, build_step_form
 
 bp = Blueprint("employee", __name__)
@@ -132,6 +134,18 @@ def _locale() -> str:
 
 def _actor() -> str:
     return f"employee:{current_user.phone}"
+
+
+def _context(now, **extra) -> Context:
+    """What the journeys need from this request: the number signed in acts (its label)."""
+    return Context(
+        session=db.session,
+        today=today_paris(now),
+        now=now,
+        actor=_actor(),
+        locale=_locale(),
+        extra=extra,
+    )
 
 
 def _reach() -> list[identity.Access]:
@@ -320,10 +334,7 @@ def request_visit(employee_id: int):
         widgets=REQUEST_WIDGETS,
     )
     if posted is not None and form.validate():
-        now = utcnow()
-        context = Context(
-            session=db.session, today=today_paris(now), now=now, actor=_actor(), locale=_locale()
-        )
+        context = _context(utcnow())
         answers, ok = accept_step(visit_request_journey.REQUEST, questions, form, answers, context)
         if ok:
             outcome = visit_request_journey.REQUEST.finish(answers, context)
@@ -366,40 +377,43 @@ def _requested(outcome):
 
 @bp.route("/visite/<int:visit_id>/creneau", methods=["GET", "POST"])
 def choose_slot(visit_id: int):
-    """Pick a slot for a request, or another slot for a booked visit (a move)."""
+    """Pick a slot for a request, or another slot for a booked visit (a move): the journey's
+    offer (`SLOTS_SHOWN` at once), pick and ending."""
     visit = _my_visit(visit_id)
     if visit.status not in (VisitStatus.REQUESTED, VisitStatus.BOOKED):
         abort(404)
-    now = utcnow()
+    moving = visit.status == VisitStatus.BOOKED
+    context = _context(utcnow(), offered=SLOTS_SHOWN)
     form = SlotForm()
     error = None
     if form.validate_on_submit():
-        slot = db.session.get(Slot, form.slot.data)
-        moved = visit.status == VisitStatus.BOOKED
+        listed = visit_player.listed(request.form, form.slot.data)
         try:
-            if slot is None:
-                raise booking.NotAllowed(_("Ce créneau n'est plus disponible."))
-            booking.book(db.session, _actor(), visit, slot, now)
-        except booking.BookingError as refused:  # taken meanwhile: the list is shown again
-            error = str(refused.message)
+            outcome = visit_player.pick(
+                visit, listed, form.slot.data, moving=moving, context=context
+            )
+        except Reprompt:
+            form.slot.errors = [_("Choisissez un créneau dans la liste.")]
         else:
-            db.session.commit()
-            message = _("Rendez-vous déplacé.") if moved else _("Rendez-vous réservé.")
-            flash(message, "success")
-            return redirect(url_for("employee.home"))
-    slots = booking.compatible_slots(
-        db.session,
-        visit,
-        now=now,
-        limit=SLOTS_SHOWN,
-        exclude_slot=visit.slot_id if visit.status == VisitStatus.BOOKED else None,
-    )
+            if visit_player.offered_again(outcome):  # taken meanwhile: the list shown again
+                error = str(outcome.values["reason"])
+            elif outcome.say == "visit_confirmed":
+                db.session.commit()
+                message = _("Rendez-vous déplacé.") if moving else _("Rendez-vous réservé.")
+                flash(message, "success")
+                return redirect(url_for("employee.home"))
+            else:
+                db.session.rollback()
+                flash(_("Cette visite ne peut plus être modifiée."), "error")
+                return redirect(url_for("employee.home"))
+    slots = visit_journeys.slots_to_offer(visit, context, moving=moving)
     form.slot.choices = [SelectChoice(slot.id, "") for slot in slots]
     status = 409 if error else (400 if form.errors else 200)
     return render_template(
         "employee/slots.html",
         visit=visit,
         slots=slots,
+        listed=visit_player.listed_value(slots),
         form=form,
         error=error,
         team_form=ConfirmForm(),
@@ -408,12 +422,14 @@ def choose_slot(visit_id: int):
 
 @bp.post("/visite/<int:visit_id>/equipe")
 def let_team_place(visit_id: int):
-    """No slot suits the person: the first compatible one in the window, else the staff queue."""
+    """No slot suits the person: the first compatible one in the window, else the staff queue
+    (the booking journey's ending when no slot is picked)."""
     visit = _my_visit(visit_id)
     form = ConfirmForm()
     if visit.status != VisitStatus.REQUESTED or not form.validate_on_submit():
         abort(400)
-    if booking.place_automatically(db.session, _actor(), visit, utcnow()):
+    outcome = visit_journeys.place_for_the_person(visit, _context(utcnow()))
+    if outcome.say == "visit_confirmed":
         flash(_("Rendez-vous réservé."), "success")
     else:
         flash(
@@ -430,7 +446,12 @@ def cancel(visit_id: int):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        booking.cancel(db.session, _actor(), visit, utcnow(), reason="espace salarié")
+        # the button is the journey's yes
+        outcome = visit_player.cancel(visit, _context(utcnow(), cancel_note="espace salarié"))
+        if outcome.say != "visit_cancel_done":  # a booked visit already past
+            db.session.rollback()
+            flash(_("Cette visite ne peut plus être annulée."), "error")
+            return redirect(url_for("employee.home"))
         db.session.commit()
         flash(_("Rendez-vous annulé."), "success")
         return redirect(url_for("employee.home"))

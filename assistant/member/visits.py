@@ -3,6 +3,10 @@
 Every visit and employee id in a URL or a form is checked against the signed-in member
 (`booking.employer_visit`, `workforce.get_employee`): another member's, or a visit the employee
 asked for confidentially, is simply not found. Each request commits once, at the end.
+
+The request, the pick of a slot and the cancellation are the journeys of `dialogs/` (played by
+`forms/wizard.py` and `forms/visits.py`); these views check who may do what and render the
+outcome.
 """
 
 from __future__ import annotations
@@ -17,17 +21,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import IntegerField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import IntegerField
+from wtforms.validators import DataRequired
 
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member import _member, bp
-from assistant.models import Centre, Employee, MemberKind, Slot, Visit, VisitStatus
+from assistant.models import Centre, Employee, MemberKind, Visit, VisitStatus
 from assistant.services import audit, booking, due, identity, visit_rules, workforce
 from assistant.timeutil import PARIS, today_paris
 from dialogs import visit_request as visit_request_journey
+from dialogs import visits as visit_journeys
 from dialogs.engine import Context
+from dialogs.parsing import Reprompt
+from forms import visits as visit_player
 from forms.wizard import Select, TextArea, accept_step, build_step_form
 
 SLOTS_PER_PAGE = 10
@@ -58,14 +65,6 @@ class SlotForm(FlaskForm):
     slot = IntegerField(validators=[DataRequired()])
 
 
-class CancelForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Motif de l'annulation (facultatif)"),
-        validators=[Optional(), Length(max=500)],
-        render_kw={"rows": 2},
-    )
-
-
 # ---------------------------------------------------------------- helpers
 
 
@@ -84,6 +83,17 @@ def _visit(member, visit_id: int) -> Visit:
 
 def _locale() -> str:
     return str(get_locale() or "fr")
+
+
+def _context(now: datetime) -> Context:
+    """What the journeys' endings need from this request: the member's account acts."""
+    return Context(
+        session=db.session,
+        today=today_paris(now),
+        now=now,
+        actor=current_user,
+        locale=_locale(),
+    )
 
 
 def _type_label(code: str) -> str:
@@ -332,6 +342,7 @@ def _slot_page(member, visit: Visit, *, moving: bool, form=None, status: int = 2
         visit=visit,
         moving=moving,
         days=days,
+        listed=visit_player.listed_value(slot for _day, slots in days for slot in slots),
         next_cursor=next_cursor,
         centre_id=centre_id,
         centres=list(centres),
@@ -342,24 +353,35 @@ def _slot_page(member, visit: Visit, *, moving: bool, form=None, status: int = 2
 
 
 def _pick(member, visit: Visit, *, moving: bool):
-    """Book the slot chosen (for a move, the same visit row changes slot)."""
+    """Book the slot chosen among those the page listed, by the journey's pick and ending (for
+    a move, the same visit row changes slot)."""
     form = SlotForm()
-    if not form.validate_on_submit():
-        flash(_("Choisissez un créneau dans la liste."), "error")
-        return _slot_page(member, visit, moving=moving, form=form, status=400)
-    now = utcnow()
-    slot = db.session.get(Slot, form.slot.data)
-    try:
-        if slot is None:
-            raise booking.NotAllowed(_("Ce créneau n'est plus disponible."))
-        booking.book(db.session, current_user, visit, slot, now)
-    except booking.SlotTaken as taken:
-        flash(str(taken.message), "error")
-        return _slot_page(member, visit, moving=moving, form=form, status=409)
-    except booking.NotAllowed as refused:
+    if form.validate_on_submit():
+        listed = visit_player.listed(request.form, form.slot.data)
+        try:
+            outcome = visit_player.pick(
+                visit, listed, form.slot.data, moving=moving, context=_context(utcnow())
+            )
+        except Reprompt:
+            pass  # not a slot the page listed
+        else:
+            return _picked(member, visit, outcome, form, moving=moving)
+    flash(_("Choisissez un créneau dans la liste."), "error")
+    return _slot_page(member, visit, moving=moving, form=form, status=400)
+
+
+def _picked(member, visit: Visit, outcome, form, *, moving: bool):
+    """The pick's outcome: booked; taken meanwhile (409) or no longer bookable (400), the
+    page again with the slots still free; the visit no longer changeable."""
+    if visit_player.offered_again(outcome):
+        if not outcome.values["taken"]:
+            db.session.rollback()
+        flash(str(outcome.values["reason"]), "error")
+        status = 409 if outcome.values["taken"] else 400
+        return _slot_page(member, visit, moving=moving, form=form, status=status)
+    if outcome.say != "visit_confirmed":
         db.session.rollback()
-        flash(str(refused.message), "error")
-        return _slot_page(member, visit, moving=moving, form=form, status=400)
+        return _refuse_change(visit)
     db.session.commit()
     flash(_("Rendez-vous déplacé.") if moving else _("Rendez-vous réservé."), "success")
     return redirect(url_for("member.visit_detail", visit_id=visit.id))
@@ -418,24 +440,32 @@ def visit_move(visit_id: int):
 # ---------------------------------------------------------------- cancelling
 
 
+CANCEL_WIDGETS = {"reason": TextArea(rows=2)}
+
+
 @bp.route("/visites/<int:visit_id>/annuler", methods=["GET", "POST"])
 def visit_cancel(visit_id: int):
+    """The cancel journey on one page: the reason asked of a member, the button is the yes."""
     member = _member()
     visit = _visit(member, visit_id)
     now = utcnow()
     if not _changeable(visit, now):
-        flash(_("Cette visite ne peut plus être annulée."), "error")
-        return redirect(url_for("member.visit_detail", visit_id=visit.id))
-    form = CancelForm()
-    if form.validate_on_submit():
-        try:
-            booking.cancel(
-                db.session, current_user, visit, now, (form.reason.data or "").strip() or None
-            )
-        except booking.NotAllowed as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused.message))
-        else:
+        return _cannot_cancel(visit)
+    requester = "employer" if member.kind == MemberKind.EMPLOYER else "independent"
+    answers = visit_player.journey_answers(visit, moving=False, _requester=requester)
+    posted = request.form if request.method == "POST" else None
+    journey = visit_journeys.CANCEL
+    form, questions = build_step_form(
+        journey, visit_journeys.REASON.step, answers, posted, widgets=CANCEL_WIDGETS
+    )
+    if posted is not None and form.validate():
+        context = _context(now)
+        answers, ok = accept_step(journey, questions, form, answers, context)
+        if ok:
+            outcome = visit_player.cancel(visit, context, answers)
+            if outcome.say != "visit_cancel_done":
+                db.session.rollback()
+                return _cannot_cancel(visit)
             db.session.commit()
             flash(_("Visite annulée."), "success")
             return redirect(url_for("member.visits_home"))
@@ -443,4 +473,9 @@ def visit_cancel(visit_id: int):
     db.session.commit()
     return render_template(
         "member/visits/cancel.html", visit=visit, form=form, locale=_locale()
-    ), 400 if request.method == "POST" else 200
+    ), 400 if posted is not None else 200
+
+
+def _cannot_cancel(visit: Visit):
+    flash(_("Cette visite ne peut plus être annulée."), "error")
+    return redirect(url_for("member.visit_detail", visit_id=visit.id))

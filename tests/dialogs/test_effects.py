@@ -232,3 +232,83 @@ def test_since_cannot_be_in_the_future():
     ahead = Context(today=date(2026, 8, 7))
     with pytest.raises(Reprompt):
         visits.BOOK.accept({"_type": "pre_reprise"}, visits.SINCE, "01/01/2030", ahead)
+
+
+# --- the same journeys on a page: no phone, the page's own listing ----------------------------
+
+
+def web_context(db, actor="member:7", **extra) -> Context:
+    now = utcnow()
+    return Context(session=db, today=today_paris(now), now=now, actor=actor, extra=extra)
+
+
+def requested(db):
+    from assistant.services import booking
+
+    make_planning(db)
+    member = make_independent(db)
+    visit = booking.request_visit(
+        db,
+        "test",
+        member=member,
+        employee=None,
+        request=booking.Request("demande", "independent"),
+        now=utcnow(),
+        auto=False,
+    )
+    db.flush()
+    return visit
+
+
+def test_a_page_lists_more_slots_and_the_signed_in_account_books_one(db):
+    visit = requested(db)
+    page = web_context(db, offered=5)
+    listed = [slot.id for slot in visits.slots_to_offer(visit, page, moving=False)]
+    assert len(listed) == 5 > visits.OFFERED
+    answers = {"_visit": visit.id, "_slots": listed}
+    answers = visits.BOOK.accept(answers, visits.PICK, "5", page)
+    outcome = visits.BOOK.finish(answers, page)
+    assert outcome == Outcome(
+        "visit_confirmed", {"slot": listed[4], "visit": visit.id, "moved": False}
+    )
+    assert visit.slot_id == listed[4] and visit.history[-1]["by"] == "member:7"
+
+
+def test_a_slot_gone_meanwhile_is_offered_again_with_why(db):
+    visit = requested(db)
+    answers = {"_visit": visit.id, "_slots": [2_000_000_000]}  # deleted since it was listed
+    answers = visits.BOOK.accept(answers, visits.PICK, "1", web_context(db))
+    outcome = visits.BOOK.finish(answers, web_context(db))
+    assert outcome.then[0] == "visit_book" and outcome.then[1]["_taken"] is True
+    assert str(outcome.values["reason"]) == "Ce créneau n'est plus disponible."
+    assert outcome.values["taken"] is False and visit.status == "requested"
+
+
+def test_a_member_cancels_a_request_and_says_why(db):
+    visit = requested(db)
+    answers = {"_visit": visit.id, "_requester": "employer"}
+    page = web_context(db)
+    assert visits.REASON.applies(answers)
+    assert not visits.REASON.applies({"_visit": visit.id})  # by text: never asked
+    with pytest.raises(Reprompt, match="500 caractères au plus"):
+        visits.CANCEL.accept(answers, visits.REASON, "x" * 501, page)
+    answers = visits.CANCEL.accept(answers, visits.REASON, " Congés ", page)
+    answers = visits.CANCEL.accept(answers, visits.CONFIRM, "oui", page)
+    assert visits.CANCEL.finish(answers, page) == Outcome("visit_cancel_done")
+    assert (visit.status, visit.cancelled_by) == ("cancelled", "member:7")
+    assert visit.history[-1]["note"] == "Congés"
+
+
+def test_the_stoppage_is_asked_and_checked_as_on_the_request_pages():
+    from dialogs.visit_request import REQUEST
+
+    page = REQUEST.question("stoppage_start")
+    assert visits.SINCE.key == page.key and visits.SINCE.parse is page.parse
+    assert visits.SINCE.text({}, short=True).startswith("Depuis quelle date êtes-vous en arrêt")
+    ahead = Context(today=date(2026, 8, 7))
+    for journey, question, answers in (
+        (visits.BOOK, visits.SINCE, {"_type": "pre_reprise"}),
+        (REQUEST, page, {"visit_type": "pre_reprise", "_requester": "employee"}),
+    ):
+        with pytest.raises(Reprompt, match="ne peut pas être dans le futur"):
+            journey.accept(answers, question, "01/01/2030", ahead)

@@ -330,6 +330,31 @@ def test_move_and_cancel(client, db, slots, employee):
     assert cancelled.status == "cancelled" and cancelled.cancelled_by == f"employee:{MOBILE}"
 
 
+def test_the_pick_is_one_of_the_slots_the_page_listed(client, db, slots, employee):
+    login(client, db)
+    client.post(f"/salarie/demande/{employee.id}", data={"visit_type": "demande"})
+    visit = latest_visit(db)
+    page = read(client.get(f"/salarie/visite/{visit.id}/creneau"))
+    listed = re.search(r'name="listed" value="([\d ]*)"', page).group(1).split()
+    assert len(listed) == 12
+    later = booking.compatible_slots(db, visit, now=utcnow(), limit=20)[-1]
+    assert str(later.id) not in listed
+    data = {"slot": later.id, "listed": " ".join(listed)}
+    response = client.post(f"/salarie/visite/{visit.id}/creneau", data=data)
+    assert response.status_code == 400 and "Choisissez un créneau dans la liste." in read(response)
+    assert fresh(db, Visit, visit.id).status == "requested"
+
+
+def test_a_visit_already_begun_is_not_cancelled(client, db, slots, employee):
+    visit = book_for(db, employee)
+    visit.slot.starts_at = utcnow() - timedelta(minutes=67)  # the visit is under way
+    db.commit()
+    login(client, db)
+    assert client.post(f"/salarie/visite/{visit.id}/annuler").status_code == 302
+    assert "ne peut plus être annulée" in read(client.get("/salarie/"))
+    assert fresh(db, Visit, visit.id).status == "booked"
+
+
 def test_no_slot_sends_the_request_to_the_team(client, db, employee):
     login(client, db)
     response = client.post(

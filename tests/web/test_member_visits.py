@@ -677,6 +677,47 @@ def test_cancel_asks_for_confirmation_then_frees_the_slot(employer, world, db):
     assert slot.id in slot_ids(page_of(employer.get(f"/espace/visites/{next_one}/creneaux")))
 
 
+def listed_on(page: str) -> list[str]:
+    """The slot ids the page sends back with the pick (the journey's offer), in order."""
+    return re.search(r'name="listed" value="([\d ]*)"', page).group(1).split()
+
+
+def test_the_pick_is_one_of_the_slots_the_page_listed(employer, world, db):
+    visit_id = make_visit(db, world)
+    db.commit()
+    url = f"/espace/visites/{visit_id}/creneaux"
+    page = page_of(employer.get(url))
+    listed = listed_on(page)
+    assert [int(slot_id) for slot_id in listed] == slot_ids(page)
+    later = booking.compatible_slots(db, db.get(Visit, visit_id), now=utcnow(), limit=15)[-1]
+    assert str(later.id) not in listed  # free and compatible, but on another page
+    response = employer.post(url, data={"slot": later.id, "listed": " ".join(listed)})
+    assert response.status_code == 400
+    assert "Choisissez un créneau dans la liste." in page_of(response)
+    db.rollback()
+    assert db.get(Visit, visit_id).status == "requested"
+    response = employer.post(url, data={"slot": listed[1], "listed": " ".join(listed)})
+    assert response.status_code == 302
+    db.rollback()
+    assert db.get(Visit, visit_id).slot_id == int(listed[1])
+
+
+def test_the_cancel_reason_is_a_question_of_the_cancel_journey(employer, world, db):
+    visit_id = make_visit(db, world)
+    db.commit()
+    book_first(db, visit_id)
+    url = f"/espace/visites/{visit_id}/annuler"
+    assert 'name="reason"' in page_of(employer.get(url))
+    response = employer.post(url, data={"reason": "x" * 501})
+    assert response.status_code == 400 and "500 caractères au plus." in page_of(response)
+    db.rollback()
+    assert db.get(Visit, visit_id).status == "booked"
+    assert employer.post(url, data={"reason": "  Congés  "}).status_code == 302
+    db.rollback()
+    visit = db.get(Visit, visit_id)
+    assert visit.status == "cancelled" and visit.history[-1]["note"] == "Congés"
+
+
 # --- the walls -------------------------------------------------------------------------------
 
 ROUTES = [
