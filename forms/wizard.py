@@ -208,11 +208,15 @@ def picked(question: Question, data, answers: Answers):
         offered = {choice.value for choice in question.options(answers)}
         if not chosen and question.optional:
             return []
+        if not chosen and question.missing is not None:
+            raise Reprompt(question.missing)
         if not chosen or not set(chosen) <= offered:
             raise Reprompt(_("Choisissez au moins une réponse dans la liste."))
         return chosen
     if not data and question.optional:
         return None
+    if not data and question.missing is not None:  # left empty: the question's own message
+        raise Reprompt(question.missing)
     if question.kind == "yesno":
         if data not in YES_NO_VALUES:
             raise Reprompt(_("Choisissez oui ou non."))
