@@ -337,6 +337,12 @@ def own_member(session: Session, phone: str | None) -> Member | None:
     return session.scalar(_own_members(phone).limit(1)) if phone else None
 
 
+def own_member_locale(phone: str):
+    """The language of `own_member`, as a scalar subquery: a part of a larger statement (the
+    phone's profile created at its first message)."""
+    return _own_members(phone).with_only_columns(Member.locale).limit(1).scalar_subquery()
+
+
 def holder(session: Session, phone: str | None, today: date) -> Holder:
     """The one lookup of who writes from this number, for every flow of the text channels."""
     if not phone:

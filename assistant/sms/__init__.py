@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -30,6 +30,12 @@ from assistant.sms.conversation import Channel, handle, keyword
 
 bp = Blueprint("sms", __name__)
 INBOUND = InboundSms.__table__  # Core statements: this runs for every SMS, the ORM costs more
+STORE = INBOUND.insert()
+ANSWERED = (
+    INBOUND.update()
+    .where(INBOUND.c.message_sid == bindparam("sid"))
+    .values(reply=bindparam("the_reply"), handled_at=bindparam("at"))
+)
 log = logging.getLogger(__name__)
 
 TWILIO_STATUSES = {
@@ -64,37 +70,34 @@ def _twiml(reply: str | None):
 
 def receive(sid: str, phone: str, to: str | None, body: str) -> str | None:
     """Store, then handle once; a repeated MessageSid gets the first reply again."""
-    # Each transaction here begins with a write. On SQLite a transaction that reads first cannot
-    # take the write lock once another process has committed since its read ("database is
-    # locked" at once, busy_timeout or not); one that writes first waits for the lock.
+    # Two transactions: the row is stored (and committed) before it is handled, then the turn
+    # and its reply are one transaction. On SQLite the webhook's session begins every
+    # transaction with the write lock (`BEGIN IMMEDIATE`, see assistant/database.py): a
+    # transaction that read first could not write once another process had committed.
     sess = db.session
     try:
         sess.connection().execute(
-            INBOUND.insert().values(
-                message_sid=sid,
-                from_number=phone,
-                to_number=to,
-                body=body[:2000],
-                received_at=utcnow(),
-            )
+            STORE,
+            {
+                "message_sid": sid,
+                "from_number": phone,
+                "to_number": to,
+                "body": body[:2000],
+                "received_at": utcnow(),
+            },
         )
         sess.commit()  # stored before it is handled
     except IntegrityError:  # a retried MessageSid (or twice at once): the first one's reply
         sess.rollback()
         return sess.scalar(select(InboundSms.reply).where(InboundSms.message_sid == sid))
     now = utcnow()
-    mark = INBOUND.update().where(INBOUND.c.message_sid == sid)
-    sess.connection().execute(mark.values(handled_at=now))  # the transaction's first statement
     try:
         reply = handle(sess, Channel(key=f"sms:{phone}", name="sms", phone=phone), body, now)
     except Exception:  # never a stack trace nor silence: apologise, keep the message
         log.exception("SMS %s from %s could not be handled", sid, phone)
         sess.rollback()
         reply = render_template("sms/error.txt").strip()
-        sess.connection().execute(mark.values(reply=reply, handled_at=now))
-        sess.commit()
-        return reply
-    sess.connection().execute(mark.values(reply=reply))
+    sess.connection().execute(ANSWERED, {"sid": sid, "the_reply": reply, "at": now})
     sess.commit()
     return reply
 

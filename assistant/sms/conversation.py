@@ -3,21 +3,27 @@
 The dialogue engine knows no channel; this module is the one adapter both text channels share.
 A turn reads and writes the conversation's row (`dialogue_state`) in the caller's transaction
 and returns the reply text, which always fits in three SMS segments.
+
+A turn runs for every message, so its own work is a few Core statements: one read of the phone's
+profile and the conversation's row together, then at most one write of the row (the ORM's unit
+of work would cost more than the rest of the turn). What a journey's checks and ending do is
+theirs, through the services.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale, get_locale
 from rapidfuzz import fuzz
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, literal, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from assistant.models import DialogueState, Member, PhoneProfile
-from assistant.services import audit
+from assistant.services import audit, identity
 from assistant.sms import visits
 from assistant.sms.segments import clip, fits
 from assistant.timeutil import today_paris
@@ -28,6 +34,32 @@ from dialogs.parsing import Reprompt, fold
 
 JOURNEYS = {j.name: j for j in (INDEPENDENT, PHONE_CODE, RATING, SCORE, RISKS)}
 MAX_TRIES = 3
+
+PROFILE = PhoneProfile.__table__
+STATE = DialogueState.__table__
+# the phone's profile and the conversation's row in one statement (either may be missing)
+_ONE = select(literal(1).label("one")).subquery()
+READ = select(
+    PROFILE.c.id.label("profile_id"),
+    PROFILE.c.locale,
+    STATE.c.id,
+    STATE.c.journey,
+    STATE.c.answers,
+    STATE.c.tries,
+    STATE.c.updated_at,
+).select_from(
+    _ONE.outerjoin(PROFILE, PROFILE.c.phone == bindparam("phone")).outerjoin(
+        STATE, STATE.c.key == bindparam("key")
+    )
+)
+SAVE = (
+    STATE.update()
+    .where(STATE.c.id == bindparam("state_id"))
+    .values(
+        answers=bindparam("the_answers"), tries=bindparam("the_tries"), updated_at=bindparam("at")
+    )
+)
+DROP = STATE.delete().where(STATE.c.id == bindparam("state_id"))
 
 # keyword → words that mean it (accent-folded, lower case); French first, English accepted
 KEYWORDS = {
@@ -68,29 +100,61 @@ class Channel:
     locale: str | None = None  # the chat follows the browser; SMS follows the phone's profile
 
 
+@dataclass
+class Profile:
+    """What a turn uses of the phone's profile (`phone_profile`)."""
+
+    id: int
+    locale: str
+
+
+@dataclass
+class State:
+    """The conversation's row (`dialogue_state`) as a turn reads it; `_save` writes it back."""
+
+    id: int
+    journey: str
+    answers: dict[str, Any]
+    tries: int
+    updated_at: datetime
+
+
 def handle(session: Session, channel: Channel, text: str, now: datetime) -> str:
-    profile = _profile(session, channel)
+    profile, state = _read(session, channel, now)
     locale = channel.locale or (profile.locale if profile is not None else "fr")
     word = keyword(text)
     if word in ("english", "french"):
         locale = "en" if word == "english" else "fr"
-        if profile is not None:
+        if profile is not None and profile.locale != locale:
             profile.locale = locale
+            _set_profile(session, profile, locale=locale)
     with force_locale(locale):
-        reply = _turn(session, channel, profile, text, word, now)
+        reply = _turn(session, channel, profile, text, word, now, state)
         return reply if fits(reply) else clip(reply)
 
 
-def _profile(session: Session, channel: Channel) -> PhoneProfile | None:
+def _read(session: Session, channel: Channel, now: datetime) -> tuple[Profile | None, State | None]:
+    """The phone's profile (created at its first message, in the language of the member whose
+    number it is) and the conversation's row, read together."""
+    row = session.connection().execute(READ, {"phone": channel.phone, "key": channel.key}).one()
+    state = None
+    if row.id is not None:
+        state = State(row.id, row.journey, row.answers or {}, row.tries or 0, row.updated_at)
     if channel.phone is None:
-        return None
-    profile = session.scalar(select(PhoneProfile).where(PhoneProfile.phone == channel.phone))
-    if profile is None:
-        member = _member(session, channel.phone)
-        profile = PhoneProfile(phone=channel.phone, locale=member.locale if member else "fr")
-        session.add(profile)
-        session.flush()
-    return profile
+        return None, state
+    if row.profile_id is not None:
+        return Profile(row.profile_id, row.locale), state
+    locale = func.coalesce(identity.own_member_locale(channel.phone), "fr")
+    created = session.connection().execute(
+        PROFILE.insert()
+        .values(phone=channel.phone, locale=locale, session_version=0, created_at=now)
+        .returning(PROFILE.c.id, PROFILE.c.locale)
+    )
+    return Profile(*created.one()), state
+
+
+def _set_profile(session: Session, profile: Profile, **values) -> None:
+    session.connection().execute(PROFILE.update().where(PROFILE.c.id == profile.id).values(values))
 
 
 def _member(session: Session, phone: str | None) -> Member | None:
@@ -100,32 +164,49 @@ def _member(session: Session, phone: str | None) -> Member | None:
     return identity.own_member(session, phone)
 
 
-def _state(session: Session, channel: Channel) -> DialogueState | None:
-    return session.scalar(select(DialogueState).where(DialogueState.key == channel.key))
+def _save(session: Session, state: State | DialogueState) -> None:
+    """Write back what a turn changed in the conversation's row (an ORM row of the booking flow
+    is flushed by the session)."""
+    if isinstance(state, State):
+        values = {"the_answers": state.answers, "the_tries": state.tries, "at": state.updated_at}
+        session.connection().execute(SAVE, {"state_id": state.id, **values})
+
+
+def _orm_state(session: Session, state: State) -> DialogueState:
+    """The same row as an ORM object, attached without reading it again: the booking flow of
+    `assistant/sms/visits.py` works on ORM rows."""
+    row = DialogueState(
+        id=state.id,
+        journey=state.journey,
+        answers=state.answers,
+        tries=state.tries,
+        updated_at=state.updated_at,
+    )
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
 
 
 def _say(template: str, **values) -> str:
     return render_template(f"sms/{template}.txt", **values).strip()
 
 
-def _turn(session, channel, profile, text, word, now) -> str:
-    state = _state(session, channel)
+def _turn(session, channel, profile, text, word, now, state: State | None) -> str:
     idle = timedelta(seconds=current_app.config["SMS_SESSION_IDLE"])
     if state is not None and state.updated_at < now - idle:
-        session.delete(state)
-        session.flush()
+        _end(session, state)
         if word is None:
             return _say("expired")
         state = None
 
     if word == "stop":
         if profile is not None:
-            profile.opted_out_at = now
+            _set_profile(session, profile, opted_out_at=now)
             audit.record(session, f"phone:{channel.phone}", "opt_out", "phone_profile", profile.id)
         return _say("stop")
     if word == "start":
         if profile is not None:
-            profile.opted_out_at = None
+            _set_profile(session, profile, opted_out_at=None)
             audit.record(session, f"phone:{channel.phone}", "opt_in", "phone_profile", profile.id)
         return _say("start")
     if word in ("menu", "english", "french"):
@@ -167,23 +248,22 @@ def _turn(session, channel, profile, text, word, now) -> str:
     return _answer(session, channel, state, text, now)
 
 
-def _end(session, state) -> None:
+def _end(session, state: State | None) -> None:
     if state is not None:
-        session.delete(state)
-        session.flush()
+        session.connection().execute(DROP, {"state_id": state.id})
 
 
 def _start(session, channel, journey: Journey, answers: dict, now, intro: str = "") -> str:
-    state = DialogueState(
-        key=channel.key,
-        journey=journey.name,
-        answers=answers,
-        tries=0,
-        updated_at=now,
-        created_at=now,
+    session.connection().execute(
+        STATE.insert().values(
+            key=channel.key,
+            journey=journey.name,
+            answers=answers,
+            tries=0,
+            updated_at=now,
+            created_at=now,
+        )
     )
-    session.add(state)
-    session.flush()
     question = journey.next_question(answers)
     return _join_text(intro, prompt(question, answers))
 
@@ -192,11 +272,13 @@ def _join_text(*parts: str) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def _answer(session, channel, state: DialogueState, text: str, now) -> str:
+def _answer(session, channel, state: State, text: str, now) -> str:
     journey = JOURNEYS.get(state.journey) or visits.JOURNEYS.get(state.journey)
     if journey is None:  # a journey of a newer or older version: start again cleanly
         _end(session, state)
         return _say("expired")
+    if journey.name in visits.JOURNEYS:
+        state = _orm_state(session, state)
     question = journey.next_question(state.answers)
     context = _context(session, channel, now)
     state.updated_at = now
@@ -208,8 +290,10 @@ def _answer(session, channel, state: DialogueState, text: str, now) -> str:
             state.tries = 0
             if journey.name in visits.JOURNEYS:
                 visits.give_up(session, state, now)
+            _save(session, state)
             return _callback(session, channel, question)
         hint = _short_reprompt_hint(question, state.answers, reprompt)
+        _save(session, state)
         return _join_text(str(reprompt.message), hint)
     state.answers = answers
     state.tries = 0
@@ -217,6 +301,7 @@ def _answer(session, channel, state: DialogueState, text: str, now) -> str:
         return visits.proceed(session, channel, state, now)
     following = journey.next_question(answers)
     if following is not None:
+        _save(session, state)
         return prompt(following, answers)
     return _finish(session, channel, state, journey, now)
 
@@ -265,8 +350,7 @@ def _finish(session, channel, state, journey: Journey, now) -> str:
     """The journey ends itself (`Journey.finish`); this player only says what it returns, then
     starts the journey it leads to."""
     answers = state.answers
-    session.delete(state)
-    session.flush()
+    _end(session, state)
     outcome = journey.finish(answers, _context(session, channel, now))
     text = _say(outcome.say, **outcome.values) if outcome.say else ""
     if outcome.then is not None:

@@ -1,0 +1,102 @@
+"""What one SMS costs the database: the statements of one webhook request, counted on the engine.
+
+Everything the request executes counts — the inbound row's own insert and update, savepoints —
+except the `BEGIN` that SQLite's driver is sent as a statement (PostgreSQL's is not one). A
+plain dialogue turn must stay a few statements (issue 12: a turn does little); the budgets of
+`RDV` and of a booking pick wait for the booking journey (see their skip reasons).
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from tests.sms.conftest import Phone
+from tests.sms.test_visits_sms import make_independent, make_planning
+
+PLAIN_TURN = 6
+RDV = 12
+PICK = 14
+
+
+class Statements:
+    """The SQL statements the engine runs while the `with` block runs."""
+
+    def __init__(self, engine):
+        self.engine, self.seen = engine, []
+
+    def _executed(self, _conn, _cursor, statement, _parameters, _context, _executemany):
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            self.seen.append(" ".join(statement.split()))
+
+    def __enter__(self):
+        self.seen = []
+        event.listen(self.engine, "before_cursor_execute", self._executed)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._executed)
+
+    def listing(self) -> str:
+        return "\n".join(f"  {n}. {s[:150]}" for n, s in enumerate(self.seen, 1))
+
+
+@pytest.fixture
+def statements(sms_app):
+    # a first request of the app reads the risk catalogue (once per process every
+    # RISK_CATALOGUE_TTL seconds, not once per turn): done before counting
+    Phone(sms_app.test_client(), "+33699999999").send("menu")
+    return Statements(sms_app.extensions["database"]["engine"])
+
+
+def costs(statements, phone, text: str) -> tuple[str, Statements]:
+    with statements:
+        reply = phone.send(text)
+    return reply, statements
+
+
+def test_every_plain_turn_of_the_score_stays_within_budget(phone, statements):
+    """A new number's first message, a keyword starting a journey, its answers, a reprompt, and
+    the answer that ends it (the score is recorded): each at most PLAIN_TURN statements."""
+    turns = [("menu", "SCORE"), ("SCORE", "salariés"), ("bof", "OUI ou NON")]
+    turns += [(answer, "") for answer in ("oui", "oui", "non", "oui", "oui", "non")]
+    turns += [("oui", "/5")]
+    for text, expected in turns:
+        reply, seen = costs(statements, phone, text)
+        assert expected in reply, (text, reply)
+        assert len(seen.seen) <= PLAIN_TURN, f"{text!r}: {len(seen.seen)}\n{seen.listing()}"
+
+
+def test_the_webhook_stores_its_row_in_the_count(phone, statements):
+    """The count is of the whole request: the inbound row's insert is among the statements."""
+    _reply, seen = costs(statements, phone, "menu")
+    assert any(s.startswith("INSERT INTO inbound_sms") for s in seen.seen), seen.listing()
+    assert any(s.startswith("UPDATE inbound_sms") for s in seen.seen), seen.listing()
+
+
+PENDING = (
+    "waits for the booking journey (dialogs/visits.py, replacing assistant/sms/visits.py, issue "
+    "12): the hand-made flow looks the phone's holder up twice, flushes its state row twice and "
+    "loads the slot's place and professional one by one; see the lead's notes for the counts"
+)
+
+
+@pytest.mark.skip(reason=PENDING)
+def test_rdv_stays_within_budget(phone, sms_db, statements):
+    make_planning(sms_db)
+    make_independent(sms_db)
+    phone.send("menu")  # the number is known: its profile exists
+    reply, seen = costs(statements, phone, "RDV")
+    assert "Répondez 1, 2 ou 3." in reply, reply
+    assert len(seen.seen) <= RDV, f"RDV: {len(seen.seen)}\n{seen.listing()}"
+
+
+@pytest.mark.skip(reason=PENDING)
+def test_a_booking_pick_stays_within_budget(phone, sms_db, statements):
+    make_planning(sms_db)
+    make_independent(sms_db)
+    phone.send("menu")
+    phone.send("RDV")
+    reply, seen = costs(statements, phone, "2")
+    assert "Centre de Paris 11" in reply, reply
+    assert len(seen.seen) <= PICK, f"pick: {len(seen.seen)}\n{seen.listing()}"
