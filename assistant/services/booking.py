@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from assistant.models import Employee, Member, Slot, StaffUser, Visit, VisitStatus
 from assistant.models.visit import holds_slot
@@ -258,6 +258,8 @@ def find_slots(
     query = (
         select(Slot)
         .join(StaffUser, StaffUser.id == Slot.staff_id)
+        # the professional joined for the search is the one the slot is read with
+        .options(contains_eager(Slot.staff))
         .where(
             Slot.blocked.is_(False),
             Slot.minutes >= minutes,
@@ -346,20 +348,23 @@ def book(session: Session, actor, visit: Visit, slot: Slot, now: datetime) -> Vi
         return visit
     try:
         with session.begin_nested():
+            # the whole booking in one UPDATE, the convocation queued below included (it is
+            # written in this transaction, or nothing is)
             visit.slot_id = slot.id
             visit.slot = slot
             visit.status = VisitStatus.BOOKED
+            visit.booked_at = now
+            visit.queued_at = None
+            visit.reminder_queued_at = None
+            visit.convocation_sent_at = now
+            visit.history = [
+                *visit.history,
+                _event(now, actor, "moved" if moved_from else "booked", slot),
+            ]
             session.flush()
     except IntegrityError:
         session.refresh(visit)
         raise SlotTaken() from None
-    visit.booked_at = now
-    visit.queued_at = None
-    visit.reminder_queued_at = None
-    visit.history = [
-        *visit.history,
-        _event(now, actor, "moved" if moved_from else "booked", slot),
-    ]
     audit.record(session, actor, "move" if moved_from else "book", "visit", visit.id, str(slot.id))
     notices.convocation(session, visit, moved=moved_from is not None)
     return visit

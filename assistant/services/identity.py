@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from assistant.models import (
@@ -79,20 +79,27 @@ def reach(session: Session, phone: str, today: date) -> list[Access]:
     the holder of this one would then reach)."""
     if not phone:
         return []
-    proven = list(
-        session.scalars(
-            _current(select(Employee).join(Worker, Worker.id == Employee.worker_id), today).where(
-                Worker.phone == phone
-            )
-        )
+    # one statement (the text channels look it up at every booking message): the employments
+    # by proven mobile and by contact number, each found through its own index, then their
+    # members (into the session, for the caller) in the same read
+    found = union_all(
+        select(Employee.id.label("id"), literal(True).label("proven"))
+        .join(Worker, Worker.id == Employee.worker_id)
+        .where(Worker.phone == phone),
+        select(Employee.id.label("id"), literal(False).label("proven")).where(
+            Employee.phone == phone
+        ),
+    ).subquery()
+    rows = session.execute(
+        _current(select(Employee, Member, found.c.proven), today)
+        .join(found, found.c.id == Employee.id)
+        .order_by(None)
+        .order_by(found.c.proven.desc(), Member.legal_name, Employee.id)
     )
-    seen = {e.id for e in proven}
-    contact = [
-        e
-        for e in session.scalars(_current(select(Employee), today).where(Employee.phone == phone))
-        if e.id not in seen
-    ]
-    return [Access(e, True) for e in proven] + [Access(e, False) for e in contact]
+    accesses: dict[int, Access] = {}
+    for employee, _member, proven in rows:
+        accesses.setdefault(employee.id, Access(employee, bool(proven)))  # proven ones first
+    return list(accesses.values())
 
 
 def private(visit: Visit) -> bool:
