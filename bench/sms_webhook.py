@@ -374,6 +374,7 @@ class Measure:
     workers: list[tuple[int, float, float]]
     half: Results | None = None  # the open-loop load at half the measured throughput
     half_rate: float = 0.0
+    cpu_per_request: float = 0.0  # seconds of the workers' CPU per request (boot excluded)
 
     @property
     def rps(self) -> float:
@@ -394,10 +395,14 @@ def measure(name: str, app_spec: str, env: dict, log_dir: Path, strict: bool) ->
         warm = load(server.port, WARMUP_REQUESTS, WARMUP_SECONDS, strict)
         if warm.errors:
             print(f"  {name}: {len(warm.errors)} errors during warm-up, e.g. {warm.errors[0]}")
+        before = sum(cpu for _, _, cpu in server.worker_stats())
         results = load(server.port, REQUESTS, SECONDS, strict)
         results.errors[:0] = warm.errors
         workers = server.worker_stats()
         found = Measure(name, results, workers)
+        found.cpu_per_request = (sum(cpu for _, _, cpu in workers) - before) / max(
+            1, len(results.latencies)
+        )
         if strict and OPEN_SECONDS > 0 and found.rps > 0:
             found.half_rate = found.rps / 2
             found.half = load(server.port, 0, OPEN_SECONDS, strict, rate=found.half_rate)
@@ -463,6 +468,8 @@ def report(m: Measure) -> None:
     )
     workers = ", ".join(f"pid {pid}: {rss:.1f} MB, {cpu:.1f} s CPU" for pid, rss, cpu in m.workers)
     print(f"{'':<16} workers: {workers}; client: {r.client_cpu:.1f} s CPU in {r.elapsed:.1f} s")
+    cpu = m.cpu_per_request * 1000
+    print(f"{'':<16} workers' CPU per request (after the warm-up): {cpu:.2f} ms")
     if r.conversations:
         print(f"{'':<16} {r.conversations} conversations, {r.scores} scores computed")
     if (h := m.half) is not None:
