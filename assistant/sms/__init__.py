@@ -69,34 +69,38 @@ def _twiml(reply: str | None):
 
 
 def receive(sid: str, phone: str, to: str | None, body: str) -> str | None:
-    """Store, then handle once; a repeated MessageSid gets the first reply again."""
-    # Two transactions: the row is stored (and committed) before it is handled, then the turn
-    # and its reply are one transaction. On SQLite the webhook's session begins every
-    # transaction with the write lock (`BEGIN IMMEDIATE`, see assistant/database.py): a
-    # transaction that read first could not write once another process had committed.
+    """Store, then handle once; a repeated MessageSid gets the first reply again.
+
+    One transaction: the row is its first statement, then the turn, then the reply. A retry
+    of a MessageSid being handled waits for the first one (PostgreSQL's unique index; SQLite's
+    write lock, taken at `BEGIN IMMEDIATE`, see assistant/database.py) and gets its reply; a
+    turn that fails is undone and the message is stored with the apology instead."""
     sess = db.session
+    row = {
+        "message_sid": sid,
+        "from_number": phone,
+        "to_number": to,
+        "body": body[:2000],
+        "received_at": utcnow(),
+    }
     try:
-        sess.connection().execute(
-            STORE,
-            {
-                "message_sid": sid,
-                "from_number": phone,
-                "to_number": to,
-                "body": body[:2000],
-                "received_at": utcnow(),
-            },
-        )
-        sess.commit()  # stored before it is handled
+        sess.connection().execute(STORE, row)
     except IntegrityError:  # a retried MessageSid (or twice at once): the first one's reply
         sess.rollback()
         return sess.scalar(select(InboundSms.reply).where(InboundSms.message_sid == sid))
     now = utcnow()
     try:
         reply = handle(sess, Channel(key=f"sms:{phone}", name="sms", phone=phone), body, now)
+        sess.flush()  # what the turn wrote fails here, not at the commit below
     except Exception:  # never a stack trace nor silence: apologise, keep the message
         log.exception("SMS %s from %s could not be handled", sid, phone)
         sess.rollback()
         reply = render_template("sms/error.txt").strip()
+        try:
+            sess.connection().execute(STORE, row)
+        except IntegrityError:  # stored and answered meanwhile by a retry of this MessageSid
+            sess.rollback()
+            return sess.scalar(select(InboundSms.reply).where(InboundSms.message_sid == sid))
     sess.connection().execute(ANSWERED, {"sid": sid, "the_reply": reply, "at": now})
     sess.commit()
     return reply

@@ -20,22 +20,27 @@ PICK = 14
 
 
 class Statements:
-    """The SQL statements the engine runs while the `with` block runs."""
+    """The SQL statements the engine runs while the `with` block runs, and its commits."""
 
     def __init__(self, engine):
-        self.engine, self.seen = engine, []
+        self.engine, self.seen, self.commits = engine, [], 0
 
     def _executed(self, _conn, _cursor, statement, _parameters, _context, _executemany):
         if not statement.lstrip().upper().startswith("BEGIN"):
             self.seen.append(" ".join(statement.split()))
 
+    def _committed(self, _conn):
+        self.commits += 1
+
     def __enter__(self):
-        self.seen = []
+        self.seen, self.commits = [], 0
         event.listen(self.engine, "before_cursor_execute", self._executed)
+        event.listen(self.engine, "commit", self._committed)
         return self
 
     def __exit__(self, *_exc):
         event.remove(self.engine, "before_cursor_execute", self._executed)
+        event.remove(self.engine, "commit", self._committed)
 
     def listing(self) -> str:
         return "\n".join(f"  {n}. {s[:150]}" for n, s in enumerate(self.seen, 1))
@@ -65,6 +70,7 @@ def test_every_plain_turn_of_the_score_stays_within_budget(phone, statements):
         reply, seen = costs(statements, phone, text)
         assert expected in reply, (text, reply)
         assert len(seen.seen) <= PLAIN_TURN, f"{text!r}: {len(seen.seen)}\n{seen.listing()}"
+        assert seen.commits == 1, text  # the message, the turn and the reply: one transaction
 
 
 def test_the_webhook_stores_its_row_in_the_count(phone, statements):
