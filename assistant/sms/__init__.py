@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import secrets
 import unicodedata
+from xml.sax.saxutils import escape
 
 from flask import (
     Blueprint,
@@ -21,7 +23,6 @@ from flask_babel import get_locale
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
-from twilio.twiml.messaging_response import MessagingResponse
 
 from assistant.database import utcnow
 from assistant.extensions import csrf, db
@@ -37,6 +38,7 @@ ANSWERED = (
     .values(reply=bindparam("the_reply"), handled_at=bindparam("at"))
 )
 log = logging.getLogger(__name__)
+TWIML = "text/xml; charset=utf-8"
 
 TWILIO_STATUSES = {
     "delivered": OutboxStatus.DELIVERED,
@@ -57,15 +59,21 @@ def _signed() -> bool:
     if not token:
         return current_app.config["DEVELOPMENT"]
     signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature:
+        return False
     url = current_app.config["PUBLIC_BASE_URL"] + request.full_path.rstrip("?")
-    return bool(signature) and RequestValidator(token).validate(url, request.form, signature)
+    validator = RequestValidator(token)
+    # signed over the very URL we are: one signature computed (`validate` computes it with and
+    # without the port, for proxies that add or drop it)
+    exact = validator.compute_signature(url, request.form)
+    return hmac.compare_digest(exact, signature) or validator.validate(url, request.form, signature)
 
 
 def _twiml(reply: str | None):
-    response = MessagingResponse()
-    if reply:
-        response.message(reply)
-    return str(response), 200, {"Content-Type": "text/xml; charset=utf-8"}
+    """TwiML answering with one message (what twilio's MessagingResponse writes, without its
+    XML tree)."""
+    body = f"<Response><Message>{escape(reply)}</Message></Response>" if reply else "<Response />"
+    return f'<?xml version="1.0" encoding="UTF-8"?>{body}', 200, {"Content-Type": TWIML}
 
 
 def receive(sid: str, phone: str, to: str | None, body: str) -> str | None:
@@ -91,7 +99,8 @@ def receive(sid: str, phone: str, to: str | None, body: str) -> str | None:
     now = utcnow()
     try:
         reply = handle(sess, Channel(key=f"sms:{phone}", name="sms", phone=phone), body, now)
-        sess.flush()  # what the turn wrote fails here, not at the commit below
+        if sess.new or sess.dirty or sess.deleted:
+            sess.flush()  # what the turn wrote fails here, not at the commit below
     except Exception:  # never a stack trace nor silence: apologise, keep the message
         log.exception("SMS %s from %s could not be handled", sid, phone)
         sess.rollback()

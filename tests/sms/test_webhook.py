@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from assistant.models import DialogueState, InboundSms, OutboxMessage, PhoneProfile
@@ -182,3 +183,19 @@ def test_a_turn_that_fails_apologises_and_keeps_the_message(phone, sms_db):
     row = sms_db.scalar(select(InboundSms).where(InboundSms.message_sid == "SM" + "c" * 32))
     assert row.body == "oui" and "incident" in row.reply and row.handled_at is not None
     assert sms_db.scalar(select(DialogueState.answers)) == "not an object"
+
+
+@pytest.mark.parametrize(
+    "reply", ["Répondez OUI ou NON.", "a < b & c > \"d\" 'e'\n2. ligne", "€ [x] ~ ^", "", None]
+)
+def test_the_twiml_is_what_twilio_writes(reply):
+    """The webhook writes its TwiML itself (the XML tree costs more than the rest of a turn's
+    text): byte for byte what twilio's MessagingResponse writes."""
+    from twilio.twiml.messaging_response import MessagingResponse
+
+    from assistant.sms import _twiml
+
+    expected = MessagingResponse()
+    if reply:
+        expected.message(reply)
+    assert _twiml(reply)[0] == str(expected)
