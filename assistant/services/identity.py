@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, literal, select, union_all
+from sqlalchemy import and_, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from assistant.models import (
@@ -62,44 +62,61 @@ class Access:
 # --- what a number reaches -------------------------------------------------------------------
 
 
-def _current(query, today: date):
-    return (
-        query.join(Member, Member.id == Employee.member_id)
+def _by_phone(phone: str, with_members: bool):
+    """(member_id, employee_id, proven) of what this number reaches, each part found through
+    its own index: the employments of the worker who proved it, those whose employer typed it,
+    and (`with_members`) the members whose own number it is (employee_id empty)."""
+    parts = [
+        select(
+            Employee.member_id.label("member_id"),
+            Employee.id.label("employee_id"),
+            literal(True).label("proven"),
+        )
+        .join(Worker, Worker.id == Employee.worker_id)
+        .where(Worker.phone == phone),
+        select(Employee.member_id, Employee.id, literal(False)).where(Employee.phone == phone),
+    ]
+    if with_members:
+        parts.append(
+            select(Member.id, null(), literal(True)).where(
+                Member.phone == phone, Member.status != MemberStatus.CLOSED
+            )
+        )
+    return union_all(*parts).subquery()
+
+
+def _reached(session: Session, phone: str, today: date, with_members: bool):
+    """One statement (the text channels look it up at every booking message): the members
+    whose own number this is, ordered by id, and the current employments, proven ones first."""
+    found = _by_phone(phone, with_members)
+    rows = session.execute(
+        select(Member, Employee, found.c.proven)
+        .join(found, found.c.member_id == Member.id)
+        .outerjoin(Employee, Employee.id == found.c.employee_id)
         .where(
             Member.status != MemberStatus.CLOSED,
-            (Employee.left_on.is_(None)) | (Employee.left_on >= today),
+            Employee.left_on.is_(None) | (Employee.left_on >= today),
         )
-        .order_by(Member.legal_name, Employee.id)
+    ).all()
+    own = {m.id: m for m, employee, _proven in rows if employee is None}
+    members = [own[member_id] for member_id in sorted(own)]
+    employments = sorted(
+        ((bool(proven), m, e) for m, e, proven in rows if e is not None),
+        key=lambda row: (not row[0], row[1].legal_name, row[2].id),
     )
+    accesses: dict[int, Access] = {}
+    for proven, _member, employee in employments:
+        accesses.setdefault(employee.id, Access(employee, proven))  # proven ones first
+    return members, list(accesses.values())
 
 
 def reach(session: Session, phone: str, today: date) -> list[Access]:
     """The current employments this number reaches: those of the worker who proved it, then
     those whose employer typed it as a contact (and whose worker did not prove another number
-    the holder of this one would then reach)."""
+    the holder of this one would then reach). Their members are read in the same statement."""
     if not phone:
         return []
-    # one statement (the text channels look it up at every booking message): the employments
-    # by proven mobile and by contact number, each found through its own index, then their
-    # members (into the session, for the caller) in the same read
-    found = union_all(
-        select(Employee.id.label("id"), literal(True).label("proven"))
-        .join(Worker, Worker.id == Employee.worker_id)
-        .where(Worker.phone == phone),
-        select(Employee.id.label("id"), literal(False).label("proven")).where(
-            Employee.phone == phone
-        ),
-    ).subquery()
-    rows = session.execute(
-        _current(select(Employee, Member, found.c.proven), today)
-        .join(found, found.c.id == Employee.id)
-        .order_by(None)
-        .order_by(found.c.proven.desc(), Member.legal_name, Employee.id)
-    )
-    accesses: dict[int, Access] = {}
-    for employee, _member, proven in rows:
-        accesses.setdefault(employee.id, Access(employee, bool(proven)))  # proven ones first
-    return list(accesses.values())
+    return _reached(session, phone, today, with_members=False)[1]
 
 
 def private(visit: Visit) -> bool:
@@ -354,5 +371,5 @@ def holder(session: Session, phone: str | None, today: date) -> Holder:
     """The one lookup of who writes from this number, for every flow of the text channels."""
     if not phone:
         return Holder((), ())
-    members = session.scalars(_own_members(phone))
-    return Holder(tuple(members), tuple(reach(session, phone, today)))
+    members, employments = _reached(session, phone, today, with_members=True)
+    return Holder(tuple(members), tuple(employments))

@@ -82,9 +82,9 @@ def test_the_webhook_stores_its_row_in_the_count(phone, statements):
 
 PENDING = (
     "waits for the booking journey (dialogs/visits.py, replacing assistant/sms/visits.py, issue "
-    "12): RDV is 18 statements with the hand-made flow, which looks the phone's holder up twice "
-    "(2 statements each), looks for a booked then an open request before request_visit looks "
-    "for the open one again, and inserts then updates its state row twice"
+    "12): RDV is 16 statements with the hand-made flow, which looks the phone's holder up twice, "
+    "looks for a booked then an open request before request_visit looks for the open one "
+    "again, and inserts its state row then updates it twice"
 )
 
 
