@@ -106,3 +106,19 @@ def test_a_booking_pick_stays_within_budget(phone, sms_db, statements):
     reply, seen = costs(statements, phone, "2")
     assert "Centre de Paris 11" in reply, reply
     assert len(seen.seen) <= PICK, f"pick: {len(seen.seen)}\n{seen.listing()}"
+
+
+def test_who_writes_from_a_number_is_one_statement(sms_db, statements):
+    """`identity.holder`, looked up by every booking message: an independent member who is also
+    employed (proven mobile), one statement."""
+    from assistant.services import identity
+    from assistant.timeutil import today_paris
+    from tests.sms.test_visits_sms import NUMBER, make_employee
+
+    make_independent(sms_db)
+    make_employee(sms_db)
+    with statements as seen:
+        found = identity.holder(sms_db, NUMBER, today_paris())
+    assert [m.legal_name for m in found.members] == ["Nina Roux"]
+    assert [(a.employee.last_name, a.proven) for a in found.employments] == [("Martin", True)]
+    assert len(seen.seen) == 1, seen.listing()
