@@ -235,7 +235,7 @@ def wanted(answers, requester: str, found=None):
     )
 
 
-def ask(context, actor, *, member, employee, request, proven: bool = True):
+def ask(context, actor, *, member, employee, request, proven: bool = True, none_open=False):
     """Ask the one service for a request, the same way on every channel: the visit (the open
     request of this worker and type given back, `reused`), or the ending when the rules refuse
     it (`visit_refused`) or when it comes from a number the worker never proved: the team
@@ -245,7 +245,14 @@ def ask(context, actor, *, member, employee, request, proven: bool = True):
     session, now = context.session, context.now
     try:
         visit = booking.request_visit(
-            session, actor, member=member, employee=employee, request=request, now=now, auto=False
+            session,
+            actor,
+            member=member,
+            employee=employee,
+            request=request,
+            now=now,
+            auto=False,
+            none_open=none_open,
         )
     except booking.NotAllowed as refused:
         return Outcome("visit_refused", {"reason": refused.message})

@@ -175,7 +175,10 @@ def _not_booked_yet(answers: Answers, context: Context) -> Answers | Outcome | N
     who = _identity(answers, context)
     if who is None:  # left meanwhile
         return Outcome("visit_unknown")
-    booked = identity.booked_visit(context.session, who, context.now, answers.get("_type"))
+    booked, waiting = identity.booked_and_waiting(
+        context.session, who, context.now, answers.get("_type")
+    )
+    context.turn["waiting"] = (who.key, answers.get("_type"), waiting)  # for the request
     if booked is not None:
         _keep(context, booked.slot)
         return Outcome("visit_already", {"slot": booked.slot_id})
@@ -209,7 +212,11 @@ def _request(answers: Answers, context: Context) -> Answers | Outcome:
     who = _identity(answers, context)
     if who is None:
         return Outcome("visit_unknown")
-    visit = identity.waiting_request(context.session, who, answers.get("_type"))
+    seen = context.turn.get("waiting")  # looked up by this turn's previous effect
+    if seen is not None and seen[:2] == (who.key, answers.get("_type")):
+        visit = seen[2]
+    else:
+        visit = identity.waiting_request(context.session, who, answers.get("_type"))
     if visit is None:
         visit = visit_request.ask(
             context,
@@ -218,6 +225,7 @@ def _request(answers: Answers, context: Context) -> Answers | Outcome:
             employee=who.employee,
             request=_wanted(who, answers, context),
             proven=who.proven,
+            none_open=True,
         )
         if isinstance(visit, Outcome):
             return visit

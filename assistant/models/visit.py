@@ -126,8 +126,10 @@ class Slot(Base):
     modality: Mapped[str] = mapped_column(String(10))
     blocked: Mapped[bool] = mapped_column(default=False)
 
-    staff = relationship("StaffUser")
-    centre = relationship("Centre")
+    # a slot is never told or checked without its professional and place: read with it, in
+    # the same statement (two small tables), not one by one afterwards
+    staff = relationship("StaffUser", lazy="joined")
+    centre = relationship("Centre", lazy="joined")
 
 
 class Visit(Base):
@@ -198,7 +200,7 @@ class Visit(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    member = relationship("Member")
+    member = relationship("Member", lazy="joined")  # every notice needs it
     employee = relationship("Employee")
     slot = relationship("Slot")
     reused = False  # not stored: set by booking.request_visit when the open request came back

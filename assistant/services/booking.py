@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from assistant.models import Employee, Member, Slot, StaffUser, Visit, VisitStatus
 from assistant.models.visit import holds_slot
@@ -100,13 +100,15 @@ def request_visit(
     request: Request,
     now: datetime,
     auto: bool = True,
+    none_open: bool = False,
 ) -> Visit:
     """Record a request; place it at once in the first compatible slot when the rules allow
     (a free slot within the regulatory window), else put it in the staff queue.
 
     The one place a visit request is created. A worker has at most one open request of a type
     (a partial unique index): asking again returns the open one, marked `reused`, whoever asked
-    it first and whatever the concurrency."""
+    it first and whatever the concurrency. `none_open`: the caller has just looked and found
+    no open request of this worker, so it is not looked up again (the index still decides)."""
     kind = visit_rules.get(request.visit_type)
     if request.requested_by not in kind.requesters:
         raise NotAllowed(_l("Cette visite ne peut pas être demandée ainsi."))
@@ -116,7 +118,7 @@ def request_visit(
     due_from, due_by = window_for(request, today)
     if request.modality is not None and not visit_rules.allows(kind.code, request.modality):
         raise NotAllowed(_l("Cette visite ne peut pas se faire de cette façon."))
-    waiting = open_request(session, member.id, employee, kind.code)
+    waiting = None if none_open else open_request(session, member.id, employee, kind.code)
     if waiting is not None:
         waiting.reused = True
         return waiting
@@ -258,6 +260,8 @@ def find_slots(
     query = (
         select(Slot)
         .join(StaffUser, StaffUser.id == Slot.staff_id)
+        # the professional joined for the search is the one the slot is read with
+        .options(contains_eager(Slot.staff))
         .where(
             Slot.blocked.is_(False),
             Slot.minutes >= minutes,
@@ -346,20 +350,23 @@ def book(session: Session, actor, visit: Visit, slot: Slot, now: datetime) -> Vi
         return visit
     try:
         with session.begin_nested():
+            # the whole booking in one UPDATE, the convocation queued below included (it is
+            # written in this transaction, or nothing is)
             visit.slot_id = slot.id
             visit.slot = slot
             visit.status = VisitStatus.BOOKED
+            visit.booked_at = now
+            visit.queued_at = None
+            visit.reminder_queued_at = None
+            visit.convocation_sent_at = now
+            visit.history = [
+                *visit.history,
+                _event(now, actor, "moved" if moved_from else "booked", slot),
+            ]
             session.flush()
     except IntegrityError:
         session.refresh(visit)
         raise SlotTaken() from None
-    visit.booked_at = now
-    visit.queued_at = None
-    visit.reminder_queued_at = None
-    visit.history = [
-        *visit.history,
-        _event(now, actor, "moved" if moved_from else "booked", slot),
-    ]
     audit.record(session, actor, "move" if moved_from else "book", "visit", visit.id, str(slot.id))
     notices.convocation(session, visit, moved=moved_from is not None)
     return visit

@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, literal, null, or_, select, union_all
+from sqlalchemy.orm import Session, contains_eager
 
 from assistant.models import (
     Employee,
@@ -64,37 +64,61 @@ class Access:
 # --- what a number reaches -------------------------------------------------------------------
 
 
-def _current(query, today: date):
-    return (
-        query.join(Member, Member.id == Employee.member_id)
+def _by_phone(phone: str, with_members: bool):
+    """(member_id, employee_id, proven) of what this number reaches, each part found through
+    its own index: the employments of the worker who proved it, those whose employer typed it,
+    and (`with_members`) the members whose own number it is (employee_id empty)."""
+    parts = [
+        select(
+            Employee.member_id.label("member_id"),
+            Employee.id.label("employee_id"),
+            literal(True).label("proven"),
+        )
+        .join(Worker, Worker.id == Employee.worker_id)
+        .where(Worker.phone == phone),
+        select(Employee.member_id, Employee.id, literal(False)).where(Employee.phone == phone),
+    ]
+    if with_members:
+        parts.append(
+            select(Member.id, null(), literal(True)).where(
+                Member.phone == phone, Member.status != MemberStatus.CLOSED
+            )
+        )
+    return union_all(*parts).subquery()
+
+
+def _reached(session: Session, phone: str, today: date, with_members: bool):
+    """One statement (the text channels look it up at every booking message): the members
+    whose own number this is, ordered by id, and the current employments, proven ones first."""
+    found = _by_phone(phone, with_members)
+    rows = session.execute(
+        select(Member, Employee, found.c.proven)
+        .join(found, found.c.member_id == Member.id)
+        .outerjoin(Employee, Employee.id == found.c.employee_id)
         .where(
             Member.status != MemberStatus.CLOSED,
-            (Employee.left_on.is_(None)) | (Employee.left_on >= today),
+            Employee.left_on.is_(None) | (Employee.left_on >= today),
         )
-        .order_by(Member.legal_name, Employee.id)
+    ).all()
+    own = {m.id: m for m, employee, _proven in rows if employee is None}
+    members = [own[member_id] for member_id in sorted(own)]
+    employments = sorted(
+        ((bool(proven), m, e) for m, e, proven in rows if e is not None),
+        key=lambda row: (not row[0], row[1].legal_name, row[2].id),
     )
+    accesses: dict[int, Access] = {}
+    for proven, _member, employee in employments:
+        accesses.setdefault(employee.id, Access(employee, proven))  # proven ones first
+    return members, list(accesses.values())
 
 
 def reach(session: Session, phone: str, today: date) -> list[Access]:
     """The current employments this number reaches: those of the worker who proved it, then
     those whose employer typed it as a contact (and whose worker did not prove another number
-    the holder of this one would then reach)."""
+    the holder of this one would then reach). Their members are read in the same statement."""
     if not phone:
         return []
-    proven = list(
-        session.scalars(
-            _current(select(Employee).join(Worker, Worker.id == Employee.worker_id), today).where(
-                Worker.phone == phone
-            )
-        )
-    )
-    seen = {e.id for e in proven}
-    contact = [
-        e
-        for e in session.scalars(_current(select(Employee), today).where(Employee.phone == phone))
-        if e.id not in seen
-    ]
-    return [Access(e, True) for e in proven] + [Access(e, False) for e in contact]
+    return _reached(session, phone, today, with_members=False)[1]
 
 
 def private(visit: Visit) -> bool:
@@ -339,12 +363,18 @@ def own_member(session: Session, phone: str | None) -> Member | None:
     return session.scalar(_own_members(phone).limit(1)) if phone else None
 
 
+def own_member_locale(phone: str):
+    """The language of `own_member`, as a scalar subquery: a part of a larger statement (the
+    phone's profile created at its first message)."""
+    return _own_members(phone).with_only_columns(Member.locale).limit(1).scalar_subquery()
+
+
 def holder(session: Session, phone: str | None, today: date) -> Holder:
     """The one lookup of who writes from this number, for every flow of the text channels."""
     if not phone:
         return Holder((), ())
-    members = session.scalars(_own_members(phone))
-    return Holder(tuple(members), tuple(reach(session, phone, today)))
+    members, employments = _reached(session, phone, today, with_members=True)
+    return Holder(tuple(members), tuple(employments))
 
 
 # --- who writes, for booking (SMS and the chat of a proven person) ----------------------------
@@ -413,6 +443,42 @@ def booked_visit(
     if visit_type is not None:
         query = query.where(Visit.visit_type == visit_type)
     return session.scalar(query)
+
+
+def booked_and_waiting(
+    session: Session, identity: Identity, now: datetime, visit_type: str | None = None
+) -> tuple[Visit | None, Visit | None]:
+    """In one statement: the worker's next booked visit to come and the request waiting for a
+    slot (of this type, when a type is asked for; else the most urgent)."""
+    query = (
+        select(Visit)
+        .outerjoin(Slot, Slot.id == Visit.slot_id)
+        .options(contains_eager(Visit.slot))
+        .where(
+            Visit.member_id == identity.member.id,
+            or_(
+                and_(Visit.status == VisitStatus.BOOKED, Slot.starts_at > now),
+                Visit.status == VisitStatus.REQUESTED,
+            ),
+        )
+    )
+    if identity.employee is None:
+        query = query.where(Visit.employee_id.is_(None))
+    else:
+        query = query.where(Visit.employee_id == identity.employee.id)
+        if not identity.proven:
+            query = query.where(known_to_employer())
+    if visit_type is not None:
+        query = query.where(Visit.visit_type == visit_type)
+    rows = list(session.scalars(query))
+    booked = [v for v in rows if v.status == VisitStatus.BOOKED]
+    waiting = sorted(
+        (v for v in rows if v.status == VisitStatus.REQUESTED), key=lambda v: (v.created_at, v.id)
+    )
+    return (
+        min(booked, key=lambda v: v.slot.starts_at) if booked else None,
+        min(waiting, key=lambda v: v.due_by or date.max) if waiting else None,
+    )
 
 
 def next_visit(session: Session, found: list[Identity], now: datetime) -> Visit | None:

@@ -216,6 +216,18 @@ def _generation(session: Session) -> tuple:
     return (count, latest)
 
 
+def checked_within(engine, max_age: float) -> bool:
+    """Was this engine's database checked less than `max_age` seconds ago? (What `refresh`
+    decides first, without a session: asked before every request.)"""
+    state = _current()
+    return (
+        max_age > 0
+        and state.engine is not None
+        and state.engine() is engine
+        and time.monotonic() - state.checked_at < max_age
+    )
+
+
 def refresh(session: Session, max_age: float = 0) -> bool:
     """Read the catalogue from this session's database if the table changed since the last read
     (or another database was read last). With `max_age`, a database checked less than that many

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import secrets
 import unicodedata
+from xml.sax.saxutils import escape
 
 from flask import (
     Blueprint,
@@ -19,10 +21,9 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
-from twilio.twiml.messaging_response import MessagingResponse
 
 from assistant import sessions
 from assistant.database import utcnow
@@ -32,7 +33,14 @@ from assistant.sms.conversation import Channel, handle, keyword
 
 bp = Blueprint("sms", __name__)
 INBOUND = InboundSms.__table__  # Core statements: this runs for every SMS, the ORM costs more
+STORE = INBOUND.insert()
+ANSWERED = (
+    INBOUND.update()
+    .where(INBOUND.c.message_sid == bindparam("sid"))
+    .values(reply=bindparam("the_reply"), handled_at=bindparam("at"))
+)
 log = logging.getLogger(__name__)
+TWIML = "text/xml; charset=utf-8"
 
 TWILIO_STATUSES = {
     "delivered": OutboxStatus.DELIVERED,
@@ -53,50 +61,54 @@ def _signed() -> bool:
     if not token:
         return current_app.config["DEVELOPMENT"]
     signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature:
+        return False
     url = current_app.config["PUBLIC_BASE_URL"] + request.full_path.rstrip("?")
-    return bool(signature) and RequestValidator(token).validate(url, request.form, signature)
+    validator = RequestValidator(token)
+    # signed over the very URL we are: one signature computed (`validate` computes it with and
+    # without the port, for proxies that add or drop it)
+    exact = validator.compute_signature(url, request.form)
+    return hmac.compare_digest(exact, signature) or validator.validate(url, request.form, signature)
 
 
 def _twiml(reply: str | None):
-    response = MessagingResponse()
-    if reply:
-        response.message(reply)
-    return str(response), 200, {"Content-Type": "text/xml; charset=utf-8"}
+    """TwiML answering with one message (what twilio's MessagingResponse writes, without its
+    XML tree)."""
+    body = f"<Response><Message>{escape(reply)}</Message></Response>" if reply else "<Response />"
+    return f'<?xml version="1.0" encoding="UTF-8"?>{body}', 200, {"Content-Type": TWIML}
 
 
 def receive(sid: str, phone: str, to: str | None, body: str) -> str | None:
-    """Store, then handle once; a repeated MessageSid gets the first reply again."""
-    # Each transaction here begins with a write. On SQLite a transaction that reads first cannot
-    # take the write lock once another process has committed since its read ("database is
-    # locked" at once, busy_timeout or not); one that writes first waits for the lock.
+    """Store, then handle once; a repeated MessageSid gets the first reply again.
+
+    The message is committed before it is handled (SPEC 5: nothing a person sends is lost, even
+    if the process dies mid-turn); the turn and its reply are a second transaction, on SQLite
+    begun with the write lock (`BEGIN IMMEDIATE`, see assistant/database.py). A turn that fails
+    is undone and the message keeps the apology as its reply."""
     sess = db.session
+    row = {
+        "message_sid": sid,
+        "from_number": phone,
+        "to_number": to,
+        "body": body[:2000],
+        "received_at": utcnow(),
+    }
     try:
-        sess.connection().execute(
-            INBOUND.insert().values(
-                message_sid=sid,
-                from_number=phone,
-                to_number=to,
-                body=body[:2000],
-                received_at=utcnow(),
-            )
-        )
+        sess.connection().execute(STORE, row)
         sess.commit()  # stored before it is handled
     except IntegrityError:  # a retried MessageSid (or twice at once): the first one's reply
         sess.rollback()
         return sess.scalar(select(InboundSms.reply).where(InboundSms.message_sid == sid))
     now = utcnow()
-    mark = INBOUND.update().where(INBOUND.c.message_sid == sid)
-    sess.connection().execute(mark.values(handled_at=now))  # the transaction's first statement
     try:
         reply = handle(sess, Channel(key=f"sms:{phone}", name="sms", phone=phone), body, now)
+        if sess.new or sess.dirty or sess.deleted:
+            sess.flush()  # what the turn wrote fails here, not at the commit below
     except Exception:  # never a stack trace nor silence: apologise, keep the message
         log.exception("SMS %s from %s could not be handled", sid, phone)
         sess.rollback()
         reply = render_template("sms/error.txt").strip()
-        sess.connection().execute(mark.values(reply=reply, handled_at=now))
-        sess.commit()
-        return reply
-    sess.connection().execute(mark.values(reply=reply))
+    sess.connection().execute(ANSWERED, {"sid": sid, "the_reply": reply, "at": now})
     sess.commit()
     return reply
 

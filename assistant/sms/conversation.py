@@ -3,21 +3,27 @@
 The dialogue engine knows no channel; this module is the one adapter both text channels share.
 A turn reads and writes the conversation's row (`dialogue_state`) in the caller's transaction
 and returns the reply text, which always fits in three SMS segments.
+
+A turn runs for every message, so its own work is a few Core statements: one read of the phone's
+profile and the conversation's row together, then at most one write of the row (the ORM's unit
+of work would cost more than the rest of the turn). What a journey's effects, checks and ending
+do is theirs, through the services.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale, get_locale
 from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from assistant.models import DialogueState, Member, PhoneProfile
-from assistant.services import audit
+from assistant.services import audit, identity
 from assistant.sms import visits
 from assistant.sms.prompts import MESSAGE_UNITS, prompt
 from assistant.sms.segments import clip, fits
@@ -35,6 +41,32 @@ JOURNEYS = {
 }
 VISIT_KEYWORDS = {"book": BOOK, "cancel": CANCEL, "move": MOVE}
 MAX_TRIES = 3
+
+PROFILE = PhoneProfile.__table__
+STATE = DialogueState.__table__
+# the phone's profile and the conversation's row in one statement (either may be missing)
+_ONE = select(literal(1).label("one")).subquery()
+READ = select(
+    PROFILE.c.id.label("profile_id"),
+    PROFILE.c.locale,
+    STATE.c.id,
+    STATE.c.journey,
+    STATE.c.answers,
+    STATE.c.tries,
+    STATE.c.updated_at,
+).select_from(
+    _ONE.outerjoin(PROFILE, PROFILE.c.phone == bindparam("phone")).outerjoin(
+        STATE, STATE.c.key == bindparam("key")
+    )
+)
+SAVE = (
+    STATE.update()
+    .where(STATE.c.id == bindparam("state_id"))
+    .values(
+        answers=bindparam("the_answers"), tries=bindparam("the_tries"), updated_at=bindparam("at")
+    )
+)
+DROP = STATE.delete().where(STATE.c.id == bindparam("state_id"))
 
 # keyword → words that mean it (accent-folded, lower case); French first, English accepted
 KEYWORDS = {
@@ -95,66 +127,96 @@ class Channel:
     actor: str | None = None  # who acts, when not the phone (the signed-in account)
 
 
+@dataclass
+class Profile:
+    """What a turn uses of the phone's profile (`phone_profile`)."""
+
+    id: int
+    locale: str
+
+
+@dataclass
+class State:
+    """The conversation's row (`dialogue_state`) as a turn reads it; `_save` writes it back."""
+
+    id: int
+    journey: str
+    answers: dict[str, Any]
+    tries: int
+    updated_at: datetime
+
+
 def handle(session: Session, channel: Channel, text: str, now: datetime) -> str:
-    profile = _profile(session, channel)
+    profile, state = _read(session, channel, now)
     locale = channel.locale or (profile.locale if profile is not None else "fr")
     word = keyword(text)
     if word in ("english", "french"):
         locale = "en" if word == "english" else "fr"
-        if profile is not None:
+        if profile is not None and profile.locale != locale:
             profile.locale = locale
+            _set_profile(session, profile, locale=locale)
     with force_locale(locale):
-        reply = _turn(session, channel, profile, text, word, now)
+        reply = _turn(session, channel, profile, text, word, now, state)
         return reply if fits(reply) else clip(reply)
 
 
-def _profile(session: Session, channel: Channel) -> PhoneProfile | None:
+def _read(session: Session, channel: Channel, now: datetime) -> tuple[Profile | None, State | None]:
+    """The phone's profile (created at its first message, in the language of the member whose
+    number it is) and the conversation's row, read together."""
+    row = session.connection().execute(READ, {"phone": channel.phone, "key": channel.key}).one()
+    state = None
+    if row.id is not None:
+        state = State(row.id, row.journey, row.answers or {}, row.tries or 0, row.updated_at)
     if channel.phone is None:
-        return None
-    profile = session.scalar(select(PhoneProfile).where(PhoneProfile.phone == channel.phone))
-    if profile is None:
-        member = _member(session, channel)
-        profile = PhoneProfile(phone=channel.phone, locale=member.locale if member else "fr")
-        session.add(profile)
-        session.flush()
-    return profile
+        return None, state
+    if row.profile_id is not None:
+        return Profile(row.profile_id, row.locale), state
+    locale = func.coalesce(identity.own_member_locale(channel.phone), "fr")
+    created = session.connection().execute(
+        PROFILE.insert()
+        .values(phone=channel.phone, locale=locale, session_version=0, created_at=now)
+        .returning(PROFILE.c.id, PROFILE.c.locale)
+    )
+    return Profile(*created.one()), state
+
+
+def _set_profile(session: Session, profile: Profile, **values) -> None:
+    session.connection().execute(PROFILE.update().where(PROFILE.c.id == profile.id).values(values))
 
 
 def _member(session: Session, channel: Channel) -> Member | None:
     """The member signed in to the chat, or whose own number this is (`identity.holder`)."""
-    from assistant.services import identity
-
     if channel.member_id is not None:
         return session.get(Member, channel.member_id)
     return identity.own_member(session, channel.phone)
 
 
-def _state(session: Session, channel: Channel) -> DialogueState | None:
-    return session.scalar(select(DialogueState).where(DialogueState.key == channel.key))
+def _save(session: Session, state: State) -> None:
+    """Write back what a turn changed in the conversation's row."""
+    values = {"the_answers": state.answers, "the_tries": state.tries, "at": state.updated_at}
+    session.connection().execute(SAVE, {"state_id": state.id, **values})
 
 
 def _say(template: str, **values) -> str:
     return render_template(f"sms/{template}.txt", **values).strip()
 
 
-def _turn(session, channel, profile, text, word, now) -> str:
-    state = _state(session, channel)
+def _turn(session, channel, profile, text, word, now, state: State | None) -> str:
     idle = timedelta(seconds=current_app.config["SMS_SESSION_IDLE"])
     if state is not None and state.updated_at < now - idle:
-        session.delete(state)
-        session.flush()
+        _end(session, state)
         if word is None:
             return _say("expired")
         state = None
 
     if word == "stop":
         if profile is not None:
-            profile.opted_out_at = now
+            _set_profile(session, profile, opted_out_at=now)
             audit.record(session, f"phone:{channel.phone}", "opt_out", "phone_profile", profile.id)
         return _say("stop")
     if word == "start":
         if profile is not None:
-            profile.opted_out_at = None
+            _set_profile(session, profile, opted_out_at=None)
             audit.record(session, f"phone:{channel.phone}", "opt_in", "phone_profile", profile.id)
         return _say("start")
     if word in ("menu", "english", "french"):
@@ -210,10 +272,9 @@ def _start_declaration(session, channel, member, now) -> str:
     return _start(session, channel, DECLARATION, answers, now, intro=intro)
 
 
-def _end(session, state) -> None:
+def _end(session, state: State | None) -> None:
     if state is not None:
-        session.delete(state)
-        session.flush()
+        session.connection().execute(DROP, {"state_id": state.id})
 
 
 def _start(session, channel, journey: Journey, answers: dict, now, intro: str = "") -> str:
@@ -222,16 +283,16 @@ def _start(session, channel, journey: Journey, answers: dict, now, intro: str = 
     step = journey.advance(answers, context)
     if isinstance(step, Outcome):
         return _join_text(intro, _close(session, channel, None, step, now))
-    state = DialogueState(
-        key=channel.key,
-        journey=journey.name,
-        answers=step.answers,
-        tries=0,
-        updated_at=now,
-        created_at=now,
+    session.connection().execute(
+        STATE.insert().values(
+            key=channel.key,
+            journey=journey.name,
+            answers=step.answers,
+            tries=0,
+            updated_at=now,
+            created_at=now,
+        )
     )
-    session.add(state)
-    session.flush()
     return _join_text(intro, _ask(session, step.question, step.answers))
 
 
@@ -239,7 +300,7 @@ def _join_text(*parts: str) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def _answer(session, channel, state: DialogueState, text: str, now) -> str:
+def _answer(session, channel, state: State, text: str, now) -> str:
     journey = JOURNEYS.get(state.journey)
     if journey is None:  # a journey of a newer or older version: start again cleanly
         _end(session, state)
@@ -257,14 +318,17 @@ def _answer(session, channel, state: DialogueState, text: str, now) -> str:
         if state.tries >= MAX_TRIES:
             state.tries = 0
             journey.give_up(state.answers, context)
+            _save(session, state)
             return _callback(session, channel, question)
         hint = _short_reprompt_hint(question, state.answers, reprompt)
+        _save(session, state)
         return _join_text(str(reprompt.message), hint)
     state.tries = 0
     step = journey.advance(answers, context)
     if isinstance(step, Outcome):
         return _close(session, channel, state, step, now)
     state.answers = step.answers
+    _save(session, state)
     return _ask(session, step.question, step.answers)
 
 

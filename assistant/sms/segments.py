@@ -19,6 +19,10 @@ def segments(text: str) -> int:
 
 
 def fits(text: str, limit: int = MAX_SEGMENTS) -> bool:
+    # most replies are short: in UCS-2 they fit, so they do in GSM 03.38 too (at most two
+    # septets a character, and 2 × 67 < 153 a segment); the codec runs for the long ones only
+    if len(text.encode("utf-16-le")) // 2 <= (70 if limit == 1 else 67 * limit):
+        return True
     return segments(text) <= limit
 
 

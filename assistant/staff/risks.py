@@ -33,6 +33,8 @@ def _new_app(_state) -> None:
 @bp.before_app_request
 def _refresh_risk_catalogue() -> None:
     ttl = current_app.config.get("RISK_CATALOGUE_TTL", DEFAULT_TTL)
+    if risks.checked_within(current_app.extensions["database"]["engine"], ttl):
+        return  # no session opened: this runs before every request
     with current_app.extensions["database"]["sessionmaker"]() as session:
         try:
             risks.refresh(session, max_age=ttl)

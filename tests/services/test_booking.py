@@ -314,7 +314,9 @@ def test_sessions_are_cut_to_whole_slots(db, plan):
     planning.generate_slots(db, MONDAY, 1)
     nurse_day = [
         s
-        for s in db.scalars(select(Slot).where(Slot.staff_id == plan.nurse.id))
+        for s in db.scalars(
+            select(Slot).where(Slot.staff_id == plan.nurse.id).order_by(Slot.starts_at)
+        )
         if s.starts_at.astimezone(PARIS).date() == MONDAY + timedelta(days=1)
     ]
     assert [s.starts_at.astimezone(PARIS).time() for s in nurse_day] == [

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from assistant.models import DialogueState, InboundSms, OutboxMessage, PhoneProfile
@@ -178,3 +179,48 @@ def test_staff_sees_and_closes_the_call_back(phone, sms_app, sms_db):
     staff.post(f"/staff/taches/{task.id}/fait")
     sms_db.rollback()  # end the read transaction (its snapshot) to see the app's commit
     assert sms_db.get(StaffTask, task.id).done_at is not None
+
+
+def test_a_members_number_is_answered_in_the_members_language(phone, sms_db):
+    """The phone's profile is created at its first message, in its member's language."""
+    from tests.sms.test_visits_sms import make_independent
+
+    make_independent(sms_db, locale="en")
+    assert "to join" in phone.send("menu")
+    sms_db.rollback()
+    assert sms_db.scalar(select(PhoneProfile.locale)) == "en"
+    assert "pour adhérer" in phone.send("FRANCAIS")
+    sms_db.rollback()
+    assert sms_db.scalar(select(PhoneProfile.locale)) == "fr"
+
+
+def test_a_turn_that_fails_apologises_and_keeps_the_message(phone, sms_db):
+    """A conversation row the engine cannot read (here, answers that are not an object): the
+    person gets the apology, the message and the apology are stored, nothing else is kept."""
+    phone.send("SCORE")
+    sms_db.rollback()
+    state = sms_db.scalar(select(DialogueState))
+    state.answers = "not an object"
+    sms_db.commit()
+    reply = phone.send("oui", sid="SM" + "c" * 32)
+    assert "incident" in reply
+    sms_db.rollback()
+    row = sms_db.scalar(select(InboundSms).where(InboundSms.message_sid == "SM" + "c" * 32))
+    assert row.body == "oui" and "incident" in row.reply and row.handled_at is not None
+    assert sms_db.scalar(select(DialogueState.answers)) == "not an object"
+
+
+@pytest.mark.parametrize(
+    "reply", ["Répondez OUI ou NON.", "a < b & c > \"d\" 'e'\n2. ligne", "€ [x] ~ ^", "", None]
+)
+def test_the_twiml_is_what_twilio_writes(reply):
+    """The webhook writes its TwiML itself (the XML tree costs more than the rest of a turn's
+    text): byte for byte what twilio's MessagingResponse writes."""
+    from twilio.twiml.messaging_response import MessagingResponse
+
+    from assistant.sms import _twiml
+
+    expected = MessagingResponse()
+    if reply:
+        expected.message(reply)
+    assert _twiml(reply)[0] == str(expected)
