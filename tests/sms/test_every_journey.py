@@ -341,3 +341,52 @@ def test_the_employer_adhesion_is_one_journey_on_every_channel(sms_app, sms_db, 
     (record,) = sms_db.scalars(select(ScoreRecord).where(ScoreRecord.member_id == member.id))
     assert record.score == Decimal("3.5")
     assert sms_db.scalar(select(DialogueState)) is None  # no wizard row nor handover left
+
+
+# --- every journey is in this list, with the channels that play it and the test that shows it --
+
+PLAYED = {
+    "score": ({"sms", "chat", "web"}, "test_the_score"),
+    "declaration": ({"sms", "chat", "web"}, "test_the_risk_declaration"),
+    "adhesion_independent": (
+        {"sms", "chat", "web"},
+        "test_the_independent_adhesion_with_its_code_and_rating",
+    ),
+    "phone_code": ({"chat", "web"}, "test_the_independent_adhesion_with_its_code_and_rating"),
+    "adhesion_rating": (
+        {"sms", "chat", "web"},
+        "test_the_independent_adhesion_with_its_code_and_rating",
+    ),
+    "adhesion_employer": (
+        {"sms", "chat", "web"},
+        "test_the_employer_adhesion_is_one_journey_on_every_channel",
+    ),
+    # the request: the web pages (employer, independent, employee); by text, inside BOOK
+    "visit_request": (
+        {"web", "text"},
+        "tests/web/test_member_visits.py::test_one_request_definition_stores_the_same_visit_on_every_channel",
+    ),
+    "visit_book": (
+        {"sms", "chat", "web"},
+        "tests/sms/test_visit_journey_every_channel.py::"
+        "test_request_pick_move_and_cancel_store_the_same_visit_on_every_channel",
+    ),
+    "visit_move": ({"sms", "chat", "web"}, "the same"),
+    "visit_cancel": ({"sms", "chat", "web"}, "the same"),
+}
+
+
+def test_every_journey_defined_is_played_on_its_channels_by_a_test():
+    """A journey added to dialogs/ must say here which channels play it, and which test shows
+    the same stored result on each (a journey nobody plays is a journey nobody tested)."""
+    import importlib
+    import pkgutil
+
+    import dialogs
+    from dialogs.engine import Journey
+
+    defined = set()
+    for module in pkgutil.iter_modules(dialogs.__path__):
+        found = importlib.import_module(f"dialogs.{module.name}")
+        defined |= {value.name for value in vars(found).values() if isinstance(value, Journey)}
+    assert defined == set(PLAYED)
