@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -45,6 +45,11 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def sql_values(values: Iterable[str]) -> str:
+    """`'a', 'b'` for a CHECK constraint's `IN (…)`: the values of an enum written as literals."""
+    return ", ".join(f"'{value}'" for value in values)
 
 
 def utcnow() -> datetime:

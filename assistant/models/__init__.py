@@ -15,7 +15,7 @@ from assistant.models.member import (
     PaymentMethod,
     ScoreRecord,
 )
-from assistant.models.outbox import OutboxMessage, OutboxStatus
+from assistant.models.outbox import OutboxChannel, OutboxMessage, OutboxStatus
 from assistant.models.risk import RiskEntry
 from assistant.models.service import Centre, CentreKind, OpeningHours
 from assistant.models.sms import ChatLine, InboundSms, PhoneProfile, StaffTask
@@ -68,6 +68,7 @@ __all__ = [
     "MemberUser",
     "OneTimeCode",
     "OpeningHours",
+    "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
     "PaymentMethod",

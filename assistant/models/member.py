@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_login import UserMixin
@@ -11,7 +11,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from assistant.database import Base, utcnow
+from assistant.database import Base, sql_values, utcnow
 
 
 class MemberKind(enum.StrEnum):
@@ -32,7 +32,15 @@ class PaymentMethod(enum.StrEnum):
 
 class Member(Base):
     __tablename__ = "member"
-    __table_args__ = (CheckConstraint("adhesion_rating BETWEEN 1 AND 5", name="adhesion_rating"),)
+    __table_args__ = (
+        CheckConstraint("adhesion_rating BETWEEN 1 AND 5", name="adhesion_rating"),
+        CheckConstraint(f"kind IN ({sql_values(MemberKind)})", name="kind"),
+        CheckConstraint(f"status IN ({sql_values(MemberStatus)})", name="status"),
+        CheckConstraint(
+            f"payment_method IS NULL OR payment_method IN ({sql_values(PaymentMethod)})",
+            name="payment_method",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -48,7 +56,7 @@ class Member(Base):
     contact_name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
-    birth_date: Mapped[str | None] = mapped_column(String(10))  # independents, ISO date
+    birth_date: Mapped[date | None]  # independents
     main_risks: Mapped[list] = mapped_column(JSON, default=list)
     payment_method: Mapped[str | None] = mapped_column(String(10))
     iban: Mapped[str | None] = mapped_column(String(34))

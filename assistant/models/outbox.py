@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistant.database import Base, utcnow
+from assistant.database import Base, sql_values, utcnow
 
 
 class OutboxStatus(enum.StrEnum):
@@ -20,12 +20,21 @@ class OutboxStatus(enum.StrEnum):
     SKIPPED = "skipped"  # not sent on purpose (the recipient opted out)
 
 
+class OutboxChannel(enum.StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
 class OutboxMessage(Base):
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        CheckConstraint(f"status IN ({sql_values(OutboxStatus)})", name="status"),
+        CheckConstraint(f"channel IN ({sql_values(OutboxChannel)})", name="channel"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(10))  # "sms" or "email"
+    channel: Mapped[str] = mapped_column(String(10))
     recipient: Mapped[str] = mapped_column(String(254), index=True)
     subject: Mapped[str | None] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)

@@ -8,7 +8,7 @@ from datetime import time
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from assistant.database import Base
+from assistant.database import Base, sql_values
 
 
 class CentreKind(enum.StrEnum):
@@ -19,6 +19,7 @@ class CentreKind(enum.StrEnum):
 
 class Centre(Base):
     __tablename__ = "centre"
+    __table_args__ = (CheckConstraint(f"kind IN ({sql_values(CentreKind)})", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

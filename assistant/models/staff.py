@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from assistant.database import Base, utcnow
+from assistant.database import Base, sql_values, utcnow
 
 
 class Role(enum.StrEnum):
@@ -31,7 +31,10 @@ class Role(enum.StrEnum):
 
 class StaffUser(UserMixin, Base):
     __tablename__ = "staff_user"
-    __table_args__ = (CheckConstraint("session_version >= 1", name="session_version"),)
+    __table_args__ = (
+        CheckConstraint("session_version >= 1", name="session_version"),
+        CheckConstraint(f"role IN ({sql_values(Role)})", name="role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistant.database import Base, utcnow
+from assistant.database import Base, sql_values, utcnow
 
 
 class TariffKind(enum.StrEnum):
@@ -22,6 +22,7 @@ class TariffRate(Base):
     __table_args__ = (
         UniqueConstraint("kind", "effective_from", name="uq_tariff_rate_kind_effective_from"),
         CheckConstraint("amount >= 0", name="amount_positive"),
+        CheckConstraint(f"kind IN ({sql_values(TariffKind)})", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -140,6 +140,7 @@ class Visit(Base):
     __table_args__ = (
         CheckConstraint(f"status IN ({STATUSES_SQL})", name="status"),
         CheckConstraint("status != 'booked' OR slot_id IS NOT NULL", name="booked_slot"),
+        CheckConstraint(f"modality IS NULL OR modality IN ({MODALITIES_SQL})", name="modality"),
         # the rule of rules: one slot, one visit holding it
         Index(
             "uq_visit_slot_taken",
@@ -170,8 +171,10 @@ class Visit(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
-    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"))
+    # medical records are kept: a member or an employment with visits cannot be deleted (an
+    # employee leaves on a date, `Employee.left_on`; a member is closed, `MemberStatus.CLOSED`)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id", ondelete="RESTRICT"))
     visit_type: Mapped[str] = mapped_column(String(30))  # code in assistant/data/visit_types.csv
     status: Mapped[str] = mapped_column(String(12), default=VisitStatus.REQUESTED)
     reason: Mapped[str | None] = mapped_column(Text)
@@ -233,7 +236,7 @@ class VisitOutcome(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), unique=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="RESTRICT"), unique=True)
     kind: Mapped[str] = mapped_column(String(12))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -256,7 +259,7 @@ class MedicalNote(Base):
     __tablename__ = "medical_note"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="RESTRICT"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

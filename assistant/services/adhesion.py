@@ -79,6 +79,11 @@ def assign_place(session: Session, postcode: str | None) -> tuple[Centre | None,
     return centre, session.scalars(doctors.limit(1)).first()
 
 
+def _date_or_none(iso: str | None) -> date | None:
+    """A date of the answers (kept as JSON, so as ISO text by the dialogue's parser)."""
+    return date.fromisoformat(iso) if iso else None
+
+
 @dataclass
 class Joined:
     member: Member
@@ -127,7 +132,7 @@ def join(
         contact_name=answers.get("contact_name") or answers.get("legal_name"),
         email=answers.get("email"),
         phone=answers.get("phone"),
-        birth_date=answers.get("birth_date"),
+        birth_date=_date_or_none(answers.get("birth_date")),
         main_risks=list(answers.get("main_risks") or []),
         payment_method=answers.get("payment_method"),
         iban=answers.get("iban") if answers.get("payment_method") == "sepa" else None,

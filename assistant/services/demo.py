@@ -231,7 +231,7 @@ def load(session: Session) -> list[tuple[str, str]]:
             siret="44306184100047",
             siren="443061841",
             legal_name="Léa Moreau, menuisière",
-            birth_date="1982-04-09",
+            birth_date=date(1982, 4, 9),
             naf_code="43.32A",
             postcode="93200",
             city="Saint-Denis",

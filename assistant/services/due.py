@@ -171,12 +171,9 @@ def organised_by_the_service(session: Session, member: Member, today: date) -> l
 def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:
     """An independent worker's own visits to plan, from their birth date, their declared risks
     and the day their adhesion started; empty while either date is unknown."""
-    if not member.birth_date or member.activated_at is None:
+    if member.birth_date is None or member.activated_at is None:
         return []
-    try:
-        birth_date = date.fromisoformat(member.birth_date)
-    except ValueError:
-        return []
+    birth_date = member.birth_date
     started = member.activated_at.astimezone(PARIS).date()
     worker = followup.Worker(
         birth_date=birth_date,

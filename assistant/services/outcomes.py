@@ -118,7 +118,7 @@ def _follow_up(session: Session, visit: Visit, today: date):
         return None
     known = risks.catalogue()
     worker = followup.Worker(
-        birth_date=date.fromisoformat(member.birth_date),
+        birth_date=member.birth_date,
         exposures=frozenset(code for code in member.main_risks or () if code in known),
     )
     return followup.follow_up(worker, today)

@@ -195,7 +195,7 @@ def test_the_professionals_next_date_shortens_the_period_never_lengthens_it(db, 
 @pytest.fixture
 def independent(db):
     worker = make_member(db, "44306184100047", kind="independent")
-    worker.birth_date = "1981-03-01"  # 45 in 2026: the mid-career visit is due this year
+    worker.birth_date = date(1981, 3, 1)  # 45 in 2026: the mid-career visit is due this year
     worker.activated_at = datetime(2026, 5, 20, 22, 30, tzinfo=UTC)  # 21 May in Paris
     db.flush()
     return worker
@@ -230,9 +230,7 @@ def test_an_independents_own_visits_count_and_not_the_employees_of_anyone(
     ]
 
 
-@pytest.mark.parametrize(
-    "birth_date, activated", [(None, True), ("1981-03-01", False), ("pas une date", True)]
-)
+@pytest.mark.parametrize(("birth_date", "activated"), [(None, True), (date(1981, 3, 1), False)])
 def test_an_independent_without_dates_has_nothing_computed(db, independent, birth_date, activated):
     independent.birth_date = birth_date
     if not activated:

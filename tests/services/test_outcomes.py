@@ -211,7 +211,7 @@ def test_a_reprise_does_not_restart_the_periodic_clock(db, plan, employer, emplo
 def test_an_independent_next_due_from_their_birth_date_and_risks(db, plan):
     member = make_member(db, "55203253400646", kind="independent")
     assert outcomes.suggested_next_due(db, ask(db, member, None, by="independent")) is None
-    member.birth_date = "1980-02-29"
+    member.birth_date = date(1980, 2, 29)
     member.main_risks = ["noise"]
     visit = ask(db, member, None, by="independent")
     assert outcomes.suggested_next_due(db, visit) == date(2032, 3, 8)

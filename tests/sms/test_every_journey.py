@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -214,7 +215,7 @@ EXPECTED_MEMBER = {
     "name": "Nina Roux",
     "siret": "55210055400013",
     "naf": "96.02A",
-    "birth_date": "1980-03-12",
+    "birth_date": date(1980, 3, 12),
     "postcode": "93200",
     "risks": ["noise", "chemical"],
     "payment": "transfer",

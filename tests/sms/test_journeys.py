@@ -1,5 +1,7 @@
 """Whole journeys by SMS through the signed webhook: typos, English, restarts."""
 
+from datetime import date
+
 from sqlalchemy import select
 
 from assistant.models import Member, OutboxMessage, ScoreRecord
@@ -66,7 +68,7 @@ def test_independent_joins_by_sms(phone, sms_db, sms_demo):
     assert "Bienvenue" in done and "1" in done and fits(done)
     member = sms_db.scalar(select(Member).where(Member.phone == "+33781234567"))
     assert member.kind == "independent" and member.naf_code == "96.02A"
-    assert member.birth_date == "1980-03-12" and member.main_risks == ["noise", "chemical"]
+    assert member.birth_date == date(1980, 3, 12) and member.main_risks == ["noise", "chemical"]
     # the reply is the welcome: no second one queued to the same phone
     queued = sms_db.scalars(
         select(OutboxMessage.body).where(OutboxMessage.recipient == phone.number)

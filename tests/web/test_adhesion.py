@@ -1,6 +1,7 @@
 """The adhesion wizard on the web, end to end through the test client."""
 
 import re
+from datetime import date
 
 from sqlalchemy import select
 
@@ -158,7 +159,7 @@ def test_independent_joins_with_a_one_time_code(client, db):
     assert done.headers["Location"].endswith("/adhesion/merci")
     db.rollback()
     user = db.scalar(select(MemberUser).where(MemberUser.phone == "+33781234567"))
-    assert user is not None and user.member.birth_date == "1980-03-12"
+    assert user is not None and user.member.birth_date == date(1980, 3, 12)
     # no e-mail given: the welcome goes by SMS (on the web, no reply is that phone's SMS)
     welcome = db.scalars(
         select(OutboxMessage.body).where(OutboxMessage.recipient == "+33781234567")

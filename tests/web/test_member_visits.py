@@ -199,7 +199,7 @@ def independent(client, db, world):
     from datetime import datetime
 
     worker = make_member(db, "44306184100047", kind="independent")
-    worker.status, worker.contact_name, worker.birth_date = "active", "Léa Moreau", "1982-04-09"
+    worker.status, worker.contact_name, worker.birth_date = "active", "Léa Moreau", date(1982, 4, 9)
     worker.activated_at = datetime.now(PARIS) - timedelta(days=730)
     user = MemberUser(member_id=worker.id, email="lea@test.fr")
     user.set_password(PASSWORD)

@@ -59,7 +59,7 @@ def world(db) -> World:
     employer.email = "rh@boulangerie.example"
     other = make_member(db, "55203253400646")
     independent = make_member(db, "40483304800022", kind="independent")
-    independent.birth_date = "1980-06-01"
+    independent.birth_date = date(1980, 6, 1)
     # the team in charge: the doctor of every member, the nurse works in their centre
     plan.nurse.centre_id = plan.centre.id
     for member in (employer, other, independent):
