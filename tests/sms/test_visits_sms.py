@@ -268,7 +268,7 @@ def test_an_independent_gets_their_most_urgent_due_visit(phone, sms_db, slots):
     from assistant.services import due
 
     member = make_independent(
-        sms_db, birth_date="1980-03-12", activated_at=utcnow() - timedelta(days=2)
+        sms_db, birth_date=date(1980, 3, 12), activated_at=utcnow() - timedelta(days=2)
     )
     expected = due.worker_due(sms_db, member, today_paris())
     assert expected, "an independent just joined has a first visit to plan"
