@@ -31,6 +31,38 @@ def test_upgrade_from_empty_matches_the_models_then_downgrades(tmp_path, databas
         engine.dispose()
 
 
+def _checks_and_deletes(engine) -> dict[str, tuple]:
+    """Per table, its CHECK constraints and the ON DELETE of its foreign keys, which Alembic's
+    comparison of the schemas does not look at."""
+    found = {}
+    inspector = inspect(engine)
+    for table in inspector.get_table_names():
+        checks = sorted(
+            (c["name"], " ".join(c["sqltext"].split()))
+            for c in inspector.get_check_constraints(table)
+        )
+        keys = sorted(
+            (k["name"], (k["options"].get("ondelete") or "").upper())
+            for k in inspector.get_foreign_keys(table)
+        )
+        found[table] = (checks, keys)
+    found.pop("alembic_version", None)
+    return found
+
+
+def test_the_migrations_build_the_checks_and_on_delete_rules_of_the_models(tmp_path, database):
+    app = make_app(tmp_path, database)  # the schema of the models (create_all)
+    with app.app_context():
+        engine = db.engine
+        by_models = _checks_and_deletes(engine)
+        Base.metadata.drop_all(engine)
+        migrate.upgrade(engine)
+        by_migrations = _checks_and_deletes(engine)
+        engine.dispose()
+    assert by_models["member"][0] and by_models["visit"][1]  # it compares something
+    assert by_migrations == by_models
+
+
 def test_the_migrated_database_refuses_a_second_open_request(tmp_path, database):
     """Migration 0007's partial unique indexes, on the schema the migrations build (not only the
     models' create_all): a plain INSERT of a second open request of a worker and type fails."""
