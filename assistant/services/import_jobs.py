@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
@@ -33,6 +34,14 @@ log = logging.getLogger(__name__)
 # an upload no worker finished within this time no longer blocks its member's next one
 ABANDONED_AFTER = timedelta(hours=1)
 UNFINISHED = ("pending", "running")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A job a worker holds, and which of its claims this is."""
+
+    job_id: int
+    attempt: int
 
 
 class LeaseLost(Exception):
@@ -66,7 +75,7 @@ def fail_abandoned(session: Session, member_id: int, now: datetime) -> None:
     )
 
 
-def claim(session: Session, now: datetime, timeout: timedelta, max_attempts: int) -> int | None:
+def claim(session: Session, now: datetime, timeout: timedelta, max_attempts: int) -> Claim | None:
     """Take the oldest queued job, or one whose worker stopped beating, and commit.
 
     A stale job already claimed `max_attempts` times is failed first. The claim itself is one
@@ -91,20 +100,20 @@ def claim(session: Session, now: datetime, timeout: timedelta, max_attempts: int
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    job_id = session.scalar(
+    claimed = session.execute(
         update(ImportJob)
         .where(ImportJob.id == oldest)
         .values(status="running", attempts=ImportJob.attempts + 1, heartbeat_at=now)
-        .returning(ImportJob.id)
+        .returning(ImportJob.id, ImportJob.attempts)
         .execution_options(synchronize_session=False)
-    )
+    ).first()
     session.commit()
-    return job_id
+    return Claim(*claimed) if claimed else None
 
 
 def run(
     session_factory: Callable[[], Session],
-    job_id: int,
+    claimed: Claim,
     *,
     today: date,
     max_lines: int | None = None,
@@ -118,9 +127,9 @@ def run(
     `writer_sessionmaker`): the import reads, then writes. `in_locale(job.locale)` renders the
     report's messages in the uploader's language (Flask-Babel's `force_locale` in the worker).
     """
+    job_id, attempt = claimed.job_id, claimed.attempt
     with session_factory() as session:
         job = session.get(ImportJob, job_id)
-        attempt = job.attempts
         ours = (
             (ImportJob.id == job_id)
             & (ImportJob.status == "running")
@@ -206,15 +215,15 @@ def work_once(
 ) -> int | None:
     """Claim one job and run it; the job's id, or None when there was nothing to do."""
     with session_factory() as session:
-        job_id = claim(session, now(), timeout, max_attempts)
-    if job_id is None:
+        claimed = claim(session, now(), timeout, max_attempts)
+    if claimed is None:
         return None
     run(
         session_factory,
-        job_id,
+        claimed,
         today=today(),
         max_lines=max_lines,
         now=now,
         in_locale=in_locale,
     )
-    return job_id
+    return claimed.job_id
