@@ -215,3 +215,61 @@ def _team_centre(db, employee) -> int:
     db.flush()
     db.get(Member, employee.member_id).centre_id = centre.id
     return centre.id
+
+
+def test_an_import_whose_workers_kept_dying_fails_and_tells_the_member(employer, db):
+    from datetime import timedelta
+
+    from assistant.database import utcnow
+    from assistant.services import import_jobs
+
+    location = _upload(employer, _csv(3)).headers["Location"]
+    timeout, now = timedelta(seconds=300), utcnow()
+    for _attempt in range(3):  # each claiming worker dies before its first chunk
+        assert import_jobs.claim(db, now, timeout, 3) is not None
+        now += timeout + timedelta(seconds=1)
+    assert import_jobs.claim(db, now, timeout, 3) is None
+    assert employer.get(location, headers={"Accept": "application/json"}).get_json()["status"] == (
+        "failed"
+    )
+    page = employer.get(location).get_data(as_text=True)
+    assert "L'import a échoué : il a été interrompu 3 fois avant la fin." in page
+    # the member is not blocked: a new upload is queued
+    assert "/espace/effectifs/import/" in _upload(employer, _csv(3)).headers["Location"]
+
+
+def test_an_import_no_worker_took_for_an_hour_no_longer_blocks_the_member(employer, db):
+    from datetime import timedelta
+
+    location = _upload(employer, _csv(3)).headers["Location"]
+    db.rollback()
+    job = db.scalar(select(ImportJob).order_by(ImportJob.id.desc()))
+    job.created_at -= timedelta(hours=1, minutes=1)  # queued while no worker ran
+    db.commit()
+    again = _upload(employer, _csv(3)).headers["Location"]
+    assert again != location and "/espace/effectifs/import/" in again
+    page = employer.get(location).get_data(as_text=True)
+    assert "il n'a pas pu être traité dans l'heure" in page
+    assert _wait(employer, again)["status"] == "done"
+
+
+def test_an_import_taken_over_after_its_worker_died_says_so(employer, app, db):
+    from datetime import date, timedelta
+
+    from assistant.database import utcnow
+    from assistant.services import import_jobs
+
+    location = _upload(employer, _csv(3)).headers["Location"]
+    timeout = timedelta(seconds=300)
+    assert import_jobs.claim(db, utcnow(), timeout, 3) is not None  # this worker dies
+    later = utcnow() + timeout + timedelta(seconds=1)
+    import_jobs.work_once(
+        app.extensions["database"]["writer_sessionmaker"],
+        today=lambda: date(2026, 11, 27),
+        timeout=timeout,
+        max_attempts=3,
+        now=lambda: later,
+    )
+    page = employer.get(location).get_data(as_text=True)
+    assert "3 salarié(s) ajouté(s)" in page
+    assert "L'import a été repris après une interruption" in page
