@@ -130,6 +130,8 @@ def run(
     job_id, attempt = claimed.job_id, claimed.attempt
     with session_factory() as session:
         job = session.get(ImportJob, job_id)
+        if job is None:  # its member was deleted meanwhile
+            return "lost"
         ours = (
             (ImportJob.id == job_id)
             & (ImportJob.status == "running")
