@@ -24,18 +24,17 @@ migrate: install
 demo: migrate
 	APP_ENV=development $(FLASK) demo load --if-empty
 
-# Serves on 127.0.0.1:$(PORT) with SQLite; the outbox worker delivers to the simulator (/dev/sms)
-# and the reminder worker queues the SMS reminders of the visits two days ahead.
+# Serves on 127.0.0.1:$(PORT) with SQLite, beside one worker process: the outbox delivers to the
+# simulator (/dev/sms), the SMS reminders of the visits two days ahead are queued, and the
+# workforce CSV imports are run.
 run: demo
-	APP_ENV=development $(FLASK) outbox work & worker=$$!; \
-	APP_ENV=development $(FLASK) visits remind & reminder=$$!; \
-	trap 'kill $$worker $$reminder 2>/dev/null' EXIT INT TERM; \
+	APP_ENV=development $(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	APP_ENV=development $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# The worker alone (outbox, reminders, imports), e.g. beside a server started otherwise.
 worker: install
-	APP_ENV=development $(FLASK) outbox work & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	APP_ENV=development $(FLASK) visits remind
+	APP_ENV=development $(FLASK) worker
 
 # The whole suite on SQLite, then again on PostgreSQL when one answers (browser tests once).
 test: install browser-deps

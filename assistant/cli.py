@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import signal
 import time
+from contextlib import contextmanager
+from datetime import timedelta
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from assistant.extensions import db
 
@@ -18,6 +20,7 @@ outbox_cli = AppGroup("outbox", help="Outgoing SMS and e-mail.")
 visits_cli = AppGroup("visits", help="Visits: reminders.")
 risks_cli = AppGroup("risks", help="The risk catalogue.")
 dialogues_cli = AppGroup("dialogues", help="Unfinished dialogues (wizards, SMS, chat).")
+jobs_cli = AppGroup("jobs", help="Background jobs: the workforce CSV imports.")
 
 
 @dialogues_cli.command("purge")
@@ -183,6 +186,112 @@ def visits_remind(once, interval):
             signal.signal(sig, handler)
 
 
+@contextmanager
+def _stop_on_signal():
+    """A flag set by SIGTERM or SIGINT: the loop stops after its current round; the previous
+    handlers come back when the command returns."""
+    stopping = {"now": False}
+
+    def _stop(*_):
+        stopping["now"] = True
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stopping
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def run_one_import() -> int | None:
+    """Claim one queued (or abandoned) workforce import and run it; its id, or None."""
+    from flask_babel import force_locale
+
+    from assistant.services import import_jobs
+    from assistant.timeutil import today_paris
+
+    config = current_app.config
+    return import_jobs.work_once(
+        current_app.extensions["database"]["writer_sessionmaker"],  # the import reads, then writes
+        today=today_paris,
+        timeout=timedelta(seconds=config["IMPORT_JOB_TIMEOUT"]),
+        max_attempts=config["IMPORT_JOB_MAX_ATTEMPTS"],
+        max_lines=config["IMPORT_MAX_LINES"],
+        in_locale=force_locale,
+    )
+
+
+@jobs_cli.command("work")
+@click.option("--once", is_flag=True, help="Run the jobs queued now, then stop.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
+def jobs_work(once, interval):
+    """Run the workforce CSV imports the web queued (safe to run several at once)."""
+    click.echo("job worker: workforce imports")
+    with _stop_on_signal() as stopping:
+        while not stopping["now"]:
+            job_id = run_one_import()
+            if job_id is not None:
+                click.echo(f"import {job_id} handled")
+            elif once:
+                break
+            else:
+                time.sleep(interval)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Do what is due now, then stop.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
+@with_appcontext
+def worker(once, interval):
+    """The outbox, the visit reminders and the workforce imports in one process (the three
+    commands `outbox work`, `visits remind` and `jobs work` together)."""
+    from assistant.database import utcnow
+    from assistant.services.notices import send_reminders
+    from assistant.services.outbox import deliver_due, transports_from_config
+
+    config = current_app.config
+    transports = transports_from_config(config)
+    factory = current_app.extensions["database"]["sessionmaker"]
+    next_reminders = 0.0  # reminders at most once a minute when there are none to queue
+    click.echo(
+        f"worker: sms via {transports['sms'].name}, e-mail via {transports['email'].name}, "
+        f"reminders {config['REMINDER_DAYS_BEFORE']} days before each visit, workforce imports"
+    )
+    with _stop_on_signal() as stopping:
+        while not stopping["now"]:
+            report = deliver_due(factory, transports, config["OUTBOX_MAX_ATTEMPTS"])
+            handled = report.handled
+            if report.handled:
+                click.echo(f"sent {report.sent}, retry {report.retried}, failed {report.failed}")
+            if once or time.monotonic() >= next_reminders:
+                with factory() as session:
+                    queued = send_reminders(session, utcnow(), config["REMINDER_DAYS_BEFORE"], 200)
+                    session.commit()
+                if queued:
+                    click.echo(f"queued {queued} reminder(s)")
+                else:
+                    next_reminders = time.monotonic() + 60
+                handled += queued
+            job_id = run_one_import()
+            if job_id is not None:
+                click.echo(f"import {job_id} handled")
+                handled += 1
+            if handled == 0:
+                if once:
+                    break
+                time.sleep(interval)
+
+
 def init_app(app) -> None:
-    for group in (db_cli, staff_cli, demo_cli, outbox_cli, risks_cli, visits_cli, dialogues_cli):
+    for group in (
+        db_cli,
+        staff_cli,
+        demo_cli,
+        outbox_cli,
+        risks_cli,
+        visits_cli,
+        dialogues_cli,
+        jobs_cli,
+        worker,
+    ):
         app.cli.add_command(group)

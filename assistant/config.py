@@ -99,6 +99,10 @@ class Config:
         self.MAX_CONTENT_LENGTH = int(environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
         self.IMPORT_MAX_BYTES = int(environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
         self.IMPORT_MAX_LINES = int(environ.get("IMPORT_MAX_LINES", "50000"))
+        # seconds without a heartbeat after which a worker's import is taken over by another
+        # (a chunk of 500 lines takes well under a second), and claims before it is failed
+        self.IMPORT_JOB_TIMEOUT = int(environ.get("IMPORT_JOB_TIMEOUT", "300"))
+        self.IMPORT_JOB_MAX_ATTEMPTS = int(environ.get("IMPORT_JOB_MAX_ATTEMPTS", "3"))
         # unfinished wizard and dialogue rows older than this are purged (`dialogues purge`)
         self.DIALOGUE_STATE_DAYS = int(environ.get("DIALOGUE_STATE_DAYS", "30"))
         self.HSTS_MAX_AGE = int(environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600)))

@@ -104,7 +104,7 @@ class Database:
     connection has committed since ("database is locked" at once, busy_timeout or not). Writers
     then take turns; readers are not blocked (WAL). GET requests of the public site only read
     and keep a plain BEGIN. `writer_sessionmaker` is for other code that reads then writes
-    outside a request (the import thread). PostgreSQL needs none of it."""
+    outside a request (the CSV import on the worker). PostgreSQL needs none of it."""
 
     def init_app(self, app) -> None:
         engine = make_engine(app.config["DATABASE_URL"], **app.config.get("ENGINE_OPTIONS", {}))

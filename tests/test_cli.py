@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from assistant.models import Centre, Member, OpeningHours, StaffUser, TariffRate
+from assistant.models import Centre, Employee, Member, OpeningHours, StaffUser, TariffRate
 from tests.conftest import make_app
 
 
@@ -111,3 +111,37 @@ def test_staff_create_refuses_bad_input_clearly(app):
         ]
     )
     assert dup.exit_code != 0 and "existe déjà" in dup.output
+
+
+def test_one_worker_runs_the_outbox_the_reminders_and_the_imports(app, db):
+    import signal
+
+    from assistant.models import ImportJob, OutboxMessage
+    from assistant.services import import_jobs
+    from assistant.services.outbox import queue_sms
+    from tests.conftest import make_member
+
+    member = make_member(db, "73282932000074")
+    csv = (
+        "nom;prenom;date_naissance;poste;date_embauche;contrat\n"
+        "Martin;Léo;12/03/1990;Vendeur;01/09/2024;CDI\n"
+    )
+    job = import_jobs.queue(db, member.id, csv.encode(), "fr", "member:1", None)
+    message = queue_sms(db, "+33612345678", "Bonjour")
+    db.commit()
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+
+    assert result.exit_code == 0, result.output
+    assert "sent 1, retry 0, failed 0" in result.output
+    assert f"import {job.id} handled" in result.output
+    db.rollback()
+    db.expire_all()
+    assert db.get(OutboxMessage, message.id).status == "sent"
+    assert db.get(ImportJob, job.id).status == "done"
+    assert db.scalar(select(func.count()).select_from(Employee)) == 1
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
+    # the jobs alone: nothing left to do, the command says so and stops
+    alone = app.test_cli_runner().invoke(args=["jobs", "work", "--once"])
+    assert alone.exit_code == 0 and "job worker: workforce imports" in alone.output

@@ -1,9 +1,7 @@
-"""The employer's workforce (/espace/effectifs): employees, their follow-up, the CSV import."""
+"""The employer's workforce (/espace/effectifs): employees, their follow-up, the CSV import
+(queued here, run by the worker: `assistant/services/import_jobs.py`)."""
 
 from __future__ import annotations
-
-import threading
-from datetime import timedelta
 
 from flask import (
     abort,
@@ -15,22 +13,19 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import ImportJob, MemberKind
-from assistant.services import audit, followup, workforce
+from assistant.services import audit, followup, import_jobs, workforce
 from assistant.services.documents import bar_chart_svg
 from assistant.timeutil import today_paris
 from forms.workforce import EmployeeForm, ImportForm, LeaveForm
-
-STALE_IMPORT = timedelta(hours=1)  # far longer than the largest import allowed takes
 
 
 def _employer():
@@ -180,80 +175,22 @@ def workforce_import():
         return redirect(url_for("member.workforce_home"))
     # the request's body limit (IMPORT_MAX_BYTES) bounds the file already
     data = form.file.data.read()
-    _fail_stale_imports(member.id)
-    job = ImportJob(
-        member_id=member.id, data=data, locale=str(get_locale()), actor=current_user.get_id()
-    )
+    import_jobs.fail_abandoned(db.session, member.id, utcnow())
     try:
         with db.session.begin_nested():  # the partial unique index settles a race
-            db.session.add(job)
+            job = import_jobs.queue(
+                db.session,
+                member.id,
+                data,
+                str(get_locale()),
+                current_user.get_id(),
+                request.remote_addr,
+            )
     except IntegrityError:
         flash(_("Un import de salariés est déjà en cours : attendez qu'il se termine."), "error")
         return redirect(url_for("member.workforce_home"))
-    db.session.commit()
-    app = current_app._get_current_object()
-    ip = request.remote_addr
-    if app.config.get("IMPORT_IN_BACKGROUND", True):
-        threading.Thread(target=run_import, args=(app, job.id, ip), daemon=True).start()
-    else:
-        run_import(app, job.id, ip)
+    db.session.commit()  # a worker claims and runs it (`flask --app assistant worker`)
     return redirect(url_for("member.workforce_import_status", job_id=job.id))
-
-
-def _fail_stale_imports(member_id: int) -> None:
-    """An import its process never finished (stopped mid-way) must not block the member."""
-    db.session.execute(
-        sa_update(ImportJob)
-        .where(
-            ImportJob.member_id == member_id,
-            ImportJob.status.in_(("pending", "running")),
-            ImportJob.created_at < utcnow() - STALE_IMPORT,
-        )
-        .values(status="failed", data=None, finished_at=utcnow())
-    )
-
-
-def run_import(app, job_id: int, ip: str | None = None) -> None:
-    """Import a job's file; each progress step commits, so any process can show the progress."""
-    factory = app.extensions["database"]["writer_sessionmaker"]  # reads, then writes
-    audit.set_request_ip(ip)  # this thread's own context: the audit rows of the upload's address
-    with app.app_context(), factory() as session:
-        job = session.get(ImportJob, job_id)
-        job.status = "running"
-        session.commit()
-
-        def progress(done: int, total: int) -> None:
-            job.done, job.total = done, total
-            session.commit()
-
-        try:
-            with force_locale(job.locale):
-                report = workforce.import_csv(
-                    session,
-                    job.actor,
-                    job.member_id,
-                    job.data,
-                    progress,
-                    today=today_paris(),
-                    max_lines=app.config["IMPORT_MAX_LINES"],
-                )
-                job.report = {
-                    "total": report.total,
-                    "created": report.created,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                    "messages": report.messages(),
-                    "ignored_columns": report.ignored_columns,
-                }
-            job.status, job.done, job.total = "done", report.total, report.total
-        except Exception:
-            app.logger.exception("workforce import %s failed", job_id)
-            session.rollback()
-            job = session.get(ImportJob, job_id)
-            job.status = "failed"
-        job.data = None
-        job.finished_at = utcnow()
-        session.commit()
 
 
 @bp.get("/effectifs/import/<int:job_id>")

@@ -91,8 +91,9 @@ UNFINISHED_SQL = "status IN ('pending', 'running')"
 
 
 class ImportJob(Base):
-    """A workforce CSV import running in the background; its progress is visible to every
-    process (each chunk of lines is committed with the progress)."""
+    """A workforce CSV import: queued by the upload, claimed and run by a worker process
+    (`assistant/services/import_jobs.py`); each chunk of lines is committed with the progress
+    and a heartbeat, so every process sees the progress and a dead worker's job is taken over."""
 
     __tablename__ = "import_job"
     __table_args__ = (
@@ -118,3 +119,10 @@ class ImportJob(Base):
     report: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # the claims so far; a claim holds the job while its heartbeat is fresh (IMPORT_JOB_TIMEOUT)
+    attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    heartbeat_at: Mapped[datetime | None]
+    ip: Mapped[str | None] = mapped_column(String(45))  # the upload's, for the audit rows
+    # why a failed job failed: "error" (the import raised), "interrupted" (its workers died
+    # IMPORT_JOB_MAX_ATTEMPTS times), "abandoned" (no worker took it for an hour)
+    error: Mapped[str | None] = mapped_column(String(20))

@@ -726,6 +726,10 @@ def import_csv(
         if to_update and (final or len(to_update) >= BATCH_SIZE):
             session.execute(update(Employee), to_update)
             to_update.clear()
+            # told with the batch that changed the numbers: an import run again after its
+            # worker died finds those lines unchanged, and must not have lost the notices
+            _tell_proven_mobiles(session, member_id, retyped)
+            retyped.clear()
 
     lines = rows()
     next(lines)  # the header
@@ -785,7 +789,6 @@ def import_csv(
         if progress and (done % PROGRESS_EVERY == 0 or done == report.total):
             progress(done, report.total)
     flush(final=True)
-    _tell_proven_mobiles(session, member_id, retyped)
     audit.record(
         session,
         actor,

@@ -8,6 +8,7 @@ from babel.dates import format_date
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from assistant.cli import run_one_import
 from assistant.models import Employee, Member
 from assistant.services import workforce
 from assistant.services.demo import DEMO_PASSWORD
@@ -290,7 +291,7 @@ def workforce_csv() -> tuple[bytes, int]:
     return ("\r\n".join(lines) + "\r\n").encode("cp1252"), asbestos
 
 
-def upload(page, data: bytes):
+def upload(page, data: bytes, live_app):
     page.goto("/espace/effectifs")
     page.get_by_label("Fichier CSV des salariés").set_input_files(
         files=[{"name": "effectifs.csv", "mimeType": "text/csv", "buffer": data}]
@@ -298,7 +299,11 @@ def upload(page, data: bytes):
     page.get_by_role("button", name="Importer", exact=True).click()
     expect(page).to_have_url(re.compile(r"/espace/effectifs/import/\d+$"))
     expect(page.get_by_role("heading", level=1, name="Import des salariés")).to_be_visible()
-    # The import runs in a thread; the page polls and reloads itself once it is done.
+    # The upload only queued the import: the page shows its progress while a worker runs it,
+    # and reloads itself once it is done.
+    expect(page.locator("progress")).to_have_count(1)
+    with live_app.app.app_context():
+        assert run_one_import() is not None
     summary = page.get_by_role("status")
     expect(summary).to_contain_text("ligne(s).", timeout=30_000)
     expect(page.locator("progress")).to_have_count(0)
@@ -320,7 +325,7 @@ def reported_lines(page) -> dict[int, str]:
     return found
 
 
-def test_employer_imports_500_lines_from_excel_and_again_without_duplicates(page):
+def test_employer_imports_500_lines_from_excel_and_again_without_duplicates(page, live_app):
     data, asbestos = workforce_csv()
     assert "Lefèvre".encode("cp1252") in data
     good = CSV_LINES - len(BAD)
@@ -328,7 +333,7 @@ def test_employer_imports_500_lines_from_excel_and_again_without_duplicates(page
     page.goto("/espace/effectifs")
     listed, counts = before(page)
 
-    summary = upload(page, data)
+    summary = upload(page, data, live_app)
     expect(summary).to_have_text(
         f"{good} salarié(s) ajouté(s), 0 mis à jour, 0 inchangé(s), sur {CSV_LINES} ligne(s)."
     )
@@ -357,7 +362,7 @@ def test_employer_imports_500_lines_from_excel_and_again_without_duplicates(page
     expect(employee_row(page, "Dupré Hélène")).to_contain_text("Pâtissière")
 
     # The same file again: nobody added, nothing changed, the same lines to correct.
-    summary = upload(page, data)
+    summary = upload(page, data, live_app)
     expect(summary).to_have_text(
         f"0 salarié(s) ajouté(s), 0 mis à jour, {good} inchangé(s), sur {CSV_LINES} ligne(s)."
     )

@@ -366,6 +366,38 @@ def test_a_new_contact_number_tells_the_proven_mobile_by_form_and_by_file(db, me
     assert employees(db, member)[0].worker.phone == "+33700000001"
 
 
+def test_an_import_run_again_after_dying_mid_way_has_told_the_proven_mobile_once(db, member):
+    """A worker killed mid-import commits what it did batch by batch: the notice of a changed
+    number goes with the batch that changed it, since the import run again finds it unchanged."""
+    from assistant.models import OutboxMessage
+
+    class WorkerDied(Exception):
+        pass
+
+    header = HEADER + ";Téléphone portable"
+    lines = [f"Nom{n};Léa;12/03/1990;Vendeuse;01/09/2024;CDI;;;non;" for n in range(1200)]
+    lines[0] += "06 11 22 33 44"
+    import_(db, member, csv_bytes(*lines, header=header))
+    first = db.scalar(select(Employee).where(Employee.last_name == "Nom0"))
+    prove_mobile(db, first, "+33700000001")
+    db.commit()
+    changed = csv_bytes(*[line.replace(";Vendeuse;", ";Vendeur;") for line in lines], header=header)
+    changed = changed.replace(b"06 11 22 33 44", b"06 45 45 45 45")
+
+    def dies_after_the_first_batch(done: int, _total: int) -> None:
+        db.commit()  # each chunk committed, as the job's worker does
+        if done == workforce.BATCH_SIZE:  # the first batch is written and committed
+            raise WorkerDied
+
+    with pytest.raises(WorkerDied):
+        import_(db, member, changed, progress=dies_after_the_first_batch)
+    db.rollback()
+    again = import_(db, member, changed)
+    assert (again.updated, again.unchanged) == (200, 1000)
+    sent = db.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms")).all()
+    assert [m.recipient for m in sent] == ["+33700000001"]
+
+
 # --- limits: lines per import, memory ------------------------------------------------------------
 
 

@@ -64,7 +64,6 @@ def test_the_csv_upload_may_be_larger_than_other_forms(tmp_path, database):
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    _wait(client, response.headers["Location"])  # the import thread, before the database goes
     assert client.post("/chat", data={"message": "x" * 200_000}).status_code == 413
     too_big = client.post(
         "/espace/effectifs/import",
@@ -340,7 +339,7 @@ def test_one_unfinished_import_per_member_held_by_the_database(employer, db):
 
 
 def test_a_file_past_the_line_cap_is_refused_with_a_clear_message(tmp_path, database):
-    app = make_app(tmp_path, database, IMPORT_MAX_LINES=3, IMPORT_IN_BACKGROUND=False)
+    app = make_app(tmp_path, database, IMPORT_MAX_LINES=3)
     session = app.extensions["database"]["sessionmaker"]()
     demo.load(session)
     session.commit()
@@ -357,6 +356,7 @@ def test_a_file_past_the_line_cap_is_refused_with_a_clear_message(tmp_path, data
         data={"file": (io.BytesIO("\n".join([header, *lines]).encode()), "e.csv")},
         content_type="multipart/form-data",
     )
+    assert _wait(client, response.headers["Location"])["status"] == "done"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "3 au plus" in page and "rien n&#39;a été importé" in page
     with app.app_context():

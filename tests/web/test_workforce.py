@@ -1,11 +1,11 @@
 """The employer's workforce pages: by hand, by CSV with progress, chart and due visits."""
 
 import io
-import time
 
 import pytest
 from sqlalchemy import select
 
+from assistant.cli import run_one_import
 from assistant.models import Employee, ImportJob
 from assistant.services import demo
 
@@ -96,18 +96,19 @@ def _upload(client, data: bytes):
 
 
 def _wait(client, location: str) -> dict:
-    for _ in range(300):
-        status = client.get(location, headers={"Accept": "application/json"}).get_json()
-        if status["status"] in ("done", "failed"):
-            return status
-        time.sleep(0.1)
-    raise AssertionError("import did not finish")
+    """Run the queued imports as the worker does, then read the status the page polls."""
+    with client.application.app_context():
+        while run_one_import() is not None:
+            pass
+    return client.get(location, headers={"Accept": "application/json"}).get_json()
 
 
 def test_csv_import_of_500_lines_with_errors_in_the_background(employer, db):
     response = _upload(employer, _csv(500))
     location = response.headers["Location"]
     assert "/espace/effectifs/import/" in location
+    queued = employer.get(location, headers={"Accept": "application/json"}).get_json()
+    assert queued == {"status": "pending", "done": 0, "total": 0}  # the worker runs it
     status = _wait(employer, location)
     assert status["status"] == "done" and status["total"] == 500
     page = employer.get(location).get_data(as_text=True)
@@ -161,7 +162,6 @@ def test_independents_and_other_members_cannot_reach_the_workforce(client, db):
     assert "Martin" not in intruder.get("/espace/effectifs").get_data(as_text=True)
     job = _upload(client, _csv(3)).headers["Location"]
     assert intruder.get(job).status_code == 404
-    _wait(client, job)  # let the import thread end before the database goes
 
 
 def test_health_situation_changes_dates_silently(employer, db, staff_login, app):
@@ -215,3 +215,61 @@ def _team_centre(db, employee) -> int:
     db.flush()
     db.get(Member, employee.member_id).centre_id = centre.id
     return centre.id
+
+
+def test_an_import_whose_workers_kept_dying_fails_and_tells_the_member(employer, db):
+    from datetime import timedelta
+
+    from assistant.database import utcnow
+    from assistant.services import import_jobs
+
+    location = _upload(employer, _csv(3)).headers["Location"]
+    timeout, now = timedelta(seconds=300), utcnow()
+    for _attempt in range(3):  # each claiming worker dies before its first chunk
+        assert import_jobs.claim(db, now, timeout, 3) is not None
+        now += timeout + timedelta(seconds=1)
+    assert import_jobs.claim(db, now, timeout, 3) is None
+    assert employer.get(location, headers={"Accept": "application/json"}).get_json()["status"] == (
+        "failed"
+    )
+    page = employer.get(location).get_data(as_text=True)
+    assert "L'import a échoué : il a été interrompu 3 fois avant la fin." in page
+    # the member is not blocked: a new upload is queued
+    assert "/espace/effectifs/import/" in _upload(employer, _csv(3)).headers["Location"]
+
+
+def test_an_import_no_worker_took_for_an_hour_no_longer_blocks_the_member(employer, db):
+    from datetime import timedelta
+
+    location = _upload(employer, _csv(3)).headers["Location"]
+    db.rollback()
+    job = db.scalar(select(ImportJob).order_by(ImportJob.id.desc()))
+    job.created_at -= timedelta(hours=1, minutes=1)  # queued while no worker ran
+    db.commit()
+    again = _upload(employer, _csv(3)).headers["Location"]
+    assert again != location and "/espace/effectifs/import/" in again
+    page = employer.get(location).get_data(as_text=True)
+    assert "il n'a pas pu être traité dans l'heure" in page
+    assert _wait(employer, again)["status"] == "done"
+
+
+def test_an_import_taken_over_after_its_worker_died_says_so(employer, app, db):
+    from datetime import date, timedelta
+
+    from assistant.database import utcnow
+    from assistant.services import import_jobs
+
+    location = _upload(employer, _csv(3)).headers["Location"]
+    timeout = timedelta(seconds=300)
+    assert import_jobs.claim(db, utcnow(), timeout, 3) is not None  # this worker dies
+    later = utcnow() + timeout + timedelta(seconds=1)
+    import_jobs.work_once(
+        app.extensions["database"]["writer_sessionmaker"],
+        today=lambda: date(2026, 11, 27),
+        timeout=timeout,
+        max_attempts=3,
+        now=lambda: later,
+    )
+    page = employer.get(location).get_data(as_text=True)
+    assert "3 salarié(s) ajouté(s)" in page
+    assert "L'import a été repris après une interruption" in page
