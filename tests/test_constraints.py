@@ -296,7 +296,7 @@ def test_the_upgrade_from_0007_keeps_the_rows_and_converts_the_birth_dates(tmp_p
     with engine.begin() as connection:
         _rows_before_0008(connection)
         before = _counts(connection)
-    migrate.upgrade(engine)
+    migrate.upgrade(engine, "0008_constraints")
     assert migrate.current(engine) == "0008_constraints"
     session = app.extensions["database"]["sessionmaker"]()
     assert _counts(session.connection()) == before  # no table rebuild lost a row

@@ -1,7 +1,7 @@
 """workforce imports run by the worker: claims, heartbeat, the upload's address, why one failed
 
-Revision ID: 0008_import_jobs
-Revises: 0007_one_open_request
+Revision ID: 0009_import_jobs
+Revises: 0008_constraints
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 import assistant.database
 
-revision = "0008_import_jobs"
-down_revision = "0007_one_open_request"
+revision = "0009_import_jobs"
+down_revision = "0008_constraints"
 branch_labels = None
 depends_on = None
 
