@@ -225,7 +225,7 @@ def _rows_before_0008(connection) -> None:
     for siret, kind, born in (
         ("73282932000074", "employer", None),
         ("44306184100047", "independent", "1980-03-12"),
-        ("40483304800022", "independent", "pas une date"),
+        ("40483304800022", "independent", "pas-date"),
     ):
         run(
             text(
