@@ -9,13 +9,19 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from assistant import create_app
+from assistant import create_app, passwords
 from assistant.config import TestConfig
 from assistant.database import Base
 from assistant.extensions import db as _db
 from assistant.services.staff import create_staff
 
 PASSWORD = "correct-horse-battery"
+
+# One iteration instead of scrypt: hashing at production cost was most of the time of every test
+# that makes an account. Production's method is checked in tests/test_passwords.py, and the
+# login's equal cost for unknown accounts in tests/services/test_login_enumeration.py.
+CHEAP_PASSWORD_METHOD = "pbkdf2:sha256:1"
+passwords.method = CHEAP_PASSWORD_METHOD
 
 
 def pytest_report_header(config):
