@@ -5,7 +5,6 @@ import re
 from sqlalchemy import select
 
 from assistant.models import Member, MemberUser, OutboxMessage, ScoreRecord
-from assistant.services import demo
 
 EMPLOYER_STEPS = [
     ("entreprise", {"siret": "552 100 554 00013", "legal_name": "Menuiserie Petit"}),
@@ -51,8 +50,8 @@ def _errors(response):
     return re.findall(r'class="error"[^>]*>([^<]+)<', response.get_data(as_text=True))
 
 
-def test_employer_joins_and_lands_in_the_member_space(client, db):
-    demo.load(db)
+def test_employer_joins_and_lands_in_the_member_space(client, db, load_demo):
+    load_demo(db)
     db.commit()
     last = _walk(client, "entreprise", EMPLOYER_STEPS)
     assert last.headers["Location"].endswith("/adhesion/entreprise/confirmation")
@@ -101,8 +100,8 @@ def test_bad_answers_get_specific_messages_and_keep_the_rest(client, db):
     assert "SIRET non valide" in page and 'value="Chez Paul"' in page
 
 
-def test_already_member_siret_is_told_so(client, db):
-    demo.load(db)
+def test_already_member_siret_is_told_so(client, db, load_demo):
+    load_demo(db)
     db.commit()
     response = client.post(
         "/adhesion/entreprise/entreprise", data={"siret": "73282932000074", "legal_name": "Dupont"}
@@ -139,8 +138,8 @@ INDEPENDENT_STEPS = [
 ]
 
 
-def test_independent_joins_with_a_one_time_code(client, db):
-    demo.load(db)
+def test_independent_joins_with_a_one_time_code(client, db, load_demo):
+    load_demo(db)
     db.commit()
     _walk(client, "independant", INDEPENDENT_STEPS)
     confirm = client.get("/adhesion/independant/confirmation").get_data(as_text=True)
@@ -183,8 +182,8 @@ def handed_over(db, **changes) -> str:
     return token
 
 
-def test_a_handover_link_cannot_be_guessed_nor_used_twice(client, db):
-    demo.load(db)
+def test_a_handover_link_cannot_be_guessed_nor_used_twice(client, db, load_demo):
+    load_demo(db)
     token = handed_over(db)
     for wrong in ("x", token[:-2], token + "A", "a" * 300):
         assert client.get(f"/adhesion/reprendre/{wrong}").status_code == 404
@@ -209,8 +208,8 @@ def test_a_handover_link_cannot_be_guessed_nor_used_twice(client, db):
     assert db.scalar(select(Member).where(Member.siret == "55210055400013")) is not None
 
 
-def test_a_handed_over_adhesion_can_be_changed_in_the_web_wizard(client, db):
-    demo.load(db)
+def test_a_handed_over_adhesion_can_be_changed_in_the_web_wizard(client, db, load_demo):
+    load_demo(db)
     # an address already used by an account: told on the page, the answers are kept
     token = handed_over(db, email="contact@boulangerie-dupont.fr")
     taken = client.post(
@@ -258,8 +257,8 @@ def test_the_web_reads_its_own_buttons_and_boxes(client, db):
     )
 
 
-def test_the_code_button_meets_the_limits_of_every_code(client, db):
-    demo.load(db)
+def test_the_code_button_meets_the_limits_of_every_code(client, db, load_demo):
+    load_demo(db)
     db.commit()
     client.application.config["OTP_MAX_PER_PHONE"] = 1
     _walk(client, "independant", INDEPENDENT_STEPS)

@@ -34,8 +34,8 @@ EMPLOYER_DRAWERS = {
 
 
 @pytest.fixture
-def demo_data(db):
-    demo.load(db)
+def demo_data(db, load_demo):
+    load_demo(db)
     db.commit()
 
 
@@ -168,11 +168,11 @@ def test_the_space_needs_a_login(client, demo_data):
 
 
 @pytest.fixture
-def sms_app(tmp_path, database):
+def sms_app(tmp_path, database, load_demo):
     """An app that takes signed SMS (as in tests/sms), with the demo members."""
     app = make_app(tmp_path, database, TWILIO_AUTH_TOKEN=TOKEN, PUBLIC_BASE_URL=BASE)
     session = app.extensions["database"]["sessionmaker"]()
-    demo.load(session)
+    load_demo(session)
     session.commit()
     session.close()
     yield app

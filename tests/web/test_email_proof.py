@@ -18,8 +18,8 @@ PASSWORD = "un-long-secret"
 
 
 @pytest.fixture
-def demo_data(db):
-    demo.load(db)
+def demo_data(db, load_demo):
+    load_demo(db)
     db.commit()
 
 
@@ -139,10 +139,12 @@ def test_resending_the_link_is_rate_limited(client, db, demo_data):
 DEMO = "demo-spsti-2026"
 
 
-def test_without_auto_activation_the_proof_leaves_the_member_for_staff(tmp_path, database):
+def test_without_auto_activation_the_proof_leaves_the_member_for_staff(
+    tmp_path, database, load_demo
+):
     app = make_app(tmp_path, database, MEMBERS_AUTO_ACTIVATE=False)
     session = app.extensions["database"]["sessionmaker"]()
-    demo.load(session)
+    load_demo(session)
     session.commit()
     client = app.test_client()
     _join(client)

@@ -18,8 +18,8 @@ from tests.web.test_workforce import _wait
 
 
 @pytest.fixture
-def employer(client, db):
-    demo.load(db)
+def employer(client, db, load_demo):
+    load_demo(db)
     db.commit()
     response = client.post(
         "/espace/connexion",
@@ -45,12 +45,12 @@ def test_a_large_anonymous_post_is_refused_before_it_is_read(tmp_path, database)
     assert "trop volumineu" in page and "<h1>" in page
 
 
-def test_the_csv_upload_may_be_larger_than_other_forms(tmp_path, database):
+def test_the_csv_upload_may_be_larger_than_other_forms(tmp_path, database, load_demo):
     # limits small enough for the test client to keep bodies in memory (under 500 kB)
     app = make_app(tmp_path, database, MAX_CONTENT_LENGTH=100_000, IMPORT_MAX_BYTES=400_000)
     client = app.test_client()
     session = app.extensions["database"]["sessionmaker"]()
-    demo.load(session)
+    load_demo(session)
     session.commit()
     session.close()
     client.post(
@@ -250,10 +250,10 @@ def test_the_employer_reading_its_workforce_is_audited(employer, db):
 # --- parallel writers on SQLite ------------------------------------------------------------------
 
 
-def test_parallel_web_writes_on_sqlite_never_fail(tmp_path, database, app, db):
+def test_parallel_web_writes_on_sqlite_never_fail(tmp_path, database, app, db, load_demo):
     if not database[0].startswith("sqlite"):
         pytest.skip("SQLite's write lock only")
-    demo.load(db)
+    load_demo(db)
     db.commit()
     failures: list = []
     barrier = threading.Barrier(6, timeout=30)
@@ -339,10 +339,10 @@ def test_one_unfinished_import_per_member_held_by_the_database(employer, db):
     assert db.scalar(select(func.count()).select_from(ImportJob)) == 2
 
 
-def test_a_file_past_the_line_cap_is_refused_with_a_clear_message(tmp_path, database):
+def test_a_file_past_the_line_cap_is_refused_with_a_clear_message(tmp_path, database, load_demo):
     app = make_app(tmp_path, database, IMPORT_MAX_LINES=3, IMPORT_IN_BACKGROUND=False)
     session = app.extensions["database"]["sessionmaker"]()
-    demo.load(session)
+    load_demo(session)
     session.commit()
     session.close()
     client = app.test_client()

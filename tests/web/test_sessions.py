@@ -13,8 +13,8 @@ from tests.conftest import PASSWORD, make_app
 
 
 @pytest.fixture
-def demo_data(db):
-    demo.load(db)
+def demo_data(db, load_demo):
+    load_demo(db)
     db.commit()
 
 

@@ -87,8 +87,8 @@ def test_an_edit_changes_matching_at_once_and_is_audited(client, db, staff_login
 
 
 @pytest.fixture
-def employer(app, db):
-    demo.load(db)
+def employer(app, db, load_demo):
+    load_demo(db)
     db.commit()
     client = app.test_client()
     response = client.post(

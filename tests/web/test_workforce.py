@@ -11,8 +11,8 @@ from assistant.services import demo
 
 
 @pytest.fixture
-def employer(client, db):
-    demo.load(db)
+def employer(client, db, load_demo):
+    load_demo(db)
     db.commit()
     response = client.post(
         "/espace/connexion",
@@ -127,8 +127,8 @@ def test_missing_columns_import_nothing(employer, db):
     assert "Colonnes obligatoires manquantes" in employer.get(location).get_data(as_text=True)
 
 
-def test_independents_and_other_members_cannot_reach_the_workforce(client, db):
-    demo.load(db)
+def test_independents_and_other_members_cannot_reach_the_workforce(client, db, load_demo):
+    load_demo(db)
     db.commit()
     client.post(
         "/espace/connexion",
