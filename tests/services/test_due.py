@@ -231,7 +231,7 @@ def test_an_independents_own_visits_count_and_not_the_employees_of_anyone(
 
 
 @pytest.mark.parametrize(
-    "birth_date, activated", [(None, True), ("1981-03-01", False), ("pas une date", True)]
+    ("birth_date", "activated"), [(None, True), ("1981-03-01", False), ("pas une date", True)]
 )
 def test_an_independent_without_dates_has_nothing_computed(db, independent, birth_date, activated):
     independent.birth_date = birth_date

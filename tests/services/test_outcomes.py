@@ -296,7 +296,7 @@ def test_the_ordonnance_has_risks_advice_and_how_to_reach_the_team(db, plan, emp
 
 def test_no_document_without_an_outcome(db, plan, employer, employee):
     visit = ask(db, employer, employee)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no outcome recorded"):
         outcomes.employer_document(visit)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no outcome recorded"):
         outcomes.ordonnance(visit)

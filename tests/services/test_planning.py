@@ -172,7 +172,7 @@ def test_ending_a_session_withdraws_its_later_slots(db, plan, employer, employee
         True
     ]
     assert audit_actions(db, "work_pattern") == ["end"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cannot end before it starts"):
         planning.end_work_pattern(db, "test", pattern, MONDAY - timedelta(days=1), NOW)
 
 
