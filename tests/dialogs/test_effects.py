@@ -15,7 +15,7 @@ from assistant.timeutil import today_paris
 from dialogs import visits
 from dialogs.engine import AGAIN, Ask, Context, Journey, Outcome, Question, effect
 from dialogs.parsing import Choice, Reprompt
-from tests.sms.test_visits_sms import make_employee, make_independent, make_planning
+from tests.sms.helpers import make_employee, make_independent, make_planning
 
 NUMBER = "+33781234567"
 

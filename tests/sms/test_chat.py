@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 
@@ -12,29 +11,18 @@ from sqlalchemy import select
 from assistant.models import DialogueState, Member, MemberUser, OutboxMessage, Visit
 from assistant.sms.segments import fits
 from assistant.timeutil import today_paris
-from tests.sms.test_visits_sms import make_employee, make_independent, make_planning
+from tests.sms.helpers import (
+    bubbles,
+    employee_login,
+    make_employee,
+    make_independent,
+    make_planning,
+    say,
+    sent_code,
+)
 
 PHONE = "+33745678901"
 VISITOR = "+33781234567"
-
-
-def bubbles(client) -> list[str]:
-    page = client.get("/chat")
-    assert page.status_code == 200
-    return [
-        html.unescape(re.sub(r"<a href=[^>]*>|</a>", "", text)).strip()
-        for text in re.findall(r'<span class="pre">(.*?)</span>', page.text, re.S)
-    ]
-
-
-def say(client, text: str) -> str:
-    """Post the form as a browser without JavaScript does, follow to the page, read the reply."""
-    response = client.post("/chat", data={"message": text})
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/chat#last")
-    lines = bubbles(client)
-    assert lines[-2] == text.strip()  # what the person typed, then the service's reply
-    return lines[-1]
 
 
 @pytest.fixture
@@ -131,23 +119,6 @@ def test_two_browsers_never_see_each_other(sms_app):
 
 
 # --- visits in the chat of a person whose phone is proven -----------------------------------
-
-
-def sent_code(session, phone: str) -> str:
-    session.rollback()
-    message = session.scalar(
-        select(OutboxMessage)
-        .where(OutboxMessage.recipient == phone)
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
-    )
-    return re.search(r"\b(\d{6})\b", message.body).group(1)
-
-
-def employee_login(client, session, phone: str) -> None:
-    client.post("/salarie/connexion", data={"phone": phone})
-    response = client.post("/salarie/connexion/code", data={"code": sent_code(session, phone)})
-    assert response.headers["Location"].endswith("/salarie/")
 
 
 def member_login_by_sms(client, session, phone: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from tests.sms.conftest import Phone
-from tests.sms.test_visits_sms import make_independent, make_planning
+from tests.sms.helpers import make_independent, make_planning
 
 PLAIN_TURN = 6
 RDV = 12
@@ -105,7 +105,7 @@ def test_who_writes_from_a_number_is_one_statement(sms_db, statements):
     employed (proven mobile), one statement."""
     from assistant.services import identity
     from assistant.timeutil import today_paris
-    from tests.sms.test_visits_sms import NUMBER, make_employee
+    from tests.sms.helpers import NUMBER, make_employee
 
     make_independent(sms_db)
     make_employee(sms_db)

@@ -15,8 +15,7 @@ from assistant.models import DialogueState, Slot, Visit
 from assistant.services import booking
 from assistant.timeutil import today_paris
 from tests.sms.conftest import Phone
-from tests.sms.test_chat import employee_login, say
-from tests.sms.test_visits_sms import make_employee, make_planning
+from tests.sms.helpers import employee_login, make_employee, make_planning, say
 
 NUMBER = "+33781234567"
 

@@ -5,49 +5,7 @@ import re
 from sqlalchemy import select
 
 from assistant.models import Member, MemberUser, OutboxMessage, ScoreRecord
-
-EMPLOYER_STEPS = [
-    ("entreprise", {"siret": "552 100 554 00013", "legal_name": "Menuiserie Petit"}),
-    ("activite", {"activity": "menuisier"}),
-    ("activite-choix", {"naf_code": "43.32A"}),
-    (
-        "coordonnees",
-        {
-            "address": "3 rue des Lilas",
-            "postcode": "75011",
-            "city": "Paris",
-            "headcount": "4",
-            "contact_name": "Jean Petit",
-            "email": "jean@menuiserie-petit.fr",
-            "phone": "06 11 22 33 44",
-        },
-    ),
-    ("risques", {"main_risks": ["wood_dust", "noise"]}),
-    (
-        "prevention",
-        {
-            "q1_duerp": "oui",
-            "q2_duerp_with_staff": "non",
-            "q3_action_plan": "oui",
-            "q4_plan_reviewed": "oui",
-            "q5_representatives": "non",
-            "q6_welcome": "oui",
-        },
-    ),
-    ("paiement", {"payment_method": "sepa", "iban": "FR14 2004 1010 0505 0001 3M02 606"}),
-    ("contrat", {"accept_contract": "oui"}),
-]
-
-
-def _walk(client, slug, steps):
-    for step, data in steps:
-        response = client.post(f"/adhesion/{slug}/{step}", data=data)
-        assert response.status_code == 302, (step, _errors(response))
-    return response
-
-
-def _errors(response):
-    return re.findall(r'class="error"[^>]*>([^<]+)<', response.get_data(as_text=True))
+from tests.web.helpers import EMPLOYER_STEPS, _walk
 
 
 def test_employer_joins_and_lands_in_the_member_space(client, db, load_demo):
@@ -64,7 +22,7 @@ def test_employer_joins_and_lands_in_the_member_space(client, db, load_demo):
         data={"password": "un-long-secret", "confirm": "un-long-secret"},
     )
     assert done.status_code == 302 and done.headers["Location"].endswith("/adhesion/merci")
-    from tests.web.test_email_proof import confirmation_link
+    from tests.web.helpers import confirmation_link
 
     client.get(confirmation_link(db))  # the e-mail address proven
     db.rollback()
@@ -173,7 +131,7 @@ def handed_over(db, **changes) -> str:
     from assistant.database import utcnow
     from dialogs.adhesion import EMPLOYER
     from dialogs.engine import Context
-    from tests.dialogs.test_engine import EMPLOYER_ANSWERS
+    from tests.dialogs.helpers import EMPLOYER_ANSWERS
 
     answers = {**EMPLOYER_ANSWERS, "siret": "55210055400013", **changes}
     context = Context(session=db, today=date(2026, 11, 27), now=utcnow())

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from assistant.models import OutboxMessage
 from tests.conftest import make_app
-from tests.web.test_employee_space import make_employee, make_employer
+from tests.web.helpers import make_employee, make_employer
 
 MEMBER_KNOWN = "06 98 76 54 32"  # the demo independent worker
 EMPLOYEE_KNOWN = "07 81 23 45 67"

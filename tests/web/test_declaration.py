@@ -230,7 +230,7 @@ def test_risks_by_sms_add_a_version_to_the_web_declaration(sms_app, sms_db):
 def test_an_employer_signed_in_declares_the_four_drawers_in_the_chat(client, db, demo_data):
     """The same journey in the chat of a person signed in to the member's space: the four
     drawers in short form, ending in the same store as the web wizard's."""
-    from tests.sms.test_chat import say
+    from tests.sms.helpers import say
 
     login_employer(client)
     answers = [
@@ -264,6 +264,6 @@ def test_an_employer_signed_in_declares_the_four_drawers_in_the_chat(client, db,
 
 
 def test_the_anonymous_chat_declares_nothing(client, demo_data):
-    from tests.sms.test_chat import say
+    from tests.sms.helpers import say
 
     assert "ADHERER" in say(client, "RISQUES")

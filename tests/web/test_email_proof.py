@@ -1,7 +1,6 @@
 """An employer's account starts working only once its e-mail address is proven by the signed
 link sent to it (whatever MEMBERS_AUTO_ACTIVATE says); an address already used is a form error."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -11,9 +10,8 @@ from assistant.database import utcnow
 from assistant.models import DialogueState, Member, MemberUser, OutboxMessage
 from assistant.services import adhesion, demo
 from tests.conftest import make_app
-from tests.web.test_adhesion import EMPLOYER_STEPS, _walk
+from tests.web.helpers import EMAIL, EMPLOYER_STEPS, _walk, confirmation_link
 
-EMAIL = "jean@menuiserie-petit.fr"
 PASSWORD = "un-long-secret"
 
 
@@ -28,20 +26,6 @@ def _join(client, steps=EMPLOYER_STEPS):
     return client.post(
         "/adhesion/entreprise/confirmation", data={"password": PASSWORD, "confirm": PASSWORD}
     )
-
-
-def confirmation_link(db, email=EMAIL) -> str:
-    """The path of the last confirmation link e-mailed to this address."""
-    db.rollback()
-    mails = db.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.recipient == email)
-        .order_by(OutboxMessage.id.desc())
-    ).all()
-    for mail in mails:
-        if match := re.search(r"https?://[^/\s]+(/espace/confirmer/\S+)", mail.body):
-            return match.group(1)
-    raise AssertionError("no confirmation link was e-mailed")
 
 
 def _member(db):

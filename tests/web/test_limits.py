@@ -14,7 +14,7 @@ from assistant.database import utcnow
 from assistant.models import AuditEntry, DialogueState, Employee
 from assistant.services import demo
 from tests.conftest import make_app
-from tests.web.test_workforce import _wait
+from tests.web.helpers import _wait
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ def test_pending_member_is_validated_by_staff(tmp_path, database, load_demo):
     session = app.extensions["database"]["sessionmaker"]()
     load_demo(session)
     session.commit()
-    from tests.web.test_adhesion import EMPLOYER_STEPS, _walk
+    from tests.web.helpers import EMPLOYER_STEPS, _walk
 
     client = app.test_client()
     _walk(client, "entreprise", EMPLOYER_STEPS)

@@ -1,13 +1,13 @@
 """The employer's workforce pages: by hand, by CSV with progress, chart and due visits."""
 
 import io
-import time
 
 import pytest
 from sqlalchemy import select
 
 from assistant.models import Employee, ImportJob
 from assistant.services import demo
+from tests.web.helpers import _wait
 
 
 @pytest.fixture
@@ -93,15 +93,6 @@ def _upload(client, data: bytes):
         data={"file": (io.BytesIO(data), "effectifs.csv")},
         content_type="multipart/form-data",
     )
-
-
-def _wait(client, location: str) -> dict:
-    for _ in range(300):
-        status = client.get(location, headers={"Accept": "application/json"}).get_json()
-        if status["status"] in ("done", "failed"):
-            return status
-        time.sleep(0.1)
-    raise AssertionError("import did not finish")
 
 
 def test_csv_import_of_500_lines_with_errors_in_the_background(employer, db):
