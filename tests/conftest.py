@@ -238,3 +238,36 @@ def prove_mobile(session, employee, phone: str | None = None):
     worker.phone_proven_by = "staff:test"
     session.flush()
     return worker
+
+
+def make_daily_planning(session, role="doctor", name="Centre de Paris 11", days=21):
+    """A place and a professional of `role` working every day 9:00–12:00 in 30-minute slots,
+    with the slots of `days` days from today; committed. Returns the place."""
+    from datetime import time
+
+    from assistant.models import Centre, WorkPattern
+    from assistant.services import planning
+    from assistant.timeutil import today_paris
+
+    today = today_paris()
+    centre = Centre(name=name, kind="fixed")
+    session.add(centre)
+    session.flush()
+    email = f"{role}-{uuid.uuid4().hex[:6]}@test.fr"
+    staff = create_staff(session, "test", email, f"Test {role}", role, PASSWORD)
+    session.add_all(
+        WorkPattern(
+            staff_id=staff.id,
+            centre_id=centre.id,
+            weekday=weekday,
+            starts=time(9),
+            ends=time(12),
+            slot_minutes=30,
+            valid_from=today,
+        )
+        for weekday in range(7)
+    )
+    session.flush()
+    planning.generate_slots(session, today, days)
+    session.commit()
+    return centre

@@ -4,50 +4,18 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, time
+from datetime import date
 
 from sqlalchemy import select
 
 from assistant.models import (
-    Centre,
     Employee,
     Member,
     OutboxMessage,
-    WorkPattern,
 )
-from assistant.services import planning
-from assistant.services.staff import create_staff
-from assistant.timeutil import today_paris
 from tests.conftest import prove_mobile
 
 NUMBER = "+33781234567"  # the `phone` fixture's number
-
-
-def make_planning(session, name="Centre de Paris 11", days=21, role="doctor"):
-    """A place and a professional working every day 9:00–12:00 in 30-minute slots."""
-    today = today_paris()
-    centre = Centre(name=name, kind="fixed")
-    session.add(centre)
-    session.flush()
-    staff = create_staff(
-        session, "test", f"{role}-{centre.id}@test.fr", f"Dr {role}", role, "correct-horse-1"
-    )
-    for weekday in range(7):
-        session.add(
-            WorkPattern(
-                staff_id=staff.id,
-                centre_id=centre.id,
-                weekday=weekday,
-                starts=time(9),
-                ends=time(12),
-                slot_minutes=30,
-                valid_from=today,
-            )
-        )
-    session.flush()
-    planning.generate_slots(session, today, days)
-    session.commit()
-    return centre
 
 
 def make_independent(session, phone=NUMBER, siret="55210055400013", **extra):

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from assistant.models import DialogueState, Member, MemberUser, OutboxMessage, Visit
 from assistant.sms.segments import fits
 from assistant.timeutil import today_paris
+from tests.conftest import make_daily_planning
 from tests.sms.helpers import (
     bubbles,
     employee_login,
     make_employee,
     make_independent,
-    make_planning,
     say,
     sent_code,
 )
@@ -133,7 +133,7 @@ def latest_visit(session):
 
 
 def test_a_signed_in_employee_books_a_slot_in_the_chat(chat, sms_db):
-    make_planning(sms_db)
+    make_daily_planning(sms_db)
     employee = make_employee(sms_db, phone=VISITOR)
     employee_login(chat, sms_db, VISITOR)
     offer = say(chat, "RDV")
@@ -156,7 +156,7 @@ def test_a_signed_in_employee_books_a_slot_in_the_chat(chat, sms_db):
 def test_a_contact_number_signed_in_is_heard_and_told_nothing_in_the_chat(chat, sms_db):
     """The employer typed the number and the worker never proved it: the employee space lets it
     in (what the employer knows anyway), and the chat follows the same rule as SMS."""
-    make_planning(sms_db)
+    make_daily_planning(sms_db)
     make_employee(sms_db, phone=VISITOR, proven=False)
     employee_login(chat, sms_db, VISITOR)
     assert "arrêt" in say(chat, "RDV PRE-REPRISE")
@@ -168,7 +168,7 @@ def test_a_contact_number_signed_in_is_heard_and_told_nothing_in_the_chat(chat, 
 
 
 def test_an_independent_signed_in_by_sms_code_books_in_the_chat(chat, sms_db):
-    make_planning(sms_db)
+    make_daily_planning(sms_db)
     member = make_independent(sms_db, phone=VISITOR)
     sms_db.add(MemberUser(member_id=member.id, phone=VISITOR))
     sms_db.commit()
@@ -182,7 +182,7 @@ def test_an_independent_signed_in_by_sms_code_books_in_the_chat(chat, sms_db):
 
 def test_a_member_signed_in_by_password_proves_no_phone(chat, sms_db):
     """Only the SMS code proves the mobile: an e-mail login leaves the chat anonymous."""
-    make_planning(sms_db)
+    make_daily_planning(sms_db)
     member = make_independent(sms_db, phone=VISITOR)
     user = MemberUser(member_id=member.id, phone=VISITOR, email="nina@example.fr")
     user.set_password("correct-horse-battery")
@@ -197,7 +197,7 @@ def test_a_member_signed_in_by_password_proves_no_phone(chat, sms_db):
 
 
 def test_the_chat_after_signing_out_proves_no_phone(chat, sms_db):
-    make_planning(sms_db)
+    make_daily_planning(sms_db)
     make_employee(sms_db, phone=VISITOR)
     employee_login(chat, sms_db, VISITOR)
     chat.post("/salarie/deconnexion")

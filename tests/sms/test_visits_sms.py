@@ -30,8 +30,9 @@ from dialogs import visits as journeys
 from dialogs.engine import Context
 from dialogs.parsing import Reprompt, fold
 from dialogs.text import _l
+from tests.conftest import make_daily_planning
 from tests.sms.conftest import Phone
-from tests.sms.helpers import NUMBER, make_employee, make_independent, make_planning
+from tests.sms.helpers import NUMBER, make_employee, make_independent
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "sms"
 LONG_PLACE = (
@@ -44,7 +45,7 @@ LONG_PLACE = (
 
 @pytest.fixture
 def slots(sms_db):
-    return make_planning(sms_db)
+    return make_daily_planning(sms_db)
 
 
 @pytest.fixture
@@ -254,7 +255,7 @@ def test_move_offers_other_slots_and_moves_the_same_visit(phone, sms_db, slots, 
 
 
 def test_move_with_no_other_slot(phone, sms_db, independent):
-    centre = make_planning(sms_db, days=3)
+    centre = make_daily_planning(sms_db, days=3)
     bookable = sms_db.scalars(
         select(Slot)
         .where(Slot.centre_id == centre.id, Slot.starts_at > utcnow() + booking.LEAD_TIME)
