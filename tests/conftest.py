@@ -134,6 +134,24 @@ def load_demo(request):
 
 
 @pytest.fixture
+def demo_data(db, load_demo):
+    """The demo service in the test's database."""
+    load_demo(db)
+
+
+@pytest.fixture
+def demo_employer(app, demo_data):
+    """A client of its own signed in as the demo employer (the bakery)."""
+    client = app.test_client()
+    response = client.post(
+        "/espace/connexion",
+        data={"email": "contact@boulangerie-dupont.fr", "password": demo.DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

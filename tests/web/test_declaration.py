@@ -33,12 +33,6 @@ EMPLOYER_DRAWERS = {
 }
 
 
-@pytest.fixture
-def demo_data(db, load_demo):
-    load_demo(db)
-    db.commit()
-
-
 def login_employer(client):
     response = client.post(
         "/espace/connexion", data={"email": EMPLOYER_EMAIL, "password": demo.DEMO_PASSWORD}

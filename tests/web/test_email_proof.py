@@ -15,12 +15,6 @@ from tests.web.helpers import EMAIL, EMPLOYER_STEPS, _walk, confirmation_link
 PASSWORD = "un-long-secret"
 
 
-@pytest.fixture
-def demo_data(db, load_demo):
-    load_demo(db)
-    db.commit()
-
-
 def _join(client, steps=EMPLOYER_STEPS):
     _walk(client, "entreprise", steps)
     return client.post(

@@ -16,19 +16,6 @@ from assistant.services import demo
 from tests.conftest import make_app
 from tests.web.helpers import _wait
 
-
-@pytest.fixture
-def employer(client, db, load_demo):
-    load_demo(db)
-    db.commit()
-    response = client.post(
-        "/espace/connexion",
-        data={"email": "contact@boulangerie-dupont.fr", "password": demo.DEMO_PASSWORD},
-    )
-    assert response.status_code == 302
-    return client
-
-
 # --- request bodies ---------------------------------------------------------------------------
 
 
@@ -81,11 +68,11 @@ def test_the_csv_upload_may_be_larger_than_other_forms(tmp_path, database, load_
 # --- bad input, never a 500 ------------------------------------------------------------------
 
 
-def test_an_empty_departure_date_is_a_clear_message(employer, db):
+def test_an_empty_departure_date_is_a_clear_message(demo_employer, db):
     employee_id = db.scalar(select(Employee.id).limit(1))
-    response = employer.post(f"/espace/effectifs/{employee_id}/depart", data={"left_on": ""})
+    response = demo_employer.post(f"/espace/effectifs/{employee_id}/depart", data={"left_on": ""})
     assert response.status_code == 302
-    page = employer.get(response.headers["Location"]).get_data(as_text=True)
+    page = demo_employer.get(response.headers["Location"]).get_data(as_text=True)
     assert "Indiquez une date" in page
 
 
@@ -99,8 +86,8 @@ def test_an_empty_departure_date_is_a_clear_message(employer, db):
         "/espace/effectifs/2147483648",
     ],
 )
-def test_member_ids_out_of_range_are_not_found(employer, url):
-    assert employer.get(url).status_code == 404
+def test_member_ids_out_of_range_are_not_found(demo_employer, url):
+    assert demo_employer.get(url).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -142,8 +129,8 @@ def test_pages_with_personal_data_are_not_stored(client, url):
     assert client.get(url).headers.get("Cache-Control") == "no-store"
 
 
-def test_member_and_staff_pages_are_not_stored(employer, app):
-    assert employer.get("/espace/effectifs").headers["Cache-Control"] == "no-store"
+def test_member_and_staff_pages_are_not_stored(demo_employer, app):
+    assert demo_employer.get("/espace/effectifs").headers["Cache-Control"] == "no-store"
     assert app.test_client().get("/staff/login").headers["Cache-Control"] == "no-store"
 
 
@@ -194,12 +181,12 @@ def test_expired_dialogue_rows_are_purged(app, db):
 # --- the audit log ------------------------------------------------------------------------------
 
 
-def test_audit_rows_written_during_a_request_carry_its_ip(employer, db, app, make_staff):
+def test_audit_rows_written_during_a_request_carry_its_ip(demo_employer, db, app, make_staff):
     from tests.conftest import PASSWORD
 
     before = db.scalar(select(func.max(AuditEntry.id)))
-    employer.get("/espace/")  # the test client's address is 127.0.0.1
-    employer.post(
+    demo_employer.get("/espace/")  # the test client's address is 127.0.0.1
+    demo_employer.post(
         "/espace/effectifs/nouveau",
         data={
             "last_name": "Martin",
@@ -230,10 +217,10 @@ def test_audit_rows_written_during_a_request_carry_its_ip(employer, db, app, mak
     assert {row.ip for row in rows} == {"127.0.0.1", "198.51.100.9"}
 
 
-def test_the_employer_reading_its_workforce_is_audited(employer, db):
+def test_the_employer_reading_its_workforce_is_audited(demo_employer, db):
     employee_id = db.scalar(select(Employee.id).limit(1))
-    employer.get("/espace/effectifs")
-    employer.get(f"/espace/effectifs/{employee_id}")
+    demo_employer.get("/espace/effectifs")
+    demo_employer.get(f"/espace/effectifs/{employee_id}")
     db.rollback()
     reads = db.execute(
         select(AuditEntry.record_type, AuditEntry.record_id, AuditEntry.ip).where(
@@ -312,7 +299,7 @@ def test_parallel_web_writes_on_sqlite_never_fail(tmp_path, database, app, db, l
 # --- one import at a time ------------------------------------------------------------------------
 
 
-def test_one_unfinished_import_per_member_held_by_the_database(employer, db):
+def test_one_unfinished_import_per_member_held_by_the_database(demo_employer, db):
     from sqlalchemy.exc import IntegrityError
 
     from assistant.models import ImportJob, Member
@@ -327,13 +314,13 @@ def test_one_unfinished_import_per_member_held_by_the_database(employer, db):
     db.add(ImportJob(member_id=member_id, status="done", actor="member:1"))
     db.commit()
 
-    response = employer.post(
+    response = demo_employer.post(
         "/espace/effectifs/import",
         data={"file": (io.BytesIO(b"nom;prenom\nMartin;Leo\n"), "effectifs.csv")},
         content_type="multipart/form-data",
     )
     assert response.headers["Location"].endswith("/espace/effectifs")
-    page = employer.get("/espace/effectifs").get_data(as_text=True)
+    page = demo_employer.get("/espace/effectifs").get_data(as_text=True)
     assert "déjà en cours" in page
     db.rollback()
     assert db.scalar(select(func.count()).select_from(ImportJob)) == 2

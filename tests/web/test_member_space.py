@@ -10,12 +10,6 @@ from assistant.services import demo
 from tests.conftest import make_app
 
 
-@pytest.fixture
-def demo_data(db, load_demo):
-    load_demo(db)
-    db.commit()
-
-
 def _login_employer(client):
     return client.post(
         "/espace/connexion",

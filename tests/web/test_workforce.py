@@ -2,24 +2,11 @@
 
 import io
 
-import pytest
 from sqlalchemy import select
 
 from assistant.models import Employee, ImportJob
 from assistant.services import demo
 from tests.web.helpers import _wait
-
-
-@pytest.fixture
-def employer(client, db, load_demo):
-    load_demo(db)
-    db.commit()
-    response = client.post(
-        "/espace/connexion",
-        data={"email": "contact@boulangerie-dupont.fr", "password": demo.DEMO_PASSWORD},
-    )
-    assert response.status_code == 302
-    return client
 
 
 def _add(client, last, first, birth, **extra):
@@ -36,32 +23,34 @@ def _add(client, last, first, birth, **extra):
     return client.post("/espace/effectifs/nouveau", data=data)
 
 
-def test_three_employees_by_hand_and_the_category_chart(employer, db):
-    assert _add(employer, "Martin", "Léo", "12/03/1990").status_code == 302
-    assert _add(employer, "Durand", "Zoé", "3 avril 1985", night_worker="y").status_code == 302
-    assert _add(employer, "Petit", "Ana", "1980-01-15", exposures=["asbestos"]).status_code == 302
-    page = employer.get("/espace/effectifs").get_data(as_text=True)
+def test_three_employees_by_hand_and_the_category_chart(demo_employer, db):
+    assert _add(demo_employer, "Martin", "Léo", "12/03/1990").status_code == 302
+    assert _add(demo_employer, "Durand", "Zoé", "3 avril 1985", night_worker="y").status_code == 302
+    assert (
+        _add(demo_employer, "Petit", "Ana", "1980-01-15", exposures=["asbestos"]).status_code == 302
+    )
+    page = demo_employer.get("/espace/effectifs").get_data(as_text=True)
     for name in ("Martin", "Durand", "Petit"):
         assert name in page
     assert "<svg" in page and "SIR" in page and "SIA" in page
     assert "Première visite avant le" in page
 
 
-def test_bad_dates_get_field_errors_and_keep_the_rest(employer):
-    response = _add(employer, "Martin", "Léo", "31/02/1990")
+def test_bad_dates_get_field_errors_and_keep_the_rest(demo_employer):
+    response = _add(demo_employer, "Martin", "Léo", "31/02/1990")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert 'id="birth_date-error"' in page and 'value="Martin"' in page
 
 
-def test_duplicate_employee_is_refused_clearly(employer):
-    _add(employer, "Martin", "Léo", "12/03/1990")
-    response = _add(employer, "MARTIN", "leo", "12/03/1990")
+def test_duplicate_employee_is_refused_clearly(demo_employer):
+    _add(demo_employer, "Martin", "Léo", "12/03/1990")
+    response = _add(demo_employer, "MARTIN", "leo", "12/03/1990")
     assert "déjà déclaré" in response.get_data(as_text=True)
 
 
-def test_edit_and_leave(employer, db):
-    _add(employer, "Martin", "Léo", "12/03/1990")
+def test_edit_and_leave(demo_employer, db):
+    _add(demo_employer, "Martin", "Léo", "12/03/1990")
     employee = db.scalar(select(Employee).where(Employee.last_name == "Martin"))
     data = {
         "last_name": "Martin",
@@ -71,8 +60,8 @@ def test_edit_and_leave(employer, db):
         "hire_date": "01/09/2026",
         "contract_type": "cdi",
     }
-    assert employer.post(f"/espace/effectifs/{employee.id}", data=data).status_code == 302
-    employer.post(f"/espace/effectifs/{employee.id}/depart", data={"left_on": "30/09/2026"})
+    assert demo_employer.post(f"/espace/effectifs/{employee.id}", data=data).status_code == 302
+    demo_employer.post(f"/espace/effectifs/{employee.id}/depart", data={"left_on": "30/09/2026"})
     db.rollback()
     db.expire_all()
     employee = db.get(Employee, employee.id)
@@ -95,16 +84,16 @@ def _upload(client, data: bytes):
     )
 
 
-def test_csv_import_of_500_lines_with_errors_in_the_background(employer, db):
-    response = _upload(employer, _csv(500))
+def test_csv_import_of_500_lines_with_errors_in_the_background(demo_employer, db):
+    response = _upload(demo_employer, _csv(500))
     location = response.headers["Location"]
     assert "/espace/effectifs/import/" in location
-    status = _wait(employer, location)
+    status = _wait(demo_employer, location)
     assert status["status"] == "done" and status["total"] == 500
-    page = employer.get(location).get_data(as_text=True)
+    page = demo_employer.get(location).get_data(as_text=True)
     assert "490 salarié(s) ajouté(s)" in page
     assert "ligne 9 : date de naissance « 31/02/1990 » non reconnue" in page
-    again = _wait(employer, _upload(employer, _csv(500)).headers["Location"])
+    again = _wait(demo_employer, _upload(demo_employer, _csv(500)).headers["Location"])
     assert again["status"] == "done"
     db.rollback()
     assert len(db.scalars(select(Employee)).all()) == 490 + len(demo.EMPLOYEES)  # no duplicate
@@ -112,10 +101,10 @@ def test_csv_import_of_500_lines_with_errors_in_the_background(employer, db):
     assert job.data is None and job.report["unchanged"] == 490
 
 
-def test_missing_columns_import_nothing(employer, db):
-    location = _upload(employer, b"nom;prenom\nMartin;Leo\n").headers["Location"]
-    _wait(employer, location)
-    assert "Colonnes obligatoires manquantes" in employer.get(location).get_data(as_text=True)
+def test_missing_columns_import_nothing(demo_employer, db):
+    location = _upload(demo_employer, b"nom;prenom\nMartin;Leo\n").headers["Location"]
+    _wait(demo_employer, location)
+    assert "Colonnes obligatoires manquantes" in demo_employer.get(location).get_data(as_text=True)
 
 
 def test_independents_and_other_members_cannot_reach_the_workforce(client, db, load_demo):
@@ -155,11 +144,11 @@ def test_independents_and_other_members_cannot_reach_the_workforce(client, db, l
     _wait(client, job)  # let the import thread end before the database goes
 
 
-def test_health_situation_changes_dates_silently(employer, db, staff_login, app):
+def test_health_situation_changes_dates_silently(demo_employer, db, staff_login, app):
     from assistant.models import AuditEntry, Role
 
-    _add(employer, "Martin", "Léo", "12/03/1990", hire_date="01/09/2026")
-    before = employer.get("/espace/effectifs").get_data(as_text=True)
+    _add(demo_employer, "Martin", "Léo", "12/03/1990", hire_date="01/09/2026")
+    before = demo_employer.get("/espace/effectifs").get_data(as_text=True)
     employee = db.scalar(select(Employee).where(Employee.last_name == "Martin"))
     nurse = app.test_client()
     from assistant.services.staff import create_staff
@@ -176,7 +165,7 @@ def test_health_situation_changes_dates_silently(employer, db, staff_login, app)
     nurse.post("/staff/login", data={"email": "inf@test.fr", "password": "correct-horse-battery"})
     assert nurse.get(f"/staff/salaries/{employee.id}/sante").status_code == 200
     nurse.post(f"/staff/salaries/{employee.id}/sante", data={"disabled": "y"})
-    after = employer.get("/espace/effectifs").get_data(as_text=True)
+    after = demo_employer.get("/espace/effectifs").get_data(as_text=True)
     for word in ("handicap", "invalidit", "grossesse", "situation de sant"):
         assert word.lower() not in after.lower()
     assert after.count("SI") == before.count("SI")  # the employer's category is unchanged
@@ -184,16 +173,19 @@ def test_health_situation_changes_dates_silently(employer, db, staff_login, app)
     assert db.scalar(select(AuditEntry).where(AuditEntry.record_type == "health_situation"))
 
 
-def test_the_employer_gives_the_employees_mobile_or_gets_a_field_error(employer, db):
-    response = _add(employer, "Martin", "Léo", "12/03/1990", phone="12 34")
+def test_the_employer_gives_the_employees_mobile_or_gets_a_field_error(demo_employer, db):
+    response = _add(demo_employer, "Martin", "Léo", "12/03/1990", phone="12 34")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert 'id="phone-error"' in page and 'value="Martin"' in page
-    assert _add(employer, "Martin", "Léo", "12/03/1990", phone="06 12 34 56 78").status_code == 302
+    assert (
+        _add(demo_employer, "Martin", "Léo", "12/03/1990", phone="06 12 34 56 78").status_code
+        == 302
+    )
     db.rollback()
     employee = db.scalar(select(Employee).where(Employee.last_name == "Martin"))
     assert employee.phone == "+33612345678"
-    page = employer.get(f"/espace/effectifs/{employee.id}").get_data(as_text=True)
+    page = demo_employer.get(f"/espace/effectifs/{employee.id}").get_data(as_text=True)
     assert 'value="+33612345678"' in page
 
 
