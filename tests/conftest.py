@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import re
+import shutil
+import sqlite3
+import tempfile
 import uuid
+from contextlib import closing
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
-from assistant import create_app
+from assistant import create_app, passwords
 from assistant.config import TestConfig
 from assistant.database import Base
 from assistant.extensions import db as _db
+from assistant.services import demo
 from assistant.services.staff import create_staff
 
 PASSWORD = "correct-horse-battery"
+
+# One iteration instead of scrypt: hashing at production cost was most of the time of every test
+# that makes an account. Production's method is checked in tests/test_passwords.py, and the
+# login's equal cost for unknown accounts in tests/services/test_login_enumeration.py.
+CHEAP_PASSWORD_METHOD = "pbkdf2:sha256:1"
+passwords.method = CHEAP_PASSWORD_METHOD
 
 
 def pytest_report_header(config):
@@ -41,8 +55,29 @@ def database(tmp_path):
         admin.dispose()
 
 
+@functools.cache
+def _sqlite_schema() -> Path:
+    """A SQLite file with the empty schema, made once per process: copying it takes a
+    millisecond, `create_all` a tenth of a second (for each of some 2,000 tests)."""
+    folder = Path(tempfile.mkdtemp(prefix="spsti-schema-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "schema.db"
+    app = create_app(TestConfig(folder / "instance", f"sqlite:///{path}"))
+    with app.app_context():
+        Base.metadata.create_all(_db.engine)
+        _db.engine.dispose()
+    with closing(sqlite3.connect(path)) as connection:  # everything in the file, none in its WAL
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
 def make_app(tmp_path, database, create_schema=True, **overrides):
     url, engine_options = database
+    if create_schema and url.startswith("sqlite:///"):
+        path = Path(make_url(url).database)
+        if not path.exists():  # a new SQLite database: the schema copied
+            shutil.copyfile(_sqlite_schema(), path)
+            create_schema = False
     config = TestConfig(tmp_path / "instance", url, ENGINE_OPTIONS=engine_options, **overrides)
     app = create_app(config)
     if create_schema:
@@ -57,6 +92,63 @@ def app(tmp_path, database):
     yield app
     with app.app_context():
         _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """A SQLite file with the schema and the demo service, built once per worker process."""
+    folder = tmp_path_factory.mktemp("demo")
+    app = make_app(folder, (f"sqlite:///{folder / 'demo.db'}", {}))
+    with app.extensions["database"]["sessionmaker"]() as session:
+        demo.load(session)
+        session.commit()
+    app.extensions["database"]["engine"].dispose()  # checkpoints the WAL into the file
+    return folder / "demo.db"
+
+
+@pytest.fixture
+def load_demo(request):
+    """`load_demo(session)`: the demo service in the test's empty database, committed.
+
+    On SQLite the worker's `demo_template` is copied in (SQLite's backup API, so the app's engine
+    may already be open); on PostgreSQL it is built again, as `flask demo load` does. The demo
+    dates come from the clock when the template was built, a few minutes earlier at most."""
+
+    def _load(session):
+        assert demo.is_empty(session), "load_demo replaces the whole database: call it first"
+        engine = session.get_bind()
+        if engine.dialect.name != "sqlite":
+            demo.load(session)
+            session.commit()
+            return
+        session.commit()
+        template = request.getfixturevalue("demo_template")
+        with (
+            closing(sqlite3.connect(template)) as source,
+            closing(sqlite3.connect(engine.url.database)) as target,
+        ):
+            source.backup(target)
+        session.expire_all()
+
+    return _load
+
+
+@pytest.fixture
+def demo_data(db, load_demo):
+    """The demo service in the test's database."""
+    load_demo(db)
+
+
+@pytest.fixture
+def demo_employer(app, demo_data):
+    """A client of its own signed in as the demo employer (the bakery)."""
+    client = app.test_client()
+    response = client.post(
+        "/espace/connexion",
+        data={"email": "contact@boulangerie-dupont.fr", "password": demo.DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    return client
 
 
 @pytest.fixture
@@ -164,3 +256,36 @@ def prove_mobile(session, employee, phone: str | None = None):
     worker.phone_proven_by = "staff:test"
     session.flush()
     return worker
+
+
+def make_daily_planning(session, role="doctor", name="Centre de Paris 11", days=21):
+    """A place and a professional of `role` working every day 9:00–12:00 in 30-minute slots,
+    with the slots of `days` days from today; committed. Returns the place."""
+    from datetime import time
+
+    from assistant.models import Centre, WorkPattern
+    from assistant.services import planning
+    from assistant.timeutil import today_paris
+
+    today = today_paris()
+    centre = Centre(name=name, kind="fixed")
+    session.add(centre)
+    session.flush()
+    email = f"{role}-{uuid.uuid4().hex[:6]}@test.fr"
+    staff = create_staff(session, "test", email, f"Test {role}", role, PASSWORD)
+    session.add_all(
+        WorkPattern(
+            staff_id=staff.id,
+            centre_id=centre.id,
+            weekday=weekday,
+            starts=time(9),
+            ends=time(12),
+            slot_minutes=30,
+            valid_from=today,
+        )
+        for weekday in range(7)
+    )
+    session.flush()
+    planning.generate_slots(session, today, days)
+    session.commit()
+    return centre

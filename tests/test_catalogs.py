@@ -129,10 +129,9 @@ def test_home_page_in_english(client):
     assert "Nos trois missions" not in page
 
 
-def test_places_in_english_name_centre_kinds_and_days(client, db):
-    from assistant.services import demo
+def test_places_in_english_name_centre_kinds_and_days(client, db, load_demo):
 
-    demo.load(db)
+    load_demo(db)
     db.commit()
     page = client.get("/lieux?lang=en").get_data(as_text=True)
     for text in ("Mobile centre", "Fixed centre", "Teleconsultation", "Monday", "Opening hours"):

@@ -9,9 +9,10 @@ from decimal import Decimal
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from assistant.database import Base, sql_values, utcnow
+from assistant.passwords import hash_password
 
 
 class MemberKind(enum.StrEnum):
@@ -103,7 +104,7 @@ class MemberUser(UserMixin, Base):
     member: Mapped[Member] = relationship()
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

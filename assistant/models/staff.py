@@ -8,9 +8,10 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from assistant.database import Base, sql_values, utcnow
+from assistant.passwords import hash_password
 
 
 class Role(enum.StrEnum):
@@ -52,7 +53,7 @@ class StaffUser(UserMixin, Base):
     centre = relationship("Centre")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -13,7 +13,6 @@ from playwright.sync_api import expect, sync_playwright
 from sqlalchemy.orm import Session
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from assistant.services import demo
 from tests.conftest import make_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -62,11 +61,11 @@ def browser():
 
 
 @pytest.fixture
-def live_app(tmp_path, database) -> Iterator[LiveApp]:
+def live_app(tmp_path, database, load_demo) -> Iterator[LiveApp]:
     """The real app with CSRF on and the demo data, in a background thread on a free port."""
     app = make_app(tmp_path, database, WTF_CSRF_ENABLED=True)
     with app.extensions["database"]["sessionmaker"]() as session:
-        demo.load(session)
+        load_demo(session)
         session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)

@@ -15,7 +15,8 @@ from assistant.timeutil import today_paris
 from dialogs import visits
 from dialogs.engine import AGAIN, Ask, Context, Journey, Outcome, Question, effect
 from dialogs.parsing import Choice, Reprompt
-from tests.sms.test_visits_sms import make_employee, make_independent, make_planning
+from tests.conftest import make_daily_planning
+from tests.sms.helpers import make_employee, make_independent
 
 NUMBER = "+33781234567"
 
@@ -152,7 +153,7 @@ def test_an_unknown_number_is_told_how(db):
 
 
 def test_book_requests_offers_then_books_the_slot_picked(db):
-    make_planning(db)
+    make_daily_planning(db)
     member = make_independent(db)
     step = visits.BOOK.advance({}, context(db))
     assert isinstance(step, Ask) and step.question is visits.PICK
@@ -173,7 +174,7 @@ def test_book_requests_offers_then_books_the_slot_picked(db):
 
 
 def test_a_slot_taken_meanwhile_starts_the_offer_again(db):
-    make_planning(db)
+    make_daily_planning(db)
     make_independent(db)
     step = visits.BOOK.advance({}, context(db))
     taken = db.get(Slot, step.answers["_slots"][0])
@@ -188,7 +189,7 @@ def test_a_slot_taken_meanwhile_starts_the_offer_again(db):
 
 
 def test_giving_up_a_booking_queues_the_request(db):
-    make_planning(db)
+    make_daily_planning(db)
     make_independent(db)
     step = visits.BOOK.advance({}, context(db))
     visits.BOOK.give_up(step.answers, context(db))
@@ -196,7 +197,7 @@ def test_giving_up_a_booking_queues_the_request(db):
 
 
 def test_several_employments_are_asked_first(db):
-    make_planning(db)
+    make_daily_planning(db)
     make_employee(db, siret="73282932000074", name="Boulangerie Dupont")
     make_employee(db, siret="55203253400646", name="Garage Leroy")
     step = visits.BOOK.advance({}, context(db))
@@ -208,7 +209,7 @@ def test_several_employments_are_asked_first(db):
 
 
 def test_cancel_names_the_visit_then_keeps_it_on_no(db):
-    make_planning(db)
+    make_daily_planning(db)
     make_independent(db)
     step = visits.BOOK.advance({}, context(db))
     answers = visits.BOOK.accept(step.answers, visits.PICK, "1", context(db))
@@ -245,7 +246,7 @@ def web_context(db, actor="member:7", **extra) -> Context:
 def requested(db):
     from assistant.services import booking
 
-    make_planning(db)
+    make_daily_planning(db)
     member = make_independent(db)
     visit = booking.request_visit(
         db,

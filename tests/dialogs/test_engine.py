@@ -6,6 +6,7 @@ from assistant.models import Member
 from dialogs.adhesion import EMPLOYER, INDEPENDENT
 from dialogs.engine import AGAIN, Context
 from dialogs.parsing import Reprompt
+from tests.dialogs.helpers import EMPLOYER_ANSWERS
 
 NO_STORE = Context()
 
@@ -33,30 +34,6 @@ EMPLOYER_SMS = [
     ("iban", "FR14 2004 1010 0505 0001 3M02 606"),
     ("accept_contract", "oui"),
 ]
-
-EMPLOYER_ANSWERS = {
-    "siret": "73282932000074",
-    "legal_name": "Menuiserie Dupont",
-    "activity": "menuisier",
-    "naf_code": "43.32A",
-    "address": "3 rue des Lilas",
-    "postcode": "75011",
-    "city": "Paris",
-    "headcount": 4,
-    "contact_name": "Jean Dupont",
-    "email": "Jean.Dupont@dupont.fr",
-    "phone": "+33612345678",
-    "main_risks": ["wood_dust", "noise"],
-    "q1_duerp": True,
-    "q2_duerp_with_staff": False,
-    "q3_action_plan": True,
-    "q4_plan_reviewed": True,
-    "q5_representatives": False,
-    "q6_welcome": True,
-    "payment_method": "sepa",
-    "iban": "FR1420041010050500013M02606",
-    "accept_contract": True,
-}
 
 
 def play(journey, messages, answers=None, context=NO_STORE):

@@ -11,22 +11,7 @@ from assistant.models import Absence, AuditEntry, Slot, Visit, VisitStatus, Work
 from assistant.services import booking, planning
 from assistant.timeutil import PARIS
 from tests.conftest import make_member
-from tests.services.planning_fixtures import MONDAY, NOW, make_employee, make_planning
-
-
-@pytest.fixture
-def plan(db):
-    return make_planning(db)
-
-
-@pytest.fixture
-def employer(db):
-    return make_member(db, "73282932000074")
-
-
-@pytest.fixture
-def employee(db, employer):
-    return make_employee(db, employer)
+from tests.services.planning_fixtures import MONDAY, NOW, make_employee
 
 
 def slot_count(db, **where) -> int:

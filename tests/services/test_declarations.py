@@ -67,7 +67,7 @@ def test_main_risks_follow_the_latest_declaration(db, member):
 
 
 def test_unknown_risk_codes_are_refused(db, member):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown risk codes"):
         declarations.declare(db, "member:1", member.id, drawers(risks=["not_a_risk"]))
 
 

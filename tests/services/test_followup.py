@@ -554,10 +554,15 @@ def test_contracts(contract_type, days, category, months, rule):
 
 
 @pytest.mark.parametrize(
-    "changes", [{"contract_type": "CDI"}, {"contract_type": "stage"}, {"contract_days": -1}]
+    ("changes", "message"),
+    [
+        ({"contract_type": "CDI"}, "unknown contract type 'CDI'"),
+        ({"contract_type": "stage"}, "unknown contract type 'stage'"),
+        ({"contract_days": -1}, "contract_days cannot be negative"),
+    ],
 )
-def test_a_worker_is_checked(changes):
-    with pytest.raises(ValueError):
+def test_a_worker_is_checked(changes, message):
+    with pytest.raises(ValueError, match=message):
         worker(**changes)
 
 

@@ -8,10 +8,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from assistant import passwords
 from assistant.models import MemberUser
 from assistant.services import demo
 from assistant.services.staff import authenticate, create_staff
 from tests.conftest import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def production_hashing(monkeypatch):
+    """Accounts hashed as in production (the suite hashes cheaply elsewhere)."""
+    monkeypatch.setattr(passwords, "method", passwords.PRODUCTION_METHOD)
 
 
 @pytest.fixture

@@ -17,15 +17,10 @@ from assistant.sms.segments import MAX_SEGMENTS, segments
 from assistant.timeutil import PARIS
 from tests.conftest import make_member, prove_mobile
 from tests.fakes import FakeSmtp
-from tests.services.planning_fixtures import NOW, make_employee, make_planning
+from tests.services.planning_fixtures import NOW, make_employee
 
 EMPLOYEE_PHONE = "+33611223344"
 EMPLOYER_EMAIL = "rh@boulangerie.example"
-
-
-@pytest.fixture
-def plan(db):
-    return make_planning(db)
 
 
 @pytest.fixture

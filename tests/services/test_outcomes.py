@@ -13,20 +13,10 @@ from assistant.services import booking, outcomes, risks
 from assistant.services.staff import create_staff
 from assistant.timeutil import PARIS
 from tests.conftest import make_member
-from tests.services.planning_fixtures import NOW, make_employee, make_planning
+from tests.services.planning_fixtures import NOW, make_employee
 
 AFTER = datetime(2027, 3, 8, 12, 0, tzinfo=PARIS)  # the first slots (Monday 9:00) are past
 NOTE = "Lombalgie chronique, suivi kiné en cours"  # must never leave the health staff
-
-
-@pytest.fixture
-def plan(db):
-    return make_planning(db)
-
-
-@pytest.fixture
-def employer(db):
-    return make_member(db, "73282932000074")
 
 
 @pytest.fixture
@@ -296,7 +286,7 @@ def test_the_ordonnance_has_risks_advice_and_how_to_reach_the_team(db, plan, emp
 
 def test_no_document_without_an_outcome(db, plan, employer, employee):
     visit = ask(db, employer, employee)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no outcome recorded"):
         outcomes.employer_document(visit)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no outcome recorded"):
         outcomes.ordonnance(visit)

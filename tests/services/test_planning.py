@@ -12,23 +12,7 @@ from sqlalchemy import func, select
 from assistant.models import AuditEntry, Slot, Visit, WorkPattern
 from assistant.services import booking, planning
 from assistant.timeutil import PARIS
-from tests.conftest import make_member
-from tests.services.planning_fixtures import MONDAY, NOW, make_employee, make_planning
-
-
-@pytest.fixture
-def plan(db):
-    return make_planning(db)  # the doctor Mon–Fri 9:00–12:00, two weeks from MONDAY
-
-
-@pytest.fixture
-def employer(db):
-    return make_member(db, "73282932000074")
-
-
-@pytest.fixture
-def employee(db, employer):
-    return make_employee(db, employer)
+from tests.services.planning_fixtures import MONDAY, NOW
 
 
 def doctor_slot(db, plan, day: date, hour: int = 9) -> Slot:
@@ -172,7 +156,7 @@ def test_ending_a_session_withdraws_its_later_slots(db, plan, employer, employee
         True
     ]
     assert audit_actions(db, "work_pattern") == ["end"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cannot end before it starts"):
         planning.end_work_pattern(db, "test", pattern, MONDAY - timedelta(days=1), NOW)
 
 

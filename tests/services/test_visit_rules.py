@@ -141,7 +141,7 @@ def test_which_modalities_each_visit_allows(code, modality):
 
 
 @pytest.mark.parametrize(
-    "code, requesters",
+    ("code", "requesters"),
     [
         ("vip_initiale", {"employer", "independent", "staff"}),
         ("vip_periodique", {"employer", "independent", "staff"}),
@@ -215,7 +215,7 @@ def test_the_default_files_load_again_from_their_path():
 
 
 @pytest.mark.parametrize(
-    "change, message",
+    ("change", "message"),
     [
         (
             _edit("reprise", performers="doctor;secretary"),
@@ -267,7 +267,7 @@ def _deadlines_file(tmp_path, key, **values):
 
 
 @pytest.mark.parametrize(
-    "key, values, message",
+    ("key", "values", "message"),
     [
         ("liaison", {"visit_type": "meeting"}, "unknown visit type 'meeting'"),
         ("reprise_maladie", {"days": ""}, "rule reprise_maladie needs days"),
@@ -318,7 +318,7 @@ def test_the_stoppage_threshold_and_its_text_agree(key):
 
 
 @pytest.mark.parametrize(
-    "day, months, expected",
+    ("day", "months", "expected"),
     [
         (date(2027, 1, 31), 1, date(2027, 2, 28)),
         (date(2028, 1, 31), 1, date(2028, 2, 29)),  # leap year
@@ -356,7 +356,7 @@ def test_add_months_moves_by_whole_months_and_never_past_the_day(day, months):
 
 
 @pytest.mark.parametrize(
-    "situation, contract, hire, code, due_by, before, rule",
+    ("situation", "contract", "hire", "code", "due_by", "before", "rule"),
     [
         ({}, "cdi", date(2027, 1, 31), "vip_initiale", date(2027, 4, 30), False, "vip_initiale"),
         ({}, "cdi", date(2028, 2, 29), "vip_initiale", date(2028, 5, 29), False, "vip_initiale"),
@@ -472,7 +472,7 @@ def test_the_initial_visit(situation, contract, hire, code, due_by, before, rule
 
 
 @pytest.mark.parametrize(
-    "contract, french, english",
+    ("contract", "french", "english"),
     [
         (
             "cdi",
@@ -526,7 +526,7 @@ def test_the_follow_ups_used_below_are_what_the_engine_says():
 
 
 @pytest.mark.parametrize(
-    "follow_up_, last, last_type, code, due_by, months",
+    ("follow_up_", "last", "last_type", "code", "due_by", "months"),
     [
         (SI, date(2027, 1, 31), "vip_initiale", "vip_periodique", date(2032, 1, 31), 60),
         (SI, date(2028, 2, 29), "vip_periodique", "vip_periodique", date(2033, 2, 28), 60),
@@ -591,7 +591,7 @@ def test_an_unknown_last_type_is_refused():
 
 
 @pytest.mark.parametrize(
-    "cause, days, required",
+    ("cause", "days", "required"),
     [
         ("maternity", 0, True),
         ("maternity", 1, True),
@@ -621,7 +621,7 @@ def test_the_reprise_visit_thresholds(cause, days, required):
 
 
 @pytest.mark.parametrize(
-    "return_date, due_by",
+    ("return_date", "due_by"),
     [
         (date(2027, 12, 28), date(2028, 1, 5)),
         (date(2028, 2, 25), date(2028, 3, 4)),
@@ -636,7 +636,7 @@ def test_the_reprise_deadline_is_eight_calendar_days_later(return_date, due_by):
 
 
 @pytest.mark.parametrize(
-    "cause, days, french, english",
+    ("cause", "days", "french", "english"),
     [
         (
             "maternity",
@@ -690,7 +690,7 @@ def test_a_reprise_needs_a_known_cause_and_a_real_length():
 
 @pytest.mark.parametrize("during", [pre_reprise, liaison])
 @pytest.mark.parametrize(
-    "start, today, allowed",
+    ("start", "today", "allowed"),
     [
         (date(2027, 6, 1), date(2027, 6, 1), False),  # day 1
         (date(2027, 6, 1), date(2027, 6, 30), False),  # day 30
@@ -727,7 +727,7 @@ def test_the_pre_reprise_is_explained():
 
 
 @pytest.mark.parametrize(
-    "birth, age, year",
+    ("birth", "age", "year"),
     [
         (date(1982, 12, 31), 45, 2027),
         (date(1983, 1, 1), 45, 2028),
@@ -745,7 +745,7 @@ def test_the_mid_career_window_is_the_calendar_year_of_the_birthday(birth, age, 
 
 
 @pytest.mark.parametrize(
-    "birth, today, listed",
+    ("birth", "today", "listed"),
     [
         (date(1982, 12, 31), date(2027, 1, 1), True),  # turns 45 on the last day of the year
         (date(1982, 12, 31), date(2026, 12, 31), False),  # turns 44 that day
@@ -875,7 +875,7 @@ def test_the_most_overdue_comes_first():
 
 
 @pytest.mark.parametrize(
-    "open_types, expected",
+    ("open_types", "expected"),
     [
         ((), ["vip_initiale", "mi_carriere"]),
         (("vip_initiale",), ["mi_carriere"]),
@@ -1000,7 +1000,7 @@ def test_slots_of_a_winter_afternoon_that_is_not_a_multiple_of_the_length():
 
 
 @pytest.mark.parametrize(
-    "starts, ends, minutes",
+    ("starts", "ends", "minutes"),
     [(time(9, 0), time(9, 0), 30), (time(10, 0), time(9, 0), 30), (time(9, 0), time(9, 20), 30)],
 )
 def test_a_session_too_short_has_no_slot(starts, ends, minutes):
@@ -1013,7 +1013,7 @@ def test_a_slot_length_must_be_positive():
 
 
 @pytest.mark.parametrize(
-    "day, first_utc",
+    ("day", "first_utc"),
     [
         (date(2027, 3, 27), utc(2027, 3, 27, 7, 0)),  # winter time, the day before
         (date(2027, 3, 28), utc(2027, 3, 28, 6, 0)),  # summer time from 03:00 that night
@@ -1110,7 +1110,7 @@ def test_slots_are_whole_ordered_disjoint_and_on_the_local_grid(day, start_minut
 
 
 @pytest.mark.parametrize(
-    "starts_at, days_before, expected, hours",
+    ("starts_at", "days_before", "expected", "hours"),
     [
         (paris(2027, 6, 16, 9, 0), 2, paris(2027, 6, 14, 9, 0), 48),
         (paris(2027, 3, 30, 9, 0), 2, paris(2027, 3, 28, 9, 0), 48),  # change that night: after

@@ -7,7 +7,6 @@ import itertools
 import pytest
 from twilio.request_validator import RequestValidator
 
-from assistant.services import demo
 from tests.conftest import make_app
 
 TOKEN = "test-auth-token-0123456789abcdef"
@@ -72,6 +71,6 @@ def sms_db(sms_app):
 
 
 @pytest.fixture
-def sms_demo(sms_db):
-    demo.load(sms_db)
+def sms_demo(sms_db, load_demo):
+    load_demo(sms_db)
     sms_db.commit()

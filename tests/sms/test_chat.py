@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 
@@ -12,29 +11,18 @@ from sqlalchemy import select
 from assistant.models import DialogueState, Member, MemberUser, OutboxMessage, Visit
 from assistant.sms.segments import fits
 from assistant.timeutil import today_paris
-from tests.sms.test_visits_sms import make_employee, make_independent, make_planning
+from tests.conftest import make_daily_planning
+from tests.sms.helpers import (
+    bubbles,
+    employee_login,
+    make_employee,
+    make_independent,
+    say,
+    sent_code,
+)
 
 PHONE = "+33745678901"
 VISITOR = "+33781234567"
-
-
-def bubbles(client) -> list[str]:
-    page = client.get("/chat")
-    assert page.status_code == 200
-    return [
-        html.unescape(re.sub(r"<a href=[^>]*>|</a>", "", text)).strip()
-        for text in re.findall(r'<span class="pre">(.*?)</span>', page.text, re.S)
-    ]
-
-
-def say(client, text: str) -> str:
-    """Post the form as a browser without JavaScript does, follow to the page, read the reply."""
-    response = client.post("/chat", data={"message": text})
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/chat#last")
-    lines = bubbles(client)
-    assert lines[-2] == text.strip()  # what the person typed, then the service's reply
-    return lines[-1]
 
 
 @pytest.fixture
@@ -133,23 +121,6 @@ def test_two_browsers_never_see_each_other(sms_app):
 # --- visits in the chat of a person whose phone is proven -----------------------------------
 
 
-def sent_code(session, phone: str) -> str:
-    session.rollback()
-    message = session.scalar(
-        select(OutboxMessage)
-        .where(OutboxMessage.recipient == phone)
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
-    )
-    return re.search(r"\b(\d{6})\b", message.body).group(1)
-
-
-def employee_login(client, session, phone: str) -> None:
-    client.post("/salarie/connexion", data={"phone": phone})
-    response = client.post("/salarie/connexion/code", data={"code": sent_code(session, phone)})
-    assert response.headers["Location"].endswith("/salarie/")
-
-
 def member_login_by_sms(client, session, phone: str) -> None:
     client.post("/espace/connexion/sms", data={"phone": phone})
     response = client.post("/espace/connexion/code", data={"code": sent_code(session, phone)})
@@ -162,7 +133,7 @@ def latest_visit(session):
 
 
 def test_a_signed_in_employee_books_a_slot_in_the_chat(chat, sms_db):
-    make_planning(sms_db)
+    make_daily_planning(sms_db)
     employee = make_employee(sms_db, phone=VISITOR)
     employee_login(chat, sms_db, VISITOR)
     offer = say(chat, "RDV")
@@ -185,7 +156,7 @@ def test_a_signed_in_employee_books_a_slot_in_the_chat(chat, sms_db):
 def test_a_contact_number_signed_in_is_heard_and_told_nothing_in_the_chat(chat, sms_db):
     """The employer typed the number and the worker never proved it: the employee space lets it
     in (what the employer knows anyway), and the chat follows the same rule as SMS."""
-    make_planning(sms_db)
+    make_daily_planning(sms_db)
     make_employee(sms_db, phone=VISITOR, proven=False)
     employee_login(chat, sms_db, VISITOR)
     assert "arrêt" in say(chat, "RDV PRE-REPRISE")
@@ -197,7 +168,7 @@ def test_a_contact_number_signed_in_is_heard_and_told_nothing_in_the_chat(chat, 
 
 
 def test_an_independent_signed_in_by_sms_code_books_in_the_chat(chat, sms_db):
-    make_planning(sms_db)
+    make_daily_planning(sms_db)
     member = make_independent(sms_db, phone=VISITOR)
     sms_db.add(MemberUser(member_id=member.id, phone=VISITOR))
     sms_db.commit()
@@ -211,7 +182,7 @@ def test_an_independent_signed_in_by_sms_code_books_in_the_chat(chat, sms_db):
 
 def test_a_member_signed_in_by_password_proves_no_phone(chat, sms_db):
     """Only the SMS code proves the mobile: an e-mail login leaves the chat anonymous."""
-    make_planning(sms_db)
+    make_daily_planning(sms_db)
     member = make_independent(sms_db, phone=VISITOR)
     user = MemberUser(member_id=member.id, phone=VISITOR, email="nina@example.fr")
     user.set_password("correct-horse-battery")
@@ -226,7 +197,7 @@ def test_a_member_signed_in_by_password_proves_no_phone(chat, sms_db):
 
 
 def test_the_chat_after_signing_out_proves_no_phone(chat, sms_db):
-    make_planning(sms_db)
+    make_daily_planning(sms_db)
     make_employee(sms_db, phone=VISITOR)
     employee_login(chat, sms_db, VISITOR)
     chat.post("/salarie/deconnexion")

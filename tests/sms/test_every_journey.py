@@ -19,7 +19,7 @@ from dialogs.adhesion import INDEPENDENT, RATING
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION
 from tests.sms.conftest import Phone
-from tests.sms.test_chat import say
+from tests.sms.helpers import say
 
 INDEPENDENT_PHONE = "+33698765432"  # Léa, the demo independent (her own number)
 NEW_PHONE = "+33781234567"
@@ -312,7 +312,7 @@ def company_by_text(send, phone_known: bool) -> str:
 @pytest.mark.parametrize("channel", ["sms", "chat", "web"])
 def test_the_employer_adhesion_is_one_journey_on_every_channel(sms_app, sms_db, sms_demo, channel):
     from assistant.models import Member, MemberUser
-    from tests.web.test_adhesion import EMPLOYER_STEPS, _walk
+    from tests.web.helpers import EMPLOYER_STEPS, _walk
 
     client = sms_app.test_client()
     if channel == "web":

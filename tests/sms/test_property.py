@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from assistant.models import DialogueState, InboundSms, Member
-from assistant.services import demo
 from assistant.sms.conversation import JOURNEYS
 from assistant.sms.segments import fits
 from tests.conftest import make_app
@@ -48,11 +47,11 @@ HYPOTHESIS = settings(
 class Service:
     """One app and database for a whole hypothesis run (examples share and grow its state)."""
 
-    def __init__(self, tmp_path, database):
+    def __init__(self, tmp_path, database, load_demo):
         self.app = make_app(tmp_path, database, TWILIO_AUTH_TOKEN=TOKEN, PUBLIC_BASE_URL=BASE)
         self.sessionmaker = self.app.extensions["database"]["sessionmaker"]
         with self.sessionmaker() as session:
-            demo.load(session)
+            load_demo(session)
             session.commit()
             self.member_phones = sorted(
                 session.scalars(select(Member.phone).where(Member.phone.is_not(None)))
@@ -106,8 +105,8 @@ class Service:
             assert unhandled == 0
 
 
-def test_any_body_gets_a_short_twiml_reply(tmp_path, database):
-    service = Service(tmp_path, database)
+def test_any_body_gets_a_short_twiml_reply(tmp_path, database, load_demo):
+    service = Service(tmp_path, database, load_demo)
     phones = ["+33781234567", "+33600000001", *service.member_phones[:1]]
 
     @HYPOTHESIS
@@ -125,8 +124,8 @@ def test_any_body_gets_a_short_twiml_reply(tmp_path, database):
         service.close()
 
 
-def test_any_sequence_from_one_phone_stays_consistent(tmp_path, database):
-    service = Service(tmp_path, database)
+def test_any_sequence_from_one_phone_stays_consistent(tmp_path, database, load_demo):
+    service = Service(tmp_path, database, load_demo)
     counter = itertools.count(1)
 
     @settings(HYPOTHESIS, max_examples=60)

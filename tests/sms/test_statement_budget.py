@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
+from tests.conftest import make_daily_planning
 from tests.sms.conftest import Phone
-from tests.sms.test_visits_sms import make_independent, make_planning
+from tests.sms.helpers import make_independent
 
 PLAIN_TURN = 6
 RDV = 12
@@ -82,7 +83,7 @@ def test_the_webhook_stores_its_row_in_the_count(phone, statements):
 
 
 def test_rdv_stays_within_budget(phone, sms_db, statements):
-    make_planning(sms_db)
+    make_daily_planning(sms_db)
     make_independent(sms_db)
     phone.send("menu")  # the number is known: its profile exists
     reply, seen = costs(statements, phone, "RDV")
@@ -91,7 +92,7 @@ def test_rdv_stays_within_budget(phone, sms_db, statements):
 
 
 def test_a_booking_pick_stays_within_budget(phone, sms_db, statements):
-    make_planning(sms_db)
+    make_daily_planning(sms_db)
     make_independent(sms_db)
     phone.send("menu")
     phone.send("RDV")
@@ -105,7 +106,7 @@ def test_who_writes_from_a_number_is_one_statement(sms_db, statements):
     employed (proven mobile), one statement."""
     from assistant.services import identity
     from assistant.timeutil import today_paris
-    from tests.sms.test_visits_sms import NUMBER, make_employee
+    from tests.sms.helpers import NUMBER, make_employee
 
     make_independent(sms_db)
     make_employee(sms_db)

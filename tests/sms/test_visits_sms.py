@@ -3,7 +3,7 @@ webhook, with typos, races, several employers, English, and every reply within 3
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,18 +14,14 @@ from sqlalchemy import select
 
 from assistant.database import utcnow
 from assistant.models import (
-    Centre,
     DialogueState,
-    Employee,
     Member,
     PhoneProfile,
     Slot,
     StaffTask,
     Visit,
-    WorkPattern,
 )
-from assistant.services import booking, planning, visit_rules
-from assistant.services.staff import create_staff
+from assistant.services import booking, visit_rules
 from assistant.sms import visits
 from assistant.sms.prompts import prompt
 from assistant.sms.segments import MAX_SEGMENTS, fits, segments
@@ -34,10 +30,10 @@ from dialogs import visits as journeys
 from dialogs.engine import Context
 from dialogs.parsing import Reprompt, fold
 from dialogs.text import _l
-from tests.conftest import prove_mobile
+from tests.conftest import make_daily_planning
 from tests.sms.conftest import Phone
+from tests.sms.helpers import NUMBER, make_employee, make_independent
 
-NUMBER = "+33781234567"  # the `phone` fixture's number
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "sms"
 LONG_PLACE = (
     "Centre de santé au travail interentreprises de Saint-Rémy-lès-Chevreuse – Bâtiment Côté Forêt"
@@ -47,80 +43,9 @@ LONG_PLACE = (
 # --- fixtures ---------------------------------------------------------------------------------
 
 
-def make_planning(session, name="Centre de Paris 11", days=21, role="doctor"):
-    """A place and a professional working every day 9:00–12:00 in 30-minute slots."""
-    today = today_paris()
-    centre = Centre(name=name, kind="fixed")
-    session.add(centre)
-    session.flush()
-    staff = create_staff(
-        session, "test", f"{role}-{centre.id}@test.fr", f"Dr {role}", role, "correct-horse-1"
-    )
-    for weekday in range(7):
-        session.add(
-            WorkPattern(
-                staff_id=staff.id,
-                centre_id=centre.id,
-                weekday=weekday,
-                starts=time(9),
-                ends=time(12),
-                slot_minutes=30,
-                valid_from=today,
-            )
-        )
-    session.flush()
-    planning.generate_slots(session, today, days)
-    session.commit()
-    return centre
-
-
 @pytest.fixture
 def slots(sms_db):
-    return make_planning(sms_db)
-
-
-def make_independent(session, phone=NUMBER, siret="55210055400013", **extra):
-    member = Member(
-        kind="independent",
-        status="active",
-        siret=siret,
-        siren=siret[:9],
-        legal_name="Nina Roux",
-        phone=phone,
-        main_risks=[],
-        **extra,
-    )
-    session.add(member)
-    session.commit()
-    return member
-
-
-def make_employee(
-    session, phone=NUMBER, siret="73282932000074", name="Boulangerie Dupont", proven=True
-):
-    employer = Member(
-        kind="employer", status="active", siret=siret, siren=siret[:9], legal_name=name
-    )
-    session.add(employer)
-    session.flush()
-    employee = Employee(
-        member_id=employer.id,
-        last_name="Martin",
-        first_name="Léo",
-        last_name_folded="martin",
-        first_name_folded="leo",
-        birth_date=date(1990, 3, 12),
-        job="Boulanger",
-        hire_date=date(2020, 9, 1),
-        contract_type="cdi",
-        phone=phone,
-    )
-    session.add(employee)
-    session.flush()
-    if proven:
-        prove_mobile(session, employee)
-    session.commit()
-    return employee
+    return make_daily_planning(sms_db)
 
 
 @pytest.fixture
@@ -330,7 +255,7 @@ def test_move_offers_other_slots_and_moves_the_same_visit(phone, sms_db, slots, 
 
 
 def test_move_with_no_other_slot(phone, sms_db, independent):
-    centre = make_planning(sms_db, days=3)
+    centre = make_daily_planning(sms_db, days=3)
     bookable = sms_db.scalars(
         select(Slot)
         .where(Slot.centre_id == centre.id, Slot.starts_at > utcnow() + booking.LEAD_TIME)

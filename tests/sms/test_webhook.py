@@ -183,7 +183,7 @@ def test_staff_sees_and_closes_the_call_back(phone, sms_app, sms_db):
 
 def test_a_members_number_is_answered_in_the_members_language(phone, sms_db):
     """The phone's profile is created at its first message, in its member's language."""
-    from tests.sms.test_visits_sms import make_independent
+    from tests.sms.helpers import make_independent
 
     make_independent(sms_db, locale="en")
     assert "to join" in phone.send("menu")

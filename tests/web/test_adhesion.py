@@ -6,54 +6,11 @@ from datetime import date
 from sqlalchemy import select
 
 from assistant.models import Member, MemberUser, OutboxMessage, ScoreRecord
-from assistant.services import demo
-
-EMPLOYER_STEPS = [
-    ("entreprise", {"siret": "552 100 554 00013", "legal_name": "Menuiserie Petit"}),
-    ("activite", {"activity": "menuisier"}),
-    ("activite-choix", {"naf_code": "43.32A"}),
-    (
-        "coordonnees",
-        {
-            "address": "3 rue des Lilas",
-            "postcode": "75011",
-            "city": "Paris",
-            "headcount": "4",
-            "contact_name": "Jean Petit",
-            "email": "jean@menuiserie-petit.fr",
-            "phone": "06 11 22 33 44",
-        },
-    ),
-    ("risques", {"main_risks": ["wood_dust", "noise"]}),
-    (
-        "prevention",
-        {
-            "q1_duerp": "oui",
-            "q2_duerp_with_staff": "non",
-            "q3_action_plan": "oui",
-            "q4_plan_reviewed": "oui",
-            "q5_representatives": "non",
-            "q6_welcome": "oui",
-        },
-    ),
-    ("paiement", {"payment_method": "sepa", "iban": "FR14 2004 1010 0505 0001 3M02 606"}),
-    ("contrat", {"accept_contract": "oui"}),
-]
+from tests.web.helpers import EMPLOYER_STEPS, _walk
 
 
-def _walk(client, slug, steps):
-    for step, data in steps:
-        response = client.post(f"/adhesion/{slug}/{step}", data=data)
-        assert response.status_code == 302, (step, _errors(response))
-    return response
-
-
-def _errors(response):
-    return re.findall(r'class="error"[^>]*>([^<]+)<', response.get_data(as_text=True))
-
-
-def test_employer_joins_and_lands_in_the_member_space(client, db):
-    demo.load(db)
+def test_employer_joins_and_lands_in_the_member_space(client, db, load_demo):
+    load_demo(db)
     db.commit()
     last = _walk(client, "entreprise", EMPLOYER_STEPS)
     assert last.headers["Location"].endswith("/adhesion/entreprise/confirmation")
@@ -66,7 +23,7 @@ def test_employer_joins_and_lands_in_the_member_space(client, db):
         data={"password": "un-long-secret", "confirm": "un-long-secret"},
     )
     assert done.status_code == 302 and done.headers["Location"].endswith("/adhesion/merci")
-    from tests.web.test_email_proof import confirmation_link
+    from tests.web.helpers import confirmation_link
 
     client.get(confirmation_link(db))  # the e-mail address proven
     db.rollback()
@@ -102,8 +59,8 @@ def test_bad_answers_get_specific_messages_and_keep_the_rest(client, db):
     assert "SIRET non valide" in page and 'value="Chez Paul"' in page
 
 
-def test_already_member_siret_is_told_so(client, db):
-    demo.load(db)
+def test_already_member_siret_is_told_so(client, db, load_demo):
+    load_demo(db)
     db.commit()
     response = client.post(
         "/adhesion/entreprise/entreprise", data={"siret": "73282932000074", "legal_name": "Dupont"}
@@ -140,8 +97,8 @@ INDEPENDENT_STEPS = [
 ]
 
 
-def test_independent_joins_with_a_one_time_code(client, db):
-    demo.load(db)
+def test_independent_joins_with_a_one_time_code(client, db, load_demo):
+    load_demo(db)
     db.commit()
     _walk(client, "independant", INDEPENDENT_STEPS)
     confirm = client.get("/adhesion/independant/confirmation").get_data(as_text=True)
@@ -175,7 +132,7 @@ def handed_over(db, **changes) -> str:
     from assistant.database import utcnow
     from dialogs.adhesion import EMPLOYER
     from dialogs.engine import Context
-    from tests.dialogs.test_engine import EMPLOYER_ANSWERS
+    from tests.dialogs.helpers import EMPLOYER_ANSWERS
 
     answers = {**EMPLOYER_ANSWERS, "siret": "55210055400013", **changes}
     context = Context(session=db, today=date(2026, 11, 27), now=utcnow())
@@ -184,8 +141,8 @@ def handed_over(db, **changes) -> str:
     return token
 
 
-def test_a_handover_link_cannot_be_guessed_nor_used_twice(client, db):
-    demo.load(db)
+def test_a_handover_link_cannot_be_guessed_nor_used_twice(client, db, load_demo):
+    load_demo(db)
     token = handed_over(db)
     for wrong in ("x", token[:-2], token + "A", "a" * 300):
         assert client.get(f"/adhesion/reprendre/{wrong}").status_code == 404
@@ -210,8 +167,8 @@ def test_a_handover_link_cannot_be_guessed_nor_used_twice(client, db):
     assert db.scalar(select(Member).where(Member.siret == "55210055400013")) is not None
 
 
-def test_a_handed_over_adhesion_can_be_changed_in_the_web_wizard(client, db):
-    demo.load(db)
+def test_a_handed_over_adhesion_can_be_changed_in_the_web_wizard(client, db, load_demo):
+    load_demo(db)
     # an address already used by an account: told on the page, the answers are kept
     token = handed_over(db, email="contact@boulangerie-dupont.fr")
     taken = client.post(
@@ -259,8 +216,8 @@ def test_the_web_reads_its_own_buttons_and_boxes(client, db):
     )
 
 
-def test_the_code_button_meets_the_limits_of_every_code(client, db):
-    demo.load(db)
+def test_the_code_button_meets_the_limits_of_every_code(client, db, load_demo):
+    load_demo(db)
     db.commit()
     client.application.config["OTP_MAX_PER_PHONE"] = 1
     _walk(client, "independant", INDEPENDENT_STEPS)

@@ -7,9 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from assistant.models import OutboxMessage
-from assistant.services import demo
 from tests.conftest import make_app
-from tests.web.test_employee_space import make_employee, make_employer
+from tests.web.helpers import make_employee, make_employer
 
 MEMBER_KNOWN = "06 98 76 54 32"  # the demo independent worker
 EMPLOYEE_KNOWN = "07 81 23 45 67"
@@ -21,8 +20,8 @@ LOGINS = {  # space: (page asking a code, page taking it)
 
 
 @pytest.fixture
-def people(db):
-    demo.load(db)
+def people(db, load_demo):
+    load_demo(db)
     employer = make_employer(db, "55203253400646", "Garage Martin", "rh@garage.fr")
     make_employee(db, employer, "+33781234567")
     db.commit()

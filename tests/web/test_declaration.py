@@ -33,12 +33,6 @@ EMPLOYER_DRAWERS = {
 }
 
 
-@pytest.fixture
-def demo_data(db):
-    demo.load(db)
-    db.commit()
-
-
 def login_employer(client):
     response = client.post(
         "/espace/connexion", data={"email": EMPLOYER_EMAIL, "password": demo.DEMO_PASSWORD}
@@ -168,11 +162,11 @@ def test_the_space_needs_a_login(client, demo_data):
 
 
 @pytest.fixture
-def sms_app(tmp_path, database):
+def sms_app(tmp_path, database, load_demo):
     """An app that takes signed SMS (as in tests/sms), with the demo members."""
     app = make_app(tmp_path, database, TWILIO_AUTH_TOKEN=TOKEN, PUBLIC_BASE_URL=BASE)
     session = app.extensions["database"]["sessionmaker"]()
-    demo.load(session)
+    load_demo(session)
     session.commit()
     session.close()
     yield app
@@ -230,7 +224,7 @@ def test_risks_by_sms_add_a_version_to_the_web_declaration(sms_app, sms_db):
 def test_an_employer_signed_in_declares_the_four_drawers_in_the_chat(client, db, demo_data):
     """The same journey in the chat of a person signed in to the member's space: the four
     drawers in short form, ending in the same store as the web wizard's."""
-    from tests.sms.test_chat import say
+    from tests.sms.helpers import say
 
     login_employer(client)
     answers = [
@@ -264,6 +258,6 @@ def test_an_employer_signed_in_declares_the_four_drawers_in_the_chat(client, db,
 
 
 def test_the_anonymous_chat_declares_nothing(client, demo_data):
-    from tests.sms.test_chat import say
+    from tests.sms.helpers import say
 
     assert "ADHERER" in say(client, "RISQUES")

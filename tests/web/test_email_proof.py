@@ -1,7 +1,6 @@
 """An employer's account starts working only once its e-mail address is proven by the signed
 link sent to it (whatever MEMBERS_AUTO_ACTIVATE says); an address already used is a form error."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -11,16 +10,9 @@ from assistant.database import utcnow
 from assistant.models import DialogueState, Member, MemberUser, OutboxMessage
 from assistant.services import adhesion, demo
 from tests.conftest import make_app
-from tests.web.test_adhesion import EMPLOYER_STEPS, _walk
+from tests.web.helpers import EMAIL, EMPLOYER_STEPS, _walk, confirmation_link
 
-EMAIL = "jean@menuiserie-petit.fr"
 PASSWORD = "un-long-secret"
-
-
-@pytest.fixture
-def demo_data(db):
-    demo.load(db)
-    db.commit()
 
 
 def _join(client, steps=EMPLOYER_STEPS):
@@ -28,20 +20,6 @@ def _join(client, steps=EMPLOYER_STEPS):
     return client.post(
         "/adhesion/entreprise/confirmation", data={"password": PASSWORD, "confirm": PASSWORD}
     )
-
-
-def confirmation_link(db, email=EMAIL) -> str:
-    """The path of the last confirmation link e-mailed to this address."""
-    db.rollback()
-    mails = db.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.recipient == email)
-        .order_by(OutboxMessage.id.desc())
-    ).all()
-    for mail in mails:
-        if match := re.search(r"https?://[^/\s]+(/espace/confirmer/\S+)", mail.body):
-            return match.group(1)
-    raise AssertionError("no confirmation link was e-mailed")
 
 
 def _member(db):
@@ -139,10 +117,12 @@ def test_resending_the_link_is_rate_limited(client, db, demo_data):
 DEMO = "demo-spsti-2026"
 
 
-def test_without_auto_activation_the_proof_leaves_the_member_for_staff(tmp_path, database):
+def test_without_auto_activation_the_proof_leaves_the_member_for_staff(
+    tmp_path, database, load_demo
+):
     app = make_app(tmp_path, database, MEMBERS_AUTO_ACTIVATE=False)
     session = app.extensions["database"]["sessionmaker"]()
-    demo.load(session)
+    load_demo(session)
     session.commit()
     client = app.test_client()
     _join(client)

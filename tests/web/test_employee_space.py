@@ -4,9 +4,8 @@ the due dates, the employer never sees it), ownership of every id, CSRF."""
 
 from __future__ import annotations
 
-import html
 import re
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -18,90 +17,32 @@ from assistant.models import (
     Employee,
     HealthSituation,
     Member,
-    MemberUser,
     OneTimeCode,
     OutboxMessage,
     Slot,
     StaffUser,
     Visit,
-    WorkPattern,
 )
-from assistant.services import booking, due, health, planning
+from assistant.services import booking, due, health
 from assistant.timeutil import today_paris
-from tests.conftest import PASSWORD, csrf_token, make_app, prove_mobile
+from tests.conftest import PASSWORD, csrf_token, make_app
+from tests.web.helpers import (
+    EMPLOYER_EMAIL,
+    MOBILE,
+    TYPED,
+    book_for,
+    last_code,
+    login,
+    make_employee,
+    make_employer,
+    read,
+)
 
-MOBILE = "+33781234567"
-TYPED = "07 81 23 45 67"
 OTHER_MOBILE = "+33612121212"
-EMPLOYER_EMAIL = "rh@boulangerie.fr"
 HEALTH_WORDS = ("enceinte", "invalidité", "handicap", "allait", "accouch", "rqth")
 
 
 # --- fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def slots(app, db, make_staff):
-    """A place and a doctor working every day 9:00–12:00 in 30-minute slots, 3 weeks."""
-    email = make_staff("doctor")
-    doctor = db.scalar(select(StaffUser).where(StaffUser.email == email))
-    centre = Centre(name="Centre de Paris 11", kind="fixed", address="12 rue Oberkampf")
-    db.add(centre)
-    db.flush()
-    today = today_paris()
-    for weekday in range(7):
-        db.add(
-            WorkPattern(
-                staff_id=doctor.id,
-                centre_id=centre.id,
-                weekday=weekday,
-                starts=time(9),
-                ends=time(12),
-                slot_minutes=30,
-                valid_from=today,
-            )
-        )
-    db.flush()
-    planning.generate_slots(db, today, 21)
-    db.commit()
-    return centre
-
-
-def make_employer(db, siret: str, name: str, email: str | None = None) -> Member:
-    employer = Member(
-        kind="employer", status="active", siret=siret, siren=siret[:9], legal_name=name
-    )
-    db.add(employer)
-    db.flush()
-    if email:
-        user = MemberUser(member_id=employer.id, email=email)
-        user.set_password(PASSWORD)
-        db.add(user)
-    return employer
-
-
-def make_employee(
-    db, employer: Member, phone: str, last="Martin", first="Léo", proven=True
-) -> Employee:
-    from datetime import date
-
-    employee = Employee(
-        member_id=employer.id,
-        last_name=last,
-        first_name=first,
-        last_name_folded=last.lower(),
-        first_name_folded=first.lower().replace("é", "e"),
-        birth_date=date(1990, 3, 12),
-        job="Boulanger",
-        hire_date=date(2020, 9, 1),
-        contract_type="cdi",
-        phone=phone,
-    )
-    db.add(employee)
-    db.flush()
-    if proven:
-        prove_mobile(db, employee)
-    return employee
 
 
 @pytest.fixture
@@ -119,46 +60,6 @@ def stranger(db):
     row = make_employee(db, employer, OTHER_MOBILE, last="Durand", first="Zoé")
     db.commit()
     return row
-
-
-def last_code(db, phone: str = MOBILE) -> str:
-    db.rollback()
-    message = db.scalar(
-        select(OutboxMessage)
-        .where(OutboxMessage.recipient == phone)
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
-    )
-    return re.search(r"\b(\d{6})\b", message.body).group(1)
-
-
-def login(client, db, typed: str = TYPED, phone: str = MOBILE):
-    response = client.post("/salarie/connexion", data={"phone": typed})
-    assert response.headers["Location"].endswith("/salarie/connexion/code")
-    response = client.post("/salarie/connexion/code", data={"code": last_code(db, phone)})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/salarie/")
-    return client
-
-
-def book_for(db, employee: Employee, visit_type="demande", requested_by="employee", **extra):
-    """A visit booked from another session (the first compatible slot)."""
-    now = utcnow()
-    visit = booking.request_visit(
-        db,
-        f"employee:{employee.phone}",
-        member=db.get(Member, employee.member_id),
-        employee=employee,
-        request=booking.Request(visit_type, requested_by, **extra),
-        now=now,
-    )
-    db.commit()
-    assert visit.status == "booked"
-    return visit
-
-
-def read(response) -> str:
-    """A page's text as a person reads it (entities such as &#39; decoded)."""
-    return html.unescape(response.get_data(as_text=True))
 
 
 def latest_visit(db) -> Visit | None:

@@ -10,8 +10,8 @@ from assistant.services import demo
 
 
 @pytest.fixture
-def members(db):
-    demo.load(db)
+def members(db, load_demo):
+    load_demo(db)
     db.commit()
     bakery = db.scalar(select(Member).where(Member.legal_name == "Boulangerie Dupont SARL"))
     other = db.scalar(select(Member).where(Member.id != bakery.id))

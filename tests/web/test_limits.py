@@ -14,20 +14,7 @@ from assistant.database import utcnow
 from assistant.models import AuditEntry, DialogueState, Employee
 from assistant.services import demo
 from tests.conftest import make_app
-from tests.web.test_workforce import _wait
-
-
-@pytest.fixture
-def employer(client, db):
-    demo.load(db)
-    db.commit()
-    response = client.post(
-        "/espace/connexion",
-        data={"email": "contact@boulangerie-dupont.fr", "password": demo.DEMO_PASSWORD},
-    )
-    assert response.status_code == 302
-    return client
-
+from tests.web.helpers import _wait
 
 # --- request bodies ---------------------------------------------------------------------------
 
@@ -45,12 +32,12 @@ def test_a_large_anonymous_post_is_refused_before_it_is_read(tmp_path, database)
     assert "trop volumineu" in page and "<h1>" in page
 
 
-def test_the_csv_upload_may_be_larger_than_other_forms(tmp_path, database):
+def test_the_csv_upload_may_be_larger_than_other_forms(tmp_path, database, load_demo):
     # limits small enough for the test client to keep bodies in memory (under 500 kB)
     app = make_app(tmp_path, database, MAX_CONTENT_LENGTH=100_000, IMPORT_MAX_BYTES=400_000)
     client = app.test_client()
     session = app.extensions["database"]["sessionmaker"]()
-    demo.load(session)
+    load_demo(session)
     session.commit()
     session.close()
     client.post(
@@ -80,11 +67,11 @@ def test_the_csv_upload_may_be_larger_than_other_forms(tmp_path, database):
 # --- bad input, never a 500 ------------------------------------------------------------------
 
 
-def test_an_empty_departure_date_is_a_clear_message(employer, db):
+def test_an_empty_departure_date_is_a_clear_message(demo_employer, db):
     employee_id = db.scalar(select(Employee.id).limit(1))
-    response = employer.post(f"/espace/effectifs/{employee_id}/depart", data={"left_on": ""})
+    response = demo_employer.post(f"/espace/effectifs/{employee_id}/depart", data={"left_on": ""})
     assert response.status_code == 302
-    page = employer.get(response.headers["Location"]).get_data(as_text=True)
+    page = demo_employer.get(response.headers["Location"]).get_data(as_text=True)
     assert "Indiquez une date" in page
 
 
@@ -98,8 +85,8 @@ def test_an_empty_departure_date_is_a_clear_message(employer, db):
         "/espace/effectifs/2147483648",
     ],
 )
-def test_member_ids_out_of_range_are_not_found(employer, url):
-    assert employer.get(url).status_code == 404
+def test_member_ids_out_of_range_are_not_found(demo_employer, url):
+    assert demo_employer.get(url).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -141,8 +128,8 @@ def test_pages_with_personal_data_are_not_stored(client, url):
     assert client.get(url).headers.get("Cache-Control") == "no-store"
 
 
-def test_member_and_staff_pages_are_not_stored(employer, app):
-    assert employer.get("/espace/effectifs").headers["Cache-Control"] == "no-store"
+def test_member_and_staff_pages_are_not_stored(demo_employer, app):
+    assert demo_employer.get("/espace/effectifs").headers["Cache-Control"] == "no-store"
     assert app.test_client().get("/staff/login").headers["Cache-Control"] == "no-store"
 
 
@@ -193,12 +180,12 @@ def test_expired_dialogue_rows_are_purged(app, db):
 # --- the audit log ------------------------------------------------------------------------------
 
 
-def test_audit_rows_written_during_a_request_carry_its_ip(employer, db, app, make_staff):
+def test_audit_rows_written_during_a_request_carry_its_ip(demo_employer, db, app, make_staff):
     from tests.conftest import PASSWORD
 
     before = db.scalar(select(func.max(AuditEntry.id)))
-    employer.get("/espace/")  # the test client's address is 127.0.0.1
-    employer.post(
+    demo_employer.get("/espace/")  # the test client's address is 127.0.0.1
+    demo_employer.post(
         "/espace/effectifs/nouveau",
         data={
             "last_name": "Martin",
@@ -229,10 +216,10 @@ def test_audit_rows_written_during_a_request_carry_its_ip(employer, db, app, mak
     assert {row.ip for row in rows} == {"127.0.0.1", "198.51.100.9"}
 
 
-def test_the_employer_reading_its_workforce_is_audited(employer, db):
+def test_the_employer_reading_its_workforce_is_audited(demo_employer, db):
     employee_id = db.scalar(select(Employee.id).limit(1))
-    employer.get("/espace/effectifs")
-    employer.get(f"/espace/effectifs/{employee_id}")
+    demo_employer.get("/espace/effectifs")
+    demo_employer.get(f"/espace/effectifs/{employee_id}")
     db.rollback()
     reads = db.execute(
         select(AuditEntry.record_type, AuditEntry.record_id, AuditEntry.ip).where(
@@ -249,10 +236,10 @@ def test_the_employer_reading_its_workforce_is_audited(employer, db):
 # --- parallel writers on SQLite ------------------------------------------------------------------
 
 
-def test_parallel_web_writes_on_sqlite_never_fail(tmp_path, database, app, db):
+def test_parallel_web_writes_on_sqlite_never_fail(tmp_path, database, app, db, load_demo):
     if not database[0].startswith("sqlite"):
         pytest.skip("SQLite's write lock only")
-    demo.load(db)
+    load_demo(db)
     db.commit()
     failures: list = []
     barrier = threading.Barrier(6, timeout=30)
@@ -311,7 +298,7 @@ def test_parallel_web_writes_on_sqlite_never_fail(tmp_path, database, app, db):
 # --- one import at a time ------------------------------------------------------------------------
 
 
-def test_one_unfinished_import_per_member_held_by_the_database(employer, db):
+def test_one_unfinished_import_per_member_held_by_the_database(demo_employer, db):
     from sqlalchemy.exc import IntegrityError
 
     from assistant.models import ImportJob, Member
@@ -326,22 +313,22 @@ def test_one_unfinished_import_per_member_held_by_the_database(employer, db):
     db.add(ImportJob(member_id=member_id, status="done", actor="member:1"))
     db.commit()
 
-    response = employer.post(
+    response = demo_employer.post(
         "/espace/effectifs/import",
         data={"file": (io.BytesIO(b"nom;prenom\nMartin;Leo\n"), "effectifs.csv")},
         content_type="multipart/form-data",
     )
     assert response.headers["Location"].endswith("/espace/effectifs")
-    page = employer.get("/espace/effectifs").get_data(as_text=True)
+    page = demo_employer.get("/espace/effectifs").get_data(as_text=True)
     assert "déjà en cours" in page
     db.rollback()
     assert db.scalar(select(func.count()).select_from(ImportJob)) == 2
 
 
-def test_a_file_past_the_line_cap_is_refused_with_a_clear_message(tmp_path, database):
+def test_a_file_past_the_line_cap_is_refused_with_a_clear_message(tmp_path, database, load_demo):
     app = make_app(tmp_path, database, IMPORT_MAX_LINES=3)
     session = app.extensions["database"]["sessionmaker"]()
-    demo.load(session)
+    load_demo(session)
     session.commit()
     session.close()
     client = app.test_client()

@@ -10,12 +10,6 @@ from assistant.services import demo
 from tests.conftest import make_app
 
 
-@pytest.fixture
-def demo_data(db):
-    demo.load(db)
-    db.commit()
-
-
 def _login_employer(client):
     return client.post(
         "/espace/connexion",
@@ -104,12 +98,12 @@ def test_search_by_siret_name_and_phone(client, staff_login, demo_data):
         assert "Léa Moreau" not in page
 
 
-def test_pending_member_is_validated_by_staff(tmp_path, database):
+def test_pending_member_is_validated_by_staff(tmp_path, database, load_demo):
     app = make_app(tmp_path, database, MEMBERS_AUTO_ACTIVATE=False)
     session = app.extensions["database"]["sessionmaker"]()
-    demo.load(session)
+    load_demo(session)
     session.commit()
-    from tests.web.test_adhesion import EMPLOYER_STEPS, _walk
+    from tests.web.helpers import EMPLOYER_STEPS, _walk
 
     client = app.test_client()
     _walk(client, "entreprise", EMPLOYER_STEPS)

@@ -731,7 +731,7 @@ ROUTES = [
 ]
 
 
-@pytest.mark.parametrize("method, route", ROUTES)
+@pytest.mark.parametrize(("method", "route"), ROUTES)
 @pytest.mark.parametrize("whose", ["another member's", "a confidential"])
 def test_another_members_or_a_confidential_visit_is_not_found(
     employer, world, db, method, route, whose

@@ -23,10 +23,9 @@ def test_home_names_the_three_missions(client):
         assert mission in page
 
 
-def test_places_list_centres_of_each_kind_with_hours(client, db):
-    from assistant.services import demo
+def test_places_list_centres_of_each_kind_with_hours(client, db, load_demo):
 
-    demo.load(db)
+    load_demo(db)
     db.commit()
     page = client.get("/lieux").get_data(as_text=True)
     for label in ("Centre fixe", "Centre mobile", "Téléconsultation", "lundi", "08:30"):

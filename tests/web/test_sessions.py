@@ -12,12 +12,6 @@ from assistant.services import demo
 from tests.conftest import PASSWORD, make_app
 
 
-@pytest.fixture
-def demo_data(db):
-    demo.load(db)
-    db.commit()
-
-
 def _login_employer(client):
     response = client.post(
         "/espace/connexion",

@@ -402,11 +402,13 @@ def test_the_access_form_needs_a_csrf_token(tmp_path, database):
         _db.engine.dispose()
 
 
-def test_the_demo_nurse_closes_the_demo_visit_and_the_other_centre_reads_nothing(client, db):
+def test_the_demo_nurse_closes_the_demo_visit_and_the_other_centre_reads_nothing(
+    client, db, load_demo
+):
     from assistant.services import demo
     from assistant.services.outcomes import visits_to_record
 
-    demo.load(db)
+    load_demo(db)
     db.commit()
     visit = visits_to_record(db, utcnow())[0]
     url = f"/staff/visites/{visit.id}/issue"

@@ -15,7 +15,7 @@ from assistant.services import booking, planning
 from assistant.services.staff import create_staff
 from assistant.timeutil import PARIS, today_paris
 from tests.conftest import PASSWORD
-from tests.web.test_staff_planning import ask, doctor_slot, fresh, make_plan, make_worker
+from tests.web.planning_helpers import ask, doctor_slot, fresh, make_plan, make_worker
 
 QUEUE_ROLES = {Role.SECRETARY, Role.ADMIN, Role.DOCTOR, Role.NURSE}
 

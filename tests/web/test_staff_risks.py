@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from assistant.models import AuditEntry, Role, StaffUser
 from assistant.models.risk import RiskEntry
-from assistant.services import demo, risks
+from assistant.services import risks
 from tests.conftest import PASSWORD, csrf_token, make_app
 
 
@@ -86,21 +86,8 @@ def test_an_edit_changes_matching_at_once_and_is_audited(client, db, staff_login
     ).get_data(as_text=True)
 
 
-@pytest.fixture
-def employer(app, db):
-    demo.load(db)
-    db.commit()
-    client = app.test_client()
-    response = client.post(
-        "/espace/connexion",
-        data={"email": "contact@boulangerie-dupont.fr", "password": demo.DEMO_PASSWORD},
-    )
-    assert response.status_code == 302
-    return client
-
-
-def test_a_deactivated_entry_is_no_longer_offered_to_employers(client, staff_login, employer):
-    assert 'value="screen"' in employer.get("/espace/effectifs/nouveau").get_data(as_text=True)
+def test_a_deactivated_entry_is_no_longer_offered_to_employers(client, staff_login, demo_employer):
+    assert 'value="screen"' in demo_employer.get("/espace/effectifs/nouveau").get_data(as_text=True)
     staff_login("admin")
     response = client.post(
         "/staff/risques/screen",
@@ -114,7 +101,7 @@ def test_a_deactivated_entry_is_no_longer_offered_to_employers(client, staff_log
         ),
     )
     assert response.status_code == 302
-    form = employer.get("/espace/effectifs/nouveau").get_data(as_text=True)
+    form = demo_employer.get("/espace/effectifs/nouveau").get_data(as_text=True)
     assert 'value="screen"' not in form and 'value="noise"' in form
     assert "screen" not in [r.code for r in risks.match("je travaille sur ordinateur")]
     listing = client.get("/staff/risques").get_data(as_text=True)

@@ -24,7 +24,7 @@ from assistant.models import (
 )
 from assistant.services import booking, health
 from tests.conftest import PASSWORD
-from tests.web.test_employee_space import (
+from tests.web.helpers import (
     EMPLOYER_EMAIL,
     MOBILE,
     book_for,
@@ -34,9 +34,6 @@ from tests.web.test_employee_space import (
     make_employer,
     read,
 )
-from tests.web.test_employee_space import slots as _slots
-
-slots = _slots  # the same planning fixture: a doctor every day, 3 weeks of slots
 
 EMPLOYER_MOBILE = "+33645454545"
 EMPLOYER_TYPED = "06 45 45 45 45"

@@ -2,24 +2,11 @@
 
 import io
 
-import pytest
 from sqlalchemy import select
 
-from assistant.cli import run_one_import
 from assistant.models import Employee, ImportJob
 from assistant.services import demo
-
-
-@pytest.fixture
-def employer(client, db):
-    demo.load(db)
-    db.commit()
-    response = client.post(
-        "/espace/connexion",
-        data={"email": "contact@boulangerie-dupont.fr", "password": demo.DEMO_PASSWORD},
-    )
-    assert response.status_code == 302
-    return client
+from tests.web.helpers import _wait
 
 
 def _add(client, last, first, birth, **extra):
@@ -36,32 +23,34 @@ def _add(client, last, first, birth, **extra):
     return client.post("/espace/effectifs/nouveau", data=data)
 
 
-def test_three_employees_by_hand_and_the_category_chart(employer, db):
-    assert _add(employer, "Martin", "Léo", "12/03/1990").status_code == 302
-    assert _add(employer, "Durand", "Zoé", "3 avril 1985", night_worker="y").status_code == 302
-    assert _add(employer, "Petit", "Ana", "1980-01-15", exposures=["asbestos"]).status_code == 302
-    page = employer.get("/espace/effectifs").get_data(as_text=True)
+def test_three_employees_by_hand_and_the_category_chart(demo_employer, db):
+    assert _add(demo_employer, "Martin", "Léo", "12/03/1990").status_code == 302
+    assert _add(demo_employer, "Durand", "Zoé", "3 avril 1985", night_worker="y").status_code == 302
+    assert (
+        _add(demo_employer, "Petit", "Ana", "1980-01-15", exposures=["asbestos"]).status_code == 302
+    )
+    page = demo_employer.get("/espace/effectifs").get_data(as_text=True)
     for name in ("Martin", "Durand", "Petit"):
         assert name in page
     assert "<svg" in page and "SIR" in page and "SIA" in page
     assert "Première visite avant le" in page
 
 
-def test_bad_dates_get_field_errors_and_keep_the_rest(employer):
-    response = _add(employer, "Martin", "Léo", "31/02/1990")
+def test_bad_dates_get_field_errors_and_keep_the_rest(demo_employer):
+    response = _add(demo_employer, "Martin", "Léo", "31/02/1990")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert 'id="birth_date-error"' in page and 'value="Martin"' in page
 
 
-def test_duplicate_employee_is_refused_clearly(employer):
-    _add(employer, "Martin", "Léo", "12/03/1990")
-    response = _add(employer, "MARTIN", "leo", "12/03/1990")
+def test_duplicate_employee_is_refused_clearly(demo_employer):
+    _add(demo_employer, "Martin", "Léo", "12/03/1990")
+    response = _add(demo_employer, "MARTIN", "leo", "12/03/1990")
     assert "déjà déclaré" in response.get_data(as_text=True)
 
 
-def test_edit_and_leave(employer, db):
-    _add(employer, "Martin", "Léo", "12/03/1990")
+def test_edit_and_leave(demo_employer, db):
+    _add(demo_employer, "Martin", "Léo", "12/03/1990")
     employee = db.scalar(select(Employee).where(Employee.last_name == "Martin"))
     data = {
         "last_name": "Martin",
@@ -71,8 +60,8 @@ def test_edit_and_leave(employer, db):
         "hire_date": "01/09/2026",
         "contract_type": "cdi",
     }
-    assert employer.post(f"/espace/effectifs/{employee.id}", data=data).status_code == 302
-    employer.post(f"/espace/effectifs/{employee.id}/depart", data={"left_on": "30/09/2026"})
+    assert demo_employer.post(f"/espace/effectifs/{employee.id}", data=data).status_code == 302
+    demo_employer.post(f"/espace/effectifs/{employee.id}/depart", data={"left_on": "30/09/2026"})
     db.rollback()
     db.expire_all()
     employee = db.get(Employee, employee.id)
@@ -95,26 +84,18 @@ def _upload(client, data: bytes):
     )
 
 
-def _wait(client, location: str) -> dict:
-    """Run the queued imports as the worker does, then read the status the page polls."""
-    with client.application.app_context():
-        while run_one_import() is not None:
-            pass
-    return client.get(location, headers={"Accept": "application/json"}).get_json()
-
-
-def test_csv_import_of_500_lines_with_errors_in_the_background(employer, db):
-    response = _upload(employer, _csv(500))
+def test_csv_import_of_500_lines_with_errors_in_the_background(demo_employer, db):
+    response = _upload(demo_employer, _csv(500))
     location = response.headers["Location"]
     assert "/espace/effectifs/import/" in location
-    queued = employer.get(location, headers={"Accept": "application/json"}).get_json()
+    queued = demo_employer.get(location, headers={"Accept": "application/json"}).get_json()
     assert queued == {"status": "pending", "done": 0, "total": 0}  # the worker runs it
-    status = _wait(employer, location)
+    status = _wait(demo_employer, location)
     assert status["status"] == "done" and status["total"] == 500
-    page = employer.get(location).get_data(as_text=True)
+    page = demo_employer.get(location).get_data(as_text=True)
     assert "490 salarié(s) ajouté(s)" in page
     assert "ligne 9 : date de naissance « 31/02/1990 » non reconnue" in page
-    again = _wait(employer, _upload(employer, _csv(500)).headers["Location"])
+    again = _wait(demo_employer, _upload(demo_employer, _csv(500)).headers["Location"])
     assert again["status"] == "done"
     db.rollback()
     assert len(db.scalars(select(Employee)).all()) == 490 + len(demo.EMPLOYEES)  # no duplicate
@@ -122,14 +103,14 @@ def test_csv_import_of_500_lines_with_errors_in_the_background(employer, db):
     assert job.data is None and job.report["unchanged"] == 490
 
 
-def test_missing_columns_import_nothing(employer, db):
-    location = _upload(employer, b"nom;prenom\nMartin;Leo\n").headers["Location"]
-    _wait(employer, location)
-    assert "Colonnes obligatoires manquantes" in employer.get(location).get_data(as_text=True)
+def test_missing_columns_import_nothing(demo_employer, db):
+    location = _upload(demo_employer, b"nom;prenom\nMartin;Leo\n").headers["Location"]
+    _wait(demo_employer, location)
+    assert "Colonnes obligatoires manquantes" in demo_employer.get(location).get_data(as_text=True)
 
 
-def test_independents_and_other_members_cannot_reach_the_workforce(client, db):
-    demo.load(db)
+def test_independents_and_other_members_cannot_reach_the_workforce(client, db, load_demo):
+    load_demo(db)
     db.commit()
     client.post(
         "/espace/connexion",
@@ -164,11 +145,11 @@ def test_independents_and_other_members_cannot_reach_the_workforce(client, db):
     assert intruder.get(job).status_code == 404
 
 
-def test_health_situation_changes_dates_silently(employer, db, staff_login, app):
+def test_health_situation_changes_dates_silently(demo_employer, db, staff_login, app):
     from assistant.models import AuditEntry, Role
 
-    _add(employer, "Martin", "Léo", "12/03/1990", hire_date="01/09/2026")
-    before = employer.get("/espace/effectifs").get_data(as_text=True)
+    _add(demo_employer, "Martin", "Léo", "12/03/1990", hire_date="01/09/2026")
+    before = demo_employer.get("/espace/effectifs").get_data(as_text=True)
     employee = db.scalar(select(Employee).where(Employee.last_name == "Martin"))
     nurse = app.test_client()
     from assistant.services.staff import create_staff
@@ -185,7 +166,7 @@ def test_health_situation_changes_dates_silently(employer, db, staff_login, app)
     nurse.post("/staff/login", data={"email": "inf@test.fr", "password": "correct-horse-battery"})
     assert nurse.get(f"/staff/salaries/{employee.id}/sante").status_code == 200
     nurse.post(f"/staff/salaries/{employee.id}/sante", data={"disabled": "y"})
-    after = employer.get("/espace/effectifs").get_data(as_text=True)
+    after = demo_employer.get("/espace/effectifs").get_data(as_text=True)
     for word in ("handicap", "invalidit", "grossesse", "situation de sant"):
         assert word.lower() not in after.lower()
     assert after.count("SI") == before.count("SI")  # the employer's category is unchanged
@@ -193,21 +174,24 @@ def test_health_situation_changes_dates_silently(employer, db, staff_login, app)
     assert db.scalar(select(AuditEntry).where(AuditEntry.record_type == "health_situation"))
 
 
-def test_the_employer_gives_the_employees_mobile_or_gets_a_field_error(employer, db):
-    response = _add(employer, "Martin", "Léo", "12/03/1990", phone="12 34")
+def test_the_employer_gives_the_employees_mobile_or_gets_a_field_error(demo_employer, db):
+    response = _add(demo_employer, "Martin", "Léo", "12/03/1990", phone="12 34")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert 'id="phone-error"' in page and 'value="Martin"' in page
-    assert _add(employer, "Martin", "Léo", "12/03/1990", phone="06 12 34 56 78").status_code == 302
+    assert (
+        _add(demo_employer, "Martin", "Léo", "12/03/1990", phone="06 12 34 56 78").status_code
+        == 302
+    )
     db.rollback()
     employee = db.scalar(select(Employee).where(Employee.last_name == "Martin"))
     assert employee.phone == "+33612345678"
-    page = employer.get(f"/espace/effectifs/{employee.id}").get_data(as_text=True)
+    page = demo_employer.get(f"/espace/effectifs/{employee.id}").get_data(as_text=True)
     assert 'value="+33612345678"' in page
 
 
 def _team_centre(db, employee) -> int:
-    """A centre for the employee's employer, so that its nurse is in charge of its workers."""
+    """A centre for the employee's demo_employer, so that its nurse is in charge of its workers."""
     from assistant.models import Centre, CentreKind, Member
 
     centre = Centre(name="Centre de Paris 11", kind=CentreKind.FIXED)
@@ -217,49 +201,49 @@ def _team_centre(db, employee) -> int:
     return centre.id
 
 
-def test_an_import_whose_workers_kept_dying_fails_and_tells_the_member(employer, db):
+def test_an_import_whose_workers_kept_dying_fails_and_tells_the_member(demo_employer, db):
     from datetime import timedelta
 
     from assistant.database import utcnow
     from assistant.services import import_jobs
 
-    location = _upload(employer, _csv(3)).headers["Location"]
+    location = _upload(demo_employer, _csv(3)).headers["Location"]
     timeout, now = timedelta(seconds=300), utcnow()
     for _attempt in range(3):  # each claiming worker dies before its first chunk
         assert import_jobs.claim(db, now, timeout, 3) is not None
         now += timeout + timedelta(seconds=1)
     assert import_jobs.claim(db, now, timeout, 3) is None
-    assert employer.get(location, headers={"Accept": "application/json"}).get_json()["status"] == (
-        "failed"
-    )
-    page = employer.get(location).get_data(as_text=True)
+    assert demo_employer.get(location, headers={"Accept": "application/json"}).get_json()[
+        "status"
+    ] == ("failed")
+    page = demo_employer.get(location).get_data(as_text=True)
     assert "L'import a échoué : il a été interrompu 3 fois avant la fin." in page
     # the member is not blocked: a new upload is queued
-    assert "/espace/effectifs/import/" in _upload(employer, _csv(3)).headers["Location"]
+    assert "/espace/effectifs/import/" in _upload(demo_employer, _csv(3)).headers["Location"]
 
 
-def test_an_import_no_worker_took_for_an_hour_no_longer_blocks_the_member(employer, db):
+def test_an_import_no_worker_took_for_an_hour_no_longer_blocks_the_member(demo_employer, db):
     from datetime import timedelta
 
-    location = _upload(employer, _csv(3)).headers["Location"]
+    location = _upload(demo_employer, _csv(3)).headers["Location"]
     db.rollback()
     job = db.scalar(select(ImportJob).order_by(ImportJob.id.desc()))
     job.created_at -= timedelta(hours=1, minutes=1)  # queued while no worker ran
     db.commit()
-    again = _upload(employer, _csv(3)).headers["Location"]
+    again = _upload(demo_employer, _csv(3)).headers["Location"]
     assert again != location and "/espace/effectifs/import/" in again
-    page = employer.get(location).get_data(as_text=True)
+    page = demo_employer.get(location).get_data(as_text=True)
     assert "il n'a pas pu être traité dans l'heure" in page
-    assert _wait(employer, again)["status"] == "done"
+    assert _wait(demo_employer, again)["status"] == "done"
 
 
-def test_an_import_taken_over_after_its_worker_died_says_so(employer, app, db):
+def test_an_import_taken_over_after_its_worker_died_says_so(demo_employer, app, db):
     from datetime import date, timedelta
 
     from assistant.database import utcnow
     from assistant.services import import_jobs
 
-    location = _upload(employer, _csv(3)).headers["Location"]
+    location = _upload(demo_employer, _csv(3)).headers["Location"]
     timeout = timedelta(seconds=300)
     assert import_jobs.claim(db, utcnow(), timeout, 3) is not None  # this worker dies
     later = utcnow() + timeout + timedelta(seconds=1)
@@ -270,6 +254,6 @@ def test_an_import_taken_over_after_its_worker_died_says_so(employer, app, db):
         max_attempts=3,
         now=lambda: later,
     )
-    page = employer.get(location).get_data(as_text=True)
+    page = demo_employer.get(location).get_data(as_text=True)
     assert "3 salarié(s) ajouté(s)" in page
     assert "L'import a été repris après une interruption" in page
