@@ -1,15 +1,27 @@
-"""Back-office forms: staff login and the tariff grid."""
+"""Back-office forms: staff login, the tariff grid, a worker's health situation and mobile
+proof, access outside one's team."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, EmailField, PasswordField, SelectField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
 from wtforms.widgets import TextInput
 
 from assistant import labels
+from assistant.services import care_team
 
 
 class AmountField(DecimalField):
@@ -63,3 +75,26 @@ class TariffRateForm(FlaskForm):
         _l("En vigueur à partir du"),
         validators=[InputRequired(_l("Indiquez une date d'effet."))],
     )
+
+
+class HealthForm(FlaskForm):
+    pregnant = BooleanField(_l("Grossesse, allaitement ou accouchement récent"))
+    invalidity_pension = BooleanField(_l("Pension d'invalidité"))
+    disabled = BooleanField(_l("Travailleur handicapé reconnu"))
+
+
+class OutsideTeamForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Motif de l'accès"),
+        description=_l(
+            "Par exemple : remplacement d'un confrère, visite assurée pour un autre centre. "
+            "Le motif est tracé dans le journal."
+        ),
+        validators=[Length(max=care_team.MAX_REASON)],
+    )
+    next = HiddenField()
+
+
+class ProofForm(FlaskForm):
+    phone = StringField(_l("Numéro de mobile donné par le salarié"))
+    code = StringField(_l("Code lu par le salarié"))

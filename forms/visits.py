@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.validators import DataRequired
+
 from dialogs.engine import Context, Outcome
 from dialogs.visits import BOOK, CANCEL, CONFIRM, MOVE, PICK
 
@@ -67,3 +71,9 @@ def offered_again(outcome: Outcome) -> bool:
     """The slot picked could not be booked (taken meanwhile, no longer bookable): the journey
     offers the slots again, and says why (`values["reason"]`, `values["taken"]`)."""
     return outcome.then is not None and "reason" in outcome.values
+
+
+class SlotButtonForm(FlaskForm):
+    """The slot picked: each slot is a submit button carrying its id."""
+
+    slot = IntegerField(validators=[DataRequired()])

@@ -31,12 +31,6 @@ from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
 from assistant.database import utcnow
-from assistant.employee.forms import (
-    ConfirmForm,
-    HealthForm,
-    NewPhoneForm,
-    SlotForm,
-)
 from assistant.extensions import db
 from assistant.models import Employee, Member, Visit, VisitStatus
 from assistant.services import audit, health, identity, otp, visit_rules
@@ -47,6 +41,12 @@ from dialogs import visits as visit_journeys
 from dialogs.engine import Context
 from dialogs.parsing import Reprompt, parse_phone
 from forms import visits as visit_player
+from forms.employee import (
+    ConfirmForm,
+    HealthForm,
+    NewPhoneForm,
+    SlotForm,
+)
 from forms.wizard import CodeForm, PhoneForm, Select, TextArea, accept_step, build_step_form
 
 bp = Blueprint("employee", __name__)

@@ -19,10 +19,7 @@ from flask_babel import format_time, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import IntegerField
-from wtforms.validators import DataRequired
 
 from assistant.database import utcnow
 from assistant.extensions import db
@@ -35,6 +32,7 @@ from dialogs import visits as visit_journeys
 from dialogs.engine import Context
 from dialogs.parsing import Reprompt
 from forms import visits as visit_player
+from forms.visits import SlotButtonForm
 from forms.wizard import Select, TextArea, accept_step, build_step_form
 
 SLOTS_PER_PAGE = 10
@@ -57,12 +55,6 @@ ABSENCE_CAUSE = visit_request_journey.ABSENCE_CAUSES
 
 
 # ---------------------------------------------------------------- forms
-
-
-class SlotForm(FlaskForm):
-    """The slot picked: each slot is a submit button carrying its id."""
-
-    slot = IntegerField(validators=[DataRequired()])
 
 
 # ---------------------------------------------------------------- helpers
@@ -346,7 +338,7 @@ def _slot_page(member, visit: Visit, *, moving: bool, form=None, status: int = 2
         next_cursor=next_cursor,
         centre_id=centre_id,
         centres=list(centres),
-        form=form or SlotForm(),
+        form=form or SlotButtonForm(),
         since=(request.args.get("depuis") or "")[:10],
         locale=_locale(),
     ), status
@@ -355,7 +347,7 @@ def _slot_page(member, visit: Visit, *, moving: bool, form=None, status: int = 2
 def _pick(member, visit: Visit, *, moving: bool):
     """Book the slot chosen among those the page listed, by the journey's pick and ending (for
     a move, the same visit row changes slot)."""
-    form = SlotForm()
+    form = SlotButtonForm()
     if form.validate_on_submit():
         listed = visit_player.listed(request.form, form.slot.data)
         try:

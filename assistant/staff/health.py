@@ -6,11 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, TextAreaField
-from wtforms.validators import Length
 
 from assistant.database import utcnow
 from assistant.extensions import db
@@ -18,12 +14,7 @@ from assistant.models import Employee, Member, Role
 from assistant.services import care_team, health
 from assistant.staff import bp
 from assistant.staff.access import require_health_read, role_required
-
-
-class HealthForm(FlaskForm):
-    pregnant = BooleanField(_l("Grossesse, allaitement ou accouchement récent"))
-    invalidity_pension = BooleanField(_l("Pension d'invalidité"))
-    disabled = BooleanField(_l("Travailleur handicapé reconnu"))
+from forms.staff import HealthForm, OutsideTeamForm
 
 
 @bp.route("/salaries/<int:employee_id>/sante", methods=["GET", "POST"])
@@ -63,18 +54,6 @@ def employee_health(employee_id: int):
         form=form,
         situation=situation,
     )
-
-
-class OutsideTeamForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Motif de l'accès"),
-        description=_l(
-            "Par exemple : remplacement d'un confrère, visite assurée pour un autre centre. "
-            "Le motif est tracé dans le journal."
-        ),
-        validators=[Length(max=care_team.MAX_REASON)],
-    )
-    next = HiddenField()
 
 
 def _safe_next(target: str | None, fallback: str) -> str:

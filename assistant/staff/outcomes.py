@@ -8,9 +8,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, TextAreaField
-from wtforms.validators import Length, Optional
 
 from assistant.database import utcnow
 from assistant.extensions import db
@@ -19,7 +16,7 @@ from assistant.services import audit, booking, notices, outcomes, risks
 from assistant.staff import bp
 from assistant.staff.access import require_health_read, role_required, shown
 from assistant.views import pdf_response
-from forms.wizard import MultiCheckboxField
+from forms.outcomes import NoteForm, OutcomeForm
 
 HEALTH = (Role.DOCTOR, Role.NURSE)
 RECORDERS = (Role.SECRETARY, Role.DOCTOR, Role.NURSE)
@@ -37,43 +34,6 @@ KIND_LABELS = {
     OutcomeKind.INAPTITUDE: _l("Avis d'inaptitude"),
     OutcomeKind.PRESENCE: _l("Attestation de présence"),
 }
-
-
-class OutcomeForm(FlaskForm):
-    kind = RadioField(_l("Document délivré"), validate_choice=False)
-    recommendations = TextAreaField(
-        _l("Propositions et préconisations pour l'employeur"),
-        description=_l(
-            "Aménagements du poste, ou conclusions d'un avis d'inaptitude. Jamais de diagnostic : "
-            "ce texte figure sur le document de l'employeur."
-        ),
-        validators=[Length(max=outcomes.MAX_TEXT)],
-    )
-    main_risks = MultiCheckboxField(
-        _l("Principaux risques (ordonnance de prévention)"), validate_choice=False
-    )
-    advice = TextAreaField(
-        _l("Conseils de prévention (ordonnance de prévention)"),
-        description=_l("Remis au seul salarié, jamais à l'employeur."),
-        validators=[Length(max=outcomes.MAX_TEXT)],
-    )
-    next_due = DateField(
-        _l("Prochaine visite au plus tard le"),
-        description=_l("Calculée d'après le suivi du salarié ; modifiable."),
-        validators=[Optional()],
-    )
-    note = TextAreaField(
-        _l("Note médicale"),
-        description=_l(
-            "Visible des seuls professionnels de santé, chaque lecture est tracée ; elle ne "
-            "figure sur aucun document."
-        ),
-        validators=[Length(max=outcomes.MAX_TEXT)],
-    )
-
-
-class NoteForm(FlaskForm):
-    note = TextAreaField(_l("Nouvelle note médicale"), validators=[Length(max=outcomes.MAX_TEXT)])
 
 
 def _locale() -> str:

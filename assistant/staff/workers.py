@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import StringField
 
 from assistant.database import utcnow
 from assistant.extensions import db
@@ -25,13 +22,9 @@ from assistant.staff import bp
 from assistant.staff.access import role_required
 from assistant.timeutil import today_paris
 from dialogs.parsing import Reprompt, parse_phone
+from forms.staff import ProofForm
 
 PROVERS = (Role.DOCTOR, Role.NURSE, Role.SECRETARY)
-
-
-class ProofForm(FlaskForm):
-    phone = StringField(_l("Numéro de mobile donné par le salarié"))
-    code = StringField(_l("Code lu par le salarié"))
 
 
 def _pending_key(employee_id: int) -> str:
