@@ -417,16 +417,27 @@ def identities(session: Session, phone: str | None, today: date) -> list[Identit
     ]
 
 
-def worker_visits(identity: Identity, status: str):
-    """The visits of this status that the number may reach for this identity (a contact number:
+def _reachable(identity: Identity) -> list:
+    """The conditions on a visit that the number may reach for this identity (a contact number:
     only what the employer who typed it knows anyway)."""
-    query = select(Visit).where(Visit.member_id == identity.member.id, Visit.status == status)
+    conditions = [Visit.member_id == identity.member.id]
     if identity.employee is None:
-        return query.where(Visit.employee_id.is_(None))
-    query = query.where(Visit.employee_id == identity.employee.id)
+        return [*conditions, Visit.employee_id.is_(None)]
+    conditions.append(Visit.employee_id == identity.employee.id)
     if not identity.proven:
-        query = query.where(known_to_employer())
-    return query
+        conditions.append(known_to_employer())
+    return conditions
+
+
+def worker_visits(identity: Identity, status: str):
+    """The visits of this status that the number may reach for this identity."""
+    return select(Visit).where(*_reachable(identity), Visit.status == status)
+
+
+def _most_urgent(requests) -> Visit | None:
+    """Of waiting requests, the one due first (the oldest among equals)."""
+    ordered = sorted(requests, key=lambda v: (v.created_at, v.id))
+    return min(ordered, key=lambda v: v.due_by or date.max) if ordered else None
 
 
 def booked_visit(
@@ -455,29 +466,20 @@ def booked_and_waiting(
         .outerjoin(Slot, Slot.id == Visit.slot_id)
         .options(contains_eager(Visit.slot))
         .where(
-            Visit.member_id == identity.member.id,
+            *_reachable(identity),
             or_(
                 and_(Visit.status == VisitStatus.BOOKED, Slot.starts_at > now),
                 Visit.status == VisitStatus.REQUESTED,
             ),
         )
     )
-    if identity.employee is None:
-        query = query.where(Visit.employee_id.is_(None))
-    else:
-        query = query.where(Visit.employee_id == identity.employee.id)
-        if not identity.proven:
-            query = query.where(known_to_employer())
     if visit_type is not None:
         query = query.where(Visit.visit_type == visit_type)
     rows = list(session.scalars(query))
     booked = [v for v in rows if v.status == VisitStatus.BOOKED]
-    waiting = sorted(
-        (v for v in rows if v.status == VisitStatus.REQUESTED), key=lambda v: (v.created_at, v.id)
-    )
     return (
         min(booked, key=lambda v: v.slot.starts_at) if booked else None,
-        min(waiting, key=lambda v: v.due_by or date.max) if waiting else None,
+        _most_urgent(v for v in rows if v.status == VisitStatus.REQUESTED),
     )
 
 
@@ -496,5 +498,4 @@ def waiting_request(
     query = worker_visits(identity, VisitStatus.REQUESTED)
     if visit_type is not None:
         query = query.where(Visit.visit_type == visit_type)
-    rows = list(session.scalars(query.order_by(Visit.created_at, Visit.id)))
-    return min(rows, key=lambda v: v.due_by or date.max) if rows else None
+    return _most_urgent(session.scalars(query))
