@@ -81,10 +81,11 @@ def _finish(answers, context) -> Outcome:
     session, member_id = context.session, answers["_member"]
     previous = declarations.latest(session, member_id)
     data = to_declaration(answers)
-    if _described(answers) and previous is not None:
-        kept = declarations.risk_codes(previous.data)
-        data[RISKS][RISK_CODES] = sorted(set(kept) | set(data[RISKS][RISK_CODES]))
-    stored = declarations.declare(session, context.actor, member_id, data)
+    if _described(answers):  # words cannot untick: added to what was declared
+        codes = data[RISKS][RISK_CODES]
+        stored = declarations.add_risks(session, context.actor, member_id, codes, data)
+    else:
+        stored = declarations.declare(session, context.actor, member_id, data)
     return Outcome(
         "declaration_done",
         {

@@ -107,11 +107,16 @@ def declare(session: Session, actor, member_id: int, data: dict) -> RiskDeclarat
     return declaration
 
 
-def add_risks(session: Session, actor, member_id: int, codes: list[str]) -> RiskDeclaration:
-    """A new version with these risks added to the latest ones, the other drawers unchanged."""
+def add_risks(
+    session: Session, actor, member_id: int, codes: list[str], data: dict | None = None
+) -> RiskDeclaration:
+    """A new version with these risks added to those declared so far (before any declaration,
+    those given at adhesion): nothing declared is lost. The other drawers are `data`'s, else
+    unchanged."""
     member = session.get(Member, member_id)
-    data = current_data(session, member)
-    data[RISKS][RISK_CODES] = sorted(set(risk_codes(data)) | set(codes))
+    current = current_data(session, member)
+    data = normalise(data) if data is not None else current
+    data[RISKS][RISK_CODES] = sorted(set(risk_codes(current)) | set(codes))
     return declare(session, actor, member_id, data)
 
 

@@ -45,6 +45,13 @@ def test_a_declaration_becomes_a_new_version(db):
     assert again.values["unchanged"] and again.values["version"] == 1
 
 
+def test_risks_described_before_any_declaration_keep_those_given_at_adhesion(db):
+    member = make_member(db, "73282932000074", kind="independent", risks=["noise"])
+    described = {"_member": member.id, "risks": {"text": "écran", "codes": ["screen"]}}
+    outcome = DECLARATION.finish(described, context(db))
+    assert outcome.values["risks"] == ["noise", "screen"]
+
+
 def test_risks_described_in_words_are_added_to_those_declared(db):
     member = make_member(db, "73282932000074")
     DECLARATION.finish({"_member": member.id, "risks": ["noise"]}, context(db))
