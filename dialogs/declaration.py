@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dialogs.adhesion import _risk_choices
 from dialogs.engine import Answers, Journey, Outcome, Question
-from dialogs.parsing import Reprompt, fold, parse_int, parse_text
+from dialogs.parsing import NONE_WORDS, Reprompt, fold, parse_int, parse_text
 from dialogs.text import _l, lazy_risk_label
 
 ORGANISATION, ACTIVITIES, PREVENTION, RISKS = "organisation", "activites", "prevention", "risques"
@@ -30,9 +30,6 @@ def _employer(answers) -> bool:
 def _described(answers) -> bool:
     """The risks were described in words (not ticked in the catalogue): read them back."""
     return isinstance(answers.get(RISK_CODES), dict)
-
-
-NONE_WORDS = frozenset({"0", "aucun", "aucune", "rien", "none", "non", "no"})
 
 
 def _describe(raw: str):

@@ -75,10 +75,13 @@ def parse_choice(raw: str, choices: list[Choice]) -> str:
     raise Reprompt(_choices_reprompt(len(choices)))
 
 
+NONE_WORDS = frozenset({"0", "aucun", "aucune", "rien", "none", "non", "no"})  # "none of them"
+
+
 def parse_multi_choice(raw: str, choices: list[Choice], allow_none: bool = True) -> list[str]:
     """Several answers separated by commas or spaces: `1 3`, `1,3`, `bruit, écran`; `0` = none."""
     text = fold(raw)
-    if allow_none and text in ("0", "aucun", "aucune", "rien", "none", "non", "no"):
+    if allow_none and text in NONE_WORDS:
         return []
     # split on the raw separators: fold() turns commas into spaces ("bruit, écran" → "bruit ecran")
     pieces = [fold(piece) for piece in re.split(r"[,;]+", raw or "")]
