@@ -5,34 +5,18 @@ answers wait in a dialogue row like the adhesion wizard's."""
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assistant.database import utcnow
-from assistant.extensions import db
 from assistant.public import bp
-from assistant.public.adhesion import _state
-from assistant.timeutil import today_paris
+from assistant.public.adhesion import _context, _state
 from assistant.wizard import WebJourney, play_step
 from dialogs.checkup import SCORE
-from dialogs.engine import Context
 
 STEP_TITLES = {
     "salaries": _l("Votre entreprise"),
     "prevention": _l("Votre prévention"),
 }
-
-
-def _context() -> Context:
-    now = utcnow()
-    return Context(
-        session=db.session,
-        today=today_paris(now),
-        actor="web",
-        now=now,
-        locale=str(get_locale() or "fr"),
-    )
 
 
 def _web() -> WebJourney:
