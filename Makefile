@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-FLASK := $(BIN)/flask --app assistant
+FLASK := $(BIN)/flask --app assistant.app
 PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 

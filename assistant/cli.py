@@ -1,4 +1,4 @@
-"""Command-line commands: `flask --app assistant <group> <command>`."""
+"""Command-line commands: `flask --app assistant.app <group> <command>`."""
 
 from __future__ import annotations
 
@@ -207,8 +207,8 @@ def run_one_import() -> int | None:
     """Claim one queued (or abandoned) workforce import and run it; its id, or None."""
     from flask_babel import force_locale
 
+    from assistant.core.timeutil import today_paris
     from assistant.services import import_jobs
-    from assistant.timeutil import today_paris
 
     config = current_app.config
     return import_jobs.work_once(

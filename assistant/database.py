@@ -14,6 +14,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from assistant.core import settings
+
 T = TypeVar("T")
 
 NAMING_CONVENTION = {
@@ -111,10 +113,12 @@ class Database:
         writer = engine
         if engine.dialect.name == "sqlite":
             writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+        # what the services read from their session (assistant/core/settings.py)
+        info = {settings.KEY: settings.Settings.from_config(app.config)}
         app.extensions["database"] = {
             "engine": engine,
-            "sessionmaker": sessionmaker(bind=engine, expire_on_commit=False),
-            "writer_sessionmaker": sessionmaker(bind=writer, expire_on_commit=False),
+            "sessionmaker": sessionmaker(bind=engine, expire_on_commit=False, info=info),
+            "writer_sessionmaker": sessionmaker(bind=writer, expire_on_commit=False, info=info),
         }
 
         @app.teardown_appcontext

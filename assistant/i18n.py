@@ -8,7 +8,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, request, session
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+from assistant.core import messages
+
+TRANSLATIONS_DIR = messages.TRANSLATIONS
 
 
 def select_locale() -> str:

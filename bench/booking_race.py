@@ -28,6 +28,7 @@ from sqlalchemy.orm import sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.core.timeutil import PARIS  # noqa: E402
 from assistant.database import commit_retrying  # noqa: E402
 from assistant.models import (  # noqa: E402
     Centre,
@@ -41,7 +42,6 @@ from assistant.models import (  # noqa: E402
 )
 from assistant.models.visit import holds_slot  # noqa: E402
 from assistant.services import booking, planning  # noqa: E402
-from assistant.timeutil import PARIS  # noqa: E402
 from bench.stores import fresh_postgres, fresh_sqlite  # noqa: E402
 
 ATTEMPTS = 1000

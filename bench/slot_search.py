@@ -35,6 +35,7 @@ from sqlalchemy.orm import sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.core.timeutil import PARIS  # noqa: E402
 from assistant.models import (  # noqa: E402
     Centre,
     CentreKind,
@@ -45,7 +46,6 @@ from assistant.models import (  # noqa: E402
     WorkPattern,
 )
 from assistant.services import booking, planning, visit_rules  # noqa: E402
-from assistant.timeutil import PARIS  # noqa: E402
 from bench.stores import fresh_postgres, fresh_sqlite  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "300"))

@@ -525,7 +525,7 @@ def main() -> int:
 
         env = base_env(f"sqlite:///{tmp_dir / 'bench.db'}")
         migrate(env)
-        measures.append(measure("real sqlite", "assistant:create_app()", env, tmp_dir, True))
+        measures.append(measure("real sqlite", "assistant.app:create_app()", env, tmp_dir, True))
         report(measures[-1])
 
         if url := os.environ.get("BENCH_DATABASE_URL"):
@@ -534,7 +534,7 @@ def main() -> int:
                 env = base_env(schema.url)
                 migrate(env)
                 measures.append(
-                    measure("real postgres", "assistant:create_app()", env, tmp_dir, True)
+                    measure("real postgres", "assistant.app:create_app()", env, tmp_dir, True)
                 )
                 report(measures[-1])
             finally:

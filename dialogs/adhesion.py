@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.services import score
-from dialogs.engine import AGAIN, Journey, Outcome, Question
-from dialogs.parsing import (
+from assistant.core.parsing import (
     Choice,
     Reprompt,
     parse_date,
@@ -16,7 +14,9 @@ from dialogs.parsing import (
     parse_siret,
     parse_text,
 )
-from dialogs.text import _l
+from assistant.core.text import _l
+from assistant.services import score
+from dialogs.engine import AGAIN, Journey, Outcome, Question
 
 
 def _not_a_member(siret, answers, context):
@@ -60,8 +60,8 @@ def _naf_choices(answers) -> list[Choice]:
 
 
 def _risk_choices(answers) -> list[Choice]:
+    from assistant.core.text import lazy_risk_label
     from assistant.services import risks
-    from dialogs.text import lazy_risk_label
 
     return [Choice(r.code, lazy_risk_label(r), r.synonyms) for r in risks.catalogue().values()]
 

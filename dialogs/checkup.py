@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from assistant.core.text import _l
 from dialogs.adhesion import score_questions
 from dialogs.engine import Journey, Outcome, Question
-from dialogs.text import _l
 
 
 def _score_done(answers, context) -> Outcome:

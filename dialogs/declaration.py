@@ -12,10 +12,10 @@ answers back to prefill the next one.
 
 from __future__ import annotations
 
+from assistant.core.parsing import NONE_WORDS, Reprompt, fold, parse_int, parse_text
+from assistant.core.text import _l, lazy_risk_label
 from dialogs.adhesion import _risk_choices
 from dialogs.engine import Answers, Journey, Outcome, Question
-from dialogs.parsing import NONE_WORDS, Reprompt, fold, parse_int, parse_text
-from dialogs.text import _l, lazy_risk_label
 
 ORGANISATION, ACTIVITIES, PREVENTION, RISKS = "organisation", "activites", "prevention", "risques"
 DRAWERS = (ORGANISATION, ACTIVITIES, PREVENTION, RISKS)

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from types import FunctionType
 from typing import Any
 
-from dialogs.parsing import (
+from assistant.core.parsing import (
     Choice,
     Reprompt,
     fold,

@@ -21,9 +21,9 @@ from datetime import date
 
 from babel.support import LazyProxy
 
+from assistant.core.parsing import Choice, Reprompt, parse_date, parse_int
+from assistant.core.text import _l, _locale
 from dialogs.engine import Journey, Outcome, Question
-from dialogs.parsing import Choice, Reprompt, parse_date, parse_int
-from dialogs.text import _l, _locale
 
 REPRISE = "reprise"
 STOPPAGE_TYPES = ("pre_reprise", "liaison")  # their date: the first day of the stoppage
@@ -191,7 +191,7 @@ def _modality_allowed(value: str, answers, context) -> str:
 def _today(context) -> date:
     if context.today is not None:
         return context.today
-    from assistant.timeutil import PARIS
+    from assistant.core.timeutil import PARIS
 
     return context.now.astimezone(PARIS).date()
 

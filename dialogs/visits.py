@@ -33,10 +33,10 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
+from assistant.core.parsing import Choice, Reprompt, fold
+from assistant.core.text import _l
 from dialogs import visit_request
 from dialogs.engine import Answers, Context, Journey, Outcome, Question, effect
-from dialogs.parsing import Choice, Reprompt, fold
-from dialogs.text import _l
 
 OFFERED = 3  # slots offered at once, unless the player lists more (`context.extra["offered"]`)
 CANCEL_REASON_MAX = 500

@@ -28,8 +28,8 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from assistant.core.parsing import Reprompt
 from dialogs.engine import Answers, Journey, Question
-from dialogs.parsing import Reprompt
 
 YES_NO = [SelectChoice("oui", _l("Oui")), SelectChoice("non", _l("Non"))]
 YES_NO_VALUES = {"oui": True, "non": False}

@@ -10,8 +10,8 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from assistant import labels
-from dialogs.parsing import Reprompt, parse_date, parse_phone
-from dialogs.text import lazy_risk_label
+from assistant.core.parsing import Reprompt, parse_date, parse_phone
+from assistant.core.text import lazy_risk_label
 from forms.wizard import MultiCheckboxField
 
 

@@ -47,5 +47,7 @@ def _foreign_keys(connection, state: str) -> None:
 
 
 if context.is_offline_mode():
-    raise SystemExit("offline migrations are not supported; run `flask --app assistant db upgrade`")
+    raise SystemExit(
+        "offline migrations are not supported; run `flask --app assistant.app db upgrade`"
+    )
 run_migrations_online()

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from assistant import create_app, passwords
+from assistant import passwords
+from assistant.app import create_app
 from assistant.config import TestConfig
 from assistant.database import Base
 from assistant.extensions import db as _db
@@ -263,9 +264,9 @@ def make_daily_planning(session, role="doctor", name="Centre de Paris 11", days=
     with the slots of `days` days from today; committed. Returns the place."""
     from datetime import time
 
+    from assistant.core.timeutil import today_paris
     from assistant.models import Centre, WorkPattern
     from assistant.services import planning
-    from assistant.timeutil import today_paris
 
     today = today_paris()
     centre = Centre(name=name, kind="fixed")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from assistant import create_app
+from assistant.app import create_app
 from assistant.config import Config
 from assistant.extensions import db
 

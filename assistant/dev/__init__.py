@@ -13,9 +13,9 @@ from datetime import datetime
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from assistant.core.parsing import Reprompt, parse_phone
 from assistant.extensions import db
 from assistant.models import InboundSms, OutboxMessage
-from dialogs.parsing import Reprompt, parse_phone
 
 bp = Blueprint("dev", __name__)
 

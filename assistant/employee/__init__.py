@@ -17,7 +17,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -26,20 +25,21 @@ from flask import (
 )
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
-from flask_login import UserMixin, current_user, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
+from assistant.core.parsing import Reprompt, parse_phone
+from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
+from assistant.logins import EmployeeUser, employments, reach_of
 from assistant.models import Employee, Member, Visit, VisitStatus
 from assistant.services import audit, health, identity, otp, visit_rules
-from assistant.timeutil import today_paris
 from assistant.views import send_code
 from dialogs import visit_request as visit_request_journey
 from dialogs import visits as visit_journeys
 from dialogs.engine import Context
-from dialogs.parsing import Reprompt, parse_phone
 from forms import visits as visit_player
 from forms.employee import (
     ConfirmForm,
@@ -55,45 +55,6 @@ PUBLIC_ENDPOINTS = {"employee.login", "employee.login_code"}
 OTP_PURPOSE = "employee"
 SLOTS_SHOWN = 12
 # the types an employee may ask for, in the order they are offered (others follow, file order)
-
-
-class EmployeeUser(UserMixin):
-    """Whoever proved they hold this mobile with a one-time code (not a database row). The
-    session version lets signing out end every session of the number, server-side."""
-
-    def __init__(self, phone: str, version: int = 0):
-        self.phone = phone
-        self.version = version
-
-    def get_id(self) -> str:
-        return f"employee:{self.phone}:{self.version}"
-
-
-def _reach_of(phone: str) -> list[identity.Access]:
-    """What this number reaches, looked up once per request: the user loader and the view
-    share it."""
-    cached = g.get("employee_reach")
-    if cached is None or cached[0] != phone:
-        cached = g.employee_reach = (phone, identity.reach(db.session, phone, today_paris()))
-    return cached[1]
-
-
-def employments(phone: str) -> list[Employee]:
-    """The current employments this number reaches (proven or as a contact)."""
-    return [access.employee for access in _reach_of(phone)]
-
-
-def load_user(raw: str) -> EmployeeUser | None:
-    """Flask-Login's loader for "employee:<phone>:<version>": valid while the number reaches an
-    employment and no sign-out came after the session began."""
-    phone, _sep, version = raw.partition(":")
-    if not phone or not version.isdigit():
-        return None
-    if int(version) != identity.session_version(db.session, phone):
-        return None
-    if employments(phone):
-        return EmployeeUser(phone, int(version))
-    return None
 
 
 @bp.before_request
@@ -149,7 +110,7 @@ def _context(now, **extra) -> Context:
 
 
 def _reach() -> list[identity.Access]:
-    return _reach_of(current_user.phone)
+    return reach_of(current_user.phone)
 
 
 def _proven() -> list[Employee]:

@@ -19,12 +19,12 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from assistant import sessions
+from assistant.core.parsing import Reprompt, parse_phone
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Member, MemberUser, ScoreRecord
 from assistant.services import audit, documents, login_limit, otp, score
 from assistant.views import pdf_response, send_code
-from dialogs.parsing import Reprompt, parse_phone
 from forms.staff import LoginForm
 from forms.wizard import CodeForm, PhoneForm
 

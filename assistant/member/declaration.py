@@ -14,12 +14,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from assistant.core.timeutil import today_paris
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import DialogueState
 from assistant.services import audit, declarations
 from assistant.services.declarations import DRAWER_TITLES
-from assistant.timeutil import today_paris
 from assistant.wizard import SEEN, WebJourney, end, play_step
 from dialogs.declaration import DECLARATION, from_declaration, to_declaration
 from dialogs.engine import Context

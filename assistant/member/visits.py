@@ -21,16 +21,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from assistant.core.parsing import Reprompt
+from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import Centre, Employee, MemberKind, Visit, VisitStatus
 from assistant.services import audit, booking, due, identity, visit_rules, workforce
-from assistant.timeutil import PARIS, today_paris
 from dialogs import visit_request as visit_request_journey
 from dialogs import visits as visit_journeys
 from dialogs.engine import Context
-from dialogs.parsing import Reprompt
 from forms import visits as visit_player
 from forms.visits import SlotButtonForm
 from forms.wizard import Select, TextArea, accept_step, build_step_form

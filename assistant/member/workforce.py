@@ -18,13 +18,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import ImportJob, MemberKind
 from assistant.services import audit, followup, import_jobs, workforce
 from assistant.services.documents import bar_chart_svg
-from assistant.timeutil import today_paris
 from forms.workforce import EmployeeForm, ImportForm, LeaveForm
 
 
@@ -189,7 +189,7 @@ def workforce_import():
     except IntegrityError:
         flash(_("Un import de salariés est déjà en cours : attendez qu'il se termine."), "error")
         return redirect(url_for("member.workforce_home"))
-    db.session.commit()  # a worker claims and runs it (`flask --app assistant worker`)
+    db.session.commit()  # a worker claims and runs it (`flask --app assistant.app worker`)
     return redirect(url_for("member.workforce_import_status", job_id=job.id))
 
 

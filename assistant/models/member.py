@@ -6,13 +6,11 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash
 
 from assistant.database import Base, sql_values, utcnow
-from assistant.passwords import hash_password
+from assistant.passwords import SignIn, hash_password, password_matches
 
 
 class MemberKind(enum.StrEnum):
@@ -80,9 +78,10 @@ class Member(Base):
         return f"{self.iban[:4]} •••• •••• {self.iban[-4:]}"
 
 
-class MemberUser(UserMixin, Base):
+class MemberUser(SignIn, Base):
     """A person who signs in to a member's space: e-mail + password, or mobile + one-time code."""
 
+    login_prefix = "member"  # Flask-Login ids: "member:<id>" (see SignIn)
     __tablename__ = "member_user"
     __table_args__ = (CheckConstraint("session_version >= 1", name="session_version"),)
 
@@ -107,14 +106,7 @@ class MemberUser(UserMixin, Base):
         self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
-
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    def get_id(self) -> str:
-        return f"member:{self.id}"
+        return password_matches(self.password_hash, password)
 
 
 class OneTimeCode(Base):

@@ -5,13 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash
 
 from assistant.database import Base, sql_values, utcnow
-from assistant.passwords import hash_password
+from assistant.passwords import SignIn, hash_password, password_matches
 
 
 class Role(enum.StrEnum):
@@ -30,7 +28,8 @@ class Role(enum.StrEnum):
         return frozenset({cls.DOCTOR, cls.NURSE})
 
 
-class StaffUser(UserMixin, Base):
+class StaffUser(SignIn, Base):
+    login_prefix = "staff"  # Flask-Login ids: "staff:<id>" (see SignIn)
     __tablename__ = "staff_user"
     __table_args__ = (
         CheckConstraint("session_version >= 1", name="session_version"),
@@ -56,15 +55,7 @@ class StaffUser(UserMixin, Base):
         self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
-
-    # Flask-Login: the "staff:" prefix keeps staff and member ids apart.
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    def get_id(self) -> str:
-        return f"staff:{self.id}"
+        return password_matches(self.password_hash, password)
 
 
 class LoginFailure(Base):

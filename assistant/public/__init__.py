@@ -7,10 +7,10 @@ from datetime import date
 from flask import Blueprint, render_template
 from sqlalchemy import select
 
+from assistant.core.timeutil import today_paris
 from assistant.extensions import db
 from assistant.models import Centre
 from assistant.services import tariffs
-from assistant.timeutil import today_paris
 
 bp = Blueprint("public", __name__)
 

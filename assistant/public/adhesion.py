@@ -15,13 +15,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
+from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member.email_proof import must_prove_email, queue_welcome, send_confirmation
 from assistant.models import DialogueState, Member, MemberKind
 from assistant.public import bp
 from assistant.services import adhesion, dialogue_states, otp
-from assistant.timeutil import today_paris
 from assistant.wizard import WebJourney, end, play_step
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
 from dialogs.engine import Context, Journey

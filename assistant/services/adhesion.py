@@ -10,6 +10,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, null, select
 from sqlalchemy.orm import Session
 
+from assistant.core import messages
+from assistant.core import settings as service_settings
 from assistant.database import utcnow
 from assistant.models import (
     Centre,
@@ -256,20 +258,18 @@ def queue_dialogue_welcome(
     """The welcome of a member who joined through a dialogue, rendered here in their language:
     by e-mail when given, else by SMS when `sms` (the conversation was not on that phone: by
     SMS, the reply itself is the welcome)."""
-    from assistant.services import notices
-
     if not member.email and not sms:
         return
-    settings = notices.settings()
+    settings = service_settings.of(session)
     values = {
         "member": member,
         "service_name": settings.service_name,
         "service_phone": settings.service_phone,
         "config": {"PUBLIC_BASE_URL": settings.public_base_url},
     }
-    subject = notices.render("sms/welcome_subject.txt", locale, **values)
-    body = notices.render("mail/welcome.txt", locale, **values) if member.email else ""
-    sms_body = notices.render("sms/welcome.txt", locale, **values).strip() if sms else ""
+    subject = messages.render("sms/welcome_subject.txt", locale, **values)
+    body = messages.render("mail/welcome.txt", locale, **values) if member.email else ""
+    sms_body = messages.render("sms/welcome.txt", locale, **values).strip() if sms else ""
     queue_welcome(session, member, subject, body, sms_body)
 
 

@@ -20,11 +20,11 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
+from assistant.core.text import _l
+from assistant.core.timeutil import PARIS
 from assistant.models import Employee, Member, Slot, StaffUser, Visit, VisitStatus
 from assistant.models.visit import holds_slot
 from assistant.services import audit, notices, visit_rules
-from assistant.timeutil import PARIS
-from dialogs.text import _l
 
 # without a regulatory deadline, a request is placed automatically only in this horizon
 AUTO_HORIZON = timedelta(weeks=8)

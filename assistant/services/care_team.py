@@ -22,9 +22,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.core.text import _l
 from assistant.models import HealthAccessGrant, Member, Role, StaffUser, Visit
 from assistant.services import audit
-from dialogs.text import _l
 
 HEALTH_ROLES = frozenset(str(role) for role in Role.health_roles())
 # they organise the visits: the type and the person, never what the worker typed

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.core.text import _l, lazy_risk_label
 from assistant.models import Member, RiskDeclaration
 from assistant.services import audit
 from assistant.services import risks as risk_catalogue
@@ -24,7 +25,6 @@ from dialogs.declaration import (
     RISK_CODES,
     RISKS,
 )
-from dialogs.text import _l, lazy_risk_label
 
 # a declaration's four drawers as the member and the staff read them (pages, history, diffs)
 DRAWER_TITLES = {

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import (
     Centre,
@@ -27,7 +28,6 @@ from assistant.models import (
 )
 from assistant.services import adhesion, booking, identity, planning, risks, tariffs, workforce
 from assistant.services.staff import create_staff
-from assistant.timeutil import PARIS, today_paris
 
 DEMO_PASSWORD = "demo-spsti-2026"
 

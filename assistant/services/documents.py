@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 from fpdf import FPDF
 
-from assistant.timeutil import PARIS
+from assistant.core.timeutil import PARIS
 
 FONTS = Path(__file__).resolve().parent.parent / "data" / "fonts"
 

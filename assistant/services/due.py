@@ -16,9 +16,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from assistant.core.timeutil import PARIS
 from assistant.models import Employee, Member, Visit, VisitStatus
 from assistant.services import followup, health, visit_rules, workforce
-from assistant.timeutil import PARIS
 
 OPEN = (VisitStatus.REQUESTED, VisitStatus.BOOKED)
 

@@ -28,6 +28,8 @@ from fpdf import FPDF
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from assistant.core.text import _l
+from assistant.core.timeutil import PARIS
 from assistant.models import (
     Employee,
     FicheEntreprise,
@@ -39,8 +41,6 @@ from assistant.models import (
 )
 from assistant.services import audit, followup, naf, risks
 from assistant.services.documents import FONTS
-from assistant.timeutil import PARIS
-from dialogs.text import _l
 
 
 def N_(text: str) -> str:

@@ -27,6 +27,9 @@ from datetime import date, datetime
 from sqlalchemy import and_, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session, contains_eager
 
+from assistant.core import messages
+from assistant.core import settings as service_settings
+from assistant.core.text import _l
 from assistant.models import (
     Employee,
     HealthSituation,
@@ -40,7 +43,6 @@ from assistant.models import (
     Worker,
 )
 from assistant.services import audit, otp, outbox
-from dialogs.text import _l
 
 PROOF_PURPOSE = "worker_proof"
 CHANGE_PURPOSE = "worker_change"
@@ -286,18 +288,16 @@ def confirm_change(
 def contact_changed(session: Session, employee: Employee, old: str | None, locale: str) -> None:
     """Tell the worker's proven mobile (never the new contact) that the employer typed another
     number: nothing moves, but the worker should know."""
-    from assistant.services.notices import render, settings
-
     proven = employee.proven_phone
     if not proven or old == employee.phone:
         return
     member = session.get(Member, employee.member_id)
     profile_locale = session.scalar(select(PhoneProfile.locale).where(PhoneProfile.phone == proven))
-    text = render(
+    text = messages.render(
         "sms/contact_changed.txt",
         profile_locale or locale,
         employer=member.legal_name if member else "",
-        service_phone=settings().service_phone,
+        service_phone=service_settings.of(session).service_phone,
     )
     outbox.queue_sms(session, proven, text)
 

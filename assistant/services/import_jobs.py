@@ -1,13 +1,13 @@
 """Workforce CSV imports as jobs: queued by the upload, claimed and run by a worker process.
 
-A web process only queues the job, in its request's transaction; a worker (`flask --app assistant
-jobs work`, or `worker` with the outbox and the reminders) claims it with one statement and runs
-it. Each chunk of lines is committed with the progress and a heartbeat. A worker that dies
-(killed, recycled, its machine gone) leaves the job `running` with a heartbeat that stops: once
-the heartbeat is older than the timeout, another worker claims the job and imports the file again
-from its first line. The import is idempotent by its natural key (member, names, birth date): the
-lines the dead worker committed are found "unchanged", none is added twice. A job claimed that
-many times without finishing is failed, and its member is told.
+A web process only queues the job, in its request's transaction; a worker (`flask --app
+assistant.app jobs work`, or `worker` with the outbox and the reminders) claims it with one
+statement and runs it. Each chunk of lines is committed with the progress and a heartbeat. A worker
+that dies (killed, recycled, its machine gone) leaves the job `running` with a heartbeat that
+stops: once the heartbeat is older than the timeout, another worker claims the job and imports the
+file again from its first line. The import is idempotent by its natural key (member, names, birth
+date): the lines the dead worker committed are found "unchanged", none is added twice. A job
+claimed that many times without finishing is failed, and its member is told.
 
 Each claim bumps `attempts`: a worker writes (progress, result) only while the job still carries
 its own attempt, so a worker that was thought dead but comes back stops at its next chunk

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash
 
 from assistant.models import LoginFailure
+from assistant.passwords import password_matches
 
 IP_FACTOR = 4  # an office behind one address is not locked out by one colleague's typos
 
@@ -50,5 +50,5 @@ DUMMY_HASH = (
 def check_no_account(password: str) -> bool:
     """Spend on an unknown (or disabled) account the hashing a real one costs, so that the
     response time does not tell which e-mails have an account. Always False."""
-    check_password_hash(DUMMY_HASH, password)
+    password_matches(DUMMY_HASH, password)
     return False

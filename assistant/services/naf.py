@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from dialogs.parsing import fold
+from assistant.core.parsing import fold
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 STOPWORDS = frozenset(

@@ -18,123 +18,22 @@ same catalogs as the web pages.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
-from pathlib import Path
 
-import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 import icalendar
-import jinja2
 from babel.dates import format_date
-from babel.support import NullTranslations, Translations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from assistant.core import settings as service_settings
+from assistant.core.messages import language as _language
+from assistant.core.messages import render
+from assistant.core.segments import MAX_SEGMENTS, segments
+from assistant.core.timeutil import PARIS
 from assistant.database import utcnow
 from assistant.models import Centre, CentreKind, Member, PhoneProfile, Slot, Visit, VisitStatus
 from assistant.services import identity, outbox, visit_rules
-from assistant.timeutil import PARIS
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-TEMPLATES = ROOT / "templates"
-TRANSLATIONS = ROOT / "translations"
-MAX_SEGMENTS = 3
-
-
-# ------------------------------------------------------------------ settings
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the notices need from the configuration (set by the app when it starts)."""
-
-    service_name: str = "SPSTI Santé Travail"
-    service_phone: str = "01 23 45 67 89"
-    service_email: str = ""
-    public_base_url: str = "http://127.0.0.1:5000"
-    teleconsultation_url: str = ""  # empty: <public base URL>/teleconsultation
-    mail_from: str = "ne-pas-repondre@spsti.example"
-
-    @classmethod
-    def from_config(cls, config: Mapping) -> Settings:
-        base = str(config.get("PUBLIC_BASE_URL") or cls.public_base_url).rstrip("/")
-        return cls(
-            service_name=config.get("SERVICE_NAME") or cls.service_name,
-            service_phone=config.get("SERVICE_PHONE") or cls.service_phone,
-            service_email=config.get("SERVICE_EMAIL") or "",
-            public_base_url=base,
-            teleconsultation_url=str(config.get("TELECONSULTATION_URL") or "").rstrip("/"),
-            mail_from=config.get("MAIL_FROM") or cls.mail_from,
-        )
-
-    def teleconsultation_link(self, visit: Visit) -> str:
-        base = self.teleconsultation_url or f"{self.public_base_url}/teleconsultation"
-        return f"{base}/{visit.room_token}"  # random per visit: never guessed from its number
-
-    @property
-    def visits_url(self) -> str:
-        return f"{self.public_base_url}/espace/visites"
-
-    @property
-    def domain(self) -> str:
-        return self.mail_from.partition("@")[2] or "spsti.example"
-
-
-_settings = Settings()
-
-
-def configure(config: Mapping) -> None:
-    """Called when the app is created (the services cannot read Flask's config themselves)."""
-    global _settings
-    _settings = Settings.from_config(config)
-
-
-def settings() -> Settings:
-    return _settings
-
-
-# ------------------------------------------------------------------ rendering
-
-
-@cache
-def _translations(locale: str) -> NullTranslations:
-    return Translations.load(str(TRANSLATIONS), [locale], domain="messages")
-
-
-@cache
-def _environment(locale: str) -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        extensions=["jinja2.ext.i18n"],
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-    )
-    environment.policies["ext.i18n.trimmed"] = True
-    environment.install_gettext_translations(_translations(locale), newstyle=True)
-    return environment
-
-
-def render(template: str, locale: str, **values) -> str:
-    """A text template in `locale` ("fr" or "en"), as the web pages would render it."""
-    return _environment(_language(locale)).get_template(template).render(**values).strip()
-
-
-def _language(locale: str | None) -> str:
-    return "en" if str(locale or "fr").startswith("en") else "fr"
-
-
-def segments(text: str) -> int:
-    """SMS segments (the same count as assistant/sms/segments.py, which imports Flask)."""
-    try:
-        septets = len(text.encode("gsm03.38"))
-    except UnicodeEncodeError:
-        units = len(text.encode("utf-16-le")) // 2
-        return 1 if units <= 70 else math.ceil(units / 67)
-    return 1 if septets <= 160 else math.ceil(septets / 153)
-
 
 # ------------------------------------------------------------------ what a notice says
 
@@ -167,7 +66,7 @@ def facts(visit: Visit, locale: str, *, with_link: bool = True) -> Facts:
     local = slot.starts_at.astimezone(PARIS)
     centre: Centre = slot.centre
     tele = slot.modality == "tele" or centre.kind == CentreKind.TELE
-    link = _settings.teleconsultation_link(visit) if tele and with_link else ""
+    link = service_settings.of(visit).teleconsultation_link(visit) if tele and with_link else ""
     town = " ".join(part for part in (centre.postcode, centre.city) if part)
     place = ", ".join(part for part in (centre.name, centre.address, town) if part)
     short = ", ".join(part for part in (centre.name, centre.city) if part)
@@ -218,7 +117,7 @@ def sms_text(template: str, visit: Visit, locale: str, **values) -> str:
         text = render(
             f"sms/{template}.txt",
             told.locale,
-            service=_settings.service_name,
+            service=service_settings.of(visit).service_name,
             kind=told.kind,
             day=told.day,
             time=told.time,
@@ -242,7 +141,7 @@ def sequence(visit: Visit) -> int:
 
 
 def uid(visit: Visit) -> str:
-    return f"visit-{visit.id}@{_settings.domain}"
+    return f"visit-{visit.id}@{service_settings.of(visit).domain}"
 
 
 def calendar(
@@ -255,6 +154,7 @@ def calendar(
 ):
     """The visit as an iCalendar object (METHOD:REQUEST, or METHOD:CANCEL when cancelled)."""
     told = facts(visit, locale, with_link=with_link)
+    settings = service_settings.of(visit)
     slot = visit.slot
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Assistant SPSTI//visites//FR")
@@ -267,15 +167,15 @@ def calendar(
     event.add("dtstamp", stamp.astimezone(UTC))
     event.add("dtstart", slot.starts_at.astimezone(UTC))
     event.add("dtend", slot.ends_at.astimezone(UTC))
-    event.add("summary", f"{told.kind} ({_settings.service_name})")
+    event.add("summary", f"{told.kind} ({settings.service_name})")
     event.add("location", told.place)
     description = render(
-        "mail/visit_ics.txt", told.locale, facts=told, settings=_settings, cancelled=cancelled
+        "mail/visit_ics.txt", told.locale, facts=told, settings=settings, cancelled=cancelled
     )
     event.add("description", description)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    organizer = icalendar.vCalAddress(f"mailto:{_settings.service_email or _settings.mail_from}")
-    organizer.params["cn"] = icalendar.vText(_settings.service_name)
+    organizer = icalendar.vCalAddress(f"mailto:{settings.service_email or settings.mail_from}")
+    organizer.params["cn"] = icalendar.vText(settings.service_name)
     event.add("organizer", organizer)
     if attendee:
         guest = icalendar.vCalAddress(f"mailto:{attendee}")
@@ -325,7 +225,7 @@ def convocation(session: Session, visit: Visit, *, moved: bool = False) -> None:
             "mail/visit_convocation.txt",
             locale,
             facts=told,
-            settings=_settings,
+            settings=service_settings.of(session),
             moved=moved,
             for_employer=visit.employee_id is not None,
             by_sms=bool(phone),
@@ -351,7 +251,7 @@ def employee_request(session: Session, visit: Visit, now) -> None:
             locale,
             name=visit.employee.full_name,
             kind=kind,
-            service=_settings.service_name,
+            service=service_settings.of(session).service_name,
         )
         outbox.queue_email(session, member.email, subject, body)
     visit.employer_informed_at = now
@@ -375,7 +275,7 @@ def cancellation(session: Session, visit: Visit) -> None:
             "mail/visit_cancellation.txt",
             locale,
             facts=told,
-            settings=_settings,
+            settings=service_settings.of(session),
             for_employer=visit.employee_id is not None,
         )
         cal = calendar(visit, locale, cancelled=True, attendee=member.email, with_link=not theirs)

@@ -19,8 +19,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from assistant.core import messages
+from assistant.core import settings as service_settings
+from assistant.core.text import _l
 from assistant.models import OneTimeCode
-from dialogs.text import _l
 
 VALIDITY = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -125,13 +127,12 @@ def send_code(
     """The one way a code is issued and its SMS queued, for the web, SMS, chat and staff alike.
     `deliver` False: an unknown number gets a code sent to no one (same caps, same answers).
     Raises TooManyCodes past any of the caps."""
-    from assistant.services import notices, outbox
+    from assistant.services import outbox
 
     code = issue(session, phone, purpose, now, ip=ip, limits=limits)
     if deliver:
-        text = notices.render(
-            f"sms/{template}.txt", locale, code=code, service_name=notices.settings().service_name
-        )
+        name = service_settings.of(session).service_name
+        text = messages.render(f"sms/{template}.txt", locale, code=code, service_name=name)
         outbox.queue_sms(session, phone, text)
 
 

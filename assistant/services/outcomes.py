@@ -19,6 +19,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.core import settings as service_settings
+from assistant.core.text import _l
+from assistant.core.timeutil import PARIS
 from assistant.models import (
     Employee,
     MedicalNote,
@@ -31,10 +34,8 @@ from assistant.models import (
     VisitOutcome,
     VisitStatus,
 )
-from assistant.services import audit, followup, health, notices, risks, visit_rules
+from assistant.services import audit, followup, health, risks, visit_rules
 from assistant.services.documents import _pdf
-from assistant.timeutil import PARIS
-from dialogs.text import _l
 
 HEALTH_ROLES = frozenset(str(role) for role in Role.health_roles())
 DOCTOR_ONLY = frozenset({OutcomeKind.APTITUDE, OutcomeKind.INAPTITUDE})
@@ -319,7 +320,7 @@ def employer_document(visit: Visit) -> Document:
     if outcome is None:
         raise ValueError("no outcome recorded")
     kind = OutcomeKind(outcome.kind)
-    service = notices.settings()
+    service = service_settings.of(visit)
     name = visit.employee.full_name if visit.employee is not None else visit.member.legal_name
     doc = Document(
         title=TITLES[kind],
@@ -361,7 +362,7 @@ def ordonnance(visit: Visit) -> Document:
     outcome = visit.outcome
     if outcome is None:
         raise ValueError("no outcome recorded")
-    service = notices.settings()
+    service = service_settings.of(visit)
     name = visit.employee.full_name if visit.employee is not None else visit.member.legal_name
     doc = Document(title="Ordonnance de prévention", filename=f"ordonnance-{visit.id}.pdf")
     doc.add("p", service.service_name)

@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from assistant.core.timeutil import PARIS
 from assistant.models import (
     Absence,
     Centre,
@@ -39,7 +40,6 @@ from assistant.models import (
     WorkPattern,
 )
 from assistant.services import audit, visit_rules
-from assistant.timeutil import PARIS
 
 MODALITY_OF_PLACE = {
     CentreKind.FIXED: Modality.ON_SITE,

@@ -6,7 +6,7 @@ keeps one catalogue in memory: `refresh(session)` reloads it when the table chan
 count + latest `updated_at` query), and the web app calls it before requests at most every
 `RISK_CATALOGUE_TTL` seconds, and right after an edit. Until a database has been read — pure code,
 a test without data — the packaged CSV is the catalogue; a packaged entry not yet in the table (a
-newer release, before `flask --app assistant risks load`) is part of it too.
+newer release, before `flask --app assistant.app risks load`) is part of it too.
 
 An inactive entry is no longer offered nor matched, but its code stays known: employees and
 declarations that carry it keep its label. What an entry implies for the follow-up is not stored
@@ -29,11 +29,11 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from assistant.core.parsing import fold
+from assistant.core.text import _l
 from assistant.database import utcnow
 from assistant.models.risk import FAMILIES, RiskEntry
 from assistant.services import audit
-from dialogs.parsing import fold
-from dialogs.text import _l
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "risks.csv"
 CODE_PATTERN = re.compile(r"[a-z0-9_]+")

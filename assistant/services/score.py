@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from dialogs.text import _l
+from assistant.core.text import _l
 
 
 @dataclass(frozen=True)

@@ -51,11 +51,11 @@ from functools import cache, lru_cache
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from assistant.core.parsing import Reprompt, fold, parse_date, parse_phone
+from assistant.core.text import _l
 from assistant.database import utcnow
 from assistant.models import ContractType, Employee, Member
 from assistant.services import audit, risks
-from dialogs.parsing import Reprompt, fold, parse_date, parse_phone
-from dialogs.text import _l
 
 BATCH_SIZE = 1000
 PROGRESS_EVERY = 500
@@ -252,7 +252,7 @@ def _natural_key_taken(
 
 def _check_dates(birth_date: date, hire_date: date) -> None:
     """The same plausibility rules as the CSV import, for the form."""
-    from assistant.timeutil import today_paris
+    from assistant.core.timeutil import today_paris
 
     if not EARLIEST_BIRTH <= birth_date <= today_paris():
         raise WorkforceError(_l("La date de naissance n'est pas plausible."))
@@ -509,7 +509,7 @@ def _number(count: int) -> str:
     """50 000 in French, 50,000 in English."""
     from babel.numbers import format_decimal
 
-    from dialogs.text import _locale
+    from assistant.core.text import _locale
 
     return format_decimal(count, locale=_locale())
 

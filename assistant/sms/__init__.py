@@ -30,6 +30,7 @@ from assistant.database import utcnow
 from assistant.extensions import csrf, db
 from assistant.models import ChatLine, InboundSms, OutboxMessage, OutboxStatus
 from assistant.sms.conversation import Channel, handle, keyword
+from assistant.sms.visits import say
 
 bp = Blueprint("sms", __name__)
 INBOUND = InboundSms.__table__  # Core statements: this runs for every SMS, the ORM costs more
@@ -107,7 +108,7 @@ def receive(sid: str, phone: str, to: str | None, body: str) -> str | None:
     except Exception:  # never a stack trace nor silence: apologise, keep the message
         log.exception("SMS %s from %s could not be handled", sid, phone)
         sess.rollback()
-        reply = render_template("sms/error.txt").strip()
+        reply = say("error")
     sess.connection().execute(ANSWERED, {"sid": sid, "the_reply": reply, "at": now})
     sess.commit()
     return reply
@@ -191,6 +192,6 @@ def chat():
         select(ChatLine).where(ChatLine.key == key).order_by(ChatLine.id)
     ).all()
     if not lines:
-        greeting = render_template("sms/menu.txt").strip()
+        greeting = say("menu")
         return render_template("chat.html", lines=[], greeting=greeting)
     return render_template("chat.html", lines=lines, greeting=None)

@@ -16,23 +16,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale, get_locale
 from rapidfuzz import fuzz
 from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
+from assistant.core.parsing import Reprompt, fold
+from assistant.core.segments import clip, fits
+from assistant.core.timeutil import today_paris
 from assistant.models import DialogueState, Member, PhoneProfile
 from assistant.services import audit, identity
 from assistant.sms import visits
 from assistant.sms.prompts import MESSAGE_UNITS, prompt
-from assistant.sms.segments import clip, fits
-from assistant.timeutil import today_paris
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION, RISK_CODES, from_declaration
 from dialogs.engine import Context, Journey, Outcome
-from dialogs.parsing import Reprompt, fold
 from dialogs.visits import BOOK, CANCEL, MOVE
 
 JOURNEYS = {
@@ -197,31 +197,27 @@ def _save(session: Session, state: State) -> None:
     session.connection().execute(SAVE, {"state_id": state.id, **values})
 
 
-def _say(template: str, **values) -> str:
-    return render_template(f"sms/{template}.txt", **values).strip()
-
-
 def _turn(session, channel, profile, text, word, now, state: State | None) -> str:
     idle = timedelta(seconds=current_app.config["SMS_SESSION_IDLE"])
     if state is not None and state.updated_at < now - idle:
         _end(session, state)
         if word is None:
-            return _say("expired")
+            return visits.say("expired")
         state = None
 
     if word == "stop":
         if profile is not None:
             _set_profile(session, profile, opted_out_at=now)
             audit.record(session, f"phone:{channel.phone}", "opt_out", "phone_profile", profile.id)
-        return _say("stop")
+        return visits.say("stop")
     if word == "start":
         if profile is not None:
             _set_profile(session, profile, opted_out_at=None)
             audit.record(session, f"phone:{channel.phone}", "opt_in", "phone_profile", profile.id)
-        return _say("start")
+        return visits.say("start")
     if word in ("menu", "english", "french"):
         _end(session, state)
-        return _say("menu")
+        return visits.say("menu")
     first = {}
     if word is None and (found := visits.command(text)) is not None:
         word, first = found[0], {"_type": found[1]}
@@ -230,15 +226,17 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
         return _start(session, channel, VISIT_KEYWORDS[word], first, now)
     if word == "pdp":
         _end(session, state)
-        return _say("soon", feature=word)
+        return visits.say("soon", feature=word)
     if (join := join_journey(text, word)) is not None:
         _end(session, state)
         answers = {"phone": channel.phone} if channel.phone else {}
         if join is EMPLOYER:  # a company: its SIRET, not this phone, says if it is a member
-            return _start(session, channel, EMPLOYER, answers, now, intro=_say("join_company"))
+            return _start(
+                session, channel, EMPLOYER, answers, now, intro=visits.say("join_company")
+            )
         if _member(session, channel) is not None:
-            return _say("already_member")
-        return _start(session, channel, INDEPENDENT, answers, now, intro=_say("join_intro"))
+            return visits.say("already_member")
+        return _start(session, channel, INDEPENDENT, answers, now, intro=visits.say("join_intro"))
     if word == "score":
         _end(session, state)
         member = _member(session, channel)
@@ -250,11 +248,11 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
         _end(session, state)
         member = _member(session, channel)
         if member is None:
-            return _say("members_only")
+            return visits.say("members_only")
         return _start_declaration(session, channel, member, now)
 
     if state is None:
-        return _say("not_understood")
+        return visits.say("not_understood")
     return _answer(session, channel, state, text, now)
 
 
@@ -266,9 +264,11 @@ def _start_declaration(session, channel, member, now) -> str:
     answers = {"_member": member.id, "_kind": member.kind}
     latest = declarations.latest(session, member.id)
     if latest is None:
-        return _start(session, channel, DECLARATION, answers, now, intro=_say("declaration_intro"))
+        return _start(
+            session, channel, DECLARATION, answers, now, intro=visits.say("declaration_intro")
+        )
     answers |= {k: v for k, v in from_declaration(latest.data).items() if k != RISK_CODES}
-    intro = _say("declaration_update_intro", version=latest.version)
+    intro = visits.say("declaration_update_intro", version=latest.version)
     return _start(session, channel, DECLARATION, answers, now, intro=intro)
 
 
@@ -304,7 +304,7 @@ def _answer(session, channel, state: State, text: str, now) -> str:
     journey = JOURNEYS.get(state.journey)
     if journey is None:  # a journey of a newer or older version: start again cleanly
         _end(session, state)
-        return _say("expired")
+        return visits.say("expired")
     context = _context(session, channel, now)
     state.updated_at = now
     pending = journey.advance(state.answers, context)  # the question asked last
@@ -364,7 +364,7 @@ def _callback(session, channel, question) -> str:
             detail=f"{channel.name}: blocked at question {question.key}",
         )
     )
-    return _say("callback", phone=channel.phone)
+    return visits.say("callback", phone=channel.phone)
 
 
 def _context(session, channel, now) -> Context:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from assistant.core.text import _l
 from dialogs.engine import Question
-from dialogs.text import _l
 
 # What one message may take: three SMS segments of UCS-2 (a single "ê" or "…" forces UCS-2)
 MESSAGE_UNITS = 201

@@ -14,17 +14,18 @@ from datetime import datetime
 from typing import Any
 
 from babel.dates import format_date
-from flask import render_template
+from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from rapidfuzz import fuzz
 from sqlalchemy.orm import Session
 
+from assistant.core import messages
+from assistant.core.parsing import fold
+from assistant.core.segments import fits
+from assistant.core.timeutil import PARIS
 from assistant.models import Slot, Visit
 from assistant.services import visit_rules
-from assistant.sms.segments import fits
-from assistant.timeutil import PARIS
-from dialogs.parsing import fold
 
 PLACE_WIDTHS = (40, 34, 28, 24, 20, 16, 12)  # place names are cut until the message fits
 BOOK_WORDS = ("rdv", "rendez-vous", "rendezvous", "appointment")
@@ -79,7 +80,16 @@ def slot_line(slot: Slot, width: int = PLACE_WIDTHS[0]) -> str:
 
 
 def say(template: str, **values) -> str:
-    return render_template(f"sms/{template}.txt", **values).strip()
+    """A reply from `templates/sms/`, in the request's language, with the service's name and
+    phone: rendered by the one environment of SMS and e-mail texts (assistant/core/messages.py)."""
+    config = current_app.config
+    return messages.render(
+        f"sms/{template}.txt",
+        get_locale(),
+        service_name=config["SERVICE_NAME"],
+        service_phone=config["SERVICE_PHONE"],
+        **values,
+    )
 
 
 def say_fitting(template: str, slot: Slot | None = None, slots=(), **values) -> str:
@@ -110,6 +120,9 @@ def values_for(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
         found["visit"] = session.get(Visit, found["visit"])
     if isinstance(found.get("kind"), str):
         found["kind"] = visit_rules.get(found["kind"]).label(str(get_locale() or "fr"))
+    if isinstance(found.get("token"), str):  # a journey handed over to the web (adhesion)
+        path = url_for("public.adhesion_handover", token=found["token"])
+        found["link"] = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
     if isinstance(found.get("current"), int):
         found["current"] = short_when(session.get(Slot, found["current"]).starts_at)
     return found

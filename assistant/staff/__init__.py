@@ -10,12 +10,12 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
 from assistant import sessions
+from assistant.core.timeutil import today_paris
 from assistant.extensions import db
 from assistant.models import Member, MemberStatus, OutboxMessage, Role, StaffUser
 from assistant.services import audit, tariffs
 from assistant.services.staff import authenticate
 from assistant.staff.access import role_required
-from assistant.timeutil import today_paris
 from forms.staff import LoginForm, TariffRateForm
 
 bp = Blueprint("staff", __name__)

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import FicheEntreprise, Member, Role
 from assistant.services import audit, fiche
 from assistant.staff import bp
 from assistant.staff.access import role_required
-from assistant.timeutil import today_paris
 from assistant.views import pdf_response
 from forms.fiche import EmptyForm, part_form
 

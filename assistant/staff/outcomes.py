@@ -12,7 +12,7 @@ from flask_login import current_user
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import OutcomeKind, Role, Visit, VisitStatus
-from assistant.services import audit, booking, notices, outcomes, risks
+from assistant.services import audit, booking, outcomes, risks
 from assistant.staff import bp
 from assistant.staff.access import require_health_read, role_required, shown
 from assistant.views import pdf_response
@@ -20,12 +20,6 @@ from forms.outcomes import NoteForm, OutcomeForm
 
 HEALTH = (Role.DOCTOR, Role.NURSE)
 RECORDERS = (Role.SECRETARY, Role.DOCTOR, Role.NURSE)
-
-
-@bp.record_once
-def _configure_notices(state):
-    """The notices (a service, no Flask) need the service's name, phone and public URL."""
-    notices.configure(state.app.config)
 
 
 KIND_LABELS = {

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 
+from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import (
@@ -28,7 +29,6 @@ from assistant.services import audit, planning, visit_rules
 from assistant.services.planning import paris_midnight
 from assistant.staff import bp
 from assistant.staff.access import role_required, shown
-from assistant.timeutil import PARIS, today_paris
 from forms.planning import (
     AbsenceForm,
     CentreForm,

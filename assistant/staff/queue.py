@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import commit_retrying, utcnow
 from assistant.extensions import db
 from assistant.models import Centre, Role, Slot, Visit, VisitStatus
@@ -17,7 +18,6 @@ from assistant.services import audit, booking, planning, visit_rules
 from assistant.staff import bp
 from assistant.staff.access import role_required, shown
 from assistant.staff.planning import paris_midnight, when
-from assistant.timeutil import PARIS, today_paris
 from forms.planning import MODALITY, AssignForm, SlotFilterForm
 
 QUEUE_ROLES = (Role.SECRETARY, Role.ADMIN, Role.DOCTOR, Role.NURSE)

@@ -14,14 +14,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from assistant.core.parsing import Reprompt, parse_phone
+from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Employee, Member, MemberKind, MemberStatus, Role
 from assistant.services import audit, due, identity
 from assistant.staff import bp
 from assistant.staff.access import role_required
-from assistant.timeutil import today_paris
-from dialogs.parsing import Reprompt, parse_phone
 from forms.staff import ProofForm
 
 PROVERS = (Role.DOCTOR, Role.NURSE, Role.SECRETARY)

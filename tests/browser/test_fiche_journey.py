@@ -7,11 +7,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.models import FicheEntreprise, Member
 from assistant.services import workforce
 from assistant.services.demo import DEMO_PASSWORD
-from assistant.timeutil import today_paris
 
 pytestmark = pytest.mark.browser
 

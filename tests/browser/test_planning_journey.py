@@ -8,11 +8,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import Employee, Member, Slot, Visit
 from assistant.services import booking, planning
 from assistant.services.demo import DEMO_PASSWORD
-from assistant.timeutil import PARIS, today_paris
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from assistant.core.timeutil import today_paris
 from assistant.services.demo import DEMO_PASSWORD
 from assistant.services.staff import create_staff
-from assistant.timeutil import today_paris
 
 pytestmark = pytest.mark.browser
 

@@ -9,11 +9,11 @@ from babel.dates import format_date
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from assistant.core.timeutil import PARIS, today_paris
 from assistant.models import Centre, Member, Slot, StaffUser, Visit, WorkPattern
 from assistant.services import booking, planning, workforce
 from assistant.services.demo import DEMO_PASSWORD
 from assistant.services.visit_rules import add_months
-from assistant.timeutil import PARIS, today_paris
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from assistant.cli import run_one_import
+from assistant.core.timeutil import today_paris
 from assistant.models import Employee, Member
 from assistant.services import workforce
 from assistant.services.demo import DEMO_PASSWORD
-from assistant.timeutil import today_paris
 from tests.conftest import make_member
 
 pytestmark = pytest.mark.browser

@@ -9,12 +9,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from assistant.core.parsing import Choice, Reprompt
+from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.models import Slot, Visit
-from assistant.timeutil import today_paris
 from dialogs import visits
 from dialogs.engine import AGAIN, Ask, Context, Journey, Outcome, Question, effect
-from dialogs.parsing import Choice, Reprompt
 from tests.conftest import make_daily_planning
 from tests.sms.helpers import make_employee, make_independent
 

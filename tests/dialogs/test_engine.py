@@ -2,10 +2,10 @@
 
 import pytest
 
+from assistant.core.parsing import Reprompt
 from assistant.models import Member
 from dialogs.adhesion import EMPLOYER, INDEPENDENT
 from dialogs.engine import AGAIN, Context
-from dialogs.parsing import Reprompt
 from tests.dialogs.helpers import EMPLOYER_ANSWERS
 
 NO_STORE = Context()

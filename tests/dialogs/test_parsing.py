@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dialogs.parsing import (
+from assistant.core.parsing import (
     Choice,
     Reprompt,
     fold,

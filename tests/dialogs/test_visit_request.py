@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from assistant.core.parsing import Reprompt
 from assistant.models import Member, Visit
 from assistant.services import workforce
 from dialogs.engine import Context
-from dialogs.parsing import Reprompt
 from dialogs.visit_request import REQUEST
 from tests.conftest import make_member
 

@@ -139,7 +139,7 @@ def test_an_import_that_raises_is_failed_at_once(app, db):
 WORKER = """
 import json, sys
 from pathlib import Path
-from assistant import create_app
+from assistant.app import create_app
 from assistant.config import TestConfig
 url, options, instance = sys.argv[1], json.loads(sys.argv[2]), Path(sys.argv[3])
 app = create_app(TestConfig(instance, url, ENGINE_OPTIONS=options))

@@ -10,12 +10,13 @@ import icalendar
 import pytest
 from sqlalchemy import func, select
 
+from assistant.core import settings as service_settings
+from assistant.core.segments import MAX_SEGMENTS, segments
+from assistant.core.timeutil import PARIS
 from assistant.models import Centre, CentreKind, OutboxMessage, PhoneProfile, Slot, Visit
 from assistant.services import booking, notices, visit_rules
 from assistant.services.outbox import SmtpTransport
-from assistant.sms.segments import MAX_SEGMENTS, segments
-from assistant.timeutil import PARIS
-from tests.conftest import make_member, prove_mobile
+from tests.conftest import make_app, make_member, prove_mobile
 from tests.fakes import FakeSmtp
 from tests.services.planning_fixtures import NOW, make_employee
 
@@ -187,7 +188,7 @@ def test_an_independent_gets_the_sms_and_the_email(db, plan):
 def test_teleconsultation_gives_the_link_instead_of_a_place(db, plan, employer, employee):
     visit = ask(db, employer, employee, modality="tele")
     assert visit.slot.modality == "tele"
-    link = f"{notices.settings().public_base_url}/teleconsultation/{visit.room_token}"
+    link = f"{service_settings.of(db).public_base_url}/teleconsultation/{visit.room_token}"
     assert len(visit.room_token) >= 16 and str(visit.id) != visit.room_token
     (sms,) = outbox(db, "sms")
     (mail,) = outbox(db, "email")
@@ -196,15 +197,27 @@ def test_teleconsultation_gives_the_link_instead_of_a_place(db, plan, employer, 
     assert str(event["location"]) == link
 
 
-def test_teleconsultation_url_from_the_configuration(app, db, plan, employer, employee):
-    notices.configure({"PUBLIC_BASE_URL": "https://sante.example", "TELECONSULTATION_URL": ""})
-    try:
-        assert notices.settings().visits_url == "https://sante.example/espace/visites"
-        notices.configure({"TELECONSULTATION_URL": "https://visio.example/salle/"})
-        visit = ask(db, employer, employee, modality="tele")
-        assert f"https://visio.example/salle/{visit.room_token}" in outbox(db, "sms")[0].body
-    finally:
-        notices.configure(app.config)
+def test_teleconsultation_url_from_the_configuration(db, plan, employer, employee):
+    db.info[service_settings.KEY] = service_settings.Settings.from_config(
+        {"PUBLIC_BASE_URL": "https://sante.example", "TELECONSULTATION_URL": ""}
+    )
+    assert service_settings.of(db).visits_url == "https://sante.example/espace/visites"
+    db.info[service_settings.KEY] = service_settings.Settings.from_config(
+        {"TELECONSULTATION_URL": "https://visio.example/salle/"}
+    )
+    visit = ask(db, employer, employee, modality="tele")
+    assert f"https://visio.example/salle/{visit.room_token}" in outbox(db, "sms")[0].body
+
+
+def test_each_app_gives_its_own_settings_to_its_sessions(tmp_path, database):
+    """No module keeps the settings: two apps of one process do not share them."""
+    first = make_app(tmp_path / "a", database, create_schema=False, SERVICE_NAME="Service A")
+    second = make_app(tmp_path / "b", database, create_schema=False, SERVICE_NAME="Service B")
+    for app, name in ((first, "Service A"), (second, "Service B")):
+        with app.app_context():
+            session = app.extensions["database"]["sessionmaker"]()
+            assert service_settings.of(session).service_name == name
+            session.close()
 
 
 def test_languages_follow_the_phone_and_the_member(db, plan, employer, employee):

@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from assistant import create_app
+from assistant.app import create_app
 from assistant.config import Config
 from assistant.database import utcnow
 from assistant.extensions import db as _db

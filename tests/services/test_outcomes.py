@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from assistant.core.timeutil import PARIS
 from assistant.models import AuditEntry, MedicalNote, StaffUser, VisitOutcome
 from assistant.services import booking, outcomes, risks
 from assistant.services.staff import create_staff
-from assistant.timeutil import PARIS
 from tests.conftest import make_member
 from tests.services.planning_fixtures import NOW, make_employee
 

@@ -9,9 +9,9 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from assistant.core.timeutil import PARIS
 from assistant.models import AuditEntry, Slot, Visit, WorkPattern
 from assistant.services import booking, planning
-from assistant.timeutil import PARIS
 from tests.services.planning_fixtures import MONDAY, NOW
 
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from assistant.core.segments import fits
+from assistant.core.timeutil import today_paris
 from assistant.models import DialogueState, Member, MemberUser, OutboxMessage, Visit
-from assistant.sms.segments import fits
-from assistant.timeutil import today_paris
 from tests.conftest import make_daily_planning
 from tests.sms.helpers import (
     bubbles,

@@ -4,8 +4,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from assistant.core.segments import fits
 from assistant.models import Member, OutboxMessage, ScoreRecord
-from assistant.sms.segments import fits
 
 
 def test_menu_in_french_by_default(phone):

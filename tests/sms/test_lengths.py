@@ -12,18 +12,7 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from assistant.database import utcnow
-from assistant.models import Member
-from assistant.services import demo, naf, otp, risks, score
-from assistant.sms.conversation import JOURNEYS
-from assistant.sms.prompts import prompt
-from assistant.sms.segments import MAX_SEGMENTS, clip, fits, segments
-from dialogs import visits as visit_journeys
-from dialogs.adhesion import EMPLOYER, INDEPENDENT, NAF_CHOICE, PHONE_CODE, RATING
-from dialogs.checkup import SCORE
-from dialogs.declaration import DECLARATION
-from dialogs.engine import Context
-from dialogs.parsing import (
+from assistant.core.parsing import (
     Choice,
     Reprompt,
     parse_choice,
@@ -38,6 +27,17 @@ from dialogs.parsing import (
     parse_text,
     parse_yes_no,
 )
+from assistant.core.segments import MAX_SEGMENTS, clip, fits, segments
+from assistant.database import utcnow
+from assistant.models import Member
+from assistant.services import demo, naf, otp, risks, score
+from assistant.sms.conversation import JOURNEYS
+from assistant.sms.prompts import prompt
+from dialogs import visits as visit_journeys
+from dialogs.adhesion import EMPLOYER, INDEPENDENT, NAF_CHOICE, PHONE_CODE, RATING
+from dialogs.checkup import SCORE
+from dialogs.declaration import DECLARATION
+from dialogs.engine import Context
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "sms"
 LANGUAGES = ("fr", "en")

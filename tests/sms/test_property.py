@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from assistant.core.segments import fits
 from assistant.models import DialogueState, InboundSms, Member
 from assistant.sms.conversation import JOURNEYS
-from assistant.sms.segments import fits
 from tests.conftest import make_app
 from tests.sms.conftest import BASE, TOKEN, Phone
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.sms.segments import fits, segments
+from assistant.core.segments import fits, segments
 
 # GSM 03.38 basic, its extension (two septets each), accented UCS-2, and beyond the BMP
 ALPHABET = "aZ0 .,\n" + "€[]{}~^|\\" + "éêçœ’…" + "😀"

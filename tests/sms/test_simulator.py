@@ -7,7 +7,7 @@ import html
 import pytest
 from sqlalchemy import select
 
-from assistant import create_app
+from assistant.app import create_app
 from assistant.config import Config
 from assistant.extensions import db
 from assistant.models import InboundSms

@@ -12,6 +12,10 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from assistant.core.parsing import Reprompt, fold
+from assistant.core.segments import MAX_SEGMENTS, fits, segments
+from assistant.core.text import _l
+from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.models import (
     DialogueState,
@@ -24,12 +28,8 @@ from assistant.models import (
 from assistant.services import booking, visit_rules
 from assistant.sms import visits
 from assistant.sms.prompts import prompt
-from assistant.sms.segments import MAX_SEGMENTS, fits, segments
-from assistant.timeutil import today_paris
 from dialogs import visits as journeys
 from dialogs.engine import Context
-from dialogs.parsing import Reprompt, fold
-from dialogs.text import _l
 from tests.conftest import make_daily_planning
 from tests.sms.conftest import Phone
 from tests.sms.helpers import NUMBER, make_employee, make_independent

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from assistant.core.segments import fits
 from assistant.models import DialogueState, InboundSms, OutboxMessage, PhoneProfile
-from assistant.sms.segments import fits
 from tests.conftest import make_app
 from tests.sms.conftest import BASE, TOKEN, Phone
 

@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
+from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import (
     Centre,
@@ -19,7 +20,6 @@ from assistant.models import (
 )
 from assistant.services import booking, planning, workforce
 from assistant.services.staff import create_staff
-from assistant.timeutil import PARIS, today_paris
 from tests.conftest import PASSWORD, make_member
 
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.models import (
     AuditEntry,
@@ -24,7 +25,6 @@ from assistant.models import (
     Visit,
 )
 from assistant.services import booking, due, health
-from assistant.timeutil import today_paris
 from tests.conftest import PASSWORD, csrf_token, make_app
 from tests.web.helpers import (
     EMPLOYER_EMAIL,

@@ -11,6 +11,7 @@ from babel.dates import format_date
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import (
     AuditEntry,
@@ -24,7 +25,6 @@ from assistant.models import (
 from assistant.services import booking, health, planning, workforce
 from assistant.services.staff import create_staff
 from assistant.services.visit_rules import add_months
-from assistant.timeutil import PARIS, today_paris
 from dialogs.engine import Context
 from dialogs.visit_request import REQUEST
 from tests.conftest import PASSWORD, csrf_token, make_app, make_member

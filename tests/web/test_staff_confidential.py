@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import AuditEntry, Role, StaffUser, Visit
 from assistant.services import booking, outcomes, planning
 from assistant.staff.planning import week_text
-from assistant.timeutil import PARIS, today_paris
 from tests.conftest import PASSWORD, csrf_token, make_app, make_member
 from tests.services.planning_fixtures import make_employee, make_planning
 

@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from assistant.core.timeutil import PARIS
 from assistant.models import AuditEntry, Member, MemberUser, Role, StaffUser, Visit, VisitOutcome
 from assistant.services import booking, outcomes
-from assistant.timeutil import PARIS
 from tests.conftest import make_member
 from tests.services.planning_fixtures import make_employee, make_planning
 

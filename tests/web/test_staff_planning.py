@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import (
     Absence,
@@ -22,7 +23,6 @@ from assistant.models import (
 )
 from assistant.services import booking, planning
 from assistant.services.staff import create_staff
-from assistant.timeutil import PARIS, today_paris
 from tests.conftest import PASSWORD, csrf_token, make_app
 from tests.web.planning_helpers import (
     Plan,

@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import AuditEntry, Role, Slot, Visit
 from assistant.services import booking, planning
 from assistant.services.staff import create_staff
-from assistant.timeutil import PARIS, today_paris
 from tests.conftest import PASSWORD
 from tests.web.planning_helpers import ask, doctor_slot, fresh, make_plan, make_worker
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from assistant.core.timeutil import today_paris
 from assistant.models import AuditEntry, TariffRate
-from assistant.timeutil import today_paris
 
 
 def test_admin_adds_a_rate_with_a_french_decimal_comma(client, db, staff_login):

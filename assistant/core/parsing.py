@@ -9,7 +9,7 @@ from datetime import date
 
 from rapidfuzz import fuzz, process
 
-from dialogs.text import _l
+from assistant.core.text import _l
 
 
 class Reprompt(ValueError):

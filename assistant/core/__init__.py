@@ -1,0 +1,1 @@
+"""The core without Flask: lazy text, parsing, message rendering, SMS segments, time helpers."""
