@@ -27,7 +27,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs: the workforce CSV imports.")
 def dialogues_purge():
     """Delete the unfinished dialogues untouched for DIALOGUE_STATE_DAYS days."""
     from assistant.database import utcnow
-    from assistant.services import dialogue_states
+    from assistant.services.messaging import dialogue_states
 
     days = current_app.config["DIALOGUE_STATE_DAYS"]
     count = dialogue_states.purge_expired(db.session, utcnow(), days)
@@ -77,7 +77,7 @@ def db_revision(message):
 @click.password_option(help="At least 10 characters; asked for when not given.")
 def staff_create(email, full_name, role, password):
     """Create a back-office account."""
-    from assistant.services.staff import StaffError, create_staff
+    from assistant.services.membership.staff import StaffError, create_staff
 
     try:
         user = create_staff(db.session, "cli", email, full_name, role, password)
@@ -108,7 +108,7 @@ def demo_load(if_empty):
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
 def outbox_work(once, interval):
     """Deliver queued SMS and e-mails, retrying with backoff (safe to run several at once)."""
-    from assistant.services.outbox import deliver_due, transports_from_config
+    from assistant.services.messaging.outbox import deliver_due, transports_from_config
 
     config = current_app.config
     transports = transports_from_config(config)
@@ -141,7 +141,7 @@ def outbox_work(once, interval):
 @risks_cli.command("load")
 def risks_load():
     """Add the packaged catalogue entries missing from the database (edited ones are kept)."""
-    from assistant.services import risks
+    from assistant.services.prevention import risks
 
     added = risks.seed(db.session, "cli")
     db.session.commit()
@@ -157,7 +157,7 @@ def risks_load():
 def visits_remind(once, interval):
     """Queue the reminder SMS of the visits due soon (safe to run several at once)."""
     from assistant.database import utcnow
-    from assistant.services.notices import send_reminders
+    from assistant.services.visits.notices import send_reminders
 
     days_before = current_app.config["REMINDER_DAYS_BEFORE"]
     factory = current_app.extensions["database"]["sessionmaker"]
@@ -208,7 +208,7 @@ def run_one_import() -> int | None:
     from flask_babel import force_locale
 
     from assistant.core.timeutil import today_paris
-    from assistant.services import import_jobs
+    from assistant.services.workforce import import_jobs
 
     config = current_app.config
     return import_jobs.work_once(
@@ -246,8 +246,8 @@ def worker(once, interval):
     """The outbox, the visit reminders and the workforce imports in one process (the three
     commands `outbox work`, `visits remind` and `jobs work` together)."""
     from assistant.database import utcnow
-    from assistant.services.notices import send_reminders
-    from assistant.services.outbox import deliver_due, transports_from_config
+    from assistant.services.messaging.outbox import deliver_due, transports_from_config
+    from assistant.services.visits.notices import send_reminders
 
     config = current_app.config
     transports = transports_from_config(config)

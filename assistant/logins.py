@@ -14,7 +14,7 @@ from assistant import sessions
 from assistant.core.timeutil import today_paris
 from assistant.extensions import db, login_manager
 from assistant.models import Employee, MemberUser, StaffUser
-from assistant.services import identity
+from assistant.services.workforce import identity
 
 
 def init_app(app: Flask) -> None:

@@ -145,7 +145,7 @@ def send_code(phone: str, purpose: str, *, deliver: bool = True) -> bool:
 
     from assistant.database import utcnow
     from assistant.extensions import db
-    from assistant.services import otp
+    from assistant.services.membership import otp
 
     try:
         otp.send_code(

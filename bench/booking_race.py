@@ -41,7 +41,10 @@ from assistant.models import (  # noqa: E402
     WorkPattern,
 )
 from assistant.models.visit import holds_slot  # noqa: E402
-from assistant.services import booking, planning  # noqa: E402
+from assistant.services.visits import (
+    booking,
+    planning,  # noqa: E402
+)
 from bench.stores import fresh_postgres, fresh_sqlite  # noqa: E402
 
 ATTEMPTS = 1000

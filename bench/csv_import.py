@@ -34,7 +34,7 @@ from sqlalchemy.orm import sessionmaker
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.models import Employee, Member  # noqa: E402
-from assistant.services import workforce  # noqa: E402
+from assistant.services.workforce import employees as workforce  # noqa: E402
 from bench.stores import fresh_postgres, fresh_sqlite, vm_hwm_mb  # noqa: E402
 
 LINES = int(os.environ.get("BENCH_LINES", "20000"))

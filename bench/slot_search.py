@@ -45,7 +45,11 @@ from assistant.models import (  # noqa: E402
     Visit,
     WorkPattern,
 )
-from assistant.services import booking, planning, visit_rules  # noqa: E402
+from assistant.services.visits import (
+    booking,
+    planning,  # noqa: E402
+    visit_rules,
+)
 from bench.stores import fresh_postgres, fresh_sqlite  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "300"))

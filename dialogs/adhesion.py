@@ -15,12 +15,12 @@ from assistant.core.parsing import (
     parse_text,
 )
 from assistant.core.text import _l
-from assistant.services import score
+from assistant.services.prevention import score
 from dialogs.engine import AGAIN, Journey, Outcome, Question
 
 
 def _not_a_member(siret, answers, context):
-    from assistant.services.adhesion import existing_member
+    from assistant.services.membership.adhesion import existing_member
 
     if context.session is not None and existing_member(context.session, siret) is not None:
         raise Reprompt(
@@ -34,7 +34,7 @@ def _not_a_member(siret, answers, context):
 
 
 def _activity_found(text, answers, context):
-    from assistant.services import naf
+    from assistant.services.prevention import naf
 
     if not naf.search(text):
         raise Reprompt(
@@ -47,7 +47,7 @@ def _activity_found(text, answers, context):
 
 
 def _naf_choices(answers) -> list[Choice]:
-    from assistant.services import naf
+    from assistant.services.prevention import naf
 
     found = naf.search(answers.get("activity", ""))
     return [Choice(a.code, f"{a.label} ({a.code})") for a in found] + [
@@ -61,7 +61,7 @@ def _naf_choices(answers) -> list[Choice]:
 
 def _risk_choices(answers) -> list[Choice]:
     from assistant.core.text import lazy_risk_label
-    from assistant.services import risks
+    from assistant.services.prevention import risks
 
     return [Choice(r.code, lazy_risk_label(r), r.synonyms) for r in risks.catalogue().values()]
 
@@ -116,7 +116,7 @@ def _hand_over_employer(answers, context) -> Outcome:
     """An employer's account needs a password, typed on a web page only and never stored in a
     dialogue: the answers wait there (a token in the link) and the page joins."""
     from assistant.database import utcnow
-    from assistant.services import dialogue_states
+    from assistant.services.messaging import dialogue_states
 
     token = dialogue_states.hand_over(
         context.session, EMPLOYER.name, answers, context.now or utcnow()
@@ -127,7 +127,7 @@ def _hand_over_employer(answers, context) -> Outcome:
 def _join_independent(answers, context) -> Outcome:
     """The member, its welcome, then the rating. The welcome is the reply by SMS; an e-mail
     too when given; an SMS when the conversation was not on that phone (chat, web)."""
-    from assistant.services import adhesion
+    from assistant.services.membership import adhesion
 
     try:
         joined = adhesion.join(
@@ -155,7 +155,7 @@ def _independent_done(answers, context) -> Outcome:
     """By SMS the number is proven by the message itself; in the web chat, by a code first."""
     if context.phone is not None:
         return _join_independent(answers, context)
-    from assistant.services import otp
+    from assistant.services.membership import otp
 
     try:
         otp.send_code(
@@ -178,7 +178,7 @@ def _code_proven(answers, context) -> Outcome:
 
 def _rated(answers, context) -> Outcome:
     from assistant.models import Member
-    from assistant.services import adhesion
+    from assistant.services.membership import adhesion
 
     member = context.session.get(Member, answers["_member"])
     adhesion.rate_adhesion(context.session, member, int(answers["rating"]))
@@ -384,7 +384,7 @@ INDEPENDENT = Journey(
 
 def _code_ok(code, answers, context):
     from assistant.database import utcnow
-    from assistant.services import otp
+    from assistant.services.membership import otp
 
     check = otp.verify(context.session, answers["_phone"], "adhesion", code, utcnow())
     if check == otp.CodeCheck.OK:

@@ -9,7 +9,7 @@ from dialogs.engine import Journey, Outcome, Question
 
 def _score_done(answers, context) -> Outcome:
     """Kept for the trend (a member's, or anyone's self-check from a phone), then told."""
-    from assistant.services import adhesion
+    from assistant.services.membership import adhesion
 
     _record, result = adhesion.record_self_check(
         context.session,

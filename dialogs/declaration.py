@@ -34,7 +34,7 @@ def _described(answers) -> bool:
 
 def _describe(raw: str):
     """Words typed for the risks: kept with what the catalogue recognises in them."""
-    from assistant.services import risks
+    from assistant.services.prevention import risks
 
     text = parse_text(raw, max_length=500)
     if fold(text) in NONE_WORDS:
@@ -51,7 +51,7 @@ def _describe(raw: str):
 
 
 def _read_back(answers) -> str:
-    from assistant.services import risks
+    from assistant.services.prevention import risks
 
     codes = described_codes(answers.get(RISK_CODES))
     lines = [str(_l("Nous avons compris :"))]
@@ -73,7 +73,7 @@ def _sites(raw):
 
 def _finish(answers, context) -> Outcome:
     """A new version of the member's declaration (unchanged answers give the latest back)."""
-    from assistant.services import declarations
+    from assistant.services.prevention import declarations
 
     session, member_id = context.session, answers["_member"]
     previous = declarations.latest(session, member_id)

@@ -56,7 +56,7 @@ def _requester(answers) -> str:
 
 def requestable(requester: str) -> list:
     """The visit types this requester may ask for (an employee's in the order offered)."""
-    from assistant.services import visit_rules
+    from assistant.services.visits import visit_rules
 
     kinds = [k for k in visit_rules.visit_types().values() if requester in k.requesters]
     if requester == "employee":
@@ -98,7 +98,7 @@ def _parse_id(raw: str) -> int:
 
 def _current_employee(value: int, answers, context) -> int:
     """One of the member's own employees, still there today."""
-    from assistant.services import workforce
+    from assistant.services.workforce import employees as workforce
 
     try:
         employee = workforce.get_employee(context.session, answers["_member"], value)
@@ -119,7 +119,7 @@ def _parse_days(raw: str) -> int:
 
 def _window(request, context) -> None:
     """The regulatory window must exist (a reprise the rules require, a stoppage long enough)."""
-    from assistant.services import booking
+    from assistant.services.visits import booking
 
     try:
         booking.window_for(request, _today(context))
@@ -129,7 +129,7 @@ def _window(request, context) -> None:
 
 def _reprise_required(value: int, answers, context) -> int:
     if "return_date" in answers and "absence_cause" in answers:
-        from assistant.services import booking
+        from assistant.services.visits import booking
 
         wanted = booking.Request(
             visit_type=REPRISE,
@@ -151,7 +151,7 @@ def stoppage_not_in_future(value: str, answers, context) -> str:
 
 def _stoppage_started(value: str, answers, context) -> str:
     """Not in the future, and long enough for the visit asked (on the page, at its field)."""
-    from assistant.services import booking
+    from assistant.services.visits import booking
 
     stoppage_not_in_future(value, answers, context)
     wanted = booking.Request(
@@ -180,7 +180,7 @@ def _too_long(longest: int):
 
 
 def _modality_allowed(value: str, answers, context) -> str:
-    from assistant.services import visit_rules
+    from assistant.services.visits import visit_rules
 
     code = answers.get("visit_type")
     if code is not None and not visit_rules.allows(code, value):
@@ -201,7 +201,7 @@ def _today(context) -> date:
 
 def planned(session, member, employee, code: str, today: date):
     """The visit to plan of this type, if any (`due.ToPlan`): its window goes with the request."""
-    from assistant.services import due
+    from assistant.services.visits import due
 
     if employee is None:
         found = due.worker_due(session, member, today)
@@ -214,7 +214,7 @@ def wanted(answers, requester: str, found=None):
     """The request the answers make, read once for every channel: the type, the date its rules
     start from (a reprise's return, a stoppage's first day), the absence, the reason and the
     modality wished, and the window of the visit to plan it answers (`found`, a `due.ToPlan`)."""
-    from assistant.services import booking
+    from assistant.services.visits import booking
 
     code = answers["visit_type"]
     event_date = None
@@ -240,7 +240,7 @@ def ask(context, actor, *, member, employee, request, proven: bool = True, none_
     request of this worker and type given back, `reused`), or the ending when the rules refuse
     it (`visit_refused`) or when it comes from a number the worker never proved: the team
     handles it and the answer tells nothing more (`visit_team`)."""
-    from assistant.services import booking
+    from assistant.services.visits import booking
 
     session, now = context.session, context.now
     try:
@@ -270,7 +270,7 @@ def _finish(answers, context) -> Outcome:
     visit_booked, visit_queued, visit_choose); its values give the visit id, whether it is the
     open request given back, and `next`: the visit's page, its slots, or the space's home."""
     from assistant.models import Employee, Member
-    from assistant.services import booking
+    from assistant.services.visits import booking
 
     session, now, actor = context.session, context.now, context.actor
     requester = _requester(answers)
@@ -310,7 +310,7 @@ def _finish(answers, context) -> Outcome:
 def _placed_for_the_employee(session, actor, visit, now) -> Outcome:
     """Through the worker's proven mobile: choose a slot (or the team places it when none is
     free); a contact number's request was handed to the team already (`ask`)."""
-    from assistant.services import booking
+    from assistant.services.visits import booking
 
     values = {"visit_id": visit.id, "reused": visit.reused}
     if visit.reused:  # asked already: choose its slot rather than ask twice

@@ -22,8 +22,8 @@ slot ids offered in their order (an answer `2` books exactly the slot listed sec
 the slot a move leaves, `_taken` when the slot picked was taken meanwhile.
 
 A number the worker never proved reaches only what the employer who typed it knows anyway
-(`assistant.services.identity`): a request from it goes to the team, and the answer tells nothing
-more. Messages name slots and visits by id; each player renders them for its channel.
+(`assistant.services.workforce.identity`): a request from it goes to the team, and the answer
+tells nothing more. Messages name slots and visits by id; each player renders them for its channel.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def _keep(context: Context, *rows) -> None:
 
 def _identities(context: Context):
     """The ways the proven phone's owner is followed, looked up once per turn."""
-    from assistant.services import identity
+    from assistant.services.workforce import identity
 
     cached = context.turn.get("identities")
     if cached is None or cached[0] != context.phone:
@@ -137,7 +137,7 @@ def _identity(answers: Answers, context: Context):
 
 def _identify(answers: Answers, context: Context) -> Answers | Outcome:
     """Who writes: nobody known ends the journey with how to become known."""
-    from assistant.services import identity
+    from assistant.services.workforce import identity
 
     if context.phone is None:  # a channel that proves no phone (the anonymous chat)
         return Outcome("visit_chat")
@@ -153,7 +153,7 @@ def _identify(answers: Answers, context: Context) -> Answers | Outcome:
 
 def _find_next(answers: Answers, context: Context) -> Answers | Outcome:
     """The next appointment, whichever way the person is followed (to move or cancel)."""
-    from assistant.services import identity
+    from assistant.services.workforce import identity
 
     found = _identify(answers, context)
     if isinstance(found, Outcome):
@@ -170,7 +170,7 @@ def _find_next(answers: Answers, context: Context) -> Answers | Outcome:
 
 def _not_booked_yet(answers: Answers, context: Context) -> Answers | Outcome | None:
     """A visit of this kind already booked is told (before any question about it)."""
-    from assistant.services import identity
+    from assistant.services.workforce import identity
 
     who = _identity(answers, context)
     if who is None:  # left meanwhile
@@ -189,7 +189,7 @@ def _wanted(who, answers: Answers, context: Context):
     """What is asked for, read as the request pages read it: the type named (a pré-reprise,
     from the stoppage's start); otherwise an independent's most urgent due visit, with its
     window, else a visit on request."""
-    from assistant.services import due, visit_rules
+    from assistant.services.visits import due, visit_rules
 
     code, found = answers.get("_type"), None
     if code is None and who.employee is None:
@@ -207,7 +207,7 @@ def _wanted(who, answers: Answers, context: Context):
 
 def _request(answers: Answers, context: Context) -> Answers | Outcome:
     """The request waiting already, or a new one, asked as on the request pages."""
-    from assistant.services import identity
+    from assistant.services.workforce import identity
 
     who = _identity(answers, context)
     if who is None:
@@ -250,7 +250,7 @@ def _visit(answers: Answers, context: Context):
 def slots_to_offer(visit, context: Context, *, moving: bool) -> list:
     """The first compatible free slots, `OFFERED` of them unless the player lists more
     (`context.extra["offered"]`); a move leaves out the slot it would leave."""
-    from assistant.services import booking
+    from assistant.services.visits import booking
 
     return booking.compatible_slots(
         context.session,
@@ -280,7 +280,7 @@ def place_for_the_person(visit, context: Context, *, taken: bool = False) -> Out
     """No slot picked (none listed, or none suits the person): the first compatible one in the
     window is booked (a slot freed meanwhile), else the team places the request."""
     from assistant.models import VisitStatus
-    from assistant.services import booking
+    from assistant.services.visits import booking
 
     booking.place_automatically(context.session, _actor(visit, context), visit, context.now)
     if visit.status == VisitStatus.BOOKED:
@@ -302,7 +302,7 @@ def _book(answers: Answers, context: Context) -> Outcome:
     ones are offered again, and the values say why (`reason`, `taken`) to a player that shows
     it."""
     from assistant.models import Slot, VisitStatus
-    from assistant.services import booking
+    from assistant.services.visits import booking
 
     visit = _visit(answers, context)
     moving = "_current" in answers
@@ -331,7 +331,7 @@ def _queue_request(answers: Answers, context: Context) -> None:
     """Answers not understood: the request waits in the staff queue meanwhile, so that staff who
     call back find it (the person may still answer)."""
     from assistant.models import VisitStatus
-    from assistant.services import booking
+    from assistant.services.visits import booking
 
     visit = _visit(answers, context)
     if visit is not None and visit.status == VisitStatus.REQUESTED:
@@ -343,7 +343,7 @@ def _cancel(answers: Answers, context: Context) -> Outcome:
     the reason given (the member's space), else the channel's note (`context.extra
     ["cancel_note"]`, "sms" by text)."""
     from assistant.models import VisitStatus
-    from assistant.services import booking
+    from assistant.services.visits import booking
 
     visit = _visit(answers, context)
     waiting = visit is not None and visit.status == VisitStatus.REQUESTED

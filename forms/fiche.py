@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from assistant.services.fiche import PLAN, SECTION_MAX_CHARS, Part
+from assistant.services.documents.fiche import PLAN, SECTION_MAX_CHARS, Part
 
 
 class EmptyForm(FlaskForm):

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from assistant.services import outcomes
+from assistant.services.visits import outcomes
 from forms.wizard import MultiCheckboxField
 
 

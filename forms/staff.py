@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import TextInput
 
 from assistant import labels
-from assistant.services import care_team
+from assistant.services.membership import care_team
 
 
 class AmountField(DecimalField):

@@ -35,7 +35,7 @@ class LenientDate:
 
 def _risk_choices(keep=()):
     """The entries offered, and the inactive ones this employee already has (kept on save)."""
-    from assistant.services import risks
+    from assistant.services.prevention import risks
 
     offered = risks.offered()
     codes = {r.code for r in offered}

@@ -22,7 +22,7 @@ from assistant.config import TestConfig
 from assistant.database import Base
 from assistant.extensions import db as _db
 from assistant.services import demo
-from assistant.services.staff import create_staff
+from assistant.services.membership.staff import create_staff
 
 PASSWORD = "correct-horse-battery"
 
@@ -266,7 +266,7 @@ def make_daily_planning(session, role="doctor", name="Centre de Paris 11", days=
 
     from assistant.core.timeutil import today_paris
     from assistant.models import Centre, WorkPattern
-    from assistant.services import planning
+    from assistant.services.visits import planning
 
     today = today_paris()
     centre = Centre(name=name, kind="fixed")

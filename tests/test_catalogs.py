@@ -141,7 +141,7 @@ def test_places_in_english_name_centre_kinds_and_days(client, db, load_demo):
 
 def test_tariffs_in_english_with_an_announced_change(client, db):
     from assistant.core.timeutil import today_paris
-    from assistant.services import tariffs
+    from assistant.services.membership import tariffs
 
     today = today_paris()
     tariffs.set_rate(db, "test", "employee", Decimal("110"), today - timedelta(days=30))
@@ -169,7 +169,7 @@ def _french_fragments(english: Catalog) -> list[str]:
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
 def test_english_public_pages_show_no_french_from_the_catalog(client, db, english, url):
     from assistant.core.timeutil import today_paris
-    from assistant.services import tariffs
+    from assistant.services.membership import tariffs
 
     # a current and an announced rate, so that every line of /tarifs is drawn
     today = today_paris()

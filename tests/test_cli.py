@@ -117,8 +117,8 @@ def test_one_worker_runs_the_outbox_the_reminders_and_the_imports(app, db):
     import signal
 
     from assistant.models import ImportJob, OutboxMessage
-    from assistant.services import import_jobs
-    from assistant.services.outbox import queue_sms
+    from assistant.services.messaging.outbox import queue_sms
+    from assistant.services.workforce import import_jobs
     from tests.conftest import make_member
 
     member = make_member(db, "73282932000074")

@@ -43,7 +43,7 @@ def test_money_and_dates_follow_the_locale(client, db, lang, amount, date):
     from datetime import date as date_
     from decimal import Decimal
 
-    from assistant.services import tariffs
+    from assistant.services.membership import tariffs
 
     tariffs.set_rate(db, "test", "employee", Decimal("110"), date_(2026, 1, 1))
     db.commit()

@@ -12,7 +12,7 @@ from assistant import migrate
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Base, Visit
-from assistant.services import workforce
+from assistant.services.workforce import employees as workforce
 from tests.conftest import make_app, make_member
 
 

@@ -6,7 +6,7 @@ import sys
 from sqlalchemy import select
 
 from assistant.models import StaffUser
-from assistant.services.login_limit import DUMMY_HASH
+from assistant.services.membership.login_limit import DUMMY_HASH
 
 
 def test_production_hashes_with_the_method_of_the_dummy_hash():

@@ -2,11 +2,12 @@
 move and cancel one's visits; ask for a visit (a pré-reprise without the employer knowing);
 declare one's own health situation, which only the service sees.
 
-What a number reaches is `assistant.services.identity.reach`: through the worker's proven mobile,
-everything of their employments; through a number an employer only typed as a contact, what that
-employer knows anyway (never a confidential or employee-requested visit, a health situation or an
-ordonnance: the holder may be the employer itself). Every visit and employee id in a URL is checked
-against what the signed-in number reaches (anything else is a 404, whether it exists or not).
+What a number reaches is `assistant.services.workforce.identity.reach`: through the worker's proven
+mobile, everything of their employments; through a number an employer only typed as a contact, what
+that employer knows anyway (never a confidential or employee-requested visit, a health situation or
+an ordonnance: the holder may be the employer itself). Every visit and employee id in a URL is
+checked against what the signed-in number reaches (anything else is a 404, whether it exists or
+not).
 """
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.logins import EmployeeUser, employments, reach_of
 from assistant.models import Employee, Member, Visit, VisitStatus
-from assistant.services import audit, health, identity, otp, visit_rules
+from assistant.services import audit
+from assistant.services.membership import otp
+from assistant.services.visits import visit_rules
+from assistant.services.workforce import health, identity
 from assistant.views import send_code
 from dialogs import visit_request as visit_request_journey
 from dialogs import visits as visit_journeys
@@ -220,7 +224,9 @@ def _to_plan(
     """What the rules say is due for this employee alone, as `due.visits_to_plan` computes it:
     with their health situation through the proven mobile, else from the employer's declaration
     only (the holder of a contact number must not infer a health situation from a date)."""
-    from assistant.services import due, followup, workforce
+    from assistant.services.followup import rules as followup
+    from assistant.services.visits import due
+    from assistant.services.workforce import employees as workforce
 
     flags = health.flags_for(db.session, [employee.id]).get(employee.id) if proven else None
     follow = followup.follow_up(workforce.worker_of(employee), today, flags)
@@ -489,7 +495,7 @@ def change_phone():
 @bp.get("/visite/<int:visit_id>/ordonnance.pdf")
 def ordonnance(visit_id: int):
     """The employee's own ordonnance de prévention (never the employer's to read)."""
-    from assistant.services import outcomes
+    from assistant.services.visits import outcomes
     from assistant.views import pdf_response
 
     visit = _my_visit(visit_id)

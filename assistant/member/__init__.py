@@ -23,7 +23,10 @@ from assistant.core.parsing import Reprompt, parse_phone
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Member, MemberUser, ScoreRecord
-from assistant.services import audit, documents, login_limit, otp, score
+from assistant.services import audit
+from assistant.services.documents import pdf as documents
+from assistant.services.membership import login_limit, otp
+from assistant.services.prevention import score
 from assistant.views import pdf_response, send_code
 from forms.staff import LoginForm
 from forms.wizard import CodeForm, PhoneForm

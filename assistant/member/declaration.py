@@ -18,8 +18,9 @@ from assistant.core.timeutil import today_paris
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import DialogueState
-from assistant.services import audit, declarations
-from assistant.services.declarations import DRAWER_TITLES
+from assistant.services import audit
+from assistant.services.prevention import declarations
+from assistant.services.prevention.declarations import DRAWER_TITLES
 from assistant.wizard import SEEN, WebJourney, end, play_step
 from dialogs.declaration import DECLARATION, from_declaration, to_declaration
 from dialogs.engine import Context

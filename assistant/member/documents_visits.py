@@ -9,7 +9,8 @@ from flask_login import current_user
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import MemberKind, Visit
-from assistant.services import audit, booking, outcomes
+from assistant.services import audit
+from assistant.services.visits import booking, outcomes
 from assistant.views import pdf_response
 
 

@@ -11,7 +11,7 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member import bp
 from assistant.models import MemberUser
-from assistant.services import adhesion
+from assistant.services.membership import adhesion
 
 # the pages an account waiting for its proof may still open
 WAITING_ENDPOINTS = {"member.email_pending", "member.email_resend", "member.logout"}

@@ -8,7 +8,8 @@ from flask_login import current_user
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import MemberUser
-from assistant.services import audit, fiche
+from assistant.services import audit
+from assistant.services.documents import fiche
 from assistant.views import pdf_response
 
 

@@ -27,7 +27,10 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import Centre, Employee, MemberKind, Visit, VisitStatus
-from assistant.services import audit, booking, due, identity, visit_rules, workforce
+from assistant.services import audit
+from assistant.services.visits import booking, due, visit_rules
+from assistant.services.workforce import employees as workforce
+from assistant.services.workforce import identity
 from dialogs import visit_request as visit_request_journey
 from dialogs import visits as visit_journeys
 from dialogs.engine import Context

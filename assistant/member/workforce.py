@@ -1,5 +1,5 @@
 """The employer's workforce (/espace/effectifs): employees, their follow-up, the CSV import
-(queued here, run by the worker: `assistant/services/import_jobs.py`)."""
+(queued here, run by the worker: `assistant/services/workforce/import_jobs.py`)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,11 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member import _member, bp
 from assistant.models import ImportJob, MemberKind
-from assistant.services import audit, followup, import_jobs, workforce
-from assistant.services.documents import bar_chart_svg
+from assistant.services import audit
+from assistant.services.documents.pdf import bar_chart_svg
+from assistant.services.followup import rules as followup
+from assistant.services.workforce import employees as workforce
+from assistant.services.workforce import import_jobs
 from forms.workforce import EmployeeForm, ImportForm, LeaveForm
 
 
@@ -206,7 +209,7 @@ def workforce_import_status(job_id: int):
 
 @bp.get("/effectifs/modele.csv")
 def workforce_template():
-    from assistant.services.workforce import COLUMNS
+    from assistant.services.workforce.employees import COLUMNS
 
     example = ";".join(COLUMNS) + "\nDupont;Marie;12/03/1980;Vendeuse;01/09/2024;CDI;;;non\n"
     return current_app.response_class(

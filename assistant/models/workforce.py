@@ -92,8 +92,9 @@ UNFINISHED_SQL = "status IN ('pending', 'running')"
 
 class ImportJob(Base):
     """A workforce CSV import: queued by the upload, claimed and run by a worker process
-    (`assistant/services/import_jobs.py`); each chunk of lines is committed with the progress
-    and a heartbeat, so every process sees the progress and a dead worker's job is taken over."""
+    (`assistant/services/workforce/import_jobs.py`); each chunk of lines is committed with the
+    progress and a heartbeat, so every process sees the progress and a dead worker's job is taken
+    over."""
 
     __tablename__ = "import_job"
     __table_args__ = (

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from assistant.core.timeutil import today_paris
 from assistant.extensions import db
 from assistant.models import Centre
-from assistant.services import tariffs
+from assistant.services.membership import tariffs
 
 bp = Blueprint("public", __name__)
 

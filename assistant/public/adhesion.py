@@ -21,7 +21,8 @@ from assistant.extensions import db
 from assistant.member.email_proof import must_prove_email, queue_welcome, send_confirmation
 from assistant.models import DialogueState, Member, MemberKind
 from assistant.public import bp
-from assistant.services import adhesion, dialogue_states, otp
+from assistant.services.membership import adhesion, otp
+from assistant.services.messaging import dialogue_states
 from assistant.wizard import WebJourney, end, play_step
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
 from dialogs.engine import Context, Journey
@@ -117,7 +118,7 @@ def adhesion_step(slug: str, step: str):
 
 
 def _summary(journey: Journey, answers: dict) -> list[tuple[str, str]]:
-    from assistant.services import naf, risks
+    from assistant.services.prevention import naf, risks
 
     rows = []
     for question in journey.questions:
@@ -167,8 +168,8 @@ def adhesion_confirm(slug: str):
 
 def _review(journey: Journey, answers: dict, **values):
     """The summary of a complete adhesion: answers, score, cotisation, contract."""
-    from assistant.services import score as score_service
-    from assistant.services.tariffs import TariffError
+    from assistant.services.membership.tariffs import TariffError
+    from assistant.services.prevention import score as score_service
 
     kind = MemberKind.EMPLOYER if journey is EMPLOYER else MemberKind.INDEPENDENT
     try:

@@ -26,8 +26,12 @@ from assistant.models import (
     VisitStatus,
     WorkPattern,
 )
-from assistant.services import adhesion, booking, identity, planning, risks, tariffs, workforce
-from assistant.services.staff import create_staff
+from assistant.services.membership import adhesion, tariffs
+from assistant.services.membership.staff import create_staff
+from assistant.services.prevention import risks
+from assistant.services.visits import booking, planning
+from assistant.services.workforce import employees as workforce
+from assistant.services.workforce import identity
 
 DEMO_PASSWORD = "demo-spsti-2026"
 

@@ -26,7 +26,8 @@ from assistant.core.parsing import Reprompt, fold
 from assistant.core.segments import clip, fits
 from assistant.core.timeutil import today_paris
 from assistant.models import DialogueState, Member, PhoneProfile
-from assistant.services import audit, identity
+from assistant.services import audit
+from assistant.services.workforce import identity
 from assistant.sms import visits
 from assistant.sms.prompts import MESSAGE_UNITS, prompt
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
@@ -259,7 +260,7 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
 def _start_declaration(session, channel, member, now) -> str:
     """The four drawers in short form; once a declaration exists, it is taken up again and only
     the risks to add are asked (the rest is changed on the web, where it can be read whole)."""
-    from assistant.services import declarations
+    from assistant.services.prevention import declarations
 
     answers = {"_member": member.id, "_kind": member.kind}
     latest = declarations.latest(session, member.id)
@@ -369,7 +370,7 @@ def _callback(session, channel, question) -> str:
 
 def _context(session, channel, now) -> Context:
     """What the journeys' checks and endings may use, from this channel and this turn."""
-    from assistant.services import otp
+    from assistant.services.membership import otp
 
     return Context(
         session=session,

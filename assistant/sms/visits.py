@@ -25,7 +25,7 @@ from assistant.core.parsing import fold
 from assistant.core.segments import fits
 from assistant.core.timeutil import PARIS
 from assistant.models import Slot, Visit
-from assistant.services import visit_rules
+from assistant.services.visits import visit_rules
 
 PLACE_WIDTHS = (40, 34, 28, 24, 20, 16, 12)  # place names are cut until the message fits
 BOOK_WORDS = ("rdv", "rendez-vous", "rendezvous", "appointment")

@@ -13,8 +13,9 @@ from assistant import sessions
 from assistant.core.timeutil import today_paris
 from assistant.extensions import db
 from assistant.models import Member, MemberStatus, OutboxMessage, Role, StaffUser
-from assistant.services import audit, tariffs
-from assistant.services.staff import authenticate
+from assistant.services import audit
+from assistant.services.membership import tariffs
+from assistant.services.membership.staff import authenticate
 from assistant.staff.access import role_required
 from forms.staff import LoginForm, TariffRateForm
 
@@ -175,7 +176,7 @@ def pending_members():
 @bp.post("/adhesions/<int:member_id>/valider")
 @role_required(Role.ADMIN, Role.SECRETARY)
 def validate_member(member_id: int):
-    from assistant.services import adhesion
+    from assistant.services.membership import adhesion
 
     member = db.session.get(Member, member_id)
     if member is None:
@@ -196,7 +197,7 @@ ALL_STAFF = tuple(Role)
 @bp.get("/adherents")
 @role_required(*ALL_STAFF)
 def member_search():
-    from assistant.services.members import search
+    from assistant.services.membership.members import search
 
     query = request.args.get("q", "").strip()
     members = search(db.session, query) if query else []
@@ -223,7 +224,7 @@ def member_page(member_id: int):
         "fiche administrative",
         ip=request.remote_addr,
     )
-    from assistant.services import workforce
+    from assistant.services.workforce import employees as workforce
 
     employees = workforce.list_employees(db.session, member.id)
     db.session.commit()

@@ -41,7 +41,7 @@ def _granted() -> frozenset[int]:
 
     from assistant.database import utcnow
     from assistant.extensions import db
-    from assistant.services import care_team
+    from assistant.services.membership import care_team
 
     if "health_grants" not in g:
         g.health_grants = care_team.granted_member_ids(db.session, current_user, utcnow())
@@ -64,7 +64,7 @@ def shown(visit) -> ShownVisit:
     """What the current staff member may see of this visit (the rule: care_team.visit_view)."""
     from flask_babel import gettext as _
 
-    from assistant.services import care_team
+    from assistant.services.membership import care_team
     from assistant.staff.planning import visit_label, worker_name
 
     view = care_team.visit_view(current_user, visit, _granted())
@@ -89,7 +89,7 @@ def require_health_read(*members, performs: bool = False) -> None:
     team"; otherwise a 403 page that offers to ask for it."""
     from flask import make_response, render_template, request
 
-    from assistant.services import care_team
+    from assistant.services.membership import care_team
 
     members = [m for m in members if m is not None]
     if performs and care_team.is_health_staff(current_user):
@@ -112,7 +112,7 @@ def journal_rows(entries: list) -> list:
 
     from assistant.extensions import db
     from assistant.models import AuditEntry, Visit
-    from assistant.services import care_team
+    from assistant.services.membership import care_team
 
     about_visits = {"visit", "visit_outcome", "medical_note"}
     ids = {

@@ -11,7 +11,8 @@ from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import FicheEntreprise, Member, Role
-from assistant.services import audit, fiche
+from assistant.services import audit
+from assistant.services.documents import fiche
 from assistant.staff import bp
 from assistant.staff.access import role_required
 from assistant.views import pdf_response

@@ -11,7 +11,8 @@ from flask_login import current_user
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Employee, Member, Role
-from assistant.services import care_team, health
+from assistant.services.membership import care_team
+from assistant.services.workforce import health
 from assistant.staff import bp
 from assistant.staff.access import require_health_read, role_required
 from forms.staff import HealthForm, OutsideTeamForm

@@ -12,7 +12,9 @@ from flask_login import current_user
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import OutcomeKind, Role, Visit, VisitStatus
-from assistant.services import audit, booking, outcomes, risks
+from assistant.services import audit
+from assistant.services.prevention import risks
+from assistant.services.visits import booking, outcomes
 from assistant.staff import bp
 from assistant.staff.access import require_health_read, role_required, shown
 from assistant.views import pdf_response

@@ -25,8 +25,9 @@ from assistant.models import (
     WorkPattern,
 )
 from assistant.models.visit import HOLDS_SLOT
-from assistant.services import audit, planning, visit_rules
-from assistant.services.planning import paris_midnight
+from assistant.services import audit
+from assistant.services.visits import planning, visit_rules
+from assistant.services.visits.planning import paris_midnight
 from assistant.staff import bp
 from assistant.staff.access import role_required, shown
 from forms.planning import (

@@ -14,7 +14,8 @@ from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import commit_retrying, utcnow
 from assistant.extensions import db
 from assistant.models import Centre, Role, Slot, Visit, VisitStatus
-from assistant.services import audit, booking, planning, visit_rules
+from assistant.services import audit
+from assistant.services.visits import booking, planning, visit_rules
 from assistant.staff import bp
 from assistant.staff.access import role_required, shown
 from assistant.staff.planning import paris_midnight, when

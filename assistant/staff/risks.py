@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from assistant.extensions import db
 from assistant.models import Role
 from assistant.models.risk import FAMILIES
-from assistant.services import risks
+from assistant.services.prevention import risks
 from assistant.staff import bp
 from assistant.staff.access import role_required
 from forms.risks import FAMILY_LABELS, NewRiskEntryForm, RiskEntryForm

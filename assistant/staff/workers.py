@@ -2,7 +2,8 @@
 
 A professional (or the medical secretary) with the worker in front of them — in person or by
 video — reads out the number the worker gives, sends a code to it, and types the code the worker
-reads back: the number becomes the worker's proven mobile (`assistant.services.identity`). The
+reads back: the number becomes the worker's proven mobile
+(`assistant.services.workforce.identity`). The
 employer can never do this alone. The visits that health situations bring forward are listed for
 the team to plan, without the employer ever seeing why.
 """
@@ -19,7 +20,9 @@ from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Employee, Member, MemberKind, MemberStatus, Role
-from assistant.services import audit, due, identity
+from assistant.services import audit
+from assistant.services.visits import due
+from assistant.services.workforce import identity
 from assistant.staff import bp
 from assistant.staff.access import role_required
 from forms.staff import ProofForm

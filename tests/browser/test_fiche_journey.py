@@ -10,8 +10,8 @@ from sqlalchemy import select
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.models import FicheEntreprise, Member
-from assistant.services import workforce
 from assistant.services.demo import DEMO_PASSWORD
+from assistant.services.workforce import employees as workforce
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import Employee, Member, Slot, Visit
-from assistant.services import booking, planning
 from assistant.services.demo import DEMO_PASSWORD
+from assistant.services.visits import booking, planning
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from assistant.core.timeutil import today_paris
 from assistant.services.demo import DEMO_PASSWORD
-from assistant.services.staff import create_staff
+from assistant.services.membership.staff import create_staff
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.models import Centre, Member, Slot, StaffUser, Visit, WorkPattern
-from assistant.services import booking, planning, workforce
 from assistant.services.demo import DEMO_PASSWORD
-from assistant.services.visit_rules import add_months
+from assistant.services.visits import booking, planning
+from assistant.services.visits.visit_rules import add_months
+from assistant.services.workforce import employees as workforce
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from assistant.cli import run_one_import
 from assistant.core.timeutil import today_paris
 from assistant.models import Employee, Member
-from assistant.services import workforce
 from assistant.services.demo import DEMO_PASSWORD
+from assistant.services.workforce import employees as workforce
 from tests.conftest import make_member
 
 pytestmark = pytest.mark.browser

@@ -244,7 +244,7 @@ def web_context(db, actor="member:7", **extra) -> Context:
 
 
 def requested(db):
-    from assistant.services import booking
+    from assistant.services.visits import booking
 
     make_daily_planning(db)
     member = make_independent(db)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from assistant.models import RiskDeclaration, ScoreRecord
-from assistant.services import dialogue_states
+from assistant.services.messaging import dialogue_states
 from dialogs.adhesion import EMPLOYER, INDEPENDENT
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION

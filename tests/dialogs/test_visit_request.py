@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from assistant.core.parsing import Reprompt
 from assistant.models import Member, Visit
-from assistant.services import workforce
+from assistant.services.workforce import employees as workforce
 from dialogs.engine import Context
 from dialogs.visit_request import REQUEST
 from tests.conftest import make_member

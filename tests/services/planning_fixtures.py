@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 
 from assistant.core.timeutil import PARIS
 from assistant.models import Centre, CentreKind, Employee, Member, StaffUser, WorkPattern
-from assistant.services import planning
-from assistant.services.staff import create_staff
+from assistant.services.membership.staff import create_staff
+from assistant.services.visits import planning
 
 # a Monday far enough from public holidays, and "now" the Friday before it, 10:00 in Paris
 MONDAY = date(2027, 3, 8)

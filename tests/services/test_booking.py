@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from assistant.core.timeutil import PARIS
 from assistant.models import Absence, AuditEntry, Slot, Visit, VisitStatus, WorkPattern
-from assistant.services import booking, planning
+from assistant.services.visits import booking, planning
 from tests.conftest import make_member
 from tests.services.planning_fixtures import MONDAY, NOW, make_employee
 

@@ -14,7 +14,7 @@ from sqlalchemy.pool import NullPool
 from assistant.database import commit_retrying, make_engine
 from assistant.models import Slot, Visit, VisitStatus
 from assistant.models.visit import HOLDS_SLOT
-from assistant.services import booking
+from assistant.services.visits import booking
 from tests.conftest import make_member
 from tests.services.planning_fixtures import NOW, make_employee, make_planning
 

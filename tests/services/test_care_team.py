@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assistant.models import Member, Role, Slot, StaffUser, Visit
-from assistant.services import care_team
-from assistant.services.staff import create_staff
+from assistant.services.membership import care_team
+from assistant.services.membership.staff import create_staff
 from tests.conftest import make_member
 
 NOW = datetime(2027, 3, 5, 9, tzinfo=UTC)

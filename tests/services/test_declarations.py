@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from assistant.models import AuditEntry, Member, RiskDeclaration
-from assistant.services import declarations
+from assistant.services.prevention import declarations
 from dialogs.declaration import DECLARATION, to_declaration
 from dialogs.engine import Context
 from tests.conftest import make_member

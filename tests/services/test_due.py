@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from assistant.models import Centre, Slot, Visit, VisitOutcome
-from assistant.services import due, health, workforce
-from assistant.services.staff import create_staff
+from assistant.services.membership.staff import create_staff
+from assistant.services.visits import due
+from assistant.services.workforce import employees as workforce
+from assistant.services.workforce import health
 from tests.conftest import PASSWORD, make_member
 
 TODAY = date(2026, 6, 15)

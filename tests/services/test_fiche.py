@@ -19,7 +19,7 @@ from assistant.models import (
     StaffUser,
 )
 from assistant.models.fiche import FrozenFiche
-from assistant.services import fiche
+from assistant.services.documents import fiche
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

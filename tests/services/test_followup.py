@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from assistant.services import followup
-from assistant.services.followup import (
+from assistant.services.followup import rules as followup
+from assistant.services.followup.rules import (
     Category,
     Document,
     FollowUpRulesError,

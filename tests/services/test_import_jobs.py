@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from assistant.database import utcnow
 from assistant.models import AuditEntry, Employee, ImportJob
-from assistant.services import import_jobs
+from assistant.services.workforce import import_jobs
 from tests.conftest import make_member
 
 TIMEOUT = timedelta(minutes=5)

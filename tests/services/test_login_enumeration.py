@@ -11,7 +11,7 @@ from sqlalchemy import select
 from assistant import passwords
 from assistant.models import MemberUser
 from assistant.services import demo
-from assistant.services.staff import authenticate, create_staff
+from assistant.services.membership.staff import authenticate, create_staff
 from tests.conftest import PASSWORD
 
 

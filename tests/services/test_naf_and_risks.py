@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from assistant.services import naf, risks
+from assistant.services.prevention import naf, risks
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from assistant.core import settings as service_settings
 from assistant.core.segments import MAX_SEGMENTS, segments
 from assistant.core.timeutil import PARIS
 from assistant.models import Centre, CentreKind, OutboxMessage, PhoneProfile, Slot, Visit
-from assistant.services import booking, notices, visit_rules
-from assistant.services.outbox import SmtpTransport
+from assistant.services.messaging.outbox import SmtpTransport
+from assistant.services.visits import booking, notices, visit_rules
 from tests.conftest import make_app, make_member, prove_mobile
 from tests.fakes import FakeSmtp
 from tests.services.planning_fixtures import NOW, make_employee

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 ASSISTANT = Path(__file__).resolve().parents[2] / "assistant"
-THE_SERVICE = ASSISTANT / "services" / "booking.py"
+THE_SERVICE = ASSISTANT / "services" / "visits" / "booking.py"
 CONSTRUCTED = re.compile(r"(?<!\w)Visit\(")  # Visit(…) and models.Visit(…), not ShownVisit(
 
 

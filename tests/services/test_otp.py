@@ -12,8 +12,8 @@ from sqlalchemy.pool import NullPool
 
 from assistant.database import make_engine
 from assistant.models import OneTimeCode
-from assistant.services import otp
-from assistant.services.otp import CodeCheck
+from assistant.services.membership import otp
+from assistant.services.membership.otp import CodeCheck
 
 PHONE = "+33612345678"
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)

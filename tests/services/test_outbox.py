@@ -19,7 +19,7 @@ from assistant.config import Config
 from assistant.database import utcnow
 from assistant.extensions import db as _db
 from assistant.models import OutboxMessage, OutboxStatus
-from assistant.services.outbox import (
+from assistant.services.messaging.outbox import (
     STALE_CLAIM,
     SimulatorTransport,
     SmtpTransport,

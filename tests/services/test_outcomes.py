@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from assistant.core.timeutil import PARIS
 from assistant.models import AuditEntry, MedicalNote, StaffUser, VisitOutcome
-from assistant.services import booking, outcomes, risks
-from assistant.services.staff import create_staff
+from assistant.services.membership.staff import create_staff
+from assistant.services.prevention import risks
+from assistant.services.visits import booking, outcomes
 from tests.conftest import make_member
 from tests.services.planning_fixtures import NOW, make_employee
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from assistant.core.timeutil import PARIS
 from assistant.models import AuditEntry, Slot, Visit, WorkPattern
-from assistant.services import booking, planning
+from assistant.services.visits import booking, planning
 from tests.services.planning_fixtures import MONDAY, NOW
 
 

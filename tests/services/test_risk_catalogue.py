@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, delete, select, text
 
 from assistant.models import AuditEntry
 from assistant.models.risk import RiskEntry
-from assistant.services import risks
+from assistant.services.prevention import risks
 from tests.conftest import make_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -226,7 +226,7 @@ def test_refresh_sees_a_change_made_by_another_process(tmp_path, database, db):
         "import json, sys\n"
         "from sqlalchemy.orm import Session\n"
         "from assistant.database import make_engine\n"
-        "from assistant.services import risks\n"
+        "from assistant.services.prevention import risks\n"
         "url, options = json.loads(sys.argv[1])\n"
         "engine = make_engine(url, **options)\n"
         "with Session(engine) as session:\n"

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from assistant.services import score
+from assistant.services.prevention import score
 
 Q1, Q2, Q3, Q4, Q5, Q6 = (q.key for q in score.QUESTIONS)
 KEYS = (Q1, Q2, Q3, Q4, Q5, Q6)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from assistant.services import tariffs
+from assistant.services.membership import tariffs
 
 
 def test_rate_on_a_date_and_amount_due(db):

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.services import visit_rules
-from assistant.services.followup import HealthFlags, Worker, follow_up
-from assistant.services.visit_rules import (
+from assistant.services.followup.rules import HealthFlags, Worker, follow_up
+from assistant.services.visits import visit_rules
+from assistant.services.visits.visit_rules import (
     Due,
     VisitRulesError,
     Window,

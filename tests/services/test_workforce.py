@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from assistant.models import AuditEntry, Employee
-from assistant.services import audit, workforce
+from assistant.services import audit
+from assistant.services.workforce import employees as workforce
 from tests.conftest import prove_mobile
 
 TODAY = date(2026, 11, 23)
@@ -22,7 +23,7 @@ GOOD = [
     "Martin;Lucas;1999-07-21;Vendeur;15/01/2024;CDD;14/07/2025;;non",
     "Nguyen;Thi;05/11/2001;Apprentie;01/09/2023;apprentissage;31/08/2025;chaleur;",
 ]
-EXAMPLE = Path(workforce.__file__).resolve().parent.parent / "data" / "exemple_effectifs.csv"
+EXAMPLE = Path(workforce.__file__).resolve().parents[2] / "data" / "exemple_effectifs.csv"
 
 
 def csv_bytes(*lines: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:

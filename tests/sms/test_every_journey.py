@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from assistant.models import DialogueState, Member, MemberUser, OutboxMessage, ScoreRecord
-from assistant.services import declarations, score
+from assistant.services.prevention import declarations, score
 from dialogs.adhesion import INDEPENDENT, RATING
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION

@@ -30,7 +30,9 @@ from assistant.core.parsing import (
 from assistant.core.segments import MAX_SEGMENTS, clip, fits, segments
 from assistant.database import utcnow
 from assistant.models import Member
-from assistant.services import demo, naf, otp, risks, score
+from assistant.services import demo
+from assistant.services.membership import otp
+from assistant.services.prevention import naf, risks, score
 from assistant.sms.conversation import JOURNEYS
 from assistant.sms.prompts import prompt
 from dialogs import visits as visit_journeys

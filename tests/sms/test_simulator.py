@@ -11,7 +11,7 @@ from assistant.app import create_app
 from assistant.config import Config
 from assistant.extensions import db
 from assistant.models import InboundSms
-from assistant.services import outbox
+from assistant.services.messaging import outbox
 
 NUMBER = "+33781234567"
 

@@ -105,7 +105,7 @@ def test_who_writes_from_a_number_is_one_statement(sms_db, statements):
     """`identity.holder`, looked up by every booking message: an independent member who is also
     employed (proven mobile), one statement."""
     from assistant.core.timeutil import today_paris
-    from assistant.services import identity
+    from assistant.services.workforce import identity
     from tests.sms.helpers import NUMBER, make_employee
 
     make_independent(sms_db)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.models import DialogueState, Slot, Visit
-from assistant.services import booking
+from assistant.services.visits import booking
 from tests.conftest import make_daily_planning
 from tests.sms.conftest import Phone
 from tests.sms.helpers import employee_login, make_employee, say

@@ -25,7 +25,7 @@ from assistant.models import (
     StaffTask,
     Visit,
 )
-from assistant.services import booking, visit_rules
+from assistant.services.visits import booking, visit_rules
 from assistant.sms import visits
 from assistant.sms.prompts import prompt
 from dialogs import visits as journeys
@@ -190,7 +190,7 @@ def test_no_slot_at_all_goes_to_the_staff_queue(phone, sms_db, independent):
 
 
 def test_an_independent_gets_their_most_urgent_due_visit(phone, sms_db, slots):
-    from assistant.services import due
+    from assistant.services.visits import due
 
     member = make_independent(
         sms_db, birth_date=date(1980, 3, 12), activated_at=utcnow() - timedelta(days=2)

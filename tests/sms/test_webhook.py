@@ -79,7 +79,7 @@ def test_an_idle_conversation_expires(phone, sms_db):
 
 
 def test_stop_then_start(phone, sms_db, sms_app):
-    from assistant.services.outbox import deliver_due, queue_sms, transports_from_config
+    from assistant.services.messaging.outbox import deliver_due, queue_sms, transports_from_config
 
     assert "START" in phone.send("STOP")
     queue_sms(sms_db, phone.number, "Nouvelle session de sensibilisation", essential=False)
@@ -106,7 +106,7 @@ def test_risks_need_a_membership(phone):
 def test_member_declares_risks_with_typos(sms_app, sms_db, sms_demo):
     """The four drawers by SMS, in short form: the same journey as the web's, the same store."""
     from assistant.models import Member
-    from assistant.services import declarations
+    from assistant.services.prevention import declarations
 
     lea = Phone(sms_app.test_client(), "+33698765432")
     sms_db.rollback()
@@ -145,7 +145,7 @@ def test_member_declares_risks_with_typos(sms_app, sms_db, sms_demo):
 def test_status_callback_updates_the_outbox(phone, sms_app, sms_db):
     from twilio.request_validator import RequestValidator
 
-    from assistant.services.outbox import queue_sms
+    from assistant.services.messaging.outbox import queue_sms
 
     message = queue_sms(sms_db, phone.number, "bonjour")
     message.status, message.provider_id = "sent", "SM" + "b" * 32
@@ -164,7 +164,7 @@ def test_status_callback_updates_the_outbox(phone, sms_app, sms_db):
 
 def test_staff_sees_and_closes_the_call_back(phone, sms_app, sms_db):
     from assistant.models import StaffTask
-    from assistant.services.staff import create_staff
+    from assistant.services.membership.staff import create_staff
 
     phone.send("SCORE")
     for _ in range(3):

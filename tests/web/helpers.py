@@ -14,7 +14,7 @@ from assistant.models import (
     MemberUser,
     OutboxMessage,
 )
-from assistant.services import booking
+from assistant.services.visits import booking
 from tests.conftest import PASSWORD, prove_mobile
 
 MOBILE = "+33781234567"

@@ -18,8 +18,9 @@ from assistant.models import (
     Visit,
     WorkPattern,
 )
-from assistant.services import booking, planning, workforce
-from assistant.services.staff import create_staff
+from assistant.services.membership.staff import create_staff
+from assistant.services.visits import booking, planning
+from assistant.services.workforce import employees as workforce
 from tests.conftest import PASSWORD, make_member
 
 

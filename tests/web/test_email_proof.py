@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from assistant.database import utcnow
 from assistant.models import DialogueState, Member, MemberUser, OutboxMessage
-from assistant.services import adhesion, demo
+from assistant.services import demo
+from assistant.services.membership import adhesion
 from tests.conftest import make_app
 from tests.web.helpers import EMAIL, EMPLOYER_STEPS, _walk, confirmation_link
 

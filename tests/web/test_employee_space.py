@@ -24,7 +24,8 @@ from assistant.models import (
     StaffUser,
     Visit,
 )
-from assistant.services import booking, due, health
+from assistant.services.visits import booking, due
+from assistant.services.workforce import health
 from tests.conftest import PASSWORD, csrf_token, make_app
 from tests.web.helpers import (
     EMPLOYER_EMAIL,
@@ -107,7 +108,7 @@ def test_unknown_phone_gets_the_same_answer_and_no_sms(client, db, employee):
 
 def test_a_member_code_does_not_open_the_employee_space(client, db, employee):
     """Codes are per purpose: the member login's code is not an employee login."""
-    from assistant.services import otp
+    from assistant.services.membership import otp
 
     code = otp.issue(db, MOBILE, "login", utcnow())
     db.commit()

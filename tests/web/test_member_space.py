@@ -115,7 +115,7 @@ def test_pending_member_is_validated_by_staff(tmp_path, database, load_demo):
     member = session.scalar(select(Member).where(Member.legal_name == "Menuiserie Petit"))
     assert member.status == "pending"
     staff = app.test_client()
-    from assistant.services.staff import create_staff
+    from assistant.services.membership.staff import create_staff
 
     create_staff(session, "test", "sec@test.fr", "S", "secretary", "correct-horse-battery")
     session.commit()

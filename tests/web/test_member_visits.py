@@ -22,9 +22,11 @@ from assistant.models import (
     VisitOutcome,
     WorkPattern,
 )
-from assistant.services import booking, health, planning, workforce
-from assistant.services.staff import create_staff
-from assistant.services.visit_rules import add_months
+from assistant.services.membership.staff import create_staff
+from assistant.services.visits import booking, planning
+from assistant.services.visits.visit_rules import add_months
+from assistant.services.workforce import employees as workforce
+from assistant.services.workforce import health
 from dialogs.engine import Context
 from dialogs.visit_request import REQUEST
 from tests.conftest import PASSWORD, csrf_token, make_app, make_member

@@ -92,7 +92,7 @@ def test_idle_limits_come_from_the_configuration(tmp_path, database):
     app = make_app(tmp_path, database, STAFF_IDLE_MINUTES=5)
     with app.app_context():
         from assistant.extensions import db
-        from assistant.services.staff import create_staff
+        from assistant.services.membership.staff import create_staff
 
         create_staff(db.session, "test", "a@test.fr", "A", "admin", PASSWORD)
         db.session.commit()
@@ -149,7 +149,7 @@ def test_forwarded_for_is_trusted_behind_configured_proxies(tmp_path, database):
     app = make_app(tmp_path, database, TRUSTED_PROXIES=1)
     with app.app_context():
         from assistant.extensions import db
-        from assistant.services.staff import create_staff
+        from assistant.services.membership.staff import create_staff
 
         create_staff(db.session, "test", "a@test.fr", "A", "admin", PASSWORD)
         db.session.commit()

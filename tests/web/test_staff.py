@@ -60,7 +60,7 @@ def test_lock_expires(app, db, make_staff):
     from datetime import timedelta
 
     from assistant.database import utcnow
-    from assistant.services.staff import authenticate
+    from assistant.services.membership.staff import authenticate
 
     email = make_staff()
     start = utcnow()
@@ -80,7 +80,7 @@ def test_login_form_needs_a_csrf_token(tmp_path, database, make_staff):
     app = make_app(tmp_path, database, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     from assistant.extensions import db
-    from assistant.services.staff import create_staff
+    from assistant.services.membership.staff import create_staff
 
     with app.app_context():
         create_staff(db.session, "test", "csrf@test.fr", "C", "admin", PASSWORD)

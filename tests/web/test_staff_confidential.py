@@ -13,7 +13,7 @@ from sqlalchemy import select
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import AuditEntry, Role, StaffUser, Visit
-from assistant.services import booking, outcomes, planning
+from assistant.services.visits import booking, outcomes, planning
 from assistant.staff.planning import week_text
 from tests.conftest import PASSWORD, csrf_token, make_app, make_member
 from tests.services.planning_fixtures import make_employee, make_planning
@@ -118,7 +118,7 @@ def world(db) -> World:
 
 def _login(client, db, role: Role, world: World, *, team: bool = True) -> None:
     """A new staff member of this role; health staff work in the member's centre when `team`."""
-    from assistant.services.staff import create_staff
+    from assistant.services.membership.staff import create_staff
 
     email = f"{role}-{team}@test.fr"
     user = create_staff(db, "test", email, f"Test {role}", role, PASSWORD)
@@ -350,7 +350,7 @@ def test_access_outside_my_team_lasts_as_configured(tmp_path, database, db):
     app = make_app(tmp_path / "other", database, HEALTH_ACCESS_MINUTES=15)
     client = app.test_client()
     session = app.extensions["database"]["sessionmaker"]()
-    from assistant.services.staff import create_staff
+    from assistant.services.membership.staff import create_staff
 
     member = make_member(session, "40483304800022")
     create_staff(session, "test", "dr.x@test.fr", "Dr X", Role.DOCTOR, PASSWORD)
@@ -382,7 +382,7 @@ def test_the_access_form_needs_a_csrf_token(tmp_path, database):
     app = make_app(tmp_path / "csrf", database, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     session = app.extensions["database"]["sessionmaker"]()
-    from assistant.services.staff import create_staff
+    from assistant.services.membership.staff import create_staff
 
     member = make_member(session, "40483304800022")
     create_staff(session, "test", "dr.y@test.fr", "Dr Y", Role.DOCTOR, PASSWORD)
@@ -406,7 +406,7 @@ def test_the_demo_nurse_closes_the_demo_visit_and_the_other_centre_reads_nothing
     client, db, load_demo
 ):
     from assistant.services import demo
-    from assistant.services.outcomes import visits_to_record
+    from assistant.services.visits.outcomes import visits_to_record
 
     load_demo(db)
     db.commit()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from assistant.core.timeutil import PARIS
 from assistant.models import AuditEntry, Member, MemberUser, Role, StaffUser, Visit, VisitOutcome
-from assistant.services import booking, outcomes
+from assistant.services.visits import booking, outcomes
 from tests.conftest import make_member
 from tests.services.planning_fixtures import make_employee, make_planning
 

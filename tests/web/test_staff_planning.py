@@ -21,8 +21,8 @@ from assistant.models import (
     Visit,
     WorkPattern,
 )
-from assistant.services import booking, planning
-from assistant.services.staff import create_staff
+from assistant.services.membership.staff import create_staff
+from assistant.services.visits import booking, planning
 from tests.conftest import PASSWORD, csrf_token, make_app
 from tests.web.planning_helpers import (
     Plan,

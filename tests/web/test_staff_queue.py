@@ -12,8 +12,8 @@ from sqlalchemy import select
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import AuditEntry, Role, Slot, Visit
-from assistant.services import booking, planning
-from assistant.services.staff import create_staff
+from assistant.services.membership.staff import create_staff
+from assistant.services.visits import booking, planning
 from tests.conftest import PASSWORD
 from tests.web.planning_helpers import ask, doctor_slot, fresh, make_plan, make_worker
 

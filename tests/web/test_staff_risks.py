@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from assistant.models import AuditEntry, Role, StaffUser
 from assistant.models.risk import RiskEntry
-from assistant.services import risks
+from assistant.services.prevention import risks
 from tests.conftest import PASSWORD, csrf_token, make_app
 
 
@@ -220,7 +220,7 @@ def test_edits_need_a_csrf_token(tmp_path, database, make_staff):
     try:
         client = app.test_client()
         from assistant.extensions import db
-        from assistant.services.staff import create_staff
+        from assistant.services.membership.staff import create_staff
 
         with app.app_context():
             create_staff(db.session, "test", "admin-csrf@test.fr", "A", "admin", PASSWORD)

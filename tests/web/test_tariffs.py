@@ -74,7 +74,7 @@ def test_only_future_rates_can_be_deleted(client, db, staff_login):
 
 
 def test_public_page_shows_the_rate_in_force_and_the_next(client, db):
-    from assistant.services import tariffs
+    from assistant.services.membership import tariffs
 
     today = today_paris()
     tariffs.set_rate(db, "test", "employee", Decimal("100"), today - timedelta(days=400))

@@ -22,7 +22,8 @@ from assistant.models import (
     VisitOutcome,
     Worker,
 )
-from assistant.services import booking, health
+from assistant.services.visits import booking
+from assistant.services.workforce import health
 from tests.conftest import PASSWORD
 from tests.web.helpers import (
     EMPLOYER_EMAIL,

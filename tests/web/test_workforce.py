@@ -152,7 +152,7 @@ def test_health_situation_changes_dates_silently(demo_employer, db, staff_login,
     before = demo_employer.get("/espace/effectifs").get_data(as_text=True)
     employee = db.scalar(select(Employee).where(Employee.last_name == "Martin"))
     nurse = app.test_client()
-    from assistant.services.staff import create_staff
+    from assistant.services.membership.staff import create_staff
 
     nurse_user = create_staff(db, "test", "inf@test.fr", "I", Role.NURSE, "correct-horse-battery")
     nurse_user.centre_id = _team_centre(db, employee)  # the nurse of the employer's centre
@@ -205,7 +205,7 @@ def test_an_import_whose_workers_kept_dying_fails_and_tells_the_member(demo_empl
     from datetime import timedelta
 
     from assistant.database import utcnow
-    from assistant.services import import_jobs
+    from assistant.services.workforce import import_jobs
 
     location = _upload(demo_employer, _csv(3)).headers["Location"]
     timeout, now = timedelta(seconds=300), utcnow()
@@ -241,7 +241,7 @@ def test_an_import_taken_over_after_its_worker_died_says_so(demo_employer, app, 
     from datetime import date, timedelta
 
     from assistant.database import utcnow
-    from assistant.services import import_jobs
+    from assistant.services.workforce import import_jobs
 
     location = _upload(demo_employer, _csv(3)).headers["Location"]
     timeout = timedelta(seconds=300)

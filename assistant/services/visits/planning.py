@@ -39,7 +39,8 @@ from assistant.models import (
     VisitStatus,
     WorkPattern,
 )
-from assistant.services import audit, visit_rules
+from assistant.services import audit
+from assistant.services.visits import visit_rules
 
 MODALITY_OF_PLACE = {
     CentreKind.FIXED: Modality.ON_SITE,

@@ -18,7 +18,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from assistant.core.timeutil import PARIS
 from assistant.models import Employee, Member, Visit, VisitStatus
-from assistant.services import followup, health, visit_rules, workforce
+from assistant.services.followup import rules as followup
+from assistant.services.visits import visit_rules
+from assistant.services.workforce import employees as workforce
+from assistant.services.workforce import health
 
 OPEN = (VisitStatus.REQUESTED, VisitStatus.BOOKED)
 

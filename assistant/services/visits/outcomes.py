@@ -34,8 +34,12 @@ from assistant.models import (
     VisitOutcome,
     VisitStatus,
 )
-from assistant.services import audit, followup, health, risks, visit_rules
-from assistant.services.documents import _pdf
+from assistant.services import audit
+from assistant.services.documents.pdf import _pdf
+from assistant.services.followup import rules as followup
+from assistant.services.prevention import risks
+from assistant.services.visits import visit_rules
+from assistant.services.workforce import health
 
 HEALTH_ROLES = frozenset(str(role) for role in Role.health_roles())
 DOCTOR_ONLY = frozenset({OutcomeKind.APTITUDE, OutcomeKind.INAPTITUDE})
@@ -109,7 +113,7 @@ def _follow_up(session: Session, visit: Visit, today: date):
     """The worker's follow-up (with the health situations health staff recorded), or None when
     it cannot be known (an independent without a birth date)."""
     if visit.employee_id is not None:
-        from assistant.services.workforce import worker_of
+        from assistant.services.workforce.employees import worker_of
 
         employee = visit.employee
         flags = health.flags_for(session, [employee.id]).get(employee.id)

@@ -24,7 +24,8 @@ from assistant.core.text import _l
 from assistant.core.timeutil import PARIS
 from assistant.models import Employee, Member, Slot, StaffUser, Visit, VisitStatus
 from assistant.models.visit import holds_slot
-from assistant.services import audit, notices, visit_rules
+from assistant.services import audit
+from assistant.services.visits import notices, visit_rules
 
 # without a regulatory deadline, a request is placed automatically only in this horizon
 AUTO_HORIZON = timedelta(weeks=8)
@@ -306,7 +307,9 @@ def performers_for(
     employee = visit.employee
     if employee is None or kind.code not in visit_rules.FOLLOW_UP_TYPES:
         return kind.performers
-    from assistant.services import followup, health, workforce
+    from assistant.services.followup import rules as followup
+    from assistant.services.workforce import employees as workforce
+    from assistant.services.workforce import health
 
     today = now.astimezone(PARIS).date()
     flags = health.flags_for(session, [employee.id]).get(employee.id) if with_health else None

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from assistant.core.parsing import fold
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 STOPWORDS = frozenset(
     "a au aux d de des du en et l la le les ou par pour sur un une je suis fais mon ma mes "
     "activite activites autre autres n c a non classees ailleurs i am my the of and".split()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from assistant.models import Employee, HealthSituation
 from assistant.services import audit
-from assistant.services.followup import HealthFlags
+from assistant.services.followup.rules import HealthFlags
 
 
 def flags_for(session: Session, employee_ids: list[int]) -> dict[int, HealthFlags]:
@@ -50,7 +50,7 @@ def set_flags(
     invalidity_pension: bool,
     disabled: bool,
 ) -> HealthSituation:
-    from assistant.services import identity
+    from assistant.services.workforce import identity
 
     situation = _situation(session, employee)
     if situation is None:

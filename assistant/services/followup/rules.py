@@ -41,9 +41,9 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from assistant.services import risks
+from assistant.services.prevention import risks
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "followup_rules.csv"
+DATA = Path(__file__).resolve().parents[2] / "data" / "followup_rules.csv"
 
 COLUMNS = (
     "key",

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from assistant.database import utcnow
 from assistant.models import LoginFailure, Role, StaffUser
-from assistant.services import audit, login_limit
+from assistant.services import audit
+from assistant.services.membership import login_limit
 
 MIN_PASSWORD_LENGTH = 10
 

@@ -33,7 +33,9 @@ from assistant.core.segments import MAX_SEGMENTS, segments
 from assistant.core.timeutil import PARIS
 from assistant.database import utcnow
 from assistant.models import Centre, CentreKind, Member, PhoneProfile, Slot, Visit, VisitStatus
-from assistant.services import identity, outbox, visit_rules
+from assistant.services.messaging import outbox
+from assistant.services.visits import visit_rules
+from assistant.services.workforce import identity
 
 # ------------------------------------------------------------------ what a notice says
 

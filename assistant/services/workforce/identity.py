@@ -42,7 +42,9 @@ from assistant.models import (
     VisitStatus,
     Worker,
 )
-from assistant.services import audit, otp, outbox
+from assistant.services import audit
+from assistant.services.membership import otp
+from assistant.services.messaging import outbox
 
 PROOF_PURPOSE = "worker_proof"
 CHANGE_PURPOSE = "worker_change"

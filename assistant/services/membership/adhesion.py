@@ -25,7 +25,10 @@ from assistant.models import (
     StaffUser,
     TariffKind,
 )
-from assistant.services import audit, outbox, score, tariffs
+from assistant.services import audit
+from assistant.services.membership import tariffs
+from assistant.services.messaging import outbox
+from assistant.services.prevention import score
 
 
 class AdhesionError(ValueError):

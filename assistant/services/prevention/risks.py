@@ -35,7 +35,7 @@ from assistant.database import utcnow
 from assistant.models.risk import FAMILIES, RiskEntry
 from assistant.services import audit
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "risks.csv"
+DATA = Path(__file__).resolve().parents[2] / "data" / "risks.csv"
 CODE_PATTERN = re.compile(r"[a-z0-9_]+")
 CODE_MAX = 40
 LABEL_MAX = 200
@@ -313,7 +313,7 @@ def entry(session: Session, code: str) -> RiskEntry | None:
 def implications(code: str) -> list:
     """The follow-up rules a code triggers (`followup.Rule`: category, periodicity, label), in
     table order; none means the general individual follow-up."""
-    from assistant.services import followup
+    from assistant.services.followup import rules as followup
 
     condition = f"risk:{code}"
     return [

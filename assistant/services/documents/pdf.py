@@ -9,7 +9,7 @@ from fpdf import FPDF
 
 from assistant.core.timeutil import PARIS
 
-FONTS = Path(__file__).resolve().parent.parent / "data" / "fonts"
+FONTS = Path(__file__).resolve().parents[2] / "data" / "fonts"
 
 
 def _pdf() -> FPDF:

@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from assistant.database import utcnow
 from assistant.models import ImportJob
-from assistant.services import audit, workforce
+from assistant.services import audit
+from assistant.services.workforce import employees as workforce
 
 log = logging.getLogger(__name__)
 

@@ -127,7 +127,7 @@ def send_code(
     """The one way a code is issued and its SMS queued, for the web, SMS, chat and staff alike.
     `deliver` False: an unknown number gets a code sent to no one (same caps, same answers).
     Raises TooManyCodes past any of the caps."""
-    from assistant.services import outbox
+    from assistant.services.messaging import outbox
 
     code = issue(session, phone, purpose, now, ip=ip, limits=limits)
     if deliver:

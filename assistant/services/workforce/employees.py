@@ -55,7 +55,8 @@ from assistant.core.parsing import Reprompt, fold, parse_date, parse_phone
 from assistant.core.text import _l
 from assistant.database import utcnow
 from assistant.models import ContractType, Employee, Member
-from assistant.services import audit, risks
+from assistant.services import audit
+from assistant.services.prevention import risks
 
 BATCH_SIZE = 1000
 PROGRESS_EVERY = 500
@@ -365,7 +366,7 @@ def update_employee(
         setattr(employee, name, changes[name])
     if "phone" in changed:
         # a contact, never the identity: nothing moves, but the worker's proven mobile is told
-        from assistant.services import identity
+        from assistant.services.workforce import identity
 
         member = session.get(Member, member_id)
         identity.contact_changed(session, employee, old_phone, member.locale if member else "fr")
@@ -805,7 +806,7 @@ def _tell_proven_mobiles(session: Session, member_id: int, retyped: dict[int, st
     """The file changed contact numbers: workers who proved a mobile are told (nothing moves)."""
     if not retyped:
         return
-    from assistant.services import identity
+    from assistant.services.workforce import identity
 
     member = session.get(Member, member_id)
     ids = list(retyped)
@@ -823,7 +824,7 @@ def _tell_proven_mobiles(session: Session, member_id: int, retyped: dict[int, st
 
 def worker_of(employee: Employee):
     """What the category engine needs, from the employer's declaration only (no health data)."""
-    from assistant.services.followup import Worker
+    from assistant.services.followup.rules import Worker
 
     days = None
     if employee.contract_end is not None:
@@ -841,6 +842,6 @@ def worker_of(employee: Employee):
 def first_visit_due(employee: Employee, follow) -> date:
     """When the first visit is due, no visit having been recorded yet (the visit rules: before
     assignment when the follow-up says so, else within 3 months of hiring, 2 for apprentices)."""
-    from assistant.services import visit_rules
+    from assistant.services.visits import visit_rules
 
     return visit_rules.initial_visit(employee.hire_date, follow, employee.contract_type)[1].due_by

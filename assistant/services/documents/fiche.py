@@ -39,8 +39,10 @@ from assistant.models import (
     MemberStatus,
     ScoreRecord,
 )
-from assistant.services import audit, followup, naf, risks
-from assistant.services.documents import FONTS
+from assistant.services import audit
+from assistant.services.documents.pdf import FONTS
+from assistant.services.followup import rules as followup
+from assistant.services.prevention import naf, risks
 
 
 def N_(text: str) -> str:

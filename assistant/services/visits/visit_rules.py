@@ -26,9 +26,9 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from assistant.services.followup import Category, FollowUp, Performer
+from assistant.services.followup.rules import Category, FollowUp, Performer
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 TYPES_FILE = DATA / "visit_types.csv"
 DEADLINES_FILE = DATA / "visit_deadlines.csv"
 

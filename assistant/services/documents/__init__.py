@@ -1,0 +1,1 @@
+"""Documents: PDF helpers, the membership certificate, the fiche d'entreprise, visit documents."""

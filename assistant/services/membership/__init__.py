@@ -1,0 +1,1 @@
+"""Membership: adhesion, one-time codes, tariffs, staff accounts, member search, care teams."""

@@ -1,0 +1,1 @@
+"""Messaging: the outbox of SMS and e-mails, and stored unfinished dialogues."""

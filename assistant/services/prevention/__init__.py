@@ -1,0 +1,1 @@
+"""Prevention: the risk catalogue, risk declarations, NAF codes and the prevention-culture score."""

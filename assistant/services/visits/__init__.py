@@ -1,0 +1,1 @@
+"""Visits: types and deadlines, due visits, planning, booking, outcomes, notices."""

@@ -1,0 +1,1 @@
+"""The workforce: employees and their values, CSV imports, health situations, workers' identity."""
