@@ -34,7 +34,7 @@ from sqlalchemy.orm import sessionmaker
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.models import Employee, Member  # noqa: E402
-from assistant.services.workforce import employees as workforce  # noqa: E402
+from assistant.services.workforce import csv_import
 from bench.stores import fresh_postgres, fresh_sqlite, vm_hwm_mb  # noqa: E402
 
 LINES = int(os.environ.get("BENCH_LINES", "20000"))
@@ -95,7 +95,7 @@ def run_import(engine, member_id: int, data: bytes):
     try:
         calls = []
         started = time.perf_counter()
-        report = workforce.import_csv(
+        report = csv_import.import_csv(
             session, "system", member_id, data, progress=lambda d, t: calls.append(d), today=TODAY
         )
         session.commit()

@@ -98,11 +98,12 @@ def _parse_id(raw: str) -> int:
 
 def _current_employee(value: int, answers, context) -> int:
     """One of the member's own employees, still there today."""
+    from assistant.services.workforce import employee_values
     from assistant.services.workforce import employees as workforce
 
     try:
         employee = workforce.get_employee(context.session, answers["_member"], value)
-    except workforce.EmployeeNotFound:
+    except employee_values.EmployeeNotFound:
         raise Reprompt(_l("Choisissez le salarié dans la liste.")) from None
     if employee.left_on is not None and employee.left_on <= _today(context):
         raise Reprompt(_l("Ce salarié a quitté l'entreprise."))

@@ -29,8 +29,8 @@ from assistant.member import _member, bp
 from assistant.models import Centre, Employee, MemberKind, Visit, VisitStatus
 from assistant.services import audit
 from assistant.services.visits import booking, due, visit_rules
+from assistant.services.workforce import employee_values, identity
 from assistant.services.workforce import employees as workforce
-from assistant.services.workforce import identity
 from dialogs import visit_request as visit_request_journey
 from dialogs import visits as visit_journeys
 from dialogs.engine import Context
@@ -256,7 +256,7 @@ def _requested(outcome, employer: bool):
 def _employee(member_id: int, employee_id: int) -> Employee:
     try:
         return workforce.get_employee(db.session, member_id, employee_id)
-    except workforce.EmployeeNotFound:
+    except employee_values.EmployeeNotFound:
         abort(404)
 
 

@@ -26,8 +26,8 @@ from assistant.models import ImportJob, MemberKind
 from assistant.services import audit
 from assistant.services.documents.pdf import bar_chart_svg
 from assistant.services.followup import rules as followup
+from assistant.services.workforce import employee_values, import_jobs
 from assistant.services.workforce import employees as workforce
-from assistant.services.workforce import import_jobs
 from forms.workforce import EmployeeForm, ImportForm, LeaveForm
 
 
@@ -99,7 +99,7 @@ def employee_new():
     if form.validate_on_submit():
         try:
             _save(form, member.id, None)
-        except workforce.WorkforceError as error:
+        except employee_values.WorkforceError as error:
             form.form_errors.append(str(error.args[0]))
         else:
             db.session.commit()
@@ -115,7 +115,7 @@ def employee_edit(employee_id: int):
     member = _employer()
     try:
         employee = workforce.get_employee(db.session, member.id, employee_id)
-    except workforce.EmployeeNotFound:
+    except employee_values.EmployeeNotFound:
         abort(404)
     form = EmployeeForm(keep_exposures=employee.exposures or ())
     if request.method == "GET":
@@ -135,7 +135,7 @@ def employee_edit(employee_id: int):
     elif form.validate_on_submit():
         try:
             _save(form, member.id, employee.id)
-        except workforce.WorkforceError as error:
+        except employee_values.WorkforceError as error:
             form.form_errors.append(str(error.args[0]))
         else:
             db.session.commit()
@@ -158,9 +158,9 @@ def employee_leave(employee_id: int):
         workforce.leave_employee(
             db.session, current_user, member.id, employee_id, form.left_on.parsed
         )
-    except workforce.EmployeeNotFound:
+    except employee_values.EmployeeNotFound:
         abort(404)
-    except workforce.WorkforceError as error:
+    except employee_values.WorkforceError as error:
         flash(str(error.args[0]), "error")
         return redirect(url_for("member.employee_edit", employee_id=employee_id))
     db.session.commit()
@@ -209,7 +209,7 @@ def workforce_import_status(job_id: int):
 
 @bp.get("/effectifs/modele.csv")
 def workforce_template():
-    from assistant.services.workforce.employees import COLUMNS
+    from assistant.services.workforce.csv_lines import COLUMNS
 
     example = ";".join(COLUMNS) + "\nDupont;Marie;12/03/1980;Vendeuse;01/09/2024;CDI;;;non\n"
     return current_app.response_class(

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assistant.models import AuditEntry, Employee
 from assistant.services import audit
+from assistant.services.workforce import csv_import, employee_values
 from assistant.services.workforce import employees as workforce
 from tests.conftest import prove_mobile
 
@@ -76,13 +77,13 @@ def test_add_update_leave_are_audited(db, member):
 
 def test_add_refuses_a_duplicate_a_bad_contract_and_an_unknown_exposure(db, member):
     add(db, member)
-    with pytest.raises(workforce.DuplicateEmployee):
+    with pytest.raises(employee_values.DuplicateEmployee):
         add(db, member, last_name="DUPONT", first_name="marie", job="Autre")
-    with pytest.raises(workforce.WorkforceError):
+    with pytest.raises(employee_values.WorkforceError):
         add(db, member, first_name="Paul", contract_type="freelance")
-    with pytest.raises(workforce.WorkforceError, match="teleportation"):
+    with pytest.raises(employee_values.WorkforceError, match="teleportation"):
         add(db, member, first_name="Paul", exposures=["teleportation"])
-    with pytest.raises(workforce.WorkforceError):
+    with pytest.raises(employee_values.WorkforceError):
         add(db, member, first_name="Paul", contract_end=date(2000, 1, 1))
 
 
@@ -95,11 +96,11 @@ def test_add_refuses_a_duplicate_a_bad_contract_and_an_unknown_exposure(db, memb
     ],
 )
 def test_the_form_path_refuses_implausible_dates_like_the_import(db, member, changes, message):
-    with pytest.raises(workforce.WorkforceError) as refused:
+    with pytest.raises(employee_values.WorkforceError) as refused:
         add(db, member, **changes)
     assert message in str(refused.value.message)
     employee = add(db, member)
-    with pytest.raises(workforce.WorkforceError):
+    with pytest.raises(employee_values.WorkforceError):
         workforce.update_employee(db, "member:1", member.id, employee.id, **changes)
 
 
@@ -132,13 +133,13 @@ def test_a_member_never_reads_or_changes_another_members_employee(db, member, ot
     mine = add(db, member)
     assert employees(db, member) == [mine]
     assert employees(db, other) == [theirs]
-    with pytest.raises(workforce.EmployeeNotFound):
+    with pytest.raises(employee_values.EmployeeNotFound):
         workforce.get_employee(db, member.id, theirs.id)
-    with pytest.raises(workforce.EmployeeNotFound):
+    with pytest.raises(employee_values.EmployeeNotFound):
         workforce.update_employee(db, "member:1", member.id, theirs.id, job="Piraté")
-    with pytest.raises(workforce.EmployeeNotFound):
+    with pytest.raises(employee_values.EmployeeNotFound):
         workforce.leave_employee(db, "member:1", member.id, theirs.id, TODAY)
-    with pytest.raises(workforce.EmployeeNotFound):
+    with pytest.raises(employee_values.EmployeeNotFound):
         workforce.get_employee(db, member.id, 999_999)
     db.commit()
     db.refresh(theirs)
@@ -159,8 +160,8 @@ def test_employees_go_with_their_member(db, member):
 # --- CSV import -----------------------------------------------------------------------------
 
 
-def import_(db, member, data: bytes, **kwargs) -> workforce.ImportReport:
-    report = workforce.import_csv(db, "member:1", member.id, data, today=TODAY, **kwargs)
+def import_(db, member, data: bytes, **kwargs) -> csv_import.ImportReport:
+    report = csv_import.import_csv(db, "member:1", member.id, data, today=TODAY, **kwargs)
     db.commit()
     return report
 
@@ -323,7 +324,7 @@ def test_the_employees_mobile_is_kept_in_international_form(db, member):
     assert employee.phone == "+33611223344"
     workforce.update_employee(db, "member:1", member.id, employee.id, phone="")
     assert employee.phone is None
-    with pytest.raises(workforce.WorkforceError) as refused:
+    with pytest.raises(employee_values.WorkforceError) as refused:
         workforce.update_employee(db, "member:1", member.id, employee.id, phone="12")
     assert "mobile" in str(refused.value.message)
 
@@ -387,7 +388,7 @@ def test_an_import_run_again_after_dying_mid_way_has_told_the_proven_mobile_once
 
     def dies_after_the_first_batch(done: int, _total: int) -> None:
         db.commit()  # each chunk committed, as the job's worker does
-        if done == workforce.BATCH_SIZE:  # the first batch is written and committed
+        if done == csv_import.BATCH_SIZE:  # the first batch is written and committed
             raise WorkerDied
 
     with pytest.raises(WorkerDied):
@@ -424,7 +425,7 @@ def test_the_import_streams_its_file_with_bounded_memory(db, member):
     finally:
         tracemalloc.stop()
     assert report.total == 60_000 and report.error_count == 60_000
-    assert len(report.errors) == workforce.MAX_REPORTED_ERRORS  # the first ones, then a count
+    assert len(report.errors) == csv_import.MAX_REPORTED_ERRORS  # the first ones, then a count
     assert "59 800 autres lignes" in report.messages()[-1].replace("\u202f", " ").replace(
         "\xa0", " "
     )

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from assistant.database import utcnow
 from assistant.models import ImportJob
 from assistant.services import audit
-from assistant.services.workforce import employees as workforce
+from assistant.services.workforce import csv_import
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def run(
             if job.data is None:
                 raise ValueError(f"import job {job_id} has no file")
             with in_locale(job.locale):
-                report = workforce.import_csv(
+                report = csv_import.import_csv(
                     session,
                     job.actor,
                     job.member_id,

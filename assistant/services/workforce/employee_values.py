@@ -1,0 +1,161 @@
+"""The values an employee may take and how typed text becomes one (contracts, yes/no, exposures
+named by code, label or synonym), the limits of each field and the errors of workforce edits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from functools import cache, lru_cache
+
+from assistant.core.parsing import Reprompt, fold
+from assistant.core.text import _l
+from assistant.models import ContractType
+from assistant.services.prevention import risks
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+NAME_MAX = 100
+JOB_MAX = 200
+
+# the fields an import compares and may change (the natural key aside)
+COMPARED = (
+    "last_name",
+    "first_name",
+    "job",
+    "hire_date",
+    "contract_type",
+    "contract_end",
+    "exposures",
+    "night_worker",
+)
+EDITABLE = (*COMPARED, "birth_date", "phone")
+
+
+class WorkforceError(ValueError):
+    """A change that cannot be made; `message` is fit to show."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class EmployeeNotFound(WorkforceError):
+    pass
+
+
+class DuplicateEmployee(WorkforceError):
+    pass
+
+
+# --- values ---------------------------------------------------------------------------------
+
+_CONTRACTS = {
+    ContractType.CDI: (
+        "cdi",
+        "contrat a duree indeterminee",
+        "duree indeterminee",
+        "indetermine",
+        "permanent",
+    ),
+    ContractType.CDD: ("cdd", "contrat a duree determinee", "duree determinee", "determine"),
+    ContractType.INTERIM: (
+        "interim",
+        "interimaire",
+        "travail temporaire",
+        "temporaire",
+        "intérimaire",
+        "mission d interim",
+        "ctt",
+    ),
+    ContractType.SAISONNIER: ("saisonnier", "saisonniere", "contrat saisonnier", "saison"),
+    ContractType.APPRENTI: (
+        "apprenti",
+        "apprentie",
+        "apprentissage",
+        "contrat d apprentissage",
+        "contrat apprentissage",
+        "alternance",
+    ),
+    ContractType.SHORT: (
+        "short",
+        "contrat court",
+        "court",
+        "cdd court",
+        "moins de 45 jours",
+        "contrat de moins de 45 jours",
+    ),
+}
+CONTRACT_WORDS = {fold(word): kind.value for kind, words in _CONTRACTS.items() for word in words}
+
+YES = {"oui", "o", "yes", "y", "1", "x", "vrai", "true"}
+NO = {"", "non", "n", "no", "0", "faux", "false", "-"}
+
+
+def parse_contract(raw: str) -> str:
+    """`CDI`, `cdd`, `Intérim`, `saisonnier`, `apprentissage`, `contrat court` → a ContractType."""
+    text = fold(raw)
+    kind = CONTRACT_WORDS.get(text) or CONTRACT_WORDS.get(re.sub(r"^contrat (d |de )?", "", text))
+    if kind is None:
+        raise Reprompt(_l("type de contrat non reconnu"))
+    return kind
+
+
+def _risk_words() -> dict[str, str]:
+    return _risk_words_of(risks.version())
+
+
+@cache
+def _risk_words_of(_version: int) -> dict[str, str]:
+    """The words of one version of the catalogue (a new version after every edit)."""
+    words: dict[str, str] = {}
+    for risk in risks.catalogue().values():
+        for word in (fold(risk.code), fold(risk.label_fr), fold(risk.label_en), *risk.synonyms):
+            words.setdefault(word, risk.code)
+        words.setdefault(fold(risk.code.replace("_", " ")), risk.code)
+    return words
+
+
+def exposure_code(raw: str) -> str | None:
+    """A catalogue code from its code, label or synonym (typos tolerated), or None."""
+    return _exposure_code(raw, risks.version())
+
+
+@lru_cache(maxsize=4096)
+def _exposure_code(raw: str, _version: int) -> str | None:
+    text = fold(raw)
+    if not text:
+        return None
+    if text in _risk_words():
+        return _risk_words()[text]
+    found = risks.match(raw, limit=1)
+    return found[0].code if found else None
+
+
+def catalogue_order(codes: Iterable[str]) -> list[str]:
+    """Codes without repeats, in catalogue order (so that a re-ordered cell is no change)."""
+    order = {code: i for i, code in enumerate(risks.catalogue())}
+    return sorted(set(codes), key=lambda code: order.get(code, len(order)))
+
+
+def parse_exposures(raw: str) -> tuple[list[str], list[str]]:
+    """(codes, pieces not found) of a cell like `bruit|chemical` or `Bruit, Amiante`."""
+    codes, unknown = [], []
+    for piece in re.split(r"[|,;]", raw or ""):
+        if not piece.strip():
+            continue
+        code = exposure_code(piece.strip())
+        if code is None:
+            unknown.append(piece.strip())
+        else:
+            codes.append(code)
+    return catalogue_order(codes), unknown
+
+
+def check_exposures(codes: Iterable[str]) -> list[str]:
+    codes = list(codes or [])
+    unknown = [code for code in codes if code not in risks.catalogue()]
+    if unknown:
+        raise WorkforceError(
+            _l("Exposition inconnue : %(codes)s", codes=", ".join(sorted(map(str, unknown))))
+        )
+    return catalogue_order(codes)
