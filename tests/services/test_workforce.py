@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assistant.models import AuditEntry, Employee
 from assistant.services import audit, workforce
-from tests.conftest import prove_mobile
+from tests.factories import prove_mobile
 
 TODAY = date(2026, 11, 23)
 HEADER = (
