@@ -11,6 +11,7 @@ import sqlite3
 import tempfile
 import uuid
 from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,23 @@ from sqlalchemy import create_engine, make_url, text
 from assistant import passwords
 from assistant.app import create_app
 from assistant.config import TestConfig
+from assistant.core.timeutil import today_paris
 from assistant.database import Base
 from assistant.extensions import db as _db
 from assistant.services import demo
-from assistant.services.membership.staff import create_staff
-
-PASSWORD = "correct-horse-battery"
+from tests.factories import (
+    CONTACT_MOBILE,
+    EMPLOYER_EMAIL,
+    MONDAY,
+    OTHER_SIRET,
+    PASSWORD,
+    SIRET,
+    WEEK,
+    make_employee,
+    make_member,
+    make_planning,
+    make_staff_user,
+)
 
 # One iteration instead of scrypt: hashing at production cost was most of the time of every test
 # that makes an account. Production's method is checked in tests/test_passwords.py, and the
@@ -167,16 +179,11 @@ def db(app):
 
 @pytest.fixture
 def make_staff(app):
+    """`make_staff(role)`: a staff account of that role, committed; returns its e-mail."""
+
     def _make(role="admin", email=None, password=PASSWORD):
         with app.app_context():
-            user = create_staff(
-                _db.session,
-                "test",
-                email or f"{role}-{uuid.uuid4().hex[:6]}@test.fr",
-                f"Test {role}",
-                role,
-                password,
-            )
+            user = make_staff_user(_db.session, role, email, password=password)
             _db.session.commit()
             return user.email
 
@@ -202,91 +209,62 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
-def make_member(db, siret: str, kind: str = "employer", risks=None):
-    """A bare member row (the smallest a service test needs), flushed, not committed."""
-    from assistant.models import Member
-
-    member = Member(
-        kind=kind,
-        siret=siret,
-        siren=siret[:9],
-        legal_name=f"Société {siret}",
-        main_risks=risks or [],
-    )
-    db.add(member)
-    db.flush()
-    return member
+# --- the factories' usual rows (tests/factories.py) ---------------------------------------
 
 
 @pytest.fixture
-def member(db):
-    return make_member(db, "73282932000074")
+def employer(db):
+    """The Boulangerie Dupont (SIRET), an active employer with an e-mail address and an account
+    (EMPLOYER_EMAIL, PASSWORD); flushed. The member most tests need."""
+    return make_member(
+        db,
+        SIRET,
+        status="active",
+        legal_name="Boulangerie Dupont",
+        email=EMPLOYER_EMAIL,
+        account=EMPLOYER_EMAIL,
+    )
+
+
+@pytest.fixture
+def member(employer):
+    """The same member, where its being an employer is beside the point."""
+    return employer
 
 
 @pytest.fixture
 def other(db):
-    """A second member, to check that one member never reaches another's data."""
-    return make_member(db, "55203253400646")
+    """The Garage Leroy (OTHER_SIRET), a second active employer: one member never reaches
+    another's data."""
+    return make_member(db, OTHER_SIRET, status="active", legal_name="Garage Leroy")
 
 
-def prove_mobile(session, employee, phone: str | None = None):
-    """The worker behind `employee` proved `phone` (their contact number by default), as a
-    professional records it at a visit; returns the worker."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import select
-
-    from assistant.models import Worker
-
-    phone = phone or employee.phone
-    holder = session.scalar(select(Worker).where(Worker.phone == phone))
-    if holder is not None:  # the same person, proven already with another employer
-        employee.worker_id = holder.id
-        employee.worker = holder
-        session.flush()
-        return holder
-    worker = employee.worker
-    if worker is None:
-        worker = Worker()
-        session.add(worker)
-        session.flush()
-        employee.worker_id = worker.id
-        employee.worker = worker
-    worker.phone = phone
-    worker.phone_proven_at = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-    worker.phone_proven_by = "staff:test"
-    session.flush()
-    return worker
+@pytest.fixture
+def employee(db, employer):
+    """Alex Durand, an employee of `employer`, whose mobile the employer typed (not proven)."""
+    return make_employee(db, employer, phone=CONTACT_MOBILE)
 
 
-def make_daily_planning(session, role="doctor", name="Centre de Paris 11", days=21):
-    """A place and a professional of `role` working every day 9:00–12:00 in 30-minute slots,
-    with the slots of `days` days from today; committed. Returns the place."""
-    from datetime import time
+@pytest.fixture
+def plan(db):
+    """The planning of fixed dates, for the services' tests: from MONDAY, the doctor Monday to
+    Friday 9:00–12:00 and the nurse's teleconsultations on Tuesdays and Thursdays, two weeks of
+    slots; flushed."""
+    return make_planning(db, first=MONDAY, doctor_days=range(5), nurse_days=(1, 3))
 
-    from assistant.core.timeutil import today_paris
-    from assistant.models import Centre, WorkPattern
-    from assistant.services.visits import planning
 
-    today = today_paris()
-    centre = Centre(name=name, kind="fixed")
-    session.add(centre)
-    session.flush()
-    email = f"{role}-{uuid.uuid4().hex[:6]}@test.fr"
-    staff = create_staff(session, "test", email, f"Test {role}", role, PASSWORD)
-    session.add_all(
-        WorkPattern(
-            staff_id=staff.id,
-            centre_id=centre.id,
-            weekday=weekday,
-            starts=time(9),
-            ends=time(12),
-            slot_minutes=30,
-            valid_from=today,
-        )
-        for weekday in range(7)
-    )
-    session.flush()
-    planning.generate_slots(session, today, days)
-    session.commit()
-    return centre
+@pytest.fixture
+def today_plan(db):
+    """A planning from today, committed: the doctor every morning, the nurse's
+    teleconsultations every afternoon, the slots of two weeks from tomorrow."""
+    plan = make_planning(db, nurse_days=WEEK, slots_from=today_paris() + timedelta(days=1))
+    db.commit()
+    return plan
+
+
+@pytest.fixture
+def slots(db):
+    """The doctor alone, every morning, with three weeks of slots from today; committed."""
+    plan = make_planning(db, days=21)
+    db.commit()
+    return plan

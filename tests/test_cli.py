@@ -119,9 +119,9 @@ def test_one_worker_runs_the_outbox_the_reminders_and_the_imports(app, db):
     from assistant.models import ImportJob, OutboxMessage
     from assistant.services.messaging.outbox import queue_sms
     from assistant.services.workforce import import_jobs
-    from tests.conftest import make_member
+    from tests.factories import make_member
 
-    member = make_member(db, "73282932000074")
+    member = make_member(db)
     csv = (
         "nom;prenom;date_naissance;poste;date_embauche;contrat\n"
         "Martin;Léo;12/03/1990;Vendeur;01/09/2024;CDI\n"

@@ -7,7 +7,8 @@ from assistant.database import Base
 from assistant.extensions import db as _db
 from assistant.models import Member, StaffUser
 from assistant.services import demo
-from tests.conftest import make_app, make_member
+from tests.conftest import make_app
+from tests.factories import make_member
 
 
 def _sqlite_only(database):
@@ -57,7 +58,7 @@ def test_the_copied_demo_is_the_demo_built(tmp_path, database, load_demo, db):
 
 
 def test_the_demo_is_loaded_into_an_empty_database_only(db, load_demo):
-    make_member(db, "73282932000074")
+    make_member(db)
     db.commit()
     with pytest.raises(AssertionError, match="call it first"):
         load_demo(db)

@@ -12,8 +12,8 @@ from assistant import migrate
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Base, Visit
-from assistant.services.workforce import employees as workforce
-from tests.conftest import make_app, make_member
+from tests.conftest import make_app
+from tests.factories import make_employee, make_member
 
 
 def test_upgrade_from_empty_matches_the_models_then_downgrades(tmp_path, database):
@@ -69,18 +69,8 @@ def test_the_migrated_database_refuses_a_second_open_request(tmp_path, database)
     app = make_app(tmp_path, database, create_schema=False)
     with app.app_context():
         migrate.upgrade(db.engine)
-        member = make_member(db.session, "73282932000074")
-        worker = workforce.add_employee(
-            db.session,
-            "test",
-            member.id,
-            last_name="Durand",
-            first_name="Alex",
-            birth_date=date(1990, 5, 4),
-            job="Vendeur",
-            hire_date=date(2026, 1, 5),
-            contract_type="cdi",
-        )
+        member = make_member(db.session)
+        worker = make_employee(db.session, member, hire_date=date(2026, 1, 5))
         db.session.commit()
         for employee_id in (worker.id, None):  # an employee's, an independent's own
             row = {

@@ -1,4 +1,5 @@
-"""Rules of the suite itself: no test module imports another, markers and lint rules strict."""
+"""Rules of the suite itself: no test module imports another, one set of factories and shared
+fixtures, markers and lint rules strict."""
 
 import ast
 import tomllib
@@ -48,6 +49,82 @@ def test_the_rule_sees_every_form_of_import(tmp_path):
         "tests.web.test_workforce",
         "tests.dialogs.test_engine",
     } <= _imported_modules(module)
+
+
+def _fixtures(path: Path) -> set[str]:
+    """The names of the fixtures a module defines (`@pytest.fixture`, with or without options)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.FunctionDef):
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if ast.unparse(target) in ("pytest.fixture", "fixture"):
+                    names.add(node.name)
+    return names
+
+
+def test_the_shared_fixtures_are_defined_once():
+    # `employer`, `employee`, `plan`... live in tests/conftest.py: a module or a sub-conftest
+    # that defined its own would quietly give the same name another shape.
+    shared = _fixtures(TESTS / "conftest.py")
+    assert {"employer", "member", "other", "employee", "plan", "today_plan", "slots"} <= shared
+    redefined = {
+        str(path.relative_to(ROOT)): sorted(_fixtures(path) & shared)
+        for path in sorted(TESTS.rglob("*.py"))
+        if path != TESTS / "conftest.py"
+    }
+    assert {path: names for path, names in redefined.items() if names} == {}
+
+
+def test_the_rules_see_fixtures_and_rows_however_written(tmp_path):
+    module = tmp_path / "test_x.py"
+    module.write_text(
+        "import pytest\nfrom pytest import fixture\n"
+        "@pytest.fixture\ndef employer(db): return models.Member(siret='1')\n"
+        "@pytest.fixture(autouse=True)\ndef plan(db): return WorkPattern()\n"
+        "@fixture\ndef slots(db): create_staff(db)\n"
+        "def helper(): return Employee()\n"
+    )
+    assert _fixtures(module) == {"employer", "plan", "slots"}
+    assert _rows_built(module) == {"Member", "WorkPattern", "create_staff", "Employee"}
+
+
+# The rows a test sets up come from tests/factories.py (members, employees, staff, places, weekly
+# sessions, slots). These modules build some themselves because the rows are their subject:
+# unsaved objects for rules decided on plain objects, the workforce service and the rows that
+# break its constraints, the weekly sessions a planning test changes through the pages.
+ROW_MAKERS = {"Member", "MemberUser", "Employee", "StaffUser", "Centre", "WorkPattern", "Slot"}
+ROW_MAKERS |= {"create_staff", "add_employee"}
+OWN_ROWS = {
+    "tests/services/test_audit.py": {"StaffUser"},
+    "tests/services/test_care_team.py": {"Member", "StaffUser", "Slot"},
+    "tests/services/test_workforce.py": {"Employee", "add_employee"},
+    "tests/web/test_staff_planning.py": {"WorkPattern"},
+}
+
+
+def _rows_built(path: Path) -> set[str]:
+    built = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in ROW_MAKERS:
+                built.add(name)
+    return built
+
+
+def test_rows_are_set_up_by_the_factories():
+    built = {
+        str(path.relative_to(ROOT)): _rows_built(path)
+        for path in sorted(TESTS.rglob("*.py"))
+        if path != TESTS / "factories.py"
+    }
+    extra = {
+        path: sorted(names - OWN_ROWS.get(path, set()))
+        for path, names in built.items()
+        if names - OWN_ROWS.get(path, set())
+    }
+    assert extra == {}
 
 
 def test_markers_are_declared_and_tests_linted_as_such():

@@ -12,6 +12,7 @@ from assistant.database import utcnow
 from assistant.models import FicheEntreprise, Member
 from assistant.services.demo import DEMO_PASSWORD
 from assistant.services.workforce import employees as workforce
+from tests.factories import make_employee
 
 pytestmark = pytest.mark.browser
 
@@ -45,24 +46,13 @@ def bakery(live_app) -> tuple[int, int]:
         member = session.scalar(select(Member).where(Member.siret == DEMO_SIRET))
         member.activated_at = utcnow() - timedelta(days=365 + LATE_DAYS)
         common = dict(birth_date=date(1985, 3, 12), hire_date=date(2024, 1, 15))
-        workforce.add_employee(
+        make_employee(session, member, first_name="Élodie", job="Tourière", **common)
+        make_employee(
             session,
-            "test",
-            member.id,
-            last_name="Durand",
-            first_name="Élodie",
-            job="Tourière",
-            contract_type="cdi",
-            **common,
-        )
-        workforce.add_employee(
-            session,
-            "test",
-            member.id,
+            member,
             last_name="Bernard",
             first_name="Karim",
             job="Livreur de pain",
-            contract_type="cdi",
             night_worker=True,
             exposures=["vibrations"],
             **common,

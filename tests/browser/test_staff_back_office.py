@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from assistant.core.timeutil import today_paris
 from assistant.services.demo import DEMO_PASSWORD
-from assistant.services.membership.staff import create_staff
+from tests.factories import make_staff_user
 
 pytestmark = pytest.mark.browser
 
@@ -68,8 +68,8 @@ def test_admin_corrects_a_wrong_amount_and_publishes_a_new_tariff(page):
 def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(page, live_app):
     password = "un-mot-de-passe-solide"
     with live_app.session() as session:
-        email = create_staff(
-            session, "test", "secretaire@test.fr", "Sam Secrétaire", "secretary", password
+        email = make_staff_user(
+            session, "secretary", "secretaire@test.fr", "Sam Secrétaire", password=password
         ).email
         session.commit()
 

@@ -2,7 +2,7 @@
 and a request booked at once into the first free slot."""
 
 import re
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from babel.dates import format_date
@@ -10,11 +10,11 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from assistant.core.timeutil import PARIS, today_paris
-from assistant.models import Centre, Member, Slot, StaffUser, Visit, WorkPattern
+from assistant.models import Centre, Member, Slot, StaffUser, Visit
 from assistant.services.demo import DEMO_PASSWORD
-from assistant.services.visits import booking, planning
+from assistant.services.visits import booking
 from assistant.services.visits.visit_rules import add_months
-from assistant.services.workforce import employees as workforce
+from tests.factories import make_employee, make_planning
 
 pytestmark = pytest.mark.browser
 
@@ -36,35 +36,23 @@ def prepare(live_app) -> tuple[int, date]:
     if the demo has none; returns (employee id, the deadline of their first visit)."""
     hired = today_paris() - timedelta(days=20)
     with live_app.session() as session:
-        member_id = session.scalar(select(Member.id).where(Member.siret == DEMO_SIRET))
-        employee = workforce.add_employee(
+        member = session.scalar(select(Member).where(Member.siret == DEMO_SIRET))
+        employee = make_employee(
             session,
-            "test",
-            member_id,
-            last_name="Durand",
+            member,
             first_name="Élodie",
             birth_date=date(1992, 3, 12),
             job="Vendeuse",
             hire_date=hired,
-            contract_type="cdi",
         )
         if not session.scalar(select(func.count()).select_from(Slot)):
-            doctor = session.scalar(select(StaffUser).where(StaffUser.role == "doctor"))
-            centre = session.scalar(select(Centre).where(Centre.kind == "fixed"))
-            for weekday in range(7):
-                session.add(
-                    WorkPattern(
-                        staff_id=doctor.id,
-                        centre_id=centre.id,
-                        weekday=weekday,
-                        starts=time(9),
-                        ends=time(12),
-                        slot_minutes=30,
-                        valid_from=today_paris(),
-                    )
-                )
-            session.flush()
-            planning.generate_slots(session, today_paris() + timedelta(days=1), 21)
+            make_planning(
+                session,
+                centre=session.scalar(select(Centre).where(Centre.kind == "fixed")),
+                doctor=session.scalar(select(StaffUser).where(StaffUser.role == "doctor")),
+                days=21,
+                slots_from=today_paris() + timedelta(days=1),
+            )
         session.commit()
         return employee.id, add_months(hired, 3)
 

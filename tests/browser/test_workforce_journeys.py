@@ -12,8 +12,7 @@ from assistant.cli import run_one_import
 from assistant.core.timeutil import today_paris
 from assistant.models import Employee, Member
 from assistant.services.demo import DEMO_PASSWORD
-from assistant.services.workforce import employees as workforce
-from tests.conftest import make_member
+from tests.factories import OTHER_SIRET, make_employee, make_member
 
 pytestmark = pytest.mark.browser
 
@@ -377,11 +376,9 @@ def test_employer_imports_500_lines_from_excel_and_again_without_duplicates(page
 
 def test_the_workforce_page_in_english(page, live_app):
     with live_app.session() as session:
-        workforce.add_employee(
+        make_employee(
             session,
-            "test",
-            demo_member_id(live_app),
-            last_name="Durand",
+            session.get(Member, demo_member_id(live_app)),
             first_name="Élodie",
             birth_date=date(1985, 3, 12),
             job="Vendeuse",
@@ -419,28 +416,23 @@ def test_the_workforce_page_in_english(page, live_app):
 
 def test_an_employer_cannot_open_or_end_another_members_employee(page, live_app):
     with live_app.session() as session:
-        other = make_member(session, "55203253400646")
-        theirs = workforce.add_employee(
+        other = make_member(session, OTHER_SIRET)
+        theirs = make_employee(
             session,
-            "test",
-            other.id,
+            other,
             last_name="Secret",
             first_name="Salarié",
             birth_date=date(1980, 1, 1),
             job="Comptable",
             hire_date=date(2020, 1, 1),
-            contract_type="cdi",
         )
-        mine = workforce.add_employee(
+        mine = make_employee(
             session,
-            "test",
-            demo_member_id(live_app),
-            last_name="Durand",
+            session.get(Member, demo_member_id(live_app)),
             first_name="Élodie",
             birth_date=date(1985, 3, 12),
             job="Vendeuse",
             hire_date=date(2024, 1, 15),
-            contract_type="cdi",
         )
         session.commit()
         theirs_id, mine_id = theirs.id, mine.id

@@ -15,8 +15,8 @@ from assistant.database import utcnow
 from assistant.models import Slot, Visit
 from dialogs import visits
 from dialogs.engine import AGAIN, Ask, Context, Journey, Outcome, Question, effect
-from tests.conftest import make_daily_planning
-from tests.sms.helpers import make_employee, make_independent
+from tests.factories import OTHER_SIRET, make_planning
+from tests.sms.helpers import texting_employee, texting_independent
 
 NUMBER = "+33781234567"
 
@@ -152,9 +152,8 @@ def test_an_unknown_number_is_told_how(db):
     assert db.scalar(select(Visit)) is None
 
 
-def test_book_requests_offers_then_books_the_slot_picked(db):
-    make_daily_planning(db)
-    member = make_independent(db)
+def test_book_requests_offers_then_books_the_slot_picked(db, slots):
+    member = texting_independent(db)
     step = visits.BOOK.advance({}, context(db))
     assert isinstance(step, Ask) and step.question is visits.PICK
     offered = step.answers["_slots"]
@@ -173,9 +172,8 @@ def test_book_requests_offers_then_books_the_slot_picked(db):
     assert visit.status == "booked" and visit.slot_id == offered[1]
 
 
-def test_a_slot_taken_meanwhile_starts_the_offer_again(db):
-    make_daily_planning(db)
-    make_independent(db)
+def test_a_slot_taken_meanwhile_starts_the_offer_again(db, slots):
+    texting_independent(db)
     step = visits.BOOK.advance({}, context(db))
     taken = db.get(Slot, step.answers["_slots"][0])
     taken.blocked = True  # no longer bookable when the answer comes
@@ -188,18 +186,16 @@ def test_a_slot_taken_meanwhile_starts_the_offer_again(db):
     assert step.question.message(step.answers)[1]["taken"] is True
 
 
-def test_giving_up_a_booking_queues_the_request(db):
-    make_daily_planning(db)
-    make_independent(db)
+def test_giving_up_a_booking_queues_the_request(db, slots):
+    texting_independent(db)
     step = visits.BOOK.advance({}, context(db))
     visits.BOOK.give_up(step.answers, context(db))
     assert db.get(Visit, step.answers["_visit"]).queued_at is not None
 
 
-def test_several_employments_are_asked_first(db):
-    make_daily_planning(db)
-    make_employee(db, siret="73282932000074", name="Boulangerie Dupont")
-    make_employee(db, siret="55203253400646", name="Garage Leroy")
+def test_several_employments_are_asked_first(db, slots):
+    texting_employee(db)
+    texting_employee(db, siret=OTHER_SIRET, name="Garage Leroy")
     step = visits.BOOK.advance({}, context(db))
     assert step.question is visits.WHO and "_visit" not in step.answers
     assert [c.label for c in visits.WHO.options(step.answers)] == [
@@ -208,9 +204,8 @@ def test_several_employments_are_asked_first(db):
     ]
 
 
-def test_cancel_names_the_visit_then_keeps_it_on_no(db):
-    make_daily_planning(db)
-    make_independent(db)
+def test_cancel_names_the_visit_then_keeps_it_on_no(db, slots):
+    texting_independent(db)
     step = visits.BOOK.advance({}, context(db))
     answers = visits.BOOK.accept(step.answers, visits.PICK, "1", context(db))
     visits.BOOK.advance(answers, context(db))
@@ -246,8 +241,8 @@ def web_context(db, actor="member:7", **extra) -> Context:
 def requested(db):
     from assistant.services.visits import booking
 
-    make_daily_planning(db)
-    member = make_independent(db)
+    make_planning(db, days=21)
+    member = texting_independent(db)
     visit = booking.request_visit(
         db,
         "test",

@@ -13,7 +13,7 @@ from dialogs.adhesion import EMPLOYER, INDEPENDENT
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION
 from dialogs.engine import Context, Outcome
-from tests.conftest import make_member
+from tests.factories import SIRET, make_member
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -34,7 +34,7 @@ def test_the_score_is_kept_and_told(db):
 
 
 def test_a_declaration_becomes_a_new_version(db):
-    member = make_member(db, "73282932000074")
+    member = make_member(db)
     answers = {"_member": member.id, "in_group": False, "risks": ["noise"]}
     outcome = DECLARATION.finish(answers, context(db))
     assert outcome == Outcome(
@@ -46,14 +46,14 @@ def test_a_declaration_becomes_a_new_version(db):
 
 
 def test_risks_described_before_any_declaration_keep_those_given_at_adhesion(db):
-    member = make_member(db, "73282932000074", kind="independent", risks=["noise"])
+    member = make_member(db, SIRET, kind="independent", risks=["noise"])
     described = {"_member": member.id, "risks": {"text": "écran", "codes": ["screen"]}}
     outcome = DECLARATION.finish(described, context(db))
     assert outcome.values["risks"] == ["noise", "screen"]
 
 
 def test_risks_described_in_words_are_added_to_those_declared(db):
-    member = make_member(db, "73282932000074")
+    member = make_member(db)
     DECLARATION.finish({"_member": member.id, "risks": ["noise"]}, context(db))
     described = {"_member": member.id, "risks": {"text": "écran", "codes": ["screen"]}}
     outcome = DECLARATION.finish(described, context(db))

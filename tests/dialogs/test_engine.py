@@ -3,10 +3,10 @@
 import pytest
 
 from assistant.core.parsing import Reprompt
-from assistant.models import Member
 from dialogs.adhesion import EMPLOYER, INDEPENDENT
 from dialogs.engine import AGAIN, Context
 from tests.dialogs.helpers import EMPLOYER_ANSWERS
+from tests.factories import make_member
 
 NO_STORE = Context()
 
@@ -198,14 +198,7 @@ def test_a_reprompt_leaves_the_answers_unchanged(key, raw, message):
 
 @pytest.mark.parametrize("journey", [EMPLOYER, INDEPENDENT], ids=lambda j: j.name)
 def test_siret_of_an_existing_member_is_refused(db, journey):
-    db.add(
-        Member(
-            kind="employer",
-            siret="73282932000074",
-            siren="732829320",
-            legal_name="Déjà Adhérente SARL",
-        )
-    )
+    make_member(db, legal_name="Déjà Adhérente SARL")
     db.commit()
     question = journey.question("siret")
     answers = {"legal_name": "Marie Curie"} if journey is INDEPENDENT else {}

@@ -11,10 +11,9 @@ from sqlalchemy import select
 
 from assistant.core.parsing import Reprompt
 from assistant.models import Member, Visit
-from assistant.services.workforce import employees as workforce
 from dialogs.engine import Context
 from dialogs.visit_request import REQUEST
-from tests.conftest import make_member
+from tests.factories import OTHER_SIRET, make_employee, make_member
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 27)
@@ -24,32 +23,15 @@ def context(db) -> Context:
     return Context(session=db, today=TODAY, now=NOW, actor="test")
 
 
-def hire(db, member, last="Durand", **extra):
-    return workforce.add_employee(
-        db,
-        "test",
-        member.id,
-        last_name=last,
-        first_name="Alex",
-        birth_date=date(1990, 5, 4),
-        job="Vendeur",
-        hire_date=date(2026, 1, 5),
-        contract_type="cdi",
-        **extra,
-    )
-
-
 @pytest.fixture
-def employer(db):
-    member = make_member(db, "73282932000074")
-    employee = hire(db, member)
+def answers(db, employer, employee):
+    """The journey as the employer starts it: the member, and its one employee to choose."""
     db.commit()
-    answers = {
+    return {
         "_requester": "employer",
-        "_member": member.id,
+        "_member": employer.id,
         "_employees": [[employee.id, "Durand Alex"]],
     }
-    return answers, employee
 
 
 def play(db, answers, *typed):
@@ -101,8 +83,7 @@ def test_each_type_asks_its_own_questions(requester, kind, expected):
     )
 
 
-def test_every_required_answer_left_empty_says_what_is_missing(db, employer):
-    answers, employee = employer
+def test_every_required_answer_left_empty_says_what_is_missing(db, answers, employee):
     with pytest.raises(Reprompt, match="Choisissez le salarié."):
         play(db, answers, "")
     answers = play(db, answers, str(employee.id))
@@ -122,16 +103,16 @@ def test_every_required_answer_left_empty_says_what_is_missing(db, employer):
         play(db, answers, "", "")  # no modality wished is fine; the placement must be chosen
 
 
-def test_a_reprise_the_code_du_travail_does_not_require_is_refused_at_its_days(db, employer):
-    answers, employee = employer
+def test_a_reprise_the_code_du_travail_does_not_require_is_refused_at_its_days(
+    db, answers, employee
+):
     answers = play(db, answers, str(employee.id), "reprise", "01/12/2026", "maladie ou accident")
     with pytest.raises(Reprompt, match="au moins 60 jours"):
         play(db, answers, "20")
     assert play(db, answers, "61")["absence_days"] == 61
 
 
-def test_the_stoppage_started_in_the_past_and_long_enough(db, employer):
-    answers, employee = employer
+def test_the_stoppage_started_in_the_past_and_long_enough(db, answers, employee):
     answers = play(db, answers, str(employee.id), "liaison")
     tomorrow = (TODAY + timedelta(days=1)).strftime("%d/%m/%Y")
     with pytest.raises(Reprompt, match="ne peut pas être dans le futur"):
@@ -142,8 +123,7 @@ def test_the_stoppage_started_in_the_past_and_long_enough(db, employer):
     assert play(db, answers, started.strftime("%d/%m/%Y"))["stoppage_start"] == str(started)
 
 
-def test_an_employee_writes_a_shorter_reason_than_an_employer(db, employer):
-    answers, employee = employer
+def test_an_employee_writes_a_shorter_reason_than_an_employer(db, answers, employee):
     text = "Fatigue au poste. " * 30  # 540 characters
     chosen = play(db, answers, str(employee.id), "demande")
     assert play(db, chosen, text)["reason"] == text.strip()
@@ -157,11 +137,10 @@ def test_an_employee_writes_a_shorter_reason_than_an_employer(db, employer):
     assert "N'écrivez aucune information médicale" in hint
 
 
-def test_the_employer_chooses_a_current_employee_of_its_own(db, employer):
-    answers, employee = employer
-    gone = hire(db, db.get(Member, answers["_member"]), "Parti")
+def test_the_employer_chooses_a_current_employee_of_its_own(db, answers, employee):
+    gone = make_employee(db, db.get(Member, answers["_member"]), last_name="Parti")
     gone.left_on = TODAY
-    stranger = hire(db, make_member(db, "55203253400646"), "Autre")
+    stranger = make_employee(db, make_member(db, OTHER_SIRET), last_name="Autre")
     db.commit()
     with pytest.raises(Reprompt, match="Ce salarié a quitté l'entreprise."):
         play(db, answers, str(gone.id))
@@ -170,15 +149,13 @@ def test_the_employer_chooses_a_current_employee_of_its_own(db, employer):
             play(db, answers, raw)
 
 
-def test_a_modality_the_type_does_not_allow_is_refused(db, employer):
-    answers, employee = employer
+def test_a_modality_the_type_does_not_allow_is_refused(db, answers, employee):
     answers = play(db, answers, str(employee.id), "reprise", "01/12/2026", "maternité", "10", "")
     with pytest.raises(Reprompt, match="ne peut pas se faire de cette façon"):
         play(db, answers, "téléconsultation")
 
 
-def test_played_to_its_end_then_asked_again_gives_the_open_request_back(db, employer):
-    answers, employee = employer
+def test_played_to_its_end_then_asked_again_gives_the_open_request_back(db, answers, employee):
     answers = play(db, answers, str(employee.id), "demande", "Mal au dos", "", "2")
     assert answers["placement"] == "choose" and REQUEST.complete(answers)
     first = REQUEST.finish(answers, context(db))
@@ -197,8 +174,7 @@ def test_played_to_its_end_then_asked_again_gives_the_open_request_back(db, empl
     assert len(db.scalars(select(Visit)).all()) == 1 and visit.status == "requested"
 
 
-def test_automatic_placement_without_a_free_slot_goes_to_the_team(db, employer):
-    answers, employee = employer
+def test_automatic_placement_without_a_free_slot_goes_to_the_team(db, answers, employee):
     answers = play(db, answers, str(employee.id), "vip_initiale", "", "", "auto")
     outcome = REQUEST.finish(answers, context(db))
     assert outcome.say == "visit_queued" and outcome.values["next"] == "visit"
@@ -206,8 +182,7 @@ def test_automatic_placement_without_a_free_slot_goes_to_the_team(db, employer):
     assert visit.queued_at == NOW and visit.due_by is not None  # the visit to plan's window
 
 
-def test_a_request_the_service_refuses_is_told_not_raised(db, employer):
-    answers, employee = employer
+def test_a_request_the_service_refuses_is_told_not_raised(db, answers, employee):
     answers = {**play(db, answers, str(employee.id), "demande", "", "", "2"), "modality": "x"}
     outcome = REQUEST.finish(answers, context(db))
     assert outcome.say == "visit_refused" and "de cette façon" in str(outcome.values["reason"])
@@ -215,8 +190,9 @@ def test_a_request_the_service_refuses_is_told_not_raised(db, employer):
 
 
 @pytest.mark.parametrize(("proven", "say"), [(False, "visit_team"), (True, "visit_queued")])
-def test_an_employees_request_through_a_contact_number_goes_to_the_team(db, employer, proven, say):
-    answers, employee = employer
+def test_an_employees_request_through_a_contact_number_goes_to_the_team(
+    db, answers, employee, proven, say
+):
     worker = {
         "_requester": "employee",
         "_member": answers["_member"],

@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from assistant.core.timeutil import PARIS
 from assistant.models import Absence, AuditEntry, Slot, Visit, VisitStatus, WorkPattern
 from assistant.services.visits import booking, planning
-from tests.conftest import make_member
-from tests.services.planning_fixtures import MONDAY, NOW, make_employee
+from tests.factories import MONDAY, NOW, make_employee
 
 
 def slot_count(db, **where) -> int:
@@ -165,8 +164,7 @@ def test_a_reprise_after_a_short_illness_is_not_required(db, plan, employer, emp
     assert "60 jours" in str(refused.value.message)
 
 
-def test_another_members_employee_is_refused(db, plan, employer):
-    other = make_member(db, "44306184100047")
+def test_another_members_employee_is_refused(db, plan, employer, other):
     stranger = make_employee(db, other)
     with pytest.raises(booking.NotAllowed):
         ask(db, employer, stranger)
@@ -313,9 +311,7 @@ def test_sessions_are_cut_to_whole_slots(db, plan):
 
 
 def test_a_follow_up_by_the_doctor_narrows_who_may_see_the_worker(db, plan, employer):
-    electrician = make_employee(
-        db, employer, last_name="Volt", last_name_folded="volt", exposures=["electrical"]
-    )
+    electrician = make_employee(db, employer, last_name="Volt", exposures=["electrical"])
     visit = ask(db, employer, electrician, "vip_periodique", auto=False)
     slots = booking.compatible_slots(db, visit, now=NOW, limit=30)
     assert slots and {s.staff_id for s in slots} == {plan.doctor.id}

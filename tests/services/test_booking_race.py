@@ -15,8 +15,7 @@ from assistant.database import commit_retrying, make_engine
 from assistant.models import Slot, Visit, VisitStatus
 from assistant.models.visit import HOLDS_SLOT
 from assistant.services.visits import booking
-from tests.conftest import make_member
-from tests.services.planning_fixtures import NOW, make_employee, make_planning
+from tests.factories import MONDAY, NOW, make_employee, make_member, make_planning
 
 RACERS = 50
 
@@ -26,17 +25,15 @@ def test_fifty_connections_book_one_slot_and_exactly_one_wins(app, database):
     engine = make_engine(url, poolclass=NullPool, **options)  # one real connection per thread
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     with sessions() as session:
-        make_planning(session, weeks=1)
-        member = make_member(session, "73282932000074")
+        make_planning(session, first=MONDAY, days=7)
+        member = make_member(session)
         # one worker each: a worker has one open request of a type
         visits = [
             booking.request_visit(
                 session,
                 "test",
                 member=member,
-                employee=make_employee(
-                    session, member, last_name=f"R{n}", last_name_folded=f"r{n}"
-                ),
+                employee=make_employee(session, member, last_name=f"R{n}"),
                 request=booking.Request("demande", "employer"),
                 now=NOW,
                 auto=False,

@@ -9,8 +9,7 @@ import pytest
 
 from assistant.models import Member, Role, Slot, StaffUser, Visit
 from assistant.services.membership import care_team
-from assistant.services.membership.staff import create_staff
-from tests.conftest import make_member
+from tests.factories import OTHER_SIRET, make_member, make_staff_user
 
 NOW = datetime(2027, 3, 5, 9, tzinfo=UTC)
 
@@ -81,28 +80,28 @@ def test_ordinary_visits_show_type_and_person_to_all(role):
 
 
 def test_a_grant_lasts_its_time_and_is_audited(db):
-    member = make_member(db, "73282932000074")
-    nurse = create_staff(db, "test", "ide@test.fr", "IDE", Role.NURSE, "x" * 12)
+    member = make_member(db)
+    nurse = make_staff_user(db, Role.NURSE)
     assert not care_team.may_read_health(db, nurse, member, NOW)
     care_team.grant_outside_team(db, nurse, member, "  Remplacement  ", NOW, 60)
     assert care_team.may_read_health(db, nurse, member, NOW + timedelta(minutes=59))
     assert not care_team.may_read_health(db, nurse, member, NOW + timedelta(minutes=60))
-    other = make_member(db, "55203253400646")
+    other = make_member(db, OTHER_SIRET)
     assert not care_team.may_read_health(db, nurse, other, NOW)
     assert care_team.may_read_health_of_any(db, nurse, [other, member], NOW)
 
 
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_a_grant_needs_a_reason(db, reason):
-    member = make_member(db, "73282932000074")
-    doctor = create_staff(db, "test", "dr@test.fr", "Dr", Role.DOCTOR, "x" * 12)
+    member = make_member(db)
+    doctor = make_staff_user(db, Role.DOCTOR)
     with pytest.raises(care_team.AccessError):
         care_team.grant_outside_team(db, doctor, member, reason, NOW, 60)
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.SECRETARY, Role.IPRP, Role.PDP])
 def test_only_health_staff_get_a_grant(db, role):
-    member = make_member(db, "73282932000074")
-    user = create_staff(db, "test", f"{role}@test.fr", "X", role, "x" * 12)
+    member = make_member(db)
+    user = make_staff_user(db, role)
     with pytest.raises(care_team.AccessError):
         care_team.grant_outside_team(db, user, member, "Curiosité", NOW, 60)

@@ -10,7 +10,7 @@ from assistant.models import AuditEntry, Member, RiskDeclaration
 from assistant.services.prevention import declarations
 from dialogs.declaration import DECLARATION, to_declaration
 from dialogs.engine import Context
-from tests.conftest import make_member
+from tests.factories import make_member
 
 
 def drawers(risks=("noise",), **answers):

@@ -2,60 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 
-from assistant.models import Centre, Slot, Visit, VisitOutcome
-from assistant.services.membership.staff import create_staff
+from assistant.models import Visit, VisitOutcome
 from assistant.services.visits import due
 from assistant.services.workforce import employees as workforce
 from assistant.services.workforce import health
-from tests.conftest import PASSWORD, make_member
+from tests.factories import make_centre, make_employee, make_member, make_slot, make_staff_user
 
 TODAY = date(2026, 6, 15)
 
 
-def hire(db, member, last, *, hired, born=date(1990, 5, 4), **extra):
-    return workforce.add_employee(
-        db,
-        "test",
-        member.id,
-        last_name=last,
-        first_name="Alex",
-        birth_date=born,
-        job="Vendeur",
-        hire_date=hired,
-        contract_type=extra.pop("contract_type", "cdi"),
-        **extra,
-    )
+def hire(db, member, last, *, hired, **values):
+    return make_employee(db, member, last_name=last, hire_date=hired, **values)
 
 
 @pytest.fixture
 def doctor(db):
-    centre = Centre(name="Centre Paris 11", kind="fixed", address="12 rue de la Roquette")
-    db.add(centre)
-    db.flush()
-    staff = create_staff(db, "test", "dr.due@test.fr", "Dr Due", "doctor", PASSWORD, centre.id)
-    return staff, centre
+    centre = make_centre(db)
+    return make_staff_user(db, "doctor", centre_id=centre.id), centre
 
 
 def visit(db, member, employee, code, status, *, day=None, doctor=None, **extra):
     """A visit row; a done one in a slot on `day` (10:00 UTC)."""
     slot = None
     if day is not None:
-        staff, centre = doctor
-        starts = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
-        slot = Slot(
-            staff_id=staff.id,
-            centre_id=centre.id,
-            starts_at=starts,
-            ends_at=starts + timedelta(minutes=30),
-            minutes=30,
-            modality="on_site",
-        )
-        db.add(slot)
-        db.flush()
+        slot = make_slot(db, *doctor, datetime(day.year, day.month, day.day, 10, tzinfo=UTC))
     row = Visit(
         member_id=member.id,
         employee_id=employee.id if employee is not None else None,
@@ -129,7 +103,7 @@ def test_a_health_flag_shortens_the_period_silently(db, member, doctor):
 
 
 def test_confidential_visits_change_nothing_the_employer_sees(db, member, doctor):
-    worker = hire(db, member, "Worker", hired=date(2023, 1, 2), born=date(1981, 2, 3))
+    worker = hire(db, member, "Worker", hired=date(2023, 1, 2), birth_date=date(1981, 2, 3))
     before = plan(db, member)
     assert ("Worker", "mi_carriere", date(2026, 12, 31)) in before
     # asked by the employee without telling the employer: neither done nor open counts

@@ -11,78 +11,55 @@ from sqlalchemy import select
 
 from assistant.models import (
     AuditEntry,
-    Employee,
     FicheEntreprise,
     FicheStatus,
-    Member,
     ScoreRecord,
-    StaffUser,
 )
 from assistant.models.fiche import FrozenFiche
 from assistant.services.documents import fiche
+from tests.factories import SIRET, make_employee, make_member, make_staff_user
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def make_member(db, siret="73282932000074", activated=datetime(2025, 6, 15, 10, tzinfo=UTC)):
-    member = Member(
-        kind="employer",
+def activated_member(db, siret=SIRET, activated=datetime(2025, 6, 15, 10, tzinfo=UTC)):
+    """An active employer with what a fiche is prefilled from, a member since `activated`."""
+    return make_member(
+        db,
+        siret,
+        risks=["noise", "heat_cold"],
         status="active",
-        siret=siret,
-        siren=siret[:9],
-        legal_name=f"Société {siret}",
         naf_code="10.71C",
         address="3 rue du Four",
         postcode="75011",
         city="Paris",
         headcount=3,
         contact_name="Marc Dupont",
-        main_risks=["noise", "heat_cold"],
         created_at=activated,
         activated_at=activated,
-    )
-    db.add(member)
-    db.flush()
-    return member
-
-
-def employee(member, last, job, contract="cdi", exposures=(), night=False, left_on=None):
-    return Employee(
-        member_id=member.id,
-        last_name=last,
-        first_name="Camille",
-        last_name_folded=last.lower(),
-        first_name_folded="camille",
-        birth_date=date(1985, 4, 1),
-        job=job,
-        hire_date=date(2020, 1, 6),
-        contract_type=contract,
-        exposures=list(exposures),
-        night_worker=night,
-        left_on=left_on,
     )
 
 
 @pytest.fixture
 def iprp(db):
-    user = StaffUser(email="iprp@test.fr", full_name="Iris Préventrice", role="iprp")
-    user.set_password("x" * 12)
-    db.add(user)
-    db.flush()
-    return user
+    return make_staff_user(db, "iprp", "iprp@test.fr", "Iris Préventrice")
 
 
 @pytest.fixture
-def member(db):
-    member = make_member(db)
-    db.add_all(
-        [
-            employee(member, "Dupont", "Boulanger", exposures=["noise", "manual_handling"]),
-            employee(member, "Martin", "Boulanger", "cdd", exposures=["noise"], night=True),
-            employee(member, "Nguyen", "Vendeuse", "interim"),
-            employee(member, "Parti", "Livreur", left_on=date(2024, 1, 1)),
-        ]
-    )
+def bakery(db):
+    """An activated member with four employees (one gone) and a prevention score."""
+    member = activated_member(db)
+    for last, job, values in (
+        ("Dupont", "Boulanger", dict(exposures=["noise", "manual_handling"])),
+        (
+            "Martin",
+            "Boulanger",
+            dict(contract_type="cdd", exposures=["noise"], night_worker=True),
+        ),
+        ("Nguyen", "Vendeuse", dict(contract_type="interim")),
+        ("Parti", "Livreur", dict(left_on=date(2024, 1, 1))),
+    ):
+        make_employee(db, member, last_name=last, first_name="Camille", job=job, **values)
     db.add(
         ScoreRecord(
             member_id=member.id,
@@ -96,8 +73,8 @@ def member(db):
     return member
 
 
-def test_draft_is_prefilled_from_declarations(db, iprp, member):
-    draft = fiche.draft_from_declarations(db, iprp, member.id)
+def test_draft_is_prefilled_from_declarations(db, iprp, bakery):
+    draft = fiche.draft_from_declarations(db, iprp, bakery.id)
     content = draft.content
     assert draft.version == 1 and draft.status == FicheStatus.DRAFT
     assert set(content) == set(fiche.SECTION_KEYS)
@@ -124,10 +101,10 @@ def test_draft_is_prefilled_from_declarations(db, iprp, member):
     assert content["synthese"] == ""
 
 
-def test_versions_publish_freezes_and_next_draft_keeps_the_text(db, iprp, member):
-    first = fiche.draft_from_declarations(db, iprp, member.id)
+def test_versions_publish_freezes_and_next_draft_keeps_the_text(db, iprp, bakery):
+    first = fiche.draft_from_declarations(db, iprp, bakery.id)
     with pytest.raises(fiche.FicheError):
-        fiche.draft_from_declarations(db, iprp, member.id)  # one draft at a time
+        fiche.draft_from_declarations(db, iprp, bakery.id)  # one draft at a time
     with pytest.raises(fiche.FicheError):
         fiche.publish(db, iprp, first.id, NOW)  # no synthesis yet
     changed = fiche.update_draft(
@@ -152,27 +129,27 @@ def test_versions_publish_freezes_and_next_draft_keeps_the_text(db, iprp, member
         db.flush()
     db.rollback()
 
-    second = fiche.draft_from_declarations(db, iprp, member.id)
+    second = fiche.draft_from_declarations(db, iprp, bakery.id)
     assert second.version == 2
     assert second.content["synthese"] == "Réduire le bruit du pétrin."
     assert second.content["locaux"] == "Fournil"
     assert second.content["date_creation"] == "02/03/2026"  # the first publication
-    assert [v.version for v in fiche.versions(db, member.id)] == [2, 1]
-    assert [v.version for v in fiche.published_versions(db, member.id)] == [1]
-    assert fiche.get_published(db, member.id, 2) is None
+    assert [v.version for v in fiche.versions(db, bakery.id)] == [2, 1]
+    assert [v.version for v in fiche.published_versions(db, bakery.id)] == [1]
+    assert fiche.get_published(db, bakery.id, 2) is None
 
 
-def test_version_numbers_are_unique_per_member(db, iprp, member):
+def test_version_numbers_are_unique_per_member(db, iprp, bakery):
     from sqlalchemy.exc import IntegrityError
 
-    db.add(FicheEntreprise(member_id=member.id, version=1, content={}, author_id=iprp.id))
-    db.add(FicheEntreprise(member_id=member.id, version=1, content={}, author_id=iprp.id))
+    db.add(FicheEntreprise(member_id=bakery.id, version=1, content={}, author_id=iprp.id))
+    db.add(FicheEntreprise(member_id=bakery.id, version=1, content={}, author_id=iprp.id))
     with pytest.raises(IntegrityError):
         db.flush()
 
 
-def test_every_write_is_audited(db, iprp, member):
-    draft = fiche.draft_from_declarations(db, iprp, member.id)
+def test_every_write_is_audited(db, iprp, bakery):
+    draft = fiche.draft_from_declarations(db, iprp, bakery.id)
     fiche.update_draft(db, iprp, draft.id, {"synthese": "À faire"})
     fiche.publish(db, iprp, draft.id, NOW)
     db.flush()
@@ -190,17 +167,17 @@ def test_every_write_is_audited(db, iprp, member):
     )
 
 
-def test_due_within_a_year_of_adhesion(db, member):
-    assert fiche.due_date(member, None) == date(2026, 6, 15)
+def test_due_within_a_year_of_adhesion(db, bakery):
+    assert fiche.due_date(bakery, None) == date(2026, 6, 15)
     [item] = fiche.due_list(db, date(2026, 3, 1))
-    assert item.member.id == member.id and item.due_on == date(2026, 6, 15)
+    assert item.member.id == bakery.id and item.due_on == date(2026, 6, 15)
     assert not item.overdue and item.last_published_on is None
     [late] = fiche.due_list(db, date(2026, 7, 1))
     assert late.overdue and late.days_late == 16
 
 
-def test_due_every_four_years_after_the_last_publication(db, iprp, member):
-    draft = fiche.draft_from_declarations(db, iprp, member.id)
+def test_due_every_four_years_after_the_last_publication(db, iprp, bakery):
+    draft = fiche.draft_from_declarations(db, iprp, bakery.id)
     fiche.update_draft(db, iprp, draft.id, {"synthese": "RAS"})
     fiche.publish(db, iprp, draft.id, NOW)
     db.flush()
@@ -213,22 +190,22 @@ def test_due_every_four_years_after_the_last_publication(db, iprp, member):
     assert late.overdue and late.days_late == 10
 
 
-def test_due_list_most_overdue_first_employers_only(db, member):
-    older = make_member(db, "44306184100047", activated=datetime(2024, 1, 10, tzinfo=UTC))
-    pending = make_member(db, "55210055400017", activated=datetime(2024, 1, 1, tzinfo=UTC))
+def test_due_list_most_overdue_first_employers_only(db, bakery):
+    older = activated_member(db, "44306184100047", activated=datetime(2024, 1, 10, tzinfo=UTC))
+    pending = activated_member(db, "55210055400017", activated=datetime(2024, 1, 1, tzinfo=UTC))
     pending.status = "pending"
-    independent = make_member(db, "40483304800022", activated=datetime(2024, 1, 1, tzinfo=UTC))
+    independent = activated_member(db, "40483304800022", activated=datetime(2024, 1, 1, tzinfo=UTC))
     independent.kind = "independent"
     fiche.draft_from_declarations(db, None, older.id)
     db.flush()
     due = fiche.due_list(db, date(2026, 7, 1))
-    assert [item.member.id for item in due] == [older.id, member.id]
+    assert [item.member.id for item in due] == [older.id, bakery.id]
     assert due[0].overdue and due[0].draft_version == 1
 
 
-def test_pdf_has_one_page_per_part(db, iprp, member):
-    draft = fiche.draft_from_declarations(db, iprp, member.id)
-    pdf = fiche.render_pdf(draft, member, "SPSTI Santé Travail")
+def test_pdf_has_one_page_per_part(db, iprp, bakery):
+    draft = fiche.draft_from_declarations(db, iprp, bakery.id)
+    pdf = fiche.render_pdf(draft, bakery, "SPSTI Santé Travail")
     assert pdf.startswith(b"%PDF")
     pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)
     assert len(pages) >= len(fiche.PLAN)  # each part starts a page; long parts run over

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from assistant.database import utcnow
 from assistant.models import AuditEntry, Employee, ImportJob
 from assistant.services.workforce import import_jobs
-from tests.conftest import make_member
+from tests.factories import make_member
 
 TIMEOUT = timedelta(minutes=5)
 TODAY = date(2026, 11, 27)
@@ -124,7 +124,7 @@ def test_a_worker_whose_job_was_taken_over_writes_nothing(app, db):
 
 
 def test_an_import_that_raises_is_failed_at_once(app, db):
-    member = make_member(db, "73282932000074")
+    member = make_member(db)
     job = import_jobs.queue(db, member.id, b"", "fr", "member:1", None)
     job.data = None  # a job without its file cannot be imported
     db.commit()

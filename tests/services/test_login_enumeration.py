@@ -11,8 +11,8 @@ from sqlalchemy import select
 from assistant import passwords
 from assistant.models import MemberUser
 from assistant.services import demo
-from assistant.services.membership.staff import authenticate, create_staff
-from tests.conftest import PASSWORD
+from assistant.services.membership.staff import authenticate
+from tests.factories import PASSWORD, make_staff_user
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +40,7 @@ def _staff_login(db, email, password="wrong-password"):
 
 
 def test_staff_login_hashes_as_much_for_an_unknown_account(db, scrypt_calls):
-    create_staff(db, "test", "dr@test.fr", "Dr", "doctor", PASSWORD)
+    make_staff_user(db, "doctor", "dr@test.fr")
     db.flush()
     scrypt_calls.clear()
     assert _staff_login(db, "dr@test.fr").user is None
@@ -51,7 +51,7 @@ def test_staff_login_hashes_as_much_for_an_unknown_account(db, scrypt_calls):
 
 
 def test_staff_login_hashes_as_much_for_a_disabled_account(db, scrypt_calls):
-    user = create_staff(db, "test", "old@test.fr", "Old", "nurse", PASSWORD)
+    user = make_staff_user(db, "nurse", "old@test.fr")
     user.active = False
     db.flush()
     scrypt_calls.clear()

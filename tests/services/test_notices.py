@@ -13,28 +13,21 @@ from sqlalchemy import func, select
 from assistant.core import settings as service_settings
 from assistant.core.segments import MAX_SEGMENTS, segments
 from assistant.core.timeutil import PARIS
-from assistant.models import Centre, CentreKind, OutboxMessage, PhoneProfile, Slot, Visit
+from assistant.models import OutboxMessage, PhoneProfile, Slot, Visit
 from assistant.services.messaging.outbox import SmtpTransport
 from assistant.services.visits import booking, notices, visit_rules
-from tests.conftest import make_app, make_member, prove_mobile
+from tests.conftest import make_app
+from tests.factories import (
+    CONTACT_MOBILE,
+    EMPLOYER_EMAIL,
+    NOW,
+    OTHER_SIRET,
+    make_centre,
+    make_employee,
+    make_member,
+    prove_mobile,
+)
 from tests.fakes import FakeSmtp
-from tests.services.planning_fixtures import NOW, make_employee
-
-EMPLOYEE_PHONE = "+33611223344"
-EMPLOYER_EMAIL = "rh@boulangerie.example"
-
-
-@pytest.fixture
-def employer(db):
-    member = make_member(db, "73282932000074")
-    member.email = EMPLOYER_EMAIL
-    member.locale = "fr"
-    return member
-
-
-@pytest.fixture
-def employee(db, employer):
-    return make_employee(db, employer, phone=EMPLOYEE_PHONE)
 
 
 def ask(db, member, employee, code="vip_periodique", by="employer", now=NOW, **values):
@@ -80,7 +73,7 @@ def test_booking_sends_an_sms_to_the_worker_and_an_email_with_ics_to_the_employe
     assert visit.status == "booked"
     (sms,) = outbox(db, "sms")
     (mail,) = outbox(db, "email")
-    assert sms.recipient == EMPLOYEE_PHONE and sms.essential
+    assert sms.recipient == CONTACT_MOBILE and sms.essential
     assert segments(sms.body) <= MAX_SEGMENTS
     local = visit.slot.starts_at.astimezone(PARIS)
     assert f"{local.hour}h{local.minute:02d}" in sms.body and "DEPLACER ou ANNULER" in sms.body
@@ -137,7 +130,7 @@ def test_a_confidential_visit_never_reaches_the_employer(db, plan, employer, emp
     assert visit.confidential and visit.status == "booked"
     assert outbox(db, "email") == []
     (sms,) = outbox(db, "sms")
-    assert sms.recipient == EMPLOYEE_PHONE
+    assert sms.recipient == CONTACT_MOBILE
     booking.cancel(db, "test", visit, NOW + timedelta(hours=1))
     assert outbox(db, "email") == []
     assert len(outbox(db, "sms")) == 2
@@ -153,7 +146,7 @@ def test_confidential_messages_go_to_a_proven_mobile_only(db, plan, employer, em
     assert outbox(db, "sms") == []
     ask(db, employer, employee)
     (sms,) = outbox(db, "sms")
-    assert sms.recipient == EMPLOYEE_PHONE
+    assert sms.recipient == CONTACT_MOBILE
     # proven: a number of the worker's own, whatever the employer types afterwards
     prove_mobile(db, employee, "+33700000001")
     employee.phone = "+33611111111"
@@ -175,7 +168,7 @@ def test_the_employer_never_gets_the_room_of_a_visit_the_employee_asked_for(
 
 
 def test_an_independent_gets_the_sms_and_the_email(db, plan):
-    member = make_member(db, "55203253400646", kind="independent")
+    member = make_member(db, OTHER_SIRET, kind="independent")
     member.phone, member.email = "+33698765432", "moi@independant.example"
     visit = ask(db, member, None, by="independent")
     (sms,) = outbox(db, "sms")
@@ -222,7 +215,7 @@ def test_each_app_gives_its_own_settings_to_its_sessions(tmp_path, database):
 
 def test_languages_follow_the_phone_and_the_member(db, plan, employer, employee):
     employer.locale = "en"
-    db.add(PhoneProfile(phone=EMPLOYEE_PHONE, locale="en"))
+    db.add(PhoneProfile(phone=CONTACT_MOBILE, locale="en"))
     db.flush()
     visit = ask(db, employer, employee)
     english = visit_rules.get("vip_periodique").label("en")
@@ -235,7 +228,7 @@ def test_languages_follow_the_phone_and_the_member(db, plan, employer, employee)
 
 
 def test_without_a_phone_or_email_nothing_is_queued(db, plan):
-    member = make_member(db, "55203253400646")
+    member = make_member(db, OTHER_SIRET)
     worker = make_employee(db, member)
     visit = ask(db, member, worker)
     assert visit.status == "booked" and outbox(db) == []
@@ -254,9 +247,7 @@ LONG_CENTRE = dict(
 
 @pytest.mark.parametrize("locale", ["fr", "en"])
 def test_every_visit_notice_fits_in_three_segments(db, plan, employer, employee, locale):
-    centre = Centre(kind=CentreKind.FIXED, **LONG_CENTRE)
-    db.add(centre)
-    db.flush()
+    centre = make_centre(db, **LONG_CENTRE)
     visit = ask(db, employer, employee)
     visit.slot.centre = centre
     local = visit.slot.starts_at.astimezone(PARIS)
@@ -319,7 +310,7 @@ def test_one_reminder_when_its_time_comes(db, plan, employer, employee):
     assert notices.send_reminders(db, due) == 1
     assert notices.send_reminders(db, due + timedelta(hours=1)) == 0
     reminder = outbox(db, "sms")[-1]
-    assert reminder.recipient == EMPLOYEE_PHONE and not reminder.essential
+    assert reminder.recipient == CONTACT_MOBILE and not reminder.essential
     assert reminder.body.startswith("Rappel") and segments(reminder.body) <= MAX_SEGMENTS
     db.refresh(visit)
     assert visit.reminder_queued_at == due
@@ -379,14 +370,13 @@ BOOKED_EARLY = datetime(2027, 2, 20, 10, tzinfo=PARIS)
 
 def make_thirty_visits(db, plan) -> list[int]:
     """Thirty visits from Monday 8 to Thursday 11 March 2027, booked weeks before."""
-    member = make_member(db, "55203253400646")
+    member = make_member(db, OTHER_SIRET)
     ids = []
     for number in range(30):
         worker = make_employee(
             db,
             member,
             last_name=f"Durand{number}",
-            last_name_folded=f"durand{number}",
             phone=f"+336112233{number:02d}",
         )
         visit = ask(db, member, worker, now=BOOKED_EARLY)

@@ -9,24 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from assistant.core.timeutil import PARIS
-from assistant.models import AuditEntry, MedicalNote, StaffUser, VisitOutcome
-from assistant.services.membership.staff import create_staff
+from assistant.models import AuditEntry, MedicalNote, VisitOutcome
 from assistant.services.prevention import risks
 from assistant.services.visits import booking, outcomes
-from tests.conftest import make_member
-from tests.services.planning_fixtures import NOW, make_employee
+from tests.factories import NOW, OTHER_SIRET, make_employee, make_member, make_staff_user
 
 AFTER = datetime(2027, 3, 8, 12, 0, tzinfo=PARIS)  # the first slots (Monday 9:00) are past
 NOTE = "Lombalgie chronique, suivi kiné en cours"  # must never leave the health staff
-
-
-@pytest.fixture
-def employee(db, employer):
-    return make_employee(db, employer, phone="+33611223344")
-
-
-def staff(db, role) -> StaffUser:
-    return create_staff(db, "test", f"{role}-x@test.fr", f"Test {role}", role, "x" * 12)
 
 
 def ask(db, member, employee, code="vip_periodique", by="employer", **values):
@@ -88,7 +77,7 @@ def test_only_the_doctor_gives_an_avis(db, plan, employer, employee, kind):
 @pytest.mark.parametrize("role", ["secretary", "admin", "iprp", "pdp"])
 def test_other_staff_record_nothing_and_read_no_note(db, plan, employer, employee, role):
     visit = ask(db, employer, employee)
-    other = staff(db, role)
+    other = make_staff_user(db, role)
     with pytest.raises(outcomes.OutcomeError):
         outcomes.record(db, other, visit, kind="attestation", now=AFTER)
     with pytest.raises(outcomes.OutcomeError):
@@ -133,9 +122,7 @@ def test_not_before_the_visit_not_twice_not_after_a_no_show(db, plan, employer, 
     with pytest.raises(outcomes.OutcomeError):
         outcomes.record(db, plan.doctor, visit, kind="aptitude", now=AFTER)
 
-    missed = ask(
-        db, employer, make_employee(db, employer, last_name="Roux", last_name_folded="roux")
-    )
+    missed = ask(db, employer, make_employee(db, employer, last_name="Roux"))
     booking.record_no_show(db, "test", missed, AFTER)
     with pytest.raises(outcomes.OutcomeError):
         outcomes.record(db, plan.doctor, missed, kind="attestation", now=AFTER)
@@ -154,8 +141,8 @@ def test_unknown_risks_and_a_next_due_in_the_past_are_refused(db, plan, employer
 
 def test_visits_to_record_are_the_past_booked_ones_most_recent_first(db, plan, employer):
     first = ask(db, employer, make_employee(db, employer))
-    second = ask(db, employer, make_employee(db, employer, last_name="B", last_name_folded="b"))
-    third = ask(db, employer, make_employee(db, employer, last_name="C", last_name_folded="c"))
+    second = ask(db, employer, make_employee(db, employer, last_name="B"))
+    third = ask(db, employer, make_employee(db, employer, last_name="C"))
     at = second.slot.starts_at + timedelta(minutes=1)
     assert outcomes.visits_to_record(db, at) == [second, first]
     booking.record_no_show(db, "test", first, at)
@@ -170,14 +157,10 @@ def test_next_due_follows_the_category(db, plan, employer, employee):
     visit = ask(db, employer, employee)
     assert outcomes.suggested_next_due(db, visit) == date(2032, 3, 8)  # VIP: 5 years
 
-    night = make_employee(
-        db, employer, last_name="Nuit", last_name_folded="nuit", night_worker=True
-    )
+    night = make_employee(db, employer, last_name="Nuit", night_worker=True)
     assert outcomes.suggested_next_due(db, ask(db, employer, night)) == date(2030, 3, 8)
 
-    exposed = make_employee(
-        db, employer, last_name="Amiante", last_name_folded="amiante", exposures=["asbestos"]
-    )
+    exposed = make_employee(db, employer, last_name="Amiante", exposures=["asbestos"])
     exam = ask(db, employer, exposed, code="sir_periodique")
     assert exam.slot.starts_at.astimezone(PARIS).date() == date(2027, 3, 8)
     assert outcomes.suggested_next_due(db, exam) == date(2029, 3, 8)  # SIR: 2 years
@@ -200,7 +183,7 @@ def test_a_reprise_does_not_restart_the_periodic_clock(db, plan, employer, emplo
 
 
 def test_an_independent_next_due_from_their_birth_date_and_risks(db, plan):
-    member = make_member(db, "55203253400646", kind="independent")
+    member = make_member(db, OTHER_SIRET, kind="independent")
     assert outcomes.suggested_next_due(db, ask(db, member, None, by="independent")) is None
     member.birth_date = date(1980, 2, 29)
     member.main_risks = ["noise"]
@@ -265,7 +248,7 @@ def test_inaptitude_and_attestation_documents(db, plan, employer, employee):
     visit = recorded(db, plan, employer, employee, kind="inaptitude")
     text = outcomes.employer_document(visit).text
     assert "inapte au poste" in text and "reclassement" in text and NOTE not in text
-    other = make_employee(db, employer, last_name="Roux", last_name_folded="roux")
+    other = make_employee(db, employer, last_name="Roux")
     visit = recorded(db, plan, employer, other, kind="attestation")
     document = outcomes.employer_document(visit)
     assert document.title.startswith("Attestation de suivi") and "prud'hommes" not in document.text

@@ -10,18 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from assistant.core.timeutil import PARIS
-from assistant.models import AuditEntry, Slot, Visit, WorkPattern
+from assistant.models import AuditEntry, Slot, Visit
 from assistant.services.visits import booking, planning
-from tests.services.planning_fixtures import MONDAY, NOW
-
-
-def doctor_slot(db, plan, day: date, hour: int = 9) -> Slot:
-    return db.scalar(
-        select(Slot).where(
-            Slot.staff_id == plan.doctor.id,
-            Slot.starts_at == datetime.combine(day, time(hour), PARIS),
-        )
-    )
+from tests.factories import MONDAY, NOW, slot_at
 
 
 def booked(db, employer, employee, slot: Slot) -> Visit:
@@ -30,12 +21,6 @@ def booked(db, employer, employee, slot: Slot) -> Visit:
         db, "test", member=employer, employee=employee, request=request, now=NOW, auto=False
     )
     return booking.book(db, "test", visit, slot, NOW)
-
-
-def monday_pattern(db, plan) -> WorkPattern:
-    return db.scalar(
-        select(WorkPattern).where(WorkPattern.staff_id == plan.doctor.id, WorkPattern.weekday == 0)
-    )
 
 
 def slots_on(db, staff_id: int, day: date) -> list[Slot]:
@@ -107,10 +92,10 @@ def test_a_new_weekly_session_waits_for_the_next_generation(db, plan):
 
 
 def test_changing_a_session_withdraws_the_slots_it_no_longer_gives(db, plan, employer, employee):
-    visit = booked(db, employer, employee, doctor_slot(db, plan, MONDAY))
-    cancelled = booked(db, employer, employee, doctor_slot(db, plan, MONDAY, 10))
+    visit = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY))
+    cancelled = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY, 10))
     booking.cancel(db, "test", cancelled, NOW)
-    pattern = monday_pattern(db, plan)
+    pattern = plan.pattern
     afternoon = replace(planning.WeeklySession.of(pattern), starts=time(14), ends=time(16))
 
     change = planning.change_work_pattern(db, "test", pattern, afternoon, NOW)
@@ -130,8 +115,8 @@ def test_changing_a_session_withdraws_the_slots_it_no_longer_gives(db, plan, emp
 
 
 def test_a_change_leaves_the_past_alone(db, plan, employer, employee):
-    visit = booked(db, employer, employee, doctor_slot(db, plan, MONDAY))
-    pattern = monday_pattern(db, plan)
+    visit = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY))
+    pattern = plan.pattern
     shorter = replace(planning.WeeklySession.of(pattern), starts=time(10))
     now = datetime.combine(MONDAY + timedelta(days=1), time(8), PARIS)
 
@@ -144,8 +129,8 @@ def test_a_change_leaves_the_past_alone(db, plan, employer, employee):
 
 
 def test_ending_a_session_withdraws_its_later_slots(db, plan, employer, employee):
-    visit = booked(db, employer, employee, doctor_slot(db, plan, MONDAY + timedelta(days=7)))
-    pattern = monday_pattern(db, plan)
+    visit = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY + timedelta(days=7)))
+    pattern = plan.pattern
 
     change = planning.end_work_pattern(db, "test", pattern, MONDAY, NOW)
 
@@ -177,7 +162,7 @@ def place_of(centre, **values) -> planning.Place:
 
 
 def test_closing_and_reopening_a_place(db, plan, employer, employee):
-    visit = booked(db, employer, employee, doctor_slot(db, plan, MONDAY + timedelta(days=2)))
+    visit = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY + timedelta(days=2)))
 
     closed = planning.update_centre(
         db, "test", plan.centre, place_of(plan.centre, active=False), NOW
@@ -199,7 +184,7 @@ def test_closing_and_reopening_a_place(db, plan, employer, employee):
 
 
 def test_a_place_of_another_kind_gets_slots_of_its_modality(db, plan, employer, employee):
-    visit = booked(db, employer, employee, doctor_slot(db, plan, MONDAY))
+    visit = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY))
 
     change = planning.update_centre(
         db, "test", plan.centre, place_of(plan.centre, kind="tele"), NOW
@@ -222,8 +207,8 @@ def test_a_new_place_is_recorded_and_audited(db):
 
 
 def test_closing_a_place_for_some_days_blocks_its_slots(db, plan, employer, employee):
-    visit = booked(db, employer, employee, doctor_slot(db, plan, MONDAY + timedelta(days=1)))
-    other = booked(db, employer, employee, doctor_slot(db, plan, MONDAY + timedelta(days=9)))
+    visit = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY + timedelta(days=1)))
+    other = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY + timedelta(days=9)))
 
     absence, to_move = planning.add_absence(
         db,

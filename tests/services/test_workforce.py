@@ -13,7 +13,7 @@ from assistant.models import AuditEntry, Employee
 from assistant.services import audit
 from assistant.services.workforce import csv_import, employee_values
 from assistant.services.workforce import employees as workforce
-from tests.conftest import prove_mobile
+from tests.factories import prove_mobile
 
 TODAY = date(2026, 11, 23)
 HEADER = (

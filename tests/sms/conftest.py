@@ -8,6 +8,7 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from tests.conftest import make_app
+from tests.factories import make_planning
 
 TOKEN = "test-auth-token-0123456789abcdef"
 BASE = "https://sante.example"
@@ -68,6 +69,15 @@ def sms_db(sms_app):
     session = sms_app.extensions["database"]["sessionmaker"]()
     yield session
     session.close()
+
+
+@pytest.fixture
+def sms_slots(sms_db):
+    """The `slots` fixture's planning, in the SMS app: the doctor alone, every morning, three
+    weeks of slots from today; committed."""
+    plan = make_planning(sms_db, days=21)
+    sms_db.commit()
+    return plan
 
 
 @pytest.fixture

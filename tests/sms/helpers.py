@@ -1,65 +1,40 @@
-"""Helpers shared by the SMS and chat tests: planning, members, employees, a chat turn."""
+"""Helpers shared by the SMS and chat tests: the person behind a phone, a chat turn, codes."""
 
 from __future__ import annotations
 
 import html
 import re
-from datetime import date
 
 from sqlalchemy import select
 
-from assistant.models import (
-    Employee,
-    Member,
-    OutboxMessage,
-)
-from tests.conftest import prove_mobile
+from assistant.models import OutboxMessage
+from tests.factories import MOBILE, SIRET, make_employee, make_member
 
-NUMBER = "+33781234567"  # the `phone` fixture's number
+NUMBER = MOBILE  # the `phone` fixture's number
 
 
-def make_independent(session, phone=NUMBER, siret="55210055400013", **extra):
-    member = Member(
-        kind="independent",
-        status="active",
-        siret=siret,
-        siren=siret[:9],
-        legal_name="Nina Roux",
-        phone=phone,
-        main_risks=[],
-        **extra,
-    )
-    session.add(member)
-    session.commit()
-    return member
-
-
-def make_employee(
-    session, phone=NUMBER, siret="73282932000074", name="Boulangerie Dupont", proven=True
-):
-    employer = Member(
-        kind="employer", status="active", siret=siret, siren=siret[:9], legal_name=name
-    )
-    session.add(employer)
-    session.flush()
-    employee = Employee(
-        member_id=employer.id,
-        last_name="Martin",
-        first_name="Léo",
-        last_name_folded="martin",
-        first_name_folded="leo",
-        birth_date=date(1990, 3, 12),
-        job="Boulanger",
-        hire_date=date(2020, 9, 1),
-        contract_type="cdi",
-        phone=phone,
-    )
-    session.add(employee)
-    session.flush()
-    if proven:
-        prove_mobile(session, employee)
+def texting_employee(session, phone=NUMBER, *, siret=SIRET, name="Boulangerie Dupont", proven=True):
+    """The person behind `phone`: Alex Durand, employed by a new active employer (`name`), who
+    proved the mobile unless `proven` is False; committed, for the app to see."""
+    employer = make_member(session, siret, status="active", legal_name=name)
+    employee = make_employee(session, employer, phone=phone, proven=proven)
     session.commit()
     return employee
+
+
+def texting_independent(session, phone=NUMBER, siret="55210055400013", **values):
+    """The person behind `phone`: Nina Roux, an active independent member; committed."""
+    member = make_member(
+        session,
+        siret,
+        "independent",
+        status="active",
+        legal_name="Nina Roux",
+        phone=phone,
+        **values,
+    )
+    session.commit()
+    return member
 
 
 def bubbles(client) -> list[str]:

@@ -10,15 +10,15 @@ from sqlalchemy import select
 
 from assistant.core.segments import fits
 from assistant.core.timeutil import today_paris
-from assistant.models import DialogueState, Member, MemberUser, OutboxMessage, Visit
-from tests.conftest import make_daily_planning
+from assistant.models import DialogueState, Member, OutboxMessage, Visit
+from tests.factories import PASSWORD, add_account
 from tests.sms.helpers import (
     bubbles,
     employee_login,
-    make_employee,
-    make_independent,
     say,
     sent_code,
+    texting_employee,
+    texting_independent,
 )
 
 PHONE = "+33745678901"
@@ -132,9 +132,8 @@ def latest_visit(session):
     return session.scalar(select(Visit).order_by(Visit.id.desc()).limit(1))
 
 
-def test_a_signed_in_employee_books_a_slot_in_the_chat(chat, sms_db):
-    make_daily_planning(sms_db)
-    employee = make_employee(sms_db, phone=VISITOR)
+def test_a_signed_in_employee_books_a_slot_in_the_chat(chat, sms_db, sms_slots):
+    employee = texting_employee(sms_db, phone=VISITOR)
     employee_login(chat, sms_db, VISITOR)
     offer = say(chat, "RDV")
     assert "\n1 " in offer and "\n3 " in offer and "Répondez 1, 2 ou 3." in offer, offer
@@ -153,11 +152,10 @@ def test_a_signed_in_employee_books_a_slot_in_the_chat(chat, sms_db):
     assert latest_visit(sms_db).status == "cancelled"
 
 
-def test_a_contact_number_signed_in_is_heard_and_told_nothing_in_the_chat(chat, sms_db):
+def test_a_contact_number_signed_in_is_heard_and_told_nothing_in_the_chat(chat, sms_db, sms_slots):
     """The employer typed the number and the worker never proved it: the employee space lets it
     in (what the employer knows anyway), and the chat follows the same rule as SMS."""
-    make_daily_planning(sms_db)
-    make_employee(sms_db, phone=VISITOR, proven=False)
+    texting_employee(sms_db, phone=VISITOR, proven=False)
     employee_login(chat, sms_db, VISITOR)
     assert "arrêt" in say(chat, "RDV PRE-REPRISE")
     reply = say(chat, (today_paris() - timedelta(days=45)).strftime("%d/%m/%Y"))
@@ -167,10 +165,9 @@ def test_a_contact_number_signed_in_is_heard_and_told_nothing_in_the_chat(chat, 
     assert request.status == "requested" and request.queued_at is not None
 
 
-def test_an_independent_signed_in_by_sms_code_books_in_the_chat(chat, sms_db):
-    make_daily_planning(sms_db)
-    member = make_independent(sms_db, phone=VISITOR)
-    sms_db.add(MemberUser(member_id=member.id, phone=VISITOR))
+def test_an_independent_signed_in_by_sms_code_books_in_the_chat(chat, sms_db, sms_slots):
+    member = texting_independent(sms_db, phone=VISITOR)
+    add_account(sms_db, member, None, phone=VISITOR)
     sms_db.commit()
     member_login_by_sms(chat, sms_db, VISITOR)
     assert "Répondez 1, 2 ou 3." in say(chat, "RDV")
@@ -180,25 +177,21 @@ def test_an_independent_signed_in_by_sms_code_books_in_the_chat(chat, sms_db):
     assert visit.actor == f"phone:{VISITOR}"
 
 
-def test_a_member_signed_in_by_password_proves_no_phone(chat, sms_db):
+def test_a_member_signed_in_by_password_proves_no_phone(chat, sms_db, sms_slots):
     """Only the SMS code proves the mobile: an e-mail login leaves the chat anonymous."""
-    make_daily_planning(sms_db)
-    member = make_independent(sms_db, phone=VISITOR)
-    user = MemberUser(member_id=member.id, phone=VISITOR, email="nina@example.fr")
-    user.set_password("correct-horse-battery")
-    sms_db.add(user)
+    member = texting_independent(sms_db, phone=VISITOR)
+    add_account(sms_db, member, "nina@example.fr", phone=VISITOR)
     sms_db.commit()
     response = chat.post(
-        "/espace/connexion", data={"email": "nina@example.fr", "password": "correct-horse-battery"}
+        "/espace/connexion", data={"email": "nina@example.fr", "password": PASSWORD}
     )
     assert response.headers["Location"].endswith("/espace/")
     assert "SMS" in say(chat, "RDV")
     assert latest_visit(sms_db) is None
 
 
-def test_the_chat_after_signing_out_proves_no_phone(chat, sms_db):
-    make_daily_planning(sms_db)
-    make_employee(sms_db, phone=VISITOR)
+def test_the_chat_after_signing_out_proves_no_phone(chat, sms_db, sms_slots):
+    texting_employee(sms_db, phone=VISITOR)
     employee_login(chat, sms_db, VISITOR)
     chat.post("/salarie/deconnexion")
     assert "SMS" in say(chat, "RDV")

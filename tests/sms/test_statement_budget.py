@@ -11,9 +11,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
-from tests.conftest import make_daily_planning
 from tests.sms.conftest import Phone
-from tests.sms.helpers import make_independent
+from tests.sms.helpers import texting_independent
 
 PLAIN_TURN = 6
 RDV = 12
@@ -82,18 +81,16 @@ def test_the_webhook_stores_its_row_in_the_count(phone, statements):
     assert any(s.startswith("UPDATE inbound_sms") for s in seen.seen), seen.listing()
 
 
-def test_rdv_stays_within_budget(phone, sms_db, statements):
-    make_daily_planning(sms_db)
-    make_independent(sms_db)
+def test_rdv_stays_within_budget(phone, sms_db, statements, sms_slots):
+    texting_independent(sms_db)
     phone.send("menu")  # the number is known: its profile exists
     reply, seen = costs(statements, phone, "RDV")
     assert "Répondez 1, 2 ou 3." in reply, reply
     assert len(seen.seen) <= RDV, f"RDV: {len(seen.seen)}\n{seen.listing()}"
 
 
-def test_a_booking_pick_stays_within_budget(phone, sms_db, statements):
-    make_daily_planning(sms_db)
-    make_independent(sms_db)
+def test_a_booking_pick_stays_within_budget(phone, sms_db, statements, sms_slots):
+    texting_independent(sms_db)
     phone.send("menu")
     phone.send("RDV")
     reply, seen = costs(statements, phone, "2")
@@ -106,12 +103,12 @@ def test_who_writes_from_a_number_is_one_statement(sms_db, statements):
     employed (proven mobile), one statement."""
     from assistant.core.timeutil import today_paris
     from assistant.services.workforce import identity
-    from tests.sms.helpers import NUMBER, make_employee
+    from tests.sms.helpers import NUMBER, texting_employee
 
-    make_independent(sms_db)
-    make_employee(sms_db)
+    texting_independent(sms_db)
+    texting_employee(sms_db)
     with statements as seen:
         found = identity.holder(sms_db, NUMBER, today_paris())
     assert [m.legal_name for m in found.members] == ["Nina Roux"]
-    assert [(a.employee.last_name, a.proven) for a in found.employments] == [("Martin", True)]
+    assert [(a.employee.last_name, a.proven) for a in found.employments] == [("Durand", True)]
     assert len(seen.seen) == 1, seen.listing()

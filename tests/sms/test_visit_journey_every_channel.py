@@ -14,18 +14,17 @@ from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.models import DialogueState, Slot, Visit
 from assistant.services.visits import booking
-from tests.conftest import make_daily_planning
+from tests.factories import OTHER_SIRET
 from tests.sms.conftest import Phone
-from tests.sms.helpers import employee_login, make_employee, say
+from tests.sms.helpers import employee_login, say, texting_employee
 
 NUMBER = "+33781234567"
 
 
 @pytest.mark.parametrize("channel", ["sms", "chat"])
-def test_a_pre_reprise_is_one_journey_by_sms_and_in_the_chat(sms_app, sms_db, channel):
-    make_daily_planning(sms_db)
-    make_employee(sms_db, siret="73282932000074", name="Boulangerie Dupont")
-    second = make_employee(sms_db, siret="55203253400646", name="Garage Leroy")
+def test_a_pre_reprise_is_one_journey_by_sms_and_in_the_chat(sms_app, sms_db, channel, sms_slots):
+    texting_employee(sms_db)
+    second = texting_employee(sms_db, siret=OTHER_SIRET, name="Garage Leroy")
     client = sms_app.test_client()
     if channel == "sms":
         send = Phone(client, NUMBER).send
@@ -123,12 +122,14 @@ class Text:
 
 @pytest.mark.parametrize("channel", ["sms", "chat", "web"])
 def test_request_pick_move_and_cancel_store_the_same_visit_on_every_channel(
-    sms_app, sms_db, channel
+    sms_app,
+    sms_db,
+    channel,
+    sms_slots,
 ):
     """A request, the slot listed second, a move to the slot then listed second, a cancel: the
     web lists more slots than a message, in the same order, and the journeys end the same."""
-    make_daily_planning(sms_db)
-    employee = make_employee(sms_db)
+    employee = texting_employee(sms_db)
     soonest = list(
         sms_db.scalars(
             select(Slot.id)

@@ -30,9 +30,9 @@ from assistant.sms import visits
 from assistant.sms.prompts import prompt
 from dialogs import visits as journeys
 from dialogs.engine import Context
-from tests.conftest import make_daily_planning
+from tests.factories import OTHER_SIRET, make_member, make_planning
 from tests.sms.conftest import Phone
-from tests.sms.helpers import NUMBER, make_employee, make_independent
+from tests.sms.helpers import NUMBER, texting_employee, texting_independent
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "sms"
 LONG_PLACE = (
@@ -44,13 +44,8 @@ LONG_PLACE = (
 
 
 @pytest.fixture
-def slots(sms_db):
-    return make_daily_planning(sms_db)
-
-
-@pytest.fixture
 def independent(sms_db):
-    return make_independent(sms_db)
+    return texting_independent(sms_db)
 
 
 def offered(session) -> list[int]:
@@ -80,7 +75,7 @@ def assert_offer(reply: str, count: int = 3):
 
 
 @pytest.mark.parametrize("word", ["RDV", "rdv", "Rdv ", "RDV!", "rendez-vous"])
-def test_rdv_offers_the_next_three_slots(phone, sms_db, slots, independent, word):
+def test_rdv_offers_the_next_three_slots(phone, sms_db, sms_slots, independent, word):
     reply = phone.send(word)
     assert_offer(reply)
     assert "Répondez 1, 2 ou 3." in reply
@@ -93,7 +88,7 @@ def test_rdv_offers_the_next_three_slots(phone, sms_db, slots, independent, word
 
 
 @pytest.mark.parametrize("answer", ["2", "le 2", "deux", " 2 ", "2.", "n°2", "Le deuxième"])
-def test_the_answer_books_the_listed_slot(phone, sms_db, slots, independent, answer):
+def test_the_answer_books_the_listed_slot(phone, sms_db, sms_slots, independent, answer):
     phone.send("RDV")
     ids = offered(sms_db)
     reply = phone.send(answer)
@@ -105,7 +100,7 @@ def test_the_answer_books_the_listed_slot(phone, sms_db, slots, independent, ans
 
 
 @pytest.mark.parametrize("answer", ["4", "0", "zzz", "12", "peut-être", ""])
-def test_a_bad_answer_gets_a_short_reprompt(phone, sms_db, slots, independent, answer):
+def test_a_bad_answer_gets_a_short_reprompt(phone, sms_db, sms_slots, independent, answer):
     phone.send("RDV")
     ids = offered(sms_db)
     assert phone.send(answer) == "Répondez 1, 2 ou 3."
@@ -115,7 +110,7 @@ def test_a_bad_answer_gets_a_short_reprompt(phone, sms_db, slots, independent, a
 
 
 def test_three_bad_answers_offer_a_call_back_and_queue_the_request(
-    phone, sms_db, slots, independent
+    phone, sms_db, sms_slots, independent
 ):
     phone.send("RDV")
     phone.send("bof")
@@ -133,11 +128,11 @@ def test_three_bad_answers_offer_a_call_back_and_queue_the_request(
     assert visit.status == "booked" and visit.queued_at is None
 
 
-def test_a_slot_taken_between_offer_and_answer(phone, sms_db, slots, independent):
+def test_a_slot_taken_between_offer_and_answer(phone, sms_db, sms_slots, independent):
     phone.send("RDV")
     first = offered(sms_db)
     # someone else takes the first slot meanwhile, from another session
-    rival = make_independent(sms_db, phone="+33600000002", siret="73282932000074")
+    rival = texting_independent(sms_db, phone="+33600000002", siret="73282932000074")
     now = utcnow()
     other = booking.request_visit(
         sms_db,
@@ -162,7 +157,7 @@ def test_a_slot_taken_between_offer_and_answer(phone, sms_db, slots, independent
     assert sms_db.get(Visit, other.id).slot_id == first[0]  # the winner keeps it
 
 
-def test_rdv_with_a_booked_visit_tells_its_date(phone, sms_db, slots, independent):
+def test_rdv_with_a_booked_visit_tells_its_date(phone, sms_db, sms_slots, independent):
     phone.send("RDV")
     phone.send("1")
     reply = phone.send("RDV")
@@ -172,7 +167,7 @@ def test_rdv_with_a_booked_visit_tells_its_date(phone, sms_db, slots, independen
     assert len(sms_db.scalars(select(Visit)).all()) == 1
 
 
-def test_rdv_again_reuses_the_waiting_request(phone, sms_db, slots, independent):
+def test_rdv_again_reuses_the_waiting_request(phone, sms_db, sms_slots, independent):
     phone.send("RDV")
     phone.send("MENU")
     phone.send("RDV")
@@ -189,10 +184,10 @@ def test_no_slot_at_all_goes_to_the_staff_queue(phone, sms_db, independent):
     assert sms_db.scalar(select(DialogueState)) is None
 
 
-def test_an_independent_gets_their_most_urgent_due_visit(phone, sms_db, slots):
+def test_an_independent_gets_their_most_urgent_due_visit(phone, sms_db, sms_slots):
     from assistant.services.visits import due
 
-    member = make_independent(
+    member = texting_independent(
         sms_db, birth_date=date(1980, 3, 12), activated_at=utcnow() - timedelta(days=2)
     )
     expected = due.worker_due(sms_db, member, today_paris())
@@ -213,7 +208,7 @@ def book_one(phone, sms_db) -> Visit:
 
 
 @pytest.mark.parametrize("yes", ["OUI", "oui", "ouii", "Oui!", "yes"])
-def test_cancel_asks_then_cancels(phone, sms_db, slots, independent, yes):
+def test_cancel_asks_then_cancels(phone, sms_db, sms_slots, independent, yes):
     visit = book_one(phone, sms_db)
     ask = phone.send("ANNULER")
     assert "Répondez OUI pour l'annuler" in ask and fits(ask)
@@ -225,21 +220,21 @@ def test_cancel_asks_then_cancels(phone, sms_db, slots, independent, yes):
 
 
 @pytest.mark.parametrize("no", ["NON", "non", "nn", "no"])
-def test_cancel_no_keeps_the_appointment(phone, sms_db, slots, independent, no):
+def test_cancel_no_keeps_the_appointment(phone, sms_db, sms_slots, independent, no):
     book_one(phone, sms_db)
     phone.send("annuler")
     assert "maintenu" in phone.send(no)
     assert the_visit(sms_db).status == "booked"
 
 
-def test_cancel_reprompts_on_nonsense(phone, sms_db, slots, independent):
+def test_cancel_reprompts_on_nonsense(phone, sms_db, sms_slots, independent):
     book_one(phone, sms_db)
     phone.send("Annuler")
     assert phone.send("bof") == "Répondez OUI ou NON."
     assert the_visit(sms_db).status == "booked"
 
 
-def test_move_offers_other_slots_and_moves_the_same_visit(phone, sms_db, slots, independent):
+def test_move_offers_other_slots_and_moves_the_same_visit(phone, sms_db, sms_slots, independent):
     visit = book_one(phone, sms_db)
     current = visit.slot_id
     reply = phone.send("deplacer")
@@ -255,10 +250,11 @@ def test_move_offers_other_slots_and_moves_the_same_visit(phone, sms_db, slots, 
 
 
 def test_move_with_no_other_slot(phone, sms_db, independent):
-    centre = make_daily_planning(sms_db, days=3)
+    plan = make_planning(sms_db, days=3)
+    sms_db.commit()
     bookable = sms_db.scalars(
         select(Slot)
-        .where(Slot.centre_id == centre.id, Slot.starts_at > utcnow() + booking.LEAD_TIME)
+        .where(Slot.centre_id == plan.centre.id, Slot.starts_at > utcnow() + booking.LEAD_TIME)
         .order_by(Slot.starts_at)
     ).all()
     for slot in bookable[1:]:  # one free slot only
@@ -270,11 +266,11 @@ def test_move_with_no_other_slot(phone, sms_db, independent):
 
 
 @pytest.mark.parametrize("word", ["ANNULER", "DEPLACER", "annuler", "déplacer"])
-def test_cancel_or_move_without_appointment(phone, slots, independent, word):
+def test_cancel_or_move_without_appointment(phone, sms_slots, independent, word):
     assert "aucun rendez-vous à venir" in phone.send(word)
 
 
-def test_a_keyword_restarts_a_booking_flow(phone, sms_db, slots, independent):
+def test_a_keyword_restarts_a_booking_flow(phone, sms_db, sms_slots, independent):
     phone.send("RDV")
     assert "ADHERER" in phone.send("MENU")
     assert sms_db.scalar(select(DialogueState)) is None
@@ -285,29 +281,21 @@ def test_a_keyword_restarts_a_booking_flow(phone, sms_db, slots, independent):
 
 
 @pytest.mark.parametrize("word", ["RDV", "ANNULER", "DEPLACER"])
-def test_unknown_number_is_told_how(phone, sms_db, slots, word):
+def test_unknown_number_is_told_how(phone, sms_db, sms_slots, word):
     reply = phone.send(word)
     assert "ADHERER" in reply and "employeur" in reply and fits(reply)
     sms_db.rollback()
     assert sms_db.scalar(select(Visit)) is None
 
 
-def test_an_employer_number_is_sent_to_the_web_space(phone, sms_db, slots):
-    employer = Member(
-        kind="employer",
-        status="active",
-        siret="73282932000074",
-        siren="732829320",
-        legal_name="Boulangerie",
-        phone=NUMBER,
-    )
-    sms_db.add(employer)
+def test_an_employer_number_is_sent_to_the_web_space(phone, sms_db, sms_slots):
+    make_member(sms_db, status="active", legal_name="Boulangerie", phone=NUMBER)
     sms_db.commit()
     assert "espace" in phone.send("RDV")
 
 
-def test_an_employee_books_a_visit_on_request(phone, sms_db, slots):
-    employee = make_employee(sms_db)
+def test_an_employee_books_a_visit_on_request(phone, sms_db, sms_slots):
+    employee = texting_employee(sms_db)
     assert_offer(phone.send("RDV"))
     assert "réservé" in phone.send("1")
     visit = the_visit(sms_db)
@@ -316,16 +304,16 @@ def test_an_employee_books_a_visit_on_request(phone, sms_db, slots):
     assert visit.actor == f"employee:{NUMBER}"
 
 
-def test_an_employee_who_left_is_unknown(phone, sms_db, slots):
-    employee = make_employee(sms_db)
+def test_an_employee_who_left_is_unknown(phone, sms_db, sms_slots):
+    employee = texting_employee(sms_db)
     employee.left_on = today_paris() - timedelta(days=1)
     sms_db.commit()
     assert "ADHERER" in phone.send("RDV")
 
 
-def test_an_employee_of_two_employers_chooses(phone, sms_db, slots):
-    make_employee(sms_db, siret="73282932000074", name="Boulangerie Dupont")
-    second = make_employee(sms_db, siret="55203253400646", name="Garage Leroy")
+def test_an_employee_of_two_employers_chooses(phone, sms_db, sms_slots):
+    texting_employee(sms_db)
+    second = texting_employee(sms_db, siret=OTHER_SIRET, name="Garage Leroy")
     question = phone.send("RDV")
     assert "Boulangerie Dupont" in question and "Garage Leroy" in question and fits(question)
     assert phone.send("7").startswith("Répondez 1 ou 2.")
@@ -337,8 +325,8 @@ def test_an_employee_of_two_employers_chooses(phone, sms_db, slots):
     assert "Répondez OUI" in phone.send("ANNULER")
 
 
-def test_an_employee_pre_reprise_is_confidential(phone, sms_db, slots):
-    employee = make_employee(sms_db)
+def test_an_employee_pre_reprise_is_confidential(phone, sms_db, sms_slots):
+    employee = texting_employee(sms_db)
     question = phone.send("RDV PRE-REPRISE")
     assert "arrêt" in question
     assert "Date non reconnue" in phone.send("hier soir")
@@ -353,10 +341,10 @@ def test_an_employee_pre_reprise_is_confidential(phone, sms_db, slots):
     assert booking.employer_visit(sms_db, employee.member_id, visit.id) is None
 
 
-def test_an_unproven_number_is_heard_and_told_nothing(phone, sms_db, slots):
+def test_an_unproven_number_is_heard_and_told_nothing(phone, sms_db, sms_slots):
     """Issue 11: the number an employer typed may be the employer's own. A request from it is
     accepted and handled by the team; the answers never tell the worker's visits."""
-    employee = make_employee(sms_db, proven=False)
+    employee = texting_employee(sms_db, proven=False)
     booked = booking.request_visit(
         sms_db,
         "employee:x",
@@ -391,16 +379,16 @@ def test_not_pre_reprise(text):
     assert visits.command(text) is None
 
 
-def test_a_short_stoppage_cannot_have_a_pre_reprise(phone, sms_db, slots):
-    make_employee(sms_db)
+def test_a_short_stoppage_cannot_have_a_pre_reprise(phone, sms_db, sms_slots):
+    texting_employee(sms_db)
     phone.send("rdv pré-reprise")
     reply = phone.send((today_paris() - timedelta(days=10)).strftime("%d/%m/%Y"))
     assert "30 jours" in reply and fits(reply)
     assert sms_db.scalar(select(DialogueState)) is None
 
 
-def test_a_plain_rdv_does_not_hide_a_booked_pre_reprise(phone, sms_db, slots):
-    make_employee(sms_db)
+def test_a_plain_rdv_does_not_hide_a_booked_pre_reprise(phone, sms_db, sms_slots):
+    texting_employee(sms_db)
     phone.send("RDV PREREPRISE")
     phone.send((today_paris() - timedelta(days=40)).strftime("%d/%m/%Y"))
     phone.send("1")
@@ -411,7 +399,7 @@ def test_a_plain_rdv_does_not_hide_a_booked_pre_reprise(phone, sms_db, slots):
 # --- channels and languages -------------------------------------------------------------------
 
 
-def test_english_phone(phone, sms_db, slots, independent):
+def test_english_phone(phone, sms_db, sms_slots, independent):
     phone.send("ENGLISH")
     reply = phone.send("RDV")
     assert "Reply 1, 2 or 3." in reply, reply
@@ -422,7 +410,7 @@ def test_english_phone(phone, sms_db, slots, independent):
 
 
 @pytest.mark.parametrize("word", ["RDV", "ANNULER", "DEPLACER", "rdv pre-reprise"])
-def test_the_chat_sends_booking_to_sms_or_the_web_space(sms_app, sms_db, slots, word):
+def test_the_chat_sends_booking_to_sms_or_the_web_space(sms_app, sms_db, sms_slots, word):
     chat = sms_app.test_client()
     response = chat.post("/chat", data={"message": word}, headers={"Accept": "application/json"})
     reply = response.get_json()["reply"]
@@ -435,9 +423,9 @@ def test_pdp_is_still_coming_soon(phone):
     assert "bientôt" in phone.send("PDP")
 
 
-def test_two_phones_do_not_share_a_flow(sms_app, sms_db, slots, independent):
+def test_two_phones_do_not_share_a_flow(sms_app, sms_db, sms_slots, independent):
     first = Phone(sms_app.test_client(), NUMBER)
-    make_independent(sms_db, phone="+33600000003", siret="73282932000074")
+    texting_independent(sms_db, phone="+33600000003", siret="73282932000074")
     second = Phone(sms_app.test_client(), "+33600000003")
     first.send("RDV")
     second.send("RDV")

@@ -164,12 +164,12 @@ def test_status_callback_updates_the_outbox(phone, sms_app, sms_db):
 
 def test_staff_sees_and_closes_the_call_back(phone, sms_app, sms_db):
     from assistant.models import StaffTask
-    from assistant.services.membership.staff import create_staff
+    from tests.factories import make_staff_user
 
     phone.send("SCORE")
     for _ in range(3):
         phone.send("hmm")
-    create_staff(sms_db, "test", "sec@test.fr", "S", "secretary", "correct-horse-battery")
+    make_staff_user(sms_db, "secretary", "sec@test.fr")
     sms_db.commit()
     staff = sms_app.test_client()
     staff.post("/staff/login", data={"email": "sec@test.fr", "password": "correct-horse-battery"})
@@ -183,9 +183,9 @@ def test_staff_sees_and_closes_the_call_back(phone, sms_app, sms_db):
 
 def test_a_members_number_is_answered_in_the_members_language(phone, sms_db):
     """The phone's profile is created at its first message, in its member's language."""
-    from tests.sms.helpers import make_independent
+    from tests.sms.helpers import texting_independent
 
-    make_independent(sms_db, locale="en")
+    texting_independent(sms_db, locale="en")
     assert "to join" in phone.send("menu")
     sms_db.rollback()
     assert sms_db.scalar(select(PhoneProfile.locale)) == "en"

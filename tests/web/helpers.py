@@ -1,4 +1,5 @@
-"""Helpers shared by the web tests: employers and employees, code logins, the adhesion wizard."""
+"""Helpers shared by the web tests: code logins, visits asked, the adhesion wizard. (Rows are
+made by tests/factories.py.)"""
 
 from __future__ import annotations
 
@@ -8,55 +9,18 @@ import re
 from sqlalchemy import select
 
 from assistant.database import utcnow
-from assistant.models import (
-    Employee,
-    Member,
-    MemberUser,
-    OutboxMessage,
-)
+from assistant.models import Employee, Member, OutboxMessage, Visit
 from assistant.services.visits import booking
-from tests.conftest import PASSWORD, prove_mobile
+from tests.factories import EMPLOYER_EMAIL, MOBILE, PASSWORD
 
-MOBILE = "+33781234567"
-TYPED = "07 81 23 45 67"
-EMPLOYER_EMAIL = "rh@boulangerie.fr"
+TYPED = "07 81 23 45 67"  # MOBILE, as a person types it
 
 
-def make_employer(db, siret: str, name: str, email: str | None = None) -> Member:
-    employer = Member(
-        kind="employer", status="active", siret=siret, siren=siret[:9], legal_name=name
-    )
-    db.add(employer)
-    db.flush()
-    if email:
-        user = MemberUser(member_id=employer.id, email=email)
-        user.set_password(PASSWORD)
-        db.add(user)
-    return employer
-
-
-def make_employee(
-    db, employer: Member, phone: str, last="Martin", first="Léo", proven=True
-) -> Employee:
-    from datetime import date
-
-    employee = Employee(
-        member_id=employer.id,
-        last_name=last,
-        first_name=first,
-        last_name_folded=last.lower(),
-        first_name_folded=first.lower().replace("é", "e"),
-        birth_date=date(1990, 3, 12),
-        job="Boulanger",
-        hire_date=date(2020, 9, 1),
-        contract_type="cdi",
-        phone=phone,
-    )
-    db.add(employee)
-    db.flush()
-    if proven:
-        prove_mobile(db, employee)
-    return employee
+def member_login(client, email: str = EMPLOYER_EMAIL, password: str = PASSWORD):
+    """Sign `client` in to the member space (as the `employer` fixture, by default)."""
+    response = client.post("/espace/connexion", data={"email": email, "password": password})
+    assert response.status_code == 302, response.status_code
+    return client
 
 
 def last_code(db, phone: str = MOBILE) -> str:
@@ -92,6 +56,31 @@ def book_for(db, employee: Employee, visit_type="demande", requested_by="employe
     db.commit()
     assert visit.status == "booked"
     return visit
+
+
+def ask(db, member, employee, *, code="vip_periodique", queued=True, **values) -> Visit:
+    """A request left unplaced (auto=False), in the staff queue when `queued`; committed."""
+    now = utcnow()
+    visit = booking.request_visit(
+        db,
+        "test",
+        member=member,
+        employee=employee,
+        request=booking.Request(visit_type=code, requested_by="employer", **values),
+        now=now,
+        auto=False,
+    )
+    if queued:
+        visit.queued_at = now
+    db.commit()
+    return visit
+
+
+def fresh(db) -> None:
+    """Read what the app committed: end the test session's snapshot and forget loaded rows
+    (objects are not expired on commit, and a rollback outside a transaction expires nothing)."""
+    db.rollback()
+    db.expire_all()
 
 
 def read(response) -> str:

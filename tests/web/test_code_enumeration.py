@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from assistant.models import OutboxMessage
 from tests.conftest import make_app
-from tests.web.helpers import make_employee, make_employer
+from tests.factories import MOBILE, OTHER_SIRET, make_employee, make_member
 
 MEMBER_KNOWN = "06 98 76 54 32"  # the demo independent worker
 EMPLOYEE_KNOWN = "07 81 23 45 67"
@@ -22,8 +22,10 @@ LOGINS = {  # space: (page asking a code, page taking it)
 @pytest.fixture
 def people(db, load_demo):
     load_demo(db)
-    employer = make_employer(db, "55203253400646", "Garage Martin", "rh@garage.fr")
-    make_employee(db, employer, "+33781234567")
+    employer = make_member(
+        db, OTHER_SIRET, status="active", legal_name="Garage Martin", account="rh@garage.fr"
+    )
+    make_employee(db, employer, phone=MOBILE, proven=True)
     db.commit()
 
 

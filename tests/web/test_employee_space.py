@@ -20,24 +20,14 @@ from assistant.models import (
     Member,
     OneTimeCode,
     OutboxMessage,
-    Slot,
     StaffUser,
     Visit,
 )
 from assistant.services.visits import booking, due
 from assistant.services.workforce import health
-from tests.conftest import PASSWORD, csrf_token, make_app
-from tests.web.helpers import (
-    EMPLOYER_EMAIL,
-    MOBILE,
-    TYPED,
-    book_for,
-    last_code,
-    login,
-    make_employee,
-    make_employer,
-    read,
-)
+from tests.conftest import csrf_token, make_app
+from tests.factories import MOBILE, make_employee, make_member, make_slot
+from tests.web.helpers import TYPED, book_for, last_code, login, member_login, read
 
 OTHER_MOBILE = "+33612121212"
 HEALTH_WORDS = ("enceinte", "invalidité", "handicap", "allait", "accouch", "rqth")
@@ -47,18 +37,19 @@ HEALTH_WORDS = ("enceinte", "invalidité", "handicap", "allait", "accouch", "rqt
 
 
 @pytest.fixture
-def employee(db):
-    employer = make_employer(db, "73282932000074", "Boulangerie Dupont", EMPLOYER_EMAIL)
-    row = make_employee(db, employer, MOBILE)
+def proven_employee(db, employer):
+    """Alex Durand, of the `employer`, who proved MOBILE: the one signing in to the space."""
+    row = make_employee(db, employer, phone=MOBILE, proven=True)
     db.commit()
     return row
 
 
 @pytest.fixture
-def stranger(db):
-    """Another person (another phone), employed by another employer, with a booked visit."""
-    employer = make_employer(db, "55203253400646", "Garage Leroy")
-    row = make_employee(db, employer, OTHER_MOBILE, last="Durand", first="Zoé")
+def stranger(db, other):
+    """Another person (another phone), employed by another employer (`other`)."""
+    row = make_employee(
+        db, other, phone=OTHER_MOBILE, last_name="Lambert", first_name="Zoé", proven=True
+    )
     db.commit()
     return row
 
@@ -82,11 +73,9 @@ def test_the_space_needs_a_login(client):
     assert response.status_code == 302 and "/salarie/connexion" in response.headers["Location"]
 
 
-def test_login_with_a_code_shows_every_employer(client, db, slots):
-    first = make_employer(db, "73282932000074", "Boulangerie Dupont")
-    second = make_employer(db, "55203253400646", "Garage Leroy")
-    make_employee(db, first, MOBILE)
-    make_employee(db, second, MOBILE)
+def test_login_with_a_code_shows_every_employer(client, db, slots, employer, other):
+    make_employee(db, employer, phone=MOBILE, proven=True)
+    make_employee(db, other, phone=MOBILE, proven=True)
     db.commit()
     page = read(login(client, db).get("/salarie/"))
     assert "Boulangerie Dupont" in page and "Garage Leroy" in page
@@ -95,7 +84,7 @@ def test_login_with_a_code_shows_every_employer(client, db, slots):
     assert {entry.actor for entry in logins} == {f"employee:{MOBILE}"} and len(logins) == 2
 
 
-def test_unknown_phone_gets_the_same_answer_and_no_sms(client, db, employee):
+def test_unknown_phone_gets_the_same_answer_and_no_sms(client, db, proven_employee):
     response = client.post("/salarie/connexion", data={"phone": "06 00 00 00 01"})
     assert response.headers["Location"].endswith("/salarie/connexion/code")
     assert db.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "+33600000001")) is None
@@ -106,7 +95,7 @@ def test_unknown_phone_gets_the_same_answer_and_no_sms(client, db, employee):
     assert client.get("/salarie/").status_code == 302
 
 
-def test_a_member_code_does_not_open_the_employee_space(client, db, employee):
+def test_a_member_code_does_not_open_the_employee_space(client, db, proven_employee):
     """Codes are per purpose: the member login's code is not an employee login."""
     from assistant.services.membership import otp
 
@@ -117,19 +106,19 @@ def test_a_member_code_does_not_open_the_employee_space(client, db, employee):
     assert response.status_code == 200 and client.get("/salarie/").status_code == 302
 
 
-def test_a_left_employee_cannot_log_in(client, db, employee):
-    employee.left_on = today_paris() - timedelta(days=1)
+def test_a_left_employee_cannot_log_in(client, db, proven_employee):
+    proven_employee.left_on = today_paris() - timedelta(days=1)
     db.commit()
     client.post("/salarie/connexion", data={"phone": TYPED})
     assert db.scalar(select(OutboxMessage)) is None
 
 
-def test_a_bad_number_is_explained(client, employee):
+def test_a_bad_number_is_explained(client, proven_employee):
     response = client.post("/salarie/connexion", data={"phone": "12"})
     assert "Numéro non reconnu" in read(response)
 
 
-def test_wrong_code_then_right_code(client, db, employee):
+def test_wrong_code_then_right_code(client, db, proven_employee):
     client.post("/salarie/connexion", data={"phone": TYPED})
     code = last_code(db)
     wrong = f"{(int(code[0]) + 1) % 10}{code[1:]}"
@@ -140,7 +129,7 @@ def test_wrong_code_then_right_code(client, db, employee):
     assert client.get("/salarie/").status_code == 200
 
 
-def test_an_expired_code_is_refused(client, db, employee):
+def test_an_expired_code_is_refused(client, db, proven_employee):
     client.post("/salarie/connexion", data={"phone": TYPED})
     code = last_code(db)
     row = db.scalar(select(OneTimeCode).where(OneTimeCode.phone == MOBILE))
@@ -151,7 +140,7 @@ def test_an_expired_code_is_refused(client, db, employee):
     assert client.get("/salarie/").status_code == 302
 
 
-def test_too_many_codes(client, db, employee):
+def test_too_many_codes(client, db, proven_employee):
     for _ in range(3):
         client.post("/salarie/connexion", data={"phone": TYPED})
     response = client.post("/salarie/connexion", data={"phone": TYPED}, follow_redirects=True)
@@ -159,7 +148,7 @@ def test_too_many_codes(client, db, employee):
     assert len(db.scalars(select(OutboxMessage)).all()) == 3
 
 
-def test_five_wrong_codes_exhaust_the_code(client, db, employee):
+def test_five_wrong_codes_exhaust_the_code(client, db, proven_employee):
     client.post("/salarie/connexion", data={"phone": TYPED})
     code = last_code(db)
     wrong = f"{(int(code[0]) + 1) % 10}{code[1:]}"
@@ -170,7 +159,7 @@ def test_five_wrong_codes_exhaust_the_code(client, db, employee):
     assert client.get("/salarie/").status_code == 302
 
 
-def test_logout(client, db, employee):
+def test_logout(client, db, proven_employee):
     login(client, db)
     assert client.post("/salarie/deconnexion").status_code == 302
     assert client.get("/salarie/").status_code == 302
@@ -179,12 +168,12 @@ def test_logout(client, db, employee):
 # --- visits -----------------------------------------------------------------------------------
 
 
-def test_request_a_visit_then_pick_a_slot(client, db, slots, employee):
+def test_request_a_visit_then_pick_a_slot(client, db, slots, proven_employee):
     login(client, db)
-    page = read(client.get(f"/salarie/demande/{employee.id}"))
+    page = read(client.get(f"/salarie/demande/{proven_employee.id}"))
     assert "Visite à la demande" in page and "Visite de pré-reprise" in page
     assert "Visite d'information et de prévention initiale" not in page  # employer's to ask
-    response = client.post(f"/salarie/demande/{employee.id}", data={"visit_type": "demande"})
+    response = client.post(f"/salarie/demande/{proven_employee.id}", data={"visit_type": "demande"})
     assert response.status_code == 302 and "/creneau" in response.headers["Location"]
     visit = latest_visit(db)
     assert visit.status == "requested" and visit.requested_by == "employee"
@@ -199,9 +188,9 @@ def test_request_a_visit_then_pick_a_slot(client, db, slots, employee):
     assert "Déplacer" in home and "Centre de Paris 11" in home
 
 
-def test_a_slot_taken_meanwhile_on_the_web(client, db, slots, employee, stranger):
+def test_a_slot_taken_meanwhile_on_the_web(client, db, slots, proven_employee, stranger):
     login(client, db)
-    client.post(f"/salarie/demande/{employee.id}", data={"visit_type": "demande"})
+    client.post(f"/salarie/demande/{proven_employee.id}", data={"visit_type": "demande"})
     visit = latest_visit(db)
     page = read(client.get(f"/salarie/visite/{visit.id}/creneau"))
     first = int(re.search(r'name="slot" id="slot-\d+" value="(\d+)"', page).group(1))
@@ -214,8 +203,8 @@ def test_a_slot_taken_meanwhile_on_the_web(client, db, slots, employee, stranger
     assert fresh(db, Visit, visit.id).status == "requested"
 
 
-def test_move_and_cancel(client, db, slots, employee):
-    visit = book_for(db, employee)
+def test_move_and_cancel(client, db, slots, proven_employee):
+    visit = book_for(db, proven_employee)
     current = visit.slot_id
     login(client, db)
     page = read(client.get(f"/salarie/visite/{visit.id}/creneau"))
@@ -232,9 +221,9 @@ def test_move_and_cancel(client, db, slots, employee):
     assert cancelled.status == "cancelled" and cancelled.cancelled_by == f"employee:{MOBILE}"
 
 
-def test_the_pick_is_one_of_the_slots_the_page_listed(client, db, slots, employee):
+def test_the_pick_is_one_of_the_slots_the_page_listed(client, db, slots, proven_employee):
     login(client, db)
-    client.post(f"/salarie/demande/{employee.id}", data={"visit_type": "demande"})
+    client.post(f"/salarie/demande/{proven_employee.id}", data={"visit_type": "demande"})
     visit = latest_visit(db)
     page = read(client.get(f"/salarie/visite/{visit.id}/creneau"))
     listed = re.search(r'name="listed" value="([\d ]*)"', page).group(1).split()
@@ -247,8 +236,8 @@ def test_the_pick_is_one_of_the_slots_the_page_listed(client, db, slots, employe
     assert fresh(db, Visit, visit.id).status == "requested"
 
 
-def test_a_visit_already_begun_is_not_cancelled(client, db, slots, employee):
-    visit = book_for(db, employee)
+def test_a_visit_already_begun_is_not_cancelled(client, db, slots, proven_employee):
+    visit = book_for(db, proven_employee)
     visit.slot.starts_at = utcnow() - timedelta(minutes=67)  # the visit is under way
     db.commit()
     login(client, db)
@@ -257,46 +246,52 @@ def test_a_visit_already_begun_is_not_cancelled(client, db, slots, employee):
     assert fresh(db, Visit, visit.id).status == "booked"
 
 
-def test_no_slot_sends_the_request_to_the_team(client, db, employee):
+def test_no_slot_sends_the_request_to_the_team(client, db, proven_employee):
     login(client, db)
     response = client.post(
-        f"/salarie/demande/{employee.id}", data={"visit_type": "demande"}, follow_redirects=True
+        f"/salarie/demande/{proven_employee.id}",
+        data={"visit_type": "demande"},
+        follow_redirects=True,
     )
     assert "transmise à l'équipe" in read(response)
     visit = latest_visit(db)
     assert visit.queued_at is not None and visit in booking.queue(db)
 
 
-def test_let_the_team_choose(client, db, slots, employee):
+def test_let_the_team_choose(client, db, slots, proven_employee):
     login(client, db)
-    client.post(f"/salarie/demande/{employee.id}", data={"visit_type": "demande"})
+    client.post(f"/salarie/demande/{proven_employee.id}", data={"visit_type": "demande"})
     visit = latest_visit(db)
     assert client.post(f"/salarie/visite/{visit.id}/equipe").status_code == 302
     assert fresh(db, Visit, visit.id).status == "booked"  # a slot fitted: booked at once
 
 
-def test_a_reprise_needs_its_dates(client, db, slots, employee):
+def test_a_reprise_needs_its_dates(client, db, slots, proven_employee):
     login(client, db)
-    response = client.post(f"/salarie/demande/{employee.id}", data={"visit_type": "reprise"})
+    response = client.post(f"/salarie/demande/{proven_employee.id}", data={"visit_type": "reprise"})
     page = read(response)
     assert response.status_code == 400 and "Indiquez la date de reprise du travail." in page
     back = (today_paris() + timedelta(days=3)).strftime("%d/%m/%Y")
     data = {"visit_type": "reprise", "return_date": back, "absence_cause": "illness"}
-    response = client.post(f"/salarie/demande/{employee.id}", data={**data, "absence_days": "10"})
+    response = client.post(
+        f"/salarie/demande/{proven_employee.id}", data={**data, "absence_days": "10"}
+    )
     assert response.status_code == 400 and "60 jours" in read(response)
-    response = client.post(f"/salarie/demande/{employee.id}", data={**data, "absence_days": "90"})
+    response = client.post(
+        f"/salarie/demande/{proven_employee.id}", data={**data, "absence_days": "90"}
+    )
     assert response.status_code == 302
     visit = latest_visit(db)
     assert visit.visit_type == "reprise" and visit.due_by is not None
 
 
-def test_the_pre_reprise_is_confidential(client, db, slots, employee):
+def test_the_pre_reprise_is_confidential(client, db, slots, proven_employee):
     login(client, db)
-    page = read(client.get(f"/salarie/demande/{employee.id}"))
+    page = read(client.get(f"/salarie/demande/{proven_employee.id}"))
     assert "votre employeur ne sera pas informé" in page
     started = (today_paris() - timedelta(days=40)).strftime("%d/%m/%Y")
     response = client.post(
-        f"/salarie/demande/{employee.id}",
+        f"/salarie/demande/{proven_employee.id}",
         data={
             "visit_type": "pre_reprise",
             "stoppage_start": started,
@@ -310,8 +305,8 @@ def test_the_pre_reprise_is_confidential(client, db, slots, employee):
     client.post(f"/salarie/visite/{visit.id}/creneau", data={"slot": slot})
     visit = fresh(db, Visit, visit.id)
     assert visit.confidential and visit.status == "booked" and visit.requested_by == "employee"
-    assert visit not in booking.employer_visits(db, employee.member_id)
-    assert booking.employer_visit(db, employee.member_id, visit.id) is None
+    assert visit not in booking.employer_visits(db, proven_employee.member_id)
+    assert booking.employer_visit(db, proven_employee.member_id, visit.id) is None
     assert "Confidentiel" in read(client.get("/salarie/"))
     # and nothing of it in the employer's pages
     employer = make_app_client_logged_as_employer(client)
@@ -326,11 +321,7 @@ def test_the_pre_reprise_is_confidential(client, db, slots, employee):
 
 def make_app_client_logged_as_employer(client):
     client.post("/salarie/deconnexion")
-    response = client.post(
-        "/espace/connexion", data={"email": EMPLOYER_EMAIL, "password": PASSWORD}
-    )
-    assert response.status_code == 302
-    return client
+    return member_login(client)
 
 
 # --- ownership --------------------------------------------------------------------------------
@@ -350,7 +341,7 @@ def make_app_client_logged_as_employer(client):
         ("get", "/salarie/demande/999999"),
     ],
 )
-def test_another_persons_ids_are_404(client, db, slots, employee, stranger, method, url):
+def test_another_persons_ids_are_404(client, db, slots, proven_employee, stranger, method, url):
     theirs = book_for(db, stranger)
     login(client, db)
     target = url.format(visit=theirs.id, employee=stranger.id)
@@ -361,11 +352,11 @@ def test_another_persons_ids_are_404(client, db, slots, employee, stranger, meth
     after = fresh(db, Visit, theirs.id)
     assert after.status == "booked" and after.slot_id == theirs.slot_id
     assert len(db.scalars(select(Visit)).all()) == 1
-    assert "Durand" not in read(client.get("/salarie/"))
+    assert "Lambert" not in read(client.get("/salarie/"))
 
 
-def test_the_employer_visit_of_the_employee_is_shown_to_them(client, db, slots, employee):
-    visit = book_for(db, employee, visit_type="vip_periodique", requested_by="employer")
+def test_the_employer_visit_of_the_employee_is_shown_to_them(client, db, slots, proven_employee):
+    visit = book_for(db, proven_employee, visit_type="vip_periodique", requested_by="employer")
     login(client, db)
     page = read(client.get("/salarie/"))
     assert "Visite d'information et de prévention périodique" in page
@@ -379,16 +370,7 @@ def _done_visit(db, employee: Employee, centre: Centre, months_ago: int) -> Visi
     """A visit done long ago (its slot in the past), to base the periodic visit on."""
     doctor = db.scalar(select(StaffUser).where(StaffUser.role == "doctor"))
     starts = utcnow().replace(microsecond=0) - timedelta(days=months_ago * 30.5)
-    slot = Slot(
-        staff_id=doctor.id,
-        centre_id=centre.id,
-        starts_at=starts,
-        ends_at=starts + timedelta(minutes=30),
-        minutes=30,
-        modality="on_site",
-    )
-    db.add(slot)
-    db.flush()
+    slot = make_slot(db, doctor, centre, starts)
     visit = Visit(
         member_id=employee.member_id,
         employee_id=employee.id,
@@ -419,15 +401,15 @@ def _due_by(db, employee: Employee, with_health: bool = True):
 
 
 def test_health_declaration_changes_the_due_date_and_the_employer_sees_no_flag(
-    client, db, slots, employee
+    client, db, slots, proven_employee
 ):
-    _done_visit(db, employee, slots, months_ago=40)
-    before = _due_by(db, employee)
+    _done_visit(db, proven_employee, slots.centre, months_ago=40)
+    before = _due_by(db, proven_employee)
     assert before > today_paris()  # 5 years after the last visit: not due yet
 
     employer = make_app_client_logged_as_employer(client)
     employer_before = read(employer.get("/espace/effectifs"))
-    assert "Martin" in employer_before
+    assert "Durand" in employer_before
     employer.post("/espace/deconnexion")
 
     login(client, db)
@@ -437,7 +419,7 @@ def test_health_declaration_changes_the_due_date_and_the_employer_sees_no_flag(
     assert response.status_code == 302
     db.rollback()
     situation = db.scalar(
-        select(HealthSituation).where(HealthSituation.worker_id == employee.worker_id)
+        select(HealthSituation).where(HealthSituation.worker_id == proven_employee.worker_id)
     )
     assert situation.pregnant and not situation.disabled
     assert situation.updated_by == f"employee:{MOBILE}"
@@ -449,26 +431,26 @@ def test_health_declaration_changes_the_due_date_and_the_employer_sees_no_flag(
         ("update", f"employee:{MOBILE}"),
     }
 
-    after = _due_by(db, employee)
+    after = _due_by(db, proven_employee)
     assert after < before and after < today_paris()  # 3 years at most: overdue now
     home = read(client.get("/salarie/"))
     assert "en retard" in home
     # the employer's list comes from its own declaration: the date it sees does not move
-    assert _due_by(db, employee, with_health=False) == before
+    assert _due_by(db, proven_employee, with_health=False) == before
 
     employer = make_app_client_logged_as_employer(client)
-    for url in ("/espace/effectifs", f"/espace/effectifs/{employee.id}", "/espace/visites"):
+    for url in ("/espace/effectifs", f"/espace/effectifs/{proven_employee.id}", "/espace/visites"):
         response = employer.get(url)
         if response.status_code == 404:
             continue
         text = read(response).lower()
         assert response.status_code == 200, url
-        assert "martin" in text, url
+        assert "durand" in text, url
         for word in HEALTH_WORDS:
             assert word not in text, (url, word)
 
 
-def test_health_form_shows_and_clears_the_declaration(client, db, employee):
+def test_health_form_shows_and_clears_the_declaration(client, db, proven_employee):
     login(client, db)
     client.post("/salarie/sante", data={"disabled": "y", "invalidity_pension": "y"})
     page = read(client.get("/salarie/sante"))
@@ -479,11 +461,9 @@ def test_health_form_shows_and_clears_the_declaration(client, db, employee):
     assert not (situation.disabled or situation.invalidity_pension or situation.pregnant)
 
 
-def test_health_declaration_applies_with_every_employer(client, db):
-    first = make_employer(db, "73282932000074", "Boulangerie Dupont")
-    second = make_employer(db, "55203253400646", "Garage Leroy")
-    one = make_employee(db, first, MOBILE)
-    two = make_employee(db, second, MOBILE)
+def test_health_declaration_applies_with_every_employer(client, db, employer, other):
+    one = make_employee(db, employer, phone=MOBILE, proven=True)
+    two = make_employee(db, other, phone=MOBILE, proven=True)
     db.commit()
     login(client, db)
     client.post("/salarie/sante", data={"invalidity_pension": "y"})
@@ -503,8 +483,8 @@ def test_every_form_needs_its_csrf_token(tmp_path, database):
     app = make_app(tmp_path, database, WTF_CSRF_ENABLED=True)
     session = app.extensions["database"]["sessionmaker"]()
     try:
-        employer = make_employer(session, "73282932000074", "Boulangerie Dupont")
-        employee = make_employee(session, employer, MOBILE)
+        employer = make_member(session, status="active", legal_name="Boulangerie Dupont")
+        employee = make_employee(session, employer, phone=MOBILE, proven=True)
         session.commit()
         client = app.test_client()
         assert client.post("/salarie/connexion", data={"phone": TYPED}).status_code == 400
@@ -532,11 +512,13 @@ def test_every_form_needs_its_csrf_token(tmp_path, database):
         app.extensions["database"]["engine"].dispose()
 
 
-def test_the_employee_downloads_their_own_ordonnance_only(client, db, slots, employee, stranger):
+def test_the_employee_downloads_their_own_ordonnance_only(
+    client, db, slots, proven_employee, stranger
+):
     from assistant.models import VisitOutcome
 
     centre = db.scalar(select(Centre))
-    mine, theirs = _done_visit(db, employee, centre, 2), _done_visit(db, stranger, centre, 3)
+    mine, theirs = _done_visit(db, proven_employee, centre, 2), _done_visit(db, stranger, centre, 3)
     doctor = db.scalar(select(StaffUser).where(StaffUser.role == "doctor"))
     for visit in (mine, theirs):
         db.add(

@@ -181,7 +181,7 @@ def test_expired_dialogue_rows_are_purged(app, db):
 
 
 def test_audit_rows_written_during_a_request_carry_its_ip(demo_employer, db, app, make_staff):
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     before = db.scalar(select(func.max(AuditEntry.id)))
     demo_employer.get("/espace/")  # the test client's address is 127.0.0.1

@@ -115,9 +115,9 @@ def test_pending_member_is_validated_by_staff(tmp_path, database, load_demo):
     member = session.scalar(select(Member).where(Member.legal_name == "Menuiserie Petit"))
     assert member.status == "pending"
     staff = app.test_client()
-    from assistant.services.membership.staff import create_staff
+    from tests.factories import make_staff_user
 
-    create_staff(session, "test", "sec@test.fr", "S", "secretary", "correct-horse-battery")
+    make_staff_user(session, "secretary", "sec@test.fr")
     session.commit()
     staff.post("/staff/login", data={"email": "sec@test.fr", "password": "correct-horse-battery"})
     assert "Menuiserie Petit" in staff.get("/staff/adhesions").get_data(as_text=True)

@@ -4,7 +4,7 @@ and the walls: another member's visits and the employee's confidential ones are 
 from __future__ import annotations
 
 import re
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from babel.dates import format_date
@@ -15,97 +15,58 @@ from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import (
     AuditEntry,
-    Centre,
-    MemberUser,
     Slot,
     Visit,
     VisitOutcome,
-    WorkPattern,
 )
-from assistant.services.membership.staff import create_staff
 from assistant.services.visits import booking, planning
 from assistant.services.visits.visit_rules import add_months
 from assistant.services.workforce import employees as workforce
 from assistant.services.workforce import health
 from dialogs.engine import Context
 from dialogs.visit_request import REQUEST
-from tests.conftest import PASSWORD, csrf_token, make_app, make_member
-
-EMAIL = "patron@boulangerie-alex.fr"
-
-
-def hire(db, member, last, *, hired, born=date(1990, 5, 4), **extra):
-    return workforce.add_employee(
-        db,
-        "test",
-        member.id,
-        last_name=last,
-        first_name="Alex",
-        birth_date=born,
-        job="Vendeur",
-        hire_date=hired,
-        contract_type="cdi",
-        **extra,
-    )
+from tests.conftest import csrf_token, make_app
+from tests.factories import (
+    EMPLOYER_EMAIL,
+    PASSWORD,
+    WEEK,
+    make_employee,
+    make_member,
+    make_planning,
+)
+from tests.web.helpers import member_login
 
 
-def build_service(db):
-    """A fixed centre where a doctor works mornings and a nurse afternoons, every day, with the
-    slots of the next two weeks; returns (doctor, nurse)."""
-    centre = Centre(name="Centre Paris 11", kind="fixed", address="12 rue de la Roquette")
-    db.add(centre)
-    db.flush()
-    doctor = create_staff(db, "test", "dr.house@test.fr", "Dr Claire House", "doctor", PASSWORD)
-    nurse = create_staff(db, "test", "nurse@test.fr", "Hugo Soin", "nurse", PASSWORD)
-    start = today_paris()
-    for weekday in range(7):
-        db.add_all(
-            [
-                WorkPattern(
-                    staff_id=doctor.id, centre_id=centre.id, weekday=weekday, starts=time(9),
-                    ends=time(12), slot_minutes=30, valid_from=start,
-                ),
-                WorkPattern(
-                    staff_id=nurse.id, centre_id=centre.id, weekday=weekday, starts=time(14),
-                    ends=time(17), slot_minutes=30, valid_from=start,
-                ),
-            ]
-        )  # fmt: skip
-    db.flush()
-    planning.generate_slots(db, start + timedelta(days=1), 14)
-    return doctor, nurse
+def service(db):
+    """The doctor every morning and the nurse every afternoon, both at the centre (no
+    teleconsultation), with two weeks of slots from tomorrow."""
+    tomorrow = today_paris() + timedelta(days=1)
+    return make_planning(db, nurse_days=WEEK, nurse_tele=False, slots_from=tomorrow)
 
 
 @pytest.fixture
-def world(db):
-    member = make_member(db, "73282932000074")
-    member.status = "active"
-    user = MemberUser(member_id=member.id, email=EMAIL)
-    user.set_password(PASSWORD)
-    db.add(user)
-    other = make_member(db, "55203253400646")
-    doctor, nurse = build_service(db)
+def world(db, employer, other):
+    plan = service(db)
     today = today_paris()
-    late = hire(db, member, "Retard", hired=today - timedelta(days=400))
-    recent = hire(db, member, "Recent", hired=today - timedelta(days=10))
-    theirs = hire(db, other, "Autre", hired=today - timedelta(days=10))
+    late = make_employee(db, employer, last_name="Retard", hire_date=today - timedelta(days=400))
+    recent = make_employee(db, employer, last_name="Recent", hire_date=today - timedelta(days=10))
+    theirs = make_employee(db, other, last_name="Autre", hire_date=today - timedelta(days=10))
     db.commit()
     return {
-        "member": member.id,
+        "member": employer.id,
         "other": other.id,
         "late": late.id,
         "recent": recent.id,
         "theirs": theirs.id,
-        "doctor": doctor.id,
-        "nurse": nurse.id,
+        "doctor": plan.doctor.id,
+        "nurse": plan.nurse.id,
     }
 
 
 @pytest.fixture
-def employer(client, world):
-    response = client.post("/espace/connexion", data={"email": EMAIL, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+def space(client, world):
+    """The test client, signed in to the member space as the `employer`."""
+    return member_login(client)
 
 
 def earliest_slot(db) -> Slot:
@@ -162,8 +123,8 @@ def fr_medium(day: date) -> str:
 # --- the page -------------------------------------------------------------------------------
 
 
-def test_visits_to_plan_most_urgent_first_overdue_in_red_with_the_rule(employer, world, db):
-    response = employer.get("/espace/visites")
+def test_visits_to_plan_most_urgent_first_overdue_in_red_with_the_rule(space, world, db):
+    response = space.get("/espace/visites")
     assert response.status_code == 200
     page = page_of(response)
     assert "<h2" in page and "Visites à planifier" in page
@@ -191,8 +152,8 @@ def to_plan_rows(page: str) -> list[str]:
     ]
 
 
-def test_the_home_page_links_to_the_visits(employer):
-    assert 'href="/espace/visites"' in page_of(employer.get("/espace/"))
+def test_the_home_page_links_to_the_visits(space):
+    assert 'href="/espace/visites"' in page_of(space.get("/espace/"))
 
 
 @pytest.fixture
@@ -200,14 +161,18 @@ def independent(client, db, world):
     """Léa, an independent worker signed in, born in 1982, a member for two years."""
     from datetime import datetime
 
-    worker = make_member(db, "44306184100047", kind="independent")
-    worker.status, worker.contact_name, worker.birth_date = "active", "Léa Moreau", date(1982, 4, 9)
-    worker.activated_at = datetime.now(PARIS) - timedelta(days=730)
-    user = MemberUser(member_id=worker.id, email="lea@test.fr")
-    user.set_password(PASSWORD)
-    db.add(user)
+    worker = make_member(
+        db,
+        "44306184100047",
+        "independent",
+        status="active",
+        contact_name="Léa Moreau",
+        birth_date=date(1982, 4, 9),
+        activated_at=datetime.now(PARIS) - timedelta(days=730),
+        account="lea@test.fr",
+    )
     db.commit()
-    client.post("/espace/connexion", data={"email": "lea@test.fr", "password": PASSWORD})
+    member_login(client, "lea@test.fr")
     return worker
 
 
@@ -259,34 +224,34 @@ def test_an_independent_never_reaches_an_employers_visit(client, db, independent
         assert client.get(url).status_code == 404
 
 
-def test_a_health_flag_changes_nothing_the_employer_sees(employer, world, db):
+def test_a_health_flag_changes_nothing_the_employer_sees(space, world, db):
     """Issue 11: "60 mois" becoming "36 mois" told the employer of a disability or a pension."""
     doctor_slot = db.scalar(select(Slot).where(Slot.staff_id == world["doctor"]).limit(1))
     make_visit(db, world, employee="late", status="done", slot_id=doctor_slot.id)
     employee = workforce.get_employee(db, world["member"], world["late"])
     db.commit()
     done_on = doctor_slot.starts_at.astimezone(PARIS).date()
-    normal = employer.get("/espace/visites")
+    normal = space.get("/espace/visites")
     assert fr_medium(add_months(done_on, 60)) in page_of(normal)
     health.set_flags(
         db, "staff:1", employee, pregnant=False, invalidity_pension=True, disabled=True
     )
     db.commit()
-    page = page_of(employer.get("/espace/visites"))
+    page = page_of(space.get("/espace/visites"))
     assert fr_medium(add_months(done_on, 36)) not in page
     assert fr_medium(add_months(done_on, 60)) in page
-    assert page_of(employer.get("/espace/effectifs")) == page_of(employer.get("/espace/effectifs"))
+    assert page_of(space.get("/espace/effectifs")) == page_of(space.get("/espace/effectifs"))
     lowered = page.lower()
     for word in ("handicap", "invalidité", "pension", "enceinte", "rqth", "situation de santé"):
         assert word not in lowered, word
 
 
-def test_past_visits_show_the_outcome_kind(employer, world, db):
+def test_past_visits_show_the_outcome_kind(space, world, db):
     slot = earliest_slot(db)
     visit_id = make_visit(db, world, status="done", slot_id=slot.id)
     db.add(VisitOutcome(visit_id=visit_id, kind="attestation", recorded_by_id=world["doctor"]))
     db.commit()
-    page = page_of(employer.get("/espace/visites"))
+    page = page_of(space.get("/espace/visites"))
     past = page.split("Visites passées et résultats", 1)[1]
     assert "Recent Alex" in past and "Effectuée" in past and "Attestation de suivi" in past
 
@@ -294,10 +259,8 @@ def test_past_visits_show_the_outcome_kind(employer, world, db):
 # --- requests --------------------------------------------------------------------------------
 
 
-def test_planifier_prefills_the_form_with_the_window(employer, world):
-    page = page_of(
-        employer.get(f"/espace/visites/demande?salarie={world['late']}&type=vip_initiale")
-    )
+def test_planifier_prefills_the_form_with_the_window(space, world):
+    page = page_of(space.get(f"/espace/visites/demande?salarie={world['late']}&type=vip_initiale"))
     assert re.search(rf'<option selected value="{world["late"]}">', page)
     assert re.search(r'<option selected value="vip_initiale">', page)
     assert "En retard" in page
@@ -306,9 +269,9 @@ def test_planifier_prefills_the_form_with_the_window(employer, world):
     assert 'value="pre_reprise"' not in page and 'value="reprise"' in page
 
 
-def test_an_answer_to_correct_keeps_the_window_and_the_other_answers(employer, world, db):
+def test_an_answer_to_correct_keeps_the_window_and_the_other_answers(space, world, db):
     data = request_data(world["late"], placement="", reason="Après l'embauche")
-    response = employer.post("/espace/visites/demande", data=data)
+    response = space.post("/espace/visites/demande", data=data)
     assert response.status_code == 400
     page = page_of(response)
     assert 'id="placement-error"' in page and "Choisissez comment réserver le rendez-vous." in page
@@ -319,37 +282,37 @@ def test_an_answer_to_correct_keeps_the_window_and_the_other_answers(employer, w
     assert db.scalar(select(func.count()).select_from(Visit)) == 0
 
 
-def test_auto_request_books_the_first_compatible_slot(employer, world, db):
-    response = employer.post("/espace/visites/demande", data=request_data(world["recent"]))
+def test_auto_request_books_the_first_compatible_slot(space, world, db):
+    response = space.post("/espace/visites/demande", data=request_data(world["recent"]))
     assert response.status_code == 302
     db.rollback()
     visit = db.scalar(select(Visit))
     assert response.headers["Location"].endswith(f"/espace/visites/{visit.id}?nouvelle=1")
     assert visit.status == "booked" and visit.requested_by == "employer"
     assert visit.slot_id == earliest_slot(db).id
-    page = page_of(employer.get(response.headers["Location"]))
+    page = page_of(space.get(response.headers["Location"]))
     assert "Rendez-vous réservé" in page
-    assert "Centre Paris 11" in page and "12 rue de la Roquette" in page
-    assert "Dr Claire House (Médecin du travail)" in page
+    assert "Centre de Paris 11" in page and "1 rue Oberkampf" in page
+    assert "Dr Claire Plan (Médecin du travail)" in page
     day = visit.slot.starts_at.astimezone(PARIS).date()
     assert format_date(day, "full", locale="fr") in page
     # no longer to plan, now in the booked list with its buttons
-    listing = page_of(employer.get("/espace/visites"))
+    listing = page_of(space.get("/espace/visites"))
     assert not re.search(r'<tr class="to-plan[^"]*">\s*<td>Recent', listing)
     assert "Déplacer" in listing and "Annuler" in listing
 
 
-def test_asking_twice_gives_the_open_request_back(employer, world, db):
+def test_asking_twice_gives_the_open_request_back(space, world, db):
     """Issue 12: one visit-request service; a worker has one open request of a type, which the
     database holds (a partial unique index), not only the form."""
     data = {**request_data(world["recent"]), "placement": "choose"}
-    first = employer.post("/espace/visites/demande", data=data)
+    first = space.post("/espace/visites/demande", data=data)
     assert first.status_code == 302
-    again = employer.post("/espace/visites/demande", data=data)
+    again = space.post("/espace/visites/demande", data=data)
     db.rollback()
     (visit,) = db.scalars(select(Visit)).all()
     assert again.headers["Location"].endswith(f"/espace/visites/{visit.id}")
-    assert "déjà en cours" in page_of(employer.get(again.headers["Location"]))
+    assert "déjà en cours" in page_of(space.get(again.headers["Location"]))
     db.rollback()  # a fresh transaction: the page's request wrote meanwhile (SQLite)
     twin = Visit(
         member_id=visit.member_id,
@@ -365,13 +328,13 @@ def test_asking_twice_gives_the_open_request_back(employer, world, db):
     db.rollback()
 
 
-def test_asking_twice_with_automatic_placement_books_nothing_more(employer, world, db):
+def test_asking_twice_with_automatic_placement_books_nothing_more(space, world, db):
     """The open request comes back whatever the second request asks: not booked behind the
     first one's back, not a second row."""
-    first = employer.post(
+    first = space.post(
         "/espace/visites/demande", data=request_data(world["recent"], placement="choose")
     )
-    again = employer.post(
+    again = space.post(
         "/espace/visites/demande",
         data=request_data(world["recent"], placement="auto", reason="Encore", modality="tele"),
     )
@@ -386,14 +349,14 @@ def test_asking_twice_with_automatic_placement_books_nothing_more(employer, worl
         None,
         None,
     )
-    page = page_of(employer.get(again.headers["Location"]))
+    page = page_of(space.get(again.headers["Location"]))
     assert "Une demande de ce type est déjà en cours pour ce salarié." in page
 
 
-def test_another_type_or_another_worker_is_another_request(employer, world, db):
+def test_another_type_or_another_worker_is_another_request(space, world, db):
     for employee, kind in (("recent", "vip_initiale"), ("recent", "demande"), ("late", "demande")):
         data = request_data(world[employee], visit_type=kind, placement="choose")
-        assert "/creneaux" in employer.post("/espace/visites/demande", data=data).location
+        assert "/creneaux" in space.post("/espace/visites/demande", data=data).location
     db.rollback()
     assert db.scalar(select(func.count()).select_from(Visit)) == 3
 
@@ -441,9 +404,7 @@ def test_the_database_refuses_a_second_open_request(db, world, worker):
 
 
 @pytest.mark.parametrize("channel", ["text", "web"])
-def test_one_request_definition_stores_the_same_visit_on_every_channel(
-    employer, world, db, channel
-):
+def test_one_request_definition_stores_the_same_visit_on_every_channel(space, world, db, channel):
     """The journey typed one answer at a time (as the text player plays it) and the web page
     posted at once end in the same row."""
     back = today_paris() + timedelta(days=3)
@@ -457,7 +418,7 @@ def test_one_request_definition_stores_the_same_visit_on_every_channel(
             reason="Retour d'accident",
             placement="choose",
         )
-        assert employer.post("/espace/visites/demande", data=data).status_code == 302
+        assert space.post("/espace/visites/demande", data=data).status_code == 302
     else:
         answers = {"_requester": "employer", "_member": world["member"]}
         context = Context(session=db, today=today_paris(), now=utcnow(), actor="test")
@@ -494,28 +455,28 @@ def test_one_request_definition_stores_the_same_visit_on_every_channel(
     )
 
 
-def test_the_window_of_the_visit_to_plan_goes_with_the_request(employer, world, db):
-    employer.post("/espace/visites/demande", data=request_data(world["recent"]))
+def test_the_window_of_the_visit_to_plan_goes_with_the_request(space, world, db):
+    space.post("/espace/visites/demande", data=request_data(world["recent"]))
     db.rollback()
     visit = db.scalar(select(Visit))
     assert visit.due_by == add_months(today_paris() - timedelta(days=10), 3)
 
 
-def test_a_request_goes_to_the_staff_queue_when_no_slot_fits(employer, world, db):
-    response = employer.post(
+def test_a_request_goes_to_the_staff_queue_when_no_slot_fits(space, world, db):
+    response = space.post(
         "/espace/visites/demande", data=request_data(world["recent"], modality="tele")
     )
     assert response.status_code == 302
     db.rollback()
     visit = db.scalar(select(Visit))
     assert visit.status == "requested" and visit.queued_at is not None and visit.slot_id is None
-    page = page_of(employer.get(response.headers["Location"]))
+    page = page_of(space.get(response.headers["Location"]))
     assert "Votre demande est transmise à l'équipe, qui vous proposera un créneau." in page
-    listing = page_of(employer.get("/espace/visites"))
+    listing = page_of(space.get("/espace/visites"))
     assert "Transmise à l'équipe" in listing
 
 
-def test_a_refused_request_keeps_every_field(employer, world, db):
+def test_a_refused_request_keeps_every_field(space, world, db):
     data = request_data(
         world["recent"],
         visit_type="reprise",
@@ -525,7 +486,7 @@ def test_a_refused_request_keeps_every_field(employer, world, db):
         absence_days="10",
         placement="choose",
     )
-    response = employer.post("/espace/visites/demande", data=data)
+    response = space.post("/espace/visites/demande", data=data)
     assert response.status_code == 400
     page = page_of(response)
     assert "Une visite de reprise n&#39;est obligatoire qu&#39;après" in page
@@ -537,8 +498,8 @@ def test_a_refused_request_keeps_every_field(employer, world, db):
     assert db.scalar(select(func.count()).select_from(Visit)) == 0
 
 
-def test_a_reprise_needs_its_dates(employer, world):
-    response = employer.post(
+def test_a_reprise_needs_its_dates(space, world):
+    response = space.post(
         "/espace/visites/demande", data=request_data(world["recent"], visit_type="reprise")
     )
     assert response.status_code == 400
@@ -547,7 +508,7 @@ def test_a_reprise_needs_its_dates(employer, world):
     assert 'id="absence_days-error"' in page
 
 
-def test_a_required_reprise_is_placed_with_the_doctor_from_the_return_date(employer, world, db):
+def test_a_required_reprise_is_placed_with_the_doctor_from_the_return_date(space, world, db):
     back = today_paris() + timedelta(days=3)
     data = request_data(
         world["recent"],
@@ -556,7 +517,7 @@ def test_a_required_reprise_is_placed_with_the_doctor_from_the_return_date(emplo
         absence_cause="work_accident",
         absence_days="45",
     )
-    assert employer.post("/espace/visites/demande", data=data).status_code == 302
+    assert space.post("/espace/visites/demande", data=data).status_code == 302
     db.rollback()
     visit = db.scalar(select(Visit))
     assert visit.status == "booked" and visit.slot.staff_id == world["doctor"]
@@ -575,50 +536,50 @@ def slot_ids(page: str) -> list[int]:
     return [int(found) for found in re.findall(r'name="slot" value="(\d+)"', page)]
 
 
-def test_choose_then_pick_a_slot_page_by_page(employer, world, db):
-    response = employer.post(
+def test_choose_then_pick_a_slot_page_by_page(space, world, db):
+    response = space.post(
         "/espace/visites/demande", data=request_data(world["recent"], placement="choose")
     )
     db.rollback()
     visit = db.scalar(select(Visit))
     assert response.headers["Location"].endswith(f"/espace/visites/{visit.id}/creneaux")
     assert visit.status == "requested" and visit.queued_at is None
-    page = page_of(employer.get(response.headers["Location"]))
+    page = page_of(space.get(response.headers["Location"]))
     first_page = slot_ids(page)
     ordered = db.scalars(select(Slot.id).order_by(Slot.starts_at, Slot.id)).all()
     assert first_page == list(ordered[:10])
-    assert "Dr Claire House" in page and "Sur place, dans un centre" in page
+    assert "Dr Claire Plan" in page and "Sur place, dans un centre" in page
     tomorrow = today_paris() + timedelta(days=1)
     assert format_date(tomorrow, "full", locale="fr") in page or planning.is_public_holiday(
         tomorrow
     )
     more = re.search(r'href="([^"]*depuis=[^"]*)"', page).group(1).replace("&amp;", "&")
-    second_page = slot_ids(page_of(employer.get(more)))
+    second_page = slot_ids(page_of(space.get(more)))
     assert second_page[0] == ordered[10] and not set(first_page) & set(second_page)
     # a day picked in the calendar
     later = today_paris() + timedelta(days=5)
-    picked = slot_ids(page_of(employer.get(f"{response.headers['Location']}?depuis={later}")))
+    picked = slot_ids(page_of(space.get(f"{response.headers['Location']}?depuis={later}")))
     starts = db.get(Slot, picked[0]).starts_at.astimezone(PARIS).date()
     assert starts >= later
 
     chosen = second_page[3]
-    booked = employer.post(response.headers["Location"], data={"slot": chosen})
+    booked = space.post(response.headers["Location"], data={"slot": chosen})
     assert booked.status_code == 302
     assert booked.headers["Location"].endswith(f"/espace/visites/{visit.id}")
     db.rollback()
     assert db.get(Visit, visit.id).slot_id == chosen
-    assert "Rendez-vous réservé." in page_of(employer.get(booked.headers["Location"]))
+    assert "Rendez-vous réservé." in page_of(space.get(booked.headers["Location"]))
 
 
-def test_a_slot_just_taken_says_so_and_offers_the_next_ones(employer, world, db):
+def test_a_slot_just_taken_says_so_and_offers_the_next_ones(space, world, db):
     mine = make_visit(db, world)
     rival = make_visit(db, world, employee="late")
     db.commit()
-    offered = slot_ids(page_of(employer.get(f"/espace/visites/{mine}/creneaux")))
+    offered = slot_ids(page_of(space.get(f"/espace/visites/{mine}/creneaux")))
     taken = db.get(Slot, offered[0])
     booking.book(db, "test", db.get(Visit, rival), taken, utcnow())  # someone else was quicker
     db.commit()
-    response = employer.post(f"/espace/visites/{mine}/creneaux", data={"slot": offered[0]})
+    response = space.post(f"/espace/visites/{mine}/creneaux", data={"slot": offered[0]})
     assert response.status_code == 409
     page = page_of(response)
     assert "Ce créneau vient d&#39;être pris. Choisissez-en un autre." in page
@@ -628,55 +589,55 @@ def test_a_slot_just_taken_says_so_and_offers_the_next_ones(employer, world, db)
     assert db.get(Visit, mine).status == "requested"
     # the next one is free: booked at once
     assert (
-        employer.post(f"/espace/visites/{mine}/creneaux", data={"slot": refreshed[0]}).status_code
+        space.post(f"/espace/visites/{mine}/creneaux", data={"slot": refreshed[0]}).status_code
         == 302
     )
 
 
-def test_move_to_another_slot_keeps_the_same_visit(employer, world, db):
+def test_move_to_another_slot_keeps_the_same_visit(space, world, db):
     visit_id = make_visit(db, world)
     db.commit()
     first = book_first(db, visit_id)
-    page = page_of(employer.get(f"/espace/visites/{visit_id}/deplacer"))
+    page = page_of(space.get(f"/espace/visites/{visit_id}/deplacer"))
     assert "Déplacer le rendez-vous" in page and "Rendez-vous actuel" in page
     offered = slot_ids(page)
     assert first.id not in offered and offered
-    response = employer.post(f"/espace/visites/{visit_id}/deplacer", data={"slot": offered[2]})
+    response = space.post(f"/espace/visites/{visit_id}/deplacer", data={"slot": offered[2]})
     assert response.status_code == 302
-    assert "Rendez-vous déplacé." in page_of(employer.get(response.headers["Location"]))
+    assert "Rendez-vous déplacé." in page_of(space.get(response.headers["Location"]))
     db.rollback()
     visit = db.get(Visit, visit_id)
     assert (visit.status, visit.slot_id) == ("booked", offered[2])
     assert [event["what"] for event in visit.history][-1] == "moved"
     assert db.scalar(select(func.count()).select_from(Visit)) == 1
     # the old slot is free again
-    assert first.id in slot_ids(page_of(employer.get(f"/espace/visites/{visit_id}/deplacer")))
+    assert first.id in slot_ids(page_of(space.get(f"/espace/visites/{visit_id}/deplacer")))
 
 
-def test_cancel_asks_for_confirmation_then_frees_the_slot(employer, world, db):
+def test_cancel_asks_for_confirmation_then_frees_the_slot(space, world, db):
     visit_id = make_visit(db, world)
     db.commit()
     slot = book_first(db, visit_id)
-    page = page_of(employer.get(f"/espace/visites/{visit_id}/annuler"))
-    assert "Confirmer l'annulation" in page and "Centre Paris 11" in page
+    page = page_of(space.get(f"/espace/visites/{visit_id}/annuler"))
+    assert "Confirmer l'annulation" in page and "Centre de Paris 11" in page
     db.rollback()
     assert db.get(Visit, visit_id).status == "booked"  # a GET changes nothing
-    response = employer.post(f"/espace/visites/{visit_id}/annuler", data={"reason": "Congés"})
+    response = space.post(f"/espace/visites/{visit_id}/annuler", data={"reason": "Congés"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/espace/visites")
     db.rollback()
     visit = db.get(Visit, visit_id)
     assert visit.status == "cancelled" and visit.cancelled_by.startswith("member")
-    listing = page_of(employer.get("/espace/visites"))
+    listing = page_of(space.get("/espace/visites"))
     assert "Visite annulée." in listing and "Aucune visite demandée ou réservée." in listing
     assert "Annulée" in listing.split("Visites passées et résultats", 1)[1]
     # cancelled: neither movable nor cancellable again, and its slot may be booked by others
-    again = employer.post(f"/espace/visites/{visit_id}/annuler", data={})
+    again = space.post(f"/espace/visites/{visit_id}/annuler", data={})
     assert again.status_code == 302
-    assert employer.get(f"/espace/visites/{visit_id}/deplacer").status_code == 302
+    assert space.get(f"/espace/visites/{visit_id}/deplacer").status_code == 302
     db.rollback()
     next_one = make_visit(db, world, employee="late")
     db.commit()
-    assert slot.id in slot_ids(page_of(employer.get(f"/espace/visites/{next_one}/creneaux")))
+    assert slot.id in slot_ids(page_of(space.get(f"/espace/visites/{next_one}/creneaux")))
 
 
 def listed_on(page: str) -> list[str]:
@@ -684,37 +645,37 @@ def listed_on(page: str) -> list[str]:
     return re.search(r'name="listed" value="([\d ]*)"', page).group(1).split()
 
 
-def test_the_pick_is_one_of_the_slots_the_page_listed(employer, world, db):
+def test_the_pick_is_one_of_the_slots_the_page_listed(space, world, db):
     visit_id = make_visit(db, world)
     db.commit()
     url = f"/espace/visites/{visit_id}/creneaux"
-    page = page_of(employer.get(url))
+    page = page_of(space.get(url))
     listed = listed_on(page)
     assert [int(slot_id) for slot_id in listed] == slot_ids(page)
     later = booking.compatible_slots(db, db.get(Visit, visit_id), now=utcnow(), limit=15)[-1]
     assert str(later.id) not in listed  # free and compatible, but on another page
-    response = employer.post(url, data={"slot": later.id, "listed": " ".join(listed)})
+    response = space.post(url, data={"slot": later.id, "listed": " ".join(listed)})
     assert response.status_code == 400
     assert "Choisissez un créneau dans la liste." in page_of(response)
     db.rollback()
     assert db.get(Visit, visit_id).status == "requested"
-    response = employer.post(url, data={"slot": listed[1], "listed": " ".join(listed)})
+    response = space.post(url, data={"slot": listed[1], "listed": " ".join(listed)})
     assert response.status_code == 302
     db.rollback()
     assert db.get(Visit, visit_id).slot_id == int(listed[1])
 
 
-def test_the_cancel_reason_is_a_question_of_the_cancel_journey(employer, world, db):
+def test_the_cancel_reason_is_a_question_of_the_cancel_journey(space, world, db):
     visit_id = make_visit(db, world)
     db.commit()
     book_first(db, visit_id)
     url = f"/espace/visites/{visit_id}/annuler"
-    assert 'name="reason"' in page_of(employer.get(url))
-    response = employer.post(url, data={"reason": "x" * 501})
+    assert 'name="reason"' in page_of(space.get(url))
+    response = space.post(url, data={"reason": "x" * 501})
     assert response.status_code == 400 and "500 caractères au plus." in page_of(response)
     db.rollback()
     assert db.get(Visit, visit_id).status == "booked"
-    assert employer.post(url, data={"reason": "  Congés  "}).status_code == 302
+    assert space.post(url, data={"reason": "  Congés  "}).status_code == 302
     db.rollback()
     visit = db.get(Visit, visit_id)
     assert visit.status == "cancelled" and visit.history[-1]["note"] == "Congés"
@@ -736,7 +697,7 @@ ROUTES = [
 @pytest.mark.parametrize(("method", "route"), ROUTES)
 @pytest.mark.parametrize("whose", ["another member's", "a confidential"])
 def test_another_members_or_a_confidential_visit_is_not_found(
-    employer, world, db, method, route, whose
+    space, world, db, method, route, whose
 ):
     if whose == "a confidential":
         visit_id = make_visit(
@@ -748,7 +709,7 @@ def test_another_members_or_a_confidential_visit_is_not_found(
     slot = book_first(db, visit_id)
     free = db.scalar(select(Slot).where(Slot.id != slot.id).order_by(Slot.starts_at).limit(1))
     url = route.format(id=visit_id)
-    response = getattr(employer, method)(url, data={"slot": free.id, "reason": "x"})
+    response = getattr(space, method)(url, data={"slot": free.id, "reason": "x"})
     assert response.status_code == 404
     assert "Page introuvable" in page_of(response)
     db.rollback()
@@ -756,19 +717,19 @@ def test_another_members_or_a_confidential_visit_is_not_found(
     assert (visit.status, visit.slot_id) == ("booked", slot.id)
 
 
-def test_another_members_employee_is_not_found(employer, world, db):
-    assert employer.get(f"/espace/visites/demande?salarie={world['theirs']}").status_code == 404
-    response = employer.post("/espace/visites/demande", data=request_data(world["theirs"]))
+def test_another_members_employee_is_not_found(space, world, db):
+    assert space.get(f"/espace/visites/demande?salarie={world['theirs']}").status_code == 404
+    response = space.post("/espace/visites/demande", data=request_data(world["theirs"]))
     assert response.status_code == 404
     db.rollback()
     assert db.scalar(select(func.count()).select_from(Visit)) == 0
 
 
-def test_confidential_visits_are_invisible_in_lists_and_counts(employer, world, db):
+def test_confidential_visits_are_invisible_in_lists_and_counts(space, world, db):
     worker = workforce.get_employee(db, world["member"], world["recent"])
     worker.birth_date = date(today_paris().year - 45, 2, 3)  # mid-career visit due this year
     db.commit()
-    before = to_plan_rows(page_of(employer.get("/espace/visites")))
+    before = to_plan_rows(page_of(space.get("/espace/visites")))
     assert sum("Visite de mi-carrière" in row for row in before) == 1
     secret = make_visit(
         db, world, visit_type="pre_reprise", requested_by="employee", confidential=True
@@ -778,7 +739,7 @@ def test_confidential_visits_are_invisible_in_lists_and_counts(employer, world, 
     )
     db.commit()
     book_first(db, hidden_booking)
-    page = page_of(employer.get("/espace/visites"))
+    page = page_of(space.get("/espace/visites"))
     assert "pré-reprise" not in page
     assert "Aucune visite demandée ou réservée." in page
     assert to_plan_rows(page) == before  # still to plan, as if nothing happened
@@ -796,17 +757,15 @@ def test_every_visit_form_needs_a_csrf_token(tmp_path, database):
     try:
         client = app.test_client()
         world = {}
-        member = make_member(session, "73282932000074")
-        user = MemberUser(member_id=member.id, email=EMAIL)
-        user.set_password(PASSWORD)
-        session.add(user)
-        build_service(session)
-        employee = hire(session, member, "Recent", hired=today_paris())
+        member = make_member(session, account=EMPLOYER_EMAIL)
+        service(session)
+        employee = make_employee(session, member, last_name="Recent", hire_date=today_paris())
         session.commit()
         world.update(member=member.id, recent=employee.id)
         token = csrf_token(page_of(client.get("/espace/connexion")))
         client.post(
-            "/espace/connexion", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token}
+            "/espace/connexion",
+            data={"email": EMPLOYER_EMAIL, "password": PASSWORD, "csrf_token": token},
         )
         data = request_data(employee.id, placement="choose")
         refused = client.post("/espace/visites/demande", data=data)
@@ -837,19 +796,19 @@ def test_every_visit_form_needs_a_csrf_token(tmp_path, database):
             app.extensions["database"]["engine"].dispose()
 
 
-def test_french_by_default_and_english_on_request(employer, world):
-    french = page_of(employer.get("/espace/visites"))
+def test_french_by_default_and_english_on_request(space, world):
+    french = page_of(space.get("/espace/visites"))
     assert '<html lang="fr">' in french
     assert (
         "Visites à planifier" in french
         and "Visite d&#39;information et de prévention initiale" in french
     )
-    english = page_of(employer.get("/espace/visites?lang=en"))
+    english = page_of(space.get("/espace/visites?lang=en"))
     assert '<html lang="en">' in english
     assert "Initial information and prevention visit" in english
     assert "within 3 months of actually taking up the job" in english
     assert "Visits to plan" in english and "Overdue" in english
     for french_text in ("Visites à planifier", "En retard", "Planifier"):
         assert french_text not in english, french_text
-    form = page_of(employer.get("/espace/visites/demande"))
+    form = page_of(space.get("/espace/visites/demande"))
     assert "Return-to-work visit" in form and "Book the first free slot automatically" in form

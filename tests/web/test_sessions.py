@@ -9,7 +9,8 @@ from sqlalchemy import select
 from assistant.config import Config
 from assistant.models import AuditEntry, MemberUser, StaffUser
 from assistant.services import demo
-from tests.conftest import PASSWORD, make_app
+from tests.conftest import make_app
+from tests.factories import PASSWORD
 
 
 def _login_employer(client):
@@ -92,9 +93,9 @@ def test_idle_limits_come_from_the_configuration(tmp_path, database):
     app = make_app(tmp_path, database, STAFF_IDLE_MINUTES=5)
     with app.app_context():
         from assistant.extensions import db
-        from assistant.services.membership.staff import create_staff
+        from tests.factories import make_staff_user
 
-        create_staff(db.session, "test", "a@test.fr", "A", "admin", PASSWORD)
+        make_staff_user(db.session, "admin", "a@test.fr")
         db.session.commit()
     client = app.test_client()
     client.post("/staff/login", data={"email": "a@test.fr", "password": PASSWORD})
@@ -149,9 +150,9 @@ def test_forwarded_for_is_trusted_behind_configured_proxies(tmp_path, database):
     app = make_app(tmp_path, database, TRUSTED_PROXIES=1)
     with app.app_context():
         from assistant.extensions import db
-        from assistant.services.membership.staff import create_staff
+        from tests.factories import make_staff_user
 
-        create_staff(db.session, "test", "a@test.fr", "A", "admin", PASSWORD)
+        make_staff_user(db.session, "admin", "a@test.fr")
         db.session.commit()
     client = app.test_client()
     client.post(

@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from assistant.models import AuditEntry, Role
-from tests.conftest import PASSWORD, csrf_token, make_app
+from tests.conftest import csrf_token, make_app
+from tests.factories import PASSWORD
 
 
 def test_login_page_is_french_and_labelled(client):
@@ -80,10 +81,10 @@ def test_login_form_needs_a_csrf_token(tmp_path, database, make_staff):
     app = make_app(tmp_path, database, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     from assistant.extensions import db
-    from assistant.services.membership.staff import create_staff
+    from tests.factories import make_staff_user
 
     with app.app_context():
-        create_staff(db.session, "test", "csrf@test.fr", "C", "admin", PASSWORD)
+        make_staff_user(db.session, "admin", "csrf@test.fr")
         db.session.commit()
     refused = client.post("/staff/login", data={"email": "csrf@test.fr", "password": PASSWORD})
     assert refused.status_code == 400

@@ -15,8 +15,15 @@ from assistant.database import utcnow
 from assistant.models import AuditEntry, Role, StaffUser, Visit
 from assistant.services.visits import booking, outcomes, planning
 from assistant.staff.planning import week_text
-from tests.conftest import PASSWORD, csrf_token, make_app, make_member
-from tests.services.planning_fixtures import make_employee, make_planning
+from tests.conftest import csrf_token, make_app
+from tests.factories import (
+    OTHER_SIRET,
+    PASSWORD,
+    make_employee,
+    make_member,
+    make_planning,
+    make_staff_user,
+)
 
 PAST_MONDAY = date(2024, 3, 4)
 PAST = datetime(2024, 3, 1, 10, tzinfo=PARIS)
@@ -62,22 +69,17 @@ def _confidential(db, member, employee, now, auto=True) -> Visit:
 
 @pytest.fixture
 def world(db) -> World:
-    plan = make_planning(db, first=PAST_MONDAY)
-    planning.generate_slots(db, today_paris(), 28)
+    plan = make_planning(db, first=PAST_MONDAY, doctor_days=range(5), nurse_days=(1, 3))
+    planning.generate_slots(db, today_paris(), 28)  # and the coming weeks
     plan.doctor.centre_id = plan.nurse.centre_id = plan.centre.id
-    member = make_member(db, "73282932000074")
-    member.legal_name = COMPANY
-    member.centre_id, member.doctor_id = plan.centre.id, plan.doctor.id
-    other = make_member(db, "55203253400646")
-    worker = make_employee(db, member, last_name=NAME, last_name_folded=NAME.lower())
+    member = make_member(db, legal_name=COMPANY, centre_id=plan.centre.id, doctor_id=plan.doctor.id)
+    other = make_member(db, OTHER_SIRET)
+    worker = make_employee(db, member, last_name=NAME)
     now = utcnow()
     booked = _confidential(db, member, worker, now)
     assert booked.status == "booked" and booked.confidential
     # a worker has one open request of a type: the waiting ones are of namesakes
-    namesake = make_employee(
-        db, member, last_name=NAME, last_name_folded=NAME.lower(), first_name="Lou",
-        first_name_folded="lou",
-    )  # fmt: skip
+    namesake = make_employee(db, member, last_name=NAME, first_name="Lou")
     queued = _confidential(db, member, namesake, now, auto=False)
     queued.queued_at = now
     past = _confidential(db, member, worker, PAST)
@@ -87,17 +89,14 @@ def world(db) -> World:
         db,
         "test",
         member=other,
-        employee=make_employee(db, other, last_name=OTHER_NAME, last_name_folded="lambert"),
+        employee=make_employee(db, other, last_name=OTHER_NAME),
         request=booking.Request(visit_type="vip_periodique", requested_by="employer"),
         now=now,
         auto=False,
     )
     ordinary.queued_at = now
     # a cancelled one, whose cancellation reason the journal holds
-    other_namesake = make_employee(
-        db, member, last_name=NAME, last_name_folded=NAME.lower(), first_name="Sam",
-        first_name_folded="sam",
-    )  # fmt: skip
+    other_namesake = make_employee(db, member, last_name=NAME, first_name="Sam")
     cancelled = _confidential(db, member, other_namesake, now, auto=False)
     booking.cancel(db, ACTOR, cancelled, now, REASON)
     day = booked.slot.starts_at.astimezone(PARIS).date()
@@ -118,12 +117,9 @@ def world(db) -> World:
 
 def _login(client, db, role: Role, world: World, *, team: bool = True) -> None:
     """A new staff member of this role; health staff work in the member's centre when `team`."""
-    from assistant.services.membership.staff import create_staff
-
     email = f"{role}-{team}@test.fr"
-    user = create_staff(db, "test", email, f"Test {role}", role, PASSWORD)
-    if team and role in Role.health_roles():
-        user.centre_id = world.centre_id
+    centre_id = world.centre_id if team and role in Role.health_roles() else None
+    make_staff_user(db, role, email, centre_id=centre_id)
     db.commit()
     response = client.post("/staff/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302
@@ -250,7 +246,7 @@ def test_the_confidential_slot_shows_as_taken_and_ordinary_visits_stay_readable(
 
 
 def test_the_doctor_of_the_visit_reads_it_in_the_agenda(client, db, world):
-    client.post("/staff/login", data={"email": world.doctor_email, "password": "x" * 12})
+    client.post("/staff/login", data={"email": world.doctor_email, "password": PASSWORD})
     page = _page(client, _url("/staff/planning/agenda?week={week}", world))[1]
     assert _sees(page)["type"] and _sees(page)["name"]
 
@@ -303,7 +299,7 @@ def test_the_professional_seeing_the_worker_records_the_visit_outside_the_team(c
 
 
 def test_the_doctor_of_the_member_is_in_charge_wherever_they_work(client, db, world):
-    client.post("/staff/login", data={"email": world.doctor_email, "password": "x" * 12})
+    client.post("/staff/login", data={"email": world.doctor_email, "password": PASSWORD})
     doctor = db.get(StaffUser, world.doctor_id)
     doctor.centre_id = None
     db.commit()
@@ -350,10 +346,8 @@ def test_access_outside_my_team_lasts_as_configured(tmp_path, database, db):
     app = make_app(tmp_path / "other", database, HEALTH_ACCESS_MINUTES=15)
     client = app.test_client()
     session = app.extensions["database"]["sessionmaker"]()
-    from assistant.services.membership.staff import create_staff
-
     member = make_member(session, "40483304800022")
-    create_staff(session, "test", "dr.x@test.fr", "Dr X", Role.DOCTOR, PASSWORD)
+    make_staff_user(session, Role.DOCTOR, "dr.x@test.fr", "Dr X")
     session.commit()
     client.post("/staff/login", data={"email": "dr.x@test.fr", "password": PASSWORD})
     response = client.post(
@@ -382,10 +376,8 @@ def test_the_access_form_needs_a_csrf_token(tmp_path, database):
     app = make_app(tmp_path / "csrf", database, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     session = app.extensions["database"]["sessionmaker"]()
-    from assistant.services.membership.staff import create_staff
-
     member = make_member(session, "40483304800022")
-    create_staff(session, "test", "dr.y@test.fr", "Dr Y", Role.DOCTOR, PASSWORD)
+    make_staff_user(session, Role.DOCTOR, "dr.y@test.fr", "Dr Y")
     session.commit()
     token = csrf_token(client.get("/staff/login").get_data(as_text=True))
     client.post(

@@ -11,17 +11,22 @@ import pytest
 from sqlalchemy import select
 
 from assistant.core.timeutil import PARIS
-from assistant.models import AuditEntry, Member, MemberUser, Role, StaffUser, Visit, VisitOutcome
+from assistant.models import AuditEntry, Member, Role, StaffUser, Visit, VisitOutcome
 from assistant.services.visits import booking, outcomes
-from tests.conftest import make_member
-from tests.services.planning_fixtures import make_employee, make_planning
+from tests.factories import (
+    CONTACT_MOBILE,
+    PASSWORD,
+    add_account,
+    make_employee,
+    make_member,
+    make_planning,
+)
+from tests.web.helpers import member_login
 
 FIRST = date(2024, 3, 4)  # a Monday in the past: its visits are done or missed by now
 BOOKED = datetime(2024, 3, 1, 10, tzinfo=PARIS)
 AFTER = datetime(2024, 3, 20, 10, tzinfo=PARIS)
 NOTE = "Lombalgie chronique, suivi kiné en cours"
-PASSWORD = "x" * 12  # the planning fixtures' professionals
-MEMBER_PASSWORD = "mot-de-passe-adherent"
 
 
 @dataclass
@@ -46,34 +51,28 @@ def _ask(db, member, employee, code="vip_periodique", by="employer", **values) -
     return visit
 
 
-def _account(db, member, email):
-    user = MemberUser(member_id=member.id, email=email)
-    user.set_password(MEMBER_PASSWORD)
-    db.add(user)
-
-
 @pytest.fixture
-def world(db) -> World:
-    plan = make_planning(db, first=FIRST)
-    employer = make_member(db, "73282932000074")
-    employer.email = "rh@boulangerie.example"
-    other = make_member(db, "55203253400646")
-    independent = make_member(db, "40483304800022", kind="independent")
-    independent.birth_date = date(1980, 6, 1)
+def world(db, employer, other) -> World:
+    plan = make_planning(db, first=FIRST, doctor_days=range(5), nurse_days=(1, 3))
+    add_account(db, other, "rh@autre.example")
+    independent = make_member(
+        db,
+        "40483304800022",
+        "independent",
+        birth_date=date(1980, 6, 1),
+        account="moi@independant.example",
+    )
     # the team in charge: the doctor of every member, the nurse works in their centre
     plan.nurse.centre_id = plan.centre.id
     for member in (employer, other, independent):
         member.doctor_id, member.centre_id = plan.doctor.id, plan.centre.id
-    _account(db, employer, "rh@boulangerie.example")
-    _account(db, other, "rh@autre.example")
-    _account(db, independent, "moi@independant.example")
-    worker = make_employee(db, employer, phone="+33611223344")
+    worker = make_employee(db, employer, phone=CONTACT_MOBILE)
     booked = _ask(db, employer, worker)
-    done = _ask(db, employer, make_employee(db, employer, last_name="B", last_name_folded="b"))
+    done = _ask(db, employer, make_employee(db, employer, last_name="B"))
     confidential = _ask(
         db,
         employer,
-        make_employee(db, employer, last_name="C", last_name_folded="c"),
+        make_employee(db, employer, last_name="C"),
         code="pre_reprise",
         by="employee",
         event_date=BOOKED.date() - timedelta(days=40),
@@ -110,11 +109,6 @@ def world(db) -> World:
 
 def _staff(client, email):
     response = client.post("/staff/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302
-
-
-def _member(client, email):
-    response = client.post("/espace/connexion", data={"email": email, "password": MEMBER_PASSWORD})
     assert response.status_code == 302
 
 
@@ -253,7 +247,7 @@ def test_notes_never_reach_administrative_pages(client, db, staff_login, world, 
 
 
 def test_the_employer_downloads_its_own_documents_only(client, db, world):
-    _member(client, "rh@boulangerie.example")
+    member_login(client)
     response = client.get(f"/espace/visites/{world.done}/document.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert "attachment" in response.headers["Content-Disposition"]
@@ -268,13 +262,13 @@ def test_the_employer_downloads_its_own_documents_only(client, db, world):
 
 
 def test_another_employer_gets_nothing(client, world):
-    _member(client, "rh@autre.example")
+    member_login(client, "rh@autre.example")
     assert client.get(f"/espace/visites/{world.done}/document.pdf").status_code == 404
     assert client.get(f"/espace/visites/{world.others}/document.pdf").status_code == 200
 
 
 def test_an_independent_gets_the_document_and_the_ordonnance(client, db, world):
-    _member(client, "moi@independant.example")
+    member_login(client, "moi@independant.example")
     for name in ("document", "ordonnance"):
         response = client.get(f"/espace/visites/{world.independent_visit}/{name}.pdf")
         assert response.status_code == 200 and response.data.startswith(b"%PDF"), name

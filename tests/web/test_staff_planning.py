@@ -15,29 +15,27 @@ from assistant.models import (
     Absence,
     AuditEntry,
     Centre,
-    CentreKind,
     Role,
     Slot,
     Visit,
     WorkPattern,
 )
-from assistant.services.membership.staff import create_staff
 from assistant.services.visits import booking, planning
-from tests.conftest import PASSWORD, csrf_token, make_app
-from tests.web.planning_helpers import (
-    Plan,
-    ask,
-    doctor_slot,
-    fresh,
-    make_plan,
-    make_worker,
-    planning_time,
+from tests.conftest import csrf_token, make_app
+from tests.factories import (
+    PASSWORD,
+    Planning,
+    make_centre,
+    make_staff_user,
+    paris_time,
+    slot_at,
 )
+from tests.web.helpers import ask, fresh
 
 PLANNERS = {Role.ADMIN, Role.SECRETARY}
 
 
-# ---------------------------------------------------------------- fixtures (the queue uses them)
+# ---------------------------------------------------------------- helpers
 
 
 def login(client, email):
@@ -53,69 +51,67 @@ def count_slots(db, **where) -> int:
     return db.scalar(query)
 
 
-@pytest.fixture
-def plan(db):
-    return make_plan(db)
-
-
 # ---------------------------------------------------------------- who may do what
 
 
-def _urls(plan: Plan) -> list[str]:
+def _urls(today_plan: Planning) -> list[str]:
     return [
         "/staff/planning",
         "/staff/planning/lieux/nouveau",
-        f"/staff/planning/lieux/{plan.centre.id}",
-        f"/staff/planning/professionnels/{plan.doctor.id}/seances/nouvelle",
-        f"/staff/planning/seances/{plan.pattern.id}",
+        f"/staff/planning/lieux/{today_plan.centre.id}",
+        f"/staff/planning/professionnels/{today_plan.doctor.id}/seances/nouvelle",
+        f"/staff/planning/seances/{today_plan.pattern.id}",
         "/staff/planning/absences/nouvelle",
     ]
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_planning_pages_by_role(client, staff_login, plan, role):
+def test_planning_pages_by_role(client, staff_login, today_plan, role):
     staff_login(role.value)
-    for url in _urls(plan):
+    for url in _urls(today_plan):
         expected = 200 if role in PLANNERS else 403
         assert client.get(url).status_code == expected, url
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r not in PLANNERS])
-def test_only_planners_change_the_planning(client, db, staff_login, plan, role):
+def test_only_planners_change_the_planning(client, db, staff_login, today_plan, role):
     staff_login(role.value)
     posts = {
         "/staff/planning/generer": {"weeks": "4"},
         "/staff/planning/lieux/nouveau": {"name": "X", "kind": "tele", "active": "y"},
-        f"/staff/planning/lieux/{plan.centre.id}": {"name": "X", "kind": "tele"},
-        f"/staff/planning/professionnels/{plan.doctor.id}/seances/nouvelle": {},
-        f"/staff/planning/seances/{plan.pattern.id}": {},
-        f"/staff/planning/seances/{plan.pattern.id}/terminer": {"ends_on": "2030-01-01"},
-        "/staff/planning/absences/nouvelle": {"whom": "centre", "centre_id": plan.centre.id},
+        f"/staff/planning/lieux/{today_plan.centre.id}": {"name": "X", "kind": "tele"},
+        f"/staff/planning/professionnels/{today_plan.doctor.id}/seances/nouvelle": {},
+        f"/staff/planning/seances/{today_plan.pattern.id}": {},
+        f"/staff/planning/seances/{today_plan.pattern.id}/terminer": {"ends_on": "2030-01-01"},
+        "/staff/planning/absences/nouvelle": {"whom": "centre", "centre_id": today_plan.centre.id},
     }
     for url, data in posts.items():
         assert client.post(url, data=data).status_code == 403, url
     fresh(db)
-    assert db.scalar(select(Centre.name).where(Centre.id == plan.centre.id)) == "Centre de Paris 11"
+    assert (
+        db.scalar(select(Centre.name).where(Centre.id == today_plan.centre.id))
+        == "Centre de Paris 11"
+    )
     assert db.scalar(select(func.count()).select_from(Absence)) == 0
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_agenda_by_role(client, staff_login, plan, role):
+def test_agenda_by_role(client, staff_login, today_plan, role):
     staff_login(role.value)
     expected = 200 if role in PLANNERS | {Role.DOCTOR, Role.NURSE} else 403
     assert client.get("/staff/planning/agenda").status_code == expected
     # a doctor or a nurse reads their own agenda only
-    other = client.get(f"/staff/planning/agenda?staff={plan.doctor.id}").status_code
+    other = client.get(f"/staff/planning/agenda?staff={today_plan.doctor.id}").status_code
     assert other == (200 if role in PLANNERS else 403)
 
 
-def test_a_doctor_reads_their_own_agenda(client, plan):
-    login(client, plan.doctor.email)
-    page = client.get(f"/staff/planning/agenda?staff={plan.doctor.id}")
+def test_a_doctor_reads_their_own_agenda(client, today_plan):
+    login(client, today_plan.doctor.email)
+    page = client.get(f"/staff/planning/agenda?staff={today_plan.doctor.id}")
     assert page.status_code == 200
     assert "Dr Claire Plan" in page.get_data(as_text=True)
     assert "Mon agenda" in page.get_data(as_text=True)
-    assert client.get(f"/staff/planning/agenda?staff={plan.nurse.id}").status_code == 403
+    assert client.get(f"/staff/planning/agenda?staff={today_plan.nurse.id}").status_code == 403
 
 
 def test_forms_need_a_csrf_token(tmp_path, database):
@@ -124,7 +120,7 @@ def test_forms_need_a_csrf_token(tmp_path, database):
     from assistant.extensions import db
 
     with app.app_context():
-        create_staff(db.session, "test", "sec@test.fr", "S", "secretary", PASSWORD)
+        make_staff_user(db.session, "secretary", "sec@test.fr")
         db.session.commit()
     token = csrf_token(client.get("/staff/login").get_data(as_text=True))
     client.post(
@@ -186,37 +182,38 @@ def test_a_secretary_creates_and_closes_a_place(client, db, staff_login):
     assert actions == ["create", "update"]
 
 
-def test_closing_a_place_withdraws_its_future_slots(client, db, staff_login, plan):
-    member, employee = make_worker(db)
-    visit = ask(db, member, employee, queued=False)
+def test_closing_a_place_withdraws_its_future_slots(
+    client, db, staff_login, today_plan, employer, employee
+):
+    visit = ask(db, employer, employee, queued=False)
     day = today_paris() + timedelta(days=3)
-    booking.book(db, "test", visit, doctor_slot(db, plan, day), utcnow())
+    booking.book(db, "test", visit, slot_at(db, today_plan.doctor, day), utcnow())
     db.commit()
-    assert count_slots(db, centre_id=plan.centre.id) == 14 * 6
+    assert count_slots(db, centre_id=today_plan.centre.id) == 14 * 6
 
     staff_login("admin")
     response = client.post(
-        f"/staff/planning/lieux/{plan.centre.id}",
-        data={"name": plan.centre.name, "kind": "fixed", "address": "1 rue Oberkampf"},
+        f"/staff/planning/lieux/{today_plan.centre.id}",
+        data={"name": today_plan.centre.name, "kind": "fixed", "address": "1 rue Oberkampf"},
         follow_redirects=True,
     )
     assert "1 rendez-vous à venir dans ce lieu sont à déplacer" in response.get_data(as_text=True)
     # free slots gone, the booked one kept but blocked: it is listed to be moved
-    assert count_slots(db, centre_id=plan.centre.id) == 1
+    assert count_slots(db, centre_id=today_plan.centre.id) == 1
     assert db.get(Slot, visit.slot_id).blocked is True
     queue = client.get("/staff/file-attente").get_data(as_text=True)
     assert "Durand Alex" in queue and "à déplacer" in queue
     # a closed place gives no more slots
     client.post("/staff/planning/generer", data={"weeks": "2"})
-    assert count_slots(db, centre_id=plan.centre.id) == 1
+    assert count_slots(db, centre_id=today_plan.centre.id) == 1
 
 
 # ---------------------------------------------------------------- weekly sessions
 
 
-def _session(plan: Plan, **values) -> dict:
+def _session(today_plan: Planning, **values) -> dict:
     data = {
-        "centre_id": str(plan.centre.id),
+        "centre_id": str(today_plan.centre.id),
         "weekday": "2",
         "starts": "14:00",
         "ends": "17:00",
@@ -228,9 +225,9 @@ def _session(plan: Plan, **values) -> dict:
     return data
 
 
-def test_session_form_errors_are_french_and_nothing_is_saved(client, db, staff_login, plan):
+def test_session_form_errors_are_french_and_nothing_is_saved(client, db, staff_login, today_plan):
     staff_login("secretary")
-    url = f"/staff/planning/professionnels/{plan.doctor.id}/seances/nouvelle"
+    url = f"/staff/planning/professionnels/{today_plan.doctor.id}/seances/nouvelle"
     cases = {
         "L'heure de fin doit être après l'heure de début.": {"ends": "13:00"},
         "La durée d'un créneau doit être comprise entre 10 et 240 minutes.": {"slot_minutes": "5"},
@@ -247,36 +244,35 @@ def test_session_form_errors_are_french_and_nothing_is_saved(client, db, staff_l
         },
     }
     for message, values in cases.items():
-        response = client.post(url, data=_session(plan, **values))
+        response = client.post(url, data=_session(today_plan, **values))
         assert response.status_code == 400, message
         text = html.unescape(response.get_data(as_text=True))
         assert message in text, message
         assert 'aria-invalid="true"' in text
 
-    plan.tele.active = False
+    today_plan.tele.active = False
     db.commit()
-    response = client.post(url, data=_session(plan, centre_id=str(plan.tele.id)))
+    response = client.post(url, data=_session(today_plan, centre_id=str(today_plan.tele.id)))
     assert "Ce lieu est inactif" in response.get_data(as_text=True)
     fresh(db)
     assert db.scalar(select(func.count()).select_from(WorkPattern)) == 14
 
 
-def test_an_ended_session_does_not_overlap_a_new_one(client, db, staff_login, plan):
+def test_an_ended_session_does_not_overlap_a_new_one(client, db, staff_login, today_plan):
     staff_login("secretary")
     today = today_paris()
-    plan.pattern.valid_until = today + timedelta(days=7)  # Mondays 09:00–12:00, ending
+    today_plan.pattern.valid_until = today + timedelta(days=7)  # Mondays 09:00–12:00, ending
     db.commit()
-    url = f"/staff/planning/professionnels/{plan.doctor.id}/seances/nouvelle"
-    later = _session(plan, weekday="0", starts="10:00", ends="12:00")
+    url = f"/staff/planning/professionnels/{today_plan.doctor.id}/seances/nouvelle"
+    later = _session(today_plan, weekday="0", starts="10:00", ends="12:00")
     later["valid_from"] = (today + timedelta(days=8)).isoformat()
     assert client.post(url, data=later).status_code == 302
 
 
 def test_a_session_then_generation_gives_its_slots(client, db, staff_login):
     today = today_paris()
-    centre = Centre(name="Centre de Lyon", kind=CentreKind.FIXED, address="3 place Bellecour")
-    db.add(centre)
-    doctor = create_staff(db, "test", "dr.lyon@test.fr", "Dr Lyon", "doctor", PASSWORD)
+    centre = make_centre(db, "Centre de Lyon", address="3 place Bellecour")
+    doctor = make_staff_user(db, "doctor", "dr.lyon@test.fr", "Dr Lyon")
     db.commit()
     staff_login("secretary")
     response = client.post(
@@ -340,10 +336,8 @@ def test_a_week_with_a_public_holiday_and_an_absence_gives_fewer_slots(client, d
     monday, holidays_ = _next_holiday_week(today)
     weeks = (monday - today).days // 7 + 3
     assert weeks <= 26, "a public holiday on a weekday comes within half a year"
-    centre = Centre(name="Centre", kind=CentreKind.FIXED, address="1 rue")
-    db.add(centre)
-    doctor = create_staff(db, "test", "dr.h@test.fr", "Dr H", "doctor", PASSWORD)
-    db.flush()
+    centre = make_centre(db, "Centre", address="1 rue")
+    doctor = make_staff_user(db, "doctor", "dr.h@test.fr", "Dr H")
     for weekday in range(5):  # Monday to Friday 09:00–10:00: 2 slots a day, that week only
         db.add(
             WorkPattern(
@@ -392,27 +386,28 @@ def test_a_week_with_a_public_holiday_and_an_absence_gives_fewer_slots(client, d
     assert "0 créneaux créés" in again.get_data(as_text=True)
 
 
-def test_editing_a_session_keeps_the_slots_that_still_fit(client, db, staff_login, plan):
-    member, employee = make_worker(db)
-    visit = ask(db, member, employee, queued=False)
+def test_editing_a_session_keeps_the_slots_that_still_fit(
+    client, db, staff_login, today_plan, employer, employee
+):
+    visit = ask(db, employer, employee, queued=False)
     monday = next(
         today_paris() + timedelta(days=n)
         for n in range(1, 8)
         if (today_paris() + timedelta(days=n)).weekday() == 0
     )
-    kept = doctor_slot(db, plan, monday, 9)
-    booked = doctor_slot(db, plan, monday, 11)
+    kept = slot_at(db, today_plan.doctor, monday, 9)
+    booked = slot_at(db, today_plan.doctor, monday, 11)
     if kept is None or booked is None:
         pytest.skip("that Monday is a public holiday")
     booking.book(db, "test", visit, booked, utcnow())
     db.commit()
 
     staff_login("secretary")
-    page = client.get(f"/staff/planning/seances/{plan.pattern.id}").get_data(as_text=True)
+    page = client.get(f"/staff/planning/seances/{today_plan.pattern.id}").get_data(as_text=True)
     assert 'value="09:00"' in page and "Terminer la séance" in page
     response = client.post(
-        f"/staff/planning/seances/{plan.pattern.id}",
-        data=_session(plan, weekday="0", starts="09:00", ends="11:00"),
+        f"/staff/planning/seances/{today_plan.pattern.id}",
+        data=_session(today_plan, weekday="0", starts="09:00", ends="11:00"),
         follow_redirects=True,
     )
     text = response.get_data(as_text=True)
@@ -422,7 +417,7 @@ def test_editing_a_session_keeps_the_slots_that_still_fit(client, db, staff_logi
     assert db.get(Slot, booked.id).blocked is True  # held: blocked, to be moved
     later_mondays = [
         slot
-        for slot in db.scalars(select(Slot).where(Slot.staff_id == plan.doctor.id))
+        for slot in db.scalars(select(Slot).where(Slot.staff_id == today_plan.doctor.id))
         if slot.starts_at.astimezone(PARIS).weekday() == 0
         and slot.starts_at.astimezone(PARIS).date() > today_paris()
     ]
@@ -433,17 +428,17 @@ def test_editing_a_session_keeps_the_slots_that_still_fit(client, db, staff_logi
     assert client.get("/staff/file-attente").get_data(as_text=True).count("à déplacer") >= 1
 
 
-def test_ending_a_session_withdraws_its_later_slots(client, db, staff_login, plan):
+def test_ending_a_session_withdraws_its_later_slots(client, db, staff_login, today_plan):
     staff_login("admin")
     today = today_paris()
     bad = client.post(
-        f"/staff/planning/seances/{plan.pattern.id}/terminer",
+        f"/staff/planning/seances/{today_plan.pattern.id}/terminer",
         data={"ends_on": (today - timedelta(days=30)).isoformat()},
     )
     assert bad.status_code == 400
     assert "Le dernier jour ne peut pas précéder le début de validité" in bad.get_data(as_text=True)
     response = client.post(
-        f"/staff/planning/seances/{plan.pattern.id}/terminer",
+        f"/staff/planning/seances/{today_plan.pattern.id}/terminer",
         data={"ends_on": today.isoformat()},
         follow_redirects=True,
     )
@@ -451,11 +446,13 @@ def test_ending_a_session_withdraws_its_later_slots(client, db, staff_login, pla
     fresh(db)
     mondays = [
         s
-        for s in db.scalars(select(Slot.starts_at).where(Slot.staff_id == plan.doctor.id)).all()
+        for s in db.scalars(
+            select(Slot.starts_at).where(Slot.staff_id == today_plan.doctor.id)
+        ).all()
         if s.astimezone(PARIS).weekday() == 0 and s.astimezone(PARIS).date() > today
     ]
     assert mondays == []
-    assert db.get(WorkPattern, plan.pattern.id).valid_until == today
+    assert db.get(WorkPattern, today_plan.pattern.id).valid_until == today
     assert (
         db.scalar(select(AuditEntry.action).where(AuditEntry.record_type == "work_pattern"))
         == "end"
@@ -465,20 +462,21 @@ def test_ending_a_session_withdraws_its_later_slots(client, db, staff_login, pla
 # ---------------------------------------------------------------- absences and closures
 
 
-def test_an_absence_blocks_free_slots_and_lists_the_booked_visits(client, db, staff_login, plan):
-    member, employee = make_worker(db)
-    visit = ask(db, member, employee, queued=False)
+def test_an_absence_blocks_free_slots_and_lists_the_booked_visits(
+    client, db, staff_login, today_plan, employer, employee
+):
+    visit = ask(db, employer, employee, queued=False)
     day = today_paris() + timedelta(days=4)
-    slot = doctor_slot(db, plan, day, 10)
+    slot = slot_at(db, today_plan.doctor, day, 10)
     if slot is None:
         day += timedelta(days=1)
-        slot = doctor_slot(db, plan, day, 10)
+        slot = slot_at(db, today_plan.doctor, day, 10)
     booking.book(db, "test", visit, slot, utcnow())
     db.commit()
 
     staff_login("secretary")
-    form = client.get(f"/staff/planning/absences/nouvelle?staff={plan.doctor.id}")
-    assert f'<option selected value="{plan.doctor.id}">' in form.get_data(as_text=True)
+    form = client.get(f"/staff/planning/absences/nouvelle?staff={today_plan.doctor.id}")
+    assert f'<option selected value="{today_plan.doctor.id}">' in form.get_data(as_text=True)
     wrong = client.post(
         "/staff/planning/absences/nouvelle",
         data={"whom": "staff", "starts_on": day.isoformat(), "ends_on": "2000-01-01"},
@@ -492,7 +490,7 @@ def test_an_absence_blocks_free_slots_and_lists_the_booked_visits(client, db, st
         "/staff/planning/absences/nouvelle",
         data={
             "whom": "staff",
-            "staff_id": str(plan.doctor.id),
+            "staff_id": str(today_plan.doctor.id),
             "starts_on": day.isoformat(),
             "ends_on": day.isoformat(),
             "reason": "Congrès",
@@ -507,9 +505,9 @@ def test_an_absence_blocks_free_slots_and_lists_the_booked_visits(client, db, st
     fresh(db)
     that_day = db.scalars(
         select(Slot).where(
-            Slot.staff_id == plan.doctor.id,
-            Slot.starts_at >= planning_time(day, 0),
-            Slot.starts_at < planning_time(day + timedelta(days=1), 0),
+            Slot.staff_id == today_plan.doctor.id,
+            Slot.starts_at >= paris_time(day, 0),
+            Slot.starts_at < paris_time(day + timedelta(days=1), 0),
         )
     ).all()
     assert len(that_day) == 6 and all(s.blocked for s in that_day)
@@ -520,19 +518,19 @@ def test_an_absence_blocks_free_slots_and_lists_the_booked_visits(client, db, st
     ).startswith("staff:")
     # the nurse keeps her slots; the overview lists the absence
     assert not any(
-        s.blocked for s in db.scalars(select(Slot).where(Slot.staff_id == plan.nurse.id))
+        s.blocked for s in db.scalars(select(Slot).where(Slot.staff_id == today_plan.nurse.id))
     )
     assert "Congrès" in client.get("/staff/planning").get_data(as_text=True)
 
 
-def test_a_closure_blocks_every_slot_of_the_place(client, db, staff_login, plan):
+def test_a_closure_blocks_every_slot_of_the_place(client, db, staff_login, today_plan):
     staff_login("admin")
     day = today_paris() + timedelta(days=2)
     response = client.post(
         "/staff/planning/absences/nouvelle",
         data={
             "whom": "centre",
-            "centre_id": str(plan.tele.id),
+            "centre_id": str(today_plan.tele.id),
             "starts_on": day.isoformat(),
             "ends_on": (day + timedelta(days=1)).isoformat(),
         },
@@ -543,7 +541,7 @@ def test_a_closure_blocks_every_slot_of_the_place(client, db, staff_login, plan)
     assert "Aucun rendez-vous pris pendant cette période." in text
     fresh(db)
     blocked = db.scalars(select(Slot).where(Slot.blocked.is_(True))).all()
-    assert blocked and {s.centre_id for s in blocked} == {plan.tele.id}
+    assert blocked and {s.centre_id for s in blocked} == {today_plan.tele.id}
     assert {s.starts_at.astimezone(PARIS).date() for s in blocked} <= {
         day,
         day + timedelta(days=1),
@@ -553,7 +551,7 @@ def test_a_closure_blocks_every_slot_of_the_place(client, db, staff_login, plan)
 # ---------------------------------------------------------------- overview and agenda
 
 
-def test_the_overview_shows_places_sessions_and_public_holidays(client, staff_login, plan):
+def test_the_overview_shows_places_sessions_and_public_holidays(client, staff_login, today_plan):
     staff_login("secretary")
     page = client.get("/staff/planning").get_data(as_text=True)
     assert "Centre de Paris 11" in page and "Dr Claire Plan" in page and "Hugo Plan" in page
@@ -568,11 +566,12 @@ def test_the_overview_shows_places_sessions_and_public_holidays(client, staff_lo
     assert 'name="weeks"' in page and 'value="4"' in page
 
 
-def test_the_agenda_shows_free_booked_and_blocked_slots(client, db, staff_login, plan):
-    member, employee = make_worker(db)
-    visit = ask(db, member, employee, queued=False)
+def test_the_agenda_shows_free_booked_and_blocked_slots(
+    client, db, staff_login, today_plan, employer, employee
+):
+    visit = ask(db, employer, employee, queued=False)
     day = today_paris() + timedelta(days=7)
-    slots = [doctor_slot(db, plan, day, hour) for hour in (9, 10)]
+    slots = [slot_at(db, today_plan.doctor, day, hour) for hour in (9, 10)]
     if None in slots:
         pytest.skip("a public holiday that day")
     booking.book(db, "test", visit, slots[0], utcnow())
@@ -581,7 +580,7 @@ def test_the_agenda_shows_free_booked_and_blocked_slots(client, db, staff_login,
     week = f"{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}"
 
     staff_login("secretary")
-    page = client.get(f"/staff/planning/agenda?staff={plan.doctor.id}&week={week}")
+    page = client.get(f"/staff/planning/agenda?staff={today_plan.doctor.id}&week={week}")
     text = html.unescape(page.get_data(as_text=True))
     assert "Visite d'information et de prévention périodique — Durand Alex" in text
     assert "Bloqué (absence ou fermeture)" in text
@@ -593,23 +592,25 @@ def test_the_agenda_shows_free_booked_and_blocked_slots(client, db, staff_login,
 
     # a nonsense week falls back to the current one
     assert (
-        client.get(f"/staff/planning/agenda?staff={plan.doctor.id}&week=2026-W99").status_code
+        client.get(f"/staff/planning/agenda?staff={today_plan.doctor.id}&week=2026-W99").status_code
         == 200
     )
     assert client.get("/staff/planning/agenda?staff=999999").status_code == 404
 
 
-def test_planning_pages_in_english(client, staff_login, plan):
+def test_planning_pages_in_english(client, staff_login, today_plan):
     staff_login("secretary")
     page = client.get("/staff/planning?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in page
     assert "Generate the slots" in page
     assert "Consultation locations" in page
     assert "Générer les créneaux" not in page
-    agenda = client.get(f"/staff/planning/agenda?staff={plan.doctor.id}").get_data(as_text=True)
+    agenda = client.get(f"/staff/planning/agenda?staff={today_plan.doctor.id}").get_data(
+        as_text=True
+    )
     assert "Free" in agenda
     form = client.post(
-        f"/staff/planning/professionnels/{plan.doctor.id}/seances/nouvelle",
-        data=_session(plan, ends="13:00"),
+        f"/staff/planning/professionnels/{today_plan.doctor.id}/seances/nouvelle",
+        data=_session(today_plan, ends="13:00"),
     ).get_data(as_text=True)
     assert "The end time must be after the start time." in form

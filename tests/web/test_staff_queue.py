@@ -12,27 +12,16 @@ from sqlalchemy import select
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import AuditEntry, Role, Slot, Visit
-from assistant.services.membership.staff import create_staff
 from assistant.services.visits import booking, planning
-from tests.conftest import PASSWORD
-from tests.web.planning_helpers import ask, doctor_slot, fresh, make_plan, make_worker
+from tests.factories import PASSWORD, make_employee, make_staff_user, slot_at
+from tests.web.helpers import ask, fresh
 
 QUEUE_ROLES = {Role.SECRETARY, Role.ADMIN, Role.DOCTOR, Role.NURSE}
 
 
-@pytest.fixture
-def plan(db):
-    return make_plan(db)
-
-
-@pytest.fixture
-def worker(db):
-    return make_worker(db)
-
-
 @pytest.mark.parametrize("role", list(Role))
-def test_queue_pages_by_role(client, db, staff_login, plan, worker, role):
-    visit = ask(db, *worker)
+def test_queue_pages_by_role(client, db, staff_login, today_plan, employer, employee, role):
+    visit = ask(db, employer, employee)
     staff_login(role.value)
     expected = 200 if role in QUEUE_ROLES else 403
     assert client.get("/staff/file-attente").status_code == expected
@@ -42,15 +31,15 @@ def test_queue_pages_by_role(client, db, staff_login, plan, worker, role):
     assert posted.status_code == (302 if role in QUEUE_ROLES else 403)
 
 
-def test_the_queue_puts_overdue_requests_first(client, db, staff_login, plan):
+def test_the_queue_puts_overdue_requests_first(client, db, staff_login, today_plan, employer):
     today = today_paris()
-    member, first = make_worker(db, last_name="Sansdate")
-    _m, second = make_worker(db, last_name="Bientot")
-    _m, third = make_worker(db, last_name="Enretard")
-    ask(db, member, first)
-    ask(db, member, second, due_by=today + timedelta(days=20))
-    ask(db, member, third, due_from=today - timedelta(days=60), due_by=today - timedelta(days=3))
-    ask(db, member, first, code="demande", queued=False)  # not in the queue: not shown
+    first = make_employee(db, employer, last_name="Sansdate")
+    second = make_employee(db, employer, last_name="Bientot")
+    third = make_employee(db, employer, last_name="Enretard")
+    ask(db, employer, first)
+    ask(db, employer, second, due_by=today + timedelta(days=20))
+    ask(db, employer, third, due_from=today - timedelta(days=60), due_by=today - timedelta(days=3))
+    ask(db, employer, first, code="demande", queued=False)  # not in the queue: not shown
 
     staff_login("secretary")
     page = client.get("/staff/file-attente").get_data(as_text=True)
@@ -63,20 +52,24 @@ def test_the_queue_puts_overdue_requests_first(client, db, staff_login, plan):
     assert db.scalar(select(AuditEntry.action).where(AuditEntry.record_type == "visit_queue"))
 
 
-def test_the_reason_is_for_the_secretary_and_health_staff(client, staff_login, db, plan, worker):
-    ask(db, *worker, reason="Douleurs au dos depuis le déménagement")
+def test_the_reason_is_for_the_secretary_and_health_staff(
+    client, staff_login, db, today_plan, employer, employee
+):
+    ask(db, employer, employee, reason="Douleurs au dos depuis le déménagement")
     staff_login("secretary")
     assert "Douleurs au dos" in client.get("/staff/file-attente").get_data(as_text=True)
     admin = client.application.test_client()
-    create_staff(db, "test", "adm@test.fr", "Adm", "admin", PASSWORD)
+    make_staff_user(db, "admin", "adm@test.fr")
     db.commit()
     admin.post("/staff/login", data={"email": "adm@test.fr", "password": PASSWORD})
     page = admin.get("/staff/file-attente").get_data(as_text=True)
     assert "Durand Alex" in page and "Douleurs au dos" not in page
 
 
-def test_assigning_books_the_slot_and_audits_it(client, db, staff_login, plan, worker):
-    visit = ask(db, *worker)
+def test_assigning_books_the_slot_and_audits_it(
+    client, db, staff_login, today_plan, employer, employee
+):
+    visit = ask(db, employer, employee)
     staff_login("secretary")
     page = client.get(f"/staff/file-attente/{visit.id}").get_data(as_text=True)
     assert "Créneaux compatibles" in page
@@ -102,11 +95,11 @@ def test_assigning_books_the_slot_and_audits_it(client, db, staff_login, plan, w
     assert entry.record_id == str(visit.id) and entry.actor.startswith("staff:")
 
 
-def test_a_slot_taken_meanwhile_is_refused(client, db, staff_login, plan, worker):
+def test_a_slot_taken_meanwhile_is_refused(client, db, staff_login, today_plan, employer, employee):
     """The page shows a free slot; another session books it; posting it is refused."""
-    visit = ask(db, *worker)
-    member, other_employee = make_worker(db, last_name="Rapide")
-    rival = ask(db, member, other_employee, queued=False)
+    visit = ask(db, employer, employee)
+    other_employee = make_employee(db, employer, last_name="Rapide")
+    rival = ask(db, employer, other_employee, queued=False)
     staff_login("secretary")
     page = client.get(f"/staff/file-attente/{visit.id}").get_data(as_text=True)
     slot = booking.compatible_slots(db, visit, now=utcnow(), limit=1)[0]
@@ -128,9 +121,13 @@ def test_a_slot_taken_meanwhile_is_refused(client, db, staff_login, plan, worker
     assert holders == [rival.id]
 
 
-def test_an_incompatible_slot_is_refused_with_its_reason(client, db, staff_login, plan, worker):
-    visit = ask(db, *worker, code="reprise", event_date=today_paris(), absence_cause="maternity")
-    nurse_slot = db.scalar(select(Slot).where(Slot.staff_id == plan.nurse.id))
+def test_an_incompatible_slot_is_refused_with_its_reason(
+    client, db, staff_login, today_plan, employer, employee
+):
+    visit = ask(
+        db, employer, employee, code="reprise", event_date=today_paris(), absence_cause="maternity"
+    )
+    nurse_slot = db.scalar(select(Slot).where(Slot.staff_id == today_plan.nurse.id))
     staff_login("secretary")
     page = client.get(f"/staff/file-attente/{visit.id}").get_data(as_text=True)
     assert "Hugo Plan" not in page  # a reprise is for the doctor only
@@ -148,15 +145,17 @@ def test_an_incompatible_slot_is_refused_with_its_reason(client, db, staff_login
     assert db.get(Visit, visit.id).status == "requested"
 
 
-def test_filters_by_place_modality_and_date(client, db, staff_login, plan, worker):
-    visit = ask(db, *worker)
+def test_filters_by_place_modality_and_date(
+    client, db, staff_login, today_plan, employer, employee
+):
+    visit = ask(db, employer, employee)
     staff_login("secretary")
     base = f"/staff/file-attente/{visit.id}"
     both = client.get(base).get_data(as_text=True)
     assert "Dr Claire Plan" in both and "Hugo Plan" in both  # doctor and nurse both may do it
     tele = client.get(f"{base}?modality=tele").get_data(as_text=True)
     assert "Hugo Plan (" in tele and "Dr Claire Plan (" not in tele
-    place = client.get(f"{base}?centre={plan.centre.id}").get_data(as_text=True)
+    place = client.get(f"{base}?centre={today_plan.centre.id}").get_data(as_text=True)
     assert "Dr Claire Plan (" in place and "Hugo Plan (" not in place
     later = today_paris() + timedelta(days=9)
     dated = client.get(f"{base}?after={later.isoformat()}").get_data(as_text=True)
@@ -168,13 +167,17 @@ def test_filters_by_place_modality_and_date(client, db, staff_login, plan, worke
     assert shown and all(s.starts_at.astimezone(PARIS).date() >= later for s in shown)
 
 
-def test_displaced_visits_are_listed_and_moved(client, db, staff_login, plan, worker):
-    visit = ask(db, *worker, queued=False)
+def test_displaced_visits_are_listed_and_moved(
+    client, db, staff_login, today_plan, employer, employee
+):
+    visit = ask(db, employer, employee, queued=False)
     day = today_paris() + timedelta(days=5)
-    slot = doctor_slot(db, plan, day, 10) or doctor_slot(db, plan, day + timedelta(days=1), 10)
+    slot = slot_at(db, today_plan.doctor, day, 10) or slot_at(
+        db, today_plan.doctor, day + timedelta(days=1), 10
+    )
     booking.book(db, "test", visit, slot, utcnow())
     day = slot.starts_at.astimezone(PARIS).date()
-    planning.add_absence(db, "test", starts_on=day, ends_on=day, staff_id=plan.doctor.id)
+    planning.add_absence(db, "test", starts_on=day, ends_on=day, staff_id=today_plan.doctor.id)
     slot.blocked = True  # as the absence page does for the booked slots
     db.commit()
 
@@ -203,15 +206,17 @@ def test_displaced_visits_are_listed_and_moved(client, db, staff_login, plan, wo
     )
 
 
-def test_a_visit_no_longer_open_cannot_be_assigned(client, db, staff_login, plan, worker):
-    visit = ask(db, *worker)
+def test_a_visit_no_longer_open_cannot_be_assigned(
+    client, db, staff_login, today_plan, employer, employee
+):
+    visit = ask(db, employer, employee)
     booking.cancel(db, "test", visit, utcnow())
     db.commit()
     staff_login("secretary")
     assert "Cette visite n'est plus à placer." in client.get(
         f"/staff/file-attente/{visit.id}"
     ).get_data(as_text=True)
-    slot = db.scalar(select(Slot).where(Slot.staff_id == plan.doctor.id))
+    slot = db.scalar(select(Slot).where(Slot.staff_id == today_plan.doctor.id))
     response = client.post(
         f"/staff/file-attente/{visit.id}/assigner", data={"slot_id": slot.id}, follow_redirects=True
     )
@@ -219,8 +224,8 @@ def test_a_visit_no_longer_open_cannot_be_assigned(client, db, staff_login, plan
     assert client.get("/staff/file-attente/999999").status_code == 404
 
 
-def test_the_queue_in_english(client, db, staff_login, plan, worker):
-    visit = ask(db, *worker)
+def test_the_queue_in_english(client, db, staff_login, today_plan, employer, employee):
+    visit = ask(db, employer, employee)
     staff_login("secretary")
     page = client.get("/staff/file-attente?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in page

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from assistant.models import AuditEntry, Role, StaffUser
 from assistant.models.risk import RiskEntry
 from assistant.services.prevention import risks
-from tests.conftest import PASSWORD, csrf_token, make_app
+from tests.conftest import csrf_token, make_app
+from tests.factories import PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -220,10 +221,10 @@ def test_edits_need_a_csrf_token(tmp_path, database, make_staff):
     try:
         client = app.test_client()
         from assistant.extensions import db
-        from assistant.services.membership.staff import create_staff
+        from tests.factories import make_staff_user
 
         with app.app_context():
-            create_staff(db.session, "test", "admin-csrf@test.fr", "A", "admin", PASSWORD)
+            make_staff_user(db.session, "admin", "admin-csrf@test.fr")
             db.session.commit()
         token = csrf_token(client.get("/staff/login").get_data(as_text=True))
         client.post(

@@ -24,17 +24,8 @@ from assistant.models import (
 )
 from assistant.services.visits import booking
 from assistant.services.workforce import health
-from tests.conftest import PASSWORD
-from tests.web.helpers import (
-    EMPLOYER_EMAIL,
-    MOBILE,
-    book_for,
-    last_code,
-    login,
-    make_employee,
-    make_employer,
-    read,
-)
+from tests.factories import MOBILE, PASSWORD, make_employee
+from tests.web.helpers import book_for, last_code, login, member_login, read
 
 EMPLOYER_MOBILE = "+33645454545"
 EMPLOYER_TYPED = "06 45 45 45 45"
@@ -42,11 +33,10 @@ CONFIDENTIAL_WORDS = ("pré-reprise", "confidentiel :", "mon ordonnance", "harc�
 
 
 @pytest.fixture
-def victim(db, slots):
+def victim(db, slots, employer):
     """An employee who proved their mobile, with a pré-reprise, a visit they asked for, a
     health situation, and a past visit with its ordonnance."""
-    employer = make_employer(db, "73282932000074", "Boulangerie Dupont", EMPLOYER_EMAIL)
-    employee = make_employee(db, employer, MOBILE)
+    employee = make_employee(db, employer, phone=MOBILE, proven=True)
     db.commit()
     book_for(db, employee, "pre_reprise", event_date=date(2026, 9, 1))
     book_for(db, employee, "demande", reason="je suis épuisé, mon chef me harcèle")
@@ -59,15 +49,6 @@ def victim(db, slots):
     db.add(VisitOutcome(visit_id=done.id, kind="attestation", recorded_by_id=doctor.id))
     db.commit()
     return employee
-
-
-def employer_client(app):
-    client = app.test_client()
-    response = client.post(
-        "/espace/connexion", data={"email": EMPLOYER_EMAIL, "password": PASSWORD}
-    )
-    assert response.status_code == 302
-    return client
 
 
 def retype_phone(client, employee: Employee, typed: str):
@@ -89,7 +70,7 @@ def retype_phone(client, employee: Employee, typed: str):
 def test_attack_1_the_employer_types_its_own_mobile_and_reads_nothing_confidential(
     app, client, db, victim
 ):
-    employer = employer_client(app)
+    employer = member_login(app.test_client())
     retype_phone(employer, victim, EMPLOYER_TYPED)
     db.rollback()
     db.expire_all()
@@ -130,11 +111,10 @@ def test_attack_1_the_employer_types_its_own_mobile_and_reads_nothing_confidenti
     assert "information et de prévention périodique" in read(client.get("/salarie/")).lower()
 
 
-def test_two_employers_sharing_a_mobile_copy_nothing(app, client, db, victim):
+def test_two_employers_sharing_a_mobile_copy_nothing(app, client, db, victim, other):
     """A second employer declares the same mobile: its row gets no health flag, and the
     number reaches nothing confidential of either employment."""
-    other = make_employer(db, "55203253400646", "Garage Leroy")
-    second = make_employee(db, other, EMPLOYER_MOBILE, proven=False)
+    second = make_employee(db, other, phone=EMPLOYER_MOBILE)
     victim_row = db.get(Employee, victim.id)
     victim_row.phone = EMPLOYER_MOBILE  # the first employer typed it too
     db.commit()
@@ -160,10 +140,14 @@ def test_the_proven_mobile_reaches_everything(client, db, victim):
 
 
 def test_a_request_from_an_unproven_number_goes_to_the_team_and_shows_nothing(
-    app, client, db, slots, make_staff
+    app,
+    client,
+    db,
+    slots,
+    make_staff,
+    employer,
 ):
-    employer = make_employer(db, "73282932000074", "Boulangerie Dupont", EMPLOYER_EMAIL)
-    employee = make_employee(db, employer, MOBILE, proven=False)
+    employee = make_employee(db, employer, phone=MOBILE)
     db.commit()
     login(client, db)
     response = client.post(
@@ -198,10 +182,13 @@ def test_signing_out_ends_the_session_server_side(app, client, db, victim):
 
 
 def test_a_professional_proves_the_mobile_with_a_code_the_worker_reads_back(
-    app, client, db, staff_login
+    app,
+    client,
+    db,
+    staff_login,
+    employer,
 ):
-    employer = make_employer(db, "73282932000074", "Boulangerie Dupont", EMPLOYER_EMAIL)
-    employee = make_employee(db, employer, EMPLOYER_MOBILE, proven=False)
+    employee = make_employee(db, employer, phone=EMPLOYER_MOBILE)
     db.commit()
     staff_login("nurse")
     url = f"/staff/salaries/{employee.id}/mobile"
@@ -221,10 +208,11 @@ def test_a_professional_proves_the_mobile_with_a_code_the_worker_reads_back(
     assert db.get(Employee, employee.id).phone == EMPLOYER_MOBILE
 
 
-def test_the_same_mobile_proven_for_another_person_is_refused(app, client, db, staff_login):
-    employer = make_employer(db, "73282932000074", "Boulangerie Dupont", EMPLOYER_EMAIL)
-    first = make_employee(db, employer, MOBILE)  # proven
-    other = make_employee(db, employer, EMPLOYER_MOBILE, last="Durand", first="Zoé", proven=False)
+def test_the_same_mobile_proven_for_another_person_is_refused(
+    app, client, db, staff_login, employer
+):
+    first = make_employee(db, employer, phone=MOBILE, proven=True)
+    other = make_employee(db, employer, phone=EMPLOYER_MOBILE, last_name="Durand", first_name="Zoé")
     db.commit()
     staff_login("doctor")
     url = f"/staff/salaries/{other.id}/mobile"
@@ -236,11 +224,11 @@ def test_the_same_mobile_proven_for_another_person_is_refused(app, client, db, s
     assert db.get(Employee, first.id).worker.phone == MOBILE
 
 
-def test_the_same_person_with_a_second_employer_becomes_one_worker(client, db, staff_login):
-    first_employer = make_employer(db, "73282932000074", "Boulangerie Dupont", EMPLOYER_EMAIL)
-    second_employer = make_employer(db, "55203253400646", "Garage Leroy")
-    first = make_employee(db, first_employer, MOBILE)
-    second = make_employee(db, second_employer, None, proven=False)
+def test_the_same_person_with_a_second_employer_becomes_one_worker(
+    client, db, staff_login, employer, other
+):
+    first = make_employee(db, employer, phone=MOBILE, proven=True)
+    second = make_employee(db, other)
     health.set_flags(db, "staff:1", second, pregnant=False, invalidity_pension=True, disabled=False)
     db.commit()
     staff_login("nurse")
@@ -256,9 +244,8 @@ def test_the_same_person_with_a_second_employer_becomes_one_worker(client, db, s
 
 
 @pytest.mark.parametrize("role", ["admin", "iprp", "pdp"])
-def test_only_the_team_at_the_visit_proves_a_mobile(client, db, staff_login, role):
-    employer = make_employer(db, "73282932000074", "Boulangerie Dupont", EMPLOYER_EMAIL)
-    employee = make_employee(db, employer, MOBILE, proven=False)
+def test_only_the_team_at_the_visit_proves_a_mobile(client, db, staff_login, role, employer):
+    employee = make_employee(db, employer, phone=MOBILE)
     db.commit()
     staff_login(role)
     assert client.get(f"/staff/salaries/{employee.id}/mobile").status_code == 403
@@ -281,7 +268,7 @@ def test_the_worker_moves_their_own_mobile(app, client, db, victim):
 def test_the_employer_never_sees_the_reason_nor_changes_a_visit_the_employee_asked_for(
     app, db, victim
 ):
-    employer = employer_client(app)
+    employer = member_login(app.test_client())
     visit = db.scalar(select(Visit).where(Visit.visit_type == "demande"))
     page = read(employer.get(f"/espace/visites/{visit.id}"))
     assert "harcèle" not in page and "Motif" not in page
@@ -297,11 +284,10 @@ def test_the_employer_never_sees_the_reason_nor_changes_a_visit_the_employee_ask
     assert employer.get(f"/espace/visites/{hidden.id}").status_code == 404
 
 
-def test_a_health_situation_never_offers_the_employer_doctor_only_slots(app, db, slots):
+def test_a_health_situation_never_offers_the_employer_doctor_only_slots(app, db, slots, employer):
     """A disabled worker's first visit needs the doctor: the employer's request goes to the team
     (as when no slot fits) instead of listing doctor-only slots that would tell why."""
-    employer_row = make_employer(db, "73282932000074", "Boulangerie Dupont", EMPLOYER_EMAIL)
-    employee = make_employee(db, employer_row, MOBILE)
+    employee = make_employee(db, employer, phone=MOBILE, proven=True)
     employee.hire_date = date.today()
     health.set_flags(
         db, "staff:1", employee, pregnant=False, invalidity_pension=False, disabled=True
@@ -310,7 +296,7 @@ def test_a_health_situation_never_offers_the_employer_doctor_only_slots(app, db,
     visit = booking.request_visit(
         db,
         "member:1",
-        member=db.get(Member, employer_row.id),
+        member=db.get(Member, employer.id),
         employee=employee,
         request=booking.Request(visit_type="vip_initiale", requested_by="employer"),
         now=utcnow(),
@@ -318,12 +304,12 @@ def test_a_health_situation_never_offers_the_employer_doctor_only_slots(app, db,
     )
     db.commit()
     assert booking.organised_by_the_service(db, visit, visit.created_at)
-    employer = employer_client(app)
-    response = employer.get(f"/espace/visites/{visit.id}/creneaux")
+    space = member_login(app.test_client())
+    response = space.get(f"/espace/visites/{visit.id}/creneaux")
     assert response.status_code == 302
     db.rollback()
     assert db.get(Visit, visit.id).queued_at is not None
-    page = read(employer.get(response.headers["Location"])).lower()
+    page = read(space.get(response.headers["Location"])).lower()
     for word in ("handicap", "médecin du travail uniquement"):
         assert word not in page
 
@@ -346,7 +332,7 @@ WHO = ["anonymous", "staff", "employer", "contact", "other", "worker"]
 
 
 @pytest.mark.parametrize("who", WHO)
-def test_the_employee_space_matrix(app, db, victim, make_staff, who):
+def test_the_employee_space_matrix(app, db, victim, make_staff, who, other):
     employee = db.get(Employee, victim.id)
     employers = book_for(db, employee, "vip_periodique", requested_by="employer")
     ids = {v.visit_type: v.id for v in db.scalars(select(Visit))}
@@ -357,8 +343,7 @@ def test_the_employee_space_matrix(app, db, victim, make_staff, who):
         "done": ids["mi_carriere"],
         "employers": employers.id,
     }
-    stranger_employer = make_employer(db, "55203253400646", "Garage Leroy")
-    make_employee(db, stranger_employer, STRANGER, last="Durand", first="Zoé")
+    make_employee(db, other, phone=STRANGER, last_name="Durand", first_name="Zoé", proven=True)
     employee.phone = EMPLOYER_MOBILE  # the employer typed its own number meanwhile
     db.commit()
     client = app.test_client()
@@ -366,7 +351,7 @@ def test_the_employee_space_matrix(app, db, victim, make_staff, who):
         email = make_staff("doctor")
         client.post("/staff/login", data={"email": email, "password": PASSWORD})
     elif who == "employer":
-        client = employer_client(app)
+        client = member_login(app.test_client())
     elif who in ("contact", "other", "worker"):
         phone = {"contact": EMPLOYER_MOBILE, "other": STRANGER, "worker": MOBILE}[who]
         client.post("/salarie/connexion", data={"phone": phone})

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from assistant.models import Employee, ImportJob
 from assistant.services import demo
-from tests.web.helpers import _wait
+from tests.factories import PASSWORD, make_centre, make_member, make_staff_user
+from tests.web.helpers import _wait, member_login
 
 
 def _add(client, last, first, birth, **extra):
@@ -118,27 +119,17 @@ def test_independents_and_other_members_cannot_reach_the_workforce(client, db, l
     )
     _add(client, "Martin", "Léo", "12/03/1990")
     employee = db.scalar(select(Employee).where(Employee.last_name == "Martin"))
-    from assistant.models import Member, MemberUser
-
-    other = Member(
-        kind="employer",
+    make_member(
+        db,
+        "55210055400013",
         status="active",
-        siret="55210055400013",
-        siren="552100554",
         legal_name="Autre SARL",
         headcount=1,
         email="autre@autre.fr",
+        account="autre@autre.fr",
     )
-    db.add(other)
-    db.flush()
-    user = MemberUser(member_id=other.id, email="autre@autre.fr")
-    user.set_password("mot-de-passe-long")
-    db.add(user)
     db.commit()
-    intruder = client.application.test_client()
-    intruder.post(
-        "/espace/connexion", data={"email": "autre@autre.fr", "password": "mot-de-passe-long"}
-    )
+    intruder = member_login(client.application.test_client(), "autre@autre.fr")
     assert intruder.get(f"/espace/effectifs/{employee.id}").status_code == 404
     assert "Martin" not in intruder.get("/espace/effectifs").get_data(as_text=True)
     job = _upload(client, _csv(3)).headers["Location"]
@@ -152,18 +143,15 @@ def test_health_situation_changes_dates_silently(demo_employer, db, staff_login,
     before = demo_employer.get("/espace/effectifs").get_data(as_text=True)
     employee = db.scalar(select(Employee).where(Employee.last_name == "Martin"))
     nurse = app.test_client()
-    from assistant.services.membership.staff import create_staff
 
-    nurse_user = create_staff(db, "test", "inf@test.fr", "I", Role.NURSE, "correct-horse-battery")
+    nurse_user = make_staff_user(db, Role.NURSE, "inf@test.fr")
     nurse_user.centre_id = _team_centre(db, employee)  # the nurse of the employer's centre
-    create_staff(db, "test", "sec@test.fr", "S", Role.SECRETARY, "correct-horse-battery")
+    make_staff_user(db, Role.SECRETARY, "sec@test.fr")
     db.commit()
     secretary = app.test_client()
-    secretary.post(
-        "/staff/login", data={"email": "sec@test.fr", "password": "correct-horse-battery"}
-    )
+    secretary.post("/staff/login", data={"email": "sec@test.fr", "password": PASSWORD})
     assert secretary.get(f"/staff/salaries/{employee.id}/sante").status_code == 403
-    nurse.post("/staff/login", data={"email": "inf@test.fr", "password": "correct-horse-battery"})
+    nurse.post("/staff/login", data={"email": "inf@test.fr", "password": PASSWORD})
     assert nurse.get(f"/staff/salaries/{employee.id}/sante").status_code == 200
     nurse.post(f"/staff/salaries/{employee.id}/sante", data={"disabled": "y"})
     after = demo_employer.get("/espace/effectifs").get_data(as_text=True)
@@ -192,11 +180,9 @@ def test_the_employer_gives_the_employees_mobile_or_gets_a_field_error(demo_empl
 
 def _team_centre(db, employee) -> int:
     """A centre for the employee's demo_employer, so that its nurse is in charge of its workers."""
-    from assistant.models import Centre, CentreKind, Member
+    from assistant.models import Member
 
-    centre = Centre(name="Centre de Paris 11", kind=CentreKind.FIXED)
-    db.add(centre)
-    db.flush()
+    centre = make_centre(db)
     db.get(Member, employee.member_id).centre_id = centre.id
     return centre.id
 
