@@ -17,7 +17,7 @@ from assistant.core.parsing import NONE_WORDS, Reprompt, fold, parse_int, parse_
 from assistant.core.text import _l, lazy_risk_label
 from assistant.services import declarations
 from assistant.services.declarations import DRAWERS, FIELDS, RISK_CODES, RISKS
-from dialogs.adhesion import _risk_choices
+from dialogs.adhesion_questions import risk_choices
 from dialogs.engine import Answers, Journey, Outcome, Question
 
 
@@ -121,7 +121,7 @@ DECLARATION = Journey(
         _asks(
             RISK_CODES,
             "multi",
-            choices=_risk_choices,
+            choices=risk_choices,
             parse=_describe,
             optional=True,
             hint=_l("Cochez tout ce qui s'applique."),
