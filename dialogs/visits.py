@@ -37,6 +37,7 @@ from assistant.core.parsing import Choice, Reprompt, fold
 from assistant.core.text import _l
 from dialogs import visit_request
 from dialogs.engine import Answers, Context, Journey, Outcome, Question, effect
+from dialogs.visit_request_checks import STOPPAGE_TYPES, stoppage_not_in_future
 
 OFFERED = 3  # slots offered at once, unless the player lists more (`context.extra["offered"]`)
 CANCEL_REASON_MAX = 500
@@ -372,8 +373,8 @@ WHO = Question(
 # refuses the request: `visit_refused`) rather than asking the date again
 SINCE = replace(
     visit_request.STOPPAGE_START,
-    check=visit_request.stoppage_not_in_future,
-    when=lambda answers: answers.get("_type") in visit_request.STOPPAGE_TYPES,
+    check=stoppage_not_in_future,
+    when=lambda answers: answers.get("_type") in STOPPAGE_TYPES,
 )
 PICK = Question(
     "pick",
