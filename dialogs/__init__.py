@@ -1,1 +1,1 @@
-"""Guided dialogues, defined once and played by SMS, web chat and web forms (see README.md)."""
+"""The guided dialogues: the engine and the journeys, each defined once for SMS, chat and web."""

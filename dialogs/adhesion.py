@@ -1,4 +1,6 @@
-"""The adhesion journeys (employer, independent worker) and the prevention-score questions."""
+"""The adhesion journeys: `EMPLOYER` (handed over to a web page for its password), `INDEPENDENT`
+(its number proven by `PHONE_CODE` when the channel does not prove it), then the `RATING`. The
+questions they share are `adhesion_questions.py`'s."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from assistant.core.parsing import (
     Reprompt,
     parse_date,
     parse_email,
-    parse_iban,
     parse_int,
     parse_phone,
     parse_postcode,
@@ -15,63 +16,17 @@ from assistant.core.parsing import (
     parse_text,
 )
 from assistant.core.text import _l
-from assistant.services.prevention import score
-from dialogs.engine import AGAIN, Journey, Outcome, Question
-
-
-def _not_a_member(siret, answers, context):
-    from assistant.services.membership.adhesion import existing_member
-
-    if context.session is not None and existing_member(context.session, siret) is not None:
-        raise Reprompt(
-            _l(
-                "Cette entreprise (SIRET %(siret)s) est déjà adhérente : connectez-vous "
-                "à votre espace ou appelez-nous.",
-                siret=siret,
-            )
-        )
-    return siret
-
-
-def _activity_found(text, answers, context):
-    from assistant.services.prevention import naf
-
-    if not naf.search(text):
-        raise Reprompt(
-            _l(
-                "Nous n'avons pas reconnu cette activité. Décrivez-la autrement, par "
-                "exemple « boulangerie » ou « plombier »."
-            )
-        )
-    return text
-
-
-def _naf_choices(answers) -> list[Choice]:
-    from assistant.services.prevention import naf
-
-    found = naf.search(answers.get("activity", ""))
-    return [Choice(a.code, f"{a.label} ({a.code})") for a in found] + [
-        Choice(
-            AGAIN,
-            _l("Aucune de ces activités : chercher à nouveau"),
-            ("aucune", "autre", "none", "other"),
-        )
-    ]
-
-
-def _risk_choices(answers) -> list[Choice]:
-    from assistant.core.text import lazy_risk_label
-    from assistant.services.prevention import risks
-
-    return [Choice(r.code, lazy_risk_label(r), r.synonyms) for r in risks.catalogue().values()]
-
-
-def _must_accept(value, answers, context):
-    if value is not True:
-        raise Reprompt(
-            _l("L'adhésion nécessite d'accepter le contrat. Répondez OUI pour l'accepter.")
-        )
-    return value
+from dialogs.adhesion_questions import (
+    NAF_CHOICE,
+    PAYMENT_QUESTIONS,
+    RISKS_PROMPT,
+    activity_found,
+    must_accept,
+    not_a_member,
+    risk_choices,
+    score_questions,
+)
+from dialogs.engine import Journey, Outcome, Question
 
 
 def _birth_date(raw):
@@ -82,30 +37,6 @@ def _birth_date(raw):
 
 def _headcount(raw):
     return parse_int(raw, minimum=1, maximum=100_000)
-
-
-RISKS_PROMPT = _l(
-    "Vos principaux risques, en quelques mots (ex : bruit, poussières, charges lourdes) ? "
-    "Répondez 0 si aucun."
-)
-
-PAYMENT_CHOICES = [
-    Choice("sepa", _l("Prélèvement SEPA"), ("prelevement", "sepa", "direct debit")),
-    Choice("transfer", _l("Virement bancaire"), ("virement", "transfer", "bank transfer")),
-]
-
-
-def score_questions(has_employees) -> list[Question]:
-    """The six score questions as dialogue questions (their rules stay in services.score)."""
-    questions = []
-    for item in score.QUESTIONS:
-
-        def when(answers, item=item):
-            employees = has_employees(answers)
-            return score.is_asked(item, employees, answers)
-
-        questions.append(Question(item.key, "yesno", item.label, when=when, step="prevention"))
-    return questions
 
 
 def _employer_has_staff(answers) -> bool:
@@ -185,34 +116,6 @@ def _rated(answers, context) -> Outcome:
     return Outcome("rating_done")
 
 
-NAF_CHOICE = Question(
-    "naf_code",
-    "choice",
-    _l("Quelle activité correspond le mieux ?"),
-    choices=_naf_choices,
-    step="activite-choix",
-    again_to="activity",
-)
-
-PAYMENT_QUESTIONS = (
-    Question(
-        "payment_method",
-        "choice",
-        _l("Mode de paiement de la cotisation"),
-        choices=lambda answers: PAYMENT_CHOICES,
-        step="paiement",
-    ),
-    Question(
-        "iban",
-        "iban",
-        _l("IBAN du compte à prélever"),
-        parse=parse_iban,
-        when=lambda a: a.get("payment_method") == "sepa",
-        step="paiement",
-    ),
-)
-
-
 EMPLOYER = Journey(
     name="adhesion_employer",
     title=_l("Adhésion d'une entreprise"),
@@ -223,7 +126,7 @@ EMPLOYER = Journey(
                 "siret",
                 _l("Numéro SIRET de l'établissement"),
                 parse=parse_siret,
-                check=_not_a_member,
+                check=not_a_member,
                 step="entreprise",
                 hint=_l("14 chiffres, sur votre avis de situation SIRENE ou un bulletin de paie."),
             ),
@@ -235,7 +138,7 @@ EMPLOYER = Journey(
                 "text",
                 _l("Votre activité, en quelques mots"),
                 parse=parse_text,
-                check=_activity_found,
+                check=activity_found,
                 step="activite",
                 hint=_l("Par exemple « boulangerie », « plomberie », « agence de voyages »."),
             ),
@@ -279,7 +182,7 @@ EMPLOYER = Journey(
                 "main_risks",
                 "multi",
                 _l("Principaux risques auxquels vos salariés sont exposés"),
-                choices=_risk_choices,
+                choices=risk_choices,
                 optional=True,
                 step="risques",
                 hint=_l("Cochez ce qui s'applique ; vous pourrez compléter plus tard."),
@@ -292,7 +195,7 @@ EMPLOYER = Journey(
                 "accept_contract",
                 "yesno",
                 _l("J'accepte le contrat d'adhésion (offre socle)"),
-                check=_must_accept,
+                check=must_accept,
                 step="contrat",
             ),
         ]
@@ -313,7 +216,7 @@ INDEPENDENT = Journey(
                 "siret",
                 _l("Votre numéro SIRET"),
                 parse=parse_siret,
-                check=_not_a_member,
+                check=not_a_member,
                 step="identite",
             ),
             Question(
@@ -329,7 +232,7 @@ INDEPENDENT = Journey(
                 "text",
                 _l("Votre métier, en quelques mots"),
                 parse=parse_text,
-                check=_activity_found,
+                check=activity_found,
                 step="activite",
                 hint=_l("Par exemple « menuisier », « infirmière libérale », « taxi »."),
             ),
@@ -361,7 +264,7 @@ INDEPENDENT = Journey(
                 "main_risks",
                 "multi",
                 _l("Principaux risques de votre métier"),
-                choices=_risk_choices,
+                choices=risk_choices,
                 optional=True,
                 step="risques",
                 short_label=RISKS_PROMPT,
@@ -373,7 +276,7 @@ INDEPENDENT = Journey(
                 "accept_contract",
                 "yesno",
                 _l("J'accepte le contrat d'adhésion (offre spécifique, un an au moins)"),
-                check=_must_accept,
+                check=must_accept,
                 step="contrat",
             ),
         ]

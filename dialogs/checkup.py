@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.core.text import _l
-from dialogs.adhesion import score_questions
+from dialogs.adhesion_questions import score_questions
 from dialogs.engine import Journey, Outcome, Question
 
 

@@ -7,20 +7,24 @@ ticked in the catalogue (a list of codes, the web's checkboxes) or described in 
 in which case what was understood is read back for confirmation, and added to the risks already
 declared (nothing declared is lost by a message that cannot show the list). The journey ends
 itself: a new version of the declaration (`declarations.declare`). `from_declaration` gives the
-answers back to prefill the next one.
+answers back to prefill the next one. What a declaration keeps (its drawers, its answers and the
+words asking them) is the service's (`declarations.FIELDS`): the journey adds how each is asked.
 """
 
 from __future__ import annotations
 
 from assistant.core.parsing import NONE_WORDS, Reprompt, fold, parse_int, parse_text
 from assistant.core.text import _l, lazy_risk_label
-from dialogs.adhesion import _risk_choices
+from assistant.services.prevention import declarations
+from assistant.services.prevention.declarations import DRAWERS, FIELDS, RISK_CODES, RISKS
+from dialogs.adhesion_questions import risk_choices
 from dialogs.engine import Answers, Journey, Outcome, Question
 
-ORGANISATION, ACTIVITIES, PREVENTION, RISKS = "organisation", "activites", "prevention", "risques"
-DRAWERS = (ORGANISATION, ACTIVITIES, PREVENTION, RISKS)
 
-RISK_CODES = "risks"  # the risks drawer's one answer in a declaration: catalogue codes
+def _asks(key: str, kind: str, **how) -> Question:
+    """The question filling one of a declaration's answers, in the service's words and drawer."""
+    field = FIELDS[key]
+    return Question(key, kind, field.question, step=field.drawer, **how)
 
 
 def _employer(answers) -> bool:
@@ -73,8 +77,6 @@ def _sites(raw):
 
 def _finish(answers, context) -> Outcome:
     """A new version of the member's declaration (unchanged answers give the latest back)."""
-    from assistant.services.prevention import declarations
-
     session, member_id = context.session, answers["_member"]
     previous = declarations.latest(session, member_id)
     data = to_declaration(answers)
@@ -97,77 +99,31 @@ DECLARATION = Journey(
     name="declaration",
     title=_l("Auto-évaluation de vos risques"),
     questions=(
-        Question(
-            "in_group",
-            "yesno",
-            _l("Votre entreprise fait-elle partie d'un groupe ?"),
-            step=ORGANISATION,
-        ),
-        Question(
-            "has_cse",
-            "yesno",
-            _l("Avez-vous un comité social et économique (CSE) ?"),
-            when=_employer,
-            step=ORGANISATION,
-        ),
-        Question(
+        _asks("in_group", "yesno"),
+        _asks("has_cse", "yesno", when=_employer),
+        _asks(
             "competent_employee",
             "yesno",
-            _l("Avez-vous désigné un salarié compétent en santé et sécurité au travail ?"),
             when=_employer,
-            step=ORGANISATION,
             hint=_l("Le salarié qui s'occupe des activités de protection et de prévention."),
         ),
-        Question(
-            "sites",
-            "number",
-            _l("Nombre de sites ou d'établissements"),
-            parse=_sites,
-            step=ORGANISATION,
-        ),
-        Question(
+        _asks("sites", "number", parse=_sites),
+        _asks(
             "trades",
             "text",
-            _l("Vos principaux métiers et activités"),
             parse=lambda raw: parse_text(raw, max_length=500),
-            step=ACTIVITIES,
             hint=_l("Par exemple « fabrication du pain, vente en boutique, livraisons »."),
         ),
-        Question(
-            "has_duerp",
-            "yesno",
-            _l("Avez-vous un document unique d'évaluation des risques (DUERP) ?"),
-            step=PREVENTION,
-        ),
-        Question(
-            "has_action_plan",
-            "yesno",
-            _l("Avez-vous un plan d'actions de prévention ?"),
-            step=PREVENTION,
-        ),
-        Question(
-            "has_training",
-            "yesno",
-            _l(
-                "Des formations à la sécurité ont-elles été suivies "
-                "(gestes et postures, secourisme…) ?"
-            ),
-            step=PREVENTION,
-        ),
-        Question(
-            "has_ppe",
-            "yesno",
-            _l("Des équipements de protection individuelle sont-ils fournis et portés ?"),
-            step=PREVENTION,
-        ),
-        Question(
+        _asks("has_duerp", "yesno"),
+        _asks("has_action_plan", "yesno"),
+        _asks("has_training", "yesno"),
+        _asks("has_ppe", "yesno"),
+        _asks(
             RISK_CODES,
             "multi",
-            _l("Les risques auxquels votre activité expose"),
-            choices=_risk_choices,
+            choices=risk_choices,
             parse=_describe,
             optional=True,
-            step=RISKS,
             hint=_l("Cochez tout ce qui s'applique."),
             short_label=_l(
                 "Quels risques rencontrez-vous dans votre travail ? Décrivez-les en quelques "
@@ -187,15 +143,13 @@ DECLARATION = Journey(
     finish=_finish,
 )
 
-_NOT_STORED = {"risks_confirm"}
-
 
 def to_declaration(answers: Answers) -> dict:
     """The answers of a finished journey as a declaration's data: {drawer: {key: answer}}."""
     data: dict = {drawer: {} for drawer in DRAWERS}
-    for question in DECLARATION.questions:
-        if question.key in answers and question.key not in _NOT_STORED | {RISK_CODES}:
-            data[question.step][question.key] = answers[question.key]
+    for field in FIELDS.values():
+        if field.key in answers and field.key != RISK_CODES:
+            data[field.drawer][field.key] = answers[field.key]
     data[RISKS][RISK_CODES] = sorted(set(described_codes(answers.get(RISK_CODES))))
     return data
 

@@ -5,7 +5,8 @@ the Code du travail requires; a pré-reprise or a liaison needs the first day of
 (not in the future, the stoppage long enough); the reason is optional (500 characters for an
 employee, 2000 otherwise); an employer chooses one of its current employees; employers and
 independents may wish a modality and choose how the slot is found. Each requester is offered only
-the visit types whose `visit_rules` requesters include them.
+the visit types whose `visit_rules` requesters include them. The answers are checked as they come
+by `visit_request_checks.py`.
 
 Who asks comes in the answers' private keys, set by the player: `_requester` (employer,
 independent, employee), `_member` (the member id), `_employees` (the employer's current
@@ -21,18 +22,27 @@ from datetime import date
 
 from babel.support import LazyProxy
 
-from assistant.core.parsing import Choice, Reprompt, parse_date, parse_int
+from assistant.core.parsing import Choice
 from assistant.core.text import _l, _locale
 from dialogs.engine import Journey, Outcome, Question
+from dialogs.visit_request_checks import (
+    REPRISE,
+    STOPPAGE_TYPES,
+    current_employee,
+    modality_allowed,
+    parse_day,
+    parse_days,
+    parse_id,
+    parse_reason,
+    reason_fits,
+    reprise_required,
+    requester_of,
+    stoppage_started,
+    today,
+)
 
-REPRISE = "reprise"
-STOPPAGE_TYPES = ("pre_reprise", "liaison")  # their date: the first day of the stoppage
 # the types an employee may ask for, in the order they are offered (others follow, file order)
 EMPLOYEE_ORDER = ("demande", "pre_reprise", "reprise", "liaison", "mi_carriere", "post_exposition")
-REASON_MAX = {"employee": 500}
-REASON_MAX_DEFAULT = 2000
-EARLIEST = date(2000, 1, 1)
-
 ABSENCE_CAUSES = {
     "maternity": _l("Congé de maternité"),
     "occupational_disease": _l("Maladie professionnelle"),
@@ -48,10 +58,6 @@ PLACEMENTS = {
     "auto": _l("Réserver automatiquement le premier créneau libre"),
     "choose": _l("Choisir moi-même le créneau"),
 }
-
-
-def _requester(answers) -> str:
-    return answers.get("_requester", "employer")
 
 
 def requestable(requester: str) -> list:
@@ -71,7 +77,7 @@ def _type_label(kind) -> LazyProxy:
 
 
 def _type_choices(answers) -> list[Choice]:
-    return [Choice(k.code, _type_label(k)) for k in requestable(_requester(answers))]
+    return [Choice(k.code, _type_label(k)) for k in requestable(requester_of(answers))]
 
 
 def _employee_choices(answers) -> list[Choice]:
@@ -83,118 +89,7 @@ def _is(*codes):
 
 
 def _chooses_placement(answers) -> bool:
-    return _requester(answers) in ("employer", "independent")
-
-
-# ---------------------------------------------------------------- parsers and checks
-
-
-def _parse_id(raw: str) -> int:
-    text = (raw or "").strip()
-    if not text.isdigit() or int(text) > 2_147_483_647:
-        raise Reprompt(_l("Choisissez le salarié dans la liste."))
-    return int(text)
-
-
-def _current_employee(value: int, answers, context) -> int:
-    """One of the member's own employees, still there today."""
-    from assistant.services.workforce import employee_values
-    from assistant.services.workforce import employees as workforce
-
-    try:
-        employee = workforce.get_employee(context.session, answers["_member"], value)
-    except employee_values.EmployeeNotFound:
-        raise Reprompt(_l("Choisissez le salarié dans la liste.")) from None
-    if employee.left_on is not None and employee.left_on <= _today(context):
-        raise Reprompt(_l("Ce salarié a quitté l'entreprise."))
-    return value
-
-
-def _parse_day(raw: str) -> date:
-    return parse_date(raw, earliest=EARLIEST)
-
-
-def _parse_days(raw: str) -> int:
-    return parse_int(raw, minimum=1, maximum=3650)
-
-
-def _window(request, context) -> None:
-    """The regulatory window must exist (a reprise the rules require, a stoppage long enough)."""
-    from assistant.services.visits import booking
-
-    try:
-        booking.window_for(request, _today(context))
-    except booking.NotAllowed as refused:
-        raise Reprompt(refused.message) from None
-
-
-def _reprise_required(value: int, answers, context) -> int:
-    if "return_date" in answers and "absence_cause" in answers:
-        from assistant.services.visits import booking
-
-        wanted = booking.Request(
-            visit_type=REPRISE,
-            requested_by=_requester(answers),
-            event_date=date.fromisoformat(answers["return_date"]),
-            absence_cause=answers["absence_cause"],
-            absence_days=value,
-        )
-        _window(wanted, context)
-    return value
-
-
-def stoppage_not_in_future(value: str, answers, context) -> str:
-    """The first day of the sick leave has come (every channel)."""
-    if date.fromisoformat(value) > _today(context):
-        raise Reprompt(_l("Le premier jour de l'arrêt ne peut pas être dans le futur."))
-    return value
-
-
-def _stoppage_started(value: str, answers, context) -> str:
-    """Not in the future, and long enough for the visit asked (on the page, at its field)."""
-    from assistant.services.visits import booking
-
-    stoppage_not_in_future(value, answers, context)
-    wanted = booking.Request(
-        answers["visit_type"], _requester(answers), event_date=date.fromisoformat(value)
-    )
-    _window(wanted, context)
-    return value
-
-
-def _parse_reason(raw: str) -> str:
-    text = (raw or "").strip()
-    if len(text) > REASON_MAX_DEFAULT:
-        raise Reprompt(_too_long(REASON_MAX_DEFAULT))
-    return text
-
-
-def _reason_fits(value: str, answers, context) -> str:
-    longest = REASON_MAX.get(_requester(answers), REASON_MAX_DEFAULT)
-    if len(value) > longest:
-        raise Reprompt(_too_long(longest))
-    return value
-
-
-def _too_long(longest: int):
-    return _l("%(max)s caractères au plus.", max=longest)
-
-
-def _modality_allowed(value: str, answers, context) -> str:
-    from assistant.services.visits import visit_rules
-
-    code = answers.get("visit_type")
-    if code is not None and not visit_rules.allows(code, value):
-        raise Reprompt(_l("Cette visite ne peut pas se faire de cette façon."))
-    return value
-
-
-def _today(context) -> date:
-    if context.today is not None:
-        return context.today
-    from assistant.core.timeutil import PARIS
-
-    return context.now.astimezone(PARIS).date()
+    return requester_of(answers) in ("employer", "independent")
 
 
 # ---------------------------------------------------------------- the ending
@@ -274,14 +169,14 @@ def _finish(answers, context) -> Outcome:
     from assistant.services.visits import booking
 
     session, now, actor = context.session, context.now, context.actor
-    requester = _requester(answers)
+    requester = requester_of(answers)
     member = session.get(Member, answers["_member"])
     employee_id = answers.get("employee") or answers.get("_employee")
     employee = session.get(Employee, employee_id) if employee_id is not None else None
     code = answers["visit_type"]
     found = None
     if requester != "employee":  # the employer's declaration sets its visits to plan
-        found = planned(session, member, employee, code, _today(context))
+        found = planned(session, member, employee, code, today(context))
     visit = ask(
         context,
         actor,
@@ -332,9 +227,9 @@ STOPPAGE_START = Question(
     "stoppage_start",
     "date",
     _l("Début de l'arrêt de travail"),
-    parse=_parse_day,
+    parse=parse_day,
     when=_is(*STOPPAGE_TYPES),
-    check=_stoppage_started,
+    check=stoppage_started,
     missing=_l("Indiquez le premier jour de l'arrêt de travail."),
     step=STEP,
     short_label=_l("Depuis quelle date êtes-vous en arrêt de travail ? Par exemple 12/03/2025."),
@@ -348,10 +243,10 @@ REQUEST = Journey(
             "employee",
             "id",
             _l("Salarié"),
-            parse=_parse_id,
+            parse=parse_id,
             choices=_employee_choices,
-            when=lambda answers: _requester(answers) == "employer",
-            check=_current_employee,
+            when=lambda answers: requester_of(answers) == "employer",
+            check=current_employee,
             missing=_l("Choisissez le salarié."),
             step=STEP,
         ),
@@ -367,7 +262,7 @@ REQUEST = Journey(
             "return_date",
             "date",
             _l("Date de reprise du travail"),
-            parse=_parse_day,
+            parse=parse_day,
             when=_is(REPRISE),
             missing=_l("Indiquez la date de reprise du travail."),
             step=STEP,
@@ -385,9 +280,9 @@ REQUEST = Journey(
             "absence_days",
             "number",
             _l("Durée de l'absence, en jours"),
-            parse=_parse_days,
+            parse=parse_days,
             when=_is(REPRISE),
-            check=_reprise_required,
+            check=reprise_required,
             missing=_l("Indiquez la durée de l'absence en jours, par exemple 45."),
             step=STEP,
         ),
@@ -396,8 +291,8 @@ REQUEST = Journey(
             "reason",
             "text",
             _l("Motif (facultatif)"),
-            parse=_parse_reason,
-            check=_reason_fits,
+            parse=parse_reason,
+            check=reason_fits,
             optional=True,
             hint=_l("Quelques mots suffisent. N'écrivez aucune information médicale."),
             step=STEP,
@@ -408,7 +303,7 @@ REQUEST = Journey(
             _l("Modalité souhaitée (facultatif)"),
             choices=lambda answers: [Choice(k, v) for k, v in MODALITIES.items()],
             when=_chooses_placement,
-            check=_modality_allowed,
+            check=modality_allowed,
             optional=True,
             step=STEP,
         ),

@@ -4,9 +4,10 @@ appointment, `CANCEL` asks before cancelling it. Played by SMS and by the web ch
 whose phone is proven (`context.phone`), and, for the pick and the cancellation, by the slot and
 cancel pages of the employer's and the employee's spaces; everything is done by the services.
 
-The request itself is `dialogs/visit_request.py`'s: the same stoppage question (`SINCE`), the
-same reading of the answers (`visit_request.wanted`) and the same call to the service
-(`visit_request.ask`: refused, or handed to the team from a number the worker never proved).
+Who writes, and the request, are found by the effects of `visit_identity.py`. The request itself
+is `dialogs/visit_request.py`'s: the same stoppage question (`SINCE`), the same reading of the
+answers (`visit_request.wanted`) and the same call to the service (`visit_request.ask`: refused,
+or handed to the team from a number the worker never proved).
 
 A web page is its own effects: it lists the slots itself (more than `OFFERED`, page by page, by
 place) and gives the journey the visit in `_visit` (and the slot a move leaves in `_current`),
@@ -22,8 +23,8 @@ slot ids offered in their order (an answer `2` books exactly the slot listed sec
 the slot a move leaves, `_taken` when the slot picked was taken meanwhile.
 
 A number the worker never proved reaches only what the employer who typed it knows anyway
-(`assistant.services.workforce.identity`): a request from it goes to the team, and the answer
-tells nothing more. Messages name slots and visits by id; each player renders them for its channel.
+(`assistant.services.workforce.identity`): a request from it goes to the team, and the answer tells
+nothing more. Messages name slots and visits by id; each player renders them for its channel.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from assistant.core.parsing import Choice, Reprompt, fold
 from assistant.core.text import _l
 from dialogs import visit_request
 from dialogs.engine import Answers, Context, Journey, Outcome, Question, effect
+from dialogs.visit_identity import find_next, identify, keep, not_booked_yet, waiting_or_new
+from dialogs.visit_request_checks import STOPPAGE_TYPES, stoppage_not_in_future
 
 OFFERED = 3  # slots offered at once, unless the player lists more (`context.extra["offered"]`)
 CANCEL_REASON_MAX = 500
@@ -110,127 +113,7 @@ def _who_choices(answers: Answers) -> list[Choice]:
     return [Choice(key, label) for key, label in answers.get("_choices", ())]
 
 
-def _keep(context: Context, *rows) -> None:
-    """The session holds what it loaded weakly: the rows this turn found stay loaded until the
-    reply names them by id, so that the player reads them again without a second SELECT."""
-    context.turn.setdefault("rows", []).extend(row for row in rows if row is not None)
-
-
-# --- who is writing ---------------------------------------------------------------------------
-
-
-def _identities(context: Context):
-    """The ways the proven phone's owner is followed, looked up once per turn."""
-    from assistant.services.workforce import identity
-
-    cached = context.turn.get("identities")
-    if cached is None or cached[0] != context.phone:
-        cached = (context.phone, identity.identities(context.session, context.phone, context.today))
-        context.turn["identities"] = cached
-    return cached[1]
-
-
-def _identity(answers: Answers, context: Context):
-    key = answers.get("who") or answers.get("_who")
-    return next((i for i in _identities(context) if i.key == key), None)
-
-
-def _identify(answers: Answers, context: Context) -> Answers | Outcome:
-    """Who writes: nobody known ends the journey with how to become known."""
-    from assistant.services.workforce import identity
-
-    if context.phone is None:  # a channel that proves no phone (the anonymous chat)
-        return Outcome("visit_chat")
-    found = _identities(context)
-    if not found:
-        employer = identity.holder(context.session, context.phone, context.today).is_employer
-        return Outcome("visit_employer_only" if employer else "visit_unknown")
-    answers = {**answers, "_choices": [[i.key, i.label()] for i in found]}
-    if len(found) == 1:
-        answers["_who"] = found[0].key
-    return answers
-
-
-def _find_next(answers: Answers, context: Context) -> Answers | Outcome:
-    """The next appointment, whichever way the person is followed (to move or cancel)."""
-    from assistant.services.workforce import identity
-
-    found = _identify(answers, context)
-    if isinstance(found, Outcome):
-        return found
-    visit = identity.next_visit(context.session, _identities(context), context.now)
-    if visit is None:
-        return Outcome("visit_no_appointment")
-    _keep(context, visit, visit.slot)
-    return {**found, "_visit": visit.id, "_current": visit.slot_id}
-
-
-# --- booking ----------------------------------------------------------------------------------
-
-
-def _not_booked_yet(answers: Answers, context: Context) -> Answers | Outcome | None:
-    """A visit of this kind already booked is told (before any question about it)."""
-    from assistant.services.workforce import identity
-
-    who = _identity(answers, context)
-    if who is None:  # left meanwhile
-        return Outcome("visit_unknown")
-    booked, waiting = identity.booked_and_waiting(
-        context.session, who, context.now, answers.get("_type")
-    )
-    context.turn["waiting"] = (who.key, answers.get("_type"), waiting)  # for the request
-    if booked is not None:
-        _keep(context, booked.slot)
-        return Outcome("visit_already", {"slot": booked.slot_id})
-    return None
-
-
-def _wanted(who, answers: Answers, context: Context):
-    """What is asked for, read as the request pages read it: the type named (a pré-reprise,
-    from the stoppage's start); otherwise an independent's most urgent due visit, with its
-    window, else a visit on request."""
-    from assistant.services.visits import due, visit_rules
-
-    code, found = answers.get("_type"), None
-    if code is None and who.employee is None:
-        found = next(
-            (
-                item
-                for item in due.worker_due(context.session, who.member, context.today)
-                if "independent" in visit_rules.get(item.visit_type).requesters
-            ),
-            None,
-        )
-    code = code or (found.visit_type if found else "demande")
-    return visit_request.wanted({**answers, "visit_type": code}, who.requester, found)
-
-
-def _request(answers: Answers, context: Context) -> Answers | Outcome:
-    """The request waiting already, or a new one, asked as on the request pages."""
-    from assistant.services.workforce import identity
-
-    who = _identity(answers, context)
-    if who is None:
-        return Outcome("visit_unknown")
-    seen = context.turn.get("waiting")  # looked up by this turn's previous effect
-    if seen is not None and seen[:2] == (who.key, answers.get("_type")):
-        visit = seen[2]
-    else:
-        visit = identity.waiting_request(context.session, who, answers.get("_type"))
-    if visit is None:
-        visit = visit_request.ask(
-            context,
-            who.actor(context.phone),
-            member=who.member,
-            employee=who.employee,
-            request=_wanted(who, answers, context),
-            proven=who.proven,
-            none_open=True,
-        )
-        if isinstance(visit, Outcome):
-            return visit
-    _keep(context, visit)
-    return {**answers, "_visit": visit.id}
+# --- the slots offered, booked, cancelled -----------------------------------------------------
 
 
 def _actor(visit, context: Context):
@@ -268,7 +151,7 @@ def _offer(answers: Answers, context: Context) -> Answers | Outcome:
     moving = "_current" in answers
     slots = slots_to_offer(visit, context, moving=moving)
     taken = bool(answers.get("_taken"))
-    _keep(context, visit, *slots)
+    keep(context, visit, *slots)
     if not slots:
         if moving:
             return Outcome("visit_no_other_slot", {"slot": visit.slot_id, "taken": taken})
@@ -310,10 +193,10 @@ def _book(answers: Answers, context: Context) -> Outcome:
     if visit is None or visit.status not in (still_open, VisitStatus.BOOKED):
         return Outcome("visit_no_appointment")
     if not moving and visit.status == VisitStatus.BOOKED:  # booked meanwhile (web, staff)
-        _keep(context, visit)
+        keep(context, visit)
         return Outcome("visit_already", {"slot": visit.slot_id})
     slot = context.session.get(Slot, answers["_slots"][answers["pick"] - 1])
-    _keep(context, visit, slot)
+    keep(context, visit, slot)
     try:
         if slot is None:  # deleted meanwhile (a planning changed)
             raise booking.NotAllowed(_l("Ce créneau n'est plus disponible."))
@@ -372,8 +255,8 @@ WHO = Question(
 # refuses the request: `visit_refused`) rather than asking the date again
 SINCE = replace(
     visit_request.STOPPAGE_START,
-    check=visit_request.stoppage_not_in_future,
-    when=lambda answers: answers.get("_type") in visit_request.STOPPAGE_TYPES,
+    check=stoppage_not_in_future,
+    when=lambda answers: answers.get("_type") in STOPPAGE_TYPES,
 )
 PICK = Question(
     "pick",
@@ -405,11 +288,11 @@ BOOK = Journey(
     "visit_book",
     _l("Prendre rendez-vous"),
     (
-        effect("_identified", _identify),
+        effect("_identified", identify),
         WHO,
-        effect("_not_booked", _not_booked_yet),
+        effect("_not_booked", not_booked_yet),
         SINCE,
-        effect("_requested", _request),
+        effect("_requested", waiting_or_new),
         effect("_offer", _offer),
         PICK,
     ),
@@ -419,13 +302,13 @@ BOOK = Journey(
 MOVE = Journey(
     "visit_move",
     _l("Déplacer un rendez-vous"),
-    (effect("_found", _find_next), effect("_offer", _offer), PICK),
+    (effect("_found", find_next), effect("_offer", _offer), PICK),
     _book,
 )
 CANCEL = Journey(
     "visit_cancel",
     _l("Annuler un rendez-vous"),
-    (effect("_found", _find_next), REASON, CONFIRM),
+    (effect("_found", find_next), REASON, CONFIRM),
     _cancel,
 )
 JOURNEYS = {journey.name: journey for journey in (BOOK, MOVE, CANCEL)}

@@ -117,7 +117,6 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
 # being untied (issue 13): each entry leaves this list when its circle is gone
 STILL_TIED = [
     ["assistant.services.followup.rules", "assistant.services.prevention.risks"],
-    ["assistant.services.prevention.declarations", "dialogs.declaration"],
     [
         "assistant.member",
         "assistant.member.declaration",

@@ -51,3 +51,9 @@ def test_dialogs_import_no_channel(path):
 def test_the_check_sees_an_import():
     sample = DIALOGS.parent / "assistant" / "sms" / "visits.py"
     assert "flask" in imported(sample)
+
+
+@pytest.mark.parametrize("path", sorted(DIALOGS.glob("*.py")), ids=lambda p: p.name)
+def test_no_dialogs_module_is_over_400_lines(path):
+    """A newcomer reads a module whole: a journey that grows gets a module of its own beside it."""
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 400

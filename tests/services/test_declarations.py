@@ -141,3 +141,13 @@ def test_the_journey_skips_cse_questions_for_an_independent_and_matches_text_by_
     data = to_declaration(answers)
     assert data["organisation"] == {"in_group": False, "sites": 1}
     assert data["risques"] == {"risks": ["wood_dust"]}
+
+
+def test_the_journey_asks_what_a_declaration_keeps_in_its_words_and_order():
+    """The service holds a declaration's answers and their questions; the journey asks them."""
+    kept = [q for q in DECLARATION.questions if q.key in declarations.FIELDS]
+    assert [q.key for q in kept] == list(declarations.FIELDS)
+    for question in kept:
+        field = declarations.FIELDS[question.key]
+        assert (question.step, question.text({})) == (field.drawer, str(field.question))
+    assert [q.key for q in DECLARATION.questions if q not in kept] == ["risks_confirm"]

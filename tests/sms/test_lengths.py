@@ -36,7 +36,8 @@ from assistant.services.prevention import naf, risks, score
 from assistant.sms.conversation import JOURNEYS
 from assistant.sms.prompts import prompt
 from dialogs import visits as visit_journeys
-from dialogs.adhesion import EMPLOYER, INDEPENDENT, NAF_CHOICE, PHONE_CODE, RATING
+from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
+from dialogs.adhesion_questions import NAF_CHOICE
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION
 from dialogs.engine import Context

@@ -1,7 +1,9 @@
 """Risk self-assessments (four drawers), versioned: each declaration is a new row, never an edit.
 
-The latest declaration's risks are copied to `member.main_risks`, which the rest of the code
-reads (fiche d'entreprise, follow-up). Every stored declaration is audited.
+A declaration's data is {drawer: {key: answer}}: its answers are the `FIELDS`, each with the
+question the self-assessment journey asks and the pages and diffs repeat. The latest
+declaration's risks are copied to `member.main_risks`, which the rest of the code reads (fiche
+d'entreprise, follow-up). Every stored declaration is audited.
 """
 
 from __future__ import annotations
@@ -16,15 +18,57 @@ from assistant.core.text import _l, lazy_risk_label
 from assistant.models import Member, RiskDeclaration
 from assistant.services import audit
 from assistant.services.prevention import risks as risk_catalogue
-from dialogs.declaration import (
-    ACTIVITIES,
-    DECLARATION,
-    DRAWERS,
-    ORGANISATION,
-    PREVENTION,
-    RISK_CODES,
-    RISKS,
-)
+
+ORGANISATION, ACTIVITIES, PREVENTION, RISKS = "organisation", "activites", "prevention", "risques"
+DRAWERS = (ORGANISATION, ACTIVITIES, PREVENTION, RISKS)
+
+RISK_CODES = "risks"  # the risks drawer's one answer in a declaration: catalogue codes
+
+
+@dataclass(frozen=True)
+class Field:
+    """One answer a declaration keeps: its key, its drawer and the question asking it."""
+
+    key: str
+    drawer: str
+    question: Any  # a lazy string
+
+
+# a declaration's answers in the order they are asked, drawer by drawer
+FIELDS = {
+    field.key: field
+    for field in (
+        Field("in_group", ORGANISATION, _l("Votre entreprise fait-elle partie d'un groupe ?")),
+        Field("has_cse", ORGANISATION, _l("Avez-vous un comité social et économique (CSE) ?")),
+        Field(
+            "competent_employee",
+            ORGANISATION,
+            _l("Avez-vous désigné un salarié compétent en santé et sécurité au travail ?"),
+        ),
+        Field("sites", ORGANISATION, _l("Nombre de sites ou d'établissements")),
+        Field("trades", ACTIVITIES, _l("Vos principaux métiers et activités")),
+        Field(
+            "has_duerp",
+            PREVENTION,
+            _l("Avez-vous un document unique d'évaluation des risques (DUERP) ?"),
+        ),
+        Field("has_action_plan", PREVENTION, _l("Avez-vous un plan d'actions de prévention ?")),
+        Field(
+            "has_training",
+            PREVENTION,
+            _l(
+                "Des formations à la sécurité ont-elles été suivies "
+                "(gestes et postures, secourisme…) ?"
+            ),
+        ),
+        Field(
+            "has_ppe",
+            PREVENTION,
+            _l("Des équipements de protection individuelle sont-ils fournis et portés ?"),
+        ),
+        Field(RISK_CODES, RISKS, _l("Les risques auxquels votre activité expose")),
+    )
+}
 
 # a declaration's four drawers as the member and the staff read them (pages, history, diffs)
 DRAWER_TITLES = {
@@ -143,7 +187,7 @@ class Change:
         return str(
             _l(
                 "%(question)s : %(before)s → %(after)s",
-                question=DECLARATION.question(self.key).text({}),
+                question=str(FIELDS[self.key].question),
                 before=shown(self.before),
                 after=shown(self.after),
             )
@@ -173,13 +217,13 @@ def diff(older, newer) -> list[Change]:
     before = normalise(getattr(older, "data", older) or {})
     after = normalise(getattr(newer, "data", newer) or {})
     changes: list[Change] = []
-    for question in DECLARATION.questions:
-        drawer, key = question.step, question.key
+    for field in FIELDS.values():
+        drawer, key = field.drawer, field.key
         if key == RISK_CODES:
             old, new = set(risk_codes(before)), set(risk_codes(after))
             changes += [Change(drawer, key, "added", after=code) for code in sorted(new - old)]
             changes += [Change(drawer, key, "removed", before=code) for code in sorted(old - new)]
-        elif drawer != RISKS:
+        else:
             old, new = before[drawer].get(key), after[drawer].get(key)
             if old != new:
                 changes.append(Change(drawer, key, "changed", old, new))
@@ -192,10 +236,12 @@ def summary(data: dict) -> list[tuple[str, list[tuple[str, str]]]]:
     rows = []
     for drawer in DRAWERS:
         lines = []
-        for question in DECLARATION.step_questions(drawer):
-            if question.key == RISK_CODES:
-                lines.append((question.text({}), shown(risk_codes(data))))
-            elif question.key in data[drawer]:
-                lines.append((question.text({}), shown(data[drawer][question.key])))
+        for field in FIELDS.values():
+            if field.drawer != drawer:
+                continue
+            if field.key == RISK_CODES:
+                lines.append((str(field.question), shown(risk_codes(data))))
+            elif field.key in data[drawer]:
+                lines.append((str(field.question), shown(data[drawer][field.key])))
         rows.append((str(DRAWER_TITLES[drawer]), lines))
     return rows

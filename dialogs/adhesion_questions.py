@@ -1,0 +1,117 @@
+"""The questions both adhesions ask: the business (a SIRET not a member yet, the activity and its
+NAF code), the risks from the catalogue, the prevention score's six questions, the payment and
+the contract. The declaration offers the same risks, and the score journey the same questions."""
+
+from __future__ import annotations
+
+from assistant.core.parsing import Choice, Reprompt, parse_iban
+from assistant.core.text import _l
+from assistant.services.prevention import score
+from dialogs.engine import AGAIN, Question
+
+
+def not_a_member(siret, answers, context):
+    from assistant.services.membership.adhesion import existing_member
+
+    if context.session is not None and existing_member(context.session, siret) is not None:
+        raise Reprompt(
+            _l(
+                "Cette entreprise (SIRET %(siret)s) est déjà adhérente : connectez-vous "
+                "à votre espace ou appelez-nous.",
+                siret=siret,
+            )
+        )
+    return siret
+
+
+def activity_found(text, answers, context):
+    from assistant.services.prevention import naf
+
+    if not naf.search(text):
+        raise Reprompt(
+            _l(
+                "Nous n'avons pas reconnu cette activité. Décrivez-la autrement, par "
+                "exemple « boulangerie » ou « plombier »."
+            )
+        )
+    return text
+
+
+def _naf_choices(answers) -> list[Choice]:
+    from assistant.services.prevention import naf
+
+    found = naf.search(answers.get("activity", ""))
+    return [Choice(a.code, f"{a.label} ({a.code})") for a in found] + [
+        Choice(
+            AGAIN,
+            _l("Aucune de ces activités : chercher à nouveau"),
+            ("aucune", "autre", "none", "other"),
+        )
+    ]
+
+
+def risk_choices(answers) -> list[Choice]:
+    from assistant.core.text import lazy_risk_label
+    from assistant.services.prevention import risks
+
+    return [Choice(r.code, lazy_risk_label(r), r.synonyms) for r in risks.catalogue().values()]
+
+
+def must_accept(value, answers, context):
+    if value is not True:
+        raise Reprompt(
+            _l("L'adhésion nécessite d'accepter le contrat. Répondez OUI pour l'accepter.")
+        )
+    return value
+
+
+RISKS_PROMPT = _l(
+    "Vos principaux risques, en quelques mots (ex : bruit, poussières, charges lourdes) ? "
+    "Répondez 0 si aucun."
+)
+
+PAYMENT_CHOICES = [
+    Choice("sepa", _l("Prélèvement SEPA"), ("prelevement", "sepa", "direct debit")),
+    Choice("transfer", _l("Virement bancaire"), ("virement", "transfer", "bank transfer")),
+]
+
+
+def score_questions(has_employees) -> list[Question]:
+    """The six score questions as dialogue questions (their rules stay in services.score)."""
+    questions = []
+    for item in score.QUESTIONS:
+
+        def when(answers, item=item):
+            employees = has_employees(answers)
+            return score.is_asked(item, employees, answers)
+
+        questions.append(Question(item.key, "yesno", item.label, when=when, step="prevention"))
+    return questions
+
+
+NAF_CHOICE = Question(
+    "naf_code",
+    "choice",
+    _l("Quelle activité correspond le mieux ?"),
+    choices=_naf_choices,
+    step="activite-choix",
+    again_to="activity",
+)
+
+PAYMENT_QUESTIONS = (
+    Question(
+        "payment_method",
+        "choice",
+        _l("Mode de paiement de la cotisation"),
+        choices=lambda answers: PAYMENT_CHOICES,
+        step="paiement",
+    ),
+    Question(
+        "iban",
+        "iban",
+        _l("IBAN du compte à prélever"),
+        parse=parse_iban,
+        when=lambda a: a.get("payment_method") == "sepa",
+        step="paiement",
+    ),
+)

@@ -1,0 +1,131 @@
+"""A visit request's answers, checked as they come, the same on every channel: the day and the
+number typed, the employee chosen still there, the reprise one the Code du travail requires and
+the stoppage long enough for the visit asked (the regulatory window, `booking.window_for`), the
+reason's length for this requester, the modality the visit allows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.core.parsing import Reprompt, parse_date, parse_int
+from assistant.core.text import _l
+
+REPRISE = "reprise"
+STOPPAGE_TYPES = ("pre_reprise", "liaison")  # their date: the first day of the stoppage
+REASON_MAX = {"employee": 500}
+REASON_MAX_DEFAULT = 2000
+EARLIEST = date(2000, 1, 1)
+
+
+def requester_of(answers) -> str:
+    """Who asks: employer, independent or employee (set by the player)."""
+    return answers.get("_requester", "employer")
+
+
+def today(context) -> date:
+    """The day of this turn, in Paris."""
+    if context.today is not None:
+        return context.today
+    from assistant.core.timeutil import PARIS
+
+    return context.now.astimezone(PARIS).date()
+
+
+def parse_id(raw: str) -> int:
+    text = (raw or "").strip()
+    if not text.isdigit() or int(text) > 2_147_483_647:
+        raise Reprompt(_l("Choisissez le salarié dans la liste."))
+    return int(text)
+
+
+def current_employee(value: int, answers, context) -> int:
+    """One of the member's own employees, still there today."""
+    from assistant.services.workforce import employee_values
+    from assistant.services.workforce import employees as workforce
+
+    try:
+        employee = workforce.get_employee(context.session, answers["_member"], value)
+    except employee_values.EmployeeNotFound:
+        raise Reprompt(_l("Choisissez le salarié dans la liste.")) from None
+    if employee.left_on is not None and employee.left_on <= today(context):
+        raise Reprompt(_l("Ce salarié a quitté l'entreprise."))
+    return value
+
+
+def parse_day(raw: str) -> date:
+    return parse_date(raw, earliest=EARLIEST)
+
+
+def parse_days(raw: str) -> int:
+    return parse_int(raw, minimum=1, maximum=3650)
+
+
+def _window(request, context) -> None:
+    """The regulatory window must exist (a reprise the rules require, a stoppage long enough)."""
+    from assistant.services.visits import booking
+
+    try:
+        booking.window_for(request, today(context))
+    except booking.NotAllowed as refused:
+        raise Reprompt(refused.message) from None
+
+
+def reprise_required(value: int, answers, context) -> int:
+    if "return_date" in answers and "absence_cause" in answers:
+        from assistant.services.visits import booking
+
+        wanted = booking.Request(
+            visit_type=REPRISE,
+            requested_by=requester_of(answers),
+            event_date=date.fromisoformat(answers["return_date"]),
+            absence_cause=answers["absence_cause"],
+            absence_days=value,
+        )
+        _window(wanted, context)
+    return value
+
+
+def stoppage_not_in_future(value: str, answers, context) -> str:
+    """The first day of the sick leave has come (every channel)."""
+    if date.fromisoformat(value) > today(context):
+        raise Reprompt(_l("Le premier jour de l'arrêt ne peut pas être dans le futur."))
+    return value
+
+
+def stoppage_started(value: str, answers, context) -> str:
+    """Not in the future, and long enough for the visit asked (on the page, at its field)."""
+    from assistant.services.visits import booking
+
+    stoppage_not_in_future(value, answers, context)
+    wanted = booking.Request(
+        answers["visit_type"], requester_of(answers), event_date=date.fromisoformat(value)
+    )
+    _window(wanted, context)
+    return value
+
+
+def parse_reason(raw: str) -> str:
+    text = (raw or "").strip()
+    if len(text) > REASON_MAX_DEFAULT:
+        raise Reprompt(_too_long(REASON_MAX_DEFAULT))
+    return text
+
+
+def reason_fits(value: str, answers, context) -> str:
+    longest = REASON_MAX.get(requester_of(answers), REASON_MAX_DEFAULT)
+    if len(value) > longest:
+        raise Reprompt(_too_long(longest))
+    return value
+
+
+def _too_long(longest: int):
+    return _l("%(max)s caractères au plus.", max=longest)
+
+
+def modality_allowed(value: str, answers, context) -> str:
+    from assistant.services.visits import visit_rules
+
+    code = answers.get("visit_type")
+    if code is not None and not visit_rules.allows(code, value):
+        raise Reprompt(_l("Cette visite ne peut pas se faire de cette façon."))
+    return value
