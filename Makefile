@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app assistant.app
+TRANSLATIONS := assistant/translations
 PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
@@ -68,10 +69,10 @@ format: install
 # Keywords: pybabel's defaults (_, gettext, ngettext…) plus our lazy _l / lazy_gettext.
 translations-extract: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		--project spsti-assistant --version $(VERSION) -o translations/messages.pot .
+		--project spsti-assistant --version $(VERSION) -o $(TRANSLATIONS)/messages.pot .
 
 translations-update: translations-extract
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

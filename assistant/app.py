@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import flask_babel
@@ -15,8 +16,6 @@ from assistant.config import Config
 from assistant.core import messages
 from assistant.extensions import babel, csrf, db
 from assistant.i18n import TRANSLATIONS_DIR, compile_catalogs, select_locale
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # endpoints that take a file, with the larger body limit IMPORT_MAX_BYTES
 UPLOAD_ENDPOINTS = {"member.workforce_import"}
@@ -34,10 +33,13 @@ class IdConverter(IntegerConverter):
 
 
 def create_app(config: Config | None = None) -> Flask:
+    # INSTANCE_PATH, else Flask's: instance/ beside the package in a checkout, and
+    # <prefix>/var/assistant.app-instance for an installed one (never in site-packages)
+    instance = os.environ.get("INSTANCE_PATH")
     app = Flask(
         __name__,
         template_folder=str(messages.TEMPLATES),
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(Path(instance).resolve()) if instance else None,
     )
     app.config.from_object(config or Config(Path(app.instance_path)))
     if hops := app.config["TRUSTED_PROXIES"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -28,11 +29,15 @@ def select_locale() -> str:
 
 
 def compile_catalogs(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
-    """Compile every messages.po whose .mo is missing or older; returns the files written."""
+    """Compile every messages.po whose .mo is missing or older; returns the files written.
+    A .mo in a folder this process may not write is kept: an installed wheel's, built with it."""
     written = []
     for po_path in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
         mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        if mo_path.exists() and (
+            mo_path.stat().st_mtime >= po_path.stat().st_mtime
+            or not os.access(mo_path.parent, os.W_OK)
+        ):
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=po_path.parent.parent.name)

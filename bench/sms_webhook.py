@@ -69,7 +69,8 @@ TOKEN = "bench-auth-token-" + secrets.token_hex(8)
 PUBLIC_BASE_URL = "https://sante.example"
 SERVICE_NUMBER = "+33700000000"
 ACCOUNT_SID = "AC" + "0" * 32
-APOLOGY = "un incident nous empêche"  # templates/sms/error.txt: a handled-but-failed message
+# assistant/templates/sms/error.txt: a handled-but-failed message
+APOLOGY = "un incident nous empêche"
 
 GOAL_RATIO, GOAL_P99_MS, GOAL_RSS_MB = 0.5, 100.0, 150.0
 

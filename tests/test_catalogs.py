@@ -16,10 +16,13 @@ from babel.messages.pofile import read_po
 from markupsafe import escape
 
 ROOT = Path(__file__).resolve().parent.parent
-TRANSLATIONS = ROOT / "translations"
+TRANSLATIONS = ROOT / "assistant" / "translations"
 # The same keywords as `make translations-extract`: pybabel's defaults plus the lazy ones.
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
-FIX = "run `make translations-update`, then translate in translations/en/LC_MESSAGES/messages.po"
+FIX = (
+    "run `make translations-update`, "
+    "then translate in assistant/translations/en/LC_MESSAGES/messages.po"
+)
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -89,7 +92,7 @@ def test_template_lists_exactly_the_source_strings(extracted):
     in_sources = {(m.id, m.context) for m in extracted if m.id}
     in_template = {(m.id, m.context) for m in template if m.id}
     assert in_sources == in_template, (
-        f"translations/messages.pot is stale ({FIX}): "
+        f"assistant/translations/messages.pot is stale ({FIX}): "
         f"new {sorted(map(str, in_sources - in_template))}, "
         f"gone {sorted(map(str, in_template - in_sources))}"
     )

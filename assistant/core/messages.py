@@ -11,9 +11,10 @@ import jinja2
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+# inside the package, so that an installed wheel has them
 PACKAGE = Path(__file__).resolve().parent.parent
-TEMPLATES = PACKAGE.parent / "templates"
-TRANSLATIONS = PACKAGE.parent / "translations"
+TEMPLATES = PACKAGE / "templates"
+TRANSLATIONS = PACKAGE / "translations"
 
 
 def language(locale: object) -> str:

@@ -42,7 +42,7 @@ from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION
 from dialogs.engine import Context
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "sms"
+TEMPLATES = Path(__file__).resolve().parents[2] / "assistant" / "templates" / "sms"
 LANGUAGES = ("fr", "en")
 # The longest E.164 numbers (15 digits), French overseas and foreign mobiles included
 LONG_PHONES = (None, "+33781234567", "+262692123456", "+861391234567890")
@@ -88,7 +88,7 @@ def score_results():
 
 
 def template_values() -> dict[str, list[dict]]:
-    """Each template under templates/sms with the values that make it longest."""
+    """Each template under assistant/templates/sms with the values that make it longest."""
     results = list(score_results())
     assert any(result.levers for result in results)
     members = [

@@ -34,7 +34,7 @@ from tests.factories import OTHER_SIRET, make_member, make_planning
 from tests.sms.conftest import Phone
 from tests.sms.helpers import NUMBER, texting_employee, texting_independent
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "sms"
+TEMPLATES = Path(__file__).resolve().parents[2] / "assistant" / "templates" / "sms"
 LONG_PLACE = (
     "Centre de santé au travail interentreprises de Saint-Rémy-lès-Chevreuse – Bâtiment Côté Forêt"
 )

@@ -21,7 +21,7 @@ branch_labels = None
 depends_on = None
 
 
-RISKS_CSV = Path(__file__).resolve().parents[2] / "assistant" / "data" / "risks.csv"
+RISKS_CSV = Path(__file__).resolve().parents[2] / "data" / "risks.csv"
 
 
 def upgrade() -> None:
