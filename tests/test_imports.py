@@ -128,17 +128,6 @@ STILL_TIED = [
         "assistant.member.workforce",
     ],
     ["assistant.public", "assistant.public.adhesion", "assistant.public.score"],
-    [
-        "assistant.staff",
-        "assistant.staff.access",
-        "assistant.staff.fiche",
-        "assistant.staff.health",
-        "assistant.staff.outcomes",
-        "assistant.staff.planning",
-        "assistant.staff.queue",
-        "assistant.staff.risks",
-        "assistant.staff.workers",
-    ],
 ]
 
 

@@ -12,8 +12,8 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Employee, Member, Role
 from assistant.services import care_team, health
-from assistant.staff import bp
 from assistant.staff.access import require_health_read, role_required
+from assistant.staff.blueprint import bp
 from forms.staff import HealthForm, OutsideTeamForm
 
 

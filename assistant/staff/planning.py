@@ -4,7 +4,7 @@ holidays, slot generation, and the week agenda of a professional."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -18,17 +18,16 @@ from assistant.extensions import db
 from assistant.models import (
     Absence,
     Centre,
-    Role,
     Slot,
     StaffUser,
     Visit,
     WorkPattern,
 )
 from assistant.models.visit import HOLDS_SLOT
-from assistant.services import audit, planning, visit_rules
+from assistant.services import audit, planning
 from assistant.services.planning import paris_midnight
-from assistant.staff import bp
-from assistant.staff.access import role_required, shown
+from assistant.staff.access import HEALTH, PLANNERS, role_required, shown
+from assistant.staff.blueprint import bp
 from forms.planning import (
     AbsenceForm,
     CentreForm,
@@ -37,35 +36,10 @@ from forms.planning import (
     WorkPatternForm,
 )
 
-PLANNERS = (Role.ADMIN, Role.SECRETARY)
-HEALTH = (Role.DOCTOR, Role.NURSE)
 WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
 
-# ---------------------------------------------------------------- shared helpers (queue too)
-
-
-def visit_label(code: str) -> str:
-    try:
-        return visit_rules.get(code).label(str(get_locale() or "fr"))
-    except ValueError:
-        return code
-
-
-def worker_name(visit: Visit) -> str:
-    """The worker seen: the employee, or the independent member themself."""
-    if visit.employee is not None:
-        return f"{visit.employee.last_name} {visit.employee.first_name}"
-    return visit.member.contact_name or visit.member.legal_name
-
-
-def when(moment: datetime) -> str:
-    """A slot's start as people read it: « lundi 8 mars 2027 à 09:00 » (Paris time)."""
-    from flask_babel import format_date, format_time
-
-    return _(
-        "%(day)s à %(time)s", day=format_date(moment, "full"), time=format_time(moment, "HH:mm")
-    )
+# ---------------------------------------------------------------- shared helpers
 
 
 def professionals() -> list[StaffUser]:

@@ -20,8 +20,9 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Employee, Member, MemberKind, MemberStatus, Role
 from assistant.services import audit, due, identity
-from assistant.staff import bp
 from assistant.staff.access import role_required
+from assistant.staff.blueprint import bp
+from assistant.staff.display import visit_label
 from forms.staff import ProofForm
 
 PROVERS = (Role.DOCTOR, Role.NURSE, Role.SECRETARY)
@@ -92,8 +93,6 @@ def organised_by_the_service():
     found.sort(key=lambda pair: pair[1].urgency(today))
     audit.record(db.session, current_user, "read", "employee", None, "visites à organiser")
     db.session.commit()
-    from assistant.staff.planning import visit_label
-
     return render_template(
         "staff/organised.html", found=found, today=today, visit_label=visit_label
     )
