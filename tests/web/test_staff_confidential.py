@@ -14,7 +14,7 @@ from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import AuditEntry, Role, StaffUser, Visit
 from assistant.services import booking, outcomes, planning
-from assistant.staff.planning import week_text
+from assistant.staff.planning_agenda import week_text
 from tests.conftest import PASSWORD, csrf_token, make_app, make_member
 from tests.services.planning_fixtures import make_employee, make_planning
 
