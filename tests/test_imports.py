@@ -118,15 +118,6 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
 STILL_TIED = [
     ["assistant.services.followup", "assistant.services.risks"],
     ["assistant.services.declarations", "dialogs.declaration"],
-    [
-        "assistant.member",
-        "assistant.member.declaration",
-        "assistant.member.documents_visits",
-        "assistant.member.email_proof",
-        "assistant.member.fiche",
-        "assistant.member.visits",
-        "assistant.member.workforce",
-    ],
     ["assistant.public", "assistant.public.adhesion", "assistant.public.score"],
 ]
 

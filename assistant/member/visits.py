@@ -25,7 +25,7 @@ from assistant.core.parsing import Reprompt
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
-from assistant.member import _member, bp
+from assistant.member.blueprint import bp, current_member
 from assistant.models import Centre, Employee, MemberKind, Visit, VisitStatus
 from assistant.services import audit, booking, due, identity, visit_rules, workforce
 from dialogs import visit_request as visit_request_journey
@@ -125,7 +125,7 @@ def _visit_helpers():
 
 @bp.get("/visites")
 def visits_home():
-    member = _member()
+    member = current_member()
     today, now = today_paris(), utcnow()
     if member.kind == MemberKind.EMPLOYER:
         to_plan = due.visits_to_plan(db.session, member, today)
@@ -172,7 +172,7 @@ REQUEST_WIDGETS = {
 def visit_request():
     """The request journey on one page: `?salarie=<id>&type=<code>` fills it in (a visit to
     plan: its window is shown and goes with the request)."""
-    member = _member()
+    member = current_member()
     today, now = today_paris(), utcnow()
     employer = member.kind == MemberKind.EMPLOYER
     answers = {"_requester": "employer" if employer else "independent", "_member": member.id}
@@ -259,7 +259,7 @@ def _employee(member_id: int, employee_id: int) -> Employee:
 
 @bp.get("/visites/<int:visit_id>")
 def visit_detail(visit_id: int):
-    member = _member()
+    member = current_member()
     visit = _visit(member, visit_id)
     now = utcnow()
     audit.record(db.session, current_user, "read", "visit", visit.id)
@@ -399,7 +399,7 @@ def _refuse_change(visit: Visit):
 
 @bp.route("/visites/<int:visit_id>/creneaux", methods=["GET", "POST"])
 def visit_slots(visit_id: int):
-    member = _member()
+    member = current_member()
     visit = _visit(member, visit_id)
     if visit.status == VisitStatus.BOOKED:
         if request.method == "GET":
@@ -416,7 +416,7 @@ def visit_slots(visit_id: int):
 
 @bp.route("/visites/<int:visit_id>/deplacer", methods=["GET", "POST"])
 def visit_move(visit_id: int):
-    member = _member()
+    member = current_member()
     visit = _visit(member, visit_id)
     if visit.status == VisitStatus.REQUESTED and request.method == "GET":
         return redirect(url_for("member.visit_slots", visit_id=visit.id))
@@ -438,7 +438,7 @@ CANCEL_WIDGETS = {"reason": TextArea(rows=2)}
 @bp.route("/visites/<int:visit_id>/annuler", methods=["GET", "POST"])
 def visit_cancel(visit_id: int):
     """The cancel journey on one page: the reason asked of a member, the button is the yes."""
-    member = _member()
+    member = current_member()
     visit = _visit(member, visit_id)
     now = utcnow()
     if not _changeable(visit, now):
