@@ -6,6 +6,9 @@ from assistant.member import (  # noqa: F401  (each registers its routes on bp)
     documents_visits,
     email_proof,
     fiche,
+    visit_booking,
+    visit_common,
+    visit_requests,
     visits,
     workforce,
 )
