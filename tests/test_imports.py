@@ -118,7 +118,6 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
 STILL_TIED = [
     ["assistant.services.followup", "assistant.services.risks"],
     ["assistant.services.declarations", "dialogs.declaration"],
-    ["assistant.public", "assistant.public.adhesion", "assistant.public.score"],
 ]
 
 

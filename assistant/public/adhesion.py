@@ -21,7 +21,7 @@ from assistant.extensions import db
 from assistant.member.blueprint import must_prove_email
 from assistant.member.email_proof import queue_welcome, send_confirmation
 from assistant.models import DialogueState, Member, MemberKind
-from assistant.public import bp
+from assistant.public.blueprint import bp
 from assistant.services import adhesion, dialogue_states, otp
 from assistant.wizard import WebJourney, end, play_step
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
