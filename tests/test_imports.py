@@ -117,27 +117,6 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
 # being untied (issue 13): each entry leaves this list when its circle is gone
 STILL_TIED = [
     ["assistant.services.followup.rules", "assistant.services.prevention.risks"],
-    [
-        "assistant.member",
-        "assistant.member.declaration",
-        "assistant.member.documents_visits",
-        "assistant.member.email_proof",
-        "assistant.member.fiche",
-        "assistant.member.visits",
-        "assistant.member.workforce",
-    ],
-    ["assistant.public", "assistant.public.adhesion", "assistant.public.score"],
-    [
-        "assistant.staff",
-        "assistant.staff.access",
-        "assistant.staff.fiche",
-        "assistant.staff.health",
-        "assistant.staff.outcomes",
-        "assistant.staff.planning",
-        "assistant.staff.queue",
-        "assistant.staff.risks",
-        "assistant.staff.workers",
-    ],
 ]
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from assistant.core.timeutil import today_paris
 from assistant.extensions import db
-from assistant.member import _member, bp
+from assistant.member.blueprint import bp, current_member
 from assistant.models import DialogueState
 from assistant.services import audit
 from assistant.services.prevention import declarations
@@ -30,7 +30,7 @@ def _state(create: bool = True) -> DialogueState | None:
     key = f"web:member-user:{current_user.id}:{DECLARATION.name}"
     state = db.session.scalar(select(DialogueState).where(DialogueState.key == key))
     if state is None and create:
-        member = _member()
+        member = current_member()
         answers = {
             **from_declaration(declarations.current_data(db.session, member)),
             "_member": member.id,
@@ -82,7 +82,7 @@ def declaration_confirm():
     state = _state(create=False)
     if not web.ready_for_review(state):
         return redirect(url_for("member.declaration_resume"))
-    member = _member()
+    member = current_member()
     if request.method == "POST":
         state.answers = {**state.answers, "_member": member.id}  # this account's member, always
         outcome = end(DECLARATION, state, _context())
@@ -119,7 +119,7 @@ def who(created_by: str) -> str:
 
 @bp.get("/risques/historique")
 def declaration_history():
-    member = _member()
+    member = current_member()
     versions = declarations.history(db.session, member.id)
     rows = [
         {

@@ -7,7 +7,7 @@ from flask import abort
 from flask_login import current_user
 
 from assistant.extensions import db
-from assistant.member import _member, bp
+from assistant.member.blueprint import bp, current_member
 from assistant.models import MemberKind, Visit
 from assistant.services import audit
 from assistant.services.visits import booking, outcomes
@@ -16,7 +16,7 @@ from assistant.views import pdf_response
 
 def _done_visit(visit_id: int) -> Visit:
     """A visit of the signed-in member with an outcome; confidential ones are never theirs."""
-    member = _member()
+    member = current_member()
     visit = booking.employer_visit(db.session, member.id, visit_id)
     if visit is None or visit.outcome is None:
         abort(404)

@@ -9,16 +9,9 @@ from flask_login import current_user
 
 from assistant.database import utcnow
 from assistant.extensions import db
-from assistant.member import bp
+from assistant.member.blueprint import bp, must_prove_email
 from assistant.models import MemberUser
 from assistant.services.membership import adhesion
-
-# the pages an account waiting for its proof may still open
-WAITING_ENDPOINTS = {"member.email_pending", "member.email_resend", "member.logout"}
-
-
-def must_prove_email(user: MemberUser) -> bool:
-    return bool(user.email) and user.email_confirmed_at is None
 
 
 def send_confirmation(user: MemberUser) -> None:

@@ -6,7 +6,7 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from assistant.extensions import db
-from assistant.member import _member, bp
+from assistant.member.blueprint import bp, current_member
 from assistant.models import MemberUser
 from assistant.services import audit
 from assistant.services.documents import fiche
@@ -27,7 +27,7 @@ def _published_fiches():
 
 @bp.get("/fiche-entreprise/<int:version>.pdf")
 def fiche_pdf(version: int):
-    member = _member()
+    member = current_member()
     found = fiche.get_published(db.session, member.id, version)
     if found is None:
         abort(404)

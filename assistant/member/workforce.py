@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
-from assistant.member import _member, bp
+from assistant.member.blueprint import bp, current_member
 from assistant.models import ImportJob, MemberKind
 from assistant.services import audit
 from assistant.services.documents.pdf import bar_chart_svg
@@ -32,7 +32,7 @@ from forms.workforce import EmployeeForm, ImportForm, LeaveForm
 
 
 def _employer():
-    member = _member()
+    member = current_member()
     if member.kind != MemberKind.EMPLOYER:
         abort(404)
     return member

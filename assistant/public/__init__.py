@@ -1,64 +1,6 @@
-"""Public pages anyone can read (SPEC 4.1): missions, offers, places, booking, PDP, tariffs."""
+"""Public pages anyone can read (SPEC 4.1): the service's pages, adhesion, the score test."""
 
-from __future__ import annotations
+from assistant.public import adhesion, pages, score  # noqa: F401  (each registers its routes on bp)
+from assistant.public.blueprint import bp
 
-from datetime import date
-
-from flask import Blueprint, render_template
-from sqlalchemy import select
-
-from assistant.core.timeutil import today_paris
-from assistant.extensions import db
-from assistant.models import Centre
-from assistant.services.membership import tariffs
-
-bp = Blueprint("public", __name__)
-
-
-@bp.get("/")
-def home():
-    return render_template("public/home.html")
-
-
-@bp.get("/offre")
-def offer():
-    return render_template("public/offer.html")
-
-
-@bp.get("/independants")
-def independents():
-    return render_template("public/independents.html")
-
-
-@bp.get("/lieux")
-def places():
-    centres = db.session.scalars(
-        select(Centre).where(Centre.active.is_(True)).order_by(Centre.kind, Centre.name)
-    ).all()
-    return render_template("public/places.html", centres=centres)
-
-
-@bp.get("/rendez-vous")
-def booking():
-    return render_template("public/booking.html")
-
-
-@bp.get("/pdp")
-def pdp():
-    return render_template("public/pdp.html")
-
-
-@bp.get("/tarifs")
-def tariff_grid():
-    today: date = today_paris()
-    return render_template("public/tariffs.html", grid=tariffs.grid(db.session, today), today=today)
-
-
-@bp.get("/healthz")
-def healthz():
-    db.session.execute(select(1))
-    return {"status": "ok"}
-
-
-from assistant.public import adhesion as _adhesion  # noqa: E402,F401  (registers its views)
-from assistant.public import score as _score  # noqa: E402,F401
+__all__ = ["bp"]

@@ -18,9 +18,10 @@ from sqlalchemy import select
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
-from assistant.member.email_proof import must_prove_email, queue_welcome, send_confirmation
+from assistant.member.blueprint import must_prove_email
+from assistant.member.email_proof import queue_welcome, send_confirmation
 from assistant.models import DialogueState, Member, MemberKind
-from assistant.public import bp
+from assistant.public.blueprint import bp
 from assistant.services.membership import adhesion, otp
 from assistant.services.messaging import dialogue_states
 from assistant.wizard import WebJourney, end, play_step

@@ -8,8 +8,8 @@ from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assistant.public import bp
 from assistant.public.adhesion import _context, _state
+from assistant.public.blueprint import bp
 from assistant.wizard import WebJourney, play_step
 from dialogs.checkup import SCORE
 

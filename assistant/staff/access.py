@@ -9,6 +9,10 @@ from flask import abort
 from flask_login import current_user
 
 from assistant.models import Role, StaffUser
+from assistant.staff.display import visit_label, worker_name
+
+PLANNERS = (Role.ADMIN, Role.SECRETARY)  # who keeps the planning
+HEALTH = (Role.DOCTOR, Role.NURSE)  # the professionals who see workers
 
 
 def has_role(user, *roles: str) -> bool:
@@ -65,7 +69,6 @@ def shown(visit) -> ShownVisit:
     from flask_babel import gettext as _
 
     from assistant.services.membership import care_team
-    from assistant.staff.planning import visit_label, worker_name
 
     view = care_team.visit_view(current_user, visit, _granted())
     if not view.person:

@@ -13,8 +13,8 @@ from assistant.extensions import db
 from assistant.models import FicheEntreprise, Member, Role
 from assistant.services import audit
 from assistant.services.documents import fiche
-from assistant.staff import bp
 from assistant.staff.access import role_required
+from assistant.staff.blueprint import bp
 from assistant.views import pdf_response
 from forms.fiche import EmptyForm, part_form
 

@@ -13,8 +13,8 @@ from assistant.extensions import db
 from assistant.models import Employee, Member, Role
 from assistant.services.membership import care_team
 from assistant.services.workforce import health
-from assistant.staff import bp
 from assistant.staff.access import require_health_read, role_required
+from assistant.staff.blueprint import bp
 from forms.staff import HealthForm, OutsideTeamForm
 
 

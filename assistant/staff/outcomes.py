@@ -15,12 +15,11 @@ from assistant.models import OutcomeKind, Role, Visit, VisitStatus
 from assistant.services import audit
 from assistant.services.prevention import risks
 from assistant.services.visits import booking, outcomes
-from assistant.staff import bp
-from assistant.staff.access import require_health_read, role_required, shown
+from assistant.staff.access import HEALTH, require_health_read, role_required, shown
+from assistant.staff.blueprint import bp
 from assistant.views import pdf_response
 from forms.outcomes import NoteForm, OutcomeForm
 
-HEALTH = (Role.DOCTOR, Role.NURSE)
 RECORDERS = (Role.SECRETARY, Role.DOCTOR, Role.NURSE)
 
 

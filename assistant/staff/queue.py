@@ -16,9 +16,10 @@ from assistant.extensions import db
 from assistant.models import Centre, Role, Slot, Visit, VisitStatus
 from assistant.services import audit
 from assistant.services.visits import booking, planning, visit_rules
-from assistant.staff import bp
+from assistant.services.visits.planning import paris_midnight
 from assistant.staff.access import role_required, shown
-from assistant.staff.planning import paris_midnight, when
+from assistant.staff.blueprint import bp
+from assistant.staff.display import when
 from forms.planning import MODALITY, AssignForm, SlotFilterForm
 
 QUEUE_ROLES = (Role.SECRETARY, Role.ADMIN, Role.DOCTOR, Role.NURSE)

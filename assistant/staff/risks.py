@@ -16,8 +16,8 @@ from assistant.extensions import db
 from assistant.models import Role
 from assistant.models.risk import FAMILIES
 from assistant.services.prevention import risks
-from assistant.staff import bp
 from assistant.staff.access import role_required
+from assistant.staff.blueprint import bp
 from forms.risks import FAMILY_LABELS, NewRiskEntryForm, RiskEntryForm
 
 DEFAULT_TTL = 30  # seconds between two checks of the table by one process

@@ -1,9 +1,8 @@
 """The worker's mobile, proven at a visit; the visits the service organises itself.
 
-A professional (or the medical secretary) with the worker in front of them — in person or by
-video — reads out the number the worker gives, sends a code to it, and types the code the worker
-reads back: the number becomes the worker's proven mobile
-(`assistant.services.workforce.identity`). The
+A professional (or the medical secretary) with the worker in front of them — in person or by video
+— reads out the number the worker gives, sends a code to it, and types the code the worker reads
+back: the number becomes the worker's proven mobile (`assistant.services.workforce.identity`). The
 employer can never do this alone. The visits that health situations bring forward are listed for
 the team to plan, without the employer ever seeing why.
 """
@@ -23,8 +22,9 @@ from assistant.models import Employee, Member, MemberKind, MemberStatus, Role
 from assistant.services import audit
 from assistant.services.visits import due
 from assistant.services.workforce import identity
-from assistant.staff import bp
 from assistant.staff.access import role_required
+from assistant.staff.blueprint import bp
+from assistant.staff.display import visit_label
 from forms.staff import ProofForm
 
 PROVERS = (Role.DOCTOR, Role.NURSE, Role.SECRETARY)
@@ -95,8 +95,6 @@ def organised_by_the_service():
     found.sort(key=lambda pair: pair[1].urgency(today))
     audit.record(db.session, current_user, "read", "employee", None, "visites à organiser")
     db.session.commit()
-    from assistant.staff.planning import visit_label
-
     return render_template(
         "staff/organised.html", found=found, today=today, visit_label=visit_label
     )

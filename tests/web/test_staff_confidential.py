@@ -14,7 +14,7 @@ from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import AuditEntry, Role, StaffUser, Visit
 from assistant.services.visits import booking, outcomes, planning
-from assistant.staff.planning import week_text
+from assistant.staff.planning_agenda import week_text
 from tests.conftest import csrf_token, make_app
 from tests.factories import (
     OTHER_SIRET,

@@ -1,0 +1,99 @@
+"""What the employer's visit pages share: the labels their templates show, the visit looked up
+for the signed-in member, whether it may still change, the context the journeys' endings get.
+
+Every visit id in a URL is checked against the signed-in member (`booking.employer_visit`):
+another member's, or a visit the employee asked for confidentially, is simply not found."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort
+from flask_babel import format_time, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from assistant.core.timeutil import PARIS, today_paris
+from assistant.extensions import db
+from assistant.member.blueprint import bp
+from assistant.models import Visit, VisitStatus
+from assistant.services.visits import booking, visit_rules
+from assistant.services.workforce import identity
+from dialogs import visit_request as visit_request_journey
+from dialogs.engine import Context
+
+MODALITY = visit_request_journey.MODALITIES
+STATUS = {
+    VisitStatus.REQUESTED: _l("Demandée"),
+    VisitStatus.BOOKED: _l("Réservée"),
+    VisitStatus.DONE: _l("Effectuée"),
+    VisitStatus.NO_SHOW: _l("Absence non excusée"),
+    VisitStatus.CANCELLED: _l("Annulée"),
+}
+OUTCOME = {
+    "attestation": _l("Attestation de suivi"),
+    "aptitude": _l("Avis d'aptitude"),
+    "inaptitude": _l("Avis d'inaptitude"),
+    "presence": _l("Attestation de présence"),
+}
+ABSENCE_CAUSE = visit_request_journey.ABSENCE_CAUSES
+
+
+def _worker_name(visit: Visit) -> str:
+    if visit.employee is not None:
+        return visit.employee.full_name
+    return visit.member.contact_name or visit.member.legal_name
+
+
+def visit_of(member, visit_id: int) -> Visit:
+    visit = booking.employer_visit(db.session, member.id, visit_id)
+    if visit is None:
+        abort(404)
+    return visit
+
+
+def locale_code() -> str:
+    return str(get_locale() or "fr")
+
+
+def journey_context(now: datetime) -> Context:
+    """What the journeys' endings need from this request: the member's account acts."""
+    return Context(
+        session=db.session,
+        today=today_paris(now),
+        now=now,
+        actor=current_user,
+        locale=locale_code(),
+    )
+
+
+def _type_label(code: str) -> str:
+    return visit_rules.get(code).label(locale_code())
+
+
+def _is_past(visit: Visit, now: datetime) -> bool:
+    return visit.slot is not None and visit.slot.starts_at <= now
+
+
+def may_change(visit: Visit, now: datetime) -> bool:
+    """May the employer still move or cancel it (requested, or booked and still ahead)? Never a
+    visit the employee asked for: it is the worker's to move or cancel."""
+    if visit.employee_id is not None and identity.private(visit):
+        return False
+    if visit.status == VisitStatus.REQUESTED:
+        return True
+    return visit.status == VisitStatus.BOOKED and not _is_past(visit, now)
+
+
+@bp.context_processor
+def _visit_helpers():
+    return {
+        "visit_type_label": _type_label,
+        "visit_status_label": lambda status: STATUS.get(status, status),
+        "modality_label": lambda code: MODALITY.get(code, code),
+        "outcome_label": lambda kind: OUTCOME.get(kind, kind),
+        "absence_cause_label": lambda cause: ABSENCE_CAUSE.get(cause, cause),
+        "time_of": lambda moment: format_time(moment, "short"),
+        "paris_day": lambda moment: moment.astimezone(PARIS).date(),
+        "worker_name": _worker_name,
+    }

@@ -1,0 +1,32 @@
+"""How the back-office writes a visit's type, the worker seen and a slot's start."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import format_date, format_time, get_locale
+from flask_babel import gettext as _
+
+from assistant.models import Visit
+from assistant.services.visits import visit_rules
+
+
+def visit_label(code: str) -> str:
+    try:
+        return visit_rules.get(code).label(str(get_locale() or "fr"))
+    except ValueError:
+        return code
+
+
+def worker_name(visit: Visit) -> str:
+    """The worker seen: the employee, or the independent member themself."""
+    if visit.employee is not None:
+        return f"{visit.employee.last_name} {visit.employee.first_name}"
+    return visit.member.contact_name or visit.member.legal_name
+
+
+def when(moment: datetime) -> str:
+    """A slot's start as people read it: « lundi 8 mars 2027 à 09:00 » (Paris time)."""
+    return _(
+        "%(day)s à %(time)s", day=format_date(moment, "full"), time=format_time(moment, "HH:mm")
+    )

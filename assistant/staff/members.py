@@ -1,0 +1,88 @@
+"""Members seen from the back-office: adhesions waiting for validation, the search, a member's
+administrative page."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from assistant.extensions import db
+from assistant.models import Member, MemberStatus, MemberUser, Role
+from assistant.services import audit
+from assistant.services.membership import adhesion
+from assistant.services.membership.members import search
+from assistant.services.workforce import employees as workforce
+from assistant.staff.access import role_required
+from assistant.staff.blueprint import bp
+
+ALL_STAFF = tuple(Role)
+
+
+@bp.get("/adhesions")
+@role_required(Role.ADMIN, Role.SECRETARY)
+def pending_members():
+    members = db.session.scalars(
+        select(Member).where(Member.status == MemberStatus.PENDING).order_by(Member.created_at)
+    ).all()
+    # an employer whose address is not proven yet: its space stays closed until the link is used
+    unproven = set(
+        db.session.scalars(
+            select(MemberUser.member_id).where(
+                MemberUser.member_id.in_([m.id for m in members]),
+                MemberUser.email.is_not(None),
+                MemberUser.email_confirmed_at.is_(None),
+            )
+        )
+    )
+    return render_template("staff/pending.html", members=members, unproven=unproven)
+
+
+@bp.post("/adhesions/<int:member_id>/valider")
+@role_required(Role.ADMIN, Role.SECRETARY)
+def validate_member(member_id: int):
+    member = db.session.get(Member, member_id)
+    if member is None:
+        abort(404)
+    try:
+        adhesion.validate_member(db.session, current_user, member)
+    except adhesion.AdhesionError:
+        flash(_("Cette adhésion n'est plus en attente."), "error")
+    else:
+        db.session.commit()
+        flash(_("Adhésion de %(name)s validée.", name=member.legal_name), "success")
+    return redirect(url_for("staff.pending_members"))
+
+
+@bp.get("/adherents")
+@role_required(*ALL_STAFF)
+def member_search():
+    query = request.args.get("q", "").strip()
+    members = search(db.session, query) if query else []
+    if query:
+        audit.record(
+            db.session, current_user, "search", "member", None, query[:200], ip=request.remote_addr
+        )
+        db.session.commit()
+    return render_template("staff/members.html", members=members, query=query)
+
+
+@bp.get("/adherents/<int:member_id>")
+@role_required(*ALL_STAFF)
+def member_page(member_id: int):
+    member = db.session.get(Member, member_id)
+    if member is None:
+        abort(404)
+    audit.record(
+        db.session,
+        current_user,
+        "read",
+        "member",
+        member.id,
+        "fiche administrative",
+        ip=request.remote_addr,
+    )
+    employees = workforce.list_employees(db.session, member.id)
+    db.session.commit()
+    return render_template("staff/member.html", member=member, employees=employees)
