@@ -11,16 +11,17 @@ import sqlite3
 import tempfile
 import uuid
 from contextlib import closing
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, make_url, text
 
 from assistant import passwords
 from assistant.app import create_app
 from assistant.config import TestConfig
-from assistant.core.timeutil import today_paris
+from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import Base
 from assistant.extensions import db as _db
 from assistant.services import demo
@@ -107,12 +108,31 @@ def app(tmp_path, database):
         _db.engine.dispose()
 
 
+# Every test runs on one clock: a Monday morning in Paris, moving on from there as time passes
+# (tick), so that a date-dependent test means the same whatever the day it runs (weekends,
+# holidays, the end of a month). Tests marked `real_clock` keep the machine's: another process
+# writes times they compare.
+FIXED_NOW = datetime(2026, 6, 1, 8, 30, tzinfo=PARIS)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(request):
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
     """A SQLite file with the schema and the demo service, built once per worker process."""
     folder = tmp_path_factory.mktemp("demo")
     app = make_app(folder, (f"sqlite:///{folder / 'demo.db'}", {}))
-    with app.extensions["database"]["sessionmaker"]() as session:
+    with (
+        time_machine.travel(FIXED_NOW, tick=True),
+        app.extensions["database"]["sessionmaker"]() as session,
+    ):
         demo.load(session)
         session.commit()
     app.extensions["database"]["engine"].dispose()  # checkpoints the WAL into the file

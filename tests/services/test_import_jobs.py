@@ -13,6 +13,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from assistant.database import utcnow
@@ -148,6 +149,7 @@ print(result.output)
 """
 
 
+@pytest.mark.real_clock  # the worker process writes its heartbeats on the machine's clock
 def test_a_worker_killed_mid_import_loses_nothing_and_adds_no_one_twice(
     app, db, database, tmp_path
 ):

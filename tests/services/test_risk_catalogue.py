@@ -216,6 +216,7 @@ def test_implications_come_from_the_follow_up_rules():
     assert risks.implications("noise") == []
 
 
+@pytest.mark.real_clock  # the other process stamps its change on the machine's clock
 def test_refresh_sees_a_change_made_by_another_process(tmp_path, database, db):
     risks.seed(db)
     db.commit()
