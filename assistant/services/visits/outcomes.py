@@ -35,7 +35,7 @@ from assistant.models import (
     VisitStatus,
 )
 from assistant.services import audit
-from assistant.services.documents.pdf import _pdf
+from assistant.services.documents.pdf import blank_pdf
 from assistant.services.followup import rules as followup
 from assistant.services.prevention import risks
 from assistant.services.visits import visit_rules
@@ -401,7 +401,7 @@ def ordonnance(visit: Visit) -> Document:
 
 
 def render_pdf(document: Document) -> bytes:
-    pdf = _pdf()
+    pdf = blank_pdf()
     pdf.set_title(document.title)
     pdf.set_font("DejaVu", "B", 18)
     pdf.multi_cell(0, 10, document.title, new_x="LMARGIN", new_y="NEXT")
