@@ -11,14 +11,14 @@ from assistant.member.blueprint import bp, current_member
 from assistant.models import MemberKind, Visit
 from assistant.services import audit
 from assistant.services.documents import visit_documents
-from assistant.services.visits import booking
+from assistant.services.visits import visit_lookup
 from assistant.views import pdf_response
 
 
 def _done_visit(visit_id: int) -> Visit:
     """A visit of the signed-in member with an outcome; confidential ones are never theirs."""
     member = current_member()
-    visit = booking.employer_visit(db.session, member.id, visit_id)
+    visit = visit_lookup.employer_visit(db.session, member.id, visit_id)
     if visit is None or visit.outcome is None:
         abort(404)
     return visit

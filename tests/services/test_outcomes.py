@@ -12,7 +12,7 @@ from assistant.core.timeutil import PARIS
 from assistant.models import AuditEntry, MedicalNote, VisitOutcome
 from assistant.services.documents import visit_documents
 from assistant.services.prevention import risks
-from assistant.services.visits import booking, outcomes
+from assistant.services.visits import booking, outcomes, visit_requests
 from tests.factories import NOW, OTHER_SIRET, make_employee, make_member, make_staff_user
 
 AFTER = datetime(2027, 3, 8, 12, 0, tzinfo=PARIS)  # the first slots (Monday 9:00) are past
@@ -20,8 +20,8 @@ NOTE = "Lombalgie chronique, suivi kiné en cours"  # must never leave the healt
 
 
 def ask(db, member, employee, code="vip_periodique", by="employer", **values):
-    request = booking.Request(visit_type=code, requested_by=by, **values)
-    visit = booking.request_visit(
+    request = visit_requests.Request(visit_type=code, requested_by=by, **values)
+    visit = visit_requests.request_visit(
         db, "test", member=member, employee=employee, request=request, now=NOW
     )
     assert visit.status == "booked"
