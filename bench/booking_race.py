@@ -44,6 +44,7 @@ from assistant.models.visit import holds_slot  # noqa: E402
 from assistant.services.visits import (
     booking,
     planning,  # noqa: E402
+    visit_requests,
 )
 from bench.stores import fresh_postgres, fresh_sqlite  # noqa: E402
 
@@ -95,12 +96,12 @@ def build(session) -> tuple[list[int], list[int]]:
     session.add_all(workers)
     session.flush()
     visits = [
-        booking.request_visit(
+        visit_requests.request_visit(
             session,
             "bench",
             member=member,
             employee=worker,
-            request=booking.Request("demande", "staff"),
+            request=visit_requests.Request("demande", "staff"),
             now=NOW,
             auto=False,
         ).id

@@ -12,7 +12,7 @@ Who asks comes in the answers' private keys, set by the player: `_requester` (em
 independent, employee), `_member` (the member id), `_employees` (the employer's current
 employees offered, as [id, name] pairs), `_employee` (the employment an employee asks for) and
 `_proven` (the employee signed in with the worker's proven mobile). The ending calls the one
-service, `booking.request_visit`, which gives back the open request of this worker and type
+service, `visit_requests.request_visit`, which gives back the open request of this worker and type
 rather than a second one.
 """
 
@@ -110,7 +110,7 @@ def wanted(answers, requester: str, found=None):
     """The request the answers make, read once for every channel: the type, the date its rules
     start from (a reprise's return, a stoppage's first day), the absence, the reason and the
     modality wished, and the window of the visit to plan it answers (`found`, a `due.ToPlan`)."""
-    from assistant.services.visits import booking
+    from assistant.services.visits import visit_requests
 
     code = answers["visit_type"]
     event_date = None
@@ -118,7 +118,7 @@ def wanted(answers, requester: str, found=None):
         event_date = answers.get("return_date")
     elif code in STOPPAGE_TYPES:
         event_date = answers.get("stoppage_start")
-    return booking.Request(
+    return visit_requests.Request(
         visit_type=code,
         requested_by=requester,
         reason=answers.get("reason") or None,
@@ -136,11 +136,11 @@ def ask(context, actor, *, member, employee, request, proven: bool = True, none_
     request of this worker and type given back, `reused`), or the ending when the rules refuse
     it (`visit_refused`) or when it comes from a number the worker never proved: the team
     handles it and the answer tells nothing more (`visit_team`)."""
-    from assistant.services.visits import booking
+    from assistant.services.visits import booking, visit_requests
 
     session, now = context.session, context.now
     try:
-        visit = booking.request_visit(
+        visit = visit_requests.request_visit(
             session,
             actor,
             member=member,
@@ -154,7 +154,7 @@ def ask(context, actor, *, member, employee, request, proven: bool = True, none_
         return Outcome("visit_refused", {"reason": refused.message})
     if not proven:
         if not visit.reused:
-            booking.queue_for_staff(session, actor, visit, now)
+            visit_requests.queue_for_staff(session, actor, visit, now)
         return Outcome("visit_team", {"visit_id": visit.id, "reused": visit.reused, "next": "home"})
     return visit
 
@@ -166,7 +166,7 @@ def _finish(answers, context) -> Outcome:
     visit_booked, visit_queued, visit_choose); its values give the visit id, whether it is the
     open request given back, and `next`: the visit's page, its slots, or the space's home."""
     from assistant.models import Employee, Member
-    from assistant.services.visits import booking
+    from assistant.services.visits import slot_offers, visit_requests
 
     session, now, actor = context.session, context.now, context.actor
     requester = requester_of(answers)
@@ -192,13 +192,13 @@ def _finish(answers, context) -> Outcome:
     values = {"visit_id": visit.id, "reused": visit.reused}
     if visit.reused:  # asked already: the open request, not a second one
         return Outcome("visit_reused", {**values, "next": "visit"})
-    if booking.organised_by_the_service(session, visit, now):
+    if slot_offers.organised_by_the_service(session, visit, now):
         # the team places it, as when no slot fits (the employer is never told why)
-        booking.queue_for_staff(session, actor, visit, now)
+        visit_requests.queue_for_staff(session, actor, visit, now)
         return Outcome("visit_queued", {**values, "next": "visit"})
     if answers.get("placement") == "choose":
         return Outcome("visit_choose", {**values, "next": "slots"})
-    if booking.place_automatically(session, actor, visit, now):
+    if visit_requests.place_automatically(session, actor, visit, now):
         return Outcome("visit_booked", {**values, "next": "visit"})
     return Outcome("visit_queued", {**values, "next": "visit"})
 
@@ -206,14 +206,14 @@ def _finish(answers, context) -> Outcome:
 def _placed_for_the_employee(session, actor, visit, now) -> Outcome:
     """Through the worker's proven mobile: choose a slot (or the team places it when none is
     free); a contact number's request was handed to the team already (`ask`)."""
-    from assistant.services.visits import booking
+    from assistant.services.visits import slot_offers, visit_requests
 
     values = {"visit_id": visit.id, "reused": visit.reused}
     if visit.reused:  # asked already: choose its slot rather than ask twice
         return Outcome("visit_reused", {**values, "next": "slots"})
-    if booking.compatible_slots(session, visit, now=now, limit=1):
+    if slot_offers.compatible_slots(session, visit, now=now, limit=1):
         return Outcome("visit_choose", {**values, "next": "slots"})
-    booking.place_automatically(session, actor, visit, now)
+    visit_requests.place_automatically(session, actor, visit, now)
     return Outcome("visit_queued", {**values, "next": "home"})
 
 

@@ -1,7 +1,8 @@
 """A visit request's answers, checked as they come, the same on every channel: the day and the
 number typed, the employee chosen still there, the reprise one the Code du travail requires and
-the stoppage long enough for the visit asked (the regulatory window, `booking.window_for`), the
-reason's length for this requester, the modality the visit allows."""
+the stoppage long enough for the visit asked (the regulatory window,
+`visit_requests.window_for`), the reason's length for this requester, the modality the visit
+allows."""
 
 from __future__ import annotations
 
@@ -62,19 +63,19 @@ def parse_days(raw: str) -> int:
 
 def _window(request, context) -> None:
     """The regulatory window must exist (a reprise the rules require, a stoppage long enough)."""
-    from assistant.services.visits import booking
+    from assistant.services.visits import booking, visit_requests
 
     try:
-        booking.window_for(request, today(context))
+        visit_requests.window_for(request, today(context))
     except booking.NotAllowed as refused:
         raise Reprompt(refused.message) from None
 
 
 def reprise_required(value: int, answers, context) -> int:
     if "return_date" in answers and "absence_cause" in answers:
-        from assistant.services.visits import booking
+        from assistant.services.visits import visit_requests
 
-        wanted = booking.Request(
+        wanted = visit_requests.Request(
             visit_type=REPRISE,
             requested_by=requester_of(answers),
             event_date=date.fromisoformat(answers["return_date"]),
@@ -94,10 +95,10 @@ def stoppage_not_in_future(value: str, answers, context) -> str:
 
 def stoppage_started(value: str, answers, context) -> str:
     """Not in the future, and long enough for the visit asked (on the page, at its field)."""
-    from assistant.services.visits import booking
+    from assistant.services.visits import visit_requests
 
     stoppage_not_in_future(value, answers, context)
-    wanted = booking.Request(
+    wanted = visit_requests.Request(
         answers["visit_type"], requester_of(answers), event_date=date.fromisoformat(value)
     )
     _window(wanted, context)

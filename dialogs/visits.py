@@ -133,9 +133,9 @@ def _visit(answers: Answers, context: Context):
 def slots_to_offer(visit, context: Context, *, moving: bool) -> list:
     """The first compatible free slots, `OFFERED` of them unless the player lists more
     (`context.extra["offered"]`); a move leaves out the slot it would leave."""
-    from assistant.services.visits import booking
+    from assistant.services.visits import slot_offers
 
-    return booking.compatible_slots(
+    return slot_offers.compatible_slots(
         context.session,
         visit,
         now=context.now,
@@ -163,9 +163,9 @@ def place_for_the_person(visit, context: Context, *, taken: bool = False) -> Out
     """No slot picked (none listed, or none suits the person): the first compatible one in the
     window is booked (a slot freed meanwhile), else the team places the request."""
     from assistant.models import VisitStatus
-    from assistant.services.visits import booking
+    from assistant.services.visits import visit_requests
 
-    booking.place_automatically(context.session, _actor(visit, context), visit, context.now)
+    visit_requests.place_automatically(context.session, _actor(visit, context), visit, context.now)
     if visit.status == VisitStatus.BOOKED:
         return Outcome("visit_confirmed", {"slot": visit.slot_id, "visit": visit.id})
     return Outcome("visit_queued", {"taken": taken})
@@ -214,11 +214,11 @@ def _queue_request(answers: Answers, context: Context) -> None:
     """Answers not understood: the request waits in the staff queue meanwhile, so that staff who
     call back find it (the person may still answer)."""
     from assistant.models import VisitStatus
-    from assistant.services.visits import booking
+    from assistant.services.visits import visit_requests
 
     visit = _visit(answers, context)
     if visit is not None and visit.status == VisitStatus.REQUESTED:
-        booking.queue_for_staff(context.session, visit.actor, visit, context.now)
+        visit_requests.queue_for_staff(context.session, visit.actor, visit, context.now)
 
 
 def _cancel(answers: Answers, context: Context) -> Outcome:

@@ -112,7 +112,7 @@ def app(tmp_path, database):
 # (tick), so that a date-dependent test means the same whatever the day it runs (weekends,
 # holidays, the end of a month). Tests marked `real_clock` keep the machine's: another process
 # writes times they compare.
-FIXED_NOW = datetime(2026, 6, 1, 8, 30, tzinfo=PARIS)
+FIXED_NOW = datetime(2026, 11, 23, 8, 30, tzinfo=PARIS)
 
 
 @pytest.fixture(autouse=True)

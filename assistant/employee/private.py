@@ -18,7 +18,7 @@ from assistant.employee.blueprint import (
 )
 from assistant.extensions import db
 from assistant.services import audit
-from assistant.services.visits import outcomes
+from assistant.services.documents import visit_documents
 from assistant.services.workforce import health, identity
 from assistant.views import pdf_response
 from forms.employee import HealthForm, NewPhoneForm
@@ -99,5 +99,5 @@ def ordonnance(visit_id: int):
         abort(404)
     audit.record(db.session, actor_label(), "read", "visit_outcome", visit.id, "ordonnance pdf")
     db.session.commit()
-    document = outcomes.ordonnance(visit)
-    return pdf_response(outcomes.render_pdf(document), document.filename)
+    document = visit_documents.ordonnance(visit)
+    return pdf_response(visit_documents.render_pdf(document), document.filename)

@@ -10,14 +10,15 @@ from assistant.extensions import db
 from assistant.member.blueprint import bp, current_member
 from assistant.models import MemberKind, Visit
 from assistant.services import audit
-from assistant.services.visits import booking, outcomes
+from assistant.services.documents import visit_documents
+from assistant.services.visits import visit_lookup
 from assistant.views import pdf_response
 
 
 def _done_visit(visit_id: int) -> Visit:
     """A visit of the signed-in member with an outcome; confidential ones are never theirs."""
     member = current_member()
-    visit = booking.employer_visit(db.session, member.id, visit_id)
+    visit = visit_lookup.employer_visit(db.session, member.id, visit_id)
     if visit is None or visit.outcome is None:
         abort(404)
     return visit
@@ -26,10 +27,10 @@ def _done_visit(visit_id: int) -> Visit:
 @bp.get("/visites/<int:visit_id>/document.pdf")
 def visit_document_pdf(visit_id: int):
     visit = _done_visit(visit_id)
-    document = outcomes.employer_document(visit)
+    document = visit_documents.employer_document(visit)
     audit.record(db.session, current_user, "read", "visit_outcome", visit.id, "document pdf")
     db.session.commit()
-    return pdf_response(outcomes.render_pdf(document), document.filename)
+    return pdf_response(visit_documents.render_pdf(document), document.filename)
 
 
 @bp.get("/visites/<int:visit_id>/ordonnance.pdf")
@@ -38,7 +39,7 @@ def visit_ordonnance_pdf(visit_id: int):
     visit = _done_visit(visit_id)
     if visit.employee_id is not None or visit.member.kind != MemberKind.INDEPENDENT:
         abort(404)
-    document = outcomes.ordonnance(visit)
+    document = visit_documents.ordonnance(visit)
     audit.record(db.session, current_user, "read", "visit_outcome", visit.id, "ordonnance pdf")
     db.session.commit()
-    return pdf_response(outcomes.render_pdf(document), document.filename)
+    return pdf_response(visit_documents.render_pdf(document), document.filename)

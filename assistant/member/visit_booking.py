@@ -19,7 +19,7 @@ from assistant.member.blueprint import bp, current_member
 from assistant.member.visit_common import journey_context, locale_code, may_change, visit_of
 from assistant.models import Centre, Visit, VisitStatus
 from assistant.services import audit
-from assistant.services.visits import booking
+from assistant.services.visits import slot_offers, visit_requests
 from forms import visits as visit_player
 from forms.visits import SlotButtonForm
 
@@ -43,9 +43,9 @@ def _cursor(now: datetime) -> datetime | None:
 def _offer(visit: Visit, now: datetime, exclude: int | None):
     """(slots grouped by day in Paris, the cursor of the next page or None, the place chosen)."""
     cursor = _cursor(now)
-    search_now = now if cursor is None else max(now, cursor - booking.LEAD_TIME)
+    search_now = now if cursor is None else max(now, cursor - slot_offers.LEAD_TIME)
     centre_id = request.args.get("lieu", type=int)
-    slots = booking.compatible_slots(
+    slots = slot_offers.compatible_slots(
         db.session,
         visit,
         now=search_now,
@@ -130,10 +130,10 @@ def _by_the_service(visit: Visit):
     """The worker's situation changes who sees them: the team places the visit (the employer is
     told no more than when no slot fits)."""
     now = utcnow()
-    if not booking.organised_by_the_service(db.session, visit, now):
+    if not slot_offers.organised_by_the_service(db.session, visit, now):
         return None
     if visit.status == VisitStatus.REQUESTED:
-        booking.queue_for_staff(db.session, current_user, visit, now)
+        visit_requests.queue_for_staff(db.session, current_user, visit, now)
         db.session.commit()
     flash(_("L'équipe du service organise cette visite et vous proposera un créneau."), "info")
     return redirect(url_for("member.visit_detail", visit_id=visit.id))

@@ -1,7 +1,7 @@
 """What the employer's visit pages share: the labels their templates show, the visit looked up
 for the signed-in member, whether it may still change, the context the journeys' endings get.
 
-Every visit id in a URL is checked against the signed-in member (`booking.employer_visit`):
+Every visit id in a URL is checked against the signed-in member (`visit_lookup.employer_visit`):
 another member's, or a visit the employee asked for confidentially, is simply not found."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from assistant.core.timeutil import PARIS, today_paris
 from assistant.extensions import db
 from assistant.member.blueprint import bp
 from assistant.models import Visit, VisitStatus
-from assistant.services.visits import booking, visit_rules
+from assistant.services.visits import visit_lookup, visit_rules
 from assistant.services.workforce import identity
 from dialogs import visit_request as visit_request_journey
 from dialogs.engine import Context
@@ -46,7 +46,7 @@ def _worker_name(visit: Visit) -> str:
 
 
 def visit_of(member, visit_id: int) -> Visit:
-    visit = booking.employer_visit(db.session, member.id, visit_id)
+    visit = visit_lookup.employer_visit(db.session, member.id, visit_id)
     if visit is None:
         abort(404)
     return visit

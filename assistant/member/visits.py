@@ -25,7 +25,7 @@ from assistant.member.blueprint import bp, current_member
 from assistant.member.visit_common import journey_context, locale_code, may_change, visit_of
 from assistant.models import MemberKind, Visit, VisitStatus
 from assistant.services import audit
-from assistant.services.visits import booking, due, visit_rules
+from assistant.services.visits import due, visit_lookup, visit_rules
 from assistant.services.workforce import identity
 from dialogs import visits as visit_journeys
 from forms import visits as visit_player
@@ -40,12 +40,12 @@ def visits_home():
         to_plan = due.visits_to_plan(db.session, member, today)
     else:
         to_plan = due.worker_due(db.session, member, today)
-    current = booking.employer_visits(
+    current = visit_lookup.employer_visits(
         db.session, member.id, statuses=[VisitStatus.REQUESTED, VisitStatus.BOOKED]
     )
     far = datetime.max.replace(tzinfo=PARIS)
     current.sort(key=lambda v: (v.slot.starts_at if v.slot is not None else far, v.id))
-    past = booking.employer_visits(
+    past = visit_lookup.employer_visits(
         db.session,
         member.id,
         statuses=[VisitStatus.DONE, VisitStatus.NO_SHOW, VisitStatus.CANCELLED],

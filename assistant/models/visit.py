@@ -149,7 +149,7 @@ class Visit(Base):
             sqlite_where=text(HOLDS_SLOT_SQL),
             postgresql_where=text(HOLDS_SLOT_SQL),
         ),
-        # one open request per worker and type: asking again finds it (booking.request_visit)
+        # one open request per worker and type: asking again finds it (visit_requests.request_visit)
         Index(
             "uq_visit_open_request_employee",
             "employee_id",
@@ -206,7 +206,7 @@ class Visit(Base):
     member = relationship("Member", lazy="joined")  # every notice needs it
     employee = relationship("Employee")
     slot = relationship("Slot")
-    reused = False  # not stored: set by booking.request_visit when the open request came back
+    reused = False  # not stored: True when visit_requests.request_visit gave back the open request
     outcome: Mapped[VisitOutcome | None] = relationship(back_populates="visit", uselist=False)
 
 

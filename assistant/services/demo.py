@@ -29,7 +29,7 @@ from assistant.models import (
 from assistant.services.membership import adhesion, tariffs
 from assistant.services.membership.staff import create_staff
 from assistant.services.prevention import risks
-from assistant.services.visits import booking, planning
+from assistant.services.visits import booking, planning, slot_offers, visit_requests
 from assistant.services.workforce import employees as workforce
 from assistant.services.workforce import identity
 
@@ -147,27 +147,27 @@ def _demo_visits(session, employer, employees, staff_by_email, centre, now) -> N
     # asked ten days ago and booked then for yesterday: the demo's past, not a booking made now
     # (no convocation is queued for it); the one request service creates the row
     ten_days_ago = now - timedelta(days=10)
-    done = booking.request_visit(
+    done = visit_requests.request_visit(
         session,
         "demo",
         member=employer,
         employee=employees[2],
-        request=booking.Request("vip_periodique", "employer"),
+        request=visit_requests.Request("vip_periodique", "employer"),
         now=ten_days_ago,
         auto=False,
     )
     done.slot_id, done.status, done.booked_at = past.id, VisitStatus.BOOKED, ten_days_ago
     last_week = now - timedelta(days=7)
-    soon = booking.request_visit(
+    soon = visit_requests.request_visit(
         session,
         "demo",
         member=employer,
         employee=employees[0],
-        request=booking.Request("vip_initiale", "employer"),
+        request=visit_requests.Request("vip_initiale", "employer"),
         now=last_week,
         auto=False,
     )
-    slot = booking.compatible_slots(session, soon, now=now, limit=1)
+    slot = slot_offers.compatible_slots(session, soon, now=now, limit=1)
     if slot:
         booking.book(session, "demo", soon, slot[0], last_week)
 

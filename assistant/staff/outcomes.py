@@ -13,6 +13,7 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import OutcomeKind, Role, Visit, VisitStatus
 from assistant.services import audit
+from assistant.services.documents import visit_documents
 from assistant.services.prevention import risks
 from assistant.services.visits import booking, outcomes
 from assistant.staff.access import HEALTH, require_health_read, role_required, shown
@@ -177,8 +178,8 @@ def outcome_document_pdf(visit_id: int):
     visit = _outcome_of(visit_id)
     audit.record(db.session, current_user, "read", "visit_outcome", visit.id, "document pdf")
     db.session.commit()
-    document = outcomes.employer_document(visit)
-    return pdf_response(outcomes.render_pdf(document), document.filename)
+    document = visit_documents.employer_document(visit)
+    return pdf_response(visit_documents.render_pdf(document), document.filename)
 
 
 @bp.get("/visites/<int:visit_id>/ordonnance.pdf")
@@ -188,5 +189,5 @@ def outcome_ordonnance_pdf(visit_id: int):
     require_health_read(visit.member)
     audit.record(db.session, current_user, "read", "visit_outcome", visit.id, "ordonnance pdf")
     db.session.commit()
-    document = outcomes.ordonnance(visit)
-    return pdf_response(outcomes.render_pdf(document), document.filename)
+    document = visit_documents.ordonnance(visit)
+    return pdf_response(visit_documents.render_pdf(document), document.filename)

@@ -15,7 +15,7 @@ from assistant.database import commit_retrying, utcnow
 from assistant.extensions import db
 from assistant.models import Centre, Role, Slot, Visit, VisitStatus
 from assistant.services import audit
-from assistant.services.visits import booking, planning, visit_rules
+from assistant.services.visits import booking, planning, slot_offers, visit_requests, visit_rules
 from assistant.services.visits.planning import paris_midnight
 from assistant.staff.access import role_required, shown
 from assistant.staff.blueprint import bp
@@ -58,7 +58,7 @@ def _context():
 @role_required(*QUEUE_ROLES)
 def visit_queue():
     now = utcnow()
-    waiting = booking.queue(db.session)
+    waiting = visit_requests.queue(db.session)
     displaced = to_move(now)
     audit.record(
         db.session,
@@ -114,8 +114,8 @@ def queue_assign(visit_id: int):
         # `now` sets the earliest start: from the chosen day, never sooner than the rules allow
         search_now = now
         if filters.after.data is not None:
-            search_now = max(now, paris_midnight(filters.after.data) - booking.LEAD_TIME)
-        found = booking.compatible_slots(
+            search_now = max(now, paris_midnight(filters.after.data) - slot_offers.LEAD_TIME)
+        found = slot_offers.compatible_slots(
             db.session,
             visit,
             now=search_now,

@@ -12,7 +12,7 @@ from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import Employee, Member, Slot, Visit
 from assistant.services.demo import DEMO_PASSWORD
-from assistant.services.visits import booking, planning
+from assistant.services.visits import planning, visit_requests
 
 pytestmark = pytest.mark.browser
 
@@ -35,12 +35,12 @@ def queue_a_request(live_app) -> int:
             select(Employee).where(Employee.member_id == bakery.id, Employee.last_name == "Laurent")
         )
         now = utcnow()
-        visit = booking.request_visit(
+        visit = visit_requests.request_visit(
             session,
             "test",
             member=bakery,
             employee=employee,
-            request=booking.Request(
+            request=visit_requests.Request(
                 visit_type="vip_periodique",
                 requested_by="employer",
                 reason="Reprise d'un poste en vente",

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.models import Centre, Member, Slot, StaffUser, Visit
 from assistant.services.demo import DEMO_PASSWORD
-from assistant.services.visits import booking
+from assistant.services.visits import slot_offers
 from assistant.services.visits.visit_rules import add_months
 from tests.factories import make_employee, make_planning
 
@@ -165,7 +165,7 @@ def test_employer_request_booked_at_once_in_the_first_free_slot(page, live_app):
         first_free = session.scalar(
             select(Slot.id)
             .where(
-                Slot.starts_at >= visit.created_at + booking.LEAD_TIME,
+                Slot.starts_at >= visit.created_at + slot_offers.LEAD_TIME,
                 Slot.blocked.is_(False),
                 Slot.id.not_in(held),
             )

@@ -239,16 +239,16 @@ def web_context(db, actor="member:7", **extra) -> Context:
 
 
 def requested(db):
-    from assistant.services.visits import booking
+    from assistant.services.visits import visit_requests
 
     make_planning(db, days=21)
     member = texting_independent(db)
-    visit = booking.request_visit(
+    visit = visit_requests.request_visit(
         db,
         "test",
         member=member,
         employee=None,
-        request=booking.Request("demande", "independent"),
+        request=visit_requests.Request("demande", "independent"),
         now=utcnow(),
         auto=False,
     )

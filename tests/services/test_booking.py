@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from assistant.core.timeutil import PARIS
 from assistant.models import Absence, AuditEntry, Slot, Visit, VisitStatus, WorkPattern
-from assistant.services.visits import booking, planning
+from assistant.services.visits import booking, planning, slot_offers, visit_lookup, visit_requests
 from tests.factories import MONDAY, NOW, make_employee
 
 
@@ -21,8 +21,8 @@ def slot_count(db, **where) -> int:
 
 
 def ask(db, employer, employee, code="vip_periodique", auto=True, by="employer", **values):
-    request = booking.Request(visit_type=code, requested_by=by, **values)
-    return booking.request_visit(
+    request = visit_requests.Request(visit_type=code, requested_by=by, **values)
+    return visit_requests.request_visit(
         db, "test", member=employer, employee=employee, request=request, now=NOW, auto=auto
     )
 
@@ -121,14 +121,14 @@ def test_a_reprise_goes_to_the_doctor_only(db, plan, employer, employee):
         absence_cause="work_accident",
         absence_days=45,
     )
-    slots = booking.compatible_slots(db, visit, now=NOW, limit=20)
+    slots = slot_offers.compatible_slots(db, visit, now=NOW, limit=20)
     assert slots and {s.staff_id for s in slots} == {plan.doctor.id}
     assert visit.due_from == MONDAY and visit.due_by == MONDAY + timedelta(days=8)
 
 
 def test_a_nurse_visit_may_be_a_teleconsultation(db, plan, employer, employee):
     visit = ask(db, employer, employee, "vip_periodique", auto=False, modality="tele")
-    slots = booking.compatible_slots(db, visit, now=NOW, limit=50)
+    slots = slot_offers.compatible_slots(db, visit, now=NOW, limit=50)
     assert slots and {s.staff_id for s in slots} == {plan.nurse.id}
     assert {s.modality for s in slots} == {"tele"}
 
@@ -136,12 +136,12 @@ def test_a_nurse_visit_may_be_a_teleconsultation(db, plan, employer, employee):
 def test_slots_too_soon_blocked_or_taken_are_not_offered(db, plan, employer, employee):
     first = ask(db, employer, employee, auto=True)
     second = ask(db, employer, employee, "demande", auto=False, reason="Douleurs")
-    offered = booking.compatible_slots(db, second, now=NOW, limit=3)
+    offered = slot_offers.compatible_slots(db, second, now=NOW, limit=3)
     assert first.slot_id not in {s.id for s in offered}
     late_now = first.slot.starts_at - timedelta(minutes=30)
     assert all(
-        s.starts_at >= late_now + booking.LEAD_TIME
-        for s in booking.compatible_slots(db, second, now=late_now, limit=5)
+        s.starts_at >= late_now + slot_offers.LEAD_TIME
+        for s in slot_offers.compatible_slots(db, second, now=late_now, limit=5)
     )
 
 
@@ -200,7 +200,7 @@ def test_a_request_with_no_slot_in_its_window_goes_to_the_queue(db, plan, employ
         absence_days=112,
     )
     assert visit.status == VisitStatus.REQUESTED and visit.queued_at is not None
-    assert booking.queue(db) == [visit]
+    assert visit_requests.queue(db) == [visit]
 
 
 def test_a_slot_is_never_held_twice_in_one_session(db, plan, employer, employee):
@@ -211,14 +211,14 @@ def test_a_slot_is_never_held_twice_in_one_session(db, plan, employer, employee)
     db.refresh(second)
     assert second.status == VisitStatus.REQUESTED and second.slot_id is None
     # the session is still usable after the refusal
-    booking.book(db, "test", second, booking.compatible_slots(db, second, now=NOW)[0], NOW)
+    booking.book(db, "test", second, slot_offers.compatible_slots(db, second, now=NOW)[0], NOW)
     assert second.status == VisitStatus.BOOKED
 
 
 def test_moving_keeps_the_visit_and_frees_the_old_slot(db, plan, employer, employee):
     visit = ask(db, employer, employee)
     old = visit.slot
-    new = booking.compatible_slots(db, visit, now=NOW, exclude_slot=old.id)[0]
+    new = slot_offers.compatible_slots(db, visit, now=NOW, exclude_slot=old.id)[0]
     booking.book(db, "test", visit, new, NOW)
     assert visit.slot_id == new.id and visit.history[-1]["what"] == "moved"
     other = ask(db, employer, employee, "demande", auto=False)
@@ -248,14 +248,14 @@ def test_an_incompatible_slot_is_refused_with_a_reason(db, plan, employer, emplo
 def test_next_appointment_and_no_show(db, plan, employer, employee):
     first = ask(db, employer, employee)
     assert (
-        booking.next_appointment(db, member_id=employer.id, employee_id=employee.id, now=NOW)
+        visit_lookup.next_appointment(db, member_id=employer.id, employee_id=employee.id, now=NOW)
         == first
     )
     later = first.slot.starts_at + timedelta(hours=1)
     booking.record_no_show(db, "test", first, later)
     assert first.status == VisitStatus.NO_SHOW
     assert (
-        booking.next_appointment(db, member_id=employer.id, employee_id=employee.id, now=NOW)
+        visit_lookup.next_appointment(db, member_id=employer.id, employee_id=employee.id, now=NOW)
         is None
     )
 
@@ -266,9 +266,9 @@ def test_the_employer_never_sees_a_confidential_visit(db, plan, employer, employ
     )
     assert mine.confidential
     seen = ask(db, employer, employee, "vip_periodique")
-    assert booking.employer_visits(db, employer.id) == [seen]
-    assert booking.employer_visit(db, employer.id, mine.id) is None
-    assert booking.employer_visit(db, employer.id + 1, seen.id) is None
+    assert visit_lookup.employer_visits(db, employer.id) == [seen]
+    assert visit_lookup.employer_visit(db, employer.id, mine.id) is None
+    assert visit_lookup.employer_visit(db, employer.id + 1, seen.id) is None
 
 
 def test_the_database_itself_refuses_a_second_holder(db, plan, employer, employee):
@@ -313,7 +313,7 @@ def test_sessions_are_cut_to_whole_slots(db, plan):
 def test_a_follow_up_by_the_doctor_narrows_who_may_see_the_worker(db, plan, employer):
     electrician = make_employee(db, employer, last_name="Volt", exposures=["electrical"])
     visit = ask(db, employer, electrician, "vip_periodique", auto=False)
-    slots = booking.compatible_slots(db, visit, now=NOW, limit=30)
+    slots = slot_offers.compatible_slots(db, visit, now=NOW, limit=30)
     assert slots and {s.staff_id for s in slots} == {plan.doctor.id}
     nurse_slot = db.scalar(select(Slot).where(Slot.staff_id == plan.nurse.id))
     with pytest.raises(booking.NotAllowed):

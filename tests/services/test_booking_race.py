@@ -14,7 +14,7 @@ from sqlalchemy.pool import NullPool
 from assistant.database import commit_retrying, make_engine
 from assistant.models import Slot, Visit, VisitStatus
 from assistant.models.visit import HOLDS_SLOT
-from assistant.services.visits import booking
+from assistant.services.visits import booking, visit_requests
 from tests.factories import MONDAY, NOW, make_employee, make_member, make_planning
 
 RACERS = 50
@@ -29,12 +29,12 @@ def test_fifty_connections_book_one_slot_and_exactly_one_wins(app, database):
         member = make_member(session)
         # one worker each: a worker has one open request of a type
         visits = [
-            booking.request_visit(
+            visit_requests.request_visit(
                 session,
                 "test",
                 member=member,
                 employee=make_employee(session, member, last_name=f"R{n}"),
-                request=booking.Request("demande", "employer"),
+                request=visit_requests.Request("demande", "employer"),
                 now=NOW,
                 auto=False,
             ).id

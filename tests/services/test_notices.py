@@ -15,7 +15,7 @@ from assistant.core.segments import MAX_SEGMENTS, segments
 from assistant.core.timeutil import PARIS
 from assistant.models import OutboxMessage, PhoneProfile, Slot, Visit
 from assistant.services.messaging.outbox import SmtpTransport
-from assistant.services.visits import booking, notices, visit_rules
+from assistant.services.visits import booking, notices, slot_offers, visit_requests, visit_rules
 from tests.conftest import make_app
 from tests.factories import (
     CONTACT_MOBILE,
@@ -31,8 +31,8 @@ from tests.fakes import FakeSmtp
 
 
 def ask(db, member, employee, code="vip_periodique", by="employer", now=NOW, **values):
-    request = booking.Request(visit_type=code, requested_by=by, **values)
-    return booking.request_visit(
+    request = visit_requests.Request(visit_type=code, requested_by=by, **values)
+    return visit_requests.request_visit(
         db, "test", member=member, employee=employee, request=request, now=now
     )
 
@@ -56,7 +56,7 @@ def event_of(message: OutboxMessage):
 
 
 def free_slot(db, plan, visit, staff=None, modality="on_site") -> Slot:
-    slots = booking.compatible_slots(db, visit, now=NOW, limit=20, exclude_slot=visit.slot_id)
+    slots = slot_offers.compatible_slots(db, visit, now=NOW, limit=20, exclude_slot=visit.slot_id)
     for slot in slots:
         if slot.modality == modality and (staff is None or slot.staff_id == staff.id):
             return slot
@@ -343,7 +343,7 @@ def test_a_moved_visit_gets_a_new_reminder(db, plan, employer, employee):
     assert notices.send_reminders(db, first) == 1
     later = next(
         s
-        for s in booking.compatible_slots(db, visit, now=NOW, limit=60)
+        for s in slot_offers.compatible_slots(db, visit, now=NOW, limit=60)
         if s.starts_at >= starts(visit) + timedelta(days=7)
     )
     booking.book(db, "test", visit, later, first + timedelta(minutes=5))

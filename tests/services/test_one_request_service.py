@@ -1,5 +1,6 @@
-"""A visit request is created in one place, `booking.request_visit` (issue 12): no other module of
-the application constructs a `Visit` row. Read from the sources, so that any new copy fails."""
+"""A visit request is created in one place, `visit_requests.request_visit` (issue 12): no other
+module of the application constructs a `Visit` row. Read from the sources, so that any new copy
+fails."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from pathlib import Path
 
 ASSISTANT = Path(__file__).resolve().parents[2] / "assistant"
-THE_SERVICE = ASSISTANT / "services" / "visits" / "booking.py"
+THE_SERVICE = ASSISTANT / "services" / "visits" / "visit_requests.py"
 CONSTRUCTED = re.compile(r"(?<!\w)Visit\(")  # Visit(…) and models.Visit(…), not ShownVisit(
 
 
@@ -40,4 +41,4 @@ def test_no_visit_row_is_constructed_outside_the_request_service():
         if path != THE_SERVICE and (lines := constructions(path))
     }
     assert found == {}
-    assert constructions(THE_SERVICE), "booking.request_visit no longer builds the row?"
+    assert constructions(THE_SERVICE), "visit_requests.request_visit no longer builds the row?"

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from assistant.core.timeutil import PARIS
 from assistant.models import AuditEntry, MedicalNote, VisitOutcome
+from assistant.services.documents import visit_documents
 from assistant.services.prevention import risks
-from assistant.services.visits import booking, outcomes
+from assistant.services.visits import booking, outcomes, visit_requests
 from tests.factories import NOW, OTHER_SIRET, make_employee, make_member, make_staff_user
 
 AFTER = datetime(2027, 3, 8, 12, 0, tzinfo=PARIS)  # the first slots (Monday 9:00) are past
@@ -19,8 +20,8 @@ NOTE = "Lombalgie chronique, suivi kiné en cours"  # must never leave the healt
 
 
 def ask(db, member, employee, code="vip_periodique", by="employer", **values):
-    request = booking.Request(visit_type=code, requested_by=by, **values)
-    visit = booking.request_visit(
+    request = visit_requests.Request(visit_type=code, requested_by=by, **values)
+    visit = visit_requests.request_visit(
         db, "test", member=member, employee=employee, request=request, now=NOW
     )
     assert visit.status == "booked"
@@ -111,7 +112,7 @@ def test_collective_information_gives_an_attestation_de_presence(db, plan, emplo
     with pytest.raises(outcomes.OutcomeError):
         outcomes.record(db, plan.doctor, visit, kind="aptitude", now=AFTER)
     outcomes.record(db, plan.nurse, visit, kind="presence", now=AFTER)
-    assert "séance d'information collective" in outcomes.employer_document(visit).text
+    assert "séance d'information collective" in visit_documents.employer_document(visit).text
 
 
 def test_not_before_the_visit_not_twice_not_after_a_no_show(db, plan, employer, employee):
@@ -230,7 +231,7 @@ def test_the_employer_document_has_the_conclusion_and_next_date_but_nothing_medi
     db, plan, employer, employee
 ):
     visit = recorded(db, plan, employer, employee)
-    document = outcomes.employer_document(visit)
+    document = visit_documents.employer_document(visit)
     text = document.text
     assert document.title == "Avis d'aptitude"
     assert "apte au poste" in text and "Alex Durand" in text and employer.legal_name in text
@@ -241,22 +242,22 @@ def test_the_employer_document_has_the_conclusion_and_next_date_but_nothing_medi
     assert "FFP2" not in text  # the ordonnance is the worker's
     for code in ("manual_handling", "wood_dust"):
         assert risks.catalogue()[code].label("fr") not in text
-    assert outcomes.employer_document_pdf(visit).startswith(b"%PDF")
+    assert visit_documents.employer_document_pdf(visit).startswith(b"%PDF")
 
 
 def test_inaptitude_and_attestation_documents(db, plan, employer, employee):
     visit = recorded(db, plan, employer, employee, kind="inaptitude")
-    text = outcomes.employer_document(visit).text
+    text = visit_documents.employer_document(visit).text
     assert "inapte au poste" in text and "reclassement" in text and NOTE not in text
     other = make_employee(db, employer, last_name="Roux")
     visit = recorded(db, plan, employer, other, kind="attestation")
-    document = outcomes.employer_document(visit)
+    document = visit_documents.employer_document(visit)
     assert document.title.startswith("Attestation de suivi") and "prud'hommes" not in document.text
 
 
 def test_the_ordonnance_has_risks_advice_and_how_to_reach_the_team(db, plan, employer, employee):
     visit = recorded(db, plan, employer, employee)
-    document = outcomes.ordonnance(visit)
+    document = visit_documents.ordonnance(visit)
     text = document.text
     assert document.title == "Ordonnance de prévention"
     for code in ("manual_handling", "wood_dust"):
@@ -265,12 +266,12 @@ def test_the_ordonnance_has_risks_advice_and_how_to_reach_the_team(db, plan, emp
     assert "01 23 45 67 89" in text and "Centre de Paris 11" in text
     assert "jamais transmis à votre employeur" in text
     assert NOTE not in text
-    assert outcomes.ordonnance_pdf(visit).startswith(b"%PDF")
+    assert visit_documents.ordonnance_pdf(visit).startswith(b"%PDF")
 
 
 def test_no_document_without_an_outcome(db, plan, employer, employee):
     visit = ask(db, employer, employee)
     with pytest.raises(ValueError, match="no outcome recorded"):
-        outcomes.employer_document(visit)
+        visit_documents.employer_document(visit)
     with pytest.raises(ValueError, match="no outcome recorded"):
-        outcomes.ordonnance(visit)
+        visit_documents.ordonnance(visit)

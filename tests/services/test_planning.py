@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 
 from assistant.core.timeutil import PARIS
 from assistant.models import AuditEntry, Slot, Visit
-from assistant.services.visits import booking, planning
+from assistant.services.visits import booking, planning, visit_requests
 from tests.factories import MONDAY, NOW, slot_at
 
 
 def booked(db, employer, employee, slot: Slot) -> Visit:
-    request = booking.Request(visit_type="vip_periodique", requested_by="employer")
-    visit = booking.request_visit(
+    request = visit_requests.Request(visit_type="vip_periodique", requested_by="employer")
+    visit = visit_requests.request_visit(
         db, "test", member=employer, employee=employee, request=request, now=NOW, auto=False
     )
     return booking.book(db, "test", visit, slot, NOW)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.models import DialogueState, Slot, Visit
-from assistant.services.visits import booking
+from assistant.services.visits import slot_offers
 from tests.factories import OTHER_SIRET
 from tests.sms.conftest import Phone
 from tests.sms.helpers import employee_login, say, texting_employee
@@ -133,7 +133,7 @@ def test_request_pick_move_and_cancel_store_the_same_visit_on_every_channel(
     soonest = list(
         sms_db.scalars(
             select(Slot.id)
-            .where(Slot.starts_at > utcnow() + booking.LEAD_TIME)
+            .where(Slot.starts_at > utcnow() + slot_offers.LEAD_TIME)
             .order_by(Slot.starts_at, Slot.id)
             .limit(3)
         )

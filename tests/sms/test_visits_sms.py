@@ -25,7 +25,13 @@ from assistant.models import (
     StaffTask,
     Visit,
 )
-from assistant.services.visits import booking, visit_rules
+from assistant.services.visits import (
+    booking,
+    slot_offers,
+    visit_lookup,
+    visit_requests,
+    visit_rules,
+)
 from assistant.sms import visits
 from assistant.sms.prompts import prompt
 from dialogs import visits as journeys
@@ -134,12 +140,12 @@ def test_a_slot_taken_between_offer_and_answer(phone, sms_db, sms_slots, indepen
     # someone else takes the first slot meanwhile, from another session
     rival = texting_independent(sms_db, phone="+33600000002", siret="73282932000074")
     now = utcnow()
-    other = booking.request_visit(
+    other = visit_requests.request_visit(
         sms_db,
         "test",
         member=rival,
         employee=None,
-        request=booking.Request("demande", "independent"),
+        request=visit_requests.Request("demande", "independent"),
         now=now,
         auto=False,
     )
@@ -180,7 +186,7 @@ def test_no_slot_at_all_goes_to_the_staff_queue(phone, sms_db, independent):
     assert "équipe" in reply and "rappellera" in reply and fits(reply)
     visit = the_visit(sms_db)
     assert visit.status == "requested" and visit.queued_at is not None
-    assert visit in booking.queue(sms_db)
+    assert visit in visit_requests.queue(sms_db)
     assert sms_db.scalar(select(DialogueState)) is None
 
 
@@ -254,7 +260,7 @@ def test_move_with_no_other_slot(phone, sms_db, independent):
     sms_db.commit()
     bookable = sms_db.scalars(
         select(Slot)
-        .where(Slot.centre_id == plan.centre.id, Slot.starts_at > utcnow() + booking.LEAD_TIME)
+        .where(Slot.centre_id == plan.centre.id, Slot.starts_at > utcnow() + slot_offers.LEAD_TIME)
         .order_by(Slot.starts_at)
     ).all()
     for slot in bookable[1:]:  # one free slot only
@@ -337,20 +343,20 @@ def test_an_employee_pre_reprise_is_confidential(phone, sms_db, sms_slots):
     visit = the_visit(sms_db)
     assert visit.visit_type == "pre_reprise" and visit.confidential is True
     assert visit.event_date == started
-    assert visit not in booking.employer_visits(sms_db, employee.member_id)
-    assert booking.employer_visit(sms_db, employee.member_id, visit.id) is None
+    assert visit not in visit_lookup.employer_visits(sms_db, employee.member_id)
+    assert visit_lookup.employer_visit(sms_db, employee.member_id, visit.id) is None
 
 
 def test_an_unproven_number_is_heard_and_told_nothing(phone, sms_db, sms_slots):
     """Issue 11: the number an employer typed may be the employer's own. A request from it is
     accepted and handled by the team; the answers never tell the worker's visits."""
     employee = texting_employee(sms_db, proven=False)
-    booked = booking.request_visit(
+    booked = visit_requests.request_visit(
         sms_db,
         "employee:x",
         member=sms_db.get(Member, employee.member_id),
         employee=employee,
-        request=booking.Request(visit_type="mi_carriere", requested_by="employee"),
+        request=visit_requests.Request(visit_type="mi_carriere", requested_by="employee"),
         now=utcnow(),
     )
     sms_db.commit()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from assistant.database import utcnow
 from assistant.models import Employee, Member, OutboxMessage, Visit
-from assistant.services.visits import booking
+from assistant.services.visits import visit_requests
 from tests.factories import EMPLOYER_EMAIL, MOBILE, PASSWORD
 
 TYPED = "07 81 23 45 67"  # MOBILE, as a person types it
@@ -45,12 +45,12 @@ def login(client, db, typed: str = TYPED, phone: str = MOBILE):
 def book_for(db, employee: Employee, visit_type="demande", requested_by="employee", **extra):
     """A visit booked from another session (the first compatible slot)."""
     now = utcnow()
-    visit = booking.request_visit(
+    visit = visit_requests.request_visit(
         db,
         f"employee:{employee.phone}",
         member=db.get(Member, employee.member_id),
         employee=employee,
-        request=booking.Request(visit_type, requested_by, **extra),
+        request=visit_requests.Request(visit_type, requested_by, **extra),
         now=now,
     )
     db.commit()
@@ -61,12 +61,12 @@ def book_for(db, employee: Employee, visit_type="demande", requested_by="employe
 def ask(db, member, employee, *, code="vip_periodique", queued=True, **values) -> Visit:
     """A request left unplaced (auto=False), in the staff queue when `queued`; committed."""
     now = utcnow()
-    visit = booking.request_visit(
+    visit = visit_requests.request_visit(
         db,
         "test",
         member=member,
         employee=employee,
-        request=booking.Request(visit_type=code, requested_by="employer", **values),
+        request=visit_requests.Request(visit_type=code, requested_by="employer", **values),
         now=now,
         auto=False,
     )

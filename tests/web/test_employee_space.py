@@ -23,7 +23,7 @@ from assistant.models import (
     StaffUser,
     Visit,
 )
-from assistant.services.visits import booking, due
+from assistant.services.visits import due, slot_offers, visit_lookup, visit_requests
 from assistant.services.workforce import health
 from tests.conftest import csrf_token, make_app
 from tests.factories import MOBILE, make_employee, make_member, make_slot
@@ -228,7 +228,7 @@ def test_the_pick_is_one_of_the_slots_the_page_listed(client, db, slots, proven_
     page = read(client.get(f"/salarie/visite/{visit.id}/creneau"))
     listed = re.search(r'name="listed" value="([\d ]*)"', page).group(1).split()
     assert len(listed) == 12
-    later = booking.compatible_slots(db, visit, now=utcnow(), limit=20)[-1]
+    later = slot_offers.compatible_slots(db, visit, now=utcnow(), limit=20)[-1]
     assert str(later.id) not in listed
     data = {"slot": later.id, "listed": " ".join(listed)}
     response = client.post(f"/salarie/visite/{visit.id}/creneau", data=data)
@@ -255,7 +255,7 @@ def test_no_slot_sends_the_request_to_the_team(client, db, proven_employee):
     )
     assert "transmise à l'équipe" in read(response)
     visit = latest_visit(db)
-    assert visit.queued_at is not None and visit in booking.queue(db)
+    assert visit.queued_at is not None and visit in visit_requests.queue(db)
 
 
 def test_let_the_team_choose(client, db, slots, proven_employee):
@@ -305,8 +305,8 @@ def test_the_pre_reprise_is_confidential(client, db, slots, proven_employee):
     client.post(f"/salarie/visite/{visit.id}/creneau", data={"slot": slot})
     visit = fresh(db, Visit, visit.id)
     assert visit.confidential and visit.status == "booked" and visit.requested_by == "employee"
-    assert visit not in booking.employer_visits(db, proven_employee.member_id)
-    assert booking.employer_visit(db, proven_employee.member_id, visit.id) is None
+    assert visit not in visit_lookup.employer_visits(db, proven_employee.member_id)
+    assert visit_lookup.employer_visit(db, proven_employee.member_id, visit.id) is None
     assert "Confidentiel" in read(client.get("/salarie/"))
     # and nothing of it in the employer's pages
     employer = make_app_client_logged_as_employer(client)

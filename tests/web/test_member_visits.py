@@ -19,7 +19,7 @@ from assistant.models import (
     Visit,
     VisitOutcome,
 )
-from assistant.services.visits import booking, planning
+from assistant.services.visits import booking, planning, slot_offers
 from assistant.services.visits.visit_rules import add_months
 from assistant.services.workforce import employees as workforce
 from assistant.services.workforce import health
@@ -106,7 +106,7 @@ def make_visit(db, world, *, member="member", employee="recent", **extra) -> int
 
 def book_first(db, visit_id) -> Slot:
     row = db.get(Visit, visit_id)
-    slot = booking.compatible_slots(db, row, now=utcnow(), limit=1)[0]
+    slot = slot_offers.compatible_slots(db, row, now=utcnow(), limit=1)[0]
     booking.book(db, "test", row, slot, utcnow())
     db.commit()
     return slot
@@ -652,7 +652,7 @@ def test_the_pick_is_one_of_the_slots_the_page_listed(space, world, db):
     page = page_of(space.get(url))
     listed = listed_on(page)
     assert [int(slot_id) for slot_id in listed] == slot_ids(page)
-    later = booking.compatible_slots(db, db.get(Visit, visit_id), now=utcnow(), limit=15)[-1]
+    later = slot_offers.compatible_slots(db, db.get(Visit, visit_id), now=utcnow(), limit=15)[-1]
     assert str(later.id) not in listed  # free and compatible, but on another page
     response = space.post(url, data={"slot": later.id, "listed": " ".join(listed)})
     assert response.status_code == 400

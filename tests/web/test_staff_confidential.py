@@ -13,7 +13,7 @@ from sqlalchemy import select
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import AuditEntry, Role, StaffUser, Visit
-from assistant.services.visits import booking, outcomes, planning
+from assistant.services.visits import booking, outcomes, planning, slot_offers, visit_requests
 from assistant.staff.planning_agenda import week_text
 from tests.conftest import csrf_token, make_app
 from tests.factories import (
@@ -51,12 +51,12 @@ class World:
 
 
 def _confidential(db, member, employee, now, auto=True) -> Visit:
-    return booking.request_visit(
+    return visit_requests.request_visit(
         db,
         ACTOR,
         member=member,
         employee=employee,
-        request=booking.Request(
+        request=visit_requests.Request(
             visit_type="pre_reprise",
             requested_by="employee",
             reason=REASON,
@@ -85,12 +85,12 @@ def world(db) -> World:
     past = _confidential(db, member, worker, PAST)
     assert past.status == "booked"
     outcomes.add_note(db, plan.doctor, past, NOTE, PAST)
-    ordinary = booking.request_visit(
+    ordinary = visit_requests.request_visit(
         db,
         "test",
         member=other,
         employee=make_employee(db, other, last_name=OTHER_NAME),
-        request=booking.Request(visit_type="vip_periodique", requested_by="employer"),
+        request=visit_requests.Request(visit_type="vip_periodique", requested_by="employer"),
         now=now,
         auto=False,
     )
@@ -254,7 +254,7 @@ def test_the_doctor_of_the_visit_reads_it_in_the_agenda(client, db, world):
 def test_the_admin_assigning_a_confidential_visit_learns_nothing(client, db, world):
     _login(client, db, Role.ADMIN, world)
     page = _page(client, f"/staff/file-attente/{world.queued}")[1]
-    slot_id = booking.compatible_slots(db, db.get(Visit, world.queued), now=utcnow())[0].id
+    slot_id = slot_offers.compatible_slots(db, db.get(Visit, world.queued), now=utcnow())[0].id
     response = client.post(
         f"/staff/file-attente/{world.queued}/assigner",
         data={"slot_id": slot_id},

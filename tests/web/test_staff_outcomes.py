@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from assistant.core.timeutil import PARIS
 from assistant.models import AuditEntry, Member, Role, StaffUser, Visit, VisitOutcome
-from assistant.services.visits import booking, outcomes
+from assistant.services.visits import outcomes, visit_requests
 from tests.factories import (
     CONTACT_MOBILE,
     PASSWORD,
@@ -43,8 +43,8 @@ class World:
 
 
 def _ask(db, member, employee, code="vip_periodique", by="employer", **values) -> Visit:
-    request = booking.Request(visit_type=code, requested_by=by, **values)
-    visit = booking.request_visit(
+    request = visit_requests.Request(visit_type=code, requested_by=by, **values)
+    visit = visit_requests.request_visit(
         db, "test", member=member, employee=employee, request=request, now=BOOKED
     )
     assert visit.status == "booked"

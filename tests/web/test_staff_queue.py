@@ -12,7 +12,7 @@ from sqlalchemy import select
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import AuditEntry, Role, Slot, Visit
-from assistant.services.visits import booking, planning
+from assistant.services.visits import booking, planning, slot_offers
 from tests.factories import PASSWORD, make_employee, make_staff_user, slot_at
 from tests.web.helpers import ask, fresh
 
@@ -26,7 +26,7 @@ def test_queue_pages_by_role(client, db, staff_login, today_plan, employer, empl
     expected = 200 if role in QUEUE_ROLES else 403
     assert client.get("/staff/file-attente").status_code == expected
     assert client.get(f"/staff/file-attente/{visit.id}").status_code == expected
-    slot_id = booking.compatible_slots(db, visit, now=utcnow())[0].id
+    slot_id = slot_offers.compatible_slots(db, visit, now=utcnow())[0].id
     posted = client.post(f"/staff/file-attente/{visit.id}/assigner", data={"slot_id": slot_id})
     assert posted.status_code == (302 if role in QUEUE_ROLES else 403)
 
@@ -73,7 +73,7 @@ def test_assigning_books_the_slot_and_audits_it(
     staff_login("secretary")
     page = client.get(f"/staff/file-attente/{visit.id}").get_data(as_text=True)
     assert "Créneaux compatibles" in page
-    first = booking.compatible_slots(db, visit, now=utcnow(), limit=1)[0]
+    first = slot_offers.compatible_slots(db, visit, now=utcnow(), limit=1)[0]
     assert f'id="slot-{first.id}" value="{first.id}" checked' in page
 
     response = client.post(
@@ -102,7 +102,7 @@ def test_a_slot_taken_meanwhile_is_refused(client, db, staff_login, today_plan, 
     rival = ask(db, employer, other_employee, queued=False)
     staff_login("secretary")
     page = client.get(f"/staff/file-attente/{visit.id}").get_data(as_text=True)
-    slot = booking.compatible_slots(db, visit, now=utcnow(), limit=1)[0]
+    slot = slot_offers.compatible_slots(db, visit, now=utcnow(), limit=1)[0]
     assert f'id="slot-{slot.id}"' in page
 
     booking.book(db, "phone:+33612345678", rival, slot, utcnow())  # another session, meanwhile
@@ -188,7 +188,7 @@ def test_displaced_visits_are_listed_and_moved(
     page = client.get(f"/staff/file-attente/{visit.id}").get_data(as_text=True)
     assert "Déplacer un rendez-vous" in page
     assert f'id="slot-{slot.id}"' not in page
-    target = booking.compatible_slots(db, visit, now=utcnow(), limit=1, exclude_slot=slot.id)[0]
+    target = slot_offers.compatible_slots(db, visit, now=utcnow(), limit=1, exclude_slot=slot.id)[0]
     response = client.post(
         f"/staff/file-attente/{visit.id}/assigner",
         data={"slot_id": target.id},
@@ -200,9 +200,9 @@ def test_displaced_visits_are_listed_and_moved(
     assert (moved.status, moved.slot_id) == ("booked", target.id)
     assert moved.history[-1]["what"] == "moved"
     assert db.get(Slot, slot.id).blocked is True  # the absence still closes it
-    assert booking.compatible_slots(db, moved, now=utcnow(), limit=500, until=day)
+    assert slot_offers.compatible_slots(db, moved, now=utcnow(), limit=500, until=day)
     assert all(
-        s.id != slot.id for s in booking.compatible_slots(db, moved, now=utcnow(), limit=500)
+        s.id != slot.id for s in slot_offers.compatible_slots(db, moved, now=utcnow(), limit=500)
     )
 
 

@@ -22,7 +22,7 @@ from assistant.models import (
     VisitOutcome,
     Worker,
 )
-from assistant.services.visits import booking
+from assistant.services.visits import slot_offers, visit_requests
 from assistant.services.workforce import health
 from tests.factories import MOBILE, PASSWORD, make_employee
 from tests.web.helpers import book_for, last_code, login, member_login, read
@@ -293,17 +293,17 @@ def test_a_health_situation_never_offers_the_employer_doctor_only_slots(app, db,
         db, "staff:1", employee, pregnant=False, invalidity_pension=False, disabled=True
     )
     db.commit()
-    visit = booking.request_visit(
+    visit = visit_requests.request_visit(
         db,
         "member:1",
         member=db.get(Member, employer.id),
         employee=employee,
-        request=booking.Request(visit_type="vip_initiale", requested_by="employer"),
+        request=visit_requests.Request(visit_type="vip_initiale", requested_by="employer"),
         now=utcnow(),
         auto=False,
     )
     db.commit()
-    assert booking.organised_by_the_service(db, visit, visit.created_at)
+    assert slot_offers.organised_by_the_service(db, visit, visit.created_at)
     space = member_login(app.test_client())
     response = space.get(f"/espace/visites/{visit.id}/creneaux")
     assert response.status_code == 302

@@ -12,7 +12,9 @@ from assistant.core.timeutil import PARIS
 FONTS = Path(__file__).resolve().parents[2] / "data" / "fonts"
 
 
-def _pdf() -> FPDF:
+def blank_pdf() -> FPDF:
+    """An A4 document with its first page open and the DejaVu font (regular "" and bold "B")
+    loaded: every PDF of the service starts here."""
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
@@ -23,7 +25,7 @@ def _pdf() -> FPDF:
 
 def adhesion_certificate(member, service_name: str) -> bytes:
     """The attestation d'adhésion (French: an official document of the service)."""
-    pdf = _pdf()
+    pdf = blank_pdf()
     pdf.set_font("DejaVu", "B", 16)
     pdf.cell(0, 12, service_name, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "B", 20)

@@ -1,0 +1,147 @@
+"""The search for compatible free slots, what a visit is offered: a slot is compatible with a visit
+when its professional's role may perform the visit type for this worker, its modality is allowed
+for the type (and the one wished, if any), it is long enough, not blocked, at least `LEAD_TIME`
+ahead and free. "Free" is only a hint here: the booking itself (`booking.book`) relies on the
+database to decide who had a slot first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, contains_eager
+
+from assistant.core.timeutil import PARIS
+from assistant.models import Slot, StaffUser, Visit
+from assistant.models.visit import holds_slot
+from assistant.services.visits import visit_rules
+
+# a slot must start at least this long after now to be offered (time to receive the convocation)
+LEAD_TIME = timedelta(hours=2)
+
+
+def compatible_slots(
+    session: Session,
+    visit: Visit,
+    *,
+    now: datetime,
+    limit: int = 3,
+    until: date | None = None,
+    centre_id: int | None = None,
+    exclude_slot: int | None = None,
+    after: datetime | None = None,
+    modality: str | None = None,
+) -> list[Slot]:
+    """The first free slots where this visit may take place, earliest first (from `after` and
+    in one `modality` when given, e.g. the filters of the staff queue)."""
+    kind = visit_rules.get(visit.visit_type)
+    performers = performers_for(session, visit, now)
+    modalities = sorted(kind.modalities)
+    for wished in (visit.modality, modality):
+        if wished is not None:
+            modalities = [m for m in modalities if m == wished]
+    earliest = max(now + LEAD_TIME, after) if after is not None else now + LEAD_TIME
+    if visit.due_from is not None:
+        earliest = max(earliest, datetime.combine(visit.due_from, datetime.min.time(), PARIS))
+    return find_slots(
+        session,
+        performers=sorted(performers),
+        modalities=modalities,
+        minutes=kind.minutes,
+        after=earliest,
+        until=until,
+        centre_id=centre_id,
+        limit=limit,
+        exclude_slot=exclude_slot,
+    )
+
+
+# the search looks a week ahead, then two months, then anywhere: each step is a small range of
+# the slot index whichever plan the database picks (see bench/slot_search.py)
+SEARCH_STEPS = (timedelta(days=7), timedelta(days=62))
+
+
+def find_slots(
+    session: Session,
+    *,
+    performers: Sequence[str],
+    modalities: Sequence[str],
+    minutes: int,
+    after: datetime,
+    until: date | None = None,
+    centre_id: int | None = None,
+    limit: int = 3,
+    exclude_slot: int | None = None,
+) -> list[Slot]:
+    """The first free slots (earliest first) of the given roles and modalities."""
+    held = exists().where(Visit.slot_id == Slot.id, holds_slot())
+    query = (
+        select(Slot)
+        .join(StaffUser, StaffUser.id == Slot.staff_id)
+        # the professional joined for the search is the one the slot is read with
+        .options(contains_eager(Slot.staff))
+        .where(
+            Slot.blocked.is_(False),
+            Slot.minutes >= minutes,
+            Slot.modality.in_(modalities),
+            StaffUser.role.in_(performers),
+            StaffUser.active.is_(True),
+            ~held,
+        )
+        .order_by(Slot.starts_at, Slot.id)
+    )
+    if centre_id is not None:
+        query = query.where(Slot.centre_id == centre_id)
+    if exclude_slot is not None:
+        query = query.where(Slot.id != exclude_slot)
+    end = None
+    if until is not None:
+        end = datetime.combine(until + timedelta(days=1), datetime.min.time(), PARIS)
+    found: list[Slot] = []
+    start = after
+    for step in (*SEARCH_STEPS, None):
+        stop = None if step is None else start + step
+        if end is not None and (stop is None or stop > end):
+            stop = end
+        window = query.where(Slot.starts_at >= start)
+        if stop is not None:
+            window = window.where(Slot.starts_at < stop)
+        found += session.scalars(window.limit(limit - len(found)))
+        if len(found) >= limit or stop is None or stop == end:
+            break
+        start = stop
+    return found
+
+
+def performers_for(
+    session: Session, visit: Visit, now: datetime, *, with_health: bool = True
+) -> frozenset[str]:
+    """The roles that may perform this visit for this worker: a follow-up that asks for the
+    médecin du travail (electrical work, CACES; a disabled worker's first visit) narrows the
+    type's performers. Health flags count, silently, as in the due dates (`with_health` False:
+    from the employer's declaration alone)."""
+    kind = visit_rules.get(visit.visit_type)
+    employee = visit.employee
+    if employee is None or kind.code not in visit_rules.FOLLOW_UP_TYPES:
+        return kind.performers
+    from assistant.services.followup import rules as followup
+    from assistant.services.workforce import employees as workforce
+    from assistant.services.workforce import health
+
+    today = now.astimezone(PARIS).date()
+    flags = health.flags_for(session, [employee.id]).get(employee.id) if with_health else None
+    follow = followup.follow_up(workforce.worker_of(employee), today, flags)
+    first = kind.code in ("vip_initiale", "sir_embauche")
+    return visit_rules.performers_for(kind.code, follow, first=first)
+
+
+def organised_by_the_service(session: Session, visit: Visit, now: datetime) -> bool:
+    """Does the worker's health situation change who may see them, compared with what the
+    employer declared? Then the employer is offered no slot (the professional would tell it
+    why): the team places the visit, as it does when no slot fits."""
+    if visit.employee is None:
+        return False
+    return performers_for(session, visit, now) != performers_for(
+        session, visit, now, with_health=False
+    )

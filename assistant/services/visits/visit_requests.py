@@ -1,0 +1,185 @@
+"""Visit requests: the regulatory window of what is asked, the one place a request is recorded
+(`request_visit`: a worker has at most one open request of a type), its automatic placement in the
+first compatible slot of the window, else the staff queue, most urgent first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assistant.core.text import _l
+from assistant.core.timeutil import PARIS
+from assistant.models import Employee, Member, Visit, VisitStatus
+from assistant.services import audit
+from assistant.services.visits import notices, visit_rules
+from assistant.services.visits.booking import NotAllowed, SlotTaken, book, history_event
+from assistant.services.visits.slot_offers import compatible_slots
+
+# without a regulatory deadline, a request is placed automatically only in this horizon
+AUTO_HORIZON = timedelta(weeks=8)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What someone asks for; the window is computed from it by the rules."""
+
+    visit_type: str
+    requested_by: str  # employer, employee, independent, staff
+    reason: str | None = None
+    event_date: date | None = None  # return to work (reprise), start of the stoppage (pré-reprise)
+    absence_cause: str | None = None
+    absence_days: int | None = None
+    modality: str | None = None
+    due_from: date | None = None  # already known (visits to plan)
+    due_by: date | None = None
+
+
+def window_for(request: Request, today: date) -> tuple[date | None, date | None]:
+    """The regulatory window of a request, or (None, None) when the rules set none."""
+    code = request.visit_type
+    if code == "reprise" and request.event_date is not None:
+        found = visit_rules.reprise(
+            request.event_date, request.absence_cause or "illness", request.absence_days or 0
+        )
+        if found is None:
+            raise NotAllowed(
+                _l(
+                    "Une visite de reprise n'est obligatoire qu'après un congé de maternité, une "
+                    "maladie professionnelle, un accident du travail d'au moins 30 jours ou une "
+                    "maladie d'au moins 60 jours. Demandez plutôt une visite à la demande."
+                )
+            )
+        return found.due_from, found.due_by
+    if code in ("pre_reprise", "liaison") and request.event_date is not None:
+        rule = visit_rules.pre_reprise if code == "pre_reprise" else visit_rules.liaison
+        found = rule(request.event_date, today)
+        if found is None:
+            raise NotAllowed(
+                _l("Cette visite est possible pendant un arrêt de travail de plus de 30 jours.")
+            )
+        return found.due_from, found.due_by
+    return request.due_from, request.due_by
+
+
+def request_visit(
+    session: Session,
+    actor,
+    *,
+    member: Member,
+    employee: Employee | None,
+    request: Request,
+    now: datetime,
+    auto: bool = True,
+    none_open: bool = False,
+) -> Visit:
+    """Record a request; place it at once in the first compatible slot when the rules allow
+    (a free slot within the regulatory window), else put it in the staff queue.
+
+    The one place a visit request is created. A worker has at most one open request of a type
+    (a partial unique index): asking again returns the open one, marked `reused`, whoever asked
+    it first and whatever the concurrency. `none_open`: the caller has just looked and found
+    no open request of this worker, so it is not looked up again (the index still decides)."""
+    kind = visit_rules.get(request.visit_type)
+    if request.requested_by not in kind.requesters:
+        raise NotAllowed(_l("Cette visite ne peut pas être demandée ainsi."))
+    if employee is not None and employee.member_id != member.id:
+        raise NotAllowed(_l("Ce salarié n'est pas dans vos effectifs."))
+    today = now.astimezone(PARIS).date()
+    due_from, due_by = window_for(request, today)
+    if request.modality is not None and not visit_rules.allows(kind.code, request.modality):
+        raise NotAllowed(_l("Cette visite ne peut pas se faire de cette façon."))
+    waiting = None if none_open else open_request(session, member.id, employee, kind.code)
+    if waiting is not None:
+        waiting.reused = True
+        return waiting
+    visit = Visit(
+        member_id=member.id,
+        employee_id=employee.id if employee is not None else None,
+        visit_type=kind.code,
+        status=VisitStatus.REQUESTED,
+        reason=request.reason,
+        requested_by=request.requested_by,
+        actor=audit.actor_label(actor),
+        confidential=kind.confidential and request.requested_by == "employee",
+        event_date=request.event_date,
+        absence_cause=request.absence_cause,
+        absence_days=request.absence_days,
+        due_from=due_from,
+        due_by=due_by,
+        modality=request.modality,
+        history=[history_event(now, actor, "requested")],
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(visit)
+            session.flush()
+    except IntegrityError:  # another request of this worker and type won meanwhile
+        waiting = open_request(session, member.id, employee, kind.code)
+        if waiting is None:
+            raise
+        waiting.reused = True
+        return waiting
+    audit.record(session, actor, "create", "visit", visit.id, kind.code)
+    if request.requested_by == "employee":
+        notices.employee_request(session, visit, now)
+    if auto:
+        place_automatically(session, actor, visit, now)
+    return visit
+
+
+def open_request(
+    session: Session, member_id: int, employee: Employee | None, visit_type: str
+) -> Visit | None:
+    """The worker's request of this type still waiting for a slot (at most one)."""
+    query = select(Visit).where(
+        Visit.member_id == member_id,
+        Visit.visit_type == visit_type,
+        Visit.status == VisitStatus.REQUESTED,
+    )
+    if employee is None:
+        query = query.where(Visit.employee_id.is_(None))
+    else:
+        query = query.where(Visit.employee_id == employee.id)
+    return session.scalar(query.limit(1))
+
+
+def place_automatically(session: Session, actor, visit: Visit, now: datetime) -> bool:
+    """Book the first compatible slot within the window (the soonest one when the deadline has
+    passed already); otherwise queue the visit for staff.
+    A slot taken meanwhile by someone else is skipped (the next one is tried)."""
+    today = now.astimezone(PARIS).date()
+    latest = visit.due_by
+    if latest is None or latest < today:  # no deadline, or already late: the soonest slot
+        latest = (now + AUTO_HORIZON).date()
+    for _attempt in range(5):
+        slots = compatible_slots(session, visit, now=now, limit=1, until=latest)
+        if not slots:
+            break
+        try:
+            book(session, actor, visit, slots[0], now)
+            return True
+        except SlotTaken:
+            continue
+    queue_for_staff(session, actor, visit, now)
+    return False
+
+
+def queue_for_staff(session: Session, actor, visit: Visit, now: datetime) -> None:
+    """Hand a request to the staff queue without booking it: the team places it."""
+    if visit.queued_at is None:
+        visit.queued_at = now
+        visit.history = [*visit.history, history_event(now, actor, "queued")]
+
+
+def queue(session: Session) -> list[Visit]:
+    """Unplaced requests, most urgent first (deadline, then age)."""
+    rows = session.scalars(
+        select(Visit).where(Visit.status == VisitStatus.REQUESTED, Visit.queued_at.is_not(None))
+    )
+    far = date.max
+    return sorted(rows, key=lambda v: (v.due_by or far, v.queued_at))
