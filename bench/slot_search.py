@@ -48,7 +48,7 @@ from assistant.models import (  # noqa: E402
 from assistant.services.visits import (
     booking,
     planning,  # noqa: E402
-    visit_rules,
+    visit_type_table,
 )
 from bench.stores import fresh_postgres, fresh_sqlite  # noqa: E402
 
@@ -172,7 +172,7 @@ def bench(label: str, engine) -> bool:
     )
     ok = True
     for code in TYPES:
-        kind = visit_rules.get(code)
+        kind = visit_type_table.get(code)
 
         def search(i, kind=kind):
             session.expunge_all()

@@ -25,7 +25,7 @@ from assistant.models import (
     StaffTask,
     Visit,
 )
-from assistant.services.visits import booking, visit_rules
+from assistant.services.visits import booking, visit_type_table
 from assistant.sms import visits
 from assistant.sms.prompts import prompt
 from dialogs import visits as journeys
@@ -485,7 +485,9 @@ PLACES = ("Centre de Paris 11", "Téléconsultation", LONG_PLACE, "Ç" * 80)
 
 
 def longest_labels(language: str) -> list[str]:
-    labels = sorted((kind.label(language) for kind in visit_rules.visit_types().values()), key=len)
+    labels = sorted(
+        (kind.label(language) for kind in visit_type_table.visit_types().values()), key=len
+    )
     return [labels[0], labels[-1]]
 
 

@@ -20,7 +20,7 @@ from assistant.models import (
     VisitOutcome,
 )
 from assistant.services.visits import booking, planning
-from assistant.services.visits.visit_rules import add_months
+from assistant.services.visits.visit_deadlines import add_months
 from assistant.services.workforce import employees as workforce
 from assistant.services.workforce import health
 from dialogs.engine import Context

@@ -25,7 +25,7 @@ from assistant.core.timeutil import PARIS
 from assistant.models import Employee, Member, Slot, StaffUser, Visit, VisitStatus
 from assistant.models.visit import holds_slot
 from assistant.services import audit
-from assistant.services.visits import notices, visit_rules
+from assistant.services.visits import notices, visit_deadlines, visit_type_table
 
 # without a regulatory deadline, a request is placed automatically only in this horizon
 AUTO_HORIZON = timedelta(weeks=8)
@@ -69,7 +69,7 @@ def window_for(request: Request, today: date) -> tuple[date | None, date | None]
     """The regulatory window of a request, or (None, None) when the rules set none."""
     code = request.visit_type
     if code == "reprise" and request.event_date is not None:
-        found = visit_rules.reprise(
+        found = visit_deadlines.reprise(
             request.event_date, request.absence_cause or "illness", request.absence_days or 0
         )
         if found is None:
@@ -82,7 +82,7 @@ def window_for(request: Request, today: date) -> tuple[date | None, date | None]
             )
         return found.due_from, found.due_by
     if code in ("pre_reprise", "liaison") and request.event_date is not None:
-        rule = visit_rules.pre_reprise if code == "pre_reprise" else visit_rules.liaison
+        rule = visit_deadlines.pre_reprise if code == "pre_reprise" else visit_deadlines.liaison
         found = rule(request.event_date, today)
         if found is None:
             raise NotAllowed(
@@ -110,14 +110,14 @@ def request_visit(
     (a partial unique index): asking again returns the open one, marked `reused`, whoever asked
     it first and whatever the concurrency. `none_open`: the caller has just looked and found
     no open request of this worker, so it is not looked up again (the index still decides)."""
-    kind = visit_rules.get(request.visit_type)
+    kind = visit_type_table.get(request.visit_type)
     if request.requested_by not in kind.requesters:
         raise NotAllowed(_l("Cette visite ne peut pas être demandée ainsi."))
     if employee is not None and employee.member_id != member.id:
         raise NotAllowed(_l("Ce salarié n'est pas dans vos effectifs."))
     today = now.astimezone(PARIS).date()
     due_from, due_by = window_for(request, today)
-    if request.modality is not None and not visit_rules.allows(kind.code, request.modality):
+    if request.modality is not None and not visit_type_table.allows(kind.code, request.modality):
         raise NotAllowed(_l("Cette visite ne peut pas se faire de cette façon."))
     waiting = None if none_open else open_request(session, member.id, employee, kind.code)
     if waiting is not None:
@@ -217,7 +217,7 @@ def compatible_slots(
 ) -> list[Slot]:
     """The first free slots where this visit may take place, earliest first (from `after` and
     in one `modality` when given, e.g. the filters of the staff queue)."""
-    kind = visit_rules.get(visit.visit_type)
+    kind = visit_type_table.get(visit.visit_type)
     performers = performers_for(session, visit, now)
     modalities = sorted(kind.modalities)
     for wished in (visit.modality, modality):
@@ -303,9 +303,9 @@ def performers_for(
     médecin du travail (electrical work, CACES; a disabled worker's first visit) narrows the
     type's performers. Health flags count, silently, as in the due dates (`with_health` False:
     from the employer's declaration alone)."""
-    kind = visit_rules.get(visit.visit_type)
+    kind = visit_type_table.get(visit.visit_type)
     employee = visit.employee
-    if employee is None or kind.code not in visit_rules.FOLLOW_UP_TYPES:
+    if employee is None or kind.code not in visit_type_table.FOLLOW_UP_TYPES:
         return kind.performers
     from assistant.services.followup import rules as followup
     from assistant.services.workforce import employees as workforce
@@ -315,7 +315,7 @@ def performers_for(
     flags = health.flags_for(session, [employee.id]).get(employee.id) if with_health else None
     follow = followup.follow_up(workforce.worker_of(employee), today, flags)
     first = kind.code in ("vip_initiale", "sir_embauche")
-    return visit_rules.performers_for(kind.code, follow, first=first)
+    return visit_type_table.performers_for(kind.code, follow, first=first)
 
 
 def organised_by_the_service(session: Session, visit: Visit, now: datetime) -> bool:
@@ -330,7 +330,7 @@ def organised_by_the_service(session: Session, visit: Visit, now: datetime) -> b
 
 
 def check_compatible(session: Session, visit: Visit, slot: Slot, now: datetime) -> None:
-    kind = visit_rules.get(visit.visit_type)
+    kind = visit_type_table.get(visit.visit_type)
     if slot.blocked or slot.starts_at <= now:
         raise NotAllowed(_l("Ce créneau n'est plus disponible."))
     if slot.staff.role not in performers_for(session, visit, now):

@@ -40,7 +40,7 @@ from assistant.models import (
     WorkPattern,
 )
 from assistant.services import audit
-from assistant.services.visits import visit_rules
+from assistant.services.visits import wall_clock
 
 MODALITY_OF_PLACE = {
     CentreKind.FIXED: Modality.ON_SITE,
@@ -143,7 +143,7 @@ def generate_slots(session: Session, first: date, days: int, staff_ids: Iterable
                     or (centre.id, day) in centre_days
                 ):
                     continue
-                for starts_at, ends_at in visit_rules.slot_times(
+                for starts_at, ends_at in wall_clock.slot_times(
                     day, pattern.starts, pattern.ends, pattern.slot_minutes
                 ):
                     rows.append(
@@ -424,7 +424,7 @@ def stale_slots(
             and new.centre_id == slot.centre_id
             and new.covers(day)
             and (slot.starts_at, slot.ends_at)
-            in visit_rules.slot_times(day, new.starts, new.ends, new.slot_minutes)
+            in wall_clock.slot_times(day, new.starts, new.ends, new.slot_minutes)
         ):
             continue
         stale.append(slot)
