@@ -16,7 +16,7 @@ from assistant.extensions import db
 from assistant.models import Centre, Role, Slot, Visit, VisitStatus
 from assistant.services import audit
 from assistant.services.visits import booking, planning, visit_type_table
-from assistant.services.visits.planning import paris_midnight
+from assistant.services.visits.wall_clock import paris_midnight
 from assistant.staff.access import role_required, shown
 from assistant.staff.blueprint import bp
 from assistant.staff.display import when

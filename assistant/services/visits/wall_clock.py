@@ -12,6 +12,11 @@ from zoneinfo import ZoneInfo
 PARIS = "Europe/Paris"
 
 
+def paris_midnight(day: date) -> datetime:
+    """The start of `day` in Paris (aware, in local time)."""
+    return datetime.combine(day, time.min, _zone(PARIS))
+
+
 def _zone(tz: str) -> ZoneInfo:
     return ZoneInfo(tz)  # ZoneInfo keeps its own cache of zones
 
