@@ -47,8 +47,9 @@ from assistant.models import (  # noqa: E402
 )
 from assistant.services.visits import (
     planning,  # noqa: E402
+    planning_absences,
     slot_offers,
-    visit_rules,
+    visit_type_table,
 )
 from bench.stores import fresh_postgres, fresh_sqlite  # noqa: E402
 
@@ -96,7 +97,7 @@ def build(session) -> int:
     rng = random.Random(7)
     for user in rng.sample(staff, 10):  # a week of absence for a fifth of the professionals
         start = FIRST + timedelta(days=7 * rng.randrange(1, 40))
-        planning.add_absence(
+        planning_absences.add_absence(
             session, "bench", staff_id=user.id, starts_on=start, ends_on=start + timedelta(days=4)
         )
     member = Member(kind="employer", siret="73282932000074", siren="732829320", legal_name="B")
@@ -172,7 +173,7 @@ def bench(label: str, engine) -> bool:
     )
     ok = True
     for code in TYPES:
-        kind = visit_rules.get(code)
+        kind = visit_type_table.get(code)
 
         def search(i, kind=kind):
             session.expunge_all()

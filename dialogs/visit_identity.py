@@ -89,7 +89,7 @@ def _wanted(who, answers: Answers, context: Context):
     """What is asked for, read as the request pages read it: the type named (a pré-reprise,
     from the stoppage's start); otherwise an independent's most urgent due visit, with its
     window, else a visit on request."""
-    from assistant.services.visits import due, visit_rules
+    from assistant.services.visits import due, visit_type_table
 
     code, found = answers.get("_type"), None
     if code is None and who.employee is None:
@@ -97,7 +97,7 @@ def _wanted(who, answers: Answers, context: Context):
             (
                 item
                 for item in due.worker_due(context.session, who.member, context.today)
-                if "independent" in visit_rules.get(item.visit_type).requesters
+                if "independent" in visit_type_table.get(item.visit_type).requesters
             ),
             None,
         )

@@ -5,8 +5,8 @@ the Code du travail requires; a pré-reprise or a liaison needs the first day of
 (not in the future, the stoppage long enough); the reason is optional (500 characters for an
 employee, 2000 otherwise); an employer chooses one of its current employees; employers and
 independents may wish a modality and choose how the slot is found. Each requester is offered only
-the visit types whose `visit_rules` requesters include them. The answers are checked as they come
-by `visit_request_checks.py`.
+the visit types whose `visit_type_table` requesters include them. The answers are checked as
+they come by `visit_request_checks.py`.
 
 Who asks comes in the answers' private keys, set by the player: `_requester` (employer,
 independent, employee), `_member` (the member id), `_employees` (the employer's current
@@ -62,9 +62,9 @@ PLACEMENTS = {
 
 def requestable(requester: str) -> list:
     """The visit types this requester may ask for (an employee's in the order offered)."""
-    from assistant.services.visits import visit_rules
+    from assistant.services.visits import visit_type_table
 
-    kinds = [k for k in visit_rules.visit_types().values() if requester in k.requesters]
+    kinds = [k for k in visit_type_table.visit_types().values() if requester in k.requesters]
     if requester == "employee":
         order = {code: n for n, code in enumerate(EMPLOYEE_ORDER)}
         kinds.sort(key=lambda k: order.get(k.code, len(order)))

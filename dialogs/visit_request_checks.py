@@ -124,9 +124,9 @@ def _too_long(longest: int):
 
 
 def modality_allowed(value: str, answers, context) -> str:
-    from assistant.services.visits import visit_rules
+    from assistant.services.visits import visit_type_table
 
     code = answers.get("visit_type")
-    if code is not None and not visit_rules.allows(code, value):
+    if code is not None and not visit_type_table.allows(code, value):
         raise Reprompt(_l("Cette visite ne peut pas se faire de cette façon."))
     return value

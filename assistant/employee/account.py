@@ -19,7 +19,7 @@ from assistant.logins import EmployeeUser, employments
 from assistant.models import Employee, Member, Visit, VisitStatus
 from assistant.services import audit
 from assistant.services.membership import otp
-from assistant.services.visits import visit_rules
+from assistant.services.visits import due
 from assistant.services.workforce import health, identity
 from assistant.views import send_code
 from forms.wizard import CodeForm, PhoneForm
@@ -107,17 +107,16 @@ def _visits(employee: Employee) -> list[Visit]:
 
 def _to_plan(
     employee: Employee, visits: list[Visit], today: date, *, proven: bool
-) -> list[visit_rules.Due]:
+) -> list[due.Due]:
     """What the rules say is due for this employee alone, as `due.visits_to_plan` computes it:
     with their health situation through the proven mobile, else from the employer's declaration
     only (the holder of a contact number must not infer a health situation from a date)."""
     from assistant.services.followup import rules as followup
-    from assistant.services.visits import due
     from assistant.services.workforce import employees as workforce
 
     flags = health.flags_for(db.session, [employee.id]).get(employee.id) if proven else None
     follow = followup.follow_up(workforce.worker_of(employee), today, flags)
-    return visit_rules.due_visits(
+    return due.due_visits(
         hire_date=employee.hire_date,
         birth_date=employee.birth_date,
         contract_type=employee.contract_type,

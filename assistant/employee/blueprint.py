@@ -21,7 +21,7 @@ from assistant.core.timeutil import today_paris
 from assistant.extensions import db
 from assistant.logins import EmployeeUser, reach_of
 from assistant.models import Employee, Visit
-from assistant.services.visits import visit_rules
+from assistant.services.visits import visit_type_table
 from assistant.services.workforce import identity
 from dialogs.engine import Context
 
@@ -48,7 +48,7 @@ def _no_store(response):
 @bp.context_processor
 def _helpers():
     return {
-        "visit_label": lambda code: visit_rules.get(code).label(locale_code()),
+        "visit_label": lambda code: visit_type_table.get(code).label(locale_code()),
         "when": _when,
     }
 

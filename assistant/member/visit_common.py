@@ -17,7 +17,7 @@ from assistant.core.timeutil import PARIS, today_paris
 from assistant.extensions import db
 from assistant.member.blueprint import bp
 from assistant.models import Visit, VisitStatus
-from assistant.services.visits import visit_lookup, visit_rules
+from assistant.services.visits import visit_lookup, visit_type_table
 from assistant.services.workforce import identity
 from dialogs import visit_request as visit_request_journey
 from dialogs.engine import Context
@@ -68,7 +68,7 @@ def journey_context(now: datetime) -> Context:
 
 
 def _type_label(code: str) -> str:
-    return visit_rules.get(code).label(locale_code())
+    return visit_type_table.get(code).label(locale_code())
 
 
 def _is_past(visit: Visit, now: datetime) -> bool:

@@ -25,7 +25,7 @@ from assistant.member.blueprint import bp, current_member
 from assistant.member.visit_common import journey_context, locale_code, may_change, visit_of
 from assistant.models import MemberKind, Visit, VisitStatus
 from assistant.services import audit
-from assistant.services.visits import due, visit_lookup, visit_rules
+from assistant.services.visits import due, visit_lookup, visit_type_table
 from assistant.services.workforce import identity
 from dialogs import visits as visit_journeys
 from forms import visits as visit_player
@@ -77,7 +77,7 @@ def visit_detail(visit_id: int):
     return render_template(
         "member/visits/detail.html",
         visit=visit,
-        kind=visit_rules.get(visit.visit_type),
+        kind=visit_type_table.get(visit.visit_type),
         locale=locale_code(),
         new=request.args.get("nouvelle") == "1",
         changeable=may_change(visit, now),

@@ -25,7 +25,7 @@ from assistant.core.parsing import fold
 from assistant.core.segments import fits
 from assistant.core.timeutil import PARIS
 from assistant.models import Slot, Visit
-from assistant.services.visits import visit_rules
+from assistant.services.visits import visit_type_table
 
 PLACE_WIDTHS = (40, 34, 28, 24, 20, 16, 12)  # place names are cut until the message fits
 BOOK_WORDS = ("rdv", "rendez-vous", "rendezvous", "appointment")
@@ -119,7 +119,7 @@ def values_for(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(found.get("visit"), int):
         found["visit"] = session.get(Visit, found["visit"])
     if isinstance(found.get("kind"), str):
-        found["kind"] = visit_rules.get(found["kind"]).label(str(get_locale() or "fr"))
+        found["kind"] = visit_type_table.get(found["kind"]).label(str(get_locale() or "fr"))
     if isinstance(found.get("token"), str):  # a journey handed over to the web (adhesion)
         path = url_for("public.adhesion_handover", token=found["token"])
         found["link"] = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path

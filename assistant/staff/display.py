@@ -8,12 +8,12 @@ from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
 
 from assistant.models import Visit
-from assistant.services.visits import visit_rules
+from assistant.services.visits import visit_type_table
 
 
 def visit_label(code: str) -> str:
     try:
-        return visit_rules.get(code).label(str(get_locale() or "fr"))
+        return visit_type_table.get(code).label(str(get_locale() or "fr"))
     except ValueError:
         return code
 

@@ -18,7 +18,7 @@ from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Absence, Centre, StaffUser, WorkPattern
-from assistant.services.visits import planning
+from assistant.services.visits import planning, planning_places, public_holidays
 from assistant.staff.access import HEALTH, PLANNERS, role_required
 from assistant.staff.blueprint import bp
 from forms.planning import CentreForm, GenerateForm
@@ -77,7 +77,7 @@ def _overview(generate_form: GenerateForm | None = None, status: int = 200):
         people=people,
         sessions=sessions,
         absences=absences,
-        holidays=planning.upcoming_holidays(today, language=str(get_locale() or "fr")),
+        holidays=public_holidays.upcoming_holidays(today, language=str(get_locale() or "fr")),
         horizon=planning.slot_horizon(db.session),
         generate_form=generate_form or GenerateForm(formdata=None),
         today=today,
@@ -120,7 +120,7 @@ def planning_generate():
 def planning_centre_new():
     form = CentreForm()
     if form.validate_on_submit():
-        centre = planning.create_centre(db.session, current_user, _place(form))
+        centre = planning_places.create_centre(db.session, current_user, _place(form))
         db.session.commit()
         flash(_("Lieu « %(name)s » créé.", name=centre.name), "success")
         return redirect(url_for("staff.planning_overview"))
@@ -129,8 +129,8 @@ def planning_centre_new():
     )
 
 
-def _place(form: CentreForm) -> planning.Place:
-    return planning.Place(
+def _place(form: CentreForm) -> planning_places.Place:
+    return planning_places.Place(
         name=form.name.data.strip(),
         kind=form.kind.data,
         **{
@@ -149,7 +149,9 @@ def planning_centre_edit(centre_id: int):
         abort(404)
     form = CentreForm(obj=centre)
     if form.validate_on_submit():
-        change = planning.update_centre(db.session, current_user, centre, _place(form), utcnow())
+        change = planning_places.update_centre(
+            db.session, current_user, centre, _place(form), utcnow()
+        )
         db.session.commit()
         flash(_("Lieu « %(name)s » enregistré.", name=centre.name), "success")
         if change.to_move:

@@ -14,8 +14,8 @@ from assistant.extensions import db
 from assistant.models import Absence, Slot, StaffUser, Visit
 from assistant.models.visit import HOLDS_SLOT
 from assistant.services import audit
-from assistant.services.visits import planning
-from assistant.services.visits.planning import paris_midnight
+from assistant.services.visits import public_holidays
+from assistant.services.visits.wall_clock import paris_midnight
 from assistant.staff.access import HEALTH, PLANNERS, role_required, shown
 from assistant.staff.blueprint import bp
 from assistant.staff.planning import professional_or_404, professionals
@@ -92,7 +92,7 @@ def planning_agenda():
         absences=_absences_of(staff, monday) if staff is not None else [],
         PARIS=PARIS,
         shown=shown,
-        is_holiday=planning.is_public_holiday,
+        is_holiday=public_holidays.is_public_holiday,
     )
 
 

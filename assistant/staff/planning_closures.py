@@ -10,7 +10,7 @@ from flask_login import current_user
 from assistant.extensions import db
 from assistant.models import Absence
 from assistant.services import audit
-from assistant.services.visits import planning
+from assistant.services.visits import planning_absences
 from assistant.staff.access import PLANNERS, role_required, shown
 from assistant.staff.blueprint import bp
 from assistant.staff.planning import all_centres, professionals
@@ -29,7 +29,7 @@ def planning_absence_new():
             form.centre_id.data = request.args["lieu"]
     if form.validate_on_submit():
         by_staff = form.whom.data == "staff"
-        absence, affected = planning.add_absence(
+        absence, affected = planning_absences.add_absence(
             db.session,
             current_user,
             starts_on=form.starts_on.data,
@@ -57,7 +57,7 @@ def planning_absence(absence_id: int):
     absence = db.session.get(Absence, absence_id)
     if absence is None:
         abort(404)
-    affected = planning.booked_during(db.session, absence)
+    affected = planning_absences.booked_during(db.session, absence)
     audit.record(db.session, current_user, "read", "absence", absence.id, ip=request.remote_addr)
     db.session.commit()
     return render_template(

@@ -11,7 +11,7 @@ from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import StaffUser, Visit, WorkPattern
-from assistant.services.visits import planning
+from assistant.services.visits import weekly_sessions
 from assistant.staff.access import PLANNERS, role_required
 from assistant.staff.blueprint import bp
 from assistant.staff.planning import all_centres, long_date, professional_or_404
@@ -30,8 +30,8 @@ def _pattern_form(staff: StaffUser, pattern: WorkPattern | None, **kwargs) -> Wo
     return WorkPatternForm(centres=centres, others=others, **kwargs)
 
 
-def _weekly_session(staff: StaffUser, form: WorkPatternForm) -> planning.WeeklySession:
-    return planning.WeeklySession(
+def _weekly_session(staff: StaffUser, form: WorkPatternForm) -> weekly_sessions.WeeklySession:
+    return weekly_sessions.WeeklySession(
         staff_id=staff.id,
         centre_id=int(form.centre_id.data),
         weekday=int(form.weekday.data),
@@ -51,7 +51,7 @@ def planning_pattern_new(staff_id: int):
     if request.method == "GET":
         form.valid_from.data = today_paris()
     if form.validate_on_submit():
-        planning.add_work_pattern(db.session, current_user, _weekly_session(staff, form))
+        weekly_sessions.add_work_pattern(db.session, current_user, _weekly_session(staff, form))
         db.session.commit()
         flash(
             _(
@@ -94,7 +94,7 @@ def planning_pattern_edit(pattern_id: int):
         form.centre_id.data = str(pattern.centre_id)
         form.weekday.data = str(pattern.weekday)
     if form.validate_on_submit():
-        change = planning.change_work_pattern(
+        change = weekly_sessions.change_work_pattern(
             db.session, current_user, pattern, _weekly_session(staff, form), utcnow()
         )
         db.session.commit()
@@ -131,7 +131,7 @@ def planning_pattern_end(pattern_id: int):
             pattern=pattern,
             end_form=end_form,
         ), 400
-    change = planning.end_work_pattern(
+    change = weekly_sessions.end_work_pattern(
         db.session, current_user, pattern, end_form.ends_on.data, utcnow()
     )
     db.session.commit()

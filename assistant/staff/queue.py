@@ -15,8 +15,14 @@ from assistant.database import commit_retrying, utcnow
 from assistant.extensions import db
 from assistant.models import Centre, Role, Slot, Visit, VisitStatus
 from assistant.services import audit
-from assistant.services.visits import booking, planning, slot_offers, visit_requests, visit_rules
-from assistant.services.visits.planning import paris_midnight
+from assistant.services.visits import (
+    booking,
+    planning,
+    slot_offers,
+    visit_requests,
+    visit_type_table,
+)
+from assistant.services.visits.wall_clock import paris_midnight
 from assistant.staff.access import role_required, shown
 from assistant.staff.blueprint import bp
 from assistant.staff.display import when
@@ -87,7 +93,7 @@ def _visit_or_404(visit_id: int) -> Visit:
 
 
 def _allowed_modalities(visit: Visit) -> list[str]:
-    allowed = sorted(visit_rules.get(visit.visit_type).modalities)
+    allowed = sorted(visit_type_table.get(visit.visit_type).modalities)
     if visit.modality is not None:
         allowed = [m for m in allowed if m == visit.modality]
     return allowed

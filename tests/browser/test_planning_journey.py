@@ -12,7 +12,7 @@ from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import Employee, Member, Slot, Visit
 from assistant.services.demo import DEMO_PASSWORD
-from assistant.services.visits import planning, visit_requests
+from assistant.services.visits import public_holidays, visit_requests
 
 pytestmark = pytest.mark.browser
 
@@ -101,7 +101,7 @@ def test_secretary_plans_a_place_and_assigns_a_queued_request(page, live_app):
         today + timedelta(days=n)
         for n in range(28)
         if (today + timedelta(days=n)).weekday() == SATURDAY
-        and not planning.is_public_holiday(today + timedelta(days=n))
+        and not public_holidays.is_public_holiday(today + timedelta(days=n))
     ]
     expect(page.get_by_label("Nombre de semaines")).to_have_value("4")
     page.get_by_role("button", name="Générer les créneaux").click()

@@ -13,7 +13,7 @@ from assistant.core.timeutil import PARIS, today_paris
 from assistant.models import Centre, Member, Slot, StaffUser, Visit
 from assistant.services.demo import DEMO_PASSWORD
 from assistant.services.visits import slot_offers
-from assistant.services.visits.visit_rules import add_months
+from assistant.services.visits.visit_deadlines import add_months
 from tests.factories import make_employee, make_planning
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,15 @@ from sqlalchemy import func, select
 
 from assistant.core.timeutil import PARIS
 from assistant.models import Absence, AuditEntry, Slot, Visit, VisitStatus, WorkPattern
-from assistant.services.visits import booking, planning, slot_offers, visit_lookup, visit_requests
+from assistant.services.visits import (
+    booking,
+    planning,
+    planning_absences,
+    public_holidays,
+    slot_offers,
+    visit_lookup,
+    visit_requests,
+)
 from tests.factories import MONDAY, NOW, make_employee
 
 
@@ -48,7 +56,7 @@ def test_generating_again_adds_nothing(db, plan):
 def test_public_holidays_are_skipped(db, plan):
     # Easter Monday 2027 is 29 March, 1 May 2027 a Saturday, Ascension 6 May 2027
     created = planning.generate_slots(db, date(2027, 3, 29), 7)
-    assert planning.is_public_holiday(date(2027, 3, 29))
+    assert public_holidays.is_public_holiday(date(2027, 3, 29))
     assert created == 4 * 6 + 2 * 4  # Tuesday to Friday for the doctor, both nurse days
 
 
@@ -71,7 +79,7 @@ def test_slots_follow_paris_time_across_the_spring_change(db, plan):
 
 def test_an_absence_stops_generation_and_blocks_free_slots(db, plan, employer, employee):
     visit = ask(db, employer, employee)  # booked first doctor slot, Monday 9:00
-    absence, affected = planning.add_absence(
+    absence, affected = planning_absences.add_absence(
         db, "test", staff_id=plan.doctor.id, starts_on=MONDAY, ends_on=MONDAY, reason="Congé"
     )
     assert affected == [visit]
@@ -88,7 +96,7 @@ def test_an_absence_stops_generation_and_blocks_free_slots(db, plan, employer, e
 
 
 def test_a_closure_of_a_place_blocks_every_professional_there(db, plan):
-    planning.add_absence(
+    planning_absences.add_absence(
         db, "test", centre_id=plan.tele.id, starts_on=MONDAY, ends_on=MONDAY + timedelta(days=13)
     )
     free = db.scalar(

@@ -15,7 +15,14 @@ from assistant.core.segments import MAX_SEGMENTS, segments
 from assistant.core.timeutil import PARIS
 from assistant.models import OutboxMessage, PhoneProfile, Slot, Visit
 from assistant.services.messaging.outbox import SmtpTransport
-from assistant.services.visits import booking, notices, slot_offers, visit_requests, visit_rules
+from assistant.services.visits import (
+    booking,
+    notices,
+    slot_offers,
+    visit_requests,
+    visit_type_table,
+    wall_clock,
+)
 from tests.conftest import make_app
 from tests.factories import (
     CONTACT_MOBILE,
@@ -80,7 +87,7 @@ def test_booking_sends_an_sms_to_the_worker_and_an_email_with_ics_to_the_employe
     assert "Centre de Paris 11" in sms.body
 
     assert mail.recipient == EMPLOYER_EMAIL
-    kind = visit_rules.get("vip_periodique")
+    kind = visit_type_table.get("vip_periodique")
     assert kind.label("fr") in mail.subject
     assert kind.objectives("fr") in mail.body and kind.conduct("fr") in mail.body
     assert "Alex Durand" in mail.body and "Centre de Paris 11" in mail.body
@@ -218,13 +225,13 @@ def test_languages_follow_the_phone_and_the_member(db, plan, employer, employee)
     db.add(PhoneProfile(phone=CONTACT_MOBILE, locale="en"))
     db.flush()
     visit = ask(db, employer, employee)
-    english = visit_rules.get("vip_periodique").label("en")
+    english = visit_type_table.get("vip_periodique").label("en")
     (sms,) = outbox(db, "sms")
     (mail,) = outbox(db, "email")
     assert english in sms.body and english in mail.subject
     day = visit.slot.starts_at.astimezone(PARIS)
     assert day.strftime("%a") in sms.body  # "Mon", English day names
-    assert visit_rules.get("vip_periodique").objectives("en") in mail.body
+    assert visit_type_table.get("vip_periodique").objectives("en") in mail.body
 
 
 def test_without_a_phone_or_email_nothing_is_queued(db, plan):
@@ -252,7 +259,7 @@ def test_every_visit_notice_fits_in_three_segments(db, plan, employer, employee,
     visit.slot.centre = centre
     local = visit.slot.starts_at.astimezone(PARIS)
     hour = f"{local.hour}{'h' if locale == 'fr' else ':'}{local.minute:02d}"  # 9h00 / 9:00
-    for code in visit_rules.visit_types():
+    for code in visit_type_table.visit_types():
         visit.visit_type = code
         for modality in ("on_site", "tele"):
             visit.slot.modality = modality
@@ -287,7 +294,9 @@ def test_smtp_sends_the_ics_as_a_calendar_attachment(db, plan, employer, employe
         SmtpTransport("127.0.0.1", smtp.port, "convocations@spsti.example").send(mail)
     (received,) = smtp.messages
     assert received["Subject"] == mail.subject
-    assert visit_rules.get("vip_periodique").objectives("fr") in received.get_body().get_content()
+    assert (
+        visit_type_table.get("vip_periodique").objectives("fr") in received.get_body().get_content()
+    )
     (attachment,) = list(received.iter_attachments())
     assert attachment.get_content_type() == "text/calendar"
     assert attachment.get_param("method") == "REQUEST"
@@ -305,7 +314,7 @@ def starts(visit) -> datetime:
 
 def test_one_reminder_when_its_time_comes(db, plan, employer, employee):
     visit = ask(db, employer, employee)
-    due = visit_rules.reminder_at(starts(visit), 2)
+    due = wall_clock.reminder_at(starts(visit), 2)
     assert notices.send_reminders(db, due - timedelta(minutes=1)) == 0
     assert notices.send_reminders(db, due) == 1
     assert notices.send_reminders(db, due + timedelta(hours=1)) == 0
@@ -318,7 +327,7 @@ def test_one_reminder_when_its_time_comes(db, plan, employer, employee):
 
 def test_days_before_is_a_parameter(db, plan, employer, employee):
     visit = ask(db, employer, employee)
-    due = visit_rules.reminder_at(starts(visit), 1)
+    due = wall_clock.reminder_at(starts(visit), 1)
     assert notices.send_reminders(db, due - timedelta(minutes=1), days_before=1) == 0
     assert notices.send_reminders(db, due, days_before=1) == 1
 
@@ -339,7 +348,7 @@ def test_no_reminder_when_booked_after_its_time(db, plan, employer, employee):
 
 def test_a_moved_visit_gets_a_new_reminder(db, plan, employer, employee):
     visit = ask(db, employer, employee)
-    first = visit_rules.reminder_at(starts(visit), 2)
+    first = wall_clock.reminder_at(starts(visit), 2)
     assert notices.send_reminders(db, first) == 1
     later = next(
         s
@@ -348,7 +357,7 @@ def test_a_moved_visit_gets_a_new_reminder(db, plan, employer, employee):
     )
     booking.book(db, "test", visit, later, first + timedelta(minutes=5))
     assert visit.reminder_queued_at is None
-    second = visit_rules.reminder_at(later.starts_at, 2)
+    second = wall_clock.reminder_at(later.starts_at, 2)
     assert notices.send_reminders(db, second - timedelta(minutes=1)) == 0
     assert notices.send_reminders(db, second) == 1
     reminders = [m for m in outbox(db, "sms") if not m.essential]
@@ -361,8 +370,8 @@ def test_reminder_cutoff_is_exact_across_the_change_of_hour():
     now = datetime(2027, 3, 28, 9, 0, tzinfo=PARIS)
     cutoff = notices.reminder_cutoff(now, 2)
     assert cutoff == datetime(2027, 3, 30, 9, 0, tzinfo=PARIS)
-    assert visit_rules.reminder_at(cutoff, 2) <= now
-    assert visit_rules.reminder_at(cutoff + timedelta(minutes=1), 2) > now
+    assert wall_clock.reminder_at(cutoff, 2) <= now
+    assert wall_clock.reminder_at(cutoff + timedelta(minutes=1), 2) > now
 
 
 BOOKED_EARLY = datetime(2027, 2, 20, 10, tzinfo=PARIS)

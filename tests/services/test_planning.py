@@ -11,7 +11,15 @@ from sqlalchemy import func, select
 
 from assistant.core.timeutil import PARIS
 from assistant.models import AuditEntry, Slot, Visit
-from assistant.services.visits import booking, planning, visit_requests
+from assistant.services.visits import (
+    booking,
+    planning,
+    planning_absences,
+    planning_places,
+    public_holidays,
+    visit_requests,
+    weekly_sessions,
+)
 from tests.factories import MONDAY, NOW, slot_at
 
 
@@ -74,7 +82,7 @@ def test_regenerating_up_to_the_horizon_is_idempotent(db, plan):
 
 
 def test_a_new_weekly_session_waits_for_the_next_generation(db, plan):
-    values = planning.WeeklySession(
+    values = weekly_sessions.WeeklySession(
         staff_id=plan.nurse.id,
         centre_id=plan.centre.id,
         weekday=0,
@@ -84,8 +92,8 @@ def test_a_new_weekly_session_waits_for_the_next_generation(db, plan):
         valid_from=MONDAY,
         valid_until=None,
     )
-    pattern = planning.add_work_pattern(db, "test", values)
-    assert planning.WeeklySession.of(pattern) == values
+    pattern = weekly_sessions.add_work_pattern(db, "test", values)
+    assert weekly_sessions.WeeklySession.of(pattern) == values
     assert slots_on(db, plan.nurse.id, MONDAY) == []
     assert audit_actions(db, "work_pattern") == ["create"]
     assert planning.generate_weeks(db, "test", MONDAY, 1).created == 3
@@ -96,9 +104,9 @@ def test_changing_a_session_withdraws_the_slots_it_no_longer_gives(db, plan, emp
     cancelled = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY, 10))
     booking.cancel(db, "test", cancelled, NOW)
     pattern = plan.pattern
-    afternoon = replace(planning.WeeklySession.of(pattern), starts=time(14), ends=time(16))
+    afternoon = replace(weekly_sessions.WeeklySession.of(pattern), starts=time(14), ends=time(16))
 
-    change = planning.change_work_pattern(db, "test", pattern, afternoon, NOW)
+    change = weekly_sessions.change_work_pattern(db, "test", pattern, afternoon, NOW)
 
     # six morning slots on each of two Mondays out, four afternoon ones in
     assert change == planning.PlanningChange(created=2 * 4, withdrawn=2 * 6, to_move=[visit])
@@ -110,17 +118,17 @@ def test_changing_a_session_withdraws_the_slots_it_no_longer_gives(db, plan, emp
     assert visit.slot.blocked and visit.status == "booked"
     assert audit_actions(db, "work_pattern") == ["update"]
     # nothing else moves when the same session is saved again
-    again = planning.change_work_pattern(db, "test", pattern, afternoon, NOW)
+    again = weekly_sessions.change_work_pattern(db, "test", pattern, afternoon, NOW)
     assert again == planning.PlanningChange()
 
 
 def test_a_change_leaves_the_past_alone(db, plan, employer, employee):
     visit = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY))
     pattern = plan.pattern
-    shorter = replace(planning.WeeklySession.of(pattern), starts=time(10))
+    shorter = replace(weekly_sessions.WeeklySession.of(pattern), starts=time(10))
     now = datetime.combine(MONDAY + timedelta(days=1), time(8), PARIS)
 
-    change = planning.change_work_pattern(db, "test", pattern, shorter, now)
+    change = weekly_sessions.change_work_pattern(db, "test", pattern, shorter, now)
 
     # only the second Monday's 9:00 and 9:30 go; the same grid keeps the others
     assert change == planning.PlanningChange(created=0, withdrawn=2, to_move=[])
@@ -132,7 +140,7 @@ def test_ending_a_session_withdraws_its_later_slots(db, plan, employer, employee
     visit = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY + timedelta(days=7)))
     pattern = plan.pattern
 
-    change = planning.end_work_pattern(db, "test", pattern, MONDAY, NOW)
+    change = weekly_sessions.end_work_pattern(db, "test", pattern, MONDAY, NOW)
 
     assert change == planning.PlanningChange(created=0, withdrawn=6, to_move=[visit])
     assert pattern.valid_until == MONDAY
@@ -142,13 +150,13 @@ def test_ending_a_session_withdraws_its_later_slots(db, plan, employer, employee
     ]
     assert audit_actions(db, "work_pattern") == ["end"]
     with pytest.raises(ValueError, match="cannot end before it starts"):
-        planning.end_work_pattern(db, "test", pattern, MONDAY - timedelta(days=1), NOW)
+        weekly_sessions.end_work_pattern(db, "test", pattern, MONDAY - timedelta(days=1), NOW)
 
 
 # ---------------------------------------------------------------- places
 
 
-def place_of(centre, **values) -> planning.Place:
+def place_of(centre, **values) -> planning_places.Place:
     current = dict(
         name=centre.name,
         kind=centre.kind,
@@ -158,13 +166,13 @@ def place_of(centre, **values) -> planning.Place:
         phone=centre.phone,
         active=centre.active,
     )
-    return planning.Place(**(current | values))
+    return planning_places.Place(**(current | values))
 
 
 def test_closing_and_reopening_a_place(db, plan, employer, employee):
     visit = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY + timedelta(days=2)))
 
-    closed = planning.update_centre(
+    closed = planning_places.update_centre(
         db, "test", plan.centre, place_of(plan.centre, active=False), NOW
     )
 
@@ -173,7 +181,7 @@ def test_closing_and_reopening_a_place(db, plan, employer, employee):
     assert visit.slot.blocked
     assert planning.generate_weeks(db, "test", MONDAY, 2).created == 0  # a closed place gives none
 
-    reopened = planning.update_centre(
+    reopened = planning_places.update_centre(
         db, "test", plan.centre, place_of(plan.centre, active=True), NOW
     )
 
@@ -186,7 +194,7 @@ def test_closing_and_reopening_a_place(db, plan, employer, employee):
 def test_a_place_of_another_kind_gets_slots_of_its_modality(db, plan, employer, employee):
     visit = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY))
 
-    change = planning.update_centre(
+    change = planning_places.update_centre(
         db, "test", plan.centre, place_of(plan.centre, kind="tele"), NOW
     )
 
@@ -198,7 +206,9 @@ def test_a_place_of_another_kind_gets_slots_of_its_modality(db, plan, employer, 
 
 
 def test_a_new_place_is_recorded_and_audited(db):
-    centre = planning.create_centre(db, "test", planning.Place(name="Visio", kind="tele"))
+    centre = planning_places.create_centre(
+        db, "test", planning_places.Place(name="Visio", kind="tele")
+    )
     assert (centre.name, centre.kind, centre.active) == ("Visio", "tele", True)
     assert audit_actions(db, "centre") == ["create"]
 
@@ -210,7 +220,7 @@ def test_closing_a_place_for_some_days_blocks_its_slots(db, plan, employer, empl
     visit = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY + timedelta(days=1)))
     other = booked(db, employer, employee, slot_at(db, plan.doctor, MONDAY + timedelta(days=9)))
 
-    absence, to_move = planning.add_absence(
+    absence, to_move = planning_absences.add_absence(
         db,
         "test",
         centre_id=plan.centre.id,
@@ -221,7 +231,7 @@ def test_closing_a_place_for_some_days_blocks_its_slots(db, plan, employer, empl
 
     assert absence.staff_id is None and absence.centre_id == plan.centre.id
     assert to_move == [visit]
-    assert planning.booked_during(db, absence) == [visit]
+    assert planning_absences.booked_during(db, absence) == [visit]
     first_week = [
         slot for n in range(5) for slot in slots_on(db, plan.doctor.id, MONDAY + timedelta(days=n))
     ]
@@ -234,11 +244,11 @@ def test_closing_a_place_for_some_days_blocks_its_slots(db, plan, employer, empl
 
 def test_upcoming_holidays_are_named_in_the_language_asked(db):
     december = date(2026, 12, 20)
-    assert planning.upcoming_holidays(december, 2) == [
+    assert public_holidays.upcoming_holidays(december, 2) == [
         (date(2026, 12, 25), "Noël"),
         (date(2027, 1, 1), "Jour de l'an"),
     ]
-    assert [name for _day, name in planning.upcoming_holidays(december, 2, "en")] == [
+    assert [name for _day, name in public_holidays.upcoming_holidays(december, 2, "en")] == [
         "Christmas Day",
         "New Year's Day",
     ]

@@ -11,28 +11,27 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.services.followup.rules import HealthFlags, Worker, follow_up
-from assistant.services.visits import visit_rules
-from assistant.services.visits.visit_rules import (
-    Due,
-    VisitRulesError,
+from assistant.services.visits import visit_deadlines, visit_type_table
+from assistant.services.visits.due import Due, due_visits, urgency
+from assistant.services.visits.visit_csv import VisitRulesError
+from assistant.services.visits.visit_deadlines import (
     Window,
     add_months,
-    allows,
-    due_visits,
-    get,
     initial_visit,
     liaison,
-    may_perform,
     mid_career,
-    performers_for,
     periodic,
     pre_reprise,
-    reminder_at,
     reprise,
-    slot_times,
-    urgency,
+)
+from assistant.services.visits.visit_type_table import (
+    allows,
+    get,
+    may_perform,
+    performers_for,
     visit_types,
 )
+from assistant.services.visits.wall_clock import reminder_at, slot_times
 
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = date(2027, 6, 15)
@@ -193,7 +192,7 @@ def _write(tmp_path, name, fields, rows):
 
 
 def _types_file(tmp_path, change):
-    fields, rows = _default_rows(visit_rules.TYPES_FILE)
+    fields, rows = _default_rows(visit_type_table.TYPES_FILE)
     rows = change(fields, rows)
     return _write(tmp_path, "visit_types.csv", fields, rows)
 
@@ -209,9 +208,9 @@ def _edit(code, **values):
 
 
 def test_the_default_files_load_again_from_their_path():
-    assert visit_rules.load_visit_types(visit_rules.TYPES_FILE) == visit_types()
-    loaded = visit_rules.load_deadline_rules(visit_rules.DEADLINES_FILE)
-    assert loaded == visit_rules.deadline_rules()
+    assert visit_type_table.load_visit_types(visit_type_table.TYPES_FILE) == visit_types()
+    loaded = visit_deadlines.load_deadline_rules(visit_deadlines.DEADLINES_FILE)
+    assert loaded == visit_deadlines.deadline_rules()
 
 
 @pytest.mark.parametrize(
@@ -238,28 +237,28 @@ def test_the_default_files_load_again_from_their_path():
 def test_a_bad_visit_types_file_is_refused_with_its_line(tmp_path, change, message):
     path = _types_file(tmp_path, change)
     with pytest.raises(VisitRulesError, match=message):
-        visit_rules.load_visit_types(path)
+        visit_type_table.load_visit_types(path)
 
 
 def test_a_visit_types_file_without_a_column_or_with_an_unquoted_comma_is_refused(tmp_path):
-    fields, rows = _default_rows(visit_rules.TYPES_FILE)
+    fields, rows = _default_rows(visit_type_table.TYPES_FILE)
     path = tmp_path / "no_column.csv"
     path.write_text("code,label_fr\nreprise,Visite de reprise\n", encoding="utf-8")
     with pytest.raises(VisitRulesError, match="missing column.*label_en"):
-        visit_rules.load_visit_types(path)
-    text = visit_rules.TYPES_FILE.read_text(encoding="utf-8").splitlines()
+        visit_type_table.load_visit_types(path)
+    text = visit_type_table.TYPES_FILE.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join([text[0], text[1] + ",extra", *text[2:]]), encoding="utf-8")
     with pytest.raises(VisitRulesError, match="line 2.*too many fields"):
-        visit_rules.load_visit_types(path)
+        visit_type_table.load_visit_types(path)
     path.write_text("\n".join([text[0], "reprise,Visite de reprise", *text[2:]]), "utf-8")
     with pytest.raises(VisitRulesError, match="line 2.*too few fields"):
-        visit_rules.load_visit_types(path)
+        visit_type_table.load_visit_types(path)
     with pytest.raises(VisitRulesError, match="cannot read"):
-        visit_rules.load_visit_types(tmp_path / "absent.csv")
+        visit_type_table.load_visit_types(tmp_path / "absent.csv")
 
 
 def _deadlines_file(tmp_path, key, **values):
-    fields, rows = _default_rows(visit_rules.DEADLINES_FILE)
+    fields, rows = _default_rows(visit_deadlines.DEADLINES_FILE)
     for row in rows:
         if row["rule"] == key:
             row.update(values)
@@ -285,15 +284,15 @@ def _deadlines_file(tmp_path, key, **values):
 def test_a_bad_deadlines_file_is_refused(tmp_path, key, values, message):
     path = _deadlines_file(tmp_path, key, **values)
     with pytest.raises(VisitRulesError, match=message):
-        visit_rules.load_deadline_rules(path)
+        visit_deadlines.load_deadline_rules(path)
 
 
 # ---------------------------------------------------------------- the deadline rules as data
 
 
-@pytest.mark.parametrize("key", visit_rules.REQUIRED_RULES)
+@pytest.mark.parametrize("key", visit_deadlines.REQUIRED_RULES)
 def test_every_rule_the_code_uses_is_in_the_file_with_two_texts(key):
-    rule = visit_rules.rule(key)
+    rule = visit_deadlines.rule(key)
     assert rule.visit_type in visit_types()
     assert rule.text_fr != rule.text_en
     assert "’" not in rule.text_fr
@@ -301,14 +300,14 @@ def test_every_rule_the_code_uses_is_in_the_file_with_two_texts(key):
 
 def test_an_unknown_rule_is_refused():
     with pytest.raises(ValueError, match="unknown deadline rule"):
-        visit_rules.rule("nope")
+        visit_deadlines.rule("nope")
     with pytest.raises(ValueError, match="unknown deadline rule"):
         Window(None, None, False, "nope").explanation("fr")
 
 
 @pytest.mark.parametrize("key", ["pre_reprise", "liaison"])
 def test_the_stoppage_threshold_and_its_text_agree(key):
-    rule = visit_rules.rule(key)
+    rule = visit_deadlines.rule(key)
     assert rule.min_days == 31
     assert f"plus de {rule.min_days - 1} jours" in rule.text_fr
     assert f"more than {rule.min_days - 1} days" in rule.text_en
@@ -617,7 +616,7 @@ def test_the_reprise_visit_thresholds(cause, days, required):
     assert window.due_from == date(2027, 6, 14)
     assert window.due_by == date(2027, 6, 22)
     assert window.before_assignment is False
-    assert window.rule == visit_rules.REPRISE_RULES[cause]
+    assert window.rule == visit_deadlines.REPRISE_RULES[cause]
 
 
 @pytest.mark.parametrize(
@@ -973,9 +972,9 @@ def test_a_window_is_overdue_only_after_its_deadline():
 
 
 def test_the_other_rules_are_explained():
-    assert visit_rules.on_request().explanation("fr").startswith("Visite à la demande : pas de")
-    assert visit_rules.post_exposure().explanation("en").startswith("Post-exposure visit")
-    assert visit_rules.post_exposure().due_by is None
+    assert visit_deadlines.on_request().explanation("fr").startswith("Visite à la demande : pas de")
+    assert visit_deadlines.post_exposure().explanation("en").startswith("Post-exposure visit")
+    assert visit_deadlines.post_exposure().due_by is None
 
 
 # ---------------------------------------------------------------- slots in local time

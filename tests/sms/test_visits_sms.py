@@ -30,7 +30,7 @@ from assistant.services.visits import (
     slot_offers,
     visit_lookup,
     visit_requests,
-    visit_rules,
+    visit_type_table,
 )
 from assistant.sms import visits
 from assistant.sms.prompts import prompt
@@ -491,7 +491,9 @@ PLACES = ("Centre de Paris 11", "Téléconsultation", LONG_PLACE, "Ç" * 80)
 
 
 def longest_labels(language: str) -> list[str]:
-    labels = sorted((kind.label(language) for kind in visit_rules.visit_types().values()), key=len)
+    labels = sorted(
+        (kind.label(language) for kind in visit_type_table.visit_types().values()), key=len
+    )
     return [labels[0], labels[-1]]
 
 

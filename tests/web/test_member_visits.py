@@ -19,8 +19,8 @@ from assistant.models import (
     Visit,
     VisitOutcome,
 )
-from assistant.services.visits import booking, planning, slot_offers
-from assistant.services.visits.visit_rules import add_months
+from assistant.services.visits import booking, public_holidays, slot_offers
+from assistant.services.visits.visit_deadlines import add_months
 from assistant.services.workforce import employees as workforce
 from assistant.services.workforce import health
 from dialogs.engine import Context
@@ -550,7 +550,7 @@ def test_choose_then_pick_a_slot_page_by_page(space, world, db):
     assert first_page == list(ordered[:10])
     assert "Dr Claire Plan" in page and "Sur place, dans un centre" in page
     tomorrow = today_paris() + timedelta(days=1)
-    assert format_date(tomorrow, "full", locale="fr") in page or planning.is_public_holiday(
+    assert format_date(tomorrow, "full", locale="fr") in page or public_holidays.is_public_holiday(
         tomorrow
     )
     more = re.search(r'href="([^"]*depuis=[^"]*)"', page).group(1).replace("&amp;", "&")

@@ -20,7 +20,7 @@ from assistant.models import (
     Visit,
     WorkPattern,
 )
-from assistant.services.visits import booking, planning
+from assistant.services.visits import booking, public_holidays
 from tests.conftest import csrf_token, make_app
 from tests.factories import (
     PASSWORD,
@@ -297,7 +297,7 @@ def test_a_session_then_generation_gives_its_slots(client, db, staff_login):
         today + timedelta(days=n)
         for n in range(28)
         if (today + timedelta(days=n)).weekday() == 3
-        and not planning.is_public_holiday(today + timedelta(days=n))
+        and not public_holidays.is_public_holiday(today + timedelta(days=n))
     ]
     expected = 6 * len(thursdays)
     assert f"{expected} créneaux créés jusqu" in response.get_data(as_text=True)
@@ -323,15 +323,15 @@ def _next_holiday_week(today: date) -> tuple[date, list[date]]:
     monday = today + timedelta(days=7 - today.weekday())
     while True:
         days = [monday + timedelta(days=n) for n in range(5)]
-        found = [day for day in days if planning.is_public_holiday(day)]
+        found = [day for day in days if public_holidays.is_public_holiday(day)]
         if found:
             return monday, found
         monday += timedelta(days=7)
 
 
 def test_a_week_with_a_public_holiday_and_an_absence_gives_fewer_slots(client, db, staff_login):
-    assert planning.is_public_holiday(date(2026, 12, 25))
-    assert planning.is_public_holiday(date(2027, 5, 1))
+    assert public_holidays.is_public_holiday(date(2026, 12, 25))
+    assert public_holidays.is_public_holiday(date(2027, 5, 1))
     today = today_paris()
     monday, holidays_ = _next_holiday_week(today)
     weeks = (monday - today).days // 7 + 3
@@ -355,7 +355,7 @@ def test_a_week_with_a_public_holiday_and_an_absence_gives_fewer_slots(client, d
     working = [
         monday + timedelta(days=n)
         for n in range(14)
-        if n % 7 < 5 and not planning.is_public_holiday(monday + timedelta(days=n))
+        if n % 7 < 5 and not public_holidays.is_public_holiday(monday + timedelta(days=n))
     ]
     # an absence on a working day of the second week
     absent = next(day for day in working if day >= monday + timedelta(days=7))
@@ -560,7 +560,7 @@ def test_the_overview_shows_places_sessions_and_public_holidays(client, staff_lo
     next_holiday = next(
         today_paris() + timedelta(days=n)
         for n in range(400)
-        if planning.is_public_holiday(today_paris() + timedelta(days=n))
+        if public_holidays.is_public_holiday(today_paris() + timedelta(days=n))
     )
     assert str(next_holiday.year) in page
     assert 'name="weeks"' in page and 'value="4"' in page

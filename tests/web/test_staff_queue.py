@@ -12,7 +12,7 @@ from sqlalchemy import select
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import AuditEntry, Role, Slot, Visit
-from assistant.services.visits import booking, planning, slot_offers
+from assistant.services.visits import booking, planning_absences, slot_offers
 from tests.factories import PASSWORD, make_employee, make_staff_user, slot_at
 from tests.web.helpers import ask, fresh
 
@@ -177,7 +177,9 @@ def test_displaced_visits_are_listed_and_moved(
     )
     booking.book(db, "test", visit, slot, utcnow())
     day = slot.starts_at.astimezone(PARIS).date()
-    planning.add_absence(db, "test", starts_on=day, ends_on=day, staff_id=today_plan.doctor.id)
+    planning_absences.add_absence(
+        db, "test", starts_on=day, ends_on=day, staff_id=today_plan.doctor.id
+    )
     slot.blocked = True  # as the absence page does for the booked slots
     db.commit()
 

@@ -21,7 +21,7 @@ from assistant.models import (
 )
 from assistant.services.documents.pdf import blank_pdf
 from assistant.services.prevention import risks
-from assistant.services.visits import visit_rules
+from assistant.services.visits import visit_type_table
 from assistant.services.visits.outcomes import DOCTOR_ONLY, visit_day
 
 
@@ -77,7 +77,7 @@ def _who(visit: Visit) -> list[tuple[str, str]]:
 def _visit_lines(visit: Visit) -> list[tuple[str, str]]:
     outcome = visit.outcome
     staff = outcome.recorded_by
-    kind = visit_rules.get(visit.visit_type)
+    kind = visit_type_table.get(visit.visit_type)
     role = ROLE_TITLES.get(staff.role, staff.role)
     return [
         ("p", f"Visite : {kind.label('fr')}, le {_fr(visit_day(visit))}"),

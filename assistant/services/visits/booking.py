@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from assistant.core.text import _l
 from assistant.models import Slot, Visit, VisitStatus
 from assistant.services import audit
-from assistant.services.visits import notices, visit_rules
+from assistant.services.visits import notices, visit_type_table
 from assistant.services.visits.slot_offers import performers_for
 
 
@@ -36,7 +36,7 @@ class NotAllowed(BookingError):
 
 
 def check_compatible(session: Session, visit: Visit, slot: Slot, now: datetime) -> None:
-    kind = visit_rules.get(visit.visit_type)
+    kind = visit_type_table.get(visit.visit_type)
     if slot.blocked or slot.starts_at <= now:
         raise NotAllowed(_l("Ce créneau n'est plus disponible."))
     if slot.staff.role not in performers_for(session, visit, now):

@@ -1,17 +1,19 @@
-"""The visits to plan: for an employer, across the current workforce; for an independent, their own.
-
-Built on the pure rules of `visit_rules.due_visits`, fed with what the database knows: the
-follow-up category (with the worker's health situation, which changes due dates silently — the
-employer sees the dates, never why), the visits done (their date is the slot's day in Paris) and
-the types already requested or booked. Confidential visits (a pré-reprise asked by the employee)
-are left out entirely: they must not change anything the employer sees.
+"""The visits to plan. `due_visits` is the rule, a pure function: one worker's visits to plan,
+most urgent first, from their follow-up, the visits done and those already asked for.
+`visits_to_plan` (an employer's, across the current workforce) and `worker_due` (an independent's
+own) feed it with what the database knows: the follow-up category (with the worker's health
+situation, which changes due dates silently — the employer sees the dates, never why), the visits
+done (their date is the slot's day in Paris) and the types already requested or booked.
+Confidential visits (a pré-reprise asked by the employee) are left out entirely: they must not
+change anything the employer sees.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -19,11 +21,108 @@ from sqlalchemy.orm import Session, selectinload
 from assistant.core.timeutil import PARIS
 from assistant.models import Employee, Member, Visit, VisitStatus
 from assistant.services.followup import rules as followup
-from assistant.services.visits import visit_rules
+from assistant.services.visits import visit_type_table
+from assistant.services.visits.visit_deadlines import (
+    MID_CAREER_AGE,
+    Window,
+    initial_visit,
+    mid_career,
+    periodic,
+    post_exposure,
+)
+from assistant.services.visits.visit_type_table import (
+    FOLLOW_UP_TYPES,
+    SIR_EXAMS,
+    SIR_TYPES,
+    visit_types,
+)
 from assistant.services.workforce import employees as workforce
 from assistant.services.workforce import health
 
 OPEN = (VisitStatus.REQUESTED, VisitStatus.BOOKED)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One visit due for a worker: its type and when (a window of `visit_deadlines`)."""
+
+    visit_type: str
+    window: Window
+
+    def overdue(self, today: date) -> bool:
+        return self.window.overdue(today)
+
+
+@cache
+def _type_order() -> dict[str, int]:
+    return {code: index for index, code in enumerate(visit_types())}
+
+
+def urgency(due: Due, today: date) -> tuple:
+    """Sort key, most urgent first: by deadline, none last, then by type. Overdue visits come
+    first because their deadline is before today, every other one's on or after it; `today` is
+    part of the signature so that a future rule (a grace period…) needs no caller change."""
+    by = due.window.due_by
+    return (
+        by is None,
+        by or date.max,
+        due.window.due_from or date.min,
+        _type_order().get(due.visit_type, len(_type_order())),
+    )
+
+
+def due_visits(
+    *,
+    hire_date: date,
+    birth_date: date,
+    contract_type: str,
+    follow: followup.FollowUp,
+    done: Sequence[tuple[date, str]],
+    open_types: Collection[str],
+    today: date,
+) -> list[Due]:
+    """The visits to plan for one worker, most urgent first.
+
+    The follow-up visit: the initial one when no follow-up visit of the worker's regime was done
+    (an SIR worker needs an aptitude examination, a VIP does not count; a collective information
+    does not count for an individual follow-up), else the periodic one after the last. Plus the
+    mid-career visit in its year unless done that year, and the post-exposure visit when the
+    follow-up says the exposure ended and none was done. Types in `open_types` (already requested
+    or booked) are left out.
+    """
+    found: list[Due] = []
+    basis = _basis_types(follow.category)
+    history = sorted((day, code) for day, code in done if code in basis)
+    if not history:
+        found.append(Due(*initial_visit(hire_date, follow, contract_type)))
+    else:
+        last_day, last_type = history[-1]
+        exams = [day for day, code in history if code in SIR_EXAMS]
+        following = periodic(last_day, last_type, follow, last_exam=exams[-1] if exams else None)
+        if following is not None:
+            found.append(Due(*following))
+
+    ages = {today.year - birth_date.year} if follow.mid_career_due else set()
+    if today.year - birth_date.year == MID_CAREER_AGE:
+        ages.add(MID_CAREER_AGE)
+    for age in ages:
+        window = mid_career(birth_date, age)
+        if not any(code == "mi_carriere" and day.year == window.due_by.year for day, code in done):
+            found.append(Due("mi_carriere", window))
+
+    if "end_of_exposure" in follow.rules and not any(c == "post_exposition" for _, c in done):
+        found.append(Due("post_exposition", post_exposure()))
+
+    found = [due for due in found if due.visit_type not in open_types]
+    return sorted(found, key=lambda due: urgency(due, today))
+
+
+def _basis_types(category: followup.Category) -> frozenset[str]:
+    if category is followup.Category.SIR:
+        return SIR_TYPES
+    if category is followup.Category.VIP_COLLECTIVE:
+        return FOLLOW_UP_TYPES | {"vip_collective"}
+    return FOLLOW_UP_TYPES
 
 
 @dataclass(frozen=True)
@@ -32,15 +131,15 @@ class ToPlan:
 
     employee: Employee | None
     visit_type: str
-    window: visit_rules.Window
+    window: Window
     overdue: bool
 
     @property
-    def kind(self) -> visit_rules.VisitType:
-        return visit_rules.get(self.visit_type)
+    def kind(self) -> visit_type_table.VisitType:
+        return visit_type_table.get(self.visit_type)
 
     def urgency(self, today: date) -> tuple:
-        return visit_rules.urgency(visit_rules.Due(self.visit_type, self.window), today)
+        return urgency(Due(self.visit_type, self.window), today)
 
 
 def visit_day(visit: Visit) -> date:
@@ -139,7 +238,7 @@ def visits_to_plan(
         follow = followup.follow_up(workforce.worker_of(employee), today, flags.get(employee.id))
         visits = by_employee.get(employee.id, ())
         done, open_types = _history(visits)
-        dues = visit_rules.due_visits(
+        dues = due_visits(
             hire_date=employee.hire_date,
             birth_date=employee.birth_date,
             contract_type=employee.contract_type,
@@ -187,7 +286,7 @@ def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:
     follow = followup.follow_up(worker, today)
     visits = _visits(session, member.id, employees=False)
     done, open_types = _history(visits)
-    dues = visit_rules.due_visits(
+    dues = due_visits(
         hire_date=started,
         birth_date=birth_date,
         contract_type="cdi",

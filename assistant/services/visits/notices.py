@@ -34,7 +34,7 @@ from assistant.core.timeutil import PARIS
 from assistant.database import utcnow
 from assistant.models import Centre, CentreKind, Member, PhoneProfile, Slot, Visit, VisitStatus
 from assistant.services.messaging import outbox
-from assistant.services.visits import visit_rules
+from assistant.services.visits import visit_type_table, wall_clock
 from assistant.services.workforce import identity
 
 # ------------------------------------------------------------------ what a notice says
@@ -64,7 +64,7 @@ def facts(visit: Visit, locale: str, *, with_link: bool = True) -> Facts:
     """`with_link` False: for the employer of a visit the worker asked for (the room is theirs)."""
     locale = _language(locale)
     slot: Slot = visit.slot
-    kind = visit_rules.get(visit.visit_type)
+    kind = visit_type_table.get(visit.visit_type)
     local = slot.starts_at.astimezone(PARIS)
     centre: Centre = slot.centre
     tele = slot.modality == "tele" or centre.kind == CentreKind.TELE
@@ -246,7 +246,7 @@ def employee_request(session: Session, visit: Visit, now) -> None:
         return
     if member.email:
         locale = _language(member.locale)
-        kind = visit_rules.get(visit.visit_type).label(locale)
+        kind = visit_type_table.get(visit.visit_type).label(locale)
         subject = render("mail/visit_employee_request_subject.txt", locale, kind=kind)
         body = render(
             "mail/visit_employee_request.txt",
@@ -285,17 +285,17 @@ def cancellation(session: Session, visit: Visit) -> None:
 
 
 def reminder_cutoff(now: datetime, days_before: int) -> datetime:
-    """The latest start whose reminder time (`visit_rules.reminder_at`) has come, to the minute
+    """The latest start whose reminder time (`wall_clock.reminder_at`) has come, to the minute
     (exact across the changes of hour in Europe/Paris)."""
     local = now.astimezone(PARIS).replace(tzinfo=None, second=0, microsecond=0)
     cutoff = (local + timedelta(days=days_before)).replace(tzinfo=PARIS).astimezone(UTC)
     minute = timedelta(minutes=1)
     for _ in range(120):
-        if visit_rules.reminder_at(cutoff, days_before) <= now:
+        if wall_clock.reminder_at(cutoff, days_before) <= now:
             break
         cutoff -= minute
     for _ in range(120):
-        if visit_rules.reminder_at(cutoff + minute, days_before) > now:
+        if wall_clock.reminder_at(cutoff + minute, days_before) > now:
             break
         cutoff += minute
     return cutoff
@@ -341,7 +341,7 @@ def send_reminders(session: Session, now: datetime, days_before: int = 2, limit:
         visit = session.get(Visit, visit_id)
         session.refresh(visit, ["reminder_queued_at"])
         starts_at = visit.slot.starts_at
-        if visit.booked_at is not None and visit.booked_at >= visit_rules.reminder_at(
+        if visit.booked_at is not None and visit.booked_at >= wall_clock.reminder_at(
             starts_at, days_before
         ):
             continue

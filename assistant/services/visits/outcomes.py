@@ -29,7 +29,7 @@ from assistant.models import (
 from assistant.services import audit
 from assistant.services.followup import rules as followup
 from assistant.services.prevention import risks
-from assistant.services.visits import visit_rules
+from assistant.services.visits import visit_deadlines, visit_type_table
 from assistant.services.workforce import health
 
 HEALTH_ROLES = frozenset(str(role) for role in Role.health_roles())
@@ -76,7 +76,7 @@ def check_may_issue(actor, visit: Visit, kind: str) -> None:
                 "Délivrez une attestation de suivi, ou orientez le salarié vers le médecin."
             )
         )
-    if not visit_rules.may_perform(staff.role, visit.visit_type):
+    if not visit_type_table.may_perform(staff.role, visit.visit_type):
         raise OutcomeError(_l("Cette visite relève du médecin du travail."))
     if kind not in kinds_for(staff.role, visit):
         raise OutcomeError(_l("Ce document ne correspond pas à cette visite."))
@@ -128,7 +128,7 @@ def suggested_next_due(session: Session, visit: Visit) -> date | None:
     follow = _follow_up(session, visit, day)
     if follow is None:
         return None
-    basis = visit_rules.FOLLOW_UP_TYPES | {"vip_collective"}
+    basis = visit_type_table.FOLLOW_UP_TYPES | {"vip_collective"}
     done = [
         (visit_day(other), other.visit_type)
         for other in session.scalars(
@@ -149,8 +149,8 @@ def suggested_next_due(session: Session, visit: Visit) -> date | None:
         return None
     done.sort()
     last_day, last_type = done[-1]
-    exams = [d for d, code in done if code in visit_rules.SIR_EXAMS]
-    found = visit_rules.periodic(
+    exams = [d for d, code in done if code in visit_type_table.SIR_EXAMS]
+    found = visit_deadlines.periodic(
         last_day, last_type, follow, last_exam=exams[-1] if exams else None
     )
     return found[1].due_by if found is not None else None

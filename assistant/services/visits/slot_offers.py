@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, contains_eager
 from assistant.core.timeutil import PARIS
 from assistant.models import Slot, StaffUser, Visit
 from assistant.models.visit import holds_slot
-from assistant.services.visits import visit_rules
+from assistant.services.visits import visit_type_table
 
 # a slot must start at least this long after now to be offered (time to receive the convocation)
 LEAD_TIME = timedelta(hours=2)
@@ -35,7 +35,7 @@ def compatible_slots(
 ) -> list[Slot]:
     """The first free slots where this visit may take place, earliest first (from `after` and
     in one `modality` when given, e.g. the filters of the staff queue)."""
-    kind = visit_rules.get(visit.visit_type)
+    kind = visit_type_table.get(visit.visit_type)
     performers = performers_for(session, visit, now)
     modalities = sorted(kind.modalities)
     for wished in (visit.modality, modality):
@@ -121,9 +121,9 @@ def performers_for(
     médecin du travail (electrical work, CACES; a disabled worker's first visit) narrows the
     type's performers. Health flags count, silently, as in the due dates (`with_health` False:
     from the employer's declaration alone)."""
-    kind = visit_rules.get(visit.visit_type)
+    kind = visit_type_table.get(visit.visit_type)
     employee = visit.employee
-    if employee is None or kind.code not in visit_rules.FOLLOW_UP_TYPES:
+    if employee is None or kind.code not in visit_type_table.FOLLOW_UP_TYPES:
         return kind.performers
     from assistant.services.followup import rules as followup
     from assistant.services.workforce import employees as workforce
@@ -133,7 +133,7 @@ def performers_for(
     flags = health.flags_for(session, [employee.id]).get(employee.id) if with_health else None
     follow = followup.follow_up(workforce.worker_of(employee), today, flags)
     first = kind.code in ("vip_initiale", "sir_embauche")
-    return visit_rules.performers_for(kind.code, follow, first=first)
+    return visit_type_table.performers_for(kind.code, follow, first=first)
 
 
 def organised_by_the_service(session: Session, visit: Visit, now: datetime) -> bool:

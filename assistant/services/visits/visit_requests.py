@@ -15,7 +15,7 @@ from assistant.core.text import _l
 from assistant.core.timeutil import PARIS
 from assistant.models import Employee, Member, Visit, VisitStatus
 from assistant.services import audit
-from assistant.services.visits import notices, visit_rules
+from assistant.services.visits import notices, visit_deadlines, visit_type_table
 from assistant.services.visits.booking import NotAllowed, SlotTaken, book, history_event
 from assistant.services.visits.slot_offers import compatible_slots
 
@@ -42,7 +42,7 @@ def window_for(request: Request, today: date) -> tuple[date | None, date | None]
     """The regulatory window of a request, or (None, None) when the rules set none."""
     code = request.visit_type
     if code == "reprise" and request.event_date is not None:
-        found = visit_rules.reprise(
+        found = visit_deadlines.reprise(
             request.event_date, request.absence_cause or "illness", request.absence_days or 0
         )
         if found is None:
@@ -55,7 +55,7 @@ def window_for(request: Request, today: date) -> tuple[date | None, date | None]
             )
         return found.due_from, found.due_by
     if code in ("pre_reprise", "liaison") and request.event_date is not None:
-        rule = visit_rules.pre_reprise if code == "pre_reprise" else visit_rules.liaison
+        rule = visit_deadlines.pre_reprise if code == "pre_reprise" else visit_deadlines.liaison
         found = rule(request.event_date, today)
         if found is None:
             raise NotAllowed(
@@ -83,14 +83,14 @@ def request_visit(
     (a partial unique index): asking again returns the open one, marked `reused`, whoever asked
     it first and whatever the concurrency. `none_open`: the caller has just looked and found
     no open request of this worker, so it is not looked up again (the index still decides)."""
-    kind = visit_rules.get(request.visit_type)
+    kind = visit_type_table.get(request.visit_type)
     if request.requested_by not in kind.requesters:
         raise NotAllowed(_l("Cette visite ne peut pas être demandée ainsi."))
     if employee is not None and employee.member_id != member.id:
         raise NotAllowed(_l("Ce salarié n'est pas dans vos effectifs."))
     today = now.astimezone(PARIS).date()
     due_from, due_by = window_for(request, today)
-    if request.modality is not None and not visit_rules.allows(kind.code, request.modality):
+    if request.modality is not None and not visit_type_table.allows(kind.code, request.modality):
         raise NotAllowed(_l("Cette visite ne peut pas se faire de cette façon."))
     waiting = None if none_open else open_request(session, member.id, employee, kind.code)
     if waiting is not None:

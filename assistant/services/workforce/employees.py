@@ -233,6 +233,6 @@ def worker_of(employee: Employee):
 def first_visit_due(employee: Employee, follow) -> date:
     """When the first visit is due, no visit having been recorded yet (the visit rules: before
     assignment when the follow-up says so, else within 3 months of hiring, 2 for apprentices)."""
-    from assistant.services.visits import visit_rules
+    from assistant.services.visits.visit_deadlines import initial_visit
 
-    return visit_rules.initial_visit(employee.hire_date, follow, employee.contract_type)[1].due_by
+    return initial_visit(employee.hire_date, follow, employee.contract_type)[1].due_by

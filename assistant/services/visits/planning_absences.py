@@ -1,0 +1,85 @@
+"""Absences of a professional and closures of a place, as staff record them: the slots they
+cover are blocked (the held ones too: a visit moved out of one never frees it again), and the
+visits already booked in them are returned so that staff move them from the queue. The slots
+generated later skip these days (`planning.generate_slots`). None commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import Session
+
+from assistant.models import Absence, Slot, Visit, VisitStatus
+from assistant.services import audit
+from assistant.services.visits.wall_clock import paris_midnight
+
+
+def add_absence(
+    session: Session,
+    actor,
+    *,
+    starts_on: date,
+    ends_on: date,
+    staff_id: int | None = None,
+    centre_id: int | None = None,
+    reason: str | None = None,
+) -> tuple[Absence, list[Visit]]:
+    """Record an absence (or a closure when only the place is given); block the slots it covers
+    and return the visits booked in them, for staff to move."""
+    absence = Absence(
+        staff_id=staff_id,
+        centre_id=None if staff_id is not None else centre_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason,
+        created_by=audit.actor_label(actor),
+    )
+    session.add(absence)
+    session.flush()
+    start = paris_midnight(starts_on)
+    end = paris_midnight(ends_on + timedelta(days=1))
+    whose = Slot.staff_id == staff_id if staff_id is not None else Slot.centre_id == centre_id
+    within = and_(whose, Slot.starts_at >= start, Slot.starts_at < end)
+    # every slot is blocked, the held ones too: a visit moved out of one never frees it again
+    session.execute(
+        update(Slot)
+        .where(within)
+        .values(blocked=True)
+        .execution_options(synchronize_session="fetch")
+    )
+    affected = list(
+        session.scalars(
+            select(Visit)
+            .join(Slot, Slot.id == Visit.slot_id)
+            .where(within, Visit.status == "booked")
+            .order_by(Slot.starts_at)
+        )
+    )
+    audit.record(session, actor, "create", "absence", absence.id, f"{starts_on}..{ends_on}")
+    return absence, affected
+
+
+def booked_during(session: Session, absence: Absence) -> list[Visit]:
+    """The visits still booked in the days of an absence or closure."""
+    whose = (
+        Slot.staff_id == absence.staff_id
+        if absence.staff_id is not None
+        else Slot.centre_id == absence.centre_id
+    )
+    return list(
+        session.scalars(
+            select(Visit)
+            .join(Slot, Slot.id == Visit.slot_id)
+            .where(
+                and_(
+                    whose,
+                    Slot.starts_at >= paris_midnight(absence.starts_on),
+                    Slot.starts_at < paris_midnight(absence.ends_on + timedelta(days=1)),
+                ),
+                Visit.status == VisitStatus.BOOKED,
+            )
+            .order_by(Slot.starts_at)
+        )
+    )

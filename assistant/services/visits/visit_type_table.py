@@ -1,0 +1,176 @@
+"""The visit types (SPEC 4.6), read once from `visit_types.csv`: one row per type with its
+labels, the staff roles that may perform it, the modalities it allows (on site, mobile centre,
+teleconsultation), its length, who may ask for it, whether it is always hidden from the employer
+(pré-reprise), and the texts of the convocation. Also which types make up the individual follow-up
+and the SIR, and who may perform a follow-up visit for a given worker (the doctor alone when the
+follow-up asks for the médecin du travail). No database, no Flask.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from assistant.services.followup.rules import FollowUp, Performer
+from assistant.services.visits.visit_csv import (
+    DATA,
+    VisitRulesError,
+    in_locale,
+    parse_set,
+    parse_whole,
+    parse_yes_no,
+    read_rows,
+)
+
+TYPES_FILE = DATA / "visit_types.csv"
+
+TYPE_COLUMNS = (
+    "code",
+    "label_fr",
+    "label_en",
+    "performers",
+    "modalities",
+    "minutes",
+    "requesters",
+    "confidential",
+    "objectives_fr",
+    "objectives_en",
+    "conduct_fr",
+    "conduct_en",
+)
+
+PERFORMERS = frozenset({"doctor", "nurse"})  # staff roles (models.staff.Role) that see patients
+MODALITIES = frozenset({"on_site", "mobile", "tele"})  # models.visit.Modality
+REQUESTERS = frozenset({"employer", "employee", "independent", "staff"})
+
+# The codes the deadline rules rely on; the table may add others (visits on request of a new kind).
+REQUIRED_TYPES = (
+    "vip_initiale",
+    "vip_periodique",
+    "sir_embauche",
+    "sir_periodique",
+    "sir_intermediaire",
+    "reprise",
+    "pre_reprise",
+    "liaison",
+    "mi_carriere",
+    "demande",
+    "post_exposition",
+    "vip_collective",
+)
+# Visits of the individual follow-up: the periodic clock runs from the last of them. A reprise,
+# a visit on request or a mid-career visit does not reset it (R4624-16, R4624-28).
+FOLLOW_UP_TYPES = frozenset(
+    {"vip_initiale", "vip_periodique", "sir_embauche", "sir_periodique", "sir_intermediaire"}
+)
+SIR_TYPES = frozenset({"sir_embauche", "sir_periodique", "sir_intermediaire"})
+SIR_EXAMS = frozenset({"sir_embauche", "sir_periodique"})  # aptitude examinations by the doctor
+
+
+@dataclass(frozen=True)
+class VisitType:
+    code: str
+    label_fr: str
+    label_en: str
+    performers: frozenset[str]  # staff roles allowed to perform it: "doctor", "nurse"
+    modalities: frozenset[str]  # "on_site", "mobile", "tele"
+    minutes: int  # a slot fits when it lasts at least this long
+    requesters: frozenset[str]  # "employer", "employee", "independent", "staff"
+    confidential: bool  # always hidden from the employer (pré-reprise)
+    objectives_fr: str
+    objectives_en: str
+    conduct_fr: str
+    conduct_en: str
+
+    def label(self, locale: str) -> str:
+        return in_locale(locale, self.label_fr, self.label_en)
+
+    def objectives(self, locale: str) -> str:
+        return in_locale(locale, self.objectives_fr, self.objectives_en)
+
+    def conduct(self, locale: str) -> str:
+        return in_locale(locale, self.conduct_fr, self.conduct_en)
+
+
+def visit_types() -> dict[str, VisitType]:
+    """The visit types of the data file, in file order (parsed once)."""
+    return _default_types()
+
+
+@cache
+def _default_types() -> dict[str, VisitType]:
+    return load_visit_types(TYPES_FILE)
+
+
+def load_visit_types(path: str | os.PathLike) -> dict[str, VisitType]:
+    """Read and check a visit types file (the default one is read once by `visit_types`)."""
+    source = Path(path)
+    types: dict[str, VisitType] = {}
+    for where, values in read_rows(source, TYPE_COLUMNS, "code"):
+        try:
+            visit_type = _parse_type(values)
+        except ValueError as error:
+            raise VisitRulesError(f"{where}: {error}") from None
+        if visit_type.code in types:
+            raise VisitRulesError(f"{where}: duplicate code")
+        types[visit_type.code] = visit_type
+    missing = [code for code in REQUIRED_TYPES if code not in types]
+    if missing:
+        raise VisitRulesError(f"{source.name}: missing visit type(s) {', '.join(missing)}")
+    return types
+
+
+def _parse_type(values: dict[str, str]) -> VisitType:
+    for column in TYPE_COLUMNS:
+        if column != "confidential" and not values[column]:
+            raise ValueError(f"{column} is empty")
+    performers = parse_set(values, "performers", PERFORMERS)
+    if "doctor" not in performers:
+        raise ValueError("the médecin du travail may perform every visit: add doctor")
+    return VisitType(
+        code=values["code"],
+        label_fr=values["label_fr"],
+        label_en=values["label_en"],
+        performers=performers,
+        modalities=parse_set(values, "modalities", MODALITIES),
+        minutes=parse_whole(values, "minutes", low=5),
+        requesters=parse_set(values, "requesters", REQUESTERS),
+        confidential=parse_yes_no(values, "confidential"),
+        objectives_fr=values["objectives_fr"],
+        objectives_en=values["objectives_en"],
+        conduct_fr=values["conduct_fr"],
+        conduct_en=values["conduct_en"],
+    )
+
+
+def get(code: str) -> VisitType:
+    try:
+        return visit_types()[code]
+    except KeyError:
+        raise ValueError(f"unknown visit type {code!r}") from None
+
+
+def may_perform(role: str, code: str) -> bool:
+    return str(role) in get(code).performers
+
+
+def allows(code: str, modality: str) -> bool:
+    return str(modality) in get(code).modalities
+
+
+def performers_for(
+    code: str, follow: FollowUp | None = None, *, first: bool = False
+) -> frozenset[str]:
+    """Who may perform this visit for this worker: the type's performers, narrowed to the doctor
+    when the follow-up asks for the médecin du travail (electrical work, CACES…) or, for a disabled
+    worker, for the first visit (`first`). Only the follow-up visits are narrowed."""
+    allowed = get(code).performers
+    if follow is None or code not in FOLLOW_UP_TYPES:
+        return allowed
+    if follow.performed_by is Performer.DOCTOR or (
+        follow.performed_by is Performer.DOCTOR_FIRST and first
+    ):
+        return allowed & {"doctor"}
+    return allowed
