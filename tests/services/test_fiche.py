@@ -16,7 +16,7 @@ from assistant.models import (
     ScoreRecord,
 )
 from assistant.models.fiche import FrozenFiche
-from assistant.services.documents import fiche
+from assistant.services.documents import fiche, fiche_plan
 from tests.factories import SIRET, make_employee, make_member, make_staff_user
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -77,7 +77,7 @@ def test_draft_is_prefilled_from_declarations(db, iprp, bakery):
     draft = fiche.draft_from_declarations(db, iprp, bakery.id)
     content = draft.content
     assert draft.version == 1 and draft.status == FicheStatus.DRAFT
-    assert set(content) == set(fiche.SECTION_KEYS)
+    assert set(content) == set(fiche_plan.SECTION_KEYS)
     assert content["date_adhesion"] == "15/06/2025"
     assert (
         "Société 73282932000074" in content["nom_adresse"]
@@ -208,4 +208,4 @@ def test_pdf_has_one_page_per_part(db, iprp, bakery):
     pdf = fiche.render_pdf(draft, bakery, "SPSTI Santé Travail")
     assert pdf.startswith(b"%PDF")
     pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)
-    assert len(pages) >= len(fiche.PLAN)  # each part starts a page; long parts run over
+    assert len(pages) >= len(fiche_plan.PLAN)  # each part starts a page; long parts run over

@@ -1,9 +1,6 @@
 """The fiche d'entreprise (SPEC 4.3): drafts prefilled from declarations, versions, due dates, PDF.
 
-The plan is the "quatre pages" of the cahier des charges (annex 5.2): four parts and the covering
-letter, each a list of numbered headings. The headings are those of the cahier des charges, in
-French, because the fiche is an official French document given to the employer; the back-office
-shows them translated (they are marked with `N_` for the catalogs).
+The plan (the "quatre pages" of the cahier des charges, annex 5.2) is data, in `fiche_plan.py`.
 
 A member has versions 1, 2, 3…; at most one of them is a draft, the others are published and are
 never changed again (the service refuses, and so does a mapper hook on the model). A new draft is
@@ -40,123 +37,16 @@ from assistant.models import (
     ScoreRecord,
 )
 from assistant.services import audit
+from assistant.services.documents.fiche_plan import PLAN, SECTION_KEYS
 from assistant.services.documents.pdf import FONTS
 from assistant.services.followup import rules as followup
 from assistant.services.prevention import naf, risks
-
-
-def N_(text: str) -> str:
-    """Mark a heading for the catalogs; it stays French in the data and in the PDF."""
-    return text
-
 
 FIRST_FICHE_WITHIN_YEARS = 1
 RENEW_EVERY_YEARS = 4
 SECTION_MAX_CHARS = 8000
 REQUIRED_TO_PUBLISH = ("synthese",)
 
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    heading: str  # French, as in the cahier des charges
-
-
-@dataclass(frozen=True)
-class Part:
-    key: str
-    title: str
-    sections: tuple[Section, ...]
-
-
-PLAN: tuple[Part, ...] = (
-    Part(
-        "page1",
-        N_("Page 1 — Identification de l'entreprise et conseils"),
-        (
-            Section("date_adhesion", N_("Date d'adhésion")),
-            Section("date_creation", N_("Date de création")),
-            Section("date_mise_a_jour", N_("Date de la dernière mise à jour")),
-            Section("nom_adresse", N_("Nom et adresse de l'entreprise")),
-            Section("numero_adherent", N_("N° d'adhérent")),
-            Section("code_naf", N_("Code NAF")),
-            Section("equipe", N_("Noms des membres de l'équipe pluridisciplinaire")),
-            Section("contact", N_("Nom du contact « entreprise » au moment de la rédaction")),
-            Section("synthese", N_("Synthèse et préconisations")),
-            Section("plan_activite", N_("Plan d'activité")),
-            Section("annexes", N_("Liste des annexes")),
-            Section("sir_declarees", N_("Nombre de SIR déclarées")),
-            Section("sir_constatees", N_("Nombre de SIR constatées")),
-        ),
-    ),
-    Part(
-        "page2",
-        N_("Page 2 — Environnement de travail"),
-        (
-            Section("locaux", N_("Locaux")),
-            Section("hygiene", N_("Hygiène générale")),
-            Section("impression", N_("Impression générale")),
-            Section("procede", N_("Process (intensité / fréquence)")),
-            Section("postes", N_("Liste de tous les postes de travail")),
-            Section("postes_visites", N_("Postes de travail visités")),
-            Section("metrologie", N_("Métrologie")),
-            Section("ateliers", N_("Nombre d'ateliers")),
-        ),
-    ),
-    Part(
-        "page3",
-        N_("Page 3 — Personnel, environnement prévention sécurité"),
-        (
-            Section("plages_horaires", N_("Plages horaires")),
-            Section("convention", N_("Convention collective applicable")),
-            Section("accord_branche", N_("Accord de branche")),
-            Section("document_unique", N_("Document unique : oui / non")),
-            Section("plan_prevention", N_("Plan de prévention : oui / non")),
-            Section("delegues", N_("Délégués du personnel")),
-            Section("cse", N_("CSE")),
-            Section("paramedical", N_("Personnel paramédical")),
-            Section("secouriste", N_("Secouriste du travail")),
-            Section("turn_over", N_("Turn over")),
-            Section("absenteisme", N_("Absentéisme")),
-            Section("inaptitudes", N_("Inaptitudes")),
-            Section("at_mp", N_("AT/MP")),
-            Section("mcp", N_("Maladies à caractère professionnel")),
-            Section("effectifs", N_("Effectifs")),
-            Section("contrats", N_("Contrats")),
-            Section("interimaires", N_("Intérimaires")),
-            Section("hommes_femmes", N_("Hommes – femmes")),
-            Section("pmr", N_("Personnes à mobilité réduite")),
-        ),
-    ),
-    Part(
-        "page4",
-        N_("Page 4 — Personnel, environnement prévention sécurité (suite)"),
-        (
-            Section(
-                "expositions",
-                N_(
-                    "Liste des expositions professionnelles et des risques – formation, information"
-                ),
-            ),
-            Section("actions_prevention", N_("Actions de prévention menées")),
-            Section("horaires", N_("Horaires")),
-            Section("fds", N_("Fiches de données de sécurité")),
-        ),
-    ),
-    Part(
-        "lettre",
-        N_("Lettre d'accompagnement"),
-        (
-            Section("conseils", N_("Conseils de prévention")),
-            Section("bibliographie", N_("Référence à la bibliographie")),
-            Section(
-                "rappel_reglementaire",
-                N_("Rappel réglementaire (conservation de la fiche d'entreprise)"),
-            ),
-        ),
-    ),
-)
-SECTION_KEYS = tuple(section.key for part in PLAN for section in part.sections)
 
 CONTRACT_LABELS = {
     "cdi": "CDI",
