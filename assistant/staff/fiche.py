@@ -12,7 +12,7 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import FicheEntreprise, Member, Role
 from assistant.services import audit
-from assistant.services.documents import fiche, fiche_plan
+from assistant.services.documents import fiche, fiche_due, fiche_plan, fiche_render
 from assistant.staff.access import role_required
 from assistant.staff.blueprint import bp
 from assistant.views import pdf_response
@@ -45,7 +45,7 @@ def fiches_due():
     today = today_paris()
     return render_template(
         "staff/fiche/due.html",
-        due=fiche.due_list(db.session, today),
+        due=fiche_due.due_list(db.session, today),
         today=today,
         can_write=current_user.role in WRITERS,
     )
@@ -150,7 +150,7 @@ def fiche_publish(member_id: int, version: int):
 def fiche_pdf(member_id: int, version: int):
     member = _member_or_404(member_id)
     found = _version_or_404(member.id, version)
-    pdf = fiche.render_pdf(found, member, current_app.config["SERVICE_NAME"])
+    pdf = fiche_render.render_pdf(found, member, current_app.config["SERVICE_NAME"])
     audit.record(
         db.session,
         current_user,
