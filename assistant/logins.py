@@ -14,7 +14,7 @@ from assistant import sessions
 from assistant.core.timeutil import today_paris
 from assistant.extensions import db, login_manager
 from assistant.models import Employee, MemberUser, StaffUser
-from assistant.services.workforce import identity
+from assistant.services.workforce import mobile_proof, phone_reach
 
 
 def init_app(app: Flask) -> None:
@@ -51,12 +51,12 @@ class EmployeeUser(UserMixin):
         return f"employee:{self.phone}:{self.version}"
 
 
-def reach_of(phone: str) -> list[identity.Access]:
+def reach_of(phone: str) -> list[phone_reach.Access]:
     """What this number reaches, looked up once per request: the user loader and the view
     share it."""
     cached = g.get("employee_reach")
     if cached is None or cached[0] != phone:
-        cached = g.employee_reach = (phone, identity.reach(db.session, phone, today_paris()))
+        cached = g.employee_reach = (phone, phone_reach.reach(db.session, phone, today_paris()))
     return cached[1]
 
 
@@ -71,7 +71,7 @@ def load_employee(raw: str) -> EmployeeUser | None:
     phone, _sep, version = raw.partition(":")
     if not phone or not version.isdigit():
         return None
-    if int(version) != identity.session_version(db.session, phone):
+    if int(version) != mobile_proof.session_version(db.session, phone):
         return None
     if employments(phone):
         return EmployeeUser(phone, int(version))

@@ -1,6 +1,6 @@
-"""Who writes, from the phone the channel proves (`assistant.services.workforce.identity`), and
-what they ask for: the effects the visit journeys run before a slot is offered. `identify` (who, or
-how to become known; `_who` when the person is followed one way only, else the answer `who` among
+"""Who writes, from the phone the channel proves (`assistant.services.workforce.booking_identity`),
+and what they ask for: the effects the visit journeys run before a slot is offered. `identify` (who,
+or how to become known; `_who` when the person is followed one way only, else the answer `who` among
 `_choices`), `find_next` (the next appointment, to move or cancel), `not_booked_yet` (a visit of
 this kind already booked is told) and `waiting_or_new` (the request waiting already, or a new one
 asked as on the request pages: `visit_request.wanted` and `visit_request.ask`).
@@ -24,11 +24,14 @@ def keep(context: Context, *rows) -> None:
 
 def _identities(context: Context):
     """The ways the proven phone's owner is followed, looked up once per turn."""
-    from assistant.services.workforce import identity
+    from assistant.services.workforce import booking_identity
 
     cached = context.turn.get("identities")
     if cached is None or cached[0] != context.phone:
-        cached = (context.phone, identity.identities(context.session, context.phone, context.today))
+        cached = (
+            context.phone,
+            booking_identity.identities(context.session, context.phone, context.today),
+        )
         context.turn["identities"] = cached
     return cached[1]
 
@@ -40,13 +43,13 @@ def _identity(answers: Answers, context: Context):
 
 def identify(answers: Answers, context: Context) -> Answers | Outcome:
     """Who writes: nobody known ends the journey with how to become known."""
-    from assistant.services.workforce import identity
+    from assistant.services.workforce import phone_reach
 
     if context.phone is None:  # a channel that proves no phone (the anonymous chat)
         return Outcome("visit_chat")
     found = _identities(context)
     if not found:
-        employer = identity.holder(context.session, context.phone, context.today).is_employer
+        employer = phone_reach.holder(context.session, context.phone, context.today).is_employer
         return Outcome("visit_employer_only" if employer else "visit_unknown")
     answers = {**answers, "_choices": [[i.key, i.label()] for i in found]}
     if len(found) == 1:
@@ -56,12 +59,12 @@ def identify(answers: Answers, context: Context) -> Answers | Outcome:
 
 def find_next(answers: Answers, context: Context) -> Answers | Outcome:
     """The next appointment, whichever way the person is followed (to move or cancel)."""
-    from assistant.services.workforce import identity
+    from assistant.services.workforce import booking_identity
 
     found = identify(answers, context)
     if isinstance(found, Outcome):
         return found
-    visit = identity.next_visit(context.session, _identities(context), context.now)
+    visit = booking_identity.next_visit(context.session, _identities(context), context.now)
     if visit is None:
         return Outcome("visit_no_appointment")
     keep(context, visit, visit.slot)
@@ -70,12 +73,12 @@ def find_next(answers: Answers, context: Context) -> Answers | Outcome:
 
 def not_booked_yet(answers: Answers, context: Context) -> Answers | Outcome | None:
     """A visit of this kind already booked is told (before any question about it)."""
-    from assistant.services.workforce import identity
+    from assistant.services.workforce import booking_identity
 
     who = _identity(answers, context)
     if who is None:  # left meanwhile
         return Outcome("visit_unknown")
-    booked, waiting = identity.booked_and_waiting(
+    booked, waiting = booking_identity.booked_and_waiting(
         context.session, who, context.now, answers.get("_type")
     )
     context.turn["waiting"] = (who.key, answers.get("_type"), waiting)  # for the request
@@ -107,7 +110,7 @@ def _wanted(who, answers: Answers, context: Context):
 
 def waiting_or_new(answers: Answers, context: Context) -> Answers | Outcome:
     """The request waiting already, or a new one, asked as on the request pages."""
-    from assistant.services.workforce import identity
+    from assistant.services.workforce import booking_identity
 
     who = _identity(answers, context)
     if who is None:
@@ -116,7 +119,7 @@ def waiting_or_new(answers: Answers, context: Context) -> Answers | Outcome:
     if seen is not None and seen[:2] == (who.key, answers.get("_type")):
         visit = seen[2]
     else:
-        visit = identity.waiting_request(context.session, who, answers.get("_type"))
+        visit = booking_identity.waiting_request(context.session, who, answers.get("_type"))
     if visit is None:
         visit = visit_request.ask(
             context,

@@ -23,8 +23,8 @@ slot ids offered in their order (an answer `2` books exactly the slot listed sec
 the slot a move leaves, `_taken` when the slot picked was taken meanwhile.
 
 A number the worker never proved reaches only what the employer who typed it knows anyway
-(`assistant.services.workforce.identity`): a request from it goes to the team, and the answer tells
-nothing more. Messages name slots and visits by id; each player renders them for its channel.
+(`assistant.services.workforce.phone_reach`): a request from it goes to the team, and the answer
+tells nothing more. Messages name slots and visits by id; each player renders them for its channel.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from assistant.services.documents.fiche import PLAN, SECTION_MAX_CHARS, Part
+from assistant.services.documents.fiche import SECTION_MAX_CHARS
+from assistant.services.documents.fiche_plan import PLAN, Part
 
 
 class EmptyForm(FlaskForm):

@@ -20,7 +20,7 @@ from assistant.models import Employee, Member, Visit, VisitStatus
 from assistant.services import audit
 from assistant.services.membership import otp
 from assistant.services.visits import due
-from assistant.services.workforce import health, identity
+from assistant.services.workforce import health, mobile_proof, phone_reach
 from assistant.views import send_code
 from forms.wizard import CodeForm, PhoneForm
 
@@ -63,7 +63,7 @@ def login_code():
         check = otp.verify(db.session, phone, OTP_PURPOSE, form.code.data, utcnow())
         found = employments(phone)
         if check == otp.CodeCheck.OK and found:
-            user = EmployeeUser(phone, identity.session_version(db.session, phone))
+            user = EmployeeUser(phone, mobile_proof.session_version(db.session, phone))
             for employee in found:
                 audit.record(
                     db.session,
@@ -85,7 +85,7 @@ def login_code():
 @bp.post("/deconnexion")
 def logout():
     if isinstance(current_user, EmployeeUser):
-        identity.end_sessions(db.session, current_user.phone)  # a replayed cookie is refused
+        mobile_proof.end_sessions(db.session, current_user.phone)  # a replayed cookie is refused
         db.session.commit()
     logout_user()
     flash(_("Vous êtes déconnecté."), "info")
@@ -136,7 +136,7 @@ def home():
     jobs = []
     for access in reached():
         employee = access.employee
-        visits = [v for v in _visits(employee) if identity.may_see(access, v)]
+        visits = [v for v in _visits(employee) if phone_reach.may_see(access, v)]
         upcoming = sorted(
             (v for v in visits if v.status == VisitStatus.BOOKED and v.slot.starts_at > now),
             key=lambda v: v.slot.starts_at,

@@ -2,12 +2,12 @@
 signed in with a one-time code; no page is kept by the browser's cache. And what its pages share:
 what the signed-in number reaches, the context the journeys get.
 
-What a number reaches is `assistant.services.workforce.identity.reach`: through the worker's proven
-mobile, everything of their employments; through a number an employer only typed as a contact, what
-that employer knows anyway (never a confidential or employee-requested visit, a health situation or
-an ordonnance: the holder may be the employer itself). Every visit and employee id in a URL is
-checked against what the signed-in number reaches (anything else is a 404, whether it exists or
-not).
+What a number reaches is `assistant.services.workforce.phone_reach.reach`: through the worker's
+proven mobile, everything of their employments; through a number an employer only typed as a
+contact, what that employer knows anyway (never a confidential or employee-requested visit, a
+health situation or an ordonnance: the holder may be the employer itself). Every visit and employee
+id in a URL is checked against what the signed-in number reaches (anything else is a 404, whether
+it exists or not).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from assistant.extensions import db
 from assistant.logins import EmployeeUser, reach_of
 from assistant.models import Employee, Visit
 from assistant.services.visits import visit_type_table
-from assistant.services.workforce import identity
+from assistant.services.workforce import phone_reach
 from dialogs.engine import Context
 
 bp = Blueprint("employee", __name__)
@@ -82,7 +82,7 @@ def journey_context(now, **extra) -> Context:
     )
 
 
-def reached() -> list[identity.Access]:
+def reached() -> list[phone_reach.Access]:
     return reach_of(current_user.phone)
 
 
@@ -92,7 +92,7 @@ def proven_employments() -> list[Employee]:
     return [access.employee for access in reached() if access.proven]
 
 
-def access_to(employee_id: int) -> identity.Access:
+def access_to(employee_id: int) -> phone_reach.Access:
     access = next((a for a in reached() if a.employee.id == employee_id), None)
     if access is None:
         abort(404)
@@ -101,6 +101,6 @@ def access_to(employee_id: int) -> identity.Access:
 
 def my_visit(visit_id: int) -> Visit:
     visit = db.session.get(Visit, visit_id)
-    if visit is None or not any(identity.may_see(a, visit) for a in reached()):
+    if visit is None or not any(phone_reach.may_see(a, visit) for a in reached()):
         abort(404)
     return visit

@@ -19,7 +19,7 @@ from assistant.employee.blueprint import (
 from assistant.extensions import db
 from assistant.services import audit
 from assistant.services.documents import visit_documents
-from assistant.services.workforce import health, identity
+from assistant.services.workforce import health, mobile_proof
 from assistant.views import pdf_response
 from forms.employee import HealthForm, NewPhoneForm
 
@@ -67,17 +67,17 @@ def change_phone():
         now = utcnow()
         try:
             if form.code.data and pending:
-                identity.confirm_change(db.session, worker, pending, form.code.data, now)
+                mobile_proof.confirm_change(db.session, worker, pending, form.code.data, now)
                 db.session.commit()
                 session.pop("employee_new_phone", None)
                 logout_user()  # every session of the old number ends; sign in with the new one
                 flash(_("Votre nouveau numéro est enregistré. Connectez-vous avec lui."), "success")
                 return redirect(url_for("employee.login"))
             new_phone = parse_phone(form.phone.data or "")
-            identity.start_change(db.session, worker, new_phone, now, locale_code())
+            mobile_proof.start_change(db.session, worker, new_phone, now, locale_code())
         except Reprompt as reprompt:
             form.phone.errors = [str(reprompt.message)]
-        except identity.IdentityError as refused:
+        except mobile_proof.IdentityError as refused:
             db.session.commit()  # a wrong code counts
             form.form_errors.append(str(refused.message))
         else:

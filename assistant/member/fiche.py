@@ -9,7 +9,7 @@ from assistant.extensions import db
 from assistant.member.blueprint import bp, current_member
 from assistant.models import MemberUser
 from assistant.services import audit
-from assistant.services.documents import fiche
+from assistant.services.documents import fiche, fiche_render
 from assistant.views import pdf_response
 
 
@@ -31,7 +31,7 @@ def fiche_pdf(version: int):
     found = fiche.get_published(db.session, member.id, version)
     if found is None:
         abort(404)
-    pdf = fiche.render_pdf(found, member, current_app.config["SERVICE_NAME"])
+    pdf = fiche_render.render_pdf(found, member, current_app.config["SERVICE_NAME"])
     audit.record(db.session, current_user, "read", "fiche_entreprise", found.id, "pdf")
     db.session.commit()
     return pdf_response(pdf, f"fiche-entreprise-{member.siret}-v{version}.pdf")

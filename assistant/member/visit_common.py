@@ -18,7 +18,7 @@ from assistant.extensions import db
 from assistant.member.blueprint import bp
 from assistant.models import Visit, VisitStatus
 from assistant.services.visits import visit_lookup, visit_type_table
-from assistant.services.workforce import identity
+from assistant.services.workforce import phone_reach
 from dialogs import visit_request as visit_request_journey
 from dialogs.engine import Context
 
@@ -78,7 +78,7 @@ def _is_past(visit: Visit, now: datetime) -> bool:
 def may_change(visit: Visit, now: datetime) -> bool:
     """May the employer still move or cancel it (requested, or booked and still ahead)? Never a
     visit the employee asked for: it is the worker's to move or cancel."""
-    if visit.employee_id is not None and identity.private(visit):
+    if visit.employee_id is not None and phone_reach.private(visit):
         return False
     if visit.status == VisitStatus.REQUESTED:
         return True

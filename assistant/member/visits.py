@@ -26,7 +26,7 @@ from assistant.member.visit_common import journey_context, locale_code, may_chan
 from assistant.models import MemberKind, Visit, VisitStatus
 from assistant.services import audit
 from assistant.services.visits import due, visit_lookup, visit_type_table
-from assistant.services.workforce import identity
+from assistant.services.workforce import phone_reach
 from dialogs import visits as visit_journeys
 from forms import visits as visit_player
 from forms.wizard import TextArea, accept_step, build_step_form
@@ -82,7 +82,7 @@ def visit_detail(visit_id: int):
         new=request.args.get("nouvelle") == "1",
         changeable=may_change(visit, now),
         # the worker's own request: the employer may know it exists, never why
-        workers_own=visit.employee_id is not None and identity.private(visit),
+        workers_own=visit.employee_id is not None and phone_reach.private(visit),
     )
 
 

@@ -3,7 +3,7 @@
 An employer's `Employee` row is one employment as the employer declared it; the phone it carries is
 a contact the employer typed, never an identity. What is the person's own hangs on the worker: the
 mobile they proved themselves (a one-time code given back, see
-`assistant.services.workforce.identity`),
+`assistant.services.workforce.mobile_proof`),
 their health situation, and through their employments their requests and documents. A worker row
 is created when the service first needs one (a health situation recorded, a mobile proven); two
 employments are the same worker only when the person proved the same mobile for both.

@@ -31,7 +31,7 @@ from assistant.services.membership.staff import create_staff
 from assistant.services.prevention import risks
 from assistant.services.visits import booking, planning, slot_offers, visit_requests
 from assistant.services.workforce import employees as workforce
-from assistant.services.workforce import identity
+from assistant.services.workforce import mobile_proof
 
 DEMO_PASSWORD = "demo-spsti-2026"
 
@@ -276,7 +276,7 @@ def load(session: Session) -> list[tuple[str, str]]:
     staff_by_email = {user.email: user for user in session.scalars(select(StaffUser))}
     # Julie proved her mobile to the doctor at her last visit (her whole space opens with it);
     # Karim's number is only the contact his employer typed (a space without anything personal)
-    julie = identity.worker_of(session, employees[0])
+    julie = mobile_proof.worker_of(session, employees[0])
     julie.phone = employees[0].phone
     julie.phone_proven_at = now - timedelta(days=30)
     julie.phone_proven_by = staff_by_email["dr.martin@demo.spsti.fr"].get_id()

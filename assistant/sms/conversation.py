@@ -27,7 +27,7 @@ from assistant.core.segments import clip, fits
 from assistant.core.timeutil import today_paris
 from assistant.models import DialogueState, Member, PhoneProfile
 from assistant.services import audit
-from assistant.services.workforce import identity
+from assistant.services.workforce import phone_reach
 from assistant.sms import visits
 from assistant.sms.prompts import MESSAGE_UNITS, prompt
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
@@ -172,7 +172,7 @@ def _read(session: Session, channel: Channel, now: datetime) -> tuple[Profile | 
         return None, state
     if row.profile_id is not None:
         return Profile(row.profile_id, row.locale), state
-    locale = func.coalesce(identity.own_member_locale(channel.phone), "fr")
+    locale = func.coalesce(phone_reach.own_member_locale(channel.phone), "fr")
     created = session.connection().execute(
         PROFILE.insert()
         .values(phone=channel.phone, locale=locale, session_version=0, created_at=now)
@@ -186,10 +186,10 @@ def _set_profile(session: Session, profile: Profile, **values) -> None:
 
 
 def _member(session: Session, channel: Channel) -> Member | None:
-    """The member signed in to the chat, or whose own number this is (`identity.holder`)."""
+    """The member signed in to the chat, or whose own number this is (`phone_reach.holder`)."""
     if channel.member_id is not None:
         return session.get(Member, channel.member_id)
-    return identity.own_member(session, channel.phone)
+    return phone_reach.own_member(session, channel.phone)
 
 
 def _save(session: Session, state: State) -> None:

@@ -12,7 +12,7 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import FicheEntreprise, Member, Role
 from assistant.services import audit
-from assistant.services.documents import fiche
+from assistant.services.documents import fiche, fiche_due, fiche_plan, fiche_render
 from assistant.staff.access import role_required
 from assistant.staff.blueprint import bp
 from assistant.views import pdf_response
@@ -45,7 +45,7 @@ def fiches_due():
     today = today_paris()
     return render_template(
         "staff/fiche/due.html",
-        due=fiche.due_list(db.session, today),
+        due=fiche_due.due_list(db.session, today),
         today=today,
         can_write=current_user.role in WRITERS,
     )
@@ -59,7 +59,7 @@ def fiche_page(member_id: int):
     draft = next((v for v in versions if not v.is_published), None)
     forms = {}
     if draft is not None:
-        for part in fiche.PLAN:
+        for part in fiche_plan.PLAN:
             forms[part.key] = part_form(part.key)(
                 formdata=None, data={s.key: draft.content.get(s.key, "") for s in part.sections}
             )
@@ -79,7 +79,7 @@ def fiche_page(member_id: int):
         versions=versions,
         draft=draft,
         forms=forms,
-        plan=fiche.PLAN,
+        plan=fiche_plan.PLAN,
         button=EmptyForm(),
     )
 
@@ -107,7 +107,7 @@ def fiche_draft(member_id: int):
 @role_required(*WRITERS)
 def fiche_edit(member_id: int, version: int, part_key: str):
     draft = _version_or_404(member_id, version)
-    if part_key not in {part.key for part in fiche.PLAN}:
+    if part_key not in {part.key for part in fiche_plan.PLAN}:
         abort(404)
     form = part_form(part_key)()
     if not form.validate_on_submit():
@@ -150,7 +150,7 @@ def fiche_publish(member_id: int, version: int):
 def fiche_pdf(member_id: int, version: int):
     member = _member_or_404(member_id)
     found = _version_or_404(member.id, version)
-    pdf = fiche.render_pdf(found, member, current_app.config["SERVICE_NAME"])
+    pdf = fiche_render.render_pdf(found, member, current_app.config["SERVICE_NAME"])
     audit.record(
         db.session,
         current_user,

@@ -1,10 +1,10 @@
 """The worker's mobile, proven at a visit; the visits the service organises itself.
 
-A professional (or the medical secretary) with the worker in front of them — in person or by video
-— reads out the number the worker gives, sends a code to it, and types the code the worker reads
-back: the number becomes the worker's proven mobile (`assistant.services.workforce.identity`). The
-employer can never do this alone. The visits that health situations bring forward are listed for
-the team to plan, without the employer ever seeing why.
+A professional (or the medical secretary) with the worker in front of them — in person or by video —
+reads out the number the worker gives, sends a code to it, and types the code the worker reads back:
+the number becomes the worker's proven mobile (`assistant.services.workforce.mobile_proof`). The
+employer can never do this alone. The visits that health situations bring forward are listed for the
+team to plan, without the employer ever seeing why.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from assistant.extensions import db
 from assistant.models import Employee, Member, MemberKind, MemberStatus, Role
 from assistant.services import audit
 from assistant.services.visits import due
-from assistant.services.workforce import identity
+from assistant.services.workforce import mobile_proof
 from assistant.staff.access import role_required
 from assistant.staff.blueprint import bp
 from assistant.staff.display import visit_label
@@ -47,7 +47,7 @@ def worker_mobile(employee_id: int):
         now = utcnow()
         try:
             if pending and form.code.data:
-                identity.confirm_proof(
+                mobile_proof.confirm_proof(
                     db.session, current_user, employee, pending, form.code.data, now
                 )
                 db.session.commit()
@@ -55,10 +55,10 @@ def worker_mobile(employee_id: int):
                 flash(_("Numéro confirmé : c'est désormais le mobile du salarié."), "success")
                 return redirect(url_for("staff.worker_mobile", employee_id=employee.id))
             phone = parse_phone(form.phone.data or "")
-            identity.start_proof(db.session, current_user, employee, phone, now, member.locale)
+            mobile_proof.start_proof(db.session, current_user, employee, phone, now, member.locale)
         except Reprompt as reprompt:
             form.phone.errors = [str(reprompt.message)]
-        except identity.IdentityError as refused:
+        except mobile_proof.IdentityError as refused:
             db.session.commit()  # a wrong code counts
             form.form_errors.append(str(refused.message))
         else:

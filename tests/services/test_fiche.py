@@ -16,7 +16,7 @@ from assistant.models import (
     ScoreRecord,
 )
 from assistant.models.fiche import FrozenFiche
-from assistant.services.documents import fiche
+from assistant.services.documents import fiche, fiche_due, fiche_plan, fiche_render
 from tests.factories import SIRET, make_employee, make_member, make_staff_user
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -77,7 +77,7 @@ def test_draft_is_prefilled_from_declarations(db, iprp, bakery):
     draft = fiche.draft_from_declarations(db, iprp, bakery.id)
     content = draft.content
     assert draft.version == 1 and draft.status == FicheStatus.DRAFT
-    assert set(content) == set(fiche.SECTION_KEYS)
+    assert set(content) == set(fiche_plan.SECTION_KEYS)
     assert content["date_adhesion"] == "15/06/2025"
     assert (
         "Société 73282932000074" in content["nom_adresse"]
@@ -168,11 +168,11 @@ def test_every_write_is_audited(db, iprp, bakery):
 
 
 def test_due_within_a_year_of_adhesion(db, bakery):
-    assert fiche.due_date(bakery, None) == date(2026, 6, 15)
-    [item] = fiche.due_list(db, date(2026, 3, 1))
+    assert fiche_due.due_date(bakery, None) == date(2026, 6, 15)
+    [item] = fiche_due.due_list(db, date(2026, 3, 1))
     assert item.member.id == bakery.id and item.due_on == date(2026, 6, 15)
     assert not item.overdue and item.last_published_on is None
-    [late] = fiche.due_list(db, date(2026, 7, 1))
+    [late] = fiche_due.due_list(db, date(2026, 7, 1))
     assert late.overdue and late.days_late == 16
 
 
@@ -181,12 +181,12 @@ def test_due_every_four_years_after_the_last_publication(db, iprp, bakery):
     fiche.update_draft(db, iprp, draft.id, {"synthese": "RAS"})
     fiche.publish(db, iprp, draft.id, NOW)
     db.flush()
-    assert fiche.due_list(db, date(2026, 3, 3)) == []  # next one in 2030
-    assert fiche.due_list(db, date(2029, 3, 1)) == []
-    [item] = fiche.due_list(db, date(2029, 3, 3))  # within the next twelve months
+    assert fiche_due.due_list(db, date(2026, 3, 3)) == []  # next one in 2030
+    assert fiche_due.due_list(db, date(2029, 3, 1)) == []
+    [item] = fiche_due.due_list(db, date(2029, 3, 3))  # within the next twelve months
     assert item.due_on == date(2030, 3, 2) and not item.overdue
     assert item.last_published_on == date(2026, 3, 2)
-    [late] = fiche.due_list(db, date(2030, 3, 12))
+    [late] = fiche_due.due_list(db, date(2030, 3, 12))
     assert late.overdue and late.days_late == 10
 
 
@@ -198,14 +198,14 @@ def test_due_list_most_overdue_first_employers_only(db, bakery):
     independent.kind = "independent"
     fiche.draft_from_declarations(db, None, older.id)
     db.flush()
-    due = fiche.due_list(db, date(2026, 7, 1))
+    due = fiche_due.due_list(db, date(2026, 7, 1))
     assert [item.member.id for item in due] == [older.id, bakery.id]
     assert due[0].overdue and due[0].draft_version == 1
 
 
 def test_pdf_has_one_page_per_part(db, iprp, bakery):
     draft = fiche.draft_from_declarations(db, iprp, bakery.id)
-    pdf = fiche.render_pdf(draft, bakery, "SPSTI Santé Travail")
+    pdf = fiche_render.render_pdf(draft, bakery, "SPSTI Santé Travail")
     assert pdf.startswith(b"%PDF")
     pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)
-    assert len(pages) >= len(fiche.PLAN)  # each part starts a page; long parts run over
+    assert len(pages) >= len(fiche_plan.PLAN)  # each part starts a page; long parts run over

@@ -99,16 +99,16 @@ def test_a_booking_pick_stays_within_budget(phone, sms_db, statements, sms_slots
 
 
 def test_who_writes_from_a_number_is_one_statement(sms_db, statements):
-    """`identity.holder`, looked up by every booking message: an independent member who is also
+    """`phone_reach.holder`, looked up by every booking message: an independent member who is also
     employed (proven mobile), one statement."""
     from assistant.core.timeutil import today_paris
-    from assistant.services.workforce import identity
+    from assistant.services.workforce import phone_reach
     from tests.sms.helpers import NUMBER, texting_employee
 
     texting_independent(sms_db)
     texting_employee(sms_db)
     with statements as seen:
-        found = identity.holder(sms_db, NUMBER, today_paris())
+        found = phone_reach.holder(sms_db, NUMBER, today_paris())
     assert [m.legal_name for m in found.members] == ["Nina Roux"]
     assert [(a.employee.last_name, a.proven) for a in found.employments] == [("Durand", True)]
     assert len(seen.seen) == 1, seen.listing()

@@ -35,7 +35,7 @@ from assistant.database import utcnow
 from assistant.models import Centre, CentreKind, Member, PhoneProfile, Slot, Visit, VisitStatus
 from assistant.services.messaging import outbox
 from assistant.services.visits import visit_type_table, wall_clock
-from assistant.services.workforce import identity
+from assistant.services.workforce import phone_reach
 
 # ------------------------------------------------------------------ what a notice says
 
@@ -93,7 +93,7 @@ def facts(visit: Visit, locale: str, *, with_link: bool = True) -> Facts:
 
 def worker_phone(visit: Visit) -> str | None:
     """The worker's proven mobile; the employer's contact number only for what it knows anyway."""
-    return identity.worker_phone(visit)
+    return phone_reach.worker_phone(visit)
 
 
 def _phone_locale(session: Session, phone: str, member: Member) -> str:
@@ -219,7 +219,7 @@ def convocation(session: Session, visit: Visit, *, moved: bool = False) -> None:
     if member.email and not visit.confidential:
         locale = _language(member.locale)
         # the worker's own request: the employer learns the time, never the room; cannot move it
-        theirs = visit.employee_id is not None and identity.private(visit)
+        theirs = visit.employee_id is not None and phone_reach.private(visit)
         told = facts(visit, locale, with_link=not theirs)
         notice = "moved" if moved else "new"
         subject = render("mail/visit_subject.txt", locale, notice=notice, facts=told)
@@ -270,7 +270,7 @@ def cancellation(session: Session, visit: Visit) -> None:
         outbox.queue_sms(session, phone, sms_text("visit_notice_cancelled", visit, locale))
     if member.email and not visit.confidential:
         locale = _language(member.locale)
-        theirs = visit.employee_id is not None and identity.private(visit)
+        theirs = visit.employee_id is not None and phone_reach.private(visit)
         told = facts(visit, locale, with_link=not theirs)
         subject = render("mail/visit_subject.txt", locale, notice="cancelled", facts=told)
         body = render(

@@ -257,7 +257,7 @@ def _tell_proven_mobiles(session: Session, member_id: int, retyped: dict[int, st
     """The file changed contact numbers: workers who proved a mobile are told (nothing moves)."""
     if not retyped:
         return
-    from assistant.services.workforce import identity
+    from assistant.services.workforce import mobile_proof
 
     member = session.get(Member, member_id)
     ids = list(retyped)
@@ -267,4 +267,4 @@ def _tell_proven_mobiles(session: Session, member_id: int, retyped: dict[int, st
                 Employee.id.in_(ids[start : start + BATCH_SIZE]), Employee.worker_id.is_not(None)
             )
         ):
-            identity.contact_changed(session, employee, retyped[employee.id], member.locale)
+            mobile_proof.contact_changed(session, employee, retyped[employee.id], member.locale)

@@ -186,10 +186,12 @@ def update_employee(
         setattr(employee, name, changes[name])
     if "phone" in changed:
         # a contact, never the identity: nothing moves, but the worker's proven mobile is told
-        from assistant.services.workforce import identity
+        from assistant.services.workforce import mobile_proof
 
         member = session.get(Member, member_id)
-        identity.contact_changed(session, employee, old_phone, member.locale if member else "fr")
+        mobile_proof.contact_changed(
+            session, employee, old_phone, member.locale if member else "fr"
+        )
     employee.last_name_folded = fold(employee.last_name)
     employee.first_name_folded = fold(employee.first_name)
     session.flush()

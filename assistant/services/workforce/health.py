@@ -50,11 +50,11 @@ def set_flags(
     invalidity_pension: bool,
     disabled: bool,
 ) -> HealthSituation:
-    from assistant.services.workforce import identity
+    from assistant.services.workforce import mobile_proof
 
     situation = _situation(session, employee)
     if situation is None:
-        worker = identity.worker_of(session, employee)
+        worker = mobile_proof.worker_of(session, employee)
         situation = HealthSituation(worker_id=worker.id, updated_by="")
         session.add(situation)
     situation.pregnant, situation.invalidity_pension = pregnant, invalidity_pension
