@@ -10,6 +10,7 @@ their codes look the same entry up). tests/test_layout.py keeps label maps out o
 from assistant.core.text import _l
 from assistant.models import (
     CentreKind,
+    ContractType,
     MemberKind,
     MemberStatus,
     Modality,
@@ -64,15 +65,35 @@ WEEKDAY = [
     _l("dimanche"),
 ]
 
-# ---------------------------------------------------------------- workforce
+# ---------------------------------------------------------------- workforce and follow-up
 
 CONTRACT = {
-    "cdi": _l("CDI"),
-    "cdd": _l("CDD"),
-    "interim": _l("Intérim"),
-    "saisonnier": _l("Saisonnier"),
-    "apprenti": _l("Apprenti"),
-    "short": _l("Contrat court (moins de 45 jours)"),
+    ContractType.CDI: _l("CDI"),
+    ContractType.CDD: _l("CDD"),
+    ContractType.INTERIM: _l("Intérim"),
+    ContractType.SAISONNIER: _l("Saisonnier"),
+    ContractType.APPRENTI: _l("Apprentissage"),
+    ContractType.SHORT: _l("Contrat court (moins de 45 jours)"),
+}
+
+# the follow-up categories (assistant.services.followup.rules.Category, a StrEnum)
+FOLLOWUP_CATEGORY = {
+    "SIR": _l("Suivi individuel renforcé (SIR)"),
+    "SIA": _l("Suivi individuel adapté (SIA)"),
+    "SI": _l("Suivi individuel (VIP)"),
+    "VIP_COLLECTIVE": _l("VIP collective (contrats courts)"),
+    "ALL": _l("Visite due quelle que soit la catégorie"),
+}
+
+# ---------------------------------------------------------------- prevention
+
+# the risk catalogue's families (assistant.models.risk.FAMILIES)
+RISK_FAMILY = {
+    "physical": _l("Risques physiques"),
+    "chemical": _l("Risques chimiques"),
+    "biological": _l("Risques biologiques"),
+    "organisational": _l("Risques liés à l'organisation du travail"),
+    "psychosocial": _l("Risques psychosociaux"),
 }
 
 # ---------------------------------------------------------------- visits
