@@ -15,6 +15,7 @@ from assistant.models import (
     MemberStatus,
     Modality,
     OutcomeKind,
+    PaymentMethod,
     Role,
     TariffKind,
     VisitStatus,
@@ -36,6 +37,30 @@ MEMBER_STATUS = {
     MemberStatus.PENDING: _l("En attente de validation"),
     MemberStatus.ACTIVE: _l("Active"),
     MemberStatus.CLOSED: _l("Clôturée"),
+}
+
+PAYMENT_METHOD = {
+    PaymentMethod.SEPA: _l("Prélèvement SEPA"),
+    PaymentMethod.TRANSFER: _l("Virement bancaire"),
+}
+
+# the web adhesion's steps (assistant/public/adhesion.py), by their slug in the URL
+ADHESION_STEP = {
+    "entreprise": _l("Votre entreprise"),
+    "identite": _l("Vous"),
+    "activite": _l("Votre activité"),
+    "activite-choix": _l("Votre code d'activité (NAF)"),
+    "coordonnees": _l("Vos coordonnées"),
+    "risques": _l("Vos risques"),
+    "prevention": _l("Votre culture de prévention"),
+    "paiement": _l("Paiement"),
+    "contrat": _l("Contrat"),
+}
+
+# the web prevention score's steps (assistant/public/score.py)
+SCORE_STEP = {
+    "salaries": _l("Votre entreprise"),
+    "prevention": _l("Votre prévention"),
 }
 
 # ---------------------------------------------------------------- staff and places
@@ -94,6 +119,14 @@ RISK_FAMILY = {
     "biological": _l("Risques biologiques"),
     "organisational": _l("Risques liés à l'organisation du travail"),
     "psychosocial": _l("Risques psychosociaux"),
+}
+
+# a declaration's four drawers (assistant.services.prevention.declarations.DRAWERS)
+DECLARATION_DRAWER = {
+    "organisation": _l("Organisation"),
+    "activites": _l("Activités"),
+    "prevention": _l("Prévention en place"),
+    "risques": _l("Risques professionnels"),
 }
 
 # ---------------------------------------------------------------- visits
