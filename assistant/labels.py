@@ -1,27 +1,31 @@
-"""User-facing names of the domain's enumerations, lazily translated (one place for each)."""
+"""What the users read for the domain's codes and enumerations: one map per thing, one wording
+for it on the web, by SMS and in the documents (issue 13). Lazily translated with the core's `_l`,
+so that the services and the journeys read them without Flask; a document prints the French
+source (`assistant.core.text.french`). Choices lists are built from these maps, never restated.
 
-from flask_babel import lazy_gettext as _l
+The keys are the enumerations' members, or the codes stored and answered (StrEnum members and
+their codes look the same entry up). tests/test_layout.py keeps label maps out of other modules.
+"""
 
-from assistant.models import CentreKind, MemberKind, MemberStatus, Role, TariffKind
+from assistant.core.text import _l
+from assistant.models import (
+    CentreKind,
+    ContractType,
+    MemberKind,
+    MemberStatus,
+    Modality,
+    OutcomeKind,
+    PaymentMethod,
+    Role,
+    TariffKind,
+    VisitStatus,
+)
+
+# ---------------------------------------------------------------- members and tariffs
 
 TARIFF_KIND = {
     TariffKind.EMPLOYEE: _l("Par salarié et par an (offre socle)"),
     TariffKind.INDEPENDENT: _l("Par travailleur indépendant et par an (offre spécifique)"),
-}
-
-CENTRE_KIND = {
-    CentreKind.FIXED: _l("Centre fixe"),
-    CentreKind.MOBILE: _l("Centre mobile"),
-    CentreKind.TELE: _l("Téléconsultation"),
-}
-
-ROLE = {
-    Role.ADMIN: _l("Administrateur"),
-    Role.SECRETARY: _l("Secrétaire médical"),
-    Role.DOCTOR: _l("Médecin du travail"),
-    Role.NURSE: _l("Infirmier en santé au travail"),
-    Role.IPRP: _l("Préventeur (IPRP)"),
-    Role.PDP: _l("Cellule PDP"),
 }
 
 MEMBER_KIND = {
@@ -35,13 +39,45 @@ MEMBER_STATUS = {
     MemberStatus.CLOSED: _l("Clôturée"),
 }
 
-CONTRACT = {
-    "cdi": _l("CDI"),
-    "cdd": _l("CDD"),
-    "interim": _l("Intérim"),
-    "saisonnier": _l("Saisonnier"),
-    "apprenti": _l("Apprenti"),
-    "short": _l("Contrat court (moins de 45 jours)"),
+PAYMENT_METHOD = {
+    PaymentMethod.SEPA: _l("Prélèvement SEPA"),
+    PaymentMethod.TRANSFER: _l("Virement bancaire"),
+}
+
+# the web adhesion's steps (assistant/public/adhesion.py), by their slug in the URL
+ADHESION_STEP = {
+    "entreprise": _l("Votre entreprise"),
+    "identite": _l("Vous"),
+    "activite": _l("Votre activité"),
+    "activite-choix": _l("Votre code d'activité (NAF)"),
+    "coordonnees": _l("Vos coordonnées"),
+    "risques": _l("Vos risques"),
+    "prevention": _l("Votre culture de prévention"),
+    "paiement": _l("Paiement"),
+    "contrat": _l("Contrat"),
+}
+
+# the web prevention score's steps (assistant/public/score.py)
+SCORE_STEP = {
+    "salaries": _l("Votre entreprise"),
+    "prevention": _l("Votre prévention"),
+}
+
+# ---------------------------------------------------------------- staff and places
+
+ROLE = {
+    Role.ADMIN: _l("Administrateur"),
+    Role.SECRETARY: _l("Secrétaire médical"),
+    Role.DOCTOR: _l("Médecin du travail"),
+    Role.NURSE: _l("Infirmier en santé au travail"),
+    Role.IPRP: _l("Préventeur (IPRP)"),
+    Role.PDP: _l("Cellule PDP"),
+}
+
+CENTRE_KIND = {
+    CentreKind.FIXED: _l("Centre fixe"),
+    CentreKind.MOBILE: _l("Centre mobile"),
+    CentreKind.TELE: _l("Téléconsultation"),
 }
 
 WEEKDAY = [
@@ -53,3 +89,80 @@ WEEKDAY = [
     _l("samedi"),
     _l("dimanche"),
 ]
+
+# ---------------------------------------------------------------- workforce and follow-up
+
+CONTRACT = {
+    ContractType.CDI: _l("CDI"),
+    ContractType.CDD: _l("CDD"),
+    ContractType.INTERIM: _l("Intérim"),
+    ContractType.SAISONNIER: _l("Saisonnier"),
+    ContractType.APPRENTI: _l("Apprentissage"),
+    ContractType.SHORT: _l("Contrat court (moins de 45 jours)"),
+}
+
+# the follow-up categories (assistant.services.followup.rules.Category, a StrEnum)
+FOLLOWUP_CATEGORY = {
+    "SIR": _l("Suivi individuel renforcé (SIR)"),
+    "SIA": _l("Suivi individuel adapté (SIA)"),
+    "SI": _l("Suivi individuel (VIP)"),
+    "VIP_COLLECTIVE": _l("VIP collective (contrats courts)"),
+    "ALL": _l("Visite due quelle que soit la catégorie"),
+}
+
+# ---------------------------------------------------------------- prevention
+
+# the risk catalogue's families (assistant.models.risk.FAMILIES)
+RISK_FAMILY = {
+    "physical": _l("Risques physiques"),
+    "chemical": _l("Risques chimiques"),
+    "biological": _l("Risques biologiques"),
+    "organisational": _l("Risques liés à l'organisation du travail"),
+    "psychosocial": _l("Risques psychosociaux"),
+}
+
+# a declaration's four drawers (assistant.services.prevention.declarations.DRAWERS)
+DECLARATION_DRAWER = {
+    "organisation": _l("Organisation"),
+    "activites": _l("Activités"),
+    "prevention": _l("Prévention en place"),
+    "risques": _l("Risques professionnels"),
+}
+
+# ---------------------------------------------------------------- visits
+
+VISIT_STATUS = {
+    VisitStatus.REQUESTED: _l("Demandée"),
+    VisitStatus.BOOKED: _l("Réservée"),
+    VisitStatus.DONE: _l("Effectuée"),
+    VisitStatus.NO_SHOW: _l("Absence non excusée"),
+    VisitStatus.CANCELLED: _l("Annulée"),
+}
+
+MODALITY = {
+    Modality.ON_SITE: _l("Sur place (centre fixe)"),
+    Modality.MOBILE: _l("Centre mobile"),
+    Modality.TELE: _l("Téléconsultation"),
+}
+
+# how a requested visit's slot is found (the visit request journey)
+PLACEMENT = {
+    "auto": _l("Réserver automatiquement le premier créneau libre"),
+    "choose": _l("Choisir moi-même le créneau"),
+}
+
+# the causes of an absence before a reprise (visits.visit_deadlines.ABSENCE_CAUSES)
+ABSENCE_CAUSE = {
+    "maternity": _l("Congé de maternité"),
+    "occupational_disease": _l("Maladie professionnelle"),
+    "work_accident": _l("Accident du travail"),
+    "illness": _l("Maladie ou accident non professionnel"),
+}
+
+# the document a visit ends with: its title on the pages and on the PDF
+OUTCOME_KIND = {
+    OutcomeKind.ATTESTATION: _l("Attestation de suivi individuel de l'état de santé"),
+    OutcomeKind.APTITUDE: _l("Avis d'aptitude"),
+    OutcomeKind.INAPTITUDE: _l("Avis d'inaptitude"),
+    OutcomeKind.PRESENCE: _l("Attestation de présence"),
+}

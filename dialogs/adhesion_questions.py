@@ -4,6 +4,7 @@ the contract. The declaration offers the same risks, and the score journey the s
 
 from __future__ import annotations
 
+from assistant import labels
 from assistant.core.parsing import Choice, Reprompt, parse_iban
 from assistant.core.text import _l
 from assistant.services.prevention import score
@@ -70,9 +71,13 @@ RISKS_PROMPT = _l(
     "Répondez 0 si aucun."
 )
 
+PAYMENT_SYNONYMS = {
+    "sepa": ("prelevement", "sepa", "direct debit"),
+    "transfer": ("virement", "transfer", "bank transfer"),
+}
 PAYMENT_CHOICES = [
-    Choice("sepa", _l("Prélèvement SEPA"), ("prelevement", "sepa", "direct debit")),
-    Choice("transfer", _l("Virement bancaire"), ("virement", "transfer", "bank transfer")),
+    Choice(method.value, label, PAYMENT_SYNONYMS[method])
+    for method, label in labels.PAYMENT_METHOD.items()
 ]
 
 

@@ -22,6 +22,7 @@ from datetime import date
 
 from babel.support import LazyProxy
 
+from assistant import labels
 from assistant.core.parsing import Choice
 from assistant.core.text import _l, _locale
 from dialogs.engine import Journey, Outcome, Question
@@ -43,21 +44,6 @@ from dialogs.visit_request_checks import (
 
 # the types an employee may ask for, in the order they are offered (others follow, file order)
 EMPLOYEE_ORDER = ("demande", "pre_reprise", "reprise", "liaison", "mi_carriere", "post_exposition")
-ABSENCE_CAUSES = {
-    "maternity": _l("Congé de maternité"),
-    "occupational_disease": _l("Maladie professionnelle"),
-    "work_accident": _l("Accident du travail"),
-    "illness": _l("Maladie ou accident non professionnel"),
-}
-MODALITIES = {
-    "on_site": _l("Sur place, dans un centre"),
-    "mobile": _l("Au centre mobile"),
-    "tele": _l("En téléconsultation"),
-}
-PLACEMENTS = {
-    "auto": _l("Réserver automatiquement le premier créneau libre"),
-    "choose": _l("Choisir moi-même le créneau"),
-}
 
 
 def requestable(requester: str) -> list:
@@ -271,7 +257,7 @@ REQUEST = Journey(
             "absence_cause",
             "choice",
             _l("Cause de l'absence"),
-            choices=lambda answers: [Choice(k, v) for k, v in ABSENCE_CAUSES.items()],
+            choices=lambda answers: [Choice(k, v) for k, v in labels.ABSENCE_CAUSE.items()],
             when=_is(REPRISE),
             missing=_l("Indiquez la cause de l'absence."),
             step=STEP,
@@ -301,7 +287,7 @@ REQUEST = Journey(
             "modality",
             "choice",
             _l("Modalité souhaitée (facultatif)"),
-            choices=lambda answers: [Choice(k, v) for k, v in MODALITIES.items()],
+            choices=lambda answers: [Choice(str(k), v) for k, v in labels.MODALITY.items()],
             when=_chooses_placement,
             check=modality_allowed,
             optional=True,
@@ -311,7 +297,7 @@ REQUEST = Journey(
             "placement",
             "choice",
             _l("Réservation du rendez-vous"),
-            choices=lambda answers: [Choice(k, v) for k, v in PLACEMENTS.items()],
+            choices=lambda answers: [Choice(k, v) for k, v in labels.PLACEMENT.items()],
             when=_chooses_placement,
             missing=_l("Choisissez comment réserver le rendez-vous."),
             step=STEP,

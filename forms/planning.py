@@ -26,16 +26,10 @@ from wtforms.validators import (
 )
 
 from assistant import labels
-from assistant.models import CentreKind, Modality
+from assistant.models import CentreKind
 
 SLOT_MIN, SLOT_MAX = 10, 240
 MAX_WEEKS = 26
-
-MODALITY = {
-    Modality.ON_SITE: _l("Sur place (centre fixe)"),
-    Modality.MOBILE: _l("Centre mobile"),
-    Modality.TELE: _l("Téléconsultation"),
-}
 
 
 class CentreForm(FlaskForm):
@@ -239,14 +233,14 @@ class SlotFilterForm(FlaskForm):
             SelectChoice(str(c.id), c.name) for c in centres
         ]
         self.modality.choices = [SelectChoice("", _l("Toutes"))] + [
-            SelectChoice(m, MODALITY[m]) for m in modalities
+            SelectChoice(m, labels.MODALITY[m]) for m in modalities
         ]
 
     def centre_id(self) -> int | None:
         return int(self.centre.data) if (self.centre.data or "").isdigit() else None
 
     def chosen_modality(self) -> str | None:
-        return self.modality.data if self.modality.data in MODALITY else None
+        return self.modality.data if self.modality.data in labels.MODALITY else None
 
 
 class AssignForm(FlaskForm):

@@ -8,21 +8,14 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from assistant import labels
 from assistant.models.risk import FAMILIES
-
-FAMILY_LABELS = {
-    "physical": _l("Risques physiques"),
-    "chemical": _l("Risques chimiques"),
-    "biological": _l("Risques biologiques"),
-    "organisational": _l("Risques liés à l'organisation du travail"),
-    "psychosocial": _l("Risques psychosociaux"),
-}
 
 
 class RiskEntryForm(FlaskForm):
     family = SelectField(
         _l("Famille"),
-        choices=[SelectChoice(family, FAMILY_LABELS[family]) for family in FAMILIES],
+        choices=[SelectChoice(family, labels.RISK_FAMILY[family]) for family in FAMILIES],
         validators=[DataRequired(_l("Choisissez une famille de risques."))],
     )
     label_fr = StringField(

@@ -73,7 +73,8 @@ class EmployeeForm(FlaskForm):
         _l("Date d'embauche"), validators=[LenientDate()], render_kw={"placeholder": "jj/mm/aaaa"}
     )
     contract_type = SelectField(
-        _l("Contrat"), choices=[SelectChoice(v, label) for v, label in labels.CONTRACT.items()]
+        _l("Contrat"),
+        choices=[SelectChoice(kind.value, label) for kind, label in labels.CONTRACT.items()],
     )
     contract_end = StringField(
         _l("Fin du contrat (si CDD, intérim…)"),

@@ -30,3 +30,76 @@ def test_every_form_is_in_the_forms_package():
     }
     assert elsewhere == {}
     assert forms_defined_in(ROOT / "forms" / "employee.py")  # the rule can see a form
+
+
+# ---------------------------------------------------------------- label maps (issue 13)
+
+LABELS_MODULE = ROOT / "assistant" / "labels.py"
+TRANSLATORS = {"_", "_l", "gettext", "lazy_gettext"}
+
+
+def _is_translated(node) -> bool:
+    return isinstance(node, ast.Call) and _name(node.func) in TRANSLATORS
+
+
+def label_maps_in(source: str) -> list[str]:
+    """The label maps a module defines: a module-level `*_LABELS = …`, or a dict (anywhere) of
+    two entries or more whose values are all translated text, `{code: _l("…"), …}`."""
+    tree = ast.parse(source)
+    found = []
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            found += [_name(t) for t in targets if _name(t).endswith("LABELS")]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict) and len(node.values) >= 2:
+            if all(_is_translated(value) for value in node.values):
+                found.append(f"dict at line {node.lineno}")
+    return found
+
+
+def template_label_maps_in(source: str) -> list[str]:
+    """The same in a Jinja template: `{% set kinds = {'a': _("…"), 'b': _("…")} %}`."""
+    from jinja2 import Environment, nodes
+
+    tree = Environment(extensions=["jinja2.ext.i18n"]).parse(source)
+    return [
+        f"dict at line {node.lineno}"
+        for node in tree.find_all(nodes.Dict)
+        if len(node.items) >= 2
+        and all(
+            isinstance(item.value, nodes.Call) and getattr(item.value.node, "name", "") == "_"
+            for item in node.items
+        )
+    ]
+
+
+def test_every_label_map_is_in_labels_py():
+    """One map per thing, one wording for it: `assistant/labels.py`, which every user imports."""
+    elsewhere = {
+        str(path.relative_to(ROOT)): found
+        for folder in ("assistant", "dialogs", "forms")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if path != LABELS_MODULE and (found := label_maps_in(path.read_text(encoding="utf-8")))
+    }
+    elsewhere |= {
+        str(path.relative_to(ROOT)): found
+        for path in sorted((ROOT / "assistant" / "templates").rglob("*"))
+        if path.suffix in (".html", ".txt")
+        and (found := template_label_maps_in(path.read_text(encoding="utf-8")))
+    }
+    assert elsewhere == {}
+
+
+def test_the_label_map_check_sees_a_map():
+    assert label_maps_in(LABELS_MODULE.read_text(encoding="utf-8"))  # the real ones
+    planted = (
+        'KIND = {Kind.A: _l("Un"), Kind.B: _l("Deux")}\n'
+        'CONTRACT_LABELS = {"cdi": "CDI"}\n'
+        "def label(code):\n"
+        '    return {"SIR": _("Renforcé"), "SI": _("Simple")}.get(code, code)\n'
+    )
+    assert label_maps_in(planted) == ["CONTRACT_LABELS", "dict at line 1", "dict at line 4"]
+    assert label_maps_in('ATTRS = {"inputmode": "numeric", "autocomplete": "off"}\n') == []
+    template = '{% set kinds = {"a": _("Un"), "b": _("Deux")} %}{{ kinds[kind] }}'
+    assert template_label_maps_in(template) == ["dict at line 1"]

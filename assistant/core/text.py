@@ -22,11 +22,32 @@ def install(translator) -> None:
     _translator = translator
 
 
-def lazy_gettext(string: str, **variables) -> LazyProxy:
-    return LazyProxy(lambda: _translator(string, **variables), enable_cache=False)
+class LazyText(LazyProxy):
+    """Text translated when shown, which keeps its French source for the documents (a PDF is an
+    official French document, whatever the language of the page that prints it)."""
+
+    __slots__ = ("_source",)
+
+    def __init__(self, string: str, **variables) -> None:
+        super().__init__(lambda: _translator(string, **variables), enable_cache=False)
+        object.__setattr__(self, "_source", (string, variables))
+
+    @property
+    def french(self) -> str:
+        string, variables = self._source
+        return _untranslated(string, **variables)
+
+
+def lazy_gettext(string: str, **variables) -> LazyText:
+    return LazyText(string, **variables)
 
 
 _l = lazy_gettext
+
+
+def french(text) -> str:
+    """The French of a text: the source of a lazy text, whatever the language of the moment."""
+    return text.french if isinstance(text, LazyText) else str(text)
 
 
 def lazy_risk_label(risk) -> LazyProxy:

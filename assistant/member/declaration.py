@@ -14,13 +14,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from assistant import labels
 from assistant.core.timeutil import today_paris
 from assistant.extensions import db
 from assistant.member.blueprint import bp, current_member
 from assistant.models import DialogueState
 from assistant.services import audit
 from assistant.services.prevention import declarations
-from assistant.services.prevention.declarations import DRAWER_TITLES
 from assistant.wizard import SEEN, WebJourney, end, play_step
 from dialogs.declaration import DECLARATION, from_declaration, to_declaration
 from dialogs.engine import Context
@@ -50,7 +50,7 @@ def _context() -> Context:
 def _web() -> WebJourney:
     return WebJourney(
         DECLARATION,
-        DRAWER_TITLES,
+        labels.DECLARATION_DRAWER,
         load=_state,  # made at once: prefilled from the latest declaration
         create=_state,
         context=_context,
@@ -102,7 +102,7 @@ def declaration_confirm():
         "member/declaration/confirm.html",
         summary=declarations.summary(to_declaration(state.answers)),
         steps=DECLARATION.steps(),
-        titles=DRAWER_TITLES,
+        titles=labels.DECLARATION_DRAWER,
     )
 
 

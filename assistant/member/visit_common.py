@@ -10,33 +10,16 @@ from datetime import datetime
 
 from flask import abort
 from flask_babel import format_time, get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from assistant import labels
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.extensions import db
 from assistant.member.blueprint import bp
 from assistant.models import Visit, VisitStatus
 from assistant.services.visits import visit_lookup, visit_type_table
 from assistant.services.workforce import phone_reach
-from dialogs import visit_request as visit_request_journey
 from dialogs.engine import Context
-
-MODALITY = visit_request_journey.MODALITIES
-STATUS = {
-    VisitStatus.REQUESTED: _l("Demandée"),
-    VisitStatus.BOOKED: _l("Réservée"),
-    VisitStatus.DONE: _l("Effectuée"),
-    VisitStatus.NO_SHOW: _l("Absence non excusée"),
-    VisitStatus.CANCELLED: _l("Annulée"),
-}
-OUTCOME = {
-    "attestation": _l("Attestation de suivi"),
-    "aptitude": _l("Avis d'aptitude"),
-    "inaptitude": _l("Avis d'inaptitude"),
-    "presence": _l("Attestation de présence"),
-}
-ABSENCE_CAUSE = visit_request_journey.ABSENCE_CAUSES
 
 
 def _worker_name(visit: Visit) -> str:
@@ -89,10 +72,10 @@ def may_change(visit: Visit, now: datetime) -> bool:
 def _visit_helpers():
     return {
         "visit_type_label": _type_label,
-        "visit_status_label": lambda status: STATUS.get(status, status),
-        "modality_label": lambda code: MODALITY.get(code, code),
-        "outcome_label": lambda kind: OUTCOME.get(kind, kind),
-        "absence_cause_label": lambda cause: ABSENCE_CAUSE.get(cause, cause),
+        "visit_status_label": lambda status: labels.VISIT_STATUS.get(status, status),
+        "modality_label": lambda code: labels.MODALITY.get(code, code),
+        "outcome_label": lambda kind: labels.OUTCOME_KIND.get(kind, kind),
+        "absence_cause_label": lambda cause: labels.ABSENCE_CAUSE.get(cause, cause),
         "time_of": lambda moment: format_time(moment, "short"),
         "paris_day": lambda moment: moment.astimezone(PARIS).date(),
         "worker_name": _worker_name,

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from assistant import labels
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
@@ -51,7 +52,7 @@ def workforce_home():
         rows.append((employee, declared, workforce.first_visit_due(employee, declared)))
     rows.sort(key=lambda row: row[2])
     counts = followup.distribution(follow for _employee, follow, _due in rows)
-    chart = bar_chart_svg([(str(_category_label(c)), n) for c, n in counts.items()])
+    chart = bar_chart_svg([(str(labels.FOLLOWUP_CATEGORY.get(c, c)), n) for c, n in counts.items()])
     audit.record(db.session, current_user, "read", "member", member.id, "effectifs")
     db.session.commit()
     return render_template(
@@ -63,15 +64,6 @@ def workforce_home():
         today=today,
         import_form=ImportForm(),
     )
-
-
-def _category_label(category) -> str:
-    return {
-        "SIR": _("Suivi individuel renforcé (SIR)"),
-        "SIA": _("Suivi individuel adapté (SIA)"),
-        "SI": _("Suivi individuel (VIP)"),
-        "VIP_COLLECTIVE": _("VIP collective (contrats courts)"),
-    }.get(str(category), str(category))
 
 
 def _save(form: EmployeeForm, member_id: int, employee_id: int | None):

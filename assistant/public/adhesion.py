@@ -11,10 +11,10 @@ from datetime import date
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
+from assistant import labels
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
@@ -30,18 +30,6 @@ from dialogs.engine import Context, Journey
 from forms.wizard import EmployerAccountForm, accept_step, build_step_form
 
 JOURNEYS = {"entreprise": EMPLOYER, "independant": INDEPENDENT}
-
-STEP_TITLES = {
-    "entreprise": _l("Votre entreprise"),
-    "identite": _l("Vous"),
-    "activite": _l("Votre activité"),
-    "activite-choix": _l("Votre code d'activité (NAF)"),
-    "coordonnees": _l("Vos coordonnées"),
-    "risques": _l("Vos risques"),
-    "prevention": _l("Votre culture de prévention"),
-    "paiement": _l("Paiement"),
-    "contrat": _l("Contrat"),
-}
 
 
 def _journey(slug: str) -> Journey:
@@ -92,7 +80,7 @@ def _web(slug: str) -> WebJourney:
     journey = _journey(slug)
     return WebJourney(
         journey,
-        STEP_TITLES,
+        labels.ADHESION_STEP,
         load=lambda: _state(journey, create=False),  # a row only once something is answered
         create=lambda: _state(journey),
         context=_context,

@@ -6,23 +6,18 @@ from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from assistant import labels
 from assistant.public.adhesion import _context, _state
 from assistant.public.blueprint import bp
 from assistant.wizard import WebJourney, play_step
 from dialogs.checkup import SCORE
 
-STEP_TITLES = {
-    "salaries": _l("Votre entreprise"),
-    "prevention": _l("Votre prévention"),
-}
-
 
 def _web() -> WebJourney:
     return WebJourney(
         SCORE,
-        STEP_TITLES,
+        labels.SCORE_STEP,
         load=lambda: _state(SCORE, create=False),
         create=lambda: _state(SCORE),
         context=_context,

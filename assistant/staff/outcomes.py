@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from assistant import labels
 from assistant.database import utcnow
 from assistant.extensions import db
-from assistant.models import OutcomeKind, Role, Visit, VisitStatus
+from assistant.models import Role, Visit, VisitStatus
 from assistant.services import audit
 from assistant.services.documents import visit_documents
 from assistant.services.prevention import risks
@@ -22,14 +22,6 @@ from assistant.views import pdf_response
 from forms.outcomes import NoteForm, OutcomeForm
 
 RECORDERS = (Role.SECRETARY, Role.DOCTOR, Role.NURSE)
-
-
-KIND_LABELS = {
-    OutcomeKind.ATTESTATION: _l("Attestation de suivi"),
-    OutcomeKind.APTITUDE: _l("Avis d'aptitude"),
-    OutcomeKind.INAPTITUDE: _l("Avis d'inaptitude"),
-    OutcomeKind.PRESENCE: _l("Attestation de présence"),
-}
 
 
 def _locale() -> str:
@@ -76,7 +68,7 @@ def visit_no_show(visit_id: int):
 def _form_for(visit: Visit) -> OutcomeForm:
     form = OutcomeForm()
     kinds = outcomes.kinds_for(current_user.role, visit)
-    form.kind.choices = [(str(kind), KIND_LABELS[kind]) for kind in kinds]
+    form.kind.choices = [(str(kind), labels.OUTCOME_KIND[kind]) for kind in kinds]
     catalogue = risks.catalogue()
     form.main_risks.choices = [(code, r.label(_locale())) for code, r in catalogue.items()]
     if request.method == "GET":
@@ -159,7 +151,7 @@ def _recorded(visit: Visit):
         outcome=visit.outcome,
         notes=notes,
         form=form,
-        kinds=KIND_LABELS,
+        kinds=labels.OUTCOME_KIND,
         risk_labels=risk_labels,
         shown=shown,
     )

@@ -26,7 +26,7 @@ from assistant.services.visits.wall_clock import paris_midnight
 from assistant.staff.access import role_required, shown
 from assistant.staff.blueprint import bp
 from assistant.staff.display import when
-from forms.planning import MODALITY, AssignForm, SlotFilterForm
+from forms.planning import AssignForm, SlotFilterForm
 
 QUEUE_ROLES = (Role.SECRETARY, Role.ADMIN, Role.DOCTOR, Role.NURSE)
 SHOWN_SLOTS = 40
@@ -55,7 +55,6 @@ def _context():
         "shown": shown,
         "when": when,
         "reads_reason": current_user.role in (Role.SECRETARY, Role.DOCTOR, Role.NURSE),
-        "MODALITY": MODALITY,
         "PARIS": PARIS,
     }
 

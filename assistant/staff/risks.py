@@ -12,13 +12,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from assistant import labels
 from assistant.extensions import db
 from assistant.models import Role
 from assistant.models.risk import FAMILIES
 from assistant.services.prevention import risks
 from assistant.staff.access import role_required
 from assistant.staff.blueprint import bp
-from forms.risks import FAMILY_LABELS, NewRiskEntryForm, RiskEntryForm
+from forms.risks import NewRiskEntryForm, RiskEntryForm
 
 DEFAULT_TTL = 30  # seconds between two checks of the table by one process
 RESERVED_CODES = {"nouveau"}  # a code that would shadow a URL of this module
@@ -42,16 +43,6 @@ def _refresh_risk_catalogue() -> None:
             current_app.logger.warning("risk catalogue not read from the database: %s", error)
 
 
-def _category_label(category) -> str:
-    return {
-        "SIR": _("Suivi individuel renforcé (SIR)"),
-        "SIA": _("Suivi individuel adapté (SIA)"),
-        "SI": _("Suivi individuel (VIP)"),
-        "VIP_COLLECTIVE": _("VIP collective (contrats courts)"),
-        "ALL": _("Visite due quelle que soit la catégorie"),
-    }.get(str(category), str(category))
-
-
 def _implications(code: str) -> list[dict]:
     """What an entry implies for the follow-up, as lines to show (from the follow-up rules)."""
     locale = str(get_locale())
@@ -64,7 +55,7 @@ def _implications(code: str) -> list[dict]:
             details.append(_("visite avant l'affectation"))
         lines.append(
             {
-                "category": _category_label(rule.category),
+                "category": str(labels.FOLLOWUP_CATEGORY.get(rule.category, rule.category)),
                 "rule": rule.label(locale),
                 "details": ", ".join(details),
             }
@@ -81,7 +72,7 @@ def _synonym_lines(entry) -> str:
 def risk_catalogue():
     entries = risks.entries(db.session)
     families = [
-        (family, FAMILY_LABELS[family], [e for e in entries if e.family == family])
+        (family, labels.RISK_FAMILY[family], [e for e in entries if e.family == family])
         for family in FAMILIES
     ]
     return render_template(
@@ -143,7 +134,7 @@ def risk_edit(code: str):
         "staff/risks/edit.html",
         form=form,
         entry=entry,
-        family_label=FAMILY_LABELS.get(entry.family, entry.family),
+        family_label=labels.RISK_FAMILY.get(entry.family, entry.family),
         implications=_implications(code),
     ), status
 

@@ -89,7 +89,7 @@ def test_draft_is_prefilled_from_declarations(db, iprp, bakery):
     # the employee who left is not counted
     assert "Salariés inscrits au service : 3" in content["effectifs"]
     assert "Boulanger (2 salariés)" in content["postes"] and "Livreur" not in content["postes"]
-    assert "CDI : 1" in content["contrats"] and "intérim : 1" in content["contrats"]
+    assert "CDI : 1" in content["contrats"] and "Intérim : 1" in content["contrats"]
     assert content["interimaires"] == "1"
     assert "Bruit : 2 salariés exposés" in content["expositions"]
     assert "Chaleur ou froid" in content["expositions"]  # declared by the employer

@@ -548,7 +548,7 @@ def test_choose_then_pick_a_slot_page_by_page(space, world, db):
     first_page = slot_ids(page)
     ordered = db.scalars(select(Slot.id).order_by(Slot.starts_at, Slot.id)).all()
     assert first_page == list(ordered[:10])
-    assert "Dr Claire Plan" in page and "Sur place, dans un centre" in page
+    assert "Dr Claire Plan" in page and "Sur place (centre fixe)" in page
     tomorrow = today_paris() + timedelta(days=1)
     assert format_date(tomorrow, "full", locale="fr") in page or public_holidays.is_public_holiday(
         tomorrow

@@ -14,25 +14,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant import labels
+from assistant.core.text import french
 from assistant.models import Employee, Member, ScoreRecord
 from assistant.services.documents.fiche_due import adhesion_date, french_date, paris_day
 from assistant.services.followup import rules as followup
 from assistant.services.prevention import naf, risks
 
-CONTRACT_LABELS = {
-    "cdi": "CDI",
-    "cdd": "CDD",
-    "interim": "intérim",
-    "saisonnier": "saisonnier",
-    "apprenti": "apprentissage",
-    "short": "contrat court (< 45 jours)",
-}
-CATEGORY_LABELS = {
-    followup.Category.SIR: "suivi individuel renforcé (SIR)",
-    followup.Category.SIA: "suivi individuel adapté (SIA)",
-    followup.Category.SI: "suivi individuel (VIP)",
-    followup.Category.VIP_COLLECTIVE: "information collective (contrat court)",
-}
 REGULATORY_REMINDER = (
     "La fiche d'entreprise est établie et mise à jour par le service de prévention et de santé "
     "au travail (articles R. 4624-46 à R. 4624-50 du Code du travail). Elle est transmise à "
@@ -112,11 +100,11 @@ def declared_facts(session: Session, member: Member, actor, today: date) -> dict
             f"Salariés inscrits au service : {len(employees)}",
             "Répartition par suivi individuel :",
         ]
-        lines += [f"– {CATEGORY_LABELS[c]} : {n}" for c, n in counts.items() if n]
+        lines += [f"– {french(labels.FOLLOWUP_CATEGORY[c])} : {n}" for c, n in counts.items() if n]
         facts["effectifs"] = "\n".join(lines)
         contracts = Counter(employee.contract_type for employee in employees)
         facts["contrats"] = "\n".join(
-            f"{CONTRACT_LABELS.get(kind, kind)} : {n}"
+            f"{french(labels.CONTRACT.get(kind, kind))} : {n}"
             for kind, n in sorted(contracts.items(), key=lambda kv: -kv[1])
         )
         facts["interimaires"] = str(contracts.get("interim", 0))

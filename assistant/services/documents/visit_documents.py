@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from assistant import labels
 from assistant.core import settings as service_settings
+from assistant.core.text import french
 from assistant.core.timeutil import PARIS
 from assistant.models import (
     Employee,
@@ -43,13 +45,6 @@ class Document:
         return "\n".join([self.title, *(text for _style, text in self.parts)])
 
 
-TITLES = {
-    OutcomeKind.ATTESTATION: "Attestation de suivi individuel de l'état de santé",
-    OutcomeKind.APTITUDE: "Avis d'aptitude",
-    OutcomeKind.INAPTITUDE: "Avis d'inaptitude",
-    OutcomeKind.PRESENCE: "Attestation de présence",
-}
-ROLE_TITLES = {"doctor": "médecin du travail", "nurse": "infirmier·e en santé au travail"}
 RECOURSE = (
     "Cet avis peut être contesté par l'employeur ou le salarié devant le conseil de "
     "prud'hommes, selon la procédure accélérée au fond, dans un délai de 15 jours à compter de "
@@ -78,7 +73,8 @@ def _visit_lines(visit: Visit) -> list[tuple[str, str]]:
     outcome = visit.outcome
     staff = outcome.recorded_by
     kind = visit_type_table.get(visit.visit_type)
-    role = ROLE_TITLES.get(staff.role, staff.role)
+    role = french(labels.ROLE.get(staff.role, staff.role))
+    role = role[:1].lower() + role[1:]  # after the name: "Jeanne Roux, médecin du travail"
     return [
         ("p", f"Visite : {kind.label('fr')}, le {_fr(visit_day(visit))}"),
         ("p", f"Professionnel de santé : {staff.full_name}, {role}"),
@@ -100,7 +96,7 @@ def employer_document(visit: Visit) -> Document:
     service = service_settings.of(visit)
     name = visit.employee.full_name if visit.employee is not None else visit.member.legal_name
     doc = Document(
-        title=TITLES[kind],
+        title=french(labels.OUTCOME_KIND[kind]),
         filename=f"{kind.value}-{visit.id}.pdf",
     )
     doc.add("p", service.service_name)

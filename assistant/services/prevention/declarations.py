@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant import labels
 from assistant.core.text import _l, lazy_risk_label
 from assistant.models import Member, RiskDeclaration
 from assistant.services import audit
@@ -68,14 +69,6 @@ FIELDS = {
         ),
         Field(RISK_CODES, RISKS, _l("Les risques auxquels votre activité expose")),
     )
-}
-
-# a declaration's four drawers as the member and the staff read them (pages, history, diffs)
-DRAWER_TITLES = {
-    ORGANISATION: _l("Organisation"),
-    ACTIVITIES: _l("Activités"),
-    PREVENTION: _l("Prévention en place"),
-    RISKS: _l("Risques professionnels"),
 }
 
 
@@ -176,7 +169,7 @@ class Change:
 
     @property
     def drawer_title(self) -> str:
-        return str(DRAWER_TITLES[self.drawer])
+        return str(labels.DECLARATION_DRAWER[self.drawer])
 
     @property
     def text(self) -> str:
@@ -243,5 +236,5 @@ def summary(data: dict) -> list[tuple[str, list[tuple[str, str]]]]:
                 lines.append((str(field.question), shown(risk_codes(data))))
             elif field.key in data[drawer]:
                 lines.append((str(field.question), shown(data[drawer][field.key])))
-        rows.append((str(DRAWER_TITLES[drawer]), lines))
+        rows.append((str(labels.DECLARATION_DRAWER[drawer]), lines))
     return rows
