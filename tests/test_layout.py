@@ -103,3 +103,57 @@ def test_the_label_map_check_sees_a_map():
     assert label_maps_in('ATTRS = {"inputmode": "numeric", "autocomplete": "off"}\n') == []
     template = '{% set kinds = {"a": _("Un"), "b": _("Deux")} %}{{ kinds[kind] }}'
     assert template_label_maps_in(template) == ["dict at line 1"]
+
+
+# --- the house's plan (issue 13) ------------------------------------------------------------
+
+MAX_LINES = 400
+# migrations are history, written once and never edited: their length is the schema's
+NOT_MODULES = ("assistant/migrations/",)
+
+
+def python_modules():
+    for folder in ("assistant", "dialogs", "forms"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            if not relative.startswith(NOT_MODULES):
+                yield relative, path
+
+
+def packages():
+    for folder in ("assistant", "dialogs", "forms"):
+        yield from sorted((ROOT / folder).rglob("__init__.py"))
+
+
+def test_no_module_is_over_400_lines():
+    long = {
+        name: count
+        for name, path in python_modules()
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}
+
+
+def test_each_package_says_in_one_line_what_lives_there():
+    unsaid = []
+    for path in packages():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstring = ast.get_docstring(tree, clean=False) or ""
+        first = docstring.split("\n", 1)[0]
+        if not first or len(first) > MAX_LINE_OF_README:
+            unsaid.append(path.relative_to(ROOT).as_posix())
+    assert unsaid == []
+
+
+MAX_LINE_OF_README = 100
+
+
+def test_the_readme_tree_names_every_package():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    tree = readme.split("## Where things are", 1)[1].split("\n## ", 1)[0]
+    missing = [
+        path.parent.relative_to(ROOT).as_posix()
+        for path in packages()
+        if f"{path.parent.name}/" not in tree
+    ]
+    assert missing == []
