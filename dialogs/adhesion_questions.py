@@ -52,9 +52,11 @@ def _naf_choices(answers) -> list[Choice]:
 
 def risk_choices(answers) -> list[Choice]:
     from assistant.core.text import lazy_risk_label
-    from assistant.services.prevention import risks
+    from assistant.services.prevention import risk_catalogue
 
-    return [Choice(r.code, lazy_risk_label(r), r.synonyms) for r in risks.catalogue().values()]
+    return [
+        Choice(r.code, lazy_risk_label(r), r.synonyms) for r in risk_catalogue.catalogue().values()
+    ]
 
 
 def must_accept(value, answers, context):

@@ -38,12 +38,12 @@ def _described(answers) -> bool:
 
 def _describe(raw: str):
     """Words typed for the risks: kept with what the catalogue recognises in them."""
-    from assistant.services.prevention import risks
+    from assistant.services.prevention import risk_catalogue
 
     text = parse_text(raw, max_length=500)
     if fold(text) in NONE_WORDS:
         return []
-    found = risks.match(text, limit=5)
+    found = risk_catalogue.match(text, limit=5)
     if not found:
         raise Reprompt(
             _l(
@@ -55,11 +55,14 @@ def _describe(raw: str):
 
 
 def _read_back(answers) -> str:
-    from assistant.services.prevention import risks
+    from assistant.services.prevention import risk_catalogue
 
     codes = described_codes(answers.get(RISK_CODES))
     lines = [str(_l("Nous avons compris :"))]
-    lines += [f"{n}. {lazy_risk_label(risks.catalogue()[code])}" for n, code in enumerate(codes, 1)]
+    lines += [
+        f"{n}. {lazy_risk_label(risk_catalogue.catalogue()[code])}"
+        for n, code in enumerate(codes, 1)
+    ]
     lines.append(str(_l("C'est bien cela ?")))
     return "\n".join(lines)
 

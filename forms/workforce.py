@@ -35,11 +35,15 @@ class LenientDate:
 
 def _risk_choices(keep=()):
     """The entries offered, and the inactive ones this employee already has (kept on save)."""
-    from assistant.services.prevention import risks
+    from assistant.services.prevention import risk_catalogue
 
-    offered = risks.offered()
+    offered = risk_catalogue.offered()
     codes = {r.code for r in offered}
-    kept = [risks.catalogue()[c] for c in keep if c not in codes and c in risks.catalogue()]
+    kept = [
+        risk_catalogue.catalogue()[c]
+        for c in keep
+        if c not in codes and c in risk_catalogue.catalogue()
+    ]
     return [SelectChoice(r.code, lazy_risk_label(r)) for r in (*offered, *kept)]
 
 

@@ -119,7 +119,7 @@ def adhesion_step(slug: str, step: str):
 
 
 def _summary(journey: Journey, answers: dict) -> list[tuple[str, str]]:
-    from assistant.services.prevention import naf, risks
+    from assistant.services.prevention import naf, risk_catalogue
 
     rows = []
     for question in journey.questions:
@@ -136,7 +136,7 @@ def _summary(journey: Journey, answers: dict) -> list[tuple[str, str]]:
             value = f"{value[:4]} •••• •••• {value[-4:]}"
         elif question.key == "main_risks":
             value = ", ".join(
-                risks.catalogue()[code].label(str(get_locale())) for code in value
+                risk_catalogue.catalogue()[code].label(str(get_locale())) for code in value
             ) or _("aucun pour l'instant")
         elif question.kind == "date":
             from flask_babel import format_date

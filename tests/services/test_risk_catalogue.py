@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, delete, select, text
 
 from assistant.models import AuditEntry
 from assistant.models.risk import RiskEntry
-from assistant.services.prevention import risks
+from assistant.services.prevention import risk_catalogue, risk_entries
 from tests.conftest import make_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _forget_the_catalogue():
     """The copy is process-wide: leave the packaged one to the tests that follow."""
     yield
-    risks.reset()
+    risk_catalogue.reset()
 
 
 def _wood_dust(**changes):
@@ -39,16 +39,16 @@ def _wood_dust(**changes):
 
 
 def test_an_empty_table_means_the_packaged_catalogue(db):
-    assert risks.refresh(db) is True
-    assert len(risks.catalogue()) == 23
-    assert risks.catalogue()["wood_dust"].label_fr == "Poussières de bois"
-    assert risks.match("je respire de la sciure")[0].code == "wood_dust"
+    assert risk_catalogue.refresh(db) is True
+    assert len(risk_catalogue.catalogue()) == 23
+    assert risk_catalogue.catalogue()["wood_dust"].label_fr == "Poussières de bois"
+    assert risk_catalogue.match("je respire de la sciure")[0].code == "wood_dust"
     # nothing changed: no reload
-    assert risks.refresh(db) is False
+    assert risk_catalogue.refresh(db) is False
 
 
 def test_seed_loads_the_csv_then_the_table_is_the_catalogue(db):
-    added = risks.seed(db)
+    added = risk_entries.seed(db)
     assert len(added) == 23 and added[0] == "noise"
     db.commit()
     rows = db.scalars(select(RiskEntry).order_by(RiskEntry.position)).all()
@@ -57,41 +57,43 @@ def test_seed_loads_the_csv_then_the_table_is_the_catalogue(db):
     # an edit made straight in the table shows once refreshed
     rows[0].label_fr = "Bruit au travail"
     db.commit()
-    before = risks.version()
-    assert risks.refresh(db) is True
-    assert risks.catalogue()["noise"].label_fr == "Bruit au travail"
-    assert list(risks.catalogue())[:2] == ["noise", "vibrations"]
-    assert risks.version() > before
-    assert risks.seed(db) == []
+    before = risk_catalogue.version()
+    assert risk_catalogue.refresh(db) is True
+    assert risk_catalogue.catalogue()["noise"].label_fr == "Bruit au travail"
+    assert list(risk_catalogue.catalogue())[:2] == ["noise", "vibrations"]
+    assert risk_catalogue.version() > before
+    assert risk_entries.seed(db) == []
 
 
 def test_an_edited_synonym_changes_matching(db):
-    risks.seed(db)
+    risk_entries.seed(db)
     db.commit()
-    assert risks.match("je balaie des copeaux") == []
-    risks.update_entry(db, "admin@test.fr", "wood_dust", **_wood_dust(synonyms="copeaux;bois"))
+    assert risk_catalogue.match("je balaie des copeaux") == []
+    risk_entries.update_entry(
+        db, "admin@test.fr", "wood_dust", **_wood_dust(synonyms="copeaux;bois")
+    )
     db.commit()
-    risks.refresh(db)
-    assert [r.code for r in risks.match("je balaie des copeaux")] == ["wood_dust"]
-    assert "wood_dust" not in [r.code for r in risks.match("je respire de la sciure")]
+    risk_catalogue.refresh(db)
+    assert [r.code for r in risk_catalogue.match("je balaie des copeaux")] == ["wood_dust"]
+    assert "wood_dust" not in [r.code for r in risk_catalogue.match("je respire de la sciure")]
     stored = db.get(RiskEntry, "wood_dust")
     assert stored.synonyms == "copeaux;bois" and stored.updated_by == "admin@test.fr"
 
 
 def test_editing_a_packaged_entry_stores_it_even_before_seeding(db):
-    risks.update_entry(db, "admin@test.fr", "wood_dust", **_wood_dust(synonyms="copeaux"))
+    risk_entries.update_entry(db, "admin@test.fr", "wood_dust", **_wood_dust(synonyms="copeaux"))
     db.commit()
     assert db.scalars(select(RiskEntry.code)).all() == ["wood_dust"]
-    risks.refresh(db)
+    risk_catalogue.refresh(db)
     # the other entries still come from the package
-    assert len(risks.catalogue()) == 23
-    assert risks.match("je balaie des copeaux")[0].code == "wood_dust"
-    assert risks.match("trop de bruit")[0].code == "noise"
+    assert len(risk_catalogue.catalogue()) == 23
+    assert risk_catalogue.match("je balaie des copeaux")[0].code == "wood_dust"
+    assert risk_catalogue.match("trop de bruit")[0].code == "noise"
 
 
 def test_an_inactive_entry_is_neither_matched_nor_offered_but_keeps_its_label(db):
-    risks.seed(db)
-    risks.update_entry(
+    risk_entries.seed(db)
+    risk_entries.update_entry(
         db,
         "admin@test.fr",
         "screen",
@@ -102,21 +104,21 @@ def test_an_inactive_entry_is_neither_matched_nor_offered_but_keeps_its_label(db
         active=False,
     )
     db.commit()
-    risks.refresh(db)
-    assert "screen" not in [r.code for r in risks.match("je travaille sur ordinateur")]
-    assert "screen" not in [r.code for r in risks.offered()]
-    assert "screen" not in [r.code for r in risks.catalogue().values()]
+    risk_catalogue.refresh(db)
+    assert "screen" not in [r.code for r in risk_catalogue.match("je travaille sur ordinateur")]
+    assert "screen" not in [r.code for r in risk_catalogue.offered()]
+    assert "screen" not in [r.code for r in risk_catalogue.catalogue().values()]
     # a code stored on an employee or a declaration stays known, with its label
-    assert "screen" in risks.catalogue()
-    assert risks.catalogue()["screen"].label("fr") == "Travail sur écran"
-    assert risks.catalogue().get("screen").active is False
+    assert "screen" in risk_catalogue.catalogue()
+    assert risk_catalogue.catalogue()["screen"].label("fr") == "Travail sur écran"
+    assert risk_catalogue.catalogue().get("screen").active is False
 
 
 def test_an_entry_with_a_follow_up_rule_cannot_be_deactivated(db):
-    risks.seed(db)
+    risk_entries.seed(db)
     db.commit()
-    with pytest.raises(risks.RiskCatalogueError) as refused:
-        risks.update_entry(db, "admin@test.fr", "asbestos", **_asbestos(active=False))
+    with pytest.raises(risk_entries.RiskCatalogueError) as refused:
+        risk_entries.update_entry(db, "admin@test.fr", "asbestos", **_asbestos(active=False))
     assert refused.value.field == "active"
     assert "Amiante" in str(refused.value.message)
     db.rollback()
@@ -135,11 +137,13 @@ def _asbestos(**changes):
 
 
 def test_seed_never_overwrites_an_edit_and_restores_a_missing_entry(db):
-    risks.seed(db)
-    risks.update_entry(db, "admin@test.fr", "asbestos", **_asbestos(label_fr="Amiante (SS3/SS4)"))
+    risk_entries.seed(db)
+    risk_entries.update_entry(
+        db, "admin@test.fr", "asbestos", **_asbestos(label_fr="Amiante (SS3/SS4)")
+    )
     db.execute(delete(RiskEntry).where(RiskEntry.code == "lead"))
     db.commit()
-    assert risks.seed(db, "cli") == ["lead"]
+    assert risk_entries.seed(db, "cli") == ["lead"]
     db.commit()
     assert db.get(RiskEntry, "asbestos").label_fr == "Amiante (SS3/SS4)"
     assert db.get(RiskEntry, "lead").label_fr == "Plomb"
@@ -148,11 +152,15 @@ def test_seed_never_overwrites_an_edit_and_restores_a_missing_entry(db):
 
 
 def test_every_change_is_audited_field_by_field(db):
-    risks.seed(db)
+    risk_entries.seed(db)
     db.commit()
-    risks.update_entry(db, "staff:1", "asbestos", **_asbestos(synonyms="amiante\ndesamiantage"))
+    risk_entries.update_entry(
+        db, "staff:1", "asbestos", **_asbestos(synonyms="amiante\ndesamiantage")
+    )
     # saving again with nothing changed writes nothing
-    risks.update_entry(db, "staff:1", "asbestos", **_asbestos(synonyms="amiante;desamiantage"))
+    risk_entries.update_entry(
+        db, "staff:1", "asbestos", **_asbestos(synonyms="amiante;desamiantage")
+    )
     db.commit()
     entries = db.scalars(select(AuditEntry).where(AuditEntry.record_type == "risk_entry")).all()
     updates = [e for e in entries if e.action == "update"]
@@ -166,8 +174,8 @@ def test_every_change_is_audited_field_by_field(db):
     "code", ["", "Travail_isole", "travail isolé", "travail-isole", "x" * 41, "noise"]
 )
 def test_a_new_code_must_be_lowercase_ascii_and_unique(db, code):
-    with pytest.raises(risks.RiskCatalogueError) as refused:
-        risks.create_entry(
+    with pytest.raises(risk_entries.RiskCatalogueError) as refused:
+        risk_entries.create_entry(
             db, "admin@test.fr", code, "organisational", "Travail isolé", "Lone work"
         )
     assert refused.value.field == "code"
@@ -175,8 +183,8 @@ def test_a_new_code_must_be_lowercase_ascii_and_unique(db, code):
 
 
 def test_a_new_entry_is_matched_and_implies_the_general_follow_up(db):
-    risks.seed(db)
-    created = risks.create_entry(
+    risk_entries.seed(db)
+    created = risk_entries.create_entry(
         db,
         "admin@test.fr",
         "lone_work",
@@ -190,48 +198,48 @@ def test_a_new_entry_is_matched_and_implies_the_general_follow_up(db):
         created.position == 23
         and created.synonyms == "travail isole;seul sur le chantier;lone work"
     )
-    risks.refresh(db)
-    assert list(risks.catalogue())[-1] == "lone_work"
-    assert risks.match("je suis seul sur le chantier")[0].code == "lone_work"
-    assert risks.implications("lone_work") == []
+    risk_catalogue.refresh(db)
+    assert list(risk_catalogue.catalogue())[-1] == "lone_work"
+    assert risk_catalogue.match("je suis seul sur le chantier")[0].code == "lone_work"
+    assert risk_entries.implications("lone_work") == []
     audit = db.scalars(select(AuditEntry).where(AuditEntry.record_id == "lone_work")).one()
     assert audit.action == "create" and "Travail isolé" in audit.detail
 
 
 def test_labels_and_family_are_required(db):
-    with pytest.raises(risks.RiskCatalogueError) as refused:
-        risks.update_entry(db, "a", "asbestos", **_asbestos(label_fr="  "))
+    with pytest.raises(risk_entries.RiskCatalogueError) as refused:
+        risk_entries.update_entry(db, "a", "asbestos", **_asbestos(label_fr="  "))
     assert refused.value.field == "label_fr"
-    with pytest.raises(risks.RiskCatalogueError) as refused:
-        risks.update_entry(db, "a", "asbestos", **_asbestos(family="cosmic"))
+    with pytest.raises(risk_entries.RiskCatalogueError) as refused:
+        risk_entries.update_entry(db, "a", "asbestos", **_asbestos(family="cosmic"))
     assert refused.value.field == "family"
     with pytest.raises(LookupError):
-        risks.update_entry(db, "a", "no_such_code", **_asbestos())
+        risk_entries.update_entry(db, "a", "no_such_code", **_asbestos())
 
 
 def test_implications_come_from_the_follow_up_rules():
-    wood = risks.implications("wood_dust")
+    wood = risk_entries.implications("wood_dust")
     assert [(r.key, r.category, r.max_months) for r in wood] == [("cmr", "SIR", 24)]
-    assert [r.key for r in risks.implications("night_work")] == ["night_worker"]
-    assert risks.implications("noise") == []
+    assert [r.key for r in risk_entries.implications("night_work")] == ["night_worker"]
+    assert risk_entries.implications("noise") == []
 
 
 def test_refresh_sees_a_change_made_by_another_process(tmp_path, database, db):
-    risks.seed(db)
+    risk_entries.seed(db)
     db.commit()
-    risks.refresh(db)
-    assert risks.match("je balaie des copeaux") == []
+    risk_catalogue.refresh(db)
+    assert risk_catalogue.match("je balaie des copeaux") == []
     url, options = database
     script = (
         "import json, sys\n"
         "from sqlalchemy.orm import Session\n"
         "from assistant.database import make_engine\n"
-        "from assistant.services.prevention import risks\n"
+        "from assistant.services.prevention import risk_entries\n"
         "url, options = json.loads(sys.argv[1])\n"
         "engine = make_engine(url, **options)\n"
         "with Session(engine) as session:\n"
-        "    risks.update_entry(session, 'other', 'wood_dust', 'chemical', 'Poussières de bois',\n"
-        "                       'Wood dust', 'copeaux', True)\n"
+        "    risk_entries.update_entry(session, 'other', 'wood_dust', 'chemical',\n"
+        "                              'Poussières de bois', 'Wood dust', 'copeaux', True)\n"
         "    session.commit()\n"
         "engine.dispose()\n"
     )
@@ -246,11 +254,11 @@ def test_refresh_sees_a_change_made_by_another_process(tmp_path, database, db):
     )
     assert done.returncode == 0, done.stderr
     # within max_age, the table is not asked again
-    assert risks.refresh(db, max_age=3600) is False
-    assert risks.match("je balaie des copeaux") == []
+    assert risk_catalogue.refresh(db, max_age=3600) is False
+    assert risk_catalogue.match("je balaie des copeaux") == []
     db.rollback()  # SQLite WAL: a fresh read transaction sees the other process's commit
-    assert risks.refresh(db) is True
-    assert risks.match("je balaie des copeaux")[0].code == "wood_dust"
+    assert risk_catalogue.refresh(db) is True
+    assert risk_catalogue.match("je balaie des copeaux")[0].code == "wood_dust"
 
 
 @pytest.fixture
@@ -273,24 +281,24 @@ def second_database(tmp_path):
 
 
 def test_the_copy_never_leaks_from_one_database_to_another(db, tmp_path, second_database):
-    risks.seed(db)
-    risks.update_entry(db, "a", "asbestos", **_asbestos(label_fr="Amiante (édité)"))
+    risk_entries.seed(db)
+    risk_entries.update_entry(db, "a", "asbestos", **_asbestos(label_fr="Amiante (édité)"))
     db.commit()
-    risks.refresh(db)
-    assert risks.catalogue()["asbestos"].label_fr == "Amiante (édité)"
+    risk_catalogue.refresh(db)
+    assert risk_catalogue.catalogue()["asbestos"].label_fr == "Amiante (édité)"
     other = make_app(tmp_path / "second", second_database)
     # a new app starts from the package…
-    assert risks.catalogue()["asbestos"].label_fr == "Amiante"
+    assert risk_catalogue.catalogue()["asbestos"].label_fr == "Amiante"
     other_session = other.extensions["database"]["sessionmaker"]()
     try:
         # …and a request to it reads its own (empty) table
         assert other.test_client().get("/").status_code == 200
-        assert risks.catalogue()["asbestos"].label_fr == "Amiante"
+        assert risk_catalogue.catalogue()["asbestos"].label_fr == "Amiante"
         # reading the first database again, even with an unchanged table, gives its catalogue
-        assert risks.refresh(db, max_age=3600) is True
-        assert risks.catalogue()["asbestos"].label_fr == "Amiante (édité)"
-        assert risks.refresh(other_session) is True
-        assert risks.catalogue()["asbestos"].label_fr == "Amiante"
+        assert risk_catalogue.refresh(db, max_age=3600) is True
+        assert risk_catalogue.catalogue()["asbestos"].label_fr == "Amiante (édité)"
+        assert risk_catalogue.refresh(other_session) is True
+        assert risk_catalogue.catalogue()["asbestos"].label_fr == "Amiante"
     finally:
         other_session.close()
         other.extensions["database"]["engine"].dispose()
@@ -302,10 +310,10 @@ def test_the_load_command_adds_what_is_missing_and_keeps_edits(app, db):
     assert result.exit_code == 0, result.output
     assert "23 entries added" in result.output
     db.rollback()
-    risks.update_entry(db, "a", "asbestos", **_asbestos(label_fr="Amiante (édité)"))
+    risk_entries.update_entry(db, "a", "asbestos", **_asbestos(label_fr="Amiante (édité)"))
     db.commit()
     again = runner.invoke(args=["risks", "load"])
     assert again.exit_code == 0 and "0 entries added" in again.output
     db.rollback()
     assert db.get(RiskEntry, "asbestos").label_fr == "Amiante (édité)"
-    assert risks.catalogue()["asbestos"].label_fr == "Amiante (édité)"
+    assert risk_catalogue.catalogue()["asbestos"].label_fr == "Amiante (édité)"

@@ -42,7 +42,7 @@ from assistant.models import (
 from assistant.services import audit
 from assistant.services.documents.pdf import FONTS
 from assistant.services.followup import rules as followup
-from assistant.services.prevention import naf, risks
+from assistant.services.prevention import naf, risk_catalogue
 
 
 def N_(text: str) -> str:
@@ -409,7 +409,7 @@ def _active_employees(session: Session, member_id: int, today: date) -> list[Emp
 
 
 def _risk_label(code: str) -> str:
-    risk = risks.catalogue().get(code)
+    risk = risk_catalogue.catalogue().get(code)
     return risk.label_fr if risk else str(code)
 
 

@@ -41,7 +41,7 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from assistant.services.prevention import risks
+from assistant.services.prevention import risk_catalogue
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "followup_rules.csv"
 
@@ -284,7 +284,7 @@ def _check_condition(condition: str) -> None:
         "contract": CONTRACT_TYPES,
     }
     if kind == "risk" and name:
-        if name in risks.catalogue():
+        if name in risk_catalogue.catalogue():
             return
         raise ValueError(f"unknown risk code {name!r} in matches")
     if kind == "turns" and name.isdigit():

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from assistant.core.text import _l, lazy_risk_label
 from assistant.models import Member, RiskDeclaration
 from assistant.services import audit
-from assistant.services.prevention import risks as risk_catalogue
+from assistant.services.prevention import risk_catalogue
 
 ORGANISATION, ACTIVITIES, PREVENTION, RISKS = "organisation", "activites", "prevention", "risques"
 DRAWERS = (ORGANISATION, ACTIVITIES, PREVENTION, RISKS)

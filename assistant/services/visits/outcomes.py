@@ -37,7 +37,7 @@ from assistant.models import (
 from assistant.services import audit
 from assistant.services.documents.pdf import _pdf
 from assistant.services.followup import rules as followup
-from assistant.services.prevention import risks
+from assistant.services.prevention import risk_catalogue
 from assistant.services.visits import visit_rules
 from assistant.services.workforce import health
 
@@ -121,7 +121,7 @@ def _follow_up(session: Session, visit: Visit, today: date):
     member = visit.member
     if not member.birth_date:
         return None
-    known = risks.catalogue()
+    known = risk_catalogue.catalogue()
     worker = followup.Worker(
         birth_date=member.birth_date,
         exposures=frozenset(code for code in member.main_risks or () if code in known),
@@ -190,7 +190,7 @@ def record(
     if visit.slot.starts_at > now:
         raise OutcomeError(_l("Cette visite n'a pas encore eu lieu."))
     codes = list(dict.fromkeys(main_risks))
-    unknown = [code for code in codes if code not in risks.catalogue()]
+    unknown = [code for code in codes if code not in risk_catalogue.catalogue()]
     if unknown:
         raise OutcomeError(_l("Risque inconnu : %(code)s", code=", ".join(unknown)))
     if next_due is not None and next_due <= visit_day(visit):
@@ -373,7 +373,7 @@ def ordonnance(visit: Visit) -> Document:
     doc.add("p", f"Pour : {name}")
     for style, text in _visit_lines(visit):
         doc.add(style, text)
-    catalogue = risks.catalogue()
+    catalogue = risk_catalogue.catalogue()
     found = [catalogue[code].label("fr") for code in outcome.main_risks or () if code in catalogue]
     doc.add("h", "Vos principaux risques au travail")
     for label in found or ["Aucun risque particulier relevé lors de cette visite."]:

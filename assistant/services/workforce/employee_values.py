@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 from assistant.core.parsing import Reprompt, fold
 from assistant.core.text import _l
 from assistant.models import ContractType
-from assistant.services.prevention import risks
+from assistant.services.prevention import risk_catalogue
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 NAME_MAX = 100
@@ -101,14 +101,14 @@ def parse_contract(raw: str) -> str:
 
 
 def _risk_words() -> dict[str, str]:
-    return _risk_words_of(risks.version())
+    return _risk_words_of(risk_catalogue.version())
 
 
 @cache
 def _risk_words_of(_version: int) -> dict[str, str]:
     """The words of one version of the catalogue (a new version after every edit)."""
     words: dict[str, str] = {}
-    for risk in risks.catalogue().values():
+    for risk in risk_catalogue.catalogue().values():
         for word in (fold(risk.code), fold(risk.label_fr), fold(risk.label_en), *risk.synonyms):
             words.setdefault(word, risk.code)
         words.setdefault(fold(risk.code.replace("_", " ")), risk.code)
@@ -117,7 +117,7 @@ def _risk_words_of(_version: int) -> dict[str, str]:
 
 def exposure_code(raw: str) -> str | None:
     """A catalogue code from its code, label or synonym (typos tolerated), or None."""
-    return _exposure_code(raw, risks.version())
+    return _exposure_code(raw, risk_catalogue.version())
 
 
 @lru_cache(maxsize=4096)
@@ -127,13 +127,13 @@ def _exposure_code(raw: str, _version: int) -> str | None:
         return None
     if text in _risk_words():
         return _risk_words()[text]
-    found = risks.match(raw, limit=1)
+    found = risk_catalogue.match(raw, limit=1)
     return found[0].code if found else None
 
 
 def catalogue_order(codes: Iterable[str]) -> list[str]:
     """Codes without repeats, in catalogue order (so that a re-ordered cell is no change)."""
-    order = {code: i for i, code in enumerate(risks.catalogue())}
+    order = {code: i for i, code in enumerate(risk_catalogue.catalogue())}
     return sorted(set(codes), key=lambda code: order.get(code, len(order)))
 
 
@@ -153,7 +153,7 @@ def parse_exposures(raw: str) -> tuple[list[str], list[str]]:
 
 def check_exposures(codes: Iterable[str]) -> list[str]:
     codes = list(codes or [])
-    unknown = [code for code in codes if code not in risks.catalogue()]
+    unknown = [code for code in codes if code not in risk_catalogue.catalogue()]
     if unknown:
         raise WorkforceError(
             _l("Exposition inconnue : %(codes)s", codes=", ".join(sorted(map(str, unknown))))
