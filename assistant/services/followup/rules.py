@@ -16,7 +16,8 @@ separate namespaces (`flag:…`/`risk:…` versus `health:…`).
 The `matches` column of the table: alternatives separated by `;`, each a set of conditions all of
 which must hold, joined by `&`. Conditions:
 
-* `risk:<code>` — an exposure from the risk catalogue (`risks.csv`);
+* `risk:<code>` — an exposure from the risk catalogue as shipped (`risks.csv`: the table and
+  the catalogue are released together);
 * `flag:<name>` — an employer-declared flag of `Worker` (`night_worker`, `regulated_work`…);
 * `health:<name>` — a `HealthFlags` field (`pregnant`, `invalidity_pension`, `disabled`);
 * `contract:<type>` — the contract type (`cdi`, `cdd`, `interim`, `saisonnier`, `apprenti`,
@@ -214,6 +215,17 @@ def _load(source: Path, mtime: int) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+def implications(code: str) -> list[Rule]:
+    """The rules an exposure to this risk code triggers (category, periodicity, label), in table
+    order; none means the general individual follow-up."""
+    condition = f"risk:{code}"
+    return [
+        rule
+        for rule in load_rules()
+        if any(condition in alternative for alternative in rule.matches)
+    ]
+
+
 def _parse_row(row: dict) -> Rule:
     if None in row:
         raise ValueError("too many fields (an unquoted comma in a label?)")
@@ -284,7 +296,7 @@ def _check_condition(condition: str) -> None:
         "contract": CONTRACT_TYPES,
     }
     if kind == "risk" and name:
-        if name in risk_catalogue.catalogue():
+        if name in risk_catalogue.packaged_codes():
             return
         raise ValueError(f"unknown risk code {name!r} in matches")
     if kind == "turns" and name.isdigit():

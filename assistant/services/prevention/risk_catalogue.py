@@ -102,6 +102,12 @@ def packaged_rows() -> tuple[dict[str, str], ...]:
         return tuple(dict(row) for row in csv.DictReader(handle))
 
 
+@cache
+def packaged_codes() -> frozenset[str]:
+    """The codes of the catalogue as shipped (those the follow-up rules may name)."""
+    return frozenset(row["code"] for row in packaged_rows())
+
+
 def _risk(code, family, label_fr, label_en, synonyms: str, active: bool = True) -> Risk:
     folded = (fold(s) for s in (synonyms or "").split(";"))
     return Risk(code, family, label_fr, label_en, tuple(s for s in folded if s), bool(active))

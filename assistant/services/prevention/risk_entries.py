@@ -15,6 +15,7 @@ from assistant.core.text import _l
 from assistant.database import utcnow
 from assistant.models.risk import FAMILIES, RiskEntry
 from assistant.services import audit
+from assistant.services.followup import rules as followup
 from assistant.services.prevention.risk_catalogue import packaged_rows
 
 CODE_PATTERN = re.compile(r"[a-z0-9_]+")
@@ -78,19 +79,6 @@ def entries(session: Session) -> list[RiskEntry]:
 def entry(session: Session, code: str) -> RiskEntry | None:
     """One entry, from the table or else as packaged (unsaved); None for an unknown code."""
     return session.get(RiskEntry, code) or _packaged_entry(code)
-
-
-def implications(code: str) -> list:
-    """The follow-up rules a code triggers (`followup.Rule`: category, periodicity, label), in
-    table order; none means the general individual follow-up."""
-    from assistant.services.followup import rules as followup
-
-    condition = f"risk:{code}"
-    return [
-        rule
-        for rule in followup.load_rules()
-        if any(condition in alternative for alternative in rule.matches)
-    ]
 
 
 class RiskCatalogueError(ValueError):
@@ -194,7 +182,7 @@ def update_entry(
         raise LookupError(f"no risk entry {code!r}")
     values = {**_clean(family, label_fr, label_en, synonyms), "active": bool(active)}
     if not values["active"] and row.active:
-        rules = implications(code)
+        rules = followup.implications(code)
         if rules:
             raise RiskCatalogueError(
                 "active",
