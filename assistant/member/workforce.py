@@ -25,7 +25,7 @@ from assistant.member.blueprint import bp, current_member
 from assistant.models import ImportJob, MemberKind
 from assistant.services import audit
 from assistant.services.documents.pdf import bar_chart_svg
-from assistant.services.followup import rules as followup
+from assistant.services.followup import followup_categories
 from assistant.services.workforce import employee_values, import_jobs
 from assistant.services.workforce import employees as workforce
 from forms.workforce import EmployeeForm, ImportForm, LeaveForm
@@ -47,10 +47,10 @@ def workforce_home():
     # health situation would tell it why. The service organises what health brings forward.
     rows = []
     for employee in employees:
-        declared = followup.follow_up(workforce.worker_of(employee), today)
+        declared = followup_categories.follow_up(workforce.worker_of(employee), today)
         rows.append((employee, declared, workforce.first_visit_due(employee, declared)))
     rows.sort(key=lambda row: row[2])
-    counts = followup.distribution(follow for _employee, follow, _due in rows)
+    counts = followup_categories.distribution(follow for _employee, follow, _due in rows)
     chart = bar_chart_svg([(str(_category_label(c)), n) for c, n in counts.items()])
     audit.record(db.session, current_user, "read", "member", member.id, "effectifs")
     db.session.commit()

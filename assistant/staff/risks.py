@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from assistant.extensions import db
 from assistant.models import Role
 from assistant.models.risk import FAMILIES
-from assistant.services.followup import rules as followup
+from assistant.services.followup import followup_table
 from assistant.services.prevention import risk_entries
 from assistant.services.prevention.risk_catalogue import checked_within, refresh, reset
 from assistant.staff.access import role_required
@@ -58,7 +58,7 @@ def _implications(code: str) -> list[dict]:
     """What an entry implies for the follow-up, as lines to show (from the follow-up rules)."""
     locale = str(get_locale())
     lines = []
-    for rule in followup.implications(code):
+    for rule in followup_table.implications(code):
         details = []
         if rule.max_months:
             details.append(_("au plus tous les %(months)s mois", months=rule.max_months))

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, delete, select, text
 
 from assistant.models import AuditEntry
 from assistant.models.risk import RiskEntry
-from assistant.services.followup import rules as followup
+from assistant.services.followup import followup_table
 from assistant.services.prevention import risk_catalogue, risk_entries
 from tests.conftest import make_app
 
@@ -202,7 +202,7 @@ def test_a_new_entry_is_matched_and_implies_the_general_follow_up(db):
     risk_catalogue.refresh(db)
     assert list(risk_catalogue.catalogue())[-1] == "lone_work"
     assert risk_catalogue.match("je suis seul sur le chantier")[0].code == "lone_work"
-    assert followup.implications("lone_work") == []
+    assert followup_table.implications("lone_work") == []
     audit = db.scalars(select(AuditEntry).where(AuditEntry.record_id == "lone_work")).one()
     assert audit.action == "create" and "Travail isolé" in audit.detail
 
@@ -219,10 +219,10 @@ def test_labels_and_family_are_required(db):
 
 
 def test_implications_come_from_the_follow_up_rules():
-    wood = followup.implications("wood_dust")
+    wood = followup_table.implications("wood_dust")
     assert [(r.key, r.category, r.max_months) for r in wood] == [("cmr", "SIR", 24)]
-    assert [r.key for r in followup.implications("night_work")] == ["night_worker"]
-    assert followup.implications("noise") == []
+    assert [r.key for r in followup_table.implications("night_work")] == ["night_worker"]
+    assert followup_table.implications("noise") == []
 
 
 def test_refresh_sees_a_change_made_by_another_process(tmp_path, database, db):

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.services.followup.rules import HealthFlags, Worker, follow_up
+from assistant.services.followup.followup_categories import follow_up
+from assistant.services.followup.followup_table import HealthFlags, Worker
 from assistant.services.visits import visit_rules
 from assistant.services.visits.visit_rules import (
     Due,

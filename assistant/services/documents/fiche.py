@@ -41,7 +41,7 @@ from assistant.models import (
 )
 from assistant.services import audit
 from assistant.services.documents.pdf import FONTS
-from assistant.services.followup import rules as followup
+from assistant.services.followup import followup_categories, followup_table
 from assistant.services.prevention import naf, risk_catalogue
 
 
@@ -167,10 +167,10 @@ CONTRACT_LABELS = {
     "short": "contrat court (< 45 jours)",
 }
 CATEGORY_LABELS = {
-    followup.Category.SIR: "suivi individuel renforcé (SIR)",
-    followup.Category.SIA: "suivi individuel adapté (SIA)",
-    followup.Category.SI: "suivi individuel (VIP)",
-    followup.Category.VIP_COLLECTIVE: "information collective (contrat court)",
+    followup_table.Category.SIR: "suivi individuel renforcé (SIR)",
+    followup_table.Category.SIA: "suivi individuel adapté (SIA)",
+    followup_table.Category.SI: "suivi individuel (VIP)",
+    followup_table.Category.VIP_COLLECTIVE: "information collective (contrat court)",
 }
 REGULATORY_REMINDER = (
     "La fiche d'entreprise est établie et mise à jour par le service de prévention et de santé "
@@ -444,17 +444,17 @@ def declared_facts(session: Session, member: Member, actor, today: date) -> dict
     }
     followups = []
     for employee in employees:
-        worker = followup.Worker(
+        worker = followup_table.Worker(
             birth_date=employee.birth_date,
             hire_date=employee.hire_date,
             contract_type=employee.contract_type,
             exposures=frozenset(employee.exposures or ()),
             night_worker=employee.night_worker,
         )
-        followups.append(followup.follow_up(worker, today))
-    counts = followup.distribution(followups)
+        followups.append(followup_categories.follow_up(worker, today))
+    counts = followup_categories.distribution(followups)
     if employees:
-        facts["sir_declarees"] = str(counts[followup.Category.SIR])
+        facts["sir_declarees"] = str(counts[followup_table.Category.SIR])
         jobs = Counter(employee.job for employee in employees)
         facts["postes"] = "\n".join(
             f"{job} ({_plural(n, 'salarié', 'salariés')})" for job, n in sorted(jobs.items())

@@ -15,7 +15,7 @@ from assistant.core.text import _l
 from assistant.database import utcnow
 from assistant.models.risk import FAMILIES, RiskEntry
 from assistant.services import audit
-from assistant.services.followup import rules as followup
+from assistant.services.followup import followup_table
 from assistant.services.prevention.risk_catalogue import packaged_rows
 
 CODE_PATTERN = re.compile(r"[a-z0-9_]+")
@@ -182,7 +182,7 @@ def update_entry(
         raise LookupError(f"no risk entry {code!r}")
     values = {**_clean(family, label_fr, label_en, synonyms), "active": bool(active)}
     if not values["active"] and row.active:
-        rules = followup.implications(code)
+        rules = followup_table.implications(code)
         if rules:
             raise RiskCatalogueError(
                 "active",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from assistant.core.timeutil import PARIS
 from assistant.models import Employee, Member, Visit, VisitStatus
-from assistant.services.followup import rules as followup
+from assistant.services.followup import followup_categories, followup_table
 from assistant.services.visits import visit_rules
 from assistant.services.workforce import employees as workforce
 from assistant.services.workforce import health
@@ -136,7 +136,9 @@ def visits_to_plan(
         by_employee.setdefault(visit.employee_id, []).append(visit)
     found: list[ToPlan] = []
     for employee in employees:
-        follow = followup.follow_up(workforce.worker_of(employee), today, flags.get(employee.id))
+        follow = followup_categories.follow_up(
+            workforce.worker_of(employee), today, flags.get(employee.id)
+        )
         visits = by_employee.get(employee.id, ())
         done, open_types = _history(visits)
         dues = visit_rules.due_visits(
@@ -178,13 +180,13 @@ def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:
         return []
     birth_date = member.birth_date
     started = member.activated_at.astimezone(PARIS).date()
-    worker = followup.Worker(
+    worker = followup_table.Worker(
         birth_date=birth_date,
         hire_date=started,
         contract_type="cdi",
         exposures=frozenset(member.main_risks or ()),
     )
-    follow = followup.follow_up(worker, today)
+    follow = followup_categories.follow_up(worker, today)
     visits = _visits(session, member.id, employees=False)
     done, open_types = _history(visits)
     dues = visit_rules.due_visits(

@@ -36,7 +36,7 @@ from assistant.models import (
 )
 from assistant.services import audit
 from assistant.services.documents.pdf import _pdf
-from assistant.services.followup import rules as followup
+from assistant.services.followup import followup_categories, followup_table
 from assistant.services.prevention import risk_catalogue
 from assistant.services.visits import visit_rules
 from assistant.services.workforce import health
@@ -117,16 +117,16 @@ def _follow_up(session: Session, visit: Visit, today: date):
 
         employee = visit.employee
         flags = health.flags_for(session, [employee.id]).get(employee.id)
-        return followup.follow_up(worker_of(employee), today, health=flags)
+        return followup_categories.follow_up(worker_of(employee), today, health=flags)
     member = visit.member
     if not member.birth_date:
         return None
     known = risk_catalogue.catalogue()
-    worker = followup.Worker(
+    worker = followup_table.Worker(
         birth_date=member.birth_date,
         exposures=frozenset(code for code in member.main_risks or () if code in known),
     )
-    return followup.follow_up(worker, today)
+    return followup_categories.follow_up(worker, today)
 
 
 def suggested_next_due(session: Session, visit: Visit) -> date | None:

@@ -26,7 +26,8 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from assistant.services.followup.rules import Category, FollowUp, Performer
+from assistant.services.followup.followup_categories import FollowUp
+from assistant.services.followup.followup_table import Category, Performer
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 TYPES_FILE = DATA / "visit_types.csv"

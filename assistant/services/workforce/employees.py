@@ -215,7 +215,7 @@ def leave_employee(
 
 def worker_of(employee: Employee):
     """What the category engine needs, from the employer's declaration only (no health data)."""
-    from assistant.services.followup.rules import Worker
+    from assistant.services.followup.followup_table import Worker
 
     days = None
     if employee.contract_end is not None:
