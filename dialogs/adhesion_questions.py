@@ -37,7 +37,7 @@ def activity_found(text, answers, context):
     return text
 
 
-def _naf_choices(answers) -> list[Choice]:
+def _naf_choices(answers, context) -> list[Choice]:
     from assistant.services.prevention import naf
 
     found = naf.search(answers.get("activity", ""))
@@ -50,7 +50,7 @@ def _naf_choices(answers) -> list[Choice]:
     ]
 
 
-def risk_choices(answers) -> list[Choice]:
+def risk_choices(answers, context) -> list[Choice]:
     from assistant.core.text import lazy_risk_label
     from assistant.services.prevention import risk_catalogue
 
@@ -105,7 +105,7 @@ PAYMENT_QUESTIONS = (
         "payment_method",
         "choice",
         _l("Mode de paiement de la cotisation"),
-        choices=lambda answers: PAYMENT_CHOICES,
+        choices=lambda answers, context: PAYMENT_CHOICES,
         step="paiement",
     ),
     Question(

@@ -54,7 +54,7 @@ def _describe(raw: str):
     return {"text": text, "codes": [risk.code for risk in found]}
 
 
-def _read_back(answers) -> str:
+def _read_back(answers, context) -> str:
     from assistant.services.prevention import risk_catalogue
 
     codes = described_codes(answers.get(RISK_CODES))

@@ -149,5 +149,5 @@ def test_the_journey_asks_what_a_declaration_keeps_in_its_words_and_order():
     assert [q.key for q in kept] == list(declarations.FIELDS)
     for question in kept:
         field = declarations.FIELDS[question.key]
-        assert (question.step, question.text({})) == (field.drawer, str(field.question))
+        assert (question.step, question.text({}, Context())) == (field.drawer, str(field.question))
     assert [q.key for q in DECLARATION.questions if q not in kept] == ["risks_confirm"]
