@@ -54,9 +54,8 @@ def risk_choices(answers, context) -> list[Choice]:
     from assistant.core.text import lazy_risk_label
     from assistant.services.prevention import risk_catalogue
 
-    return [
-        Choice(r.code, lazy_risk_label(r), r.synonyms) for r in risk_catalogue.catalogue().values()
-    ]
+    offered = risk_catalogue.of(context.session).offered()
+    return [Choice(r.code, lazy_risk_label(r), r.synonyms) for r in offered]
 
 
 def must_accept(value, answers, context):

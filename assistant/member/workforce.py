@@ -26,6 +26,7 @@ from assistant.models import ImportJob, MemberKind
 from assistant.services import audit
 from assistant.services.documents.pdf import bar_chart_svg
 from assistant.services.followup import followup_categories
+from assistant.services.prevention import risk_catalogue
 from assistant.services.workforce import employee_values, import_jobs
 from assistant.services.workforce import employees as workforce
 from forms.workforce import EmployeeForm, ImportForm, LeaveForm
@@ -95,7 +96,7 @@ def _save(form: EmployeeForm, member_id: int, employee_id: int | None):
 @bp.route("/effectifs/nouveau", methods=["GET", "POST"])
 def employee_new():
     member = _employer()
-    form = EmployeeForm()
+    form = EmployeeForm(risks=risk_catalogue.of(db.session).catalogue())
     if form.validate_on_submit():
         try:
             _save(form, member.id, None)
@@ -117,7 +118,9 @@ def employee_edit(employee_id: int):
         employee = workforce.get_employee(db.session, member.id, employee_id)
     except employee_values.EmployeeNotFound:
         abort(404)
-    form = EmployeeForm(keep_exposures=employee.exposures or ())
+    form = EmployeeForm(
+        risks=risk_catalogue.of(db.session).catalogue(), keep_exposures=employee.exposures or ()
+    )
     if request.method == "GET":
         form.last_name.data, form.first_name.data = employee.last_name, employee.first_name
         form.birth_date.data = employee.birth_date.strftime("%d/%m/%Y")

@@ -121,6 +121,7 @@ def adhesion_step(slug: str, step: str):
 def _summary(journey: Journey, answers: dict, context: Context) -> list[tuple[str, str]]:
     from assistant.services.prevention import naf, risk_catalogue
 
+    catalogue = risk_catalogue.of(context.session).catalogue()
     rows = []
     for question in journey.questions:
         if question.key not in answers or question.key.startswith("q"):
@@ -136,9 +137,8 @@ def _summary(journey: Journey, answers: dict, context: Context) -> list[tuple[st
         elif question.key == "iban":
             value = f"{value[:4]} •••• •••• {value[-4:]}"
         elif question.key == "main_risks":
-            value = ", ".join(
-                risk_catalogue.catalogue()[code].label(str(get_locale())) for code in value
-            ) or _("aucun pour l'instant")
+            labels = [catalogue[code].label(str(get_locale())) for code in value]
+            value = ", ".join(labels) or _("aucun pour l'instant")
         elif question.kind == "date":
             from flask_babel import format_date
 

@@ -76,7 +76,7 @@ def _form_for(visit: Visit) -> OutcomeForm:
     form = OutcomeForm()
     kinds = outcomes.kinds_for(current_user.role, visit)
     form.kind.choices = [(str(kind), KIND_LABELS[kind]) for kind in kinds]
-    catalogue = risk_catalogue.catalogue()
+    catalogue = risk_catalogue.of(db.session).catalogue()
     form.main_risks.choices = [(code, r.label(_locale())) for code, r in catalogue.items()]
     if request.method == "GET":
         form.kind.data = str(kinds[0]) if kinds else None
@@ -148,7 +148,7 @@ def _recorded(visit: Visit):
     audit.record(db.session, current_user, "read", "visit", visit.id, ip=request.remote_addr)
     notes = outcomes.notes(db.session, current_user, visit)
     db.session.commit()
-    catalogue = risk_catalogue.catalogue()
+    catalogue = risk_catalogue.of(db.session).catalogue()
     risk_labels = [
         catalogue[c].label(_locale()) for c in visit.outcome.main_risks or () if c in catalogue
     ]

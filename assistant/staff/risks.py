@@ -1,8 +1,5 @@
 """Back-office pages of the risk catalogue (administrators): the list by family, editing, adding.
-
-Also keeps the process-wide catalogue of `services.risks` current for the whole app: reset when
-an app is created, refreshed before requests at most every `RISK_CATALOGUE_TTL` seconds.
-"""
+An edit is applied at once to this app's copy of the catalogue (`app.extensions["risks"]`)."""
 
 from __future__ import annotations
 
@@ -10,38 +7,17 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from assistant.extensions import db
 from assistant.models import Role
 from assistant.models.risk import FAMILIES
 from assistant.services.followup import followup_table
 from assistant.services.prevention import risk_entries
-from assistant.services.prevention.risk_catalogue import checked_within, refresh, reset
 from assistant.staff.access import role_required
 from assistant.staff.blueprint import bp
 from forms.risks import FAMILY_LABELS, NewRiskEntryForm, RiskEntryForm
 
-DEFAULT_TTL = 30  # seconds between two checks of the table by one process
 RESERVED_CODES = {"nouveau"}  # a code that would shadow a URL of this module
-
-
-@bp.record_once
-def _new_app(_state) -> None:
-    # each app starts from the packaged catalogue (tests give every app a database of its own)
-    reset()
-
-
-@bp.before_app_request
-def _refresh_risk_catalogue() -> None:
-    ttl = current_app.config.get("RISK_CATALOGUE_TTL", DEFAULT_TTL)
-    if checked_within(current_app.extensions["database"]["engine"], ttl):
-        return  # no session opened: this runs before every request
-    with current_app.extensions["database"]["sessionmaker"]() as session:
-        try:
-            refresh(session, max_age=ttl)
-        except (OperationalError, ProgrammingError) as error:  # no table yet: not migrated
-            current_app.logger.warning("risk catalogue not read from the database: %s", error)
 
 
 def _category_label(category) -> str:
@@ -136,7 +112,7 @@ def risk_edit(code: str):
             _field_error(form, error)
         else:
             db.session.commit()
-            refresh(db.session)
+            current_app.extensions["risks"].refresh(db.session)
             flash(_("Le risque « %(label)s » est enregistré.", label=form.label_fr.data), "success")
             return redirect(url_for("staff.risk_catalogue", _anchor=f"risk-{code}"))
     if request.method == "POST":
@@ -178,7 +154,7 @@ def risk_new():
             _field_error(form, error)
         else:
             db.session.commit()
-            refresh(db.session)
+            current_app.extensions["risks"].refresh(db.session)
             flash(
                 _("Le risque « %(label)s » est ajouté au catalogue.", label=form.label_fr.data),
                 "success",

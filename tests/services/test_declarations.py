@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from assistant.models import AuditEntry, Member, RiskDeclaration
-from assistant.services.prevention import declarations
+from assistant.services.prevention import declarations, risk_catalogue
 from dialogs.declaration import DECLARATION, to_declaration
 from dialogs.engine import Context
 from tests.factories import make_member
@@ -86,7 +86,8 @@ def test_add_risks_keeps_the_other_drawers_and_adds_to_the_adhesion_risks(db):
 def test_diff_names_each_change_per_drawer(db, member):
     older = drawers(risks=["noise", "wood_dust"])
     newer = drawers(risks=["noise", "screen"], has_cse=False, sites=3, trades="Boulangerie")
-    changes = declarations.diff(older, newer)
+    catalogue = risk_catalogue.of(db).catalogue()
+    changes = declarations.diff(older, newer, catalogue)
     assert [(c.drawer, c.key, c.kind) for c in changes] == [
         ("organisation", "has_cse", "changed"),
         ("organisation", "sites", "changed"),
@@ -100,7 +101,7 @@ def test_diff_names_each_change_per_drawer(db, member):
     assert texts[3] == "Risque ajouté : Travail sur écran"
     assert texts[4] == "Risque retiré : Poussières de bois"
     assert changes[0].drawer_title == "Organisation"
-    assert declarations.diff(older, older) == []
+    assert declarations.diff(older, older, catalogue) == []
 
 
 def test_every_declaration_is_audited(db, member):

@@ -240,7 +240,7 @@ def test_the_employer_document_has_the_conclusion_and_next_date_but_nothing_medi
     assert NOTE not in text and "Lombalgie" not in text
     assert "FFP2" not in text  # the ordonnance is the worker's
     for code in ("manual_handling", "wood_dust"):
-        assert risk_catalogue.catalogue()[code].label("fr") not in text
+        assert risk_catalogue.of(db).catalogue()[code].label("fr") not in text
     assert outcomes.employer_document_pdf(visit).startswith(b"%PDF")
 
 
@@ -260,7 +260,7 @@ def test_the_ordonnance_has_risks_advice_and_how_to_reach_the_team(db, plan, emp
     text = document.text
     assert document.title == "Ordonnance de prévention"
     for code in ("manual_handling", "wood_dust"):
-        assert risk_catalogue.catalogue()[code].label("fr") in text
+        assert risk_catalogue.of(db).catalogue()[code].label("fr") in text
     assert "Portez un masque FFP2 lors du ponçage." in text
     assert "01 23 45 67 89" in text and "Centre de Paris 11" in text
     assert "jamais transmis à votre employeur" in text

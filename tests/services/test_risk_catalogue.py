@@ -1,4 +1,4 @@
-"""The risk catalogue in the database: seeding, editing, the process-wide copy kept current."""
+"""The risk catalogue in the database: seeding, editing, each app's copy kept current."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy.orm import Session
 
+from assistant.database import make_engine
 from assistant.models import AuditEntry
 from assistant.models.risk import RiskEntry
 from assistant.services.followup import followup_table
@@ -21,11 +23,10 @@ from tests.conftest import make_app
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _forget_the_catalogue():
-    """The copy is process-wide: leave the packaged one to the tests that follow."""
-    yield
-    risk_catalogue.reset()
+@pytest.fixture
+def risks(db):
+    """The copy of the catalogue kept by the test's app (the one its sessions reach)."""
+    return risk_catalogue.of(db)
 
 
 def _wood_dust(**changes):
@@ -39,16 +40,16 @@ def _wood_dust(**changes):
     return {**values, **changes}
 
 
-def test_an_empty_table_means_the_packaged_catalogue(db):
-    assert risk_catalogue.refresh(db) is True
-    assert len(risk_catalogue.catalogue()) == 23
-    assert risk_catalogue.catalogue()["wood_dust"].label_fr == "Poussières de bois"
-    assert risk_catalogue.match("je respire de la sciure")[0].code == "wood_dust"
+def test_an_empty_table_means_the_packaged_catalogue(risks, db):
+    assert risks.refresh(db) is True
+    assert len(risks.catalogue()) == 23
+    assert risks.catalogue()["wood_dust"].label_fr == "Poussières de bois"
+    assert risks.match("je respire de la sciure")[0].code == "wood_dust"
     # nothing changed: no reload
-    assert risk_catalogue.refresh(db) is False
+    assert risks.refresh(db) is False
 
 
-def test_seed_loads_the_csv_then_the_table_is_the_catalogue(db):
+def test_seed_loads_the_csv_then_the_table_is_the_catalogue(risks, db):
     added = risk_entries.seed(db)
     assert len(added) == 23 and added[0] == "noise"
     db.commit()
@@ -58,41 +59,41 @@ def test_seed_loads_the_csv_then_the_table_is_the_catalogue(db):
     # an edit made straight in the table shows once refreshed
     rows[0].label_fr = "Bruit au travail"
     db.commit()
-    before = risk_catalogue.version()
-    assert risk_catalogue.refresh(db) is True
-    assert risk_catalogue.catalogue()["noise"].label_fr == "Bruit au travail"
-    assert list(risk_catalogue.catalogue())[:2] == ["noise", "vibrations"]
-    assert risk_catalogue.version() > before
+    before = risks.version()
+    assert risks.refresh(db) is True
+    assert risks.catalogue()["noise"].label_fr == "Bruit au travail"
+    assert list(risks.catalogue())[:2] == ["noise", "vibrations"]
+    assert risks.version() > before
     assert risk_entries.seed(db) == []
 
 
-def test_an_edited_synonym_changes_matching(db):
+def test_an_edited_synonym_changes_matching(risks, db):
     risk_entries.seed(db)
     db.commit()
-    assert risk_catalogue.match("je balaie des copeaux") == []
+    assert risks.match("je balaie des copeaux") == []
     risk_entries.update_entry(
         db, "admin@test.fr", "wood_dust", **_wood_dust(synonyms="copeaux;bois")
     )
     db.commit()
-    risk_catalogue.refresh(db)
-    assert [r.code for r in risk_catalogue.match("je balaie des copeaux")] == ["wood_dust"]
-    assert "wood_dust" not in [r.code for r in risk_catalogue.match("je respire de la sciure")]
+    risks.refresh(db)
+    assert [r.code for r in risks.match("je balaie des copeaux")] == ["wood_dust"]
+    assert "wood_dust" not in [r.code for r in risks.match("je respire de la sciure")]
     stored = db.get(RiskEntry, "wood_dust")
     assert stored.synonyms == "copeaux;bois" and stored.updated_by == "admin@test.fr"
 
 
-def test_editing_a_packaged_entry_stores_it_even_before_seeding(db):
+def test_editing_a_packaged_entry_stores_it_even_before_seeding(risks, db):
     risk_entries.update_entry(db, "admin@test.fr", "wood_dust", **_wood_dust(synonyms="copeaux"))
     db.commit()
     assert db.scalars(select(RiskEntry.code)).all() == ["wood_dust"]
-    risk_catalogue.refresh(db)
+    risks.refresh(db)
     # the other entries still come from the package
-    assert len(risk_catalogue.catalogue()) == 23
-    assert risk_catalogue.match("je balaie des copeaux")[0].code == "wood_dust"
-    assert risk_catalogue.match("trop de bruit")[0].code == "noise"
+    assert len(risks.catalogue()) == 23
+    assert risks.match("je balaie des copeaux")[0].code == "wood_dust"
+    assert risks.match("trop de bruit")[0].code == "noise"
 
 
-def test_an_inactive_entry_is_neither_matched_nor_offered_but_keeps_its_label(db):
+def test_an_inactive_entry_is_neither_matched_nor_offered_but_keeps_its_label(risks, db):
     risk_entries.seed(db)
     risk_entries.update_entry(
         db,
@@ -105,14 +106,14 @@ def test_an_inactive_entry_is_neither_matched_nor_offered_but_keeps_its_label(db
         active=False,
     )
     db.commit()
-    risk_catalogue.refresh(db)
-    assert "screen" not in [r.code for r in risk_catalogue.match("je travaille sur ordinateur")]
-    assert "screen" not in [r.code for r in risk_catalogue.offered()]
-    assert "screen" not in [r.code for r in risk_catalogue.catalogue().values()]
+    risks.refresh(db)
+    assert "screen" not in [r.code for r in risks.match("je travaille sur ordinateur")]
+    assert "screen" not in [r.code for r in risks.offered()]
+    assert "screen" not in [r.code for r in risks.catalogue().values()]
     # a code stored on an employee or a declaration stays known, with its label
-    assert "screen" in risk_catalogue.catalogue()
-    assert risk_catalogue.catalogue()["screen"].label("fr") == "Travail sur écran"
-    assert risk_catalogue.catalogue().get("screen").active is False
+    assert "screen" in risks.catalogue()
+    assert risks.catalogue()["screen"].label("fr") == "Travail sur écran"
+    assert risks.catalogue().get("screen").active is False
 
 
 def test_an_entry_with_a_follow_up_rule_cannot_be_deactivated(db):
@@ -183,7 +184,7 @@ def test_a_new_code_must_be_lowercase_ascii_and_unique(db, code):
     assert db.scalars(select(RiskEntry)).all() == []
 
 
-def test_a_new_entry_is_matched_and_implies_the_general_follow_up(db):
+def test_a_new_entry_is_matched_and_implies_the_general_follow_up(risks, db):
     risk_entries.seed(db)
     created = risk_entries.create_entry(
         db,
@@ -199,9 +200,9 @@ def test_a_new_entry_is_matched_and_implies_the_general_follow_up(db):
         created.position == 23
         and created.synonyms == "travail isole;seul sur le chantier;lone work"
     )
-    risk_catalogue.refresh(db)
-    assert list(risk_catalogue.catalogue())[-1] == "lone_work"
-    assert risk_catalogue.match("je suis seul sur le chantier")[0].code == "lone_work"
+    risks.refresh(db)
+    assert list(risks.catalogue())[-1] == "lone_work"
+    assert risks.match("je suis seul sur le chantier")[0].code == "lone_work"
     assert followup_table.implications("lone_work") == []
     audit = db.scalars(select(AuditEntry).where(AuditEntry.record_id == "lone_work")).one()
     assert audit.action == "create" and "Travail isolé" in audit.detail
@@ -225,11 +226,11 @@ def test_implications_come_from_the_follow_up_rules():
     assert followup_table.implications("noise") == []
 
 
-def test_refresh_sees_a_change_made_by_another_process(tmp_path, database, db):
+def test_refresh_sees_a_change_made_by_another_process(risks, tmp_path, database, db):
     risk_entries.seed(db)
     db.commit()
-    risk_catalogue.refresh(db)
-    assert risk_catalogue.match("je balaie des copeaux") == []
+    risks.refresh(db)
+    assert risks.match("je balaie des copeaux") == []
     url, options = database
     script = (
         "import json, sys\n"
@@ -255,11 +256,11 @@ def test_refresh_sees_a_change_made_by_another_process(tmp_path, database, db):
     )
     assert done.returncode == 0, done.stderr
     # within max_age, the table is not asked again
-    assert risk_catalogue.refresh(db, max_age=3600) is False
-    assert risk_catalogue.match("je balaie des copeaux") == []
+    assert risks.refresh(db, max_age=3600) is False
+    assert risks.match("je balaie des copeaux") == []
     db.rollback()  # SQLite WAL: a fresh read transaction sees the other process's commit
-    assert risk_catalogue.refresh(db) is True
-    assert risk_catalogue.match("je balaie des copeaux")[0].code == "wood_dust"
+    assert risks.refresh(db) is True
+    assert risks.match("je balaie des copeaux")[0].code == "wood_dust"
 
 
 @pytest.fixture
@@ -281,31 +282,77 @@ def second_database(tmp_path):
         admin.dispose()
 
 
-def test_the_copy_never_leaks_from_one_database_to_another(db, tmp_path, second_database):
-    risk_entries.seed(db)
-    risk_entries.update_entry(db, "a", "asbestos", **_asbestos(label_fr="Amiante (édité)"))
-    db.commit()
-    risk_catalogue.refresh(db)
-    assert risk_catalogue.catalogue()["asbestos"].label_fr == "Amiante (édité)"
+def test_two_apps_in_one_process_each_keep_their_own_catalogue(app, db, tmp_path, second_database):
     other = make_app(tmp_path / "second", second_database)
-    # a new app starts from the package…
-    assert risk_catalogue.catalogue()["asbestos"].label_fr == "Amiante"
     other_session = other.extensions["database"]["sessionmaker"]()
+    ours, theirs = app.extensions["risks"], other.extensions["risks"]
     try:
-        # …and a request to it reads its own (empty) table
+        # each app's sessions reach that app's own copy
+        assert ours is not theirs
+        assert risk_catalogue.of(db) is ours and risk_catalogue.of(other_session) is theirs
+        # an edit in the first app's database, read by the next request to that app…
+        risk_entries.seed(db)
+        risk_entries.update_entry(db, "a", "asbestos", **_asbestos(label_fr="Amiante (édité)"))
+        db.commit()
+        assert app.test_client().get("/").status_code == 200
+        assert ours.catalogue()["asbestos"].label_fr == "Amiante (édité)"
+        # …is not seen by the other app, which reads its own (empty) table
+        assert theirs.catalogue()["asbestos"].label_fr == "Amiante"
         assert other.test_client().get("/").status_code == 200
-        assert risk_catalogue.catalogue()["asbestos"].label_fr == "Amiante"
-        # reading the first database again, even with an unchanged table, gives its catalogue
-        assert risk_catalogue.refresh(db, max_age=3600) is True
-        assert risk_catalogue.catalogue()["asbestos"].label_fr == "Amiante (édité)"
-        assert risk_catalogue.refresh(other_session) is True
-        assert risk_catalogue.catalogue()["asbestos"].label_fr == "Amiante"
+        assert theirs.catalogue()["asbestos"].label_fr == "Amiante"
+        # and an edit there stays there
+        risk_entries.update_entry(
+            other_session, "a", "asbestos", **_asbestos(label_fr="Amiante (autre)")
+        )
+        other_session.commit()
+        assert theirs.refresh(other_session) is True
+        assert theirs.catalogue()["asbestos"].label_fr == "Amiante (autre)"
+        assert ours.refresh(db) is False
+        assert ours.catalogue()["asbestos"].label_fr == "Amiante (édité)"
     finally:
         other_session.close()
         other.extensions["database"]["engine"].dispose()
 
 
-def test_the_load_command_adds_what_is_missing_and_keeps_edits(app, db):
+def test_a_copy_given_another_database_reads_it_whole(db, tmp_path, second_database):
+    risk_entries.seed(db)
+    risk_entries.update_entry(db, "a", "asbestos", **_asbestos(label_fr="Amiante (édité)"))
+    db.commit()
+    risks = risk_catalogue.of(db)
+    assert risks.refresh(db) is True
+    other = make_app(tmp_path / "second", second_database)
+    other_session = other.extensions["database"]["sessionmaker"]()
+    try:
+        # another database is read, however recently the first was checked…
+        assert risks.refresh(other_session, max_age=3600) is True
+        assert risks.catalogue()["asbestos"].label_fr == "Amiante"
+        # …and reading the first again, even with an unchanged table, gives its catalogue
+        assert risks.refresh(db, max_age=3600) is True
+        assert risks.catalogue()["asbestos"].label_fr == "Amiante (édité)"
+    finally:
+        other_session.close()
+        other.extensions["database"]["engine"].dispose()
+
+
+def test_a_session_made_elsewhere_has_a_catalogue_of_its_own(database, db):
+    risk_entries.seed(db)
+    risk_entries.update_entry(db, "a", "wood_dust", **_wood_dust(synonyms="copeaux"))
+    db.commit()
+    url, options = database
+    engine = make_engine(url, **options)
+    try:
+        with Session(engine) as session:  # a script's: no app gave it a catalogue
+            risks = risk_catalogue.of(session)
+            assert risks is risk_catalogue.of(session) and risks is not risk_catalogue.of(db)
+            assert risks.match("je balaie des copeaux") == []  # the packaged one…
+            assert risks.refresh(session) is True  # …until read through that session
+            assert risks.match("je balaie des copeaux")[0].code == "wood_dust"
+    finally:
+        engine.dispose()
+    assert risk_catalogue.of(None).catalogue() is risk_catalogue.packaged()
+
+
+def test_the_load_command_adds_what_is_missing_and_keeps_edits(risks, app, db):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["risks", "load"])
     assert result.exit_code == 0, result.output
@@ -317,4 +364,4 @@ def test_the_load_command_adds_what_is_missing_and_keeps_edits(app, db):
     assert again.exit_code == 0 and "0 entries added" in again.output
     db.rollback()
     assert db.get(RiskEntry, "asbestos").label_fr == "Amiante (édité)"
-    assert risk_catalogue.catalogue()["asbestos"].label_fr == "Amiante (édité)"
+    assert risks.catalogue()["asbestos"].label_fr == "Amiante (édité)"

@@ -164,7 +164,7 @@ def test_templates_are_translated(request_context):
 
 def longest_risk_codes(language: str, count: int = 5) -> list[list[str]]:
     """The five risks whose labels are longest, and five led by those that force UCS-2."""
-    by_length = sorted(risk_catalogue.catalogue().values(), key=lambda r: -len(r.label(language)))
+    by_length = sorted(risk_catalogue.packaged().values(), key=lambda r: -len(r.label(language)))
     longest = [r.code for r in by_length[:count]]
     wide = [r.code for r in by_length if not _gsm(r.label(language))]
     return [longest, list(dict.fromkeys(wide + longest))[:count]]
@@ -317,9 +317,7 @@ def test_every_reprompt_of_the_played_journeys_fits(sms_app, sms_db, sms_demo, l
 
 
 def parser_reprompts():
-    catalogue = [
-        Choice(r.code, r.label_fr, r.synonyms) for r in risk_catalogue.catalogue().values()
-    ]
+    catalogue = [Choice(r.code, r.label_fr, r.synonyms) for r in risk_catalogue.packaged().values()]
     yield lambda: parse_yes_no("bof")
     for count in (1, 2, 3, 4, 5, 30):
         choices = [Choice(str(n), str(n)) for n in range(1, count + 1)]

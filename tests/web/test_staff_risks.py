@@ -7,16 +7,15 @@ from sqlalchemy import select
 
 from assistant.models import AuditEntry, Role, StaffUser
 from assistant.models.risk import RiskEntry
-from assistant.services.prevention import risk_catalogue, risk_entries
+from assistant.services.prevention import risk_entries
 from tests.conftest import csrf_token, make_app
 from tests.factories import PASSWORD
 
 
-@pytest.fixture(autouse=True)
-def _forget_the_catalogue():
-    """The copy is process-wide: leave the packaged one to the tests that follow."""
-    yield
-    risk_catalogue.reset()
+@pytest.fixture
+def risks(app):
+    """The copy of the catalogue kept by the test's app."""
+    return app.extensions["risks"]
 
 
 def _form(**changes):
@@ -66,16 +65,16 @@ def test_the_list_shows_families_synonyms_and_what_each_entry_implies(client, st
     assert 'href="/staff/risques/wood_dust"' in page and 'href="/staff/risques/nouveau"' in page
 
 
-def test_an_edit_changes_matching_at_once_and_is_audited(client, db, staff_login):
+def test_an_edit_changes_matching_at_once_and_is_audited(risks, client, db, staff_login):
     email = staff_login("admin")
     page = client.get("/staff/risques/wood_dust").get_data(as_text=True)
     assert "Suivi individuel renforcé (SIR)" in page
     assert "\npoussiere de bois\nbois\nsciure\nmenuiserie\nwood dust</textarea>" in page
-    assert risk_catalogue.match("je balaie des copeaux") == []
+    assert risks.match("je balaie des copeaux") == []
     response = client.post("/staff/risques/wood_dust", data=_form(synonyms="copeaux; sciure\nbois"))
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/staff/risques#risk-wood_dust")
-    assert risk_catalogue.match("je balaie des copeaux")[0].code == "wood_dust"
+    assert risks.match("je balaie des copeaux")[0].code == "wood_dust"
     db.rollback()
     assert db.get(RiskEntry, "wood_dust").synonyms == "copeaux;sciure;bois"
     staff = db.scalar(select(StaffUser).where(StaffUser.email == email))
@@ -87,7 +86,9 @@ def test_an_edit_changes_matching_at_once_and_is_audited(client, db, staff_login
     ).get_data(as_text=True)
 
 
-def test_a_deactivated_entry_is_no_longer_offered_to_employers(client, staff_login, demo_employer):
+def test_a_deactivated_entry_is_no_longer_offered_to_employers(
+    risks, client, staff_login, demo_employer
+):
     assert 'value="screen"' in demo_employer.get("/espace/effectifs/nouveau").get_data(as_text=True)
     staff_login("admin")
     response = client.post(
@@ -104,7 +105,7 @@ def test_a_deactivated_entry_is_no_longer_offered_to_employers(client, staff_log
     assert response.status_code == 302
     form = demo_employer.get("/espace/effectifs/nouveau").get_data(as_text=True)
     assert 'value="screen"' not in form and 'value="noise"' in form
-    assert "screen" not in [r.code for r in risk_catalogue.match("je travaille sur ordinateur")]
+    assert "screen" not in [r.code for r in risks.match("je travaille sur ordinateur")]
     listing = client.get("/staff/risques").get_data(as_text=True)
     screen = listing[listing.index('id="risk-screen"') :]
     assert '<span class="tag">inactif</span>' in screen[: screen.index("</tr>")]
@@ -159,7 +160,7 @@ def test_a_bad_code_gets_a_field_error_in_french(client, db, staff_login, code, 
     assert db.scalars(select(RiskEntry)).all() == []
 
 
-def test_a_new_entry_joins_the_catalogue(client, db, staff_login):
+def test_a_new_entry_joins_the_catalogue(risks, client, db, staff_login):
     staff_login("admin")
     response = client.post(
         "/staff/risques/nouveau",
@@ -172,7 +173,7 @@ def test_a_new_entry_joins_the_catalogue(client, db, staff_login):
         ),
     )
     assert response.status_code == 302
-    assert risk_catalogue.match("je suis seul sur le chantier")[0].code == "lone_work"
+    assert risks.match("je suis seul sur le chantier")[0].code == "lone_work"
     page = client.get("/staff/risques").get_data(as_text=True)
     assert "Le risque « Travail isolé » est ajouté au catalogue." in page
     row = page[page.index('id="risk-lone_work"') :]
@@ -185,16 +186,17 @@ def test_a_new_entry_joins_the_catalogue(client, db, staff_login):
 
 def test_another_process_change_is_seen_by_the_next_request(tmp_path, database):
     app = make_app(tmp_path, database, RISK_CATALOGUE_TTL=0)
+    risks = app.extensions["risks"]
     other = app.extensions["database"]["sessionmaker"]()  # as another process would write
     try:
         client = app.test_client()
         assert client.get("/").status_code == 200
-        assert risk_catalogue.match("je balaie des copeaux") == []
+        assert risks.match("je balaie des copeaux") == []
         risk_entries.seed(other)
         other.get(RiskEntry, "wood_dust").synonyms = "copeaux"
         other.commit()
         assert client.get("/").status_code == 200
-        assert risk_catalogue.match("je balaie des copeaux")[0].code == "wood_dust"
+        assert risks.match("je balaie des copeaux")[0].code == "wood_dust"
     finally:
         other.close()
         app.extensions["database"]["engine"].dispose()
@@ -202,6 +204,7 @@ def test_another_process_change_is_seen_by_the_next_request(tmp_path, database):
 
 def test_within_the_delay_a_request_does_not_read_the_table_again(tmp_path, database):
     app = make_app(tmp_path, database, RISK_CATALOGUE_TTL=30)
+    risks = app.extensions["risks"]
     other = app.extensions["database"]["sessionmaker"]()
     try:
         client = app.test_client()
@@ -210,9 +213,7 @@ def test_within_the_delay_a_request_does_not_read_the_table_again(tmp_path, data
         other.get(RiskEntry, "wood_dust").synonyms = "copeaux"
         other.commit()
         assert client.get("/").status_code == 200
-        assert (
-            risk_catalogue.match("je balaie des copeaux") == []
-        )  # read again in 30 s at the latest
+        assert risks.match("je balaie des copeaux") == []  # read again in 30 s at the latest
     finally:
         other.close()
         app.extensions["database"]["engine"].dispose()
@@ -220,6 +221,7 @@ def test_within_the_delay_a_request_does_not_read_the_table_again(tmp_path, data
 
 def test_edits_need_a_csrf_token(tmp_path, database, make_staff):
     app = make_app(tmp_path, database, WTF_CSRF_ENABLED=True)
+    risks = app.extensions["risks"]
     try:
         client = app.test_client()
         from assistant.extensions import db
@@ -238,13 +240,13 @@ def test_edits_need_a_csrf_token(tmp_path, database, make_staff):
         assert "Formulaire expiré" in refused.get_data(as_text=True)
         refused = client.post("/staff/risques/nouveau", data=_form(code="lone_work"))
         assert refused.status_code == 400
-        assert risk_catalogue.match("je balaie des copeaux") == []
+        assert risks.match("je balaie des copeaux") == []
         token = csrf_token(client.get("/staff/risques/wood_dust").get_data(as_text=True))
         accepted = client.post(
             "/staff/risques/wood_dust", data=_form(synonyms="copeaux", csrf_token=token)
         )
         assert accepted.status_code == 302
-        assert risk_catalogue.match("je balaie des copeaux")[0].code == "wood_dust"
+        assert risks.match("je balaie des copeaux")[0].code == "wood_dust"
     finally:
         with app.app_context():
             db.engine.dispose()

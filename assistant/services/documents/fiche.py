@@ -43,6 +43,7 @@ from assistant.services import audit
 from assistant.services.documents.pdf import FONTS
 from assistant.services.followup import followup_categories, followup_table
 from assistant.services.prevention import naf, risk_catalogue
+from assistant.services.prevention.risk_catalogue import Catalogue
 
 
 def N_(text: str) -> str:
@@ -408,8 +409,8 @@ def _active_employees(session: Session, member_id: int, today: date) -> list[Emp
     )
 
 
-def _risk_label(code: str) -> str:
-    risk = risk_catalogue.catalogue().get(code)
+def _risk_label(catalogue: Catalogue, code: str) -> str:
+    risk = catalogue.get(code)
     return risk.label_fr if risk else str(code)
 
 
@@ -480,15 +481,18 @@ def declared_facts(session: Session, member: Member, actor, today: date) -> dict
     elif member.headcount:
         facts["effectifs"] = f"Effectif déclaré : {member.headcount}"
     exposed = Counter(code for employee in employees for code in (employee.exposures or ()))
+    catalogue = risk_catalogue.of(session).catalogue()
     lines = [
-        f"{_risk_label(code)} : {_plural(n, 'salarié exposé', 'salariés exposés')}"
-        for code, n in sorted(exposed.items(), key=lambda kv: (-kv[1], _risk_label(kv[0])))
+        f"{_risk_label(catalogue, code)} : {_plural(n, 'salarié exposé', 'salariés exposés')}"
+        for code, n in sorted(
+            exposed.items(), key=lambda kv: (-kv[1], _risk_label(catalogue, kv[0]))
+        )
     ]
     declared = [code for code in (member.main_risks or []) if code not in exposed]
     if declared:
         lines.append(
             "Risques principaux déclarés par l'entreprise : "
-            + ", ".join(_risk_label(code) for code in declared)
+            + ", ".join(_risk_label(catalogue, code) for code in declared)
         )
     facts["expositions"] = "\n".join(lines)
     facts.update(_score_facts(session, member))

@@ -1,6 +1,7 @@
 """The risk catalogue's table (`risk_entry`): seeding it from the packaged CSV, the entries as the
 back office lists them, and their editing by an administrator, audited field by field. An entry
-that triggers a follow-up rule cannot be deactivated."""
+that triggers a follow-up rule cannot be deactivated. An app sees an edit when it reads its copy
+of the catalogue again (`risk_catalogue.RiskCatalogue.refresh`)."""
 
 from __future__ import annotations
 
@@ -31,9 +32,6 @@ def split_synonyms(text: str | None) -> list[str]:
         if piece and fold(piece) not in {fold(s) for s in found}:
             found.append(piece)
     return found
-
-
-# ---------------------------------------------------------------- the table
 
 
 def seed(session: Session, actor="data") -> list[str]:

@@ -121,7 +121,7 @@ def _follow_up(session: Session, visit: Visit, today: date):
     member = visit.member
     if not member.birth_date:
         return None
-    known = risk_catalogue.catalogue()
+    known = risk_catalogue.of(session).catalogue()
     worker = followup_table.Worker(
         birth_date=member.birth_date,
         exposures=frozenset(code for code in member.main_risks or () if code in known),
@@ -190,7 +190,8 @@ def record(
     if visit.slot.starts_at > now:
         raise OutcomeError(_l("Cette visite n'a pas encore eu lieu."))
     codes = list(dict.fromkeys(main_risks))
-    unknown = [code for code in codes if code not in risk_catalogue.catalogue()]
+    known = risk_catalogue.of(session).catalogue()
+    unknown = [code for code in codes if code not in known]
     if unknown:
         raise OutcomeError(_l("Risque inconnu : %(code)s", code=", ".join(unknown)))
     if next_due is not None and next_due <= visit_day(visit):
@@ -373,7 +374,7 @@ def ordonnance(visit: Visit) -> Document:
     doc.add("p", f"Pour : {name}")
     for style, text in _visit_lines(visit):
         doc.add(style, text)
-    catalogue = risk_catalogue.catalogue()
+    catalogue = risk_catalogue.of(visit).catalogue()
     found = [catalogue[code].label("fr") for code in outcome.main_risks or () if code in catalogue]
     doc.add("h", "Vos principaux risques au travail")
     for label in found or ["Aucun risque particulier relevé lors de cette visite."]:
