@@ -1,4 +1,6 @@
-"""The Flask application factory: `create_app` builds the web app and wires every service."""
+"""The Flask application factory: `create_app` builds the web app and wires every service: what
+the services read from every session it opens (the service's settings, the app's own risk
+catalogue, kept current before requests)."""
 
 from __future__ import annotations
 
@@ -7,15 +9,17 @@ from pathlib import Path
 
 import flask_babel
 from flask import Flask, request
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import assistant.core.text
 from assistant import logins, sessions
 from assistant.config import Config
-from assistant.core import messages
+from assistant.core import messages, settings
 from assistant.extensions import babel, csrf, db
 from assistant.i18n import TRANSLATIONS_DIR, compile_catalogs, select_locale
+from assistant.services.prevention import risk_catalogue
 
 # endpoints that take a file, with the larger body limit IMPORT_MAX_BYTES
 UPLOAD_ENDPOINTS = {"member.workforce_import"}
@@ -62,8 +66,31 @@ def create_app(config: Config | None = None) -> Flask:
 
         audit.set_request_ip(None)
 
+    risks = app.extensions["risks"] = risk_catalogue.RiskCatalogue()  # this app's own copy
+
+    @app.before_request
+    def _refresh_risk_catalogue():
+        # at most every RISK_CATALOGUE_TTL seconds, and no session opened in between: this runs
+        # before every request
+        ttl = app.config["RISK_CATALOGUE_TTL"]
+        database = app.extensions["database"]
+        if risks.checked_within(database["engine"], ttl):
+            return
+        with database["sessionmaker"]() as session:
+            try:
+                risks.refresh(session, max_age=ttl)
+            except (OperationalError, ProgrammingError) as error:  # no table yet: not migrated
+                app.logger.warning("risk catalogue not read from the database: %s", error)
+
     compile_catalogs()
-    db.init_app(app)
+    # what the services read from their session (assistant/core/settings.py, risk_catalogue.of)
+    db.init_app(
+        app,
+        info={
+            settings.KEY: settings.Settings.from_config(app.config),
+            risk_catalogue.KEY: risks,
+        },
+    )
     csrf.init_app(app)
     babel.init_app(
         app,

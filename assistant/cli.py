@@ -141,11 +141,11 @@ def outbox_work(once, interval):
 @risks_cli.command("load")
 def risks_load():
     """Add the packaged catalogue entries missing from the database (edited ones are kept)."""
-    from assistant.services.prevention import risks
+    from assistant.services.prevention import risk_entries
 
-    added = risks.seed(db.session, "cli")
+    added = risk_entries.seed(db.session, "cli")
     db.session.commit()
-    risks.refresh(db.session)
+    current_app.extensions["risks"].refresh(db.session)
     click.echo(
         f"risk catalogue: {len(added)} entries added" + (f" ({', '.join(added)})" if added else "")
     )

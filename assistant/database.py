@@ -14,8 +14,6 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from assistant.core import settings
-
 T = TypeVar("T")
 
 NAMING_CONVENTION = {
@@ -108,13 +106,13 @@ class Database:
     and keep a plain BEGIN. `writer_sessionmaker` is for other code that reads then writes
     outside a request (the CSV import on the worker). PostgreSQL needs none of it."""
 
-    def init_app(self, app) -> None:
+    def init_app(self, app, info: dict) -> None:
+        """`info`: what the services read from every session of this app (`Session.info`: the
+        service's settings, the risk catalogue), given by `create_app`."""
         engine = make_engine(app.config["DATABASE_URL"], **app.config.get("ENGINE_OPTIONS", {}))
         writer = engine
         if engine.dialect.name == "sqlite":
             writer = engine.execution_options(sqlite_begin="IMMEDIATE")
-        # what the services read from their session (assistant/core/settings.py)
-        info = {settings.KEY: settings.Settings.from_config(app.config)}
         app.extensions["database"] = {
             "engine": engine,
             "sessionmaker": sessionmaker(bind=engine, expire_on_commit=False, info=info),

@@ -101,7 +101,7 @@ CONTRACT = {
     ContractType.SHORT: _l("Contrat court (moins de 45 jours)"),
 }
 
-# the follow-up categories (assistant.services.followup.rules.Category, a StrEnum)
+# the follow-up categories (assistant.services.followup.followup_table.Category, a StrEnum)
 FOLLOWUP_CATEGORY = {
     "SIR": _l("Suivi individuel renforcé (SIR)"),
     "SIA": _l("Suivi individuel adapté (SIA)"),

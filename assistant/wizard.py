@@ -66,11 +66,11 @@ def play_step(web: WebJourney, step: str):
         abort(404)
     state = web.load()
     answers = dict(state.answers) if state else {}
+    context = web.context()
     form, questions = build_step_form(
-        journey, step, answers, request.form if request.method == "POST" else None
+        journey, step, answers, context, request.form if request.method == "POST" else None
     )
     if request.method == "POST" and form.validate():
-        context = web.context()
         answers, ok = accept_step(journey, questions, form, answers, context)
         if ok:
             if web.every_step:

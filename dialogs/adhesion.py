@@ -304,7 +304,7 @@ PHONE_CODE = Journey(
         Question(
             "code",
             "code",
-            lambda answers: _l(
+            lambda answers, context: _l(
                 "Pour confirmer votre numéro, tapez le code à 6 chiffres envoyé par SMS au "
                 "%(phone)s.",
                 phone=answers["_phone"],
@@ -324,7 +324,7 @@ RATING = Journey(
             "rating",
             "choice",
             _l("Comment avez-vous trouvé cette adhésion ? Notez de 1 (difficile) à 5 (facile)."),
-            choices=lambda answers: [Choice(str(n), str(n)) for n in range(1, 6)],
+            choices=lambda answers, context: [Choice(str(n), str(n)) for n in range(1, 6)],
             list_choices=False,
         ),
     ),

@@ -38,7 +38,7 @@ def activity_found(text, answers, context):
     return text
 
 
-def _naf_choices(answers) -> list[Choice]:
+def _naf_choices(answers, context) -> list[Choice]:
     from assistant.services.prevention import naf
 
     found = naf.search(answers.get("activity", ""))
@@ -51,11 +51,12 @@ def _naf_choices(answers) -> list[Choice]:
     ]
 
 
-def risk_choices(answers) -> list[Choice]:
+def risk_choices(answers, context) -> list[Choice]:
     from assistant.core.text import lazy_risk_label
-    from assistant.services.prevention import risks
+    from assistant.services.prevention import risk_catalogue
 
-    return [Choice(r.code, lazy_risk_label(r), r.synonyms) for r in risks.catalogue().values()]
+    offered = risk_catalogue.of(context.session).offered()
+    return [Choice(r.code, lazy_risk_label(r), r.synonyms) for r in offered]
 
 
 def must_accept(value, answers, context):
@@ -108,7 +109,7 @@ PAYMENT_QUESTIONS = (
         "payment_method",
         "choice",
         _l("Mode de paiement de la cotisation"),
-        choices=lambda answers: PAYMENT_CHOICES,
+        choices=lambda answers, context: PAYMENT_CHOICES,
         step="paiement",
     ),
     Question(

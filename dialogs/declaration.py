@@ -37,13 +37,22 @@ def _described(answers) -> bool:
 
 
 def _describe(raw: str):
-    """Words typed for the risks: kept with what the catalogue recognises in them."""
-    from assistant.services.prevention import risks
-
+    """Words typed for the risks (`_recognise` finds the catalogue's entries in them)."""
     text = parse_text(raw, max_length=500)
     if fold(text) in NONE_WORDS:
         return []
-    found = risks.match(text, limit=5)
+    return {"text": text}
+
+
+def _recognise(value, answers, context):
+    """Risks described in words: kept with what the app's catalogue recognises in them (risks
+    ticked in the catalogue, a list of codes, are kept as they are)."""
+    from assistant.services.prevention import risk_catalogue
+
+    if not isinstance(value, dict):
+        return value
+    text = value["text"]
+    found = risk_catalogue.of(context.session).match(text, limit=5)
     if not found:
         raise Reprompt(
             _l(
@@ -54,12 +63,13 @@ def _describe(raw: str):
     return {"text": text, "codes": [risk.code for risk in found]}
 
 
-def _read_back(answers) -> str:
-    from assistant.services.prevention import risks
+def _read_back(answers, context) -> str:
+    from assistant.services.prevention import risk_catalogue
 
     codes = described_codes(answers.get(RISK_CODES))
+    catalogue = risk_catalogue.of(context.session).catalogue()
     lines = [str(_l("Nous avons compris :"))]
-    lines += [f"{n}. {lazy_risk_label(risks.catalogue()[code])}" for n, code in enumerate(codes, 1)]
+    lines += [f"{n}. {lazy_risk_label(catalogue[code])}" for n, code in enumerate(codes, 1)]
     lines.append(str(_l("C'est bien cela ?")))
     return "\n".join(lines)
 
@@ -123,6 +133,7 @@ DECLARATION = Journey(
             "multi",
             choices=risk_choices,
             parse=_describe,
+            check=_recognise,
             optional=True,
             hint=_l("Cochez tout ce qui s'applique."),
             short_label=_l(

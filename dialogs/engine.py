@@ -39,10 +39,11 @@ SKIP_WORDS = frozenset({"", "0", "passer", "aucun", "aucune", "rien", "skip", "n
 
 @dataclass
 class Context:
-    """What a validator or an ending may need beyond the answers: the store, the day and the
-    time, who acts, the phone the channel proves (SMS; in the web chat, the mobile of a person
-    signed in with a one-time code, else None), the language and the settings an ending depends
-    on (explicit, testable). A player makes one per turn."""
+    """What a question's choices or label, a validator or an ending may need beyond the
+    answers: the store (and through it the app's reference data, the risk catalogue), the day
+    and the time, who acts, the phone the channel proves (SMS; in the web chat, the mobile of a
+    person signed in with a one-time code, else None), the language and the settings an ending
+    depends on (explicit, testable). A player makes one per turn."""
 
     session: Any = None
     today: date | None = None
@@ -71,9 +72,9 @@ class Outcome:
 class Question:
     key: str
     kind: str  # text, yesno, choice, multi, date, number, postcode, phone, email, siret, iban …
-    label: object  # lazy string
+    label: object  # lazy string, or a function of (answers, context)
     parse: Callable[[str], Any] | None = None  # lenient parser for free-text kinds
-    choices: Callable[[Answers], list[Choice]] | None = None
+    choices: Callable[[Answers, Context], list[Choice]] | None = None
     when: Callable[[Answers], bool] | None = None
     check: Callable[[Any, Answers, Context], Any] | None = None  # may raise Reprompt
     step: str = ""  # the web wizard page it belongs to
@@ -93,17 +94,17 @@ class Question:
     def applies(self, answers: Mapping[str, Any]) -> bool:
         return self.when is None or bool(self.when(answers))
 
-    def options(self, answers: Mapping[str, Any]) -> list[Choice]:
-        return self.choices(answers) if self.choices else []
+    def options(self, answers: Mapping[str, Any], context: Context) -> list[Choice]:
+        return self.choices(answers, context) if self.choices else []
 
     def message(self, answers: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
         """The template and values a player renders for this question ("" : use the label)."""
         return self.say, (self.values(answers) if self.values else {})
 
-    def text(self, answers: Mapping[str, Any], short: bool = False) -> str:
+    def text(self, answers: Mapping[str, Any], context: Context, short: bool = False) -> str:
         label = (self.short_label or self.label) if short else self.label
         # a label may depend on earlier answers (a plain function); lazy strings are callable too
-        return str(label(answers) if isinstance(label, FunctionType) else label)
+        return str(label(answers, context) if isinstance(label, FunctionType) else label)
 
 
 def effect(
@@ -161,7 +162,8 @@ class Journey:
         self, answers: Answers, question: Question, raw: str | None, context: Context
     ) -> Answers:
         """Parse and check one typed answer; return the new answers or raise Reprompt."""
-        return self.accept_value(answers, question, parse_answer(question, raw, answers), context)
+        value = parse_answer(question, raw, answers, context)
+        return self.accept_value(answers, question, value, context)
 
     def accept_value(
         self, answers: Answers, question: Question, value: Any, context: Context
@@ -214,7 +216,7 @@ class Journey:
             self.on_give_up(dict(answers), context)
 
 
-def parse_answer(question: Question, raw: str | None, answers: Mapping[str, Any]):
+def parse_answer(question: Question, raw: str | None, answers: Mapping[str, Any], context: Context):
     """A typed answer (SMS, chat) as a value; a web form's ticked boxes are the web player's."""
     empty = raw is None or fold(raw) in SKIP_WORDS
     if empty and question.optional:
@@ -224,11 +226,11 @@ def parse_answer(question: Question, raw: str | None, answers: Mapping[str, Any]
     if question.kind == "yesno":
         return parse_yes_no(raw or "")
     if question.kind == "choice":
-        return parse_choice(raw or "", question.options(answers))
+        return parse_choice(raw or "", question.options(answers, context))
     if question.kind == "multi":
         if question.parse is not None:  # words the question reads its own way (risks)
             return question.parse(raw or "")
-        return parse_multi_choice(raw or "", question.options(answers))
+        return parse_multi_choice(raw or "", question.options(answers, context))
     if question.parse is None:
         raise TypeError(f"question {question.key} of kind {question.kind} has no parser")
     value = question.parse(raw or "")

@@ -62,11 +62,11 @@ def _type_label(kind) -> LazyProxy:
     return LazyProxy(lambda: kind.label(_locale()), enable_cache=False)
 
 
-def _type_choices(answers) -> list[Choice]:
+def _type_choices(answers, context) -> list[Choice]:
     return [Choice(k.code, _type_label(k)) for k in requestable(requester_of(answers))]
 
 
-def _employee_choices(answers) -> list[Choice]:
+def _employee_choices(answers, context) -> list[Choice]:
     return [Choice(str(i), name) for i, name in answers.get("_employees", [])]
 
 
@@ -257,7 +257,9 @@ REQUEST = Journey(
             "absence_cause",
             "choice",
             _l("Cause de l'absence"),
-            choices=lambda answers: [Choice(k, v) for k, v in labels.ABSENCE_CAUSE.items()],
+            choices=lambda answers, context: [
+                Choice(k, v) for k, v in labels.ABSENCE_CAUSE.items()
+            ],
             when=_is(REPRISE),
             missing=_l("Indiquez la cause de l'absence."),
             step=STEP,
@@ -287,7 +289,9 @@ REQUEST = Journey(
             "modality",
             "choice",
             _l("Modalité souhaitée (facultatif)"),
-            choices=lambda answers: [Choice(str(k), v) for k, v in labels.MODALITY.items()],
+            choices=lambda answers, context: [
+                Choice(str(k), v) for k, v in labels.MODALITY.items()
+            ],
             when=_chooses_placement,
             check=modality_allowed,
             optional=True,
@@ -297,7 +301,7 @@ REQUEST = Journey(
             "placement",
             "choice",
             _l("Réservation du rendez-vous"),
-            choices=lambda answers: [Choice(k, v) for k, v in labels.PLACEMENT.items()],
+            choices=lambda answers, context: [Choice(k, v) for k, v in labels.PLACEMENT.items()],
             when=_chooses_placement,
             missing=_l("Choisissez comment réserver le rendez-vous."),
             step=STEP,

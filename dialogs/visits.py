@@ -109,7 +109,7 @@ def _parse_cancel_reason(raw: str) -> str:
     return text
 
 
-def _who_choices(answers: Answers) -> list[Choice]:
+def _who_choices(answers: Answers, context: Context) -> list[Choice]:
     return [Choice(key, label) for key, label in answers.get("_choices", ())]
 
 

@@ -29,7 +29,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from assistant.core.parsing import Reprompt
-from dialogs.engine import Answers, Journey, Question
+from dialogs.engine import Answers, Context, Journey, Question
 
 YES_NO = [SelectChoice("oui", _l("Oui")), SelectChoice("non", _l("Non"))]
 YES_NO_VALUES = {"oui": True, "non": False}
@@ -55,10 +55,10 @@ class TextArea:
     rows: int = 3
 
 
-def _field_for(question: Question, answers: Answers, widget=None):
-    kwargs = {"label": question.text(answers), "description": question.hint or ""}
+def _field_for(question: Question, answers: Answers, context: Context, widget=None):
+    kwargs = {"label": question.text(answers, context), "description": question.hint or ""}
     if isinstance(widget, Select):
-        choices = [SelectChoice(c.value, c.label) for c in question.options(answers)]
+        choices = [SelectChoice(c.value, c.label) for c in question.options(answers, context)]
         if widget.blank is not None:
             choices.insert(0, SelectChoice("", widget.blank))
         return SelectField(choices=choices, validate_choice=False, **kwargs)
@@ -67,7 +67,7 @@ def _field_for(question: Question, answers: Answers, widget=None):
     if question.kind == "yesno":
         return RadioField(choices=YES_NO, validate_choice=False, **kwargs)
     if question.kind in ("choice", "multi"):
-        choices = [SelectChoice(c.value, c.label) for c in question.options(answers)]
+        choices = [SelectChoice(c.value, c.label) for c in question.options(answers, context)]
         field_class = MultiCheckboxField if question.kind == "multi" else RadioField
         return field_class(choices=choices, validate_choice=False, **kwargs)
     if question.kind == "email":
@@ -84,7 +84,9 @@ def _field_for(question: Question, answers: Answers, widget=None):
     return StringField(render_kw=render_kw, **kwargs)
 
 
-def step_questions(journey: Journey, step: str, answers: Answers) -> list[Question]:
+def step_questions(
+    journey: Journey, step: str, answers: Answers, context: Context
+) -> list[Question]:
     """The step's questions that may apply, whatever is answered above them on the same page.
 
     A question whose condition depends on an earlier question of the page (the IBAN after the
@@ -97,31 +99,35 @@ def step_questions(journey: Journey, step: str, answers: Answers) -> list[Questi
             question.applies({**answers, earlier.key: value})
             for earlier in shown
             if earlier.key not in answers
-            for value in _possible_values(earlier, answers)
+            for value in _possible_values(earlier, answers, context)
         ):
             shown.append(question)
     return shown
 
 
-def _possible_values(question: Question, answers: Answers) -> list:
+def _possible_values(question: Question, answers: Answers, context: Context) -> list:
     if question.kind == "yesno":
         return [True, False]
     if question.kind == "choice":
-        return [c.value for c in question.options(answers)]
+        return [c.value for c in question.options(answers, context)]
     return []
 
 
-def build_step_form(journey: Journey, step: str, answers: Answers, formdata=None, widgets=None):
-    """The step's form; `widgets` maps a question key to the player's widget (Select, TextArea)
-    when the kind's default (radio buttons, one-line text) does not suit the page."""
-    questions = step_questions(journey, step, answers)
+def build_step_form(
+    journey: Journey, step: str, answers: Answers, context: Context, formdata=None, widgets=None
+):
+    """The step's form (its choices and labels may need the turn's `context`); `widgets` maps a
+    question key to the player's widget (Select, TextArea) when the kind's default (radio
+    buttons, one-line text) does not suit the page."""
+    questions = step_questions(journey, step, answers, context)
     widgets = widgets or {}
 
     class StepForm(FlaskForm):
         pass
 
     for question in questions:
-        setattr(StepForm, question.key, _field_for(question, answers, widgets.get(question.key)))
+        field = _field_for(question, answers, context, widgets.get(question.key))
+        setattr(StepForm, question.key, field)
     form = StepForm(
         formdata=formdata, data=None if formdata else display_values(questions, answers)
     )
@@ -191,7 +197,7 @@ def accept_step(journey: Journey, questions: list[Question], form, answers: Answ
         field = form[question.key]
         try:
             if question.kind in ("yesno", "choice", "multi"):
-                value = picked(question, field.data, answers)
+                value = picked(question, field.data, answers, context)
                 answers = journey.accept_value(answers, question, value, context)
             else:
                 answers = journey.accept(answers, question, field.data, context)
@@ -201,11 +207,11 @@ def accept_step(journey: Journey, questions: list[Question], form, answers: Answ
     return answers, ok
 
 
-def picked(question: Question, data, answers: Answers):
+def picked(question: Question, data, answers: Answers, context: Context):
     """What radio buttons or checkboxes sent, as the question's value, if it was offered."""
     if question.kind == "multi":
         chosen = list(data or [])
-        offered = {choice.value for choice in question.options(answers)}
+        offered = {choice.value for choice in question.options(answers, context)}
         if not chosen and question.optional:
             return []
         if not chosen and question.missing is not None:
@@ -221,6 +227,6 @@ def picked(question: Question, data, answers: Answers):
         if data not in YES_NO_VALUES:
             raise Reprompt(_("Choisissez oui ou non."))
         return YES_NO_VALUES[data]
-    if data not in {choice.value for choice in question.options(answers)}:
+    if data not in {choice.value for choice in question.options(answers, context)}:
         raise Reprompt(_("Choisissez une réponse dans la liste."))
     return data

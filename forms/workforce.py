@@ -33,13 +33,11 @@ class LenientDate:
             raise ValidationError(str(reprompt.message)) from None
 
 
-def _risk_choices(keep=()):
+def _risk_choices(catalogue, keep=()):
     """The entries offered, and the inactive ones this employee already has (kept on save)."""
-    from assistant.services.prevention import risks
-
-    offered = risks.offered()
+    offered = catalogue.offered()
     codes = {r.code for r in offered}
-    kept = [risks.catalogue()[c] for c in keep if c not in codes and c in risks.catalogue()]
+    kept = [catalogue[c] for c in keep if c not in codes and c in catalogue]
     return [SelectChoice(r.code, lazy_risk_label(r)) for r in (*offered, *kept)]
 
 
@@ -87,9 +85,10 @@ class EmployeeForm(FlaskForm):
         _l("Mobile du salarié"), validators=[MobilePhone()], render_kw={"autocomplete": "off"}
     )
 
-    def __init__(self, *args, keep_exposures=(), **kwargs):
+    def __init__(self, *args, risks, keep_exposures=(), **kwargs):
+        """`risks`: the app's reading of the risk catalogue (`risk_catalogue.Catalogue`)."""
         super().__init__(*args, **kwargs)
-        self.exposures.choices = _risk_choices(keep_exposures)
+        self.exposures.choices = _risk_choices(risks, keep_exposures)
 
 
 class LeaveForm(FlaskForm):

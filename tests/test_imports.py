@@ -114,14 +114,8 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-# being untied (issue 13): each entry leaves this list when its circle is gone
-STILL_TIED = [
-    ["assistant.services.followup.rules", "assistant.services.prevention.risks"],
-]
-
-
 def test_no_import_circle():
-    assert sorted(circles(import_graph())) == sorted(STILL_TIED)
+    assert circles(import_graph()) == []
 
 
 def test_the_circle_check_sees_a_circle():

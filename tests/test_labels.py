@@ -20,7 +20,7 @@ from assistant.models import (
     VisitStatus,
 )
 from assistant.models.risk import FAMILIES
-from assistant.services.followup.rules import Category
+from assistant.services.followup.followup_table import Category
 from assistant.services.prevention.declarations import DRAWERS
 from assistant.services.visits.visit_deadlines import ABSENCE_CAUSES
 

@@ -111,11 +111,11 @@ def _to_plan(
     """What the rules say is due for this employee alone, as `due.visits_to_plan` computes it:
     with their health situation through the proven mobile, else from the employer's declaration
     only (the holder of a contact number must not infer a health situation from a date)."""
-    from assistant.services.followup import rules as followup
+    from assistant.services.followup import followup_categories
     from assistant.services.workforce import employees as workforce
 
     flags = health.flags_for(db.session, [employee.id]).get(employee.id) if proven else None
-    follow = followup.follow_up(workforce.worker_of(employee), today, flags)
+    follow = followup_categories.follow_up(workforce.worker_of(employee), today, flags)
     return due.due_visits(
         hire_date=employee.hire_date,
         birth_date=employee.birth_date,

@@ -36,15 +36,16 @@ def request_visit(employee_id: int):
         "_proven": access.proven,
     }
     posted = request.form if request.method == "POST" else None
+    context = journey_context(utcnow())
     form, questions = build_step_form(
         visit_request_journey.REQUEST,
         visit_request_journey.STEP,
         answers,
+        context,
         posted,
         widgets=REQUEST_WIDGETS,
     )
     if posted is not None and form.validate():
-        context = journey_context(utcnow())
         answers, ok = accept_step(visit_request_journey.REQUEST, questions, form, answers, context)
         if ok:
             outcome = visit_request_journey.REQUEST.finish(answers, context)

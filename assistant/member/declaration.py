@@ -20,7 +20,7 @@ from assistant.extensions import db
 from assistant.member.blueprint import bp, current_member
 from assistant.models import DialogueState
 from assistant.services import audit
-from assistant.services.prevention import declarations
+from assistant.services.prevention import declarations, risk_catalogue
 from assistant.wizard import SEEN, WebJourney, end, play_step
 from dialogs.declaration import DECLARATION, from_declaration, to_declaration
 from dialogs.engine import Context
@@ -100,7 +100,9 @@ def declaration_confirm():
         return redirect(url_for("member.declaration_history"))
     return render_template(
         "member/declaration/confirm.html",
-        summary=declarations.summary(to_declaration(state.answers)),
+        summary=declarations.summary(
+            to_declaration(state.answers), risk_catalogue.of(db.session).catalogue()
+        ),
         steps=DECLARATION.steps(),
         titles=labels.DECLARATION_DRAWER,
     )
@@ -121,11 +123,12 @@ def who(created_by: str) -> str:
 def declaration_history():
     member = current_member()
     versions = declarations.history(db.session, member.id)
+    catalogue = risk_catalogue.of(db.session).catalogue()
     rows = [
         {
             "declaration": declaration,
             "who": who(declaration.created_by),
-            "changes": declarations.diff(versions[i - 1], declaration) if i else None,
+            "changes": declarations.diff(versions[i - 1], declaration, catalogue) if i else None,
         }
         for i, declaration in enumerate(versions)
     ]
@@ -135,6 +138,6 @@ def declaration_history():
     return render_template(
         "member/declaration/history.html",
         rows=list(reversed(rows)),
-        summary=declarations.summary(latest.data) if latest else None,
+        summary=declarations.summary(latest.data, catalogue) if latest else None,
         latest=latest,
     )

@@ -47,10 +47,12 @@ def visit_request():
             for e in workforce.list_employees(db.session, member.id, today=today)
         ]
     posted = request.form if request.method == "POST" else None
+    context = Context(session=db.session, today=today, now=now, actor=current_user)
     form, questions = build_step_form(
         visit_request_journey.REQUEST,
         visit_request_journey.STEP,
         answers,
+        context,
         posted,
         widgets=REQUEST_WIDGETS,
     )
@@ -72,7 +74,6 @@ def visit_request():
         if employer and wanted.isdigit():
             _employee(member.id, int(wanted))  # another member's employee: not found
         if form.validate():
-            context = Context(session=db.session, today=today, now=now, actor=current_user)
             answers, ok = accept_step(
                 visit_request_journey.REQUEST, questions, form, answers, context
             )

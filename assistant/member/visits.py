@@ -104,11 +104,11 @@ def visit_cancel(visit_id: int):
     answers = visit_player.journey_answers(visit, moving=False, _requester=requester)
     posted = request.form if request.method == "POST" else None
     journey = visit_journeys.CANCEL
+    context = journey_context(now)
     form, questions = build_step_form(
-        journey, visit_journeys.REASON.step, answers, posted, widgets=CANCEL_WIDGETS
+        journey, visit_journeys.REASON.step, answers, context, posted, widgets=CANCEL_WIDGETS
     )
     if posted is not None and form.validate():
-        context = journey_context(now)
         answers, ok = accept_step(journey, questions, form, answers, context)
         if ok:
             outcome = visit_player.cancel(visit, context, answers)

@@ -26,7 +26,8 @@ from assistant.member.blueprint import bp, current_member
 from assistant.models import ImportJob, MemberKind
 from assistant.services import audit
 from assistant.services.documents.pdf import bar_chart_svg
-from assistant.services.followup import rules as followup
+from assistant.services.followup import followup_categories
+from assistant.services.prevention import risk_catalogue
 from assistant.services.workforce import employee_values, import_jobs
 from assistant.services.workforce import employees as workforce
 from forms.workforce import EmployeeForm, ImportForm, LeaveForm
@@ -48,10 +49,10 @@ def workforce_home():
     # health situation would tell it why. The service organises what health brings forward.
     rows = []
     for employee in employees:
-        declared = followup.follow_up(workforce.worker_of(employee), today)
+        declared = followup_categories.follow_up(workforce.worker_of(employee), today)
         rows.append((employee, declared, workforce.first_visit_due(employee, declared)))
     rows.sort(key=lambda row: row[2])
-    counts = followup.distribution(follow for _employee, follow, _due in rows)
+    counts = followup_categories.distribution(follow for _employee, follow, _due in rows)
     chart = bar_chart_svg([(str(labels.FOLLOWUP_CATEGORY.get(c, c)), n) for c, n in counts.items()])
     audit.record(db.session, current_user, "read", "member", member.id, "effectifs")
     db.session.commit()
@@ -87,7 +88,7 @@ def _save(form: EmployeeForm, member_id: int, employee_id: int | None):
 @bp.route("/effectifs/nouveau", methods=["GET", "POST"])
 def employee_new():
     member = _employer()
-    form = EmployeeForm()
+    form = EmployeeForm(risks=risk_catalogue.of(db.session).catalogue())
     if form.validate_on_submit():
         try:
             _save(form, member.id, None)
@@ -109,7 +110,9 @@ def employee_edit(employee_id: int):
         employee = workforce.get_employee(db.session, member.id, employee_id)
     except employee_values.EmployeeNotFound:
         abort(404)
-    form = EmployeeForm(keep_exposures=employee.exposures or ())
+    form = EmployeeForm(
+        risks=risk_catalogue.of(db.session).catalogue(), keep_exposures=employee.exposures or ()
+    )
     if request.method == "GET":
         form.last_name.data, form.first_name.data = employee.last_name, employee.first_name
         form.birth_date.data = employee.birth_date.strftime("%d/%m/%Y")

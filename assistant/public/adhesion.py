@@ -106,9 +106,10 @@ def adhesion_step(slug: str, step: str):
     return play_step(_web(slug), step)
 
 
-def _summary(journey: Journey, answers: dict) -> list[tuple[str, str]]:
-    from assistant.services.prevention import naf, risks
+def _summary(journey: Journey, answers: dict, context: Context) -> list[tuple[str, str]]:
+    from assistant.services.prevention import naf, risk_catalogue
 
+    catalogue = risk_catalogue.of(context.session).catalogue()
     rows = []
     for question in journey.questions:
         if question.key not in answers or question.key.startswith("q"):
@@ -119,13 +120,13 @@ def _summary(journey: Journey, answers: dict) -> list[tuple[str, str]]:
         elif question.key == "naf_code":
             value = f"{naf.nomenclature()[value].label} ({value})"
         elif question.key == "payment_method":
-            value = next(str(c.label) for c in question.options(answers) if c.value == value)
+            choices = question.options(answers, context)
+            value = next(str(c.label) for c in choices if c.value == value)
         elif question.key == "iban":
             value = f"{value[:4]} •••• •••• {value[-4:]}"
         elif question.key == "main_risks":
-            value = ", ".join(
-                risks.catalogue()[code].label(str(get_locale())) for code in value
-            ) or _("aucun pour l'instant")
+            labels = [catalogue[code].label(str(get_locale())) for code in value]
+            value = ", ".join(labels) or _("aucun pour l'instant")
         elif question.kind == "date":
             from flask_babel import format_date
 
@@ -170,7 +171,7 @@ def _review(journey: Journey, answers: dict, **values):
     return render_template(
         "adhesion/confirm.html",
         journey=journey,
-        rows=_summary(journey, answers),
+        rows=_summary(journey, answers, _context()),
         amount=amount,
         result=score_service.from_answers(answers, kind == MemberKind.EMPLOYER),
         kind=kind,
@@ -270,12 +271,12 @@ def _independent_confirm(slug: str, state: DialogueState):
             flash(_("Un code vous a été envoyé par SMS. Il est valable 10 minutes."), "success")
         return redirect(url_for("public.adhesion_confirm", slug=slug))
     code_answers = {"_phone": phone, "_adhesion": answers}  # as INDEPENDENT.finish leads to it
+    context = _context()
     form, questions = build_step_form(
-        PHONE_CODE, "", code_answers, request.form if request.method == "POST" else None
+        PHONE_CODE, "", code_answers, context, request.form if request.method == "POST" else None
     )
     status = 200
     if request.method == "POST" and form.validate():
-        context = _context()
         code_answers, ok = accept_step(PHONE_CODE, questions, form, code_answers, context)
         if ok:
             outcome = PHONE_CODE.finish(code_answers, context)
@@ -313,11 +314,11 @@ def adhesion_thanks():
         return redirect(url_for("public.adhesion_start"))
     member = db.session.get(Member, current_user.member_id)
     answers = {"_member": member.id}
+    context = _context()
     form, questions = build_step_form(
-        RATING, "", answers, request.form if request.method == "POST" else None
+        RATING, "", answers, context, request.form if request.method == "POST" else None
     )
     if request.method == "POST" and form.validate():
-        context = _context()
         answers, ok = accept_step(RATING, questions, form, answers, context)
         if ok:
             RATING.finish(answers, context)

@@ -28,7 +28,7 @@ from assistant.models import (
 )
 from assistant.services.membership import adhesion, tariffs
 from assistant.services.membership.staff import create_staff
-from assistant.services.prevention import risks
+from assistant.services.prevention import risk_entries
 from assistant.services.visits import booking, planning, slot_offers, visit_requests
 from assistant.services.workforce import employees as workforce
 from assistant.services.workforce import mobile_proof
@@ -182,7 +182,7 @@ def is_empty(session: Session) -> bool:
 
 def load(session: Session) -> list[tuple[str, str]]:
     """Add the demo service; returns the back-office accounts created (e-mail, role)."""
-    risks.seed(session)  # the catalogue as shipped, when the migrations did not load it
+    risk_entries.seed(session)  # the catalogue as shipped, when the migrations did not load it
     centres = []
     for spec in CENTRES:
         spec = dict(spec)

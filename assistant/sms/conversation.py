@@ -294,7 +294,7 @@ def _start(session, channel, journey: Journey, answers: dict, now, intro: str = 
             created_at=now,
         )
     )
-    return _join_text(intro, _ask(session, step.question, step.answers))
+    return _join_text(intro, _ask(session, step.question, step.answers, context))
 
 
 def _join_text(*parts: str) -> str:
@@ -321,7 +321,7 @@ def _answer(session, channel, state: State, text: str, now) -> str:
             journey.give_up(state.answers, context)
             _save(session, state)
             return _callback(session, channel, question)
-        hint = _short_reprompt_hint(question, state.answers, reprompt)
+        hint = _short_reprompt_hint(question, state.answers, reprompt, context)
         _save(session, state)
         return _join_text(str(reprompt.message), hint)
     state.tries = 0
@@ -330,28 +330,28 @@ def _answer(session, channel, state: State, text: str, now) -> str:
         return _close(session, channel, state, step, now)
     state.answers = step.answers
     _save(session, state)
-    return _ask(session, step.question, step.answers)
+    return _ask(session, step.question, step.answers, context)
 
 
-def _ask(session, question, answers) -> str:
+def _ask(session, question, answers, context) -> str:
     """A question as one message: its own template when it has one (slots to pick), else the
     label with its numbered choices."""
     template, values = question.message(answers)
     if template:
         return _message(session, template, values)
-    return prompt(question, answers)
+    return prompt(question, answers, context)
 
 
 def _message(session, template: str, values) -> str:
     return visits.say_fitting(template, **visits.values_for(session, values))
 
 
-def _short_reprompt_hint(question, answers, reprompt: Reprompt) -> str:
+def _short_reprompt_hint(question, answers, reprompt: Reprompt, context) -> str:
     # a choice list is shown again so that the person can answer with its number, in the room
     # the reprompt leaves in the message
     if question.kind in ("choice", "multi") and question.list_choices:
         room = MESSAGE_UNITS - len(str(reprompt.message).encode("utf-16-le")) // 2 - 1
-        return prompt(question, answers, room=room)
+        return prompt(question, answers, context, room=room)
     return ""
 
 

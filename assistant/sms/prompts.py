@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from assistant.core.text import _l
-from dialogs.engine import Question
+from dialogs.engine import Context, Question
 
 # What one message may take: three SMS segments of UCS-2 (a single "ê" or "…" forces UCS-2)
 MESSAGE_UNITS = 201
@@ -22,18 +22,22 @@ def _units(text: str) -> int:
 
 
 def prompt(
-    question: Question, answers: Mapping[str, Any], width: int = 40, room: int = MESSAGE_UNITS
+    question: Question,
+    answers: Mapping[str, Any],
+    context: Context,
+    width: int = 40,
+    room: int = MESSAGE_UNITS,
 ) -> str:
     """The question as one message (SMS, chat): short label, then numbered choices if any.
 
     Long choice labels are cut, shorter and shorter until the message takes at most `room`
     UTF-16 units, so that every choice (and its number) is still sent.
     """
-    text = question.text(answers, short=True)
+    text = question.text(answers, context, short=True)
     if question.kind == "yesno":
         return f"{text} {_l('Répondez OUI ou NON.')}"
     if question.kind in ("choice", "multi") and question.list_choices:
-        labels = [str(choice.label) for choice in question.options(answers)]
+        labels = [str(choice.label) for choice in question.options(answers, context)]
         while True:
             lines = [text]
             for number, label in enumerate(labels, start=1):

@@ -14,7 +14,7 @@ from assistant.extensions import db
 from assistant.models import Role, Visit, VisitStatus
 from assistant.services import audit
 from assistant.services.documents import visit_documents
-from assistant.services.prevention import risks
+from assistant.services.prevention import risk_catalogue
 from assistant.services.visits import booking, outcomes
 from assistant.staff.access import HEALTH, require_health_read, role_required, shown
 from assistant.staff.blueprint import bp
@@ -69,7 +69,7 @@ def _form_for(visit: Visit) -> OutcomeForm:
     form = OutcomeForm()
     kinds = outcomes.kinds_for(current_user.role, visit)
     form.kind.choices = [(str(kind), labels.OUTCOME_KIND[kind]) for kind in kinds]
-    catalogue = risks.catalogue()
+    catalogue = risk_catalogue.of(db.session).catalogue()
     form.main_risks.choices = [(code, r.label(_locale())) for code, r in catalogue.items()]
     if request.method == "GET":
         form.kind.data = str(kinds[0]) if kinds else None
@@ -141,7 +141,7 @@ def _recorded(visit: Visit):
     audit.record(db.session, current_user, "read", "visit", visit.id, ip=request.remote_addr)
     notes = outcomes.notes(db.session, current_user, visit)
     db.session.commit()
-    catalogue = risks.catalogue()
+    catalogue = risk_catalogue.of(db.session).catalogue()
     risk_labels = [
         catalogue[c].label(_locale()) for c in visit.outcome.main_risks or () if c in catalogue
     ]

@@ -1,8 +1,5 @@
 """Back-office pages of the risk catalogue (administrators): the list by family, editing, adding.
-
-Also keeps the process-wide catalogue of `services.risks` current for the whole app: reset when
-an app is created, refreshed before requests at most every `RISK_CATALOGUE_TTL` seconds.
-"""
+An edit is applied at once to this app's copy of the catalogue (`app.extensions["risks"]`)."""
 
 from __future__ import annotations
 
@@ -10,44 +7,25 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from assistant import labels
 from assistant.extensions import db
 from assistant.models import Role
 from assistant.models.risk import FAMILIES
-from assistant.services.prevention import risks
+from assistant.services.followup import followup_table
+from assistant.services.prevention import risk_entries
 from assistant.staff.access import role_required
 from assistant.staff.blueprint import bp
 from forms.risks import NewRiskEntryForm, RiskEntryForm
 
-DEFAULT_TTL = 30  # seconds between two checks of the table by one process
 RESERVED_CODES = {"nouveau"}  # a code that would shadow a URL of this module
-
-
-@bp.record_once
-def _new_app(_state) -> None:
-    # each app starts from the packaged catalogue (tests give every app a database of its own)
-    risks.reset()
-
-
-@bp.before_app_request
-def _refresh_risk_catalogue() -> None:
-    ttl = current_app.config.get("RISK_CATALOGUE_TTL", DEFAULT_TTL)
-    if risks.checked_within(current_app.extensions["database"]["engine"], ttl):
-        return  # no session opened: this runs before every request
-    with current_app.extensions["database"]["sessionmaker"]() as session:
-        try:
-            risks.refresh(session, max_age=ttl)
-        except (OperationalError, ProgrammingError) as error:  # no table yet: not migrated
-            current_app.logger.warning("risk catalogue not read from the database: %s", error)
 
 
 def _implications(code: str) -> list[dict]:
     """What an entry implies for the follow-up, as lines to show (from the follow-up rules)."""
     locale = str(get_locale())
     lines = []
-    for rule in risks.implications(code):
+    for rule in followup_table.implications(code):
         details = []
         if rule.max_months:
             details.append(_("au plus tous les %(months)s mois", months=rule.max_months))
@@ -64,13 +42,13 @@ def _implications(code: str) -> list[dict]:
 
 
 def _synonym_lines(entry) -> str:
-    return "\n".join(risks.split_synonyms(entry.synonyms))
+    return "\n".join(risk_entries.split_synonyms(entry.synonyms))
 
 
 @bp.get("/risques")
 @role_required(Role.ADMIN)
 def risk_catalogue():
-    entries = risks.entries(db.session)
+    entries = risk_entries.entries(db.session)
     families = [
         (family, labels.RISK_FAMILY[family], [e for e in entries if e.family == family])
         for family in FAMILIES
@@ -79,11 +57,11 @@ def risk_catalogue():
         "staff/risks/list.html",
         families=families,
         implications={e.code: _implications(e.code) for e in entries},
-        synonyms={e.code: risks.split_synonyms(e.synonyms) for e in entries},
+        synonyms={e.code: risk_entries.split_synonyms(e.synonyms) for e in entries},
     )
 
 
-def _field_error(form, error: risks.RiskCatalogueError) -> None:
+def _field_error(form, error: risk_entries.RiskCatalogueError) -> None:
     field = getattr(form, error.field, None)
     if field is None:
         form.form_errors.append(str(error.message))
@@ -94,7 +72,7 @@ def _field_error(form, error: risks.RiskCatalogueError) -> None:
 @bp.route("/risques/<code>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def risk_edit(code: str):
-    entry = risks.entry(db.session, code)
+    entry = risk_entries.entry(db.session, code)
     if entry is None:
         abort(404)
     form = RiskEntryForm(
@@ -109,7 +87,7 @@ def risk_edit(code: str):
     status = 200
     if form.validate_on_submit():
         try:
-            risks.update_entry(
+            risk_entries.update_entry(
                 db.session,
                 current_user,
                 code,
@@ -120,12 +98,12 @@ def risk_edit(code: str):
                 active=form.active.data,
                 ip=request.remote_addr,
             )
-        except risks.RiskCatalogueError as error:
+        except risk_entries.RiskCatalogueError as error:
             db.session.rollback()
             _field_error(form, error)
         else:
             db.session.commit()
-            risks.refresh(db.session)
+            current_app.extensions["risks"].refresh(db.session)
             flash(_("Le risque « %(label)s » est enregistré.", label=form.label_fr.data), "success")
             return redirect(url_for("staff.risk_catalogue", _anchor=f"risk-{code}"))
     if request.method == "POST":
@@ -148,10 +126,10 @@ def risk_new():
         code = form.code.data.strip()
         try:
             if code in RESERVED_CODES:
-                raise risks.RiskCatalogueError(
+                raise risk_entries.RiskCatalogueError(
                     "code", _("Ce code est réservé : choisissez-en un autre.")
                 )
-            risks.create_entry(
+            risk_entries.create_entry(
                 db.session,
                 current_user,
                 code,
@@ -162,12 +140,12 @@ def risk_new():
                 active=form.active.data,
                 ip=request.remote_addr,
             )
-        except risks.RiskCatalogueError as error:
+        except risk_entries.RiskCatalogueError as error:
             db.session.rollback()
             _field_error(form, error)
         else:
             db.session.commit()
-            risks.refresh(db.session)
+            current_app.extensions["risks"].refresh(db.session)
             flash(
                 _("Le risque « %(label)s » est ajouté au catalogue.", label=form.label_fr.data),
                 "success",

@@ -44,7 +44,7 @@ def toy(log: list, limit: int = 10, on_give_up=None) -> Journey:
         "toy",
         "Toy",
         (
-            Question("colour", "choice", "Colour?", choices=lambda a: colours),
+            Question("colour", "choice", "Colour?", choices=lambda answers, context: colours),
             effect("_stock", stock, when=lambda a: a.get("colour") != "none"),
             Question("count", "number", "How many?", parse=int, check=check_count),
             Question(
@@ -198,7 +198,7 @@ def test_several_employments_are_asked_first(db, slots):
     texting_employee(db, siret=OTHER_SIRET, name="Garage Leroy")
     step = visits.BOOK.advance({}, context(db))
     assert step.question is visits.WHO and "_visit" not in step.answers
-    assert [c.label for c in visits.WHO.options(step.answers)] == [
+    assert [c.label for c in visits.WHO.options(step.answers, context(db))] == [
         "Boulangerie Dupont",
         "Garage Leroy",
     ]
@@ -300,7 +300,9 @@ def test_the_stoppage_is_asked_and_checked_as_on_the_request_pages():
 
     page = REQUEST.question("stoppage_start")
     assert visits.SINCE.key == page.key and visits.SINCE.parse is page.parse
-    assert visits.SINCE.text({}, short=True).startswith("Depuis quelle date êtes-vous en arrêt")
+    assert visits.SINCE.text({}, CONTEXT, short=True).startswith(
+        "Depuis quelle date êtes-vous en arrêt"
+    )
     ahead = Context(today=date(2026, 8, 7))
     for journey, question, answers in (
         (visits.BOOK, visits.SINCE, {"_type": "pre_reprise"}),

@@ -155,7 +155,7 @@ def test_changing_back_asks_the_dependent_question_again():
 def test_again_on_the_naf_choice_goes_back_to_the_activity(raw):
     answers = answers_before("naf_code")
     naf_question = EMPLOYER.question("naf_code")
-    assert naf_question.options(answers)[-1].value == AGAIN
+    assert naf_question.options(answers, NO_STORE)[-1].value == AGAIN
 
     answers = EMPLOYER.accept(answers, naf_question, raw, NO_STORE)
     assert "activity" not in answers and "naf_code" not in answers

@@ -45,7 +45,7 @@ def play(db, answers, *typed):
 
 def offered(requester: str) -> list[str]:
     question = REQUEST.question("visit_type")
-    return [choice.value for choice in question.options({"_requester": requester})]
+    return [choice.value for choice in question.options({"_requester": requester}, Context())]
 
 
 def test_each_requester_is_offered_the_types_it_may_ask():

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from assistant.models import AuditEntry, Member, RiskDeclaration
-from assistant.services.prevention import declarations
+from assistant.services.prevention import declarations, risk_catalogue
 from dialogs.declaration import DECLARATION, to_declaration
 from dialogs.engine import Context
 from tests.factories import make_member
@@ -86,7 +86,8 @@ def test_add_risks_keeps_the_other_drawers_and_adds_to_the_adhesion_risks(db):
 def test_diff_names_each_change_per_drawer(db, member):
     older = drawers(risks=["noise", "wood_dust"])
     newer = drawers(risks=["noise", "screen"], has_cse=False, sites=3, trades="Boulangerie")
-    changes = declarations.diff(older, newer)
+    catalogue = risk_catalogue.of(db).catalogue()
+    changes = declarations.diff(older, newer, catalogue)
     assert [(c.drawer, c.key, c.kind) for c in changes] == [
         ("organisation", "has_cse", "changed"),
         ("organisation", "sites", "changed"),
@@ -100,7 +101,7 @@ def test_diff_names_each_change_per_drawer(db, member):
     assert texts[3] == "Risque ajouté : Travail sur écran"
     assert texts[4] == "Risque retiré : Poussières de bois"
     assert changes[0].drawer_title == "Organisation"
-    assert declarations.diff(older, older) == []
+    assert declarations.diff(older, older, catalogue) == []
 
 
 def test_every_declaration_is_audited(db, member):
@@ -149,5 +150,5 @@ def test_the_journey_asks_what_a_declaration_keeps_in_its_words_and_order():
     assert [q.key for q in kept] == list(declarations.FIELDS)
     for question in kept:
         field = declarations.FIELDS[question.key]
-        assert (question.step, question.text({})) == (field.drawer, str(field.question))
+        assert (question.step, question.text({}, Context())) == (field.drawer, str(field.question))
     assert [q.key for q in DECLARATION.questions if q not in kept] == ["risks_confirm"]

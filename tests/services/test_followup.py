@@ -7,17 +7,16 @@ from datetime import date
 
 import pytest
 
-from assistant.services.followup import rules as followup
-from assistant.services.followup.rules import (
+from assistant.services.followup import followup_categories, followup_table
+from assistant.services.followup.followup_categories import follow_up, mid_career_due
+from assistant.services.followup.followup_table import (
     Category,
     Document,
     FollowUpRulesError,
     HealthFlags,
     Performer,
     Worker,
-    follow_up,
     load_rules,
-    mid_career_due,
 )
 
 TODAY = date(2026, 6, 15)
@@ -193,7 +192,7 @@ def test_each_row_gives_its_follow_up(key):
 
 def test_data_file_is_well_formed_csv():
     """A label with an unquoted comma would shift the columns."""
-    with followup.DATA.open(encoding="utf-8", newline="") as handle:
+    with followup_table.DATA.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows and all(None not in row and None not in row.values() for row in rows)
 
@@ -341,7 +340,9 @@ def test_health_situations_only_come_from_the_health_argument():
 
 def write_rules(tmp_path, *rows: str, name="rules.csv"):
     path = tmp_path / name
-    path.write_text(",".join(followup.COLUMNS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    path.write_text(
+        ",".join(followup_table.COLUMNS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -453,7 +454,7 @@ def test_default_sir_rows_need_no_intermediate_visit():
     ],
 )
 def test_minor_around_the_18th_birthday(birth_date, today, minor):
-    assert followup.is_minor(worker(birth_date=birth_date), today) is minor
+    assert followup_categories.is_minor(worker(birth_date=birth_date), today) is minor
     result = follow_up(worker(birth_date=birth_date), today)
     assert ("minor" in result.rules) is minor
     assert result.category is (SIA if minor else SI)
@@ -479,7 +480,7 @@ def test_regulated_work_ends_with_minority(today, minor):
     ],
 )
 def test_age_with_a_29_february_birthday(birth_date, today, age):
-    assert followup.age_on(birth_date, today) == age
+    assert followup_categories.age_on(birth_date, today) == age
 
 
 # ---------------------------------------------------------------- mid-career
@@ -626,7 +627,7 @@ def test_a_table_without_general_case_is_refused(tmp_path):
 def test_rules_are_cached_and_reread_after_an_edit(tmp_path):
     path = write_rules(tmp_path, GENERAL_120)
     assert load_rules(path) is load_rules(path)
-    assert load_rules() is load_rules(followup.DATA)
+    assert load_rules() is load_rules(followup_table.DATA)
     path.write_text(path.read_text(encoding="utf-8").replace(",120,", ",12,"), encoding="utf-8")
     os.utime(path, ns=(1, 1))  # a different modification time, whatever the clock resolution
     assert load_rules(path)[0].max_months == 12
@@ -639,4 +640,4 @@ def test_distribution_for_the_chart():
         follow_up(worker(night_worker=True), TODAY),
         follow_up(worker(exposures={"lead"}), TODAY),
     ]
-    assert followup.distribution(results) == {SIR: 2, SIA: 1, SI: 1, VIP_COLLECTIVE: 0}
+    assert followup_categories.distribution(results) == {SIR: 2, SIA: 1, SI: 1, VIP_COLLECTIVE: 0}

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from assistant.services.prevention import naf, risks
+from assistant.services.prevention import naf, risk_catalogue
 
 
 @pytest.mark.parametrize(
@@ -76,23 +76,23 @@ def test_every_synonym_points_to_existing_codes():
     ],
 )
 def test_risk_matched_first(text, code):
-    assert risks.match(text)[0].code == code
+    assert risk_catalogue.packaged().match(text)[0].code == code
 
 
 @pytest.mark.parametrize("text", ["", "   "])
 def test_no_risk_in_empty_text(text):
-    assert risks.match(text) == []
+    assert risk_catalogue.packaged().match(text) == []
 
 
 def test_risk_catalogue_rows_are_well_formed():
     """A label with an unquoted comma shifts the columns and loses the synonyms."""
-    with risks.DATA.open(encoding="utf-8", newline="") as handle:
+    with risk_catalogue.DATA.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == len(risks.catalogue()) == 23
+    assert len(rows) == len(risk_catalogue.packaged()) == 23
     for row in rows:
         assert None not in row and None not in row.values(), row["code"]
         assert row["label_fr"] and row["label_en"] and row["synonyms"], row["code"]
-    psychosocial = risks.catalogue()["psychosocial"]
+    psychosocial = risk_catalogue.packaged()["psychosocial"]
     assert psychosocial.label("fr") == "Risques psychosociaux (stress, violence)"
     assert psychosocial.label("en") == "Psychosocial risks (stress, violence)"
     assert "stress" in psychosocial.synonyms

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from assistant.core.timeutil import PARIS
 from assistant.models import AuditEntry, MedicalNote, VisitOutcome
 from assistant.services.documents import visit_documents
-from assistant.services.prevention import risks
+from assistant.services.prevention import risk_catalogue
 from assistant.services.visits import booking, outcomes, visit_requests
 from tests.factories import NOW, OTHER_SIRET, make_employee, make_member, make_staff_user
 
@@ -241,7 +241,7 @@ def test_the_employer_document_has_the_conclusion_and_next_date_but_nothing_medi
     assert NOTE not in text and "Lombalgie" not in text
     assert "FFP2" not in text  # the ordonnance is the worker's
     for code in ("manual_handling", "wood_dust"):
-        assert risks.catalogue()[code].label("fr") not in text
+        assert risk_catalogue.of(db).catalogue()[code].label("fr") not in text
     assert visit_documents.employer_document_pdf(visit).startswith(b"%PDF")
 
 
@@ -261,7 +261,7 @@ def test_the_ordonnance_has_risks_advice_and_how_to_reach_the_team(db, plan, emp
     text = document.text
     assert document.title == "Ordonnance de prévention"
     for code in ("manual_handling", "wood_dust"):
-        assert risks.catalogue()[code].label("fr") in text
+        assert risk_catalogue.of(db).catalogue()[code].label("fr") in text
     assert "Portez un masque FFP2 lors du ponçage." in text
     assert "01 23 45 67 89" in text and "Centre de Paris 11" in text
     assert "jamais transmis à votre employeur" in text

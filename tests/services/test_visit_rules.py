@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.services.followup.rules import HealthFlags, Worker, follow_up
+from assistant.services.followup.followup_categories import follow_up
+from assistant.services.followup.followup_table import HealthFlags, Worker
 from assistant.services.visits import visit_deadlines, visit_type_table
 from assistant.services.visits.due import Due, due_visits, urgency
 from assistant.services.visits.visit_csv import VisitRulesError

@@ -32,7 +32,7 @@ from assistant.database import utcnow
 from assistant.models import Member
 from assistant.services import demo
 from assistant.services.membership import otp
-from assistant.services.prevention import naf, risks, score
+from assistant.services.prevention import naf, risk_catalogue, score
 from assistant.sms.conversation import JOURNEYS
 from assistant.sms.prompts import prompt
 from dialogs import visits as visit_journeys
@@ -59,6 +59,8 @@ LONG_ACTIVITIES = (
     "activités des agences de voyage",
     "coiffeuse",
 )
+
+NO_STORE = Context()  # prompts read without a database: the packaged risk catalogue
 
 
 def assert_short(text: str, where) -> None:
@@ -162,7 +164,7 @@ def test_templates_are_translated(request_context):
 
 def longest_risk_codes(language: str, count: int = 5) -> list[list[str]]:
     """The five risks whose labels are longest, and five led by those that force UCS-2."""
-    by_length = sorted(risks.catalogue().values(), key=lambda r: -len(r.label(language)))
+    by_length = sorted(risk_catalogue.packaged().values(), key=lambda r: -len(r.label(language)))
     longest = [r.code for r in by_length[:count]]
     wide = [r.code for r in by_length if not _gsm(r.label(language))]
     return [longest, list(dict.fromkeys(wide + longest))[:count]]
@@ -212,14 +214,14 @@ def test_the_sms_plays_these_journeys():
 def test_every_question_prompt_fits(request_context, journey, question, language):
     with force_locale(language):
         for answers in realistic_answers(journey, question, language):
-            assert_short(prompt(question, answers), (journey.name, question.key, answers))
+            assert_short(prompt(question, answers, NO_STORE), (journey.name, question.key, answers))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_activity_list_keeps_every_choice(request_context, language):
     with force_locale(language):
         for activity in LONG_ACTIVITIES:
-            text = prompt(NAF_CHOICE, {"activity": activity})
+            text = prompt(NAF_CHOICE, {"activity": activity}, NO_STORE)
             found = naf.search(activity)
             assert found, activity
             assert f"{len(found) + 1}. " in text, text  # "none of these" is still there
@@ -230,7 +232,7 @@ def test_the_first_and_last_messages_of_a_journey_fit(request_context, language)
     """What the conversation sends whole: join intro + first question, welcome + rating."""
     with force_locale(language):
         intro = render_template("sms/join_intro.txt").strip()
-        first = prompt(INDEPENDENT.next_question({"phone": "+33781234567"}), {})
+        first = prompt(INDEPENDENT.next_question({"phone": "+33781234567"}), {}, NO_STORE)
         assert_short(f"{intro}\n{first}", "join intro")
         for name, answers in (
             ("declaration_intro", {"_kind": "employer"}),
@@ -241,13 +243,15 @@ def test_the_first_and_last_messages_of_a_journey_fit(request_context, language)
         ):
             intro = render_template(f"sms/{name}.txt", version=12345).strip()
             question = DECLARATION.next_question(answers)
-            assert_short(f"{intro}\n{prompt(question, answers)}", name)
+            assert_short(f"{intro}\n{prompt(question, answers, NO_STORE)}", name)
         intro = render_template("sms/join_company.txt").strip()
-        assert_short(f"{intro}\n{prompt(EMPLOYER.next_question({}), {})}", "join company")
+        assert_short(f"{intro}\n{prompt(EMPLOYER.next_question({}), {}, NO_STORE)}", "join company")
         for name in doctor_names():
             member = SimpleNamespace(doctor=SimpleNamespace(full_name=name) if name else None)
             welcome = render_template("sms/welcome.txt", member=member).strip()
-            assert_short(f"{welcome}\n{prompt(RATING.questions[0], {})}", ("welcome", name))
+            assert_short(
+                f"{welcome}\n{prompt(RATING.questions[0], {}, NO_STORE)}", ("welcome", name)
+            )
 
 
 # --- reprompts ------------------------------------------------------------------------------
@@ -266,13 +270,16 @@ BAD_ANSWERS = (
 )
 
 
-def reprompt_reply(journey, question, answers, reprompt: Reprompt) -> str:
+def reprompt_reply(journey, question, answers, reprompt: Reprompt, context) -> str:
     """The reply as the conversation builds it: the message, then the choices again if any."""
     from assistant.sms.conversation import _short_reprompt_hint
 
     return "\n".join(
         part
-        for part in (str(reprompt.message), _short_reprompt_hint(question, answers, reprompt))
+        for part in (
+            str(reprompt.message),
+            _short_reprompt_hint(question, answers, reprompt, context),
+        )
         if part
     )
 
@@ -300,7 +307,7 @@ def test_every_reprompt_of_the_played_journeys_fits(sms_app, sms_db, sms_demo, l
                         try:
                             journey.accept(case, question, raw, context)
                         except Reprompt as reprompt:
-                            reply = reprompt_reply(journey, question, case, reprompt)
+                            reply = reprompt_reply(journey, question, case, reprompt, context)
                             assert_short(reply, (journey.name, question.key, raw))
                             seen.add(str(reprompt.message))
     sms_db.rollback()
@@ -310,7 +317,7 @@ def test_every_reprompt_of_the_played_journeys_fits(sms_app, sms_db, sms_demo, l
 
 
 def parser_reprompts():
-    catalogue = [Choice(r.code, r.label_fr, r.synonyms) for r in risks.catalogue().values()]
+    catalogue = [Choice(r.code, r.label_fr, r.synonyms) for r in risk_catalogue.packaged().values()]
     yield lambda: parse_yes_no("bof")
     for count in (1, 2, 3, 4, 5, 30):
         choices = [Choice(str(n), str(n)) for n in range(1, count + 1)]

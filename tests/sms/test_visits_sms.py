@@ -591,8 +591,8 @@ def test_the_questions_and_reprompts_fit(request_context, language):
     answers = {"_choices": [*long_names, ["independent:2", "En tant qu'indépendant"]]}
     context = Context(today=date(2026, 8, 7))
     with force_locale(language):
-        assert fits(prompt(journeys.WHO, answers))
-        assert fits(prompt(journeys.SINCE, {"_type": "pre_reprise"}))
+        assert fits(prompt(journeys.WHO, answers, context))
+        assert fits(prompt(journeys.SINCE, {"_type": "pre_reprise"}, context))
         for journey, question, raw, given in (
             (journeys.BOOK, journeys.WHO, "zzz", answers),
             (journeys.BOOK, journeys.SINCE, "demain", {"_type": "pre_reprise"}),

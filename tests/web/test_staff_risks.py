@@ -7,16 +7,15 @@ from sqlalchemy import select
 
 from assistant.models import AuditEntry, Role, StaffUser
 from assistant.models.risk import RiskEntry
-from assistant.services.prevention import risks
+from assistant.services.prevention import risk_entries
 from tests.conftest import csrf_token, make_app
 from tests.factories import PASSWORD
 
 
-@pytest.fixture(autouse=True)
-def _forget_the_catalogue():
-    """The copy is process-wide: leave the packaged one to the tests that follow."""
-    yield
-    risks.reset()
+@pytest.fixture
+def risks(app):
+    """The copy of the catalogue kept by the test's app."""
+    return app.extensions["risks"]
 
 
 def _form(**changes):
@@ -66,7 +65,7 @@ def test_the_list_shows_families_synonyms_and_what_each_entry_implies(client, st
     assert 'href="/staff/risques/wood_dust"' in page and 'href="/staff/risques/nouveau"' in page
 
 
-def test_an_edit_changes_matching_at_once_and_is_audited(client, db, staff_login):
+def test_an_edit_changes_matching_at_once_and_is_audited(risks, client, db, staff_login):
     email = staff_login("admin")
     page = client.get("/staff/risques/wood_dust").get_data(as_text=True)
     assert "Suivi individuel renforcé (SIR)" in page
@@ -87,7 +86,9 @@ def test_an_edit_changes_matching_at_once_and_is_audited(client, db, staff_login
     ).get_data(as_text=True)
 
 
-def test_a_deactivated_entry_is_no_longer_offered_to_employers(client, staff_login, demo_employer):
+def test_a_deactivated_entry_is_no_longer_offered_to_employers(
+    risks, client, staff_login, demo_employer
+):
     assert 'value="screen"' in demo_employer.get("/espace/effectifs/nouveau").get_data(as_text=True)
     staff_login("admin")
     response = client.post(
@@ -159,7 +160,7 @@ def test_a_bad_code_gets_a_field_error_in_french(client, db, staff_login, code, 
     assert db.scalars(select(RiskEntry)).all() == []
 
 
-def test_a_new_entry_joins_the_catalogue(client, db, staff_login):
+def test_a_new_entry_joins_the_catalogue(risks, client, db, staff_login):
     staff_login("admin")
     response = client.post(
         "/staff/risques/nouveau",
@@ -185,12 +186,13 @@ def test_a_new_entry_joins_the_catalogue(client, db, staff_login):
 
 def test_another_process_change_is_seen_by_the_next_request(tmp_path, database):
     app = make_app(tmp_path, database, RISK_CATALOGUE_TTL=0)
+    risks = app.extensions["risks"]
     other = app.extensions["database"]["sessionmaker"]()  # as another process would write
     try:
         client = app.test_client()
         assert client.get("/").status_code == 200
         assert risks.match("je balaie des copeaux") == []
-        risks.seed(other)
+        risk_entries.seed(other)
         other.get(RiskEntry, "wood_dust").synonyms = "copeaux"
         other.commit()
         assert client.get("/").status_code == 200
@@ -202,11 +204,12 @@ def test_another_process_change_is_seen_by_the_next_request(tmp_path, database):
 
 def test_within_the_delay_a_request_does_not_read_the_table_again(tmp_path, database):
     app = make_app(tmp_path, database, RISK_CATALOGUE_TTL=30)
+    risks = app.extensions["risks"]
     other = app.extensions["database"]["sessionmaker"]()
     try:
         client = app.test_client()
         assert client.get("/").status_code == 200
-        risks.seed(other)
+        risk_entries.seed(other)
         other.get(RiskEntry, "wood_dust").synonyms = "copeaux"
         other.commit()
         assert client.get("/").status_code == 200
@@ -218,6 +221,7 @@ def test_within_the_delay_a_request_does_not_read_the_table_again(tmp_path, data
 
 def test_edits_need_a_csrf_token(tmp_path, database, make_staff):
     app = make_app(tmp_path, database, WTF_CSRF_ENABLED=True)
+    risks = app.extensions["risks"]
     try:
         client = app.test_client()
         from assistant.extensions import db

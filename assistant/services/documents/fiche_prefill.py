@@ -18,8 +18,9 @@ from assistant import labels
 from assistant.core.text import french
 from assistant.models import Employee, Member, ScoreRecord
 from assistant.services.documents.fiche_due import adhesion_date, french_date, paris_day
-from assistant.services.followup import rules as followup
-from assistant.services.prevention import naf, risks
+from assistant.services.followup import followup_categories, followup_table
+from assistant.services.prevention import naf, risk_catalogue
+from assistant.services.prevention.risk_catalogue import Catalogue
 
 REGULATORY_REMINDER = (
     "La fiche d'entreprise est établie et mise à jour par le service de prévention et de santé "
@@ -44,8 +45,8 @@ def _active_employees(session: Session, member_id: int, today: date) -> list[Emp
     )
 
 
-def _risk_label(code: str) -> str:
-    risk = risks.catalogue().get(code)
+def _risk_label(catalogue: Catalogue, code: str) -> str:
+    risk = catalogue.get(code)
     return risk.label_fr if risk else str(code)
 
 
@@ -80,17 +81,17 @@ def declared_facts(session: Session, member: Member, actor, today: date) -> dict
     }
     followups = []
     for employee in employees:
-        worker = followup.Worker(
+        worker = followup_table.Worker(
             birth_date=employee.birth_date,
             hire_date=employee.hire_date,
             contract_type=employee.contract_type,
             exposures=frozenset(employee.exposures or ()),
             night_worker=employee.night_worker,
         )
-        followups.append(followup.follow_up(worker, today))
-    counts = followup.distribution(followups)
+        followups.append(followup_categories.follow_up(worker, today))
+    counts = followup_categories.distribution(followups)
     if employees:
-        facts["sir_declarees"] = str(counts[followup.Category.SIR])
+        facts["sir_declarees"] = str(counts[followup_table.Category.SIR])
         jobs = Counter(employee.job for employee in employees)
         facts["postes"] = "\n".join(
             f"{job} ({_plural(n, 'salarié', 'salariés')})" for job, n in sorted(jobs.items())
@@ -116,15 +117,18 @@ def declared_facts(session: Session, member: Member, actor, today: date) -> dict
     elif member.headcount:
         facts["effectifs"] = f"Effectif déclaré : {member.headcount}"
     exposed = Counter(code for employee in employees for code in (employee.exposures or ()))
+    catalogue = risk_catalogue.of(session).catalogue()
     lines = [
-        f"{_risk_label(code)} : {_plural(n, 'salarié exposé', 'salariés exposés')}"
-        for code, n in sorted(exposed.items(), key=lambda kv: (-kv[1], _risk_label(kv[0])))
+        f"{_risk_label(catalogue, code)} : {_plural(n, 'salarié exposé', 'salariés exposés')}"
+        for code, n in sorted(
+            exposed.items(), key=lambda kv: (-kv[1], _risk_label(catalogue, kv[0]))
+        )
     ]
     declared = [code for code in (member.main_risks or []) if code not in exposed]
     if declared:
         lines.append(
             "Risques principaux déclarés par l'entreprise : "
-            + ", ".join(_risk_label(code) for code in declared)
+            + ", ".join(_risk_label(catalogue, code) for code in declared)
         )
     facts["expositions"] = "\n".join(lines)
     facts.update(_score_facts(session, member))

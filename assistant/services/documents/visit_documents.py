@@ -22,7 +22,7 @@ from assistant.models import (
     VisitOutcome,
 )
 from assistant.services.documents.pdf import blank_pdf
-from assistant.services.prevention import risks
+from assistant.services.prevention import risk_catalogue
 from assistant.services.visits import visit_type_table
 from assistant.services.visits.outcomes import DOCTOR_ONLY, visit_day
 
@@ -142,7 +142,7 @@ def ordonnance(visit: Visit) -> Document:
     doc.add("p", f"Pour : {name}")
     for style, text in _visit_lines(visit):
         doc.add(style, text)
-    catalogue = risks.catalogue()
+    catalogue = risk_catalogue.of(visit).catalogue()
     found = [catalogue[code].label("fr") for code in outcome.main_risks or () if code in catalogue]
     doc.add("h", "Vos principaux risques au travail")
     for label in found or ["Aucun risque particulier relevé lors de cette visite."]:

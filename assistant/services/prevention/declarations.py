@@ -18,7 +18,8 @@ from assistant import labels
 from assistant.core.text import _l, lazy_risk_label
 from assistant.models import Member, RiskDeclaration
 from assistant.services import audit
-from assistant.services.prevention import risks as risk_catalogue
+from assistant.services.prevention import risk_catalogue
+from assistant.services.prevention.risk_catalogue import Catalogue
 
 ORGANISATION, ACTIVITIES, PREVENTION, RISKS = "organisation", "activites", "prevention", "risques"
 DRAWERS = (ORGANISATION, ACTIVITIES, PREVENTION, RISKS)
@@ -72,11 +73,12 @@ FIELDS = {
 }
 
 
-def normalise(data: dict) -> dict:
-    """The four drawers, always present, with the risks as sorted unique catalogue codes."""
+def normalise(data: dict, catalogue: Catalogue) -> dict:
+    """The four drawers, always present, with the risks as sorted unique codes of the catalogue
+    (the app's reading of it: `risk_catalogue.of(session).catalogue()`)."""
     clean = {drawer: dict((data or {}).get(drawer) or {}) for drawer in DRAWERS}
     codes = clean[RISKS].get(RISK_CODES) or []
-    unknown = set(codes) - set(risk_catalogue.catalogue())
+    unknown = set(codes) - set(catalogue)
     if unknown:
         raise ValueError(f"unknown risk codes: {sorted(unknown)}")
     clean[RISKS][RISK_CODES] = sorted(set(codes))
@@ -109,20 +111,22 @@ def latest(session: Session, member_id: int) -> RiskDeclaration | None:
 
 def current_data(session: Session, member: Member) -> dict:
     """What the member declared last; before any declaration, the risks given at adhesion."""
+    catalogue = risk_catalogue.of(session).catalogue()
     last = latest(session, member.id)
     if last is not None:
-        return normalise(last.data)
-    return normalise({RISKS: {RISK_CODES: list(member.main_risks or [])}})
+        return normalise(last.data, catalogue)
+    return normalise({RISKS: {RISK_CODES: list(member.main_risks or [])}}, catalogue)
 
 
 def declare(session: Session, actor, member_id: int, data: dict) -> RiskDeclaration:
     """Store a new version (previous + 1); a declaration identical to the latest is not stored."""
-    data = normalise(data)
+    catalogue = risk_catalogue.of(session).catalogue()
+    data = normalise(data, catalogue)
     member = session.get(Member, member_id)
     if member is None:
         raise LookupError(f"no member {member_id}")
     previous = latest(session, member_id)
-    if previous is not None and normalise(previous.data) == data:
+    if previous is not None and normalise(previous.data, catalogue) == data:
         return previous
     declaration = RiskDeclaration(
         member_id=member_id,
@@ -152,7 +156,7 @@ def add_risks(
     unchanged."""
     member = session.get(Member, member_id)
     current = current_data(session, member)
-    data = normalise(data) if data is not None else current
+    data = normalise(data, risk_catalogue.of(session).catalogue()) if data is not None else current
     data[RISKS][RISK_CODES] = sorted(set(risk_codes(current)) | set(codes))
     return declare(session, actor, member_id, data)
 
@@ -166,6 +170,7 @@ class Change:
     kind: str  # "added", "removed" (risks) or "changed" (any other answer)
     before: Any = None
     after: Any = None
+    risk: Any = None  # a risk added or removed: its label (lazy: in the reader's language)
 
     @property
     def drawer_title(self) -> str:
@@ -174,9 +179,9 @@ class Change:
     @property
     def text(self) -> str:
         if self.kind == "added":
-            return str(_l("Risque ajouté : %(risk)s", risk=_risk_label(self.after)))
+            return str(_l("Risque ajouté : %(risk)s", risk=str(self.risk)))
         if self.kind == "removed":
-            return str(_l("Risque retiré : %(risk)s", risk=_risk_label(self.before)))
+            return str(_l("Risque retiré : %(risk)s", risk=str(self.risk)))
         return str(
             _l(
                 "%(question)s : %(before)s → %(after)s",
@@ -187,9 +192,11 @@ class Change:
         )
 
 
-def _risk_label(code: str) -> str:
-    risk = risk_catalogue.catalogue().get(code)
-    return str(lazy_risk_label(risk)) if risk is not None else code
+def _risk_label(catalogue: Catalogue, code: str):
+    """A risk's label, lazy (in the language of the moment); its code if the catalogue has no
+    such entry."""
+    risk = catalogue.get(code)
+    return lazy_risk_label(risk) if risk is not None else code
 
 
 def shown(value) -> str:
@@ -200,22 +207,27 @@ def shown(value) -> str:
         return str(_l("oui"))
     if value is False:
         return str(_l("non"))
-    if isinstance(value, list):
-        return ", ".join(_risk_label(code) for code in value) or "—"
     return str(value)
 
 
-def diff(older, newer) -> list[Change]:
-    """What changed from one version (or data dict) to the next, drawer by drawer, in order."""
-    before = normalise(getattr(older, "data", older) or {})
-    after = normalise(getattr(newer, "data", newer) or {})
+def diff(older, newer, catalogue: Catalogue) -> list[Change]:
+    """What changed from one version (or data dict) to the next, drawer by drawer, in order; the
+    risks named by their label in this reading of the catalogue."""
+    before = normalise(getattr(older, "data", older) or {}, catalogue)
+    after = normalise(getattr(newer, "data", newer) or {}, catalogue)
     changes: list[Change] = []
     for field in FIELDS.values():
         drawer, key = field.drawer, field.key
         if key == RISK_CODES:
             old, new = set(risk_codes(before)), set(risk_codes(after))
-            changes += [Change(drawer, key, "added", after=code) for code in sorted(new - old)]
-            changes += [Change(drawer, key, "removed", before=code) for code in sorted(old - new)]
+            changes += [
+                Change(drawer, key, "added", after=code, risk=_risk_label(catalogue, code))
+                for code in sorted(new - old)
+            ]
+            changes += [
+                Change(drawer, key, "removed", before=code, risk=_risk_label(catalogue, code))
+                for code in sorted(old - new)
+            ]
         else:
             old, new = before[drawer].get(key), after[drawer].get(key)
             if old != new:
@@ -223,9 +235,10 @@ def diff(older, newer) -> list[Change]:
     return changes
 
 
-def summary(data: dict) -> list[tuple[str, list[tuple[str, str]]]]:
-    """A declaration as (drawer title, [(question, answer)]) to show it."""
-    data = normalise(data)
+def summary(data: dict, catalogue: Catalogue) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A declaration as (drawer title, [(question, answer)]) to show it, the risks named by their
+    label in this reading of the catalogue."""
+    data = normalise(data, catalogue)
     rows = []
     for drawer in DRAWERS:
         lines = []
@@ -233,7 +246,8 @@ def summary(data: dict) -> list[tuple[str, list[tuple[str, str]]]]:
             if field.drawer != drawer:
                 continue
             if field.key == RISK_CODES:
-                lines.append((str(field.question), shown(risk_codes(data))))
+                named = [str(_risk_label(catalogue, code)) for code in risk_codes(data)]
+                lines.append((str(field.question), ", ".join(named) or "—"))
             elif field.key in data[drawer]:
                 lines.append((str(field.question), shown(data[drawer][field.key])))
         rows.append((str(labels.DECLARATION_DRAWER[drawer]), lines))

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from assistant.core.timeutil import PARIS
 from assistant.models import Employee, Member, Visit, VisitStatus
-from assistant.services.followup import rules as followup
+from assistant.services.followup import followup_categories, followup_table
 from assistant.services.visits import visit_type_table
 from assistant.services.visits.visit_deadlines import (
     MID_CAREER_AGE,
@@ -76,7 +76,7 @@ def due_visits(
     hire_date: date,
     birth_date: date,
     contract_type: str,
-    follow: followup.FollowUp,
+    follow: followup_categories.FollowUp,
     done: Sequence[tuple[date, str]],
     open_types: Collection[str],
     today: date,
@@ -117,10 +117,10 @@ def due_visits(
     return sorted(found, key=lambda due: urgency(due, today))
 
 
-def _basis_types(category: followup.Category) -> frozenset[str]:
-    if category is followup.Category.SIR:
+def _basis_types(category: followup_table.Category) -> frozenset[str]:
+    if category is followup_table.Category.SIR:
         return SIR_TYPES
-    if category is followup.Category.VIP_COLLECTIVE:
+    if category is followup_table.Category.VIP_COLLECTIVE:
         return FOLLOW_UP_TYPES | {"vip_collective"}
     return FOLLOW_UP_TYPES
 
@@ -235,7 +235,9 @@ def visits_to_plan(
         by_employee.setdefault(visit.employee_id, []).append(visit)
     found: list[ToPlan] = []
     for employee in employees:
-        follow = followup.follow_up(workforce.worker_of(employee), today, flags.get(employee.id))
+        follow = followup_categories.follow_up(
+            workforce.worker_of(employee), today, flags.get(employee.id)
+        )
         visits = by_employee.get(employee.id, ())
         done, open_types = _history(visits)
         dues = due_visits(
@@ -277,13 +279,13 @@ def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:
         return []
     birth_date = member.birth_date
     started = member.activated_at.astimezone(PARIS).date()
-    worker = followup.Worker(
+    worker = followup_table.Worker(
         birth_date=birth_date,
         hire_date=started,
         contract_type="cdi",
         exposures=frozenset(member.main_risks or ()),
     )
-    follow = followup.follow_up(worker, today)
+    follow = followup_categories.follow_up(worker, today)
     visits = _visits(session, member.id, employees=False)
     done, open_types = _history(visits)
     dues = due_visits(

@@ -27,8 +27,8 @@ from assistant.models import (
     VisitStatus,
 )
 from assistant.services import audit
-from assistant.services.followup import rules as followup
-from assistant.services.prevention import risks
+from assistant.services.followup import followup_categories, followup_table
+from assistant.services.prevention import risk_catalogue
 from assistant.services.visits import visit_deadlines, visit_type_table
 from assistant.services.workforce import health
 
@@ -108,16 +108,16 @@ def _follow_up(session: Session, visit: Visit, today: date):
 
         employee = visit.employee
         flags = health.flags_for(session, [employee.id]).get(employee.id)
-        return followup.follow_up(worker_of(employee), today, health=flags)
+        return followup_categories.follow_up(worker_of(employee), today, health=flags)
     member = visit.member
     if not member.birth_date:
         return None
-    known = risks.catalogue()
-    worker = followup.Worker(
+    known = risk_catalogue.of(session).catalogue()
+    worker = followup_table.Worker(
         birth_date=member.birth_date,
         exposures=frozenset(code for code in member.main_risks or () if code in known),
     )
-    return followup.follow_up(worker, today)
+    return followup_categories.follow_up(worker, today)
 
 
 def suggested_next_due(session: Session, visit: Visit) -> date | None:
@@ -181,7 +181,8 @@ def record(
     if visit.slot.starts_at > now:
         raise OutcomeError(_l("Cette visite n'a pas encore eu lieu."))
     codes = list(dict.fromkeys(main_risks))
-    unknown = [code for code in codes if code not in risks.catalogue()]
+    known = risk_catalogue.of(session).catalogue()
+    unknown = [code for code in codes if code not in known]
     if unknown:
         raise OutcomeError(_l("Risque inconnu : %(code)s", code=", ".join(unknown)))
     if next_due is not None and next_due <= visit_day(visit):

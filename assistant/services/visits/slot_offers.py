@@ -125,13 +125,13 @@ def performers_for(
     employee = visit.employee
     if employee is None or kind.code not in visit_type_table.FOLLOW_UP_TYPES:
         return kind.performers
-    from assistant.services.followup import rules as followup
+    from assistant.services.followup import followup_categories
     from assistant.services.workforce import employees as workforce
     from assistant.services.workforce import health
 
     today = now.astimezone(PARIS).date()
     flags = health.flags_for(session, [employee.id]).get(employee.id) if with_health else None
-    follow = followup.follow_up(workforce.worker_of(employee), today, flags)
+    follow = followup_categories.follow_up(workforce.worker_of(employee), today, flags)
     first = kind.code in ("vip_initiale", "sir_embauche")
     return visit_type_table.performers_for(kind.code, follow, first=first)
 

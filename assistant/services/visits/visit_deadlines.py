@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from assistant.services.followup.rules import Category, FollowUp
+from assistant.services.followup.followup_categories import FollowUp
+from assistant.services.followup.followup_table import Category
 from assistant.services.visits.visit_csv import (
     DATA,
     VisitRulesError,

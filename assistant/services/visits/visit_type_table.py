@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from assistant.services.followup.rules import FollowUp, Performer
+from assistant.services.followup.followup_categories import FollowUp
+from assistant.services.followup.followup_table import Performer
 from assistant.services.visits.visit_csv import (
     DATA,
     VisitRulesError,

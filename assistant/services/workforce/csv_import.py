@@ -16,6 +16,7 @@ from assistant.core.text import _l
 from assistant.database import utcnow
 from assistant.models import Employee, Member
 from assistant.services import audit
+from assistant.services.prevention import risk_catalogue
 from assistant.services.workforce.csv_lines import (
     COLUMNS,
     HEADERS,
@@ -165,6 +166,11 @@ def import_csv(
         return report
     report.total = total
     existing = _existing(session, member_id)
+    # one reading of the risk catalogue for the whole file, brought up to date first: the worker
+    # that runs the imports serves no request, before which the app would have done it
+    risks = risk_catalogue.of(session)
+    risks.refresh(session)
+    catalogue = risks.catalogue()
     seen: dict[tuple, int] = {}
     retyped: dict[int, str | None] = {}  # employee id → the contact number the file replaced
     to_insert: list[dict] = []
@@ -191,7 +197,7 @@ def import_csv(
         if done > total:  # the file changed between the two readings: keep to the count
             break
         cells = {column: row[i] if i < len(row) else "" for i, column in columns.items()}
-        values, errors = parse_line(cells, today)
+        values, errors = parse_line(cells, today, catalogue)
         if values is not None:
             key = (fold(values["last_name"]), fold(values["first_name"]), values["birth_date"])
             if key in seen:

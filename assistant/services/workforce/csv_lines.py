@@ -43,6 +43,7 @@ from datetime import date
 
 from assistant.core.parsing import Reprompt, fold, parse_date, parse_phone
 from assistant.core.text import _l
+from assistant.services.prevention.risk_catalogue import Catalogue
 from assistant.services.workforce.employee_values import (
     EARLIEST_BIRTH,
     JOB_MAX,
@@ -181,8 +182,11 @@ def _text(raw: str, label, limit: int, errors: list) -> str | None:
     return text
 
 
-def parse_line(cells: dict[str, str], today: date) -> tuple[dict | None, list]:
-    """(values, errors) of one data line; values is None when a field is wrong."""
+def parse_line(
+    cells: dict[str, str], today: date, catalogue: Catalogue
+) -> tuple[dict | None, list]:
+    """(values, errors) of one data line, its exposures read with this reading of the risk
+    catalogue; values is None when a field is wrong."""
     errors: list = []
     values = {
         "last_name": _text(cells.get("nom", ""), _l("nom"), NAME_MAX, errors),
@@ -223,7 +227,7 @@ def parse_line(cells: dict[str, str], today: date) -> tuple[dict | None, list]:
             )
     if (born := values["birth_date"]) and (hired := values["hire_date"]) and hired < born:
         errors.append(_l("date d'embauche antérieure à la date de naissance"))
-    codes, unknown = parse_exposures(cells.get("expositions", ""))
+    codes, unknown = parse_exposures(cells.get("expositions", ""), catalogue)
     values["exposures"] = codes
     for piece in unknown:
         errors.append(_l("exposition « %(value)s » inconnue du catalogue des risques", value=piece))

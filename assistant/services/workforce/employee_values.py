@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from assistant.core.parsing import Reprompt, fold
 from assistant.core.text import _l
 from assistant.models import ContractType
-from assistant.services.prevention import risks
+from assistant.services.prevention.risk_catalogue import Catalogue
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 NAME_MAX = 100
@@ -100,62 +100,55 @@ def parse_contract(raw: str) -> str:
     return kind
 
 
-def _risk_words() -> dict[str, str]:
-    return _risk_words_of(risks.version())
-
-
-@cache
-def _risk_words_of(_version: int) -> dict[str, str]:
-    """The words of one version of the catalogue (a new version after every edit)."""
+@lru_cache(maxsize=8)
+def _risk_words(catalogue: Catalogue) -> dict[str, str]:
+    """The words of one reading of the catalogue (a new reading after every edit)."""
     words: dict[str, str] = {}
-    for risk in risks.catalogue().values():
+    for risk in catalogue.values():
         for word in (fold(risk.code), fold(risk.label_fr), fold(risk.label_en), *risk.synonyms):
             words.setdefault(word, risk.code)
         words.setdefault(fold(risk.code.replace("_", " ")), risk.code)
     return words
 
 
-def exposure_code(raw: str) -> str | None:
-    """A catalogue code from its code, label or synonym (typos tolerated), or None."""
-    return _exposure_code(raw, risks.version())
-
-
 @lru_cache(maxsize=4096)
-def _exposure_code(raw: str, _version: int) -> str | None:
+def exposure_code(raw: str, catalogue: Catalogue) -> str | None:
+    """A catalogue code from its code, label or synonym (typos tolerated), or None."""
     text = fold(raw)
     if not text:
         return None
-    if text in _risk_words():
-        return _risk_words()[text]
-    found = risks.match(raw, limit=1)
+    if text in _risk_words(catalogue):
+        return _risk_words(catalogue)[text]
+    found = catalogue.match(raw, limit=1)
     return found[0].code if found else None
 
 
-def catalogue_order(codes: Iterable[str]) -> list[str]:
+def catalogue_order(codes: Iterable[str], catalogue: Catalogue) -> list[str]:
     """Codes without repeats, in catalogue order (so that a re-ordered cell is no change)."""
-    order = {code: i for i, code in enumerate(risks.catalogue())}
+    order = {code: i for i, code in enumerate(catalogue)}
     return sorted(set(codes), key=lambda code: order.get(code, len(order)))
 
 
-def parse_exposures(raw: str) -> tuple[list[str], list[str]]:
-    """(codes, pieces not found) of a cell like `bruit|chemical` or `Bruit, Amiante`."""
+def parse_exposures(raw: str, catalogue: Catalogue) -> tuple[list[str], list[str]]:
+    """(codes, pieces not found) of a cell like `bruit|chemical` or `Bruit, Amiante`, read with
+    the app's catalogue (`risk_catalogue.of(session).catalogue()`)."""
     codes, unknown = [], []
     for piece in re.split(r"[|,;]", raw or ""):
         if not piece.strip():
             continue
-        code = exposure_code(piece.strip())
+        code = exposure_code(piece.strip(), catalogue)
         if code is None:
             unknown.append(piece.strip())
         else:
             codes.append(code)
-    return catalogue_order(codes), unknown
+    return catalogue_order(codes, catalogue), unknown
 
 
-def check_exposures(codes: Iterable[str]) -> list[str]:
+def check_exposures(codes: Iterable[str], catalogue: Catalogue) -> list[str]:
     codes = list(codes or [])
-    unknown = [code for code in codes if code not in risks.catalogue()]
+    unknown = [code for code in codes if code not in catalogue]
     if unknown:
         raise WorkforceError(
             _l("Exposition inconnue : %(codes)s", codes=", ".join(sorted(map(str, unknown))))
         )
-    return catalogue_order(codes)
+    return catalogue_order(codes, catalogue)

@@ -18,6 +18,8 @@ from assistant.core.parsing import Reprompt, fold, parse_phone
 from assistant.core.text import _l
 from assistant.models import ContractType, Employee, Member
 from assistant.services import audit
+from assistant.services.prevention import risk_catalogue
+from assistant.services.prevention.risk_catalogue import Catalogue
 from assistant.services.workforce.employee_values import (
     EARLIEST_BIRTH,
     EDITABLE,
@@ -81,7 +83,7 @@ def _check_dates(birth_date: date, hire_date: date) -> None:
         raise WorkforceError(_l("La date d'embauche précède la date de naissance."))
 
 
-def _check_fields(values: dict) -> dict:
+def _check_fields(values: dict, catalogue: Catalogue) -> dict:
     for name, limit in (("last_name", NAME_MAX), ("first_name", NAME_MAX), ("job", JOB_MAX)):
         if name in values:
             text = " ".join(str(values[name] or "").split())
@@ -94,7 +96,7 @@ def _check_fields(values: dict) -> dict:
         except ValueError:
             raise WorkforceError(_l("Type de contrat non reconnu.")) from None
     if "exposures" in values:
-        values["exposures"] = check_exposures(values["exposures"])
+        values["exposures"] = check_exposures(values["exposures"], catalogue)
     if "night_worker" in values:
         values["night_worker"] = bool(values["night_worker"])
     if values.get("phone"):
@@ -132,7 +134,8 @@ def add_employee(
             "exposures": list(exposures),
             "night_worker": night_worker,
             "phone": phone,
-        }
+        },
+        risk_catalogue.of(session).catalogue(),
     )
     _check_dates(birth_date, hire_date)
     if contract_end is not None and contract_end < hire_date:
@@ -164,7 +167,7 @@ def update_employee(
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
     employee = get_employee(session, member_id, employee_id)
-    changes = _check_fields(dict(changes))
+    changes = _check_fields(dict(changes), risk_catalogue.of(session).catalogue())
     changed = sorted(name for name, value in changes.items() if getattr(employee, name) != value)
     if not changed:
         return employee
@@ -217,7 +220,7 @@ def leave_employee(
 
 def worker_of(employee: Employee):
     """What the category engine needs, from the employer's declaration only (no health data)."""
-    from assistant.services.followup.rules import Worker
+    from assistant.services.followup.followup_table import Worker
 
     days = None
     if employee.contract_end is not None:

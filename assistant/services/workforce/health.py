@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from assistant.models import Employee, HealthSituation
 from assistant.services import audit
-from assistant.services.followup.rules import HealthFlags
+from assistant.services.followup.followup_table import HealthFlags
 
 
 def flags_for(session: Session, employee_ids: list[int]) -> dict[int, HealthFlags]:
