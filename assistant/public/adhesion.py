@@ -5,14 +5,12 @@ links to as well (a journey started in the chat is finished here)."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy import select
 
 from assistant import labels
 from assistant.core.timeutil import today_paris
@@ -22,6 +20,7 @@ from assistant.member.blueprint import must_prove_email
 from assistant.member.email_proof import queue_welcome, send_confirmation
 from assistant.models import DialogueState, Member, MemberKind
 from assistant.public.blueprint import bp
+from assistant.public.journey_state import browser_state, public_context
 from assistant.services.membership import adhesion, otp
 from assistant.services.messaging import dialogue_states
 from assistant.wizard import WebJourney, end, play_step
@@ -38,52 +37,14 @@ def _journey(slug: str) -> Journey:
     return JOURNEYS[slug]
 
 
-def _state(journey: Journey, create: bool = True) -> DialogueState | None:
-    """This browser's unfinished journey, kept in the database (resumable)."""
-    token = session.get("dialogue_token")
-    if token is None:
-        if not create:
-            return None
-        token = session["dialogue_token"] = secrets.token_urlsafe(24)
-    key = f"web:{token}:{journey.name}"
-    state = db.session.scalar(select(DialogueState).where(DialogueState.key == key))
-    if state is None and create:
-        # a new row now and then: the moment to drop those nobody came back to
-        dialogue_states.purge_expired(
-            db.session, utcnow(), current_app.config["DIALOGUE_STATE_DAYS"]
-        )
-        state = DialogueState(key=key, journey=journey.name, answers={})
-        db.session.add(state)
-        db.session.flush()
-    return state
-
-
-def _context() -> Context:
-    """What the journeys' checks and endings may use, from this request."""
-    config = current_app.config
-    now = utcnow()
-    return Context(
-        session=db.session,
-        today=today_paris(now),
-        actor="web",
-        now=now,
-        locale=str(get_locale() or "fr"),
-        extra={
-            "auto_activate": config["MEMBERS_AUTO_ACTIVATE"],
-            "code_limits": otp.CodeLimits.from_config(config),
-            "ip": request.remote_addr,
-        },
-    )
-
-
 def _web(slug: str) -> WebJourney:
     journey = _journey(slug)
     return WebJourney(
         journey,
         labels.ADHESION_STEP,
-        load=lambda: _state(journey, create=False),  # a row only once something is answered
-        create=lambda: _state(journey),
-        context=_context,
+        load=lambda: browser_state(journey, create=False),  # a row only once something is answered
+        create=lambda: browser_state(journey),
+        context=public_context,
         step_url=lambda step: url_for("public.adhesion_step", slug=slug, step=step),
         review_url=lambda: url_for("public.adhesion_confirm", slug=slug),
     )
@@ -148,7 +109,7 @@ def adhesion_confirm(slug: str):
         def complete(password):
             # the one ending, as in the chat: EMPLOYER.finish hands the answers over to the
             # password page's completion, done here at once since the password is typed here
-            outcome = end(EMPLOYER, state, _context())
+            outcome = end(EMPLOYER, state, public_context())
             return _join_employer(_handed_over(outcome.values["token"]), password)
 
         edit_url = url_for("public.adhesion_step", slug=slug, step=EMPLOYER.steps()[0])
@@ -171,7 +132,7 @@ def _review(journey: Journey, answers: dict, **values):
     return render_template(
         "adhesion/confirm.html",
         journey=journey,
-        rows=_summary(journey, answers, _context()),
+        rows=_summary(journey, answers, public_context()),
         amount=amount,
         result=score_service.from_answers(answers, kind == MemberKind.EMPLOYER),
         kind=kind,
@@ -244,7 +205,7 @@ def adhesion_handover(token: str):
     browser's wizard."""
     row = _handed_over(token)
     if request.method == "POST" and request.form.get("action") == "edit":
-        state = _state(EMPLOYER)
+        state = browser_state(EMPLOYER)
         state.answers = dict(row.answers)
         db.session.delete(row)
         db.session.commit()
@@ -262,7 +223,7 @@ def _independent_confirm(slug: str, state: DialogueState):
     answers = state.answers
     phone = answers["phone"]
     if request.method == "POST" and request.form.get("action") == "send_code":
-        outcome = INDEPENDENT.finish(answers, _context())
+        outcome = INDEPENDENT.finish(answers, public_context())
         if outcome.then is None:  # too many codes asked
             flash(str(otp.TOO_MANY_CODES_MESSAGE), "error")
         else:
@@ -271,7 +232,7 @@ def _independent_confirm(slug: str, state: DialogueState):
             flash(_("Un code vous a été envoyé par SMS. Il est valable 10 minutes."), "success")
         return redirect(url_for("public.adhesion_confirm", slug=slug))
     code_answers = {"_phone": phone, "_adhesion": answers}  # as INDEPENDENT.finish leads to it
-    context = _context()
+    context = public_context()
     form, questions = build_step_form(
         PHONE_CODE, "", code_answers, context, request.form if request.method == "POST" else None
     )
@@ -314,7 +275,7 @@ def adhesion_thanks():
         return redirect(url_for("public.adhesion_start"))
     member = db.session.get(Member, current_user.member_id)
     answers = {"_member": member.id}
-    context = _context()
+    context = public_context()
     form, questions = build_step_form(
         RATING, "", answers, context, request.form if request.method == "POST" else None
     )

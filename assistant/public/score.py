@@ -8,8 +8,8 @@ from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from assistant import labels
-from assistant.public.adhesion import _context, _state
 from assistant.public.blueprint import bp
+from assistant.public.journey_state import browser_state, public_context
 from assistant.wizard import WebJourney, play_step
 from dialogs.checkup import SCORE
 
@@ -18,9 +18,9 @@ def _web() -> WebJourney:
     return WebJourney(
         SCORE,
         labels.SCORE_STEP,
-        load=lambda: _state(SCORE, create=False),
-        create=lambda: _state(SCORE),
-        context=_context,
+        load=lambda: browser_state(SCORE, create=False),
+        create=lambda: browser_state(SCORE),
+        context=public_context,
         step_url=lambda step: url_for("public.score_step", step=step),
         ended=lambda outcome: render_template("score/result.html", **outcome.values),
         intro=_(
@@ -33,7 +33,7 @@ def _web() -> WebJourney:
 
 @bp.get("/score")
 def score_start():
-    state = _state(SCORE, create=False)
+    state = browser_state(SCORE, create=False)
     return redirect(_web().next_url(state.answers if state else {}))
 
 
