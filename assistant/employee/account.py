@@ -3,8 +3,6 @@ each employment reached, with its visits and what is due."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -20,7 +18,7 @@ from assistant.models import Employee, Member, Visit, VisitStatus
 from assistant.services import audit
 from assistant.services.membership import otp
 from assistant.services.visits import due
-from assistant.services.workforce import health, mobile_proof, phone_reach
+from assistant.services.workforce import mobile_proof, phone_reach
 from assistant.views import send_code
 from forms.wizard import CodeForm, PhoneForm
 
@@ -105,30 +103,6 @@ def _visits(employee: Employee) -> list[Visit]:
     )
 
 
-def _to_plan(
-    employee: Employee, visits: list[Visit], today: date, *, proven: bool
-) -> list[due.Due]:
-    """What the rules say is due for this employee alone, as `due.visits_to_plan` computes it:
-    with their health situation through the proven mobile, else from the employer's declaration
-    only (the holder of a contact number must not infer a health situation from a date)."""
-    from assistant.services.followup import followup_categories
-    from assistant.services.workforce import employees as workforce
-
-    flags = health.flags_for(db.session, [employee.id]).get(employee.id) if proven else None
-    follow = followup_categories.follow_up(workforce.worker_of(employee), today, flags)
-    return due.due_visits(
-        hire_date=employee.hire_date,
-        birth_date=employee.birth_date,
-        contract_type=employee.contract_type,
-        follow=follow,
-        done=[(due.visit_day(v), v.visit_type) for v in visits if v.status == VisitStatus.DONE],
-        open_types={
-            v.visit_type for v in visits if v.status in (VisitStatus.REQUESTED, VisitStatus.BOOKED)
-        },
-        today=today,
-    )
-
-
 @bp.get("/")
 def home():
     now = utcnow()
@@ -149,7 +123,9 @@ def home():
                 "upcoming": upcoming,
                 "waiting": [v for v in visits if v.status == VisitStatus.REQUESTED],
                 "done": [v for v in visits if v.status == VisitStatus.DONE],
-                "to_plan": _to_plan(employee, visits, today, proven=access.proven),
+                "to_plan": due.employee_due(
+                    db.session, employee, visits, today, with_health=access.proven
+                ),
             }
         )
         audit.record(db.session, actor_label(), "read", "employee", employee.id, "espace salarié")

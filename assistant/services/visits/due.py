@@ -162,6 +162,27 @@ def _history(visits: Iterable[Visit]) -> tuple[list[tuple[date, str]], set[str]]
     return done, open_types
 
 
+def employee_due(
+    session: Session, employee: Employee, visits: Iterable[Visit], today: date, *, with_health: bool
+) -> list[Due]:
+    """What the rules say is due for one employee, from their visits: with their health
+    situation when `with_health` (a space reached through the worker's proven mobile), else from
+    the employer's declaration only (the holder of a contact number must not infer a health
+    situation from a date)."""
+    flags = health.flags_for(session, [employee.id]).get(employee.id) if with_health else None
+    follow = followup_categories.follow_up(workforce.worker_of(employee), today, flags)
+    done, open_types = _history(visits)
+    return due_visits(
+        hire_date=employee.hire_date,
+        birth_date=employee.birth_date,
+        contract_type=employee.contract_type,
+        follow=follow,
+        done=done,
+        open_types=open_types,
+        today=today,
+    )
+
+
 PERIODIC = frozenset({"vip_periodique", "sir_periodique", "sir_intermediaire"})
 
 
