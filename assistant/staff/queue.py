@@ -3,7 +3,7 @@ an absence or closure displaced; staff assign them to a compatible slot by hand.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,6 +18,7 @@ from assistant.services import audit
 from assistant.services.visits import (
     booking,
     planning,
+    planning_absences,
     slot_offers,
     visit_requests,
     visit_type_table,
@@ -31,22 +32,6 @@ from forms.planning import AssignForm, SlotFilterForm
 QUEUE_ROLES = (Role.SECRETARY, Role.ADMIN, Role.DOCTOR, Role.NURSE)
 SHOWN_SLOTS = 40
 SEARCHED_SLOTS = 500  # filtered by modality after the search, so look further
-
-
-def to_move(now: datetime) -> list[Visit]:
-    """Booked visits whose slot was blocked since (absence, closure, session ended)."""
-    return list(
-        db.session.scalars(
-            select(Visit)
-            .join(Slot, Slot.id == Visit.slot_id)
-            .where(
-                Visit.status == VisitStatus.BOOKED,
-                Slot.blocked.is_(True),
-                Slot.starts_at > now,
-            )
-            .order_by(Slot.starts_at)
-        )
-    )
 
 
 def _context():
@@ -64,7 +49,7 @@ def _context():
 def visit_queue():
     now = utcnow()
     waiting = visit_requests.queue(db.session)
-    displaced = to_move(now)
+    displaced = planning_absences.displaced(db.session, now)
     audit.record(
         db.session,
         current_user,

@@ -6,7 +6,7 @@ generated later skip these days (`planning.generate_slots`). None commits.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
@@ -79,6 +79,23 @@ def booked_during(session: Session, absence: Absence) -> list[Visit]:
                     Slot.starts_at < paris_midnight(absence.ends_on + timedelta(days=1)),
                 ),
                 Visit.status == VisitStatus.BOOKED,
+            )
+            .order_by(Slot.starts_at)
+        )
+    )
+
+
+def displaced(session: Session, now: datetime) -> list[Visit]:
+    """Booked visits whose slot was blocked since (an absence, a closure, a session ended): the
+    staff move them, soonest first."""
+    return list(
+        session.scalars(
+            select(Visit)
+            .join(Slot, Slot.id == Visit.slot_id)
+            .where(
+                Visit.status == VisitStatus.BOOKED,
+                Slot.blocked.is_(True),
+                Slot.starts_at > now,
             )
             .order_by(Slot.starts_at)
         )
