@@ -430,7 +430,7 @@ def base_env(database_url: str) -> dict:
 
 def migrate(env: dict) -> None:
     subprocess.run(
-        [str(VENV_BIN / "flask"), "--app", "assistant", "db", "upgrade"],
+        [str(VENV_BIN / "flask"), "--app", "assistant.app", "db", "upgrade"],
         cwd=ROOT,
         env=env,
         check=True,
