@@ -34,6 +34,7 @@ def _environment(locale: str) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
         autoescape=False,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # the texts ship with the code: no stat of the file at every message
     )
     environment.policies["ext.i18n.trimmed"] = True
     # the web pages' filters that texts use, in the text's language
