@@ -12,13 +12,19 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
-from assistant.models import Absence, Centre, StaffUser, WorkPattern
-from assistant.services.visits import planning, planning_places, public_holidays
+from assistant.models import Centre, StaffUser
+from assistant.services.visits import (
+    planning,
+    planning_absences,
+    planning_places,
+    public_holidays,
+    weekly_sessions,
+)
 from assistant.staff.access import HEALTH, PLANNERS, role_required
 from assistant.staff.blueprint import bp
 from forms.planning import CentreForm, GenerateForm
@@ -57,20 +63,8 @@ def long_date(day: date) -> str:
 def _overview(generate_form: GenerateForm | None = None, status: int = 200):
     today = today_paris()
     people = professionals()
-    patterns = db.session.scalars(
-        select(WorkPattern)
-        .where(
-            WorkPattern.staff_id.in_([person.id for person in people]),
-            or_(WorkPattern.valid_until.is_(None), WorkPattern.valid_until >= today),
-        )
-        .order_by(WorkPattern.weekday, WorkPattern.starts)
-    ).all()
-    sessions = {person.id: [] for person in people}
-    for pattern in patterns:
-        sessions[pattern.staff_id].append(pattern)
-    absences = db.session.scalars(
-        select(Absence).where(Absence.ends_on >= today).order_by(Absence.starts_on, Absence.id)
-    ).all()
+    sessions = weekly_sessions.current_sessions(db.session, [person.id for person in people], today)
+    absences = planning_absences.current_absences(db.session, today)
     return render_template(
         "staff/planning/overview.html",
         centres=all_centres(),

@@ -100,3 +100,12 @@ def displaced(session: Session, now: datetime) -> list[Visit]:
             .order_by(Slot.starts_at)
         )
     )
+
+
+def current_absences(session: Session, today: date) -> list[Absence]:
+    """The absences and closures not over yet, soonest first."""
+    return list(
+        session.scalars(
+            select(Absence).where(Absence.ends_on >= today).order_by(Absence.starts_on, Absence.id)
+        )
+    )

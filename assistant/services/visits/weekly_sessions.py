@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from assistant.core.timeutil import PARIS
@@ -153,3 +153,21 @@ def end_work_pattern(
     change = _apply_change(session, old, pattern, now)
     audit.record(session, actor, "end", "work_pattern", pattern.id, _pattern_detail(pattern))
     return change
+
+
+def current_sessions(
+    session: Session, staff_ids: list[int], today: date
+) -> dict[int, list[WorkPattern]]:
+    """Each professional's weekly sessions still in force from today, by weekday and hour."""
+    found: dict[int, list[WorkPattern]] = {staff_id: [] for staff_id in staff_ids}
+    patterns = session.scalars(
+        select(WorkPattern)
+        .where(
+            WorkPattern.staff_id.in_(staff_ids),
+            or_(WorkPattern.valid_until.is_(None), WorkPattern.valid_until >= today),
+        )
+        .order_by(WorkPattern.weekday, WorkPattern.starts)
+    )
+    for pattern in patterns:
+        found[pattern.staff_id].append(pattern)
+    return found
