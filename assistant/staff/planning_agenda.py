@@ -11,10 +11,10 @@ from sqlalchemy import and_, select
 
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.extensions import db
-from assistant.models import Absence, Slot, StaffUser, Visit
+from assistant.models import Slot, Visit
 from assistant.models.visit import HOLDS_SLOT
 from assistant.services import audit
-from assistant.services.visits import public_holidays
+from assistant.services.visits import planning_absences, public_holidays
 from assistant.services.visits.wall_clock import paris_midnight
 from assistant.staff.access import HEALTH, PLANNERS, role_required, shown
 from assistant.staff.blueprint import bp
@@ -89,23 +89,10 @@ def planning_agenda():
         next_week=week_text(monday + timedelta(days=7)),
         monday=monday,
         sunday=monday + timedelta(days=6),
-        absences=_absences_of(staff, monday) if staff is not None else [],
+        absences=planning_absences.absences_during(db.session, staff, monday)
+        if staff is not None
+        else [],
         PARIS=PARIS,
         shown=shown,
         is_holiday=public_holidays.is_public_holiday,
-    )
-
-
-def _absences_of(staff: StaffUser, monday: date) -> list[Absence]:
-    sunday = monday + timedelta(days=6)
-    return list(
-        db.session.scalars(
-            select(Absence)
-            .where(
-                Absence.staff_id == staff.id,
-                Absence.starts_on <= sunday,
-                Absence.ends_on >= monday,
-            )
-            .order_by(Absence.starts_on)
-        )
     )

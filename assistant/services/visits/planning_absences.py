@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from assistant.models import Absence, Slot, Visit, VisitStatus
+from assistant.models import Absence, Slot, StaffUser, Visit, VisitStatus
 from assistant.services import audit
 from assistant.services.visits.wall_clock import paris_midnight
 
@@ -107,5 +107,21 @@ def current_absences(session: Session, today: date) -> list[Absence]:
     return list(
         session.scalars(
             select(Absence).where(Absence.ends_on >= today).order_by(Absence.starts_on, Absence.id)
+        )
+    )
+
+
+def absences_during(session: Session, staff: StaffUser, monday: date) -> list[Absence]:
+    """A professional's absences that touch the week starting on `monday`."""
+    sunday = monday + timedelta(days=6)
+    return list(
+        session.scalars(
+            select(Absence)
+            .where(
+                Absence.staff_id == staff.id,
+                Absence.starts_on <= sunday,
+                Absence.ends_on >= monday,
+            )
+            .order_by(Absence.starts_on)
         )
     )
