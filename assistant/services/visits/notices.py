@@ -114,12 +114,13 @@ def sms_text(template: str, visit: Visit, locale: str, **values) -> str:
         (told.place_short, True),
         (told.link or told.place_short[:40], True),
     )
+    service = service_settings.of(visit).service_name
     text = ""
     for place, short in attempts:
         text = render(
             f"sms/{template}.txt",
             told.locale,
-            service=service_settings.of(visit).service_name,
+            service=service,
             kind=told.kind,
             day=told.day,
             time=told.time,
