@@ -165,4 +165,8 @@ OUTCOME_KIND = {
     OutcomeKind.APTITUDE: _l("Avis d'aptitude"),
     OutcomeKind.INAPTITUDE: _l("Avis d'inaptitude"),
     OutcomeKind.PRESENCE: _l("Attestation de présence"),
+    OutcomeKind.RECOMMENDATIONS: _l("Recommandations (visite de pré-reprise)"),
+    OutcomeKind.NO_CONTRAINDICATION: _l("Attestation d'absence de contre-indication médicale"),
+    OutcomeKind.CONTRAINDICATION: _l("Contre-indication médicale"),
+    OutcomeKind.EXPOSURES: _l("État des expositions"),
 }

@@ -23,10 +23,13 @@ from assistant.models.staff import HealthAccessGrant, LoginFailure, Role, StaffU
 from assistant.models.tariff import TariffKind, TariffRate
 from assistant.models.visit import (
     Absence,
+    InaptitudeStep,
+    InaptitudeStepDone,
     MedicalNote,
     Modality,
     OutcomeKind,
     Slot,
+    TeleConsent,
     Visit,
     VisitOutcome,
     VisitStatus,
@@ -37,6 +40,9 @@ from assistant.models.workforce import ContractType, Employee, ImportJob
 
 __all__ = [
     "Worker",
+    "TeleConsent",
+    "InaptitudeStep",
+    "InaptitudeStepDone",
     "WorkPattern",
     "VisitStatus",
     "VisitOutcome",

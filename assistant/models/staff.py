@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assistant.database import Base, sql_values, utcnow
@@ -43,6 +43,9 @@ class StaffUser(SignIn, Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"))
+    # a nurse in advanced practice (infirmier en pratique avancée): may hold the mid-career visit
+    # (L4624-2-2) like the médecin du travail
+    advanced_practice: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     # kept in the session at login and checked on every request; logging out bumps it, so an

@@ -222,6 +222,27 @@ class OutcomeKind(enum.StrEnum):
     APTITUDE = "aptitude"  # avis d'aptitude (doctor only)
     INAPTITUDE = "inaptitude"  # avis d'inaptitude (doctor only)
     PRESENCE = "presence"  # attestation de présence (collective information)
+    RECOMMENDATIONS = "recommendations"  # pré-reprise (R4624-30): recommendations, no avis
+    # attestation d'absence de contre-indication médicale (décret 2025-355): driving machines,
+    # live electrical work; doctor only, valid 5 years, handed to the worker
+    NO_CONTRAINDICATION = "no_contraindication"
+    CONTRAINDICATION = "contraindication"  # the refusal, contestable like any medical decision
+    EXPOSURES = "exposures"  # état des expositions (post-exposure visit, L4624-2-1)
+
+
+OUTCOME_KINDS_SQL = ", ".join(f"'{k.value}'" for k in OutcomeKind)
+
+
+class InaptitudeStep(enum.StrEnum):
+    """R4624-42: what the médecin du travail does before declaring a worker unfit."""
+
+    WORKSTATION_STUDY = "workstation_study"  # étude de poste
+    FICHE_ENTREPRISE = "fiche_entreprise"  # the date the fiche d'entreprise was updated
+    EMPLOYER_EXCHANGE = "employer_exchange"  # échange avec l'employeur
+    SECOND_EXAM = "second_exam"  # optional, within 15 days of the first
+
+
+INAPTITUDE_STEPS_SQL = ", ".join(f"'{k.value}'" for k in InaptitudeStep)
 
 
 class VisitOutcome(Base):
@@ -229,18 +250,15 @@ class VisitOutcome(Base):
     ordonnance de prévention for the worker, and the next due date. No medical notes here."""
 
     __tablename__ = "visit_outcome"
-    __table_args__ = (
-        CheckConstraint(
-            "kind IN ('attestation', 'aptitude', 'inaptitude', 'presence')", name="kind"
-        ),
-    )
+    __table_args__ = (CheckConstraint(f"kind IN ({OUTCOME_KINDS_SQL})", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="RESTRICT"), unique=True)
-    kind: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(20))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_due: Mapped[date | None]
+    valid_until: Mapped[date | None]  # an attestation of no contraindication: 5 years
     # for the employer's document: adjustments of the workstation (aptitude), or the reasons of
     # the inaptitude as the law requires them on the avis; never a diagnosis
     recommendations: Mapped[str | None] = mapped_column(Text)
@@ -250,6 +268,49 @@ class VisitOutcome(Base):
 
     visit: Mapped[Visit] = relationship(back_populates="outcome")
     recorded_by = relationship("StaffUser")
+
+
+class InaptitudeStepDone(Base):
+    """One step of the inaptitude procedure (R4624-42), dated, on the visit that may end in an
+    avis d'inaptitude: a task on the visit until it is done."""
+
+    __tablename__ = "inaptitude_step"
+    __table_args__ = (
+        CheckConstraint(f"step IN ({INAPTITUDE_STEPS_SQL})", name="step"),
+        UniqueConstraint("visit_id", "step", name="uq_inaptitude_step_visit_step"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="RESTRICT"), index=True)
+    step: Mapped[str] = mapped_column(String(20))
+    done_on: Mapped[date]
+    note: Mapped[str | None] = mapped_column(Text)  # never a diagnosis
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TeleConsent(Base):
+    """A worker's prior consent to teleconsultation (R4624-41-1, R4624-41-2): given by the worker
+    (their space, SMS) or recorded by staff on the worker's word; withdrawn at any time. No video
+    slot is booked for a worker without a consent in force."""
+
+    __tablename__ = "tele_consent"
+    __table_args__ = (
+        CheckConstraint("(worker_id IS NULL) != (member_id IS NULL)", name="whose"),
+        CheckConstraint("channel IN ('web', 'sms', 'staff')", name="channel"),
+        Index("ix_tele_consent_worker", "worker_id"),
+        Index("ix_tele_consent_member", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(  # an independent member, for themself
+        ForeignKey("member.id", ondelete="CASCADE")
+    )
+    given_at: Mapped[datetime] = mapped_column(default=utcnow)
+    channel: Mapped[str] = mapped_column(String(10))
+    recorded_by: Mapped[str] = mapped_column(String(80))  # "worker:7", "staff:3"…
+    withdrawn_at: Mapped[datetime | None]
 
 
 class MedicalNote(Base):

@@ -12,7 +12,9 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     String,
+    Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,6 +42,15 @@ class Employee(Base):
     __table_args__ = (
         CheckConstraint(f"contract_type IN ({CONTRACT_TYPES_SQL})", name="contract_type"),
         CheckConstraint("contract_end IS NULL OR contract_end >= hire_date", name="contract_end"),
+        CheckConstraint(
+            "radiation_category IS NULL OR radiation_category IN ('A', 'B')",
+            name="radiation_category",
+        ),
+        # R4624-23 III: the employer's own SIR list is written down and justified
+        CheckConstraint(
+            "NOT sir_employer OR length(sir_employer_reason) > 0", name="sir_employer_reason"
+        ),
+        CheckConstraint("working_days IS NULL OR working_days >= 0", name="working_days"),
         # the natural key that keeps re-imports idempotent (names folded: case and accents)
         UniqueConstraint(
             "member_id",
@@ -63,6 +74,18 @@ class Employee(Base):
     contract_end: Mapped[date | None]
     exposures: Mapped[list] = mapped_column(JSON, default=list)  # codes of assistant/data/risks.csv
     night_worker: Mapped[bool] = mapped_column(default=False)
+    # what else the employer declares that changes the follow-up (SPEC 4.4, Code du travail)
+    regulated_work: Mapped[bool] = mapped_column(default=False, server_default=false())
+    radiation_category: Mapped[str | None] = mapped_column(String(1))  # R4451-57: A or B
+    sir_employer: Mapped[bool] = mapped_column(default=False, server_default=false())
+    sir_employer_reason: Mapped[str | None] = mapped_column(Text)  # R4624-23 III
+    heavy_loads: Mapped[bool] = mapped_column(default=False, server_default=false())  # > 55 kg
+    # the end of the exposure to particular risks, or of the career (L4624-2-1): a one-off
+    # post-exposure visit is due from that day
+    exposure_ended_on: Mapped[date | None]
+    # days of actual work of a short or seasonal contract, when the employer knows them (else
+    # counted from hire_date to contract_end)
+    working_days: Mapped[int | None]
     # the mobile the employer typed (E.164): a contact for what the employer knows anyway, never
     # a proof of identity (the worker's proven mobile is `Worker.phone`)
     phone: Mapped[str | None] = mapped_column(String(20), index=True)

@@ -52,9 +52,19 @@ CODES = [
     "demande",
     "post_exposition",
     "vip_collective",
+    "aci",
+    "orientation",
 ]
-DOCTOR_ONLY = {"sir_embauche", "sir_periodique", "reprise", "pre_reprise", "post_exposition"}
-NO_TELE = {"sir_embauche", "sir_periodique", "reprise", "post_exposition"}
+DOCTOR_ONLY = {
+    "sir_embauche",
+    "sir_periodique",
+    "reprise",
+    "pre_reprise",
+    "post_exposition",
+    "aci",
+    "orientation",
+}
+NO_TELE = {"sir_embauche", "sir_periodique", "reprise", "post_exposition", "aci"}
 
 
 def follow(birth_date=ADULT, hire_date=date(2027, 1, 31), today=TODAY, health=None, **changes):
@@ -228,7 +238,7 @@ def test_the_default_files_load_again_from_their_path():
         (_edit("demande", requesters="employer;boss"), "line 11.*'boss'"),
         (_edit("demande", confidential="maybe"), "line 11.*confidential 'maybe'"),
         (_edit("demande", label_fr=""), "line 11.*label_fr is empty"),
-        (lambda f, rows: rows + [dict(rows[0])], r"line 14 \(code 'vip_initiale'\): duplicate"),
+        (lambda f, rows: rows + [dict(rows[0])], r"line 16 \(code 'vip_initiale'\): duplicate"),
         (
             lambda f, rows: [r for r in rows if r["code"] != "liaison"],
             "missing visit type.*liaison",

@@ -87,9 +87,11 @@ class Worker:
     night_worker: bool = False
     regulated_work: bool = False  # travaux réglementés (a minor on them is SIR)
     sir_employer: bool = False  # SIR category 3 proposed by the employer
-    radiation_cat_a: bool = False  # ionising radiation: the catalogue has no A/B split
+    radiation_cat_a: bool = False  # classified worker, R4451-57 (the catalogue has no A/B split)
     radiation_cat_b: bool = False
-    end_of_exposure: bool = False
+    heavy_loads: bool = False  # manual handling of loads over 55 kg (R4541-9)
+    end_of_exposure: bool = False  # exposure or career ended: a post-exposure visit (L4624-2-1)
+    exposure_ended_on: date | None = None
 
     def __post_init__(self):
         if self.contract_type not in CONTRACT_TYPES:

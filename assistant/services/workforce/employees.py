@@ -222,8 +222,8 @@ def worker_of(employee: Employee):
     """What the category engine needs, from the employer's declaration only (no health data)."""
     from assistant.services.followup.followup_table import Worker
 
-    days = None
-    if employee.contract_end is not None:
+    days = employee.working_days
+    if days is None and employee.contract_end is not None:
         days = (employee.contract_end - employee.hire_date).days + 1
     return Worker(
         birth_date=employee.birth_date,
@@ -232,6 +232,13 @@ def worker_of(employee: Employee):
         contract_days=days,
         exposures=frozenset(employee.exposures or ()),
         night_worker=employee.night_worker,
+        regulated_work=bool(employee.regulated_work),
+        sir_employer=bool(employee.sir_employer),
+        radiation_cat_a=employee.radiation_category == "A",
+        radiation_cat_b=employee.radiation_category == "B",
+        heavy_loads=bool(employee.heavy_loads),
+        end_of_exposure=employee.exposure_ended_on is not None,
+        exposure_ended_on=employee.exposure_ended_on,
     )
 
 
