@@ -21,14 +21,13 @@ from sqlalchemy.orm import Session, selectinload
 from assistant.core.timeutil import PARIS
 from assistant.models import Employee, Member, Visit, VisitStatus
 from assistant.services.followup import followup_categories, followup_table
-from assistant.services.visits import visit_type_table
+from assistant.services.visits import law_dues, visit_type_table
 from assistant.services.visits.visit_deadlines import (
     MID_CAREER_AGE,
     Window,
     initial_visit,
     mid_career,
     periodic,
-    post_exposure,
 )
 from assistant.services.visits.visit_type_table import (
     FOLLOW_UP_TYPES,
@@ -80,15 +79,17 @@ def due_visits(
     done: Sequence[tuple[date, str]],
     open_types: Collection[str],
     today: date,
+    aci_outcomes: Sequence[law_dues.AciOutcome] = (),
 ) -> list[Due]:
     """The visits to plan for one worker, most urgent first.
 
     The follow-up visit: the initial one when no follow-up visit of the worker's regime was done
     (an SIR worker needs an aptitude examination, a VIP does not count; a collective information
     does not count for an individual follow-up), else the periodic one after the last. Plus the
-    mid-career visit in its year unless done that year, and the post-exposure visit when the
-    follow-up says the exposure ended and none was done. Types in `open_types` (already requested
-    or booked) are left out.
+    mid-career visit in its year unless done that year; the post-exposure visit and the
+    examination d'absence de contre-indication when the follow-up asks for them (`law_dues`,
+    `aci_outcomes`: the done `aci` visits). Types in `open_types` (already requested or booked)
+    are left out.
     """
     found: list[Due] = []
     basis = _basis_types(follow.category)
@@ -110,8 +111,8 @@ def due_visits(
         if not any(code == "mi_carriere" and day.year == window.due_by.year for day, code in done):
             found.append(Due("mi_carriere", window))
 
-    if "end_of_exposure" in follow.rules and not any(c == "post_exposition" for _, c in done):
-        found.append(Due("post_exposition", post_exposure()))
+    found += [Due(*item) for item in law_dues.post_exposure_due(follow, done)]
+    found += [Due(*item) for item in law_dues.aci_due(follow, hire_date, aci_outcomes)]
 
     found = [due for due in found if due.visit_type not in open_types]
     return sorted(found, key=lambda due: urgency(due, today))
@@ -180,6 +181,7 @@ def employee_due(
         done=done,
         open_types=open_types,
         today=today,
+        aci_outcomes=law_dues.aci_outcomes(visits, visit_day),
     )
 
 
@@ -269,6 +271,7 @@ def visits_to_plan(
             done=done,
             open_types=open_types,
             today=today,
+            aci_outcomes=law_dues.aci_outcomes(visits, visit_day),
         )
         for due in _professional_dates(dues, visits):
             found.append(ToPlan(employee, due.visit_type, due.window, due.overdue(today)))
@@ -317,6 +320,7 @@ def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:
         done=done,
         open_types=open_types,
         today=today,
+        aci_outcomes=law_dues.aci_outcomes(visits, visit_day),
     )
     dues = _professional_dates(dues, visits)
     return _sorted([ToPlan(None, d.visit_type, d.window, d.overdue(today)) for d in dues], today)
