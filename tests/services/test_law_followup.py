@@ -237,19 +237,19 @@ def test_R4323_56_a_valid_attestation_is_renewed_at_its_expiry():
     assert ("aci", None, date(2025, 3, 2)) in plan(follow, done, aci=aci)
 
 
-def test_R4544_10_after_a_contraindication_no_attestation_is_due():
-    """The worker may not be given the authorisation; a new examination is asked for (visit on
-    request) when the situation changes, not scheduled by the rules."""
+def test_R4544_10_a_contraindication_is_not_told_to_the_employer_by_the_dates():
+    """The attestation is the worker's to hand over: after a contraindication, the next
+    examination runs on the same 5-year clock as after an attestation (a new one may be asked for
+    sooner, on request)."""
     follow = follow_up(worker(exposures={"electrical"}), TODAY)
     done = [(date(2026, 10, 1), "vip_initiale")]
-    aci = [
-        (date(2024, 1, 10), "no_contraindication", None),
-        (date(2026, 10, 2), "contraindication", None),
-    ]
-    assert [code for code, *_ in plan(follow, done, aci=aci)] == ["vip_periodique"]
+    refused = [(date(2026, 10, 2), "contraindication", None)]
+    issued = [(date(2026, 10, 2), "no_contraindication", None)]
+    assert plan(follow, done, aci=refused) == plan(follow, done, aci=issued)
+    assert ("aci", None, date(2031, 10, 2)) in plan(follow, done, aci=refused)
     # a later attestation of no contraindication starts the cycle again
-    aci.append((date(2027, 3, 1), "no_contraindication", None))
-    assert ("aci", None, date(2032, 3, 1)) in plan(follow, done, aci=aci)
+    refused.append((date(2027, 3, 1), "no_contraindication", date(2031, 12, 31)))
+    assert ("aci", None, date(2031, 12, 31)) in plan(follow, done, aci=refused)
 
 
 # ---------------------------------------------------------------- end of exposure

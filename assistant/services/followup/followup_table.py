@@ -2,7 +2,9 @@
 default) read and checked, each row saying which situations it matches (`matches`, see
 `_parse_matches`) and the category, maximum periodicity, performer and document it implies; the
 vocabulary of those situations, what the employer declares (`Worker`) kept apart from personal
-health situations (`HealthFlags`); and what exposure to a risk code implies (`implications`)."""
+health situations (`HealthFlags`); a visit a row asks for besides the follow-up (the optional
+`also_due` column: mid-career, post-exposure, attestation d'absence de contre-indication); and what
+exposure to a risk code implies (`implications`, with what else it needs: `conditions`)."""
 
 from __future__ import annotations
 
@@ -255,6 +257,7 @@ def _parse_matches(text: str) -> tuple[frozenset[str], ...]:
     * `risk:<code>` — an exposure from the risk catalogue as shipped (`risks.csv`: the table and
       the catalogue are released together);
     * `flag:<name>` — an employer-declared flag of `Worker` (`night_worker`, `regulated_work`…);
+      a worker classified in category A or B also has `risk:radiation`;
     * `health:<name>` — a `HealthFlags` field (`pregnant`, `invalidity_pension`, `disabled`);
     * `contract:<type>` — the contract type (`cdi`, `cdd`, `interim`, `saisonnier`, `apprenti`,
       `short`);

@@ -35,11 +35,14 @@ def aci_due(
     follow: FollowUp, hire_date: date, outcomes: Sequence[AciOutcome]
 ) -> list[tuple[str, Window]]:
     """The examination d'absence de contre-indication, when the follow-up needs one: before
-    assignment (the hire date, not before the decree came into force) while no attestation was
-    issued, else when the last one expires (its `valid_until`, else the deadline rule's months —
-    5 years — after the examination). After a contraindication nothing is due: the worker may not
-    be given the authorisation, and a new examination is asked for (a visit of this type, on
-    request) when the situation changes."""
+    assignment (the hire date, not before the decree came into force) while none was done, else
+    when the last attestation expires (its `valid_until`, else the deadline rule's months —
+    5 years — after the examination).
+
+    After a contraindication, the next examination is due on the same clock (5 years after it):
+    the attestation is handed to the worker, so the employer must not learn the outcome from a
+    date that would differ; the worker, the doctor or the employer may ask for a new examination
+    sooner (a visit of this type on request) when the situation changes."""
     if not follow.aci_needed:
         return []
     issued = sorted((item for item in outcomes if item[1] in ISSUED), key=lambda item: item[0])
@@ -47,7 +50,7 @@ def aci_due(
         return [("aci", visit_deadlines.no_contraindication(max(hire_date, ACI_IN_FORCE)))]
     day, kind, valid_until = issued[-1]
     if kind == OutcomeKind.CONTRAINDICATION:
-        return []
+        valid_until = None  # not an attestation: nothing is valid until a date
     months = visit_deadlines.rule("aci").months or 60
     return [("aci", visit_deadlines.no_contraindication(valid_until or add_months(day, months)))]
 
