@@ -215,6 +215,7 @@ def _recorded(visit: Visit):
         kinds=labels.OUTCOME_KIND,
         risk_labels=risk_labels,
         steps=inaptitude.steps_done(db.session, visit),
+        text_label=labels.OUTCOME_TEXT_FIELD.get(visit.visit_type),
         step_labels=labels.INAPTITUDE_STEP,
         shown=shown,
     )
