@@ -11,6 +11,7 @@ from assistant.core.text import _l
 from assistant.models import (
     CentreKind,
     ContractType,
+    InaptitudeStep,
     MemberKind,
     MemberStatus,
     Modality,
@@ -176,4 +177,19 @@ OUTCOME_KIND = {
     OutcomeKind.NO_CONTRAINDICATION: _l("Attestation d'absence de contre-indication médicale"),
     OutcomeKind.CONTRAINDICATION: _l("Contre-indication médicale"),
     OutcomeKind.EXPOSURES: _l("État des expositions"),
+}
+
+INAPTITUDE_STEP = {
+    InaptitudeStep.WORKSTATION_STUDY: _l("Étude du poste"),
+    InaptitudeStep.FICHE_ENTREPRISE: _l(
+        "Étude des conditions de travail et date d'actualisation de la fiche d'entreprise"
+    ),
+    InaptitudeStep.EMPLOYER_EXCHANGE: _l("Échange avec l'employeur"),
+    InaptitudeStep.SECOND_EXAM: _l("Second examen (facultatif, dans les 15 jours)"),
+}
+# what the professional writes on the document, by visit type (the employer's proposals else)
+OUTCOME_TEXT_FIELD = {
+    "pre_reprise": _l("Recommandations pour le retour au travail (remises au seul salarié)"),
+    "post_exposition": _l("Précisions sur les expositions et surveillance post-exposition"),
+    "aci": _l("Engins ou travaux concernés, précisions (remis au seul salarié)"),
 }

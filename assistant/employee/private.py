@@ -1,5 +1,8 @@
 """What only the worker's own proven mobile opens (a contact number may be the employer's): their
-health situation, moving to a new mobile, their ordonnance de prévention."""
+health situation, moving to a new mobile, the document of each visit done (attestation, avis — the
+15-day appeal period runs from its delivery, R4624-14, R4624-25 —, pré-reprise recommendations,
+attestation d'absence de contre-indication, état des expositions) and their ordonnance de
+prévention."""
 
 from __future__ import annotations
 
@@ -100,4 +103,17 @@ def ordonnance(visit_id: int):
     audit.record(db.session, actor_label(), "read", "visit_outcome", visit.id, "ordonnance pdf")
     db.session.commit()
     document = visit_documents.ordonnance(visit)
+    return pdf_response(visit_documents.render_pdf(document), document.filename)
+
+
+@bp.get("/visite/<int:visit_id>/document.pdf")
+def visit_document(visit_id: int):
+    """The document of the employee's own visit: the law gives it to the worker, and some to the
+    worker alone (an ACI, a pré-reprise's recommendations, an état des expositions)."""
+    visit = my_visit(visit_id)
+    if visit.outcome is None or visit.employee not in proven_employments():
+        abort(404)
+    audit.record(db.session, actor_label(), "read", "visit_outcome", visit.id, "document pdf")
+    db.session.commit()
+    document = visit_documents.outcome_document(visit)
     return pdf_response(visit_documents.render_pdf(document), document.filename)
