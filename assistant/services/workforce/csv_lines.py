@@ -5,29 +5,29 @@ One line per employee, a header line first. Columns, in any order (headers are m
 regard to case, accents, spaces, `_` or `-`, and common variants are accepted, e.g. "Prénom",
 "Date de naissance", "Type de contrat"):
 
-=================  ===========  ======================================================
-column             required     content
-=================  ===========  ======================================================
-nom                yes          last name
-prenom             yes          first name
-date_naissance     yes          birth date: 12/03/1980, 12-3-80, 1980-03-12, 12 mars 1980…
-poste              yes          job title
-date_embauche      yes          hire date (same formats)
-contrat            yes          CDI, CDD, intérim, saisonnier, apprenti (apprentissage),
-                                contrat court (< 45 days)
-fin_contrat        no           end of contract (same formats), empty for a CDI
-expositions        no           risk codes, labels or synonyms of assistant/data/risks.csv,
-                                separated by `|` or `,` (e.g. ``bruit|chemical``)
-travail_de_nuit    no           oui / non (also 1 / 0, x, yes / no); empty means non
-portable           no           the employee's mobile (an empty cell keeps a known one)
-travaux_reglementes no          oui / non: a minor assigned to regulated work (D4153-15…)
-rayonnements       no           A or B: worker classified for ionising radiation (R4451-57)
-sir_employeur      no           oui / non: on the employer's own SIR list (R4624-23 III)…
-sir_justification  no           … with its written justification (required with oui)
-charges_55kg       no           oui / non: manual handling of loads over 55 kg (R4541-9)
-fin_exposition     no           date the exposure to particular risks (or the career) ended
-jours_travailles   no           days of actual work of a short or seasonal contract
-=================  ===========  ======================================================
+===================  ========  ======================================================
+column               required  content
+===================  ========  ======================================================
+nom                  yes       last name
+prenom               yes       first name
+date_naissance       yes       birth date: 12/03/1980, 12-3-80, 1980-03-12, 12 mars 1980…
+poste                yes       job title
+date_embauche        yes       hire date (same formats)
+contrat              yes       CDI, CDD, intérim, saisonnier, apprenti (apprentissage),
+                               contrat court (< 45 days)
+fin_contrat          no        end of contract (same formats), empty for a CDI
+expositions          no        risk codes, labels or synonyms of assistant/data/risks.csv,
+                               separated by `|` or `,` (e.g. ``bruit|chemical``)
+travail_de_nuit      no        oui / non (also 1 / 0, x, yes / no); empty means non
+portable             no        the employee's mobile (an empty cell keeps a known one)
+travaux_reglementes  no        oui / non: a minor assigned to regulated work
+rayonnements         no        A or B: classified for ionising radiation (R4451-57)
+sir_employeur        no        oui / non: on the employer's own SIR list (R4624-23 III)…
+sir_justification    no        … with its written justification (required with oui)
+charges_55kg         no        oui / non: manual handling of loads over 55 kg (R4541-9)
+fin_exposition       no        the day the exposure to particular risks (or the career) ended
+jours_travailles     no        days of actual work of a short or seasonal contract
+===================  ========  ======================================================
 
 The optional columns from `travaux_reglementes` on (the employer's declared situations) change
 nothing when the file has no such column: an older file re-imported keeps what the form set.
