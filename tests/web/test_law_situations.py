@@ -6,7 +6,6 @@ performs the visits. Expected values are the Code du travail's; the clock is FIX
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
@@ -14,7 +13,7 @@ from sqlalchemy import select
 
 from assistant.models import Employee, Member
 from tests.factories import PASSWORD, make_staff_user
-from tests.web.helpers import _wait, fresh, member_login, read
+from tests.web.helpers import FORM, csv_file, fresh, member_login, read, upload
 
 SIR = "Suivi individuel renforcé (SIR)"
 SI = "Suivi individuel (VIP)"
@@ -111,51 +110,6 @@ SITUATIONS = {
         ("avant l'affectation au poste",),
     ),
 }
-
-FORM = {
-    "last_name": "Martin",
-    "first_name": "Léo",
-    "birth_date": "12/03/1985",
-    "job": "Opérateur",
-    "hire_date": "01/12/2026",
-    "contract_type": "cdi",
-    "contract_end": "",
-}
-CSV_COLUMNS = {
-    "nom": "Martin",
-    "prenom": "Léo",
-    "date_naissance": "12/03/1985",
-    "poste": "Opérateur",
-    "date_embauche": "01/12/2026",
-    "contrat": "CDI",
-    "fin_contrat": "",
-    "expositions": "",
-    "travail_de_nuit": "non",
-    "travaux_reglementes": "non",
-    "rayonnements": "",
-    "sir_employeur": "non",
-    "sir_justification": "",
-    "charges_55kg": "non",
-    "fin_exposition": "",
-    "jours_travailles": "",
-}
-
-
-def csv_file(*lines: dict) -> bytes:
-    rows = [";".join(CSV_COLUMNS)]
-    rows += [";".join({**CSV_COLUMNS, **line}[c] for c in CSV_COLUMNS) for line in lines]
-    return ("\n".join(rows) + "\n").encode()
-
-
-def upload(client, data: bytes) -> dict:
-    response = client.post(
-        "/espace/effectifs/import",
-        data={"file": (io.BytesIO(data), "effectifs.csv")},
-        content_type="multipart/form-data",
-    )
-    location = response.headers["Location"]
-    status = _wait(client, location)
-    return status | {"page": read(client.get(location))}
 
 
 def text(html: str) -> str:

@@ -14,8 +14,7 @@ from sqlalchemy import select
 from assistant.models import AuditEntry, Employee, HealthSituation, Member
 from assistant.services.workforce import csv_lines
 from tests.factories import PASSWORD, make_employee, make_member, make_staff_user
-from tests.web.helpers import fresh, member_login, read
-from tests.web.test_law_situations import CSV_COLUMNS, FORM, csv_file, upload
+from tests.web.helpers import CSV_COLUMNS, FORM, csv_file, fresh, member_login, read, upload
 
 
 @pytest.fixture
