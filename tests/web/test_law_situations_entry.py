@@ -305,3 +305,18 @@ def test_an_independents_own_health_situation_is_set_by_their_health_staff_only(
     employer = make_member(db, "73282932000074", status="active", legal_name="Boulangerie")
     db.commit()
     assert doctor.get(f"/staff/adherents/{employer.id}/sante").status_code == 404
+
+
+def test_a_pregnancy_changes_nothing_the_employer_sees(app, db, employer, client):
+    employee = make_employee(db, employer, last_name="Martin", hire_date=date(2026, 12, 1))
+    doctor = staff_client(app, db, "doctor", "dr@test.fr", employer)
+    space = member_login(client)
+    pattern = rf'<tr id="employee-{employee.id}">.*?</tr>'
+    before = re.search(pattern, read(space.get("/espace/effectifs")), re.S).group(0)
+    detail = read(space.get(f"/espace/effectifs/{employee.id}"))
+    doctor.post(f"/staff/salaries/{employee.id}/sante", data={"pregnant": "y"})
+    fresh(db)
+    assert db.scalar(select(HealthSituation)).pregnant
+    after = re.search(pattern, read(space.get("/espace/effectifs")), re.S).group(0)
+    assert after == before
+    assert read(space.get(f"/espace/effectifs/{employee.id}")) == detail
