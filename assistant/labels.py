@@ -118,6 +118,21 @@ FOLLOWUP_CONDITION = {
     "flag:radiation_cat_b": _l("un travailleur classé en catégorie B"),
 }
 
+# the classification of a worker exposed to ionising radiation (Employee.radiation_category)
+RADIATION_CATEGORY = {
+    "": _l("Pas de travailleur classé"),
+    "A": _l("Travailleur classé en catégorie A"),
+    "B": _l("Travailleur classé en catégorie B"),
+}
+
+# who sees the worker at the visits of a follow-up (followup_table.Performer, a StrEnum)
+PERFORMER = {
+    "pluridisciplinary_team": _l("L'équipe pluridisciplinaire"),
+    "health_professional": _l("Le médecin du travail ou un infirmier"),
+    "doctor_first": _l("Le médecin du travail la première fois, puis le médecin ou un infirmier"),
+    "doctor": _l("Le médecin du travail"),
+}
+
 # ---------------------------------------------------------------- prevention
 
 # the risk catalogue's families (assistant.models.risk.FAMILIES)

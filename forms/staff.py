@@ -98,3 +98,7 @@ class OutsideTeamForm(FlaskForm):
 class ProofForm(FlaskForm):
     phone = StringField(_l("Numéro de mobile donné par le salarié"))
     code = StringField(_l("Code lu par le salarié"))
+
+
+class DeclineReferralForm(FlaskForm):
+    """The worker declines the visit with the médecin du travail offered (CSRF only)."""

@@ -7,7 +7,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.models import Employee, HealthSituation
+from assistant.core.timeutil import today_paris
+from assistant.database import utcnow
+from assistant.models import Employee, HealthSituation, Member
 from assistant.services import audit
 from assistant.services.followup.followup_table import HealthFlags
 
@@ -57,9 +59,78 @@ def set_flags(
         worker = mobile_proof.worker_of(session, employee)
         situation = HealthSituation(worker_id=worker.id, updated_by="")
         session.add(situation)
-    situation.pregnant, situation.invalidity_pension = pregnant, invalidity_pension
-    situation.disabled = disabled
-    situation.updated_by = audit.actor_label(actor)
+    _set(situation, actor, pregnant, invalidity_pension, disabled)
     session.flush()
     audit.record(session, actor, "update", "health_situation", employee.id)
+    return situation
+
+
+def _set(situation: HealthSituation, actor, pregnant, invalidity_pension, disabled) -> None:
+    """The flags; a flag that becomes true offers a visit with the médecin du travail today
+    (L4624-1: the disabled worker, the holder of an invalidity pension, the pregnant,
+    breastfeeding or recently delivered worker is referred to the doctor, and may decline)."""
+    before = (bool(situation.pregnant), bool(situation.invalidity_pension))
+    before += (bool(situation.disabled),)
+    after = (bool(pregnant), bool(invalidity_pension), bool(disabled))
+    if any(now and not was for was, now in zip(before, after, strict=True)):
+        situation.referral_offered_on = today_paris()
+        situation.referral_declined_at = None
+    situation.pregnant, situation.invalidity_pension = after[0], after[1]
+    situation.disabled = after[2]
+    situation.updated_by = audit.actor_label(actor)
+
+
+def decline_referral(session: Session, actor, employee: Employee) -> HealthSituation | None:
+    """The worker declines the visit with the médecin du travail offered (None: none offered)."""
+    situation = _situation(session, employee)
+    if situation is None or situation.referral_offered_on is None:
+        return None
+    situation.referral_declined_at = utcnow()
+    situation.updated_by = audit.actor_label(actor)
+    session.flush()
+    audit.record(session, actor, "update", "health_situation", employee.id, "referral declined")
+    return situation
+
+
+# --- an independent member's own situation (they are the worker) -----------------------------
+
+
+def read_own(session: Session, actor, member: Member) -> HealthSituation | None:
+    audit.record(session, actor, "read", "health_situation", f"member:{member.id}")
+    return session.scalar(select(HealthSituation).where(HealthSituation.member_id == member.id))
+
+
+def set_own_flags(
+    session: Session,
+    actor,
+    member: Member,
+    *,
+    pregnant: bool,
+    invalidity_pension: bool,
+    disabled: bool,
+) -> HealthSituation:
+    situation = session.scalar(
+        select(HealthSituation).where(HealthSituation.member_id == member.id)
+    )
+    if situation is None:
+        situation = HealthSituation(member_id=member.id, updated_by="")
+        session.add(situation)
+    _set(situation, actor, pregnant, invalidity_pension, disabled)
+    session.flush()
+    audit.record(session, actor, "update", "health_situation", f"member:{member.id}")
+    return situation
+
+
+def decline_own_referral(session: Session, actor, member: Member) -> HealthSituation | None:
+    situation = session.scalar(
+        select(HealthSituation).where(HealthSituation.member_id == member.id)
+    )
+    if situation is None or situation.referral_offered_on is None:
+        return None
+    situation.referral_declined_at = utcnow()
+    situation.updated_by = audit.actor_label(actor)
+    session.flush()
+    audit.record(
+        session, actor, "update", "health_situation", f"member:{member.id}", "referral declined"
+    )
     return situation
