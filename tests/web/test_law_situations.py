@@ -83,7 +83,8 @@ SITUATIONS = {
             "first": "1 déc. 2015",
             "period": "tous les 60 mois au plus",
             "performer": HEALTH_PROFESSIONAL,
-            "others": "Visite post-exposition ou de fin de carrière : dès que possible",
+            # "dans les meilleurs délais": the service gives itself a month (visit_deadlines.csv)
+            "others": "Visite post-exposition ou de fin de carrière : avant le 30 juil. 2026",
         },
         (SIR,),
     ),
@@ -94,7 +95,7 @@ SITUATIONS = {
         {"first": BEFORE},
         (),
     ),
-    # R4323-56 and R4624-... (decree 2022): driving a forklift, a VIP within 3 months and the
+    # R4323-56 and R4544-10 (décret 2025-355): driving a forklift, a VIP within 3 months and the
     # doctor's examination of no contraindication before the authorisation
     "forklift": (
         {"exposures": ["machinery"]},
@@ -104,8 +105,7 @@ SITUATIONS = {
             "first": "1 mars 2027",
             "period": "tous les 60 mois au plus",
             "performer": HEALTH_PROFESSIONAL,
-            "others": "Examen d'absence de contre-indication médicale (conduite d'engins, "
-            "travaux sous tension) : avant le 1 déc. 2026",
+            "others": "Examen d'absence de contre-indication médicale : avant le 1 déc. 2026",
         },
         ("avant l'affectation au poste",),
     ),
