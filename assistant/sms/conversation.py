@@ -354,6 +354,7 @@ def _context(session, channel, now) -> Context:
         extra={
             "auto_activate": current_app.config["MEMBERS_AUTO_ACTIVATE"],
             "code_limits": otp.CodeLimits.from_config(current_app.config),
+            "channel": "sms" if channel.name == "sms" else "web",  # how a consent is given
         },
     )
 

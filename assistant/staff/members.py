@@ -9,13 +9,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from assistant.extensions import db
-from assistant.models import Member, MemberStatus, MemberUser, Role
+from assistant.models import Member, MemberKind, MemberStatus, MemberUser, Role
 from assistant.services import audit
 from assistant.services.membership import adhesion
 from assistant.services.membership.members import search
+from assistant.services.visits import tele_consent
 from assistant.services.workforce import employees as workforce
 from assistant.staff.access import role_required
 from assistant.staff.blueprint import bp
+from forms.tele_consent import TeleConsentForm
 
 ALL_STAFF = tuple(Role)
 
@@ -84,5 +86,14 @@ def member_page(member_id: int):
         ip=request.remote_addr,
     )
     employees = workforce.list_employees(db.session, member.id)
+    consent = None
+    if member.kind == MemberKind.INDEPENDENT:
+        consent = tele_consent.in_force(db.session, member=member)
     db.session.commit()
-    return render_template("staff/member.html", member=member, employees=employees)
+    return render_template(
+        "staff/member.html",
+        member=member,
+        employees=employees,
+        consent=consent,
+        consent_form=TeleConsentForm(formdata=None),
+    )

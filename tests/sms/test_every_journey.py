@@ -376,7 +376,7 @@ PLAYED = {
     "visit_cancel": ({"sms", "chat", "web"}, "the same"),
     "tele_consent": (
         {"sms", "chat", "web"},
-        "tests/web/test_tele_consent_web.py::test_R4624_41_1_the_consent_is_one_journey_on_every_channel",
+        "tests/sms/test_tele_consent_sms.py::test_R4624_41_1_the_consent_is_one_journey_on_every_channel",
     ),
 }
 

@@ -9,10 +9,11 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from assistant.core.segments import fits
-from assistant.models import AuditEntry, TeleConsent
+from assistant.models import AuditEntry, DialogueState, TeleConsent
 from assistant.services.visits import tele_consent
 from assistant.sms.keywords import tele_command
-from tests.sms.helpers import say, texting_employee, texting_independent
+from tests.sms.conftest import Phone
+from tests.sms.helpers import NUMBER, employee_login, say, texting_employee, texting_independent
 
 
 def consent_of(session, employee=None, member=None):
@@ -91,3 +92,36 @@ def test_every_consent_reply_fits_in_three_segments(app, language):
         texts += [render_template(f"sms/tele_consent_{name}.txt") for name in names]
     for text in texts:
         assert fits(text.strip()), text
+
+
+@pytest.mark.parametrize("channel", ["sms", "chat", "web"])
+def test_R4624_41_1_the_consent_is_one_journey_on_every_channel(sms_app, sms_db, channel):
+    """The same answers by SMS, in the chat of the signed-in worker and on the employee space's
+    page store the same consent, then withdraw it."""
+    employee = texting_employee(sms_db)
+    client = sms_app.test_client()
+    if channel == "sms":
+        phone = Phone(client, NUMBER)
+        give, take_back = (lambda: phone.send("VIDEO OUI")), (lambda: phone.send("video non"))
+    elif channel == "chat":
+        employee_login(client, sms_db, NUMBER)
+        give, take_back = (lambda: say(client, "VIDEO OUI")), (lambda: say(client, "video non"))
+    else:
+        employee_login(client, sms_db, NUMBER)
+
+        def give():
+            return client.post("/salarie/teleconsultation", data={"agree": "oui"})
+
+        def take_back():
+            return client.post("/salarie/teleconsultation", data={"agree": "non"})
+
+    give()
+    consent = consent_of(sms_db, employee=employee)
+    assert consent.worker_id == employee.worker_id
+    expected = {"sms": ("sms", f"phone:{NUMBER}"), "chat": ("web", f"phone:{NUMBER}")}
+    expected["web"] = ("web", f"employee:{NUMBER}")
+    assert (consent.channel, consent.recorded_by) == expected[channel]
+    take_back()
+    assert consent_of(sms_db, employee=employee) is None
+    sms_db.rollback()
+    assert sms_db.scalar(select(DialogueState)) is None  # the journey ended itself
