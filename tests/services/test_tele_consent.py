@@ -163,3 +163,16 @@ def test_L4624_2_2_mid_career_visit_only_with_the_doctor_or_an_advanced_practice
     assert plan.nurse.id in {s.staff_id for s in offered}
     booking.book(db, "staff:1", visit, tele_slot(db, plan), TUESDAY_NOON)
     assert visit.slot.staff_id == plan.nurse.id
+
+
+def test_L4624_2_2_a_nurse_closes_a_mid_career_visit_only_in_advanced_practice(
+    db, plan, employer, employee
+):
+    from assistant.services.visits import outcomes
+
+    visit = ask(db, employer, employee, code="mi_carriere")
+    assert visit.slot.staff_id == plan.doctor.id
+    with pytest.raises(outcomes.OutcomeError, match="médecin du travail"):
+        outcomes.check_may_issue(plan.nurse, visit, "attestation")
+    plan.nurse.advanced_practice = True
+    outcomes.check_may_issue(plan.nurse, visit, "attestation")
