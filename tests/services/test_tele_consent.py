@@ -176,3 +176,24 @@ def test_L4624_2_2_a_nurse_closes_a_mid_career_visit_only_in_advanced_practice(
         outcomes.check_may_issue(plan.nurse, visit, "attestation")
     plan.nurse.advanced_practice = True
     outcomes.check_may_issue(plan.nurse, visit, "attestation")
+
+
+def test_R4624_41_1_a_consent_follows_the_person_when_two_workers_are_merged(
+    db, plan, employer, employee
+):
+    """Consent recorded for a second employment before its mobile was proven: once a professional
+    proves it is the same person, the consent is theirs still."""
+    from assistant.services.workforce import mobile_proof
+    from tests.web.helpers import last_code
+
+    first = prove_mobile(db, employee)
+    elsewhere = make_member(db, OTHER_SIRET, status="active")
+    second = make_employee(db, elsewhere, phone="+33600000001")
+    give(db, employee=second)  # on the staff's page, on the worker's word
+    assert second.worker_id != first.id
+    mobile_proof.start_proof(db, "staff:1", second, employee.phone, TUESDAY_NOON)
+    db.commit()
+    code = last_code(db, employee.phone)
+    mobile_proof.confirm_proof(db, "staff:1", second, employee.phone, code, TUESDAY_NOON)
+    assert second.worker_id == first.id
+    assert tele_consent.in_force(db, employee=employee) is not None
