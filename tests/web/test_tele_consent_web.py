@@ -150,3 +150,16 @@ def test_the_staff_consent_form_needs_its_csrf_token(tmp_path, database, db, emp
     response = client.post(url, data={"agree": "oui", "csrf_token": csrf_token(page)})
     assert response.status_code == 302
     assert in_force(db, employee=employee) is not None
+
+
+def test_R4624_41_1_the_slot_page_says_where_to_give_consent(
+    client, db, proven_employee, today_plan
+):
+    login(client, db)
+    response = client.post(f"/salarie/demande/{proven_employee.id}", data={"visit_type": "demande"})
+    page = read(client.get(response.location))
+    assert "qu'avec votre accord" in page and "/salarie/teleconsultation" in page
+    assert "Téléconsultation)" not in page  # no video slot listed
+    client.post("/salarie/teleconsultation", data={"agree": "oui"})
+    page = read(client.get(response.location))
+    assert "qu'avec votre accord" not in page
