@@ -168,6 +168,21 @@ MODALITY = {
     Modality.TELE: _l("Téléconsultation"),
 }
 
+# how a worker's consent to teleconsultation was given (visit.TeleConsent.channel)
+TELE_CONSENT_CHANNEL = {
+    "web": _l("dans son espace"),
+    "sms": _l("par SMS"),
+    "staff": _l("de vive voix, enregistré par le service"),
+}
+
+# what a space's page says once the worker gave or withdrew it (dialogs/tele_consent.py's outcome)
+TELE_CONSENT_SAID = {
+    "tele_consent_given": _l(
+        "Votre accord est enregistré : vos visites pourront se faire en vidéo."
+    ),
+    "tele_consent_withdrawn": _l("Votre accord est retiré : vos visites se feront en personne."),
+}
+
 # how a requested visit's slot is found (the visit request journey)
 PLACEMENT = {
     "auto": _l("Réserver automatiquement le premier créneau libre"),

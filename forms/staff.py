@@ -1,5 +1,5 @@
-"""Back-office forms: staff login, the tariff grid, a worker's health situation and mobile
-proof, access outside one's team."""
+"""Back-office forms: staff login, a staff account, the tariff grid, a worker's health situation
+and mobile proof, access outside one's team."""
 
 from __future__ import annotations
 
@@ -51,6 +51,18 @@ class LoginForm(FlaskForm):
         _l("Mot de passe"),
         validators=[DataRequired(_l("Indiquez votre mot de passe.")), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
+    )
+
+
+class StaffAccountForm(FlaskForm):
+    """What the administrator sets on a staff account."""
+
+    advanced_practice = BooleanField(
+        _l("Infirmier en pratique avancée (IPA)"),
+        description=_l(
+            "Un infirmier en pratique avancée peut assurer la visite de mi-carrière, comme le "
+            "médecin du travail."
+        ),
     )
 
 

@@ -1,4 +1,5 @@
-"""The worker's mobile, proven at a visit; the visits the service organises itself.
+"""The worker's mobile, proven at a visit (and, on the same page, their consent to
+teleconsultation: `staff/tele_consent.py`); the visits the service organises itself.
 
 A professional (or the medical secretary) with the worker in front of them — in person or by video —
 reads out the number the worker gives, sends a code to it, and types the code the worker reads back:
@@ -21,13 +22,14 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Employee, Member, MemberKind, MemberStatus, Role
 from assistant.services import audit
-from assistant.services.visits import due
+from assistant.services.visits import due, tele_consent
 from assistant.services.workforce import employee_values, followup_view, mobile_proof
 from assistant.services.workforce import employees as workforce
 from assistant.staff.access import has_role, role_required
 from assistant.staff.blueprint import bp
 from assistant.staff.display import visit_label
 from forms.staff import ProofForm
+from forms.tele_consent import TeleConsentForm
 from forms.workforce import SituationsForm
 
 PROVERS = (Role.DOCTOR, Role.NURSE, Role.SECRETARY)
@@ -125,7 +127,13 @@ def worker_mobile(employee_id: int):
     db.session.commit()
     status = 400 if form.errors or form.form_errors else 200
     return render_template(
-        "staff/worker_mobile.html", employee=employee, member=member, form=form, pending=pending
+        "staff/worker_mobile.html",
+        employee=employee,
+        member=member,
+        form=form,
+        pending=pending,
+        consent=tele_consent.in_force(db.session, employee=employee),
+        consent_form=TeleConsentForm(formdata=None),
     ), status
 
 

@@ -75,7 +75,7 @@ def check_may_issue(actor, visit: Visit, kind: str) -> None:
         )
     if kind in DOCTOR_ONLY and staff.role != Role.DOCTOR:
         raise OutcomeError(_l("Ce document relève du médecin du travail."))
-    if not visit_type_table.may_perform(staff.role, visit.visit_type):
+    if not visit_type_table.may_perform(staff.role, visit.visit_type, staff.advanced_practice):
         raise OutcomeError(_l("Cette visite relève du médecin du travail."))
     if kind not in kinds_for(staff.role, visit):
         raise OutcomeError(_l("Ce document ne correspond pas à cette visite."))
