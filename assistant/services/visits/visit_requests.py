@@ -45,6 +45,9 @@ def window_for(request: Request, today: date) -> tuple[date | None, date | None]
         found = visit_deadlines.reprise(
             request.event_date, request.absence_cause or "illness", request.absence_days or 0
         )
+        if found is None and request.requested_by == "independent":
+            # the CIAMT offer: a reprise at the independent's own request, whatever the length
+            found = visit_deadlines.reprise(request.event_date, "maternity", 0)
         if found is None:
             raise NotAllowed(
                 _l(
@@ -56,7 +59,8 @@ def window_for(request: Request, today: date) -> tuple[date | None, date | None]
         return found.due_from, found.due_by
     if code in ("pre_reprise", "liaison") and request.event_date is not None:
         rule = visit_deadlines.pre_reprise if code == "pre_reprise" else visit_deadlines.liaison
-        found = rule(request.event_date, today)
+        # absence_days: the stoppage's expected length, when known (R4624-29)
+        found = rule(request.event_date, today, request.absence_days)
         if found is None:
             raise NotAllowed(
                 _l("Cette visite est possible pendant un arrêt de travail de plus de 30 jours.")
