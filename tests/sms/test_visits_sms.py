@@ -389,8 +389,22 @@ def test_a_short_stoppage_cannot_have_a_pre_reprise(phone, sms_db, sms_slots):
     texting_employee(sms_db)
     phone.send("rdv pré-reprise")
     reply = phone.send((today_paris() - timedelta(days=10)).strftime("%d/%m/%Y"))
+    assert "PASSER" in reply and fits(reply)  # its expected end, if known (R4624-29)
+    reply = phone.send("passer")
     assert "30 jours" in reply and fits(reply)
     assert sms_db.scalar(select(DialogueState)) is None
+
+
+def test_R4624_29_a_stoppage_known_to_last_over_30_days_allows_the_pre_reprise_at_once(
+    phone, sms_db, sms_slots
+):
+    texting_employee(sms_db)
+    phone.send("rdv pré-reprise")
+    phone.send((today_paris() - timedelta(days=10)).strftime("%d/%m/%Y"))
+    reply = phone.send((today_paris() + timedelta(days=50)).strftime("%d/%m/%Y"))
+    assert "Répondez 1" in reply
+    visit = sms_db.scalar(select(Visit).where(Visit.visit_type == "pre_reprise"))
+    assert visit.absence_days == 61 and visit.confidential
 
 
 def test_a_plain_rdv_does_not_hide_a_booked_pre_reprise(phone, sms_db, sms_slots):
