@@ -110,6 +110,13 @@ FOLLOWUP_CATEGORY = {
     "ALL": _l("Visite due quelle que soit la catégorie"),
 }
 
+# what else a risk needs to trigger a follow-up rule (followup_table.conditions), after "seulement
+# pour"; a condition without a label is shown as written in the rules table
+FOLLOWUP_CONDITION = {
+    "flag:radiation_cat_a": _l("un travailleur classé en catégorie A"),
+    "flag:radiation_cat_b": _l("un travailleur classé en catégorie B"),
+}
+
 # ---------------------------------------------------------------- prevention
 
 # the risk catalogue's families (assistant.models.risk.FAMILIES)

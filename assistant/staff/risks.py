@@ -31,6 +31,10 @@ def _implications(code: str) -> list[dict]:
             details.append(_("au plus tous les %(months)s mois", months=rule.max_months))
         if rule.before_assignment:
             details.append(_("visite avant l'affectation"))
+        only = followup_table.conditions(rule, code)
+        if only:
+            who = ", ".join(str(labels.FOLLOWUP_CONDITION.get(c, c)) for c in sorted(only))
+            details.append(_("seulement pour %(who)s", who=who))
         lines.append(
             {
                 "category": str(labels.FOLLOWUP_CATEGORY.get(rule.category, rule.category)),

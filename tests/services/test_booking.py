@@ -319,8 +319,9 @@ def test_sessions_are_cut_to_whole_slots(db, plan):
 
 
 def test_a_follow_up_by_the_doctor_narrows_who_may_see_the_worker(db, plan, employer):
-    electrician = make_employee(db, employer, last_name="Volt", exposures=["electrical"])
-    visit = ask(db, employer, electrician, "vip_periodique", auto=False)
+    # an SIR worker (asbestos): the médecin du travail (live electrical work is no longer SIR)
+    exposed = make_employee(db, employer, last_name="Volt", exposures=["asbestos"])
+    visit = ask(db, employer, exposed, "vip_periodique", auto=False)
     slots = slot_offers.compatible_slots(db, visit, now=NOW, limit=30)
     assert slots and {s.staff_id for s in slots} == {plan.doctor.id}
     nurse_slot = db.scalar(select(Slot).where(Slot.staff_id == plan.nurse.id))

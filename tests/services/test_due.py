@@ -214,3 +214,32 @@ def test_an_independent_without_dates_has_nothing_computed(db, independent, birt
     if not activated:
         independent.activated_at = None
     assert due.worker_due(db, independent, TODAY) == []
+
+
+# --- issue 14: the attestation d'absence de contre-indication, the post-exposure visit ----------
+
+
+def test_R4323_56_the_attestation_recorded_after_an_aci_visit_sets_the_next_one(db, member, doctor):
+    driver = hire(db, member, "Driver", hired=date(2026, 1, 5), exposures=["machinery"])
+    assert ("Driver", "aci", date(2026, 1, 5)) in plan(db, member)
+    done = visit(db, member, driver, "aci", "done", day=date(2026, 1, 5), doctor=doctor)
+    db.add(
+        VisitOutcome(
+            visit_id=done.id,
+            kind="no_contraindication",
+            recorded_by_id=doctor[0].id,
+            valid_until=date(2030, 12, 31),
+        )
+    )
+    db.flush()
+    db.expire_all()
+    assert ("Driver", "aci", date(2030, 12, 31)) in plan(db, member)
+
+
+def test_L4624_2_1_the_end_of_exposure_brings_one_post_exposure_visit(db, member, doctor):
+    ended = hire(db, member, "Ended", hired=date(2020, 1, 6), exposure_ended_on=date(2026, 6, 1))
+    visit(db, member, ended, "vip_initiale", "done", day=date(2024, 1, 10), doctor=doctor)
+    assert plan(db, member) == [
+        ("Ended", "post_exposition", date(2026, 7, 1)),
+        ("Ended", "vip_periodique", date(2029, 1, 10)),
+    ]

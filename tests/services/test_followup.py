@@ -44,36 +44,42 @@ ATTESTATION, APTITUDE_OR_ATTESTATION, APTITUDE, PRESENCE, EXPOSURES = (
     Document.ETAT_EXPOSITIONS,
 )
 
-# SPEC 4.4 (CIAMT's table), written out again so that the data file is checked against the text:
+# SPEC 4.4 (CIAMT's table) read against the Code du travail (issue 14: SIR exams by the doctor
+# every 4 years at most with an intermediate visit, yearly for category A and regulated minors;
+# machinery and live electrical work in simple follow-up with an attestation d'absence de
+# contre-indication; the post-exposure visit a one-off visit, no category), written out again so
+# that the data file is checked against the text:
 # key: (category, max periodicity in months or None for an event, before assignment, performer,
-# document)
+# document, visit asked for besides the follow-up)
 SPEC_TABLE = {
-    "general": (SI, 60, False, HP, ATTESTATION),
-    "minor": (SIA, None, True, HP, ATTESTATION),
-    "biological_2": (SIA, 60, False, HP, ATTESTATION),
-    "emf": (SIA, 60, False, HP, ATTESTATION),
-    "electrical": (SIA, 60, False, DOCTOR, ATTESTATION),
-    "machinery": (SIA, 60, False, DOCTOR, ATTESTATION),
-    "night_worker": (SIA, 36, True, HP, ATTESTATION),
-    "pregnant": (SIA, 36, False, HP, ATTESTATION),
-    "invalidity_pension": (SIA, 36, False, HP, ATTESTATION),
-    "disabled": (SIA, 36, False, DOCTOR_FIRST, ATTESTATION),
-    "regulated_minor": (SIR, 12, True, HP, APTITUDE_OR_ATTESTATION),
-    "radiation_cat_a": (SIR, 12, True, HP, APTITUDE_OR_ATTESTATION),
-    "radiation_cat_b": (SIR, 24, True, HP, APTITUDE_OR_ATTESTATION),
-    "biological_3_4": (SIR, 24, True, HP, APTITUDE_OR_ATTESTATION),
-    "cmr": (SIR, 24, True, HP, APTITUDE_OR_ATTESTATION),
-    "asbestos": (SIR, 24, True, HP, APTITUDE_OR_ATTESTATION),
-    "scaffolding": (SIR, 24, True, HP, APTITUDE_OR_ATTESTATION),
-    "hyperbaric": (SIR, 24, True, HP, APTITUDE_OR_ATTESTATION),
-    "lead": (SIR, 24, True, HP, APTITUDE_OR_ATTESTATION),
-    "sir_employer": (SIR, 24, True, HP, APTITUDE),
-    "interim": (SI, 24, False, HP, APTITUDE_OR_ATTESTATION),
-    "seasonal_short": (SI, 24, False, TEAM, PRESENCE),
-    "short_contract": (VIP_COLLECTIVE, None, True, TEAM, PRESENCE),
-    "mid_career": (ALL, None, False, HP, ATTESTATION),
-    "end_of_exposure": (SIR, None, False, HP, EXPOSURES),
+    "general": (SI, 60, False, HP, ATTESTATION, None),
+    "minor": (SIA, None, True, HP, ATTESTATION, None),
+    "biological_2": (SIA, 60, True, HP, ATTESTATION, None),
+    "emf": (SIA, 60, True, HP, ATTESTATION, None),
+    "electrical": (SI, 60, False, HP, ATTESTATION, "aci"),
+    "machinery": (SI, 60, False, HP, ATTESTATION, "aci"),
+    "night_worker": (SIA, 36, True, HP, ATTESTATION, None),
+    "pregnant": (SIA, 36, False, HP, ATTESTATION, None),
+    "invalidity_pension": (SIA, 36, False, DOCTOR_FIRST, ATTESTATION, None),
+    "disabled": (SIA, 36, False, DOCTOR_FIRST, ATTESTATION, None),
+    "regulated_minor": (SIR, 12, True, DOCTOR, APTITUDE, None),
+    "radiation_cat_a": (SIR, 12, True, DOCTOR, APTITUDE, None),
+    "radiation_cat_b": (SIR, 48, True, DOCTOR, APTITUDE, None),
+    "biological_3_4": (SIR, 48, True, DOCTOR, APTITUDE, None),
+    "cmr": (SIR, 48, True, DOCTOR, APTITUDE, None),
+    "asbestos": (SIR, 48, True, DOCTOR, APTITUDE, None),
+    "scaffolding": (SIR, 48, True, DOCTOR, APTITUDE, None),
+    "hyperbaric": (SIR, 48, True, DOCTOR, APTITUDE, None),
+    "lead": (SIR, 48, True, DOCTOR, APTITUDE, None),
+    "heavy_loads": (SIR, 48, True, DOCTOR, APTITUDE, None),
+    "sir_employer": (SIR, 48, True, DOCTOR, APTITUDE, None),
+    "interim": (SI, 24, False, HP, APTITUDE_OR_ATTESTATION, None),
+    "seasonal_short": (SI, 24, False, TEAM, PRESENCE, None),
+    "short_contract": (VIP_COLLECTIVE, None, True, TEAM, PRESENCE, None),
+    "mid_career": (ALL, None, False, HP, ATTESTATION, "mi_carriere"),
+    "end_of_exposure": (ALL, None, False, DOCTOR, EXPOSURES, "post_exposition"),
 }
+SIR_48 = (SIR, 48, 24, True, DOCTOR, APTITUDE)
 
 
 def worker(**changes) -> Worker:
@@ -88,46 +94,32 @@ ROW_CASES = {
     "minor": (worker(birth_date=MINOR), (SIA, 60, None, True, HP, ATTESTATION)),
     "biological_2": (
         worker(exposures={"biological_2"}),
-        (SIA, 60, None, False, HP, ATTESTATION),
+        (SIA, 60, None, True, HP, ATTESTATION),
     ),
-    "emf": (worker(exposures={"emf"}), (SIA, 60, None, False, HP, ATTESTATION)),
-    "electrical": (worker(exposures={"electrical"}), (SIA, 60, None, False, DOCTOR, ATTESTATION)),
-    "machinery": (worker(exposures={"machinery"}), (SIA, 60, None, False, DOCTOR, ATTESTATION)),
+    "emf": (worker(exposures={"emf"}), (SIA, 60, None, True, HP, ATTESTATION)),
+    "electrical": (worker(exposures={"electrical"}), (SI, 60, None, False, HP, ATTESTATION)),
+    "machinery": (worker(exposures={"machinery"}), (SI, 60, None, False, HP, ATTESTATION)),
     "night_worker": (worker(night_worker=True), (SIA, 36, None, True, HP, ATTESTATION)),
     "pregnant": (worker(), (SIA, 36, None, False, HP, ATTESTATION)),
-    "invalidity_pension": (worker(), (SIA, 36, None, False, HP, ATTESTATION)),
+    "invalidity_pension": (worker(), (SIA, 36, None, False, DOCTOR_FIRST, ATTESTATION)),
     "disabled": (worker(), (SIA, 36, None, False, DOCTOR_FIRST, ATTESTATION)),
     "regulated_minor": (
         worker(birth_date=MINOR, regulated_work=True),
-        (SIR, 12, None, True, HP, APTITUDE_OR_ATTESTATION),
+        (SIR, 12, None, True, DOCTOR, APTITUDE),
     ),
     "radiation_cat_a": (
         worker(exposures={"radiation"}, radiation_cat_a=True),
-        (SIR, 12, None, True, HP, APTITUDE_OR_ATTESTATION),
+        (SIR, 12, None, True, DOCTOR, APTITUDE),
     ),
-    "radiation_cat_b": (
-        worker(radiation_cat_b=True),
-        (SIR, 24, None, True, HP, APTITUDE_OR_ATTESTATION),
-    ),
-    "biological_3_4": (
-        worker(exposures={"biological_3_4"}),
-        (SIR, 24, None, True, HP, APTITUDE_OR_ATTESTATION),
-    ),
-    "cmr": (worker(exposures={"cmr"}), (SIR, 24, None, True, HP, APTITUDE_OR_ATTESTATION)),
-    "asbestos": (
-        worker(exposures={"asbestos"}),
-        (SIR, 24, None, True, HP, APTITUDE_OR_ATTESTATION),
-    ),
-    "scaffolding": (
-        worker(exposures={"scaffolding"}),
-        (SIR, 24, None, True, HP, APTITUDE_OR_ATTESTATION),
-    ),
-    "hyperbaric": (
-        worker(exposures={"hyperbaric"}),
-        (SIR, 24, None, True, HP, APTITUDE_OR_ATTESTATION),
-    ),
-    "lead": (worker(exposures={"lead"}), (SIR, 24, None, True, HP, APTITUDE_OR_ATTESTATION)),
-    "sir_employer": (worker(sir_employer=True), (SIR, 24, None, True, HP, APTITUDE)),
+    "radiation_cat_b": (worker(radiation_cat_b=True), SIR_48),
+    "biological_3_4": (worker(exposures={"biological_3_4"}), SIR_48),
+    "cmr": (worker(exposures={"cmr"}), SIR_48),
+    "asbestos": (worker(exposures={"asbestos"}), SIR_48),
+    "scaffolding": (worker(exposures={"scaffolding"}), SIR_48),
+    "hyperbaric": (worker(exposures={"hyperbaric"}), SIR_48),
+    "lead": (worker(exposures={"lead"}), SIR_48),
+    "heavy_loads": (worker(heavy_loads=True), SIR_48),
+    "sir_employer": (worker(sir_employer=True), SIR_48),
     "interim": (
         worker(contract_type="interim"),
         (SI, 24, None, False, HP, APTITUDE_OR_ATTESTATION),
@@ -141,7 +133,8 @@ ROW_CASES = {
         (VIP_COLLECTIVE, None, None, True, TEAM, PRESENCE),
     ),
     "mid_career": (worker(birth_date=date(1981, 11, 30)), (SI, 60, None, False, HP, ATTESTATION)),
-    "end_of_exposure": (worker(end_of_exposure=True), (SIR, 48, 24, False, HP, EXPOSURES)),
+    # a one-off visit, no category: the general case for an otherwise unexposed worker
+    "end_of_exposure": (worker(end_of_exposure=True), (SI, 60, None, False, HP, ATTESTATION)),
 }
 ROW_HEALTH = {
     "pregnant": HealthFlags(pregnant=True),
@@ -178,6 +171,7 @@ def test_row_holds_the_spec_values(key):
         rule.before_assignment,
         rule.performed_by,
         rule.delivers,
+        rule.also_due,
     ) == SPEC_TABLE[key]
     assert rule.label_fr and rule.label_en and rule.label("en") == rule.label_en
 
@@ -206,14 +200,14 @@ def test_data_file_is_well_formed_csv():
         pytest.param(
             worker(night_worker=True, exposures={"asbestos"}),
             None,
-            (SIR, 24, None, True, HP, APTITUDE_OR_ATTESTATION),
+            (SIR, 36, 24, True, DOCTOR, APTITUDE),
             ("night_worker", "asbestos"),
             id="night worker + asbestos",
         ),
         pytest.param(
             worker(contract_type="interim", exposures={"cmr"}),
             None,
-            (SIR, 24, None, True, HP, APTITUDE_OR_ATTESTATION),
+            (SIR, 24, None, True, DOCTOR, APTITUDE),
             ("cmr", "interim"),
             id="interim + CMR",
         ),
@@ -234,35 +228,35 @@ def test_data_file_is_well_formed_csv():
         pytest.param(
             worker(exposures={"electrical", "emf"}),
             HealthFlags(pregnant=True),
-            (SIA, 36, None, False, DOCTOR, ATTESTATION),
+            (SIA, 36, None, True, HP, ATTESTATION),
             ("emf", "electrical", "pregnant"),
-            id="electrical + EMF + pregnant: doctor beats health professional",
+            id="electrical + EMF + pregnant: SIA, before assignment for EMF",
         ),
         pytest.param(
             worker(birth_date=MINOR, exposures={"machinery"}),
             None,
-            (SIA, 60, None, True, DOCTOR, ATTESTATION),
+            (SIA, 60, None, True, HP, ATTESTATION),
             ("minor", "machinery"),
-            id="minor + CACES: before assignment, by the doctor",
+            id="minor + driving machinery: SIA before assignment",
         ),
         pytest.param(
             worker(birth_date=MINOR, regulated_work=True, exposures={"lead"}),
             None,
-            (SIR, 12, None, True, HP, APTITUDE_OR_ATTESTATION),
+            (SIR, 12, None, True, DOCTOR, APTITUDE),
             ("minor", "regulated_minor", "lead"),
             id="regulated minor + lead: the shortest period",
         ),
         pytest.param(
             worker(radiation_cat_a=True, exposures={"radiation", "cmr"}),
             None,
-            (SIR, 12, None, True, HP, APTITUDE_OR_ATTESTATION),
-            ("radiation_cat_a", "radiation_cat_b", "cmr"),
-            id="radiation cat. A beats cat. B and CMR",
+            (SIR, 12, None, True, DOCTOR, APTITUDE),
+            ("radiation_cat_a", "cmr"),
+            id="radiation cat. A beats CMR",
         ),
         pytest.param(
             worker(contract_type="short", contract_days=20, exposures={"asbestos"}),
             None,
-            (SIR, 24, None, True, HP, APTITUDE_OR_ATTESTATION),
+            SIR_48,
             ("asbestos", "short_contract"),
             id="short contract + asbestos",
         ),
@@ -276,14 +270,14 @@ def test_data_file_is_well_formed_csv():
         pytest.param(
             worker(contract_type="saisonnier", contract_days=30, exposures={"scaffolding"}),
             None,
-            (SIR, 24, None, True, HP, APTITUDE_OR_ATTESTATION),
+            (SIR, 24, None, True, DOCTOR, APTITUDE),
             ("scaffolding", "seasonal_short"),
-            id="seasonal + scaffolding: health professional beats the team",
+            id="seasonal + scaffolding: the doctor beats the team, the seasonal 24 months",
         ),
         pytest.param(
             worker(end_of_exposure=True, exposures={"asbestos"}),
             None,
-            (SIR, 24, None, True, HP, APTITUDE_OR_ATTESTATION),
+            SIR_48,
             ("asbestos", "end_of_exposure"),
             id="still exposed to asbestos + end of another exposure",
         ),
@@ -297,7 +291,7 @@ def test_data_file_is_well_formed_csv():
         pytest.param(
             worker(exposures={"wood_dust"}),
             None,
-            (SIR, 24, None, True, HP, APTITUDE_OR_ATTESTATION),
+            SIR_48,
             ("cmr",),
             id="wood dust is a carcinogenic process",
         ),
@@ -426,9 +420,9 @@ def test_legal_ceilings_whatever_the_table_says(
     assert (result.max_months, result.intermediate_months) == (months, intermediate)
 
 
-def test_default_sir_rows_need_no_intermediate_visit():
-    """Every 24 months or less: the periodic visits already come at least every two years."""
-    assert follow_up(worker(exposures={"cmr"}), TODAY).intermediate_months is None
+def test_default_sir_rows_have_the_intermediate_visit_at_24_months():
+    """An examination every 48 months, an intermediate visit 24 months after each (R4624-28)."""
+    assert follow_up(worker(exposures={"cmr"}), TODAY).intermediate_months == 24
 
 
 # ---------------------------------------------------------------- minors and birthdays
@@ -509,7 +503,7 @@ def test_mid_career_in_the_year_of_the_45th_birthday(birth_date, due):
 def test_mid_career_does_not_change_an_sir_follow_up():
     result = follow_up(worker(birth_date=date(1981, 5, 5), exposures={"lead"}), TODAY)
     assert result.mid_career_due and result.rules == ("lead", "mid_career")
-    assert (result.category, result.max_months) == (SIR, 24)
+    assert (result.category, result.max_months) == (SIR, 48)
 
 
 def test_mid_career_years_are_data(tmp_path):
@@ -641,3 +635,19 @@ def test_distribution_for_the_chart():
         follow_up(worker(exposures={"lead"}), TODAY),
     ]
     assert followup_categories.distribution(results) == {SIR: 2, SIA: 1, SI: 1, VIP_COLLECTIVE: 0}
+
+
+def test_the_also_due_column_is_optional_and_checked(tmp_path):
+    path = tmp_path / "rules.csv"
+    header = ",".join(followup_table.COLUMNS) + ",also_due\n"
+    path.write_text(
+        header + GENERAL_120 + ",\nmach,risk:machinery,SI,60,no,doctor,attestation,M,M,aci\n",
+        encoding="utf-8",
+    )
+    assert follow_up(worker(exposures={"machinery"}), TODAY, rules=load_rules(path)).aci_needed
+    path.write_text(
+        header + GENERAL_120 + ",\nmach,risk:machinery,SI,60,no,doctor,attestation,M,M,audit\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FollowUpRulesError, match=r"\(key 'mach'\): also_due 'audit'"):
+        load_rules(path)

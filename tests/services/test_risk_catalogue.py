@@ -221,7 +221,7 @@ def test_labels_and_family_are_required(db):
 
 def test_implications_come_from_the_follow_up_rules():
     wood = followup_table.implications("wood_dust")
-    assert [(r.key, r.category, r.max_months) for r in wood] == [("cmr", "SIR", 24)]
+    assert [(r.key, r.category, r.max_months) for r in wood] == [("cmr", "SIR", 48)]
     assert [r.key for r in followup_table.implications("night_work")] == ["night_worker"]
     assert followup_table.implications("noise") == []
 

@@ -519,9 +519,10 @@ def test_before_assignment_is_explained():
 SI = follow()  # general case: 60 months
 NIGHT = follow(night_worker=True)  # SIA, 36 months
 INTERIM = follow(contract_type="interim")  # SI, 24 months
-CMR = follow(exposures={"cmr"})  # SIR, 24 months, no intermediate visit
+# SIR, 24 months (the interim row's period): no intermediate visit
+CMR = follow(contract_type="interim", exposures={"cmr"})
 RADIATION_A = follow(radiation_cat_a=True)  # SIR, 12 months
-SIR_48 = follow(end_of_exposure=True)  # SIR at the ceiling: 48 months, intermediate at 24
+SIR_48 = follow(exposures={"cmr"})  # SIR at the ceiling: 48 months, intermediate at 24
 SHORT = follow(contract_type="short", contract_days=10)  # collective VIP
 
 
@@ -822,7 +823,6 @@ def test_sir_intermediate_then_periodic_visits():
     done = [(date(2023, 3, 1), "sir_embauche")]
     assert summary(plan(SIR_48, done, hire=date(2023, 3, 1))) == [
         ("sir_intermediaire", date(2025, 3, 1)),
-        ("post_exposition", None),
     ]
     done.append((date(2025, 2, 10), "sir_intermediaire"))
     assert summary(plan(SIR_48, done, hire=date(2023, 3, 1)))[0] == (
@@ -855,7 +855,7 @@ def test_short_contracts_get_the_collective_information_once():
 
 def test_overdue_visits_come_first_then_by_deadline_then_those_without_one():
     birth = date(1982, 4, 1)  # 45 in 2027
-    follow_up_ = follow(birth_date=birth, end_of_exposure=True)
+    follow_up_ = follow(birth_date=birth, end_of_exposure=True, exposures={"cmr"})
     found = plan(follow_up_, [(date(2024, 3, 1), "sir_embauche")], birth=birth)
     assert summary(found) == [
         ("sir_intermediaire", date(2026, 3, 1)),  # overdue
@@ -960,10 +960,14 @@ def test_the_plan_is_ordered_and_never_repeats_an_open_or_listed_type(
 
 
 def test_the_doctor_alone_when_the_follow_up_asks_for_the_medecin_du_travail():
-    electrical = follow(exposures={"electrical"})
-    assert performers_for("vip_initiale", electrical) == {"doctor"}
-    assert performers_for("vip_periodique", electrical) == {"doctor"}
-    assert performers_for("mi_carriere", electrical) == {"doctor", "nurse"}
+    # an SIR worker: the examinations by the doctor, the intermediate visit by either (R4624-28)
+    sir = follow(exposures={"cmr"})
+    assert performers_for("sir_embauche", sir) == {"doctor"}
+    assert performers_for("vip_periodique", sir) == {"doctor"}
+    assert performers_for("sir_intermediaire", sir) == {"doctor", "nurse"}
+    assert performers_for("mi_carriere", sir) == {"doctor", "nurse"}
+    # live electrical work is in simple follow-up since décret 2025-355
+    assert performers_for("vip_initiale", follow(exposures={"electrical"})) == {"doctor", "nurse"}
     assert performers_for("vip_periodique", SI) == {"doctor", "nurse"}
     assert performers_for("vip_periodique") == {"doctor", "nurse"}
     assert performers_for("reprise", SI) == {"doctor"}
@@ -989,7 +993,11 @@ def test_a_window_is_overdue_only_after_its_deadline():
 
 def test_the_other_rules_are_explained():
     assert visit_deadlines.on_request().explanation("fr").startswith("Visite à la demande : pas de")
-    assert visit_deadlines.post_exposure().explanation("en").startswith("Post-exposure visit")
+    assert (
+        visit_deadlines.post_exposure()
+        .explanation("en")
+        .startswith("Post-exposure or end-of-career visit")
+    )
     assert visit_deadlines.post_exposure().due_by is None
 
 

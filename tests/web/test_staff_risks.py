@@ -58,11 +58,21 @@ def test_the_list_shows_families_synonyms_and_what_each_entry_implies(client, st
     assert '<span class="tag">sciure</span>' in page
     wood = page[page.index('id="risk-wood_dust"') :]
     wood = wood[: wood.index("</tr>")]
-    assert "Suivi individuel renforcé (SIR)" in wood and "24 mois" in wood
+    assert "Suivi individuel renforcé (SIR)" in wood and "48 mois" in wood
     noise = page[page.index('id="risk-noise"') :]
     noise = noise[: noise.index("</tr>")]
     assert "suivi individuel général" in noise
     assert 'href="/staff/risques/wood_dust"' in page and 'href="/staff/risques/nouveau"' in page
+
+
+def test_R4451_57_the_radiation_entry_implies_sir_only_for_classified_workers(client, staff_login):
+    staff_login("admin")
+    page = client.get("/staff/risques").get_data(as_text=True)
+    row = page[page.index('id="risk-radiation"') :]
+    row = row[: row.index("</tr>")]
+    assert "seulement pour un travailleur classé en catégorie A" in row
+    assert "seulement pour un travailleur classé en catégorie B" in row
+    assert "au plus tous les 12 mois" in row and "au plus tous les 48 mois" in row
 
 
 def test_an_edit_changes_matching_at_once_and_is_audited(risks, client, db, staff_login):

@@ -1,9 +1,11 @@
 """The follow-up category engine (SPEC 4.4): which individual follow-up a worker needs, and how
 often, from the rows of the rules table that match their situation (`followup_table`). When
 several rows apply the strictest wins (SIR > SIA > SI > collective VIP, then the shortest
-periodicity); rows of category `ALL` (mid-career) say a visit is due whatever the category, and
-count neither for `otherwise` nor for the strictest-rule choice; the legal ceilings of the Code du
-travail are enforced here, in code, whatever a staff-edited table says."""
+periodicity); rows of category `ALL` (mid-career, post-exposure) say a visit is due whatever the
+category, and count neither for `otherwise` nor for the strictest-rule choice; a row may also ask
+for a visit besides the follow-up (`also_due`: the attestation d'absence de contre-indication of a
+machinery driver); the legal ceilings of the Code du travail are enforced here, in code, whatever a
+staff-edited table says."""
 
 from __future__ import annotations
 
@@ -31,9 +33,16 @@ VIP_CEILING_MONTHS = 60
 PROTECTED_CEILING_MONTHS = 36  # disabled, invalidity pension, night workers
 SIR_CEILING_MONTHS = 48
 SIR_INTERMEDIATE_MONTHS = 24  # intermediate visit by a health professional
+YEARLY_MONTHS = 12  # a yearly examination, with no intermediate visit
 PROTECTED_FACTS = frozenset(
     {"health:disabled", "health:invalidity_pension", "flag:night_worker", "risk:night_work"}
 )
+# Situations whose examination is yearly by law: a worker classified in category A (R4451-82,
+# which also waives the intermediate visit) and a minor on regulated work (R4153-40 5°: an avis
+# d'aptitude each year). Each is a set of facts that must all hold.
+YEARLY_FACTS = (frozenset({"flag:radiation_cat_a"}), frozenset({"minor", "flag:regulated_work"}))
+# A classified worker (R4451-57) is exposed to ionising radiation, declared as a risk or not.
+CLASSIFIED_FLAGS = frozenset({"radiation_cat_a", "radiation_cat_b"})
 
 
 CATEGORY_RANK = {
@@ -55,6 +64,19 @@ class FollowUp:
     delivers: Document
     rules: tuple[str, ...]  # keys of the rows that applied, in table order
     mid_career_due: bool  # a mid-career visit falls in the current year
+    also_due: tuple[str, ...] = ()  # visits the rows ask for besides the follow-up (ALSO_DUE)
+    exposure_ended_on: date | None = None  # a post-exposure visit is due from that day
+
+    @property
+    def aci_needed(self) -> bool:
+        """An attestation d'absence de contre-indication médicale is needed (décret 2025-355:
+        driving machinery under an autorisation de conduite, live electrical work)."""
+        return "aci" in self.also_due
+
+    @property
+    def post_exposure_due(self) -> bool:
+        """A post-exposure (or end-of-career) visit is due, once (L4624-2-1, R4624-28-1)."""
+        return "post_exposition" in self.also_due
 
 
 # ---------------------------------------------------------------- the worker's situation
@@ -75,6 +97,8 @@ def facts(worker: Worker, today: date, health: HealthFlags | None = None) -> fro
     """The conditions that hold for this worker today, in the vocabulary of `matches`."""
     found = {f"risk:{code}" for code in worker.exposures}
     found |= {f"flag:{name}" for name in EMPLOYER_FLAGS if getattr(worker, name)}
+    if any(getattr(worker, name) for name in CLASSIFIED_FLAGS):
+        found.add("risk:radiation")
     if health is not None:
         found |= {f"health:{name}" for name in HEALTH_FLAGS if getattr(health, name)}
     found.add(f"contract:{worker.contract_type}")
@@ -112,7 +136,7 @@ def mid_career_due(
     rules: Sequence[Rule] | None = None,
 ) -> bool:
     """Whether a mid-career visit falls in today's year (by default, the 45th birthday's year)."""
-    return any(r.category is Category.ALL for r in applicable_rules(worker, today, None, rules))
+    return any(r.also_due == "mi_carriere" for r in applicable_rules(worker, today, None, rules))
 
 
 # ---------------------------------------------------------------- the decision
@@ -138,6 +162,7 @@ def follow_up(
     months = min(periods) if periods else None
     known = facts(worker, today, health)
     months, intermediate = _within_ceilings(strictest.category, months, known)
+    also_due = tuple(dict.fromkeys(r.also_due for r in applied if r.also_due is not None))
     return FollowUp(
         category=strictest.category,
         max_months=months,
@@ -146,7 +171,9 @@ def follow_up(
         performed_by=max((r.performed_by for r in deciding), key=PERFORMER_RANK.__getitem__),
         delivers=strictest.delivers,
         rules=tuple(r.key for r in applied),
-        mid_career_due=len(deciding) < len(applied),
+        mid_career_due="mi_carriere" in also_due,
+        also_due=also_due,
+        exposure_ended_on=worker.exposure_ended_on if "post_exposition" in also_due else None,
     )
 
 
@@ -164,14 +191,18 @@ def _within_ceilings(
     category: Category, months: int | None, known: Iterable[str]
 ) -> tuple[int | None, int | None]:
     ceiling = SIR_CEILING_MONTHS if category is Category.SIR else VIP_CEILING_MONTHS
-    if PROTECTED_FACTS & set(known):
+    known = set(known)
+    if PROTECTED_FACTS & known:
         # personal ceiling: applies in any category (an SIR worker on nights included)
         ceiling = min(ceiling, PROTECTED_CEILING_MONTHS)
+    yearly = any(situation <= known for situation in YEARLY_FACTS)
+    if yearly:
+        ceiling = min(ceiling, YEARLY_MONTHS)
     if months is None and category is Category.VIP_COLLECTIVE:
         return None, None  # one collective session at the start of a contract under 45 days
     months = ceiling if months is None else min(months, ceiling)
     intermediate = None
-    if category is Category.SIR and months > SIR_INTERMEDIATE_MONTHS:
+    if category is Category.SIR and months > SIR_INTERMEDIATE_MONTHS and not yearly:
         intermediate = SIR_INTERMEDIATE_MONTHS
     return months, intermediate
 

@@ -2,7 +2,9 @@
 default) read and checked, each row saying which situations it matches (`matches`, see
 `_parse_matches`) and the category, maximum periodicity, performer and document it implies; the
 vocabulary of those situations, what the employer declares (`Worker`) kept apart from personal
-health situations (`HealthFlags`); and what exposure to a risk code implies (`implications`)."""
+health situations (`HealthFlags`); a visit a row asks for besides the follow-up (the optional
+`also_due` column: mid-career, post-exposure, attestation d'absence de contre-indication); and what
+exposure to a risk code implies (`implications`, with what else it needs: `conditions`)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,10 @@ COLUMNS = (
     "label_fr",
     "label_en",
 )
+# Optional column (a table without it still loads): a visit the row asks for besides the
+# follow-up visits; a row of category ALL without one asks for the mid-career visit.
+ALSO_DUE_COLUMN = "also_due"
+ALSO_DUE = frozenset({"mi_carriere", "post_exposition", "aci"})  # the visits `due` can schedule
 CONTRACT_TYPES = frozenset({"cdi", "cdd", "interim", "saisonnier", "apprenti", "short"})
 
 
@@ -119,6 +125,7 @@ class Rule:
     delivers: Document
     label_fr: str
     label_en: str
+    also_due: str | None = None  # a visit of `ALSO_DUE` the row asks for besides the follow-up
 
     def label(self, locale: str) -> str:
         return self.label_en if str(locale).startswith("en") else self.label_fr
@@ -147,14 +154,15 @@ def load_rules(path: str | os.PathLike | None = None) -> tuple[Rule, ...]:
 def _load(source: Path, mtime: int) -> tuple[Rule, ...]:
     with source.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+        header = reader.fieldnames or ()
+        missing = [c for c in COLUMNS if c not in header]
         if missing:
             raise FollowUpRulesError(f"{source.name}: missing column(s) {', '.join(missing)}")
         rules: list[Rule] = []
         for row in reader:
             where = f"{source.name}, line {reader.line_num} (key {row.get('key')!r})"
             try:
-                rule = _parse_row(row)
+                rule = _parse_row(row, ALSO_DUE_COLUMN in header)
             except ValueError as error:
                 raise FollowUpRulesError(f"{where}: {error}") from None
             if any(r.key == rule.key for r in rules):
@@ -167,7 +175,8 @@ def _load(source: Path, mtime: int) -> tuple[Rule, ...]:
 
 def implications(code: str) -> list[Rule]:
     """The rules an exposure to this risk code triggers (category, periodicity, label), in table
-    order; none means the general individual follow-up."""
+    order, some only with other conditions (`conditions`: radiation for a classified worker);
+    none means the general individual follow-up."""
     condition = f"risk:{code}"
     return [
         rule
@@ -176,26 +185,43 @@ def implications(code: str) -> list[Rule]:
     ]
 
 
-def _parse_row(row: dict) -> Rule:
+def conditions(rule: Rule, code: str) -> frozenset[str]:
+    """What else must hold for an exposure to this risk code to trigger the rule, in the
+    vocabulary of `matches` (empty: the exposure alone is enough); the fewest of its
+    alternatives naming the risk."""
+    condition = f"risk:{code}"
+    found = [alt - {condition} for alt in rule.matches if condition in alt]
+    return min(found, key=len) if found else frozenset()
+
+
+def _parse_row(row: dict, with_also_due: bool = False) -> Rule:
     if None in row:
         raise ValueError("too many fields (an unquoted comma in a label?)")
-    values = {c: (row[c] or "").strip() if row[c] is not None else None for c in COLUMNS}
+    columns = (*COLUMNS, ALSO_DUE_COLUMN) if with_also_due else COLUMNS
+    values = {c: (row[c] or "").strip() if row[c] is not None else None for c in columns}
     empty = [c for c, v in values.items() if v is None]
     if empty:
         raise ValueError(f"too few fields (missing {', '.join(empty)})")
     for column in ("key", "matches", "category", "performed_by", "delivers", "label_fr"):
         if not values[column]:
             raise ValueError(f"{column} is empty")
+    category = _choice(Category, "category", values["category"])
+    also_due = values.get(ALSO_DUE_COLUMN) or None
+    if also_due is not None and also_due not in ALSO_DUE:
+        raise ValueError(f"also_due {also_due!r} is not one of {', '.join(sorted(ALSO_DUE))}")
+    if also_due is None and category is Category.ALL:
+        also_due = "mi_carriere"
     return Rule(
         key=values["key"],
         matches=_parse_matches(values["matches"]),
-        category=_choice(Category, "category", values["category"]),
+        category=category,
         max_months=_months(values["max_months"]),
         before_assignment=_yes_no(values["before_assignment"]),
         performed_by=_choice(Performer, "performed_by", values["performed_by"]),
         delivers=_choice(Document, "delivers", values["delivers"]),
         label_fr=values["label_fr"],
         label_en=values["label_en"] or values["label_fr"],
+        also_due=also_due,
     )
 
 
@@ -231,6 +257,7 @@ def _parse_matches(text: str) -> tuple[frozenset[str], ...]:
     * `risk:<code>` — an exposure from the risk catalogue as shipped (`risks.csv`: the table and
       the catalogue are released together);
     * `flag:<name>` — an employer-declared flag of `Worker` (`night_worker`, `regulated_work`…);
+      a worker classified in category A or B also has `risk:radiation`;
     * `health:<name>` — a `HealthFlags` field (`pregnant`, `invalidity_pension`, `disabled`);
     * `contract:<type>` — the contract type (`cdi`, `cdd`, `interim`, `saisonnier`, `apprenti`,
       `short`);

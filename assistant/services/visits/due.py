@@ -21,12 +21,11 @@ from sqlalchemy.orm import Session, selectinload
 from assistant.core.timeutil import PARIS
 from assistant.models import Employee, Member, Visit, VisitStatus
 from assistant.services.followup import followup_categories, followup_table
-from assistant.services.visits import law_calendar, law_records, visit_type_table
+from assistant.services.visits import law_calendar, law_dues, law_records, visit_type_table
 from assistant.services.visits.visit_deadlines import (
     Window,
     initial_visit,
     periodic,
-    post_exposure,
 )
 from assistant.services.visits.visit_type_table import (
     FOLLOW_UP_TYPES,
@@ -78,15 +77,17 @@ def due_visits(
     done: Sequence[tuple[date, str]],
     open_types: Collection[str],
     today: date,
+    aci_outcomes: Sequence[law_dues.AciOutcome] = (),
 ) -> list[Due]:
     """The visits to plan for one worker, most urgent first.
 
     The follow-up visit: the initial one when no follow-up visit of the worker's regime was done
     (an SIR worker needs an aptitude examination, a VIP does not count; a collective information
     does not count for an individual follow-up), else the periodic one after the last. Plus the
-    mid-career visit in its year unless done that year, and the post-exposure visit when the
-    follow-up says the exposure ended and none was done. Types in `open_types` (already requested
-    or booked) are left out.
+    mid-career visit until held (`law_calendar.mid_career_due`); the post-exposure visit and the
+    examination d'absence de contre-indication when the follow-up asks for them (`law_dues`,
+    `aci_outcomes`: the done `aci` visits). Types in `open_types` (already requested or booked)
+    are left out.
     """
     found: list[Due] = []
     basis = _basis_types(follow.category)
@@ -106,8 +107,8 @@ def due_visits(
     if mid is not None:
         found.append(Due("mi_carriere", mid))
 
-    if "end_of_exposure" in follow.rules and not any(c == "post_exposition" for _, c in done):
-        found.append(Due("post_exposition", post_exposure()))
+    found += [Due(*item) for item in law_dues.post_exposure_due(follow, done)]
+    found += [Due(*item) for item in law_dues.aci_due(follow, hire_date, aci_outcomes)]
 
     found = [due for due in found if due.visit_type not in open_types]
     return sorted(found, key=lambda due: urgency(due, today))
@@ -201,6 +202,7 @@ def _employee_dues(employee, follow, visits, today, earlier=None, situation=None
         done=[*done, earlier] if earlier is not None else done,
         open_types=open_types,
         today=today,
+        aci_outcomes=law_dues.aci_outcomes(visits, visit_day),
     )
     window = law_records.referral(situation, visits, visit_day)
     if window is not None and "orientation" not in open_types:
@@ -346,6 +348,7 @@ def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:
         done=done,
         open_types=open_types,
         today=today,
+        aci_outcomes=law_dues.aci_outcomes(visits, visit_day),
     )
     declared_on = law_records.independent_declared_on(session, member, today)
     dues = [

@@ -303,9 +303,21 @@ def mid_career(birth_date: date, age: int = MID_CAREER_AGE) -> Window:
     return _window("mi_carriere", due_from=date(year, 1, 1), due_by=date(year, 12, 31), age=age)
 
 
-def post_exposure() -> Window:
-    """As soon as possible after the end of the exposure: no date the service can compute."""
-    return _window("post_exposition")
+def post_exposure(ended_on: date | None = None) -> Window:
+    """From the end of the exposure (or of the career), "dans les meilleurs délais" (R4624-28-1):
+    the law sets no number, the deadline rule's `months` is the service's own (1 by default).
+    Without a known end date, no date the service can compute."""
+    if ended_on is None:
+        return _window("post_exposition")
+    months = rule("post_exposition").months
+    due_by = add_months(ended_on, months) if months else None
+    return _window("post_exposition", due_from=ended_on, due_by=due_by, months=months or 0)
+
+
+def no_contraindication(due_by: date) -> Window:
+    """The attestation d'absence de contre-indication médicale (décret 2025-355): before the
+    employer issues the authorisation, then again when it expires (`due_by` either way)."""
+    return _window("aci", due_by=due_by, months=rule("aci").months or 0)
 
 
 def on_request() -> Window:

@@ -165,10 +165,11 @@ def performers_for(
     code: str, follow: FollowUp | None = None, *, first: bool = False
 ) -> frozenset[str]:
     """Who may perform this visit for this worker: the type's performers, narrowed to the doctor
-    when the follow-up asks for the médecin du travail (electrical work, CACES…) or, for a disabled
-    worker, for the first visit (`first`). Only the follow-up visits are narrowed."""
+    when the follow-up asks for the médecin du travail (an SIR examination) or, for a disabled
+    worker, for the first visit (`first`). Only the follow-up visits are narrowed, never the SIR
+    intermediate visit, which any health professional may perform (R4624-28)."""
     allowed = get(code).performers
-    if follow is None or code not in FOLLOW_UP_TYPES:
+    if follow is None or code not in FOLLOW_UP_TYPES - {"sir_intermediaire"}:
         return allowed
     if follow.performed_by is Performer.DOCTOR or (
         follow.performed_by is Performer.DOCTOR_FIRST and first
