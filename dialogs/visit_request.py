@@ -4,8 +4,9 @@ The rules: a reprise needs the return date, the cause and the days of absence, a
 the Code du travail requires (an independent may ask for one whatever the length: the CIAMT
 offer); a pré-reprise or a liaison needs the first day of the sick leave (not in the future) and,
 unless it has lasted more than 30 days already, its expected end showing it will (R4624-29); the
-reason is optional (500 characters for an employee, 2000 otherwise); an employer chooses one of its current employees; employers and
-independents may wish a modality and choose how the slot is found. Each requester is offered only
+reason is optional (500 characters for an employee, 2000 otherwise); an employer chooses one of
+its current employees; employers and independents may wish a modality and choose how the slot is
+found. Each requester is offered only
 the visit types whose `visit_type_table` requesters include them. The answers are checked as
 they come by `visit_request_checks.py`.
 
