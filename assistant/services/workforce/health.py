@@ -144,3 +144,44 @@ def situations_for(session: Session, employee_ids: list[int]) -> dict[int, Healt
 def member_situation(session: Session, member_id: int) -> HealthSituation | None:
     """An independent member's own situation (they are the worker), for their due dates."""
     return session.scalar(select(HealthSituation).where(HealthSituation.member_id == member_id))
+
+
+def set_member_flags(
+    session: Session,
+    actor,
+    member,
+    *,
+    pregnant: bool,
+    invalidity_pension: bool,
+    disabled: bool,
+    today: date | None = None,
+) -> HealthSituation:
+    """An independent member's own situation (they are the worker), audited; a flag that becomes
+    true offers the visit with the médecin du travail, as `set_flags` does for an employee."""
+    situation = member_situation(session, member.id)
+    if situation is None:
+        situation = HealthSituation(member_id=member.id, updated_by="")
+        session.add(situation)
+    before = flags_of(situation)
+    situation.pregnant, situation.invalidity_pension = pregnant, invalidity_pension
+    situation.disabled = disabled
+    if became_true(before, flags_of(situation)):
+        offer_referral(situation, today or today_paris())
+    situation.updated_by = audit.actor_label(actor)
+    session.flush()
+    audit.record(session, actor, "update", "health_situation", None, f"member {member.id}")
+    return situation
+
+
+def decline_member_referral(
+    session: Session, actor, member, now: datetime | None = None
+) -> HealthSituation | None:
+    """An independent declines the visit with the médecin du travail offered to them."""
+    situation = member_situation(session, member.id)
+    if situation is None:
+        return None
+    decline(situation, now or utcnow())
+    situation.updated_by = audit.actor_label(actor)
+    session.flush()
+    audit.record(session, actor, "update", "health_situation", None, f"member {member.id}")
+    return situation
