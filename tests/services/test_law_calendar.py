@@ -111,6 +111,26 @@ def test_R4624_19_pregnancy_recorded_offers_the_visit_which_the_worker_may_decli
     assert ("Worker", "orientation") in service_view(db, member)
 
 
+def test_R4624_20_a_situation_known_before_hiring_is_the_first_visits_not_a_referral(
+    db, member, other
+):
+    first = make_employee(
+        db, other, last_name="Worker", phone="+33611223344", hire_date=date(2020, 1, 6)
+    )
+    prove_mobile(db, first)
+    health.set_flags(
+        db, "staff:1", first, pregnant=False, invalidity_pension=False, disabled=True,
+        today=date(2024, 5, 6),
+    )  # fmt: skip
+    later = make_employee(
+        db, member, last_name="Worker", phone="+33611223344", hire_date=date(2026, 10, 5)
+    )
+    prove_mobile(db, later)
+    found = service_view(db, member)
+    assert ("Worker", "orientation") not in found
+    assert ("Worker", "vip_initiale") in found  # by the médecin du travail (doctor first)
+
+
 def test_R4624_19_the_referral_helpers_are_pure():
     situation = HealthSituation(pregnant=False, invalidity_pension=False, disabled=False)
     before = health.flags_of(situation)

@@ -204,7 +204,7 @@ def _employee_dues(employee, follow, visits, today, earlier=None, situation=None
         today=today,
         aci_outcomes=law_dues.aci_outcomes(visits, visit_day),
     )
-    window = law_records.referral(situation, visits, visit_day)
+    window = law_records.referral(situation, visits, visit_day, employee.hire_date)
     if window is not None and "orientation" not in open_types:
         dues.append(Due("orientation", window))
     return sorted(dues, key=lambda due: urgency(due, today))
@@ -357,7 +357,7 @@ def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:
         else due
         for due in dues
     ]
-    referral = law_records.referral(situation, visits, visit_day)
+    referral = law_records.referral(situation, visits, visit_day, started)
     if referral is not None and "orientation" not in open_types:
         dues.append(Due("orientation", referral))
     dues = _professional_dates(dues, visits)

@@ -87,11 +87,16 @@ def referral_due(
     declined: bool,
     flags: HealthFlags | None,
     doctor_days: Iterable[date],
+    hired_on: date | None = None,
 ) -> Window | None:
-    """The visit with the médecin du travail still due: offered (`offered_on`), not declined, one
-    of the situations still true, and no visit held by the doctor (an `orientation` visit or any
-    other one a doctor held, `doctor_days`) since the offer."""
+    """The visit with the médecin du travail still due: offered (`offered_on`) during this
+    employment (on or after `hired_on`: a situation known before hiring is the first visit's,
+    by the doctor for a disabled worker), not declined, one of the situations still true, and no
+    visit held by the doctor (an `orientation` visit or any other one a doctor held,
+    `doctor_days`) since the offer."""
     if offered_on is None or declined or flags is None:
+        return None
+    if hired_on is not None and offered_on < hired_on:
         return None
     if not (flags.pregnant or flags.invalidity_pension or flags.disabled):
         return None

@@ -33,8 +33,11 @@ def doctor_days(visits: Iterable[Visit], day_of) -> list[date]:
     return found
 
 
-def referral(situation: HealthSituation | None, visits: Iterable[Visit], day_of) -> Window | None:
-    """The `orientation` visit still due after a situation was recorded (R4624-19, R4624-20)."""
+def referral(
+    situation: HealthSituation | None, visits: Iterable[Visit], day_of, hired_on: date | None = None
+) -> Window | None:
+    """The `orientation` visit still due after a situation was recorded during this employment
+    (from `hired_on`) (R4624-19, R4624-20)."""
     if situation is None:
         return None
     from assistant.services.workforce import health
@@ -44,6 +47,7 @@ def referral(situation: HealthSituation | None, visits: Iterable[Visit], day_of)
         situation.referral_declined_at is not None,
         health.flags_of(situation),
         doctor_days(visits, day_of),
+        hired_on,
     )
 
 
