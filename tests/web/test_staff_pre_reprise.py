@@ -95,3 +95,21 @@ def test_R4624_29_only_the_health_team_and_the_secretary_record_it(
 def test_R4624_29_an_unknown_worker_is_not_found(client, staff_login):
     staff_login("doctor")
     assert client.get(URL.format(999999)).status_code == 404
+
+
+def test_R4624_20_the_team_organises_the_visit_with_the_medecin_du_travail(
+    client, db, staff_login, employer, worker
+):
+    from assistant.services.workforce import health
+
+    health.set_flags(
+        db, "staff:1", worker, pregnant=False, invalidity_pension=True, disabled=False,
+        today=today_paris() - timedelta(days=10),
+    )  # fmt: skip
+    db.commit()
+    staff_login("secretary")
+    page = client.get("/staff/a-organiser")
+    assert page.status_code == 200
+    assert "Visite avec le médecin du travail" in page.text and "Berthier" in page.text
+    assert "en retard" in page.text  # offered 10 days ago: 8 days at most
+    assert "invalidit" not in page.text.lower()  # the dates, never the situation
