@@ -168,7 +168,7 @@ ABSENCE_CAUSE = {
 
 # who asked for a pré-reprise the staff record (R4624-29): the worker, or a doctor for them
 PRE_REPRISE_ASKED_BY = {
-    "worker": _l("Le salarié lui-même"),
+    "worker": _l("Le travailleur lui-même"),
     "treating_doctor": _l("Le médecin traitant"),
     "medecin_conseil": _l("Le médecin-conseil de l'assurance maladie"),
     "medecin_travail": _l("Le médecin du travail"),

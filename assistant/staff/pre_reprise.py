@@ -1,7 +1,8 @@
 """A pré-reprise the team records for a worker on sick leave (R4624-29): asked by the worker, the
 treating doctor, the médecin-conseil of the health insurance or the médecin du travail, as soon
 as the stoppage has lasted, or is known to last, more than 30 days. Confidential like the worker's
-own request: never shown nor told to the employer; it waits in the staff queue to be placed."""
+own request: never shown nor told to the employer; it waits in the staff queue to be placed. An
+independent worker's own is recorded from the member's page."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask_login import current_user
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
-from assistant.models import Employee, Member, Role
+from assistant.models import Employee, Member, MemberKind, Role
 from assistant.services.visits import booking, visit_requests
 from assistant.staff.access import role_required
 from assistant.staff.blueprint import bp
@@ -27,19 +28,34 @@ def record_pre_reprise(employee_id: int):
     employee = db.session.get(Employee, employee_id)
     if employee is None:
         abort(404)
-    member = db.session.get(Member, employee.member_id)
+    return _page(db.session.get(Member, employee.member_id), employee)
+
+
+@bp.route("/adherents/<int:member_id>/pre-reprise", methods=["GET", "POST"])
+@role_required(*RECORDERS)
+def record_own_pre_reprise(member_id: int):
+    """An independent worker's own (they are the worker)."""
+    member = db.session.get(Member, member_id)
+    if member is None or member.kind != MemberKind.INDEPENDENT:
+        abort(404)
+    return _page(member, None)
+
+
+def _page(member: Member, employee: Employee | None):
     form = PreRepriseForm()
     if form.validate_on_submit():
         visit = _record(form, member, employee)
         if visit is not None:
             db.session.commit()
             if visit.reused:
-                flash(_("Une demande de pré-reprise est déjà en cours pour ce salarié."), "info")
+                flash(
+                    _("Une demande de pré-reprise est déjà en cours pour ce travailleur."), "info"
+                )
             else:
                 flash(
                     _(
                         "Demande de pré-reprise enregistrée dans la file d'attente. "
-                        "L'employeur n'en est pas informé."
+                        "Elle est confidentielle."
                     ),
                     "success",
                 )
@@ -50,7 +66,7 @@ def record_pre_reprise(employee_id: int):
     ), status
 
 
-def _record(form: PreRepriseForm, member: Member, employee: Employee):
+def _record(form: PreRepriseForm, member: Member, employee: Employee | None):
     """The request, queued for the team; None with the error on its field when refused."""
     start, end = form.stoppage_start.data, form.stoppage_end.data
     if start > today_paris():

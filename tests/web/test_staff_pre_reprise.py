@@ -113,3 +113,30 @@ def test_R4624_20_the_team_organises_the_visit_with_the_medecin_du_travail(
     assert "Visite avec le médecin du travail" in page.text and "Berthier" in page.text
     assert "en retard" in page.text  # offered 10 days ago: 8 days at most
     assert "invalidit" not in page.text.lower()  # the dates, never the situation
+
+
+def test_R4624_29_an_independents_own_pre_reprise_asked_by_the_medecin_conseil(
+    client, db, staff_login, employer
+):
+    from tests.factories import make_member
+
+    own = make_member(db, "44306184100047", "independent", status="active")
+    db.commit()
+    staff_login("doctor")
+    assert f"/staff/adherents/{own.id}/pre-reprise" in client.get(f"/staff/adherents/{own.id}").text
+    url = f"/staff/adherents/{own.id}/pre-reprise"
+    page = client.get(url)
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(page.text), "asked_by": "medecin_conseil",
+            "stoppage_start": day(-40),
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    db.expire_all()
+    visit = db.scalar(select(Visit).where(Visit.member_id == own.id))
+    assert visit.employee_id is None and visit.visit_type == "pre_reprise"
+    assert visit.history[0]["asked_by"] == "medecin_conseil"
+    # an employer is no independent
+    assert client.get(f"/staff/adherents/{employer.id}/pre-reprise").status_code == 404
