@@ -11,6 +11,7 @@ from assistant.core.text import _l
 from assistant.models import (
     CentreKind,
     ContractType,
+    InaptitudeStep,
     MemberKind,
     MemberStatus,
     Modality,
@@ -117,6 +118,21 @@ FOLLOWUP_CONDITION = {
     "flag:radiation_cat_b": _l("un travailleur classé en catégorie B"),
 }
 
+# the classification of a worker exposed to ionising radiation (Employee.radiation_category)
+RADIATION_CATEGORY = {
+    "": _l("Pas de travailleur classé"),
+    "A": _l("Travailleur classé en catégorie A"),
+    "B": _l("Travailleur classé en catégorie B"),
+}
+
+# who sees the worker at the visits of a follow-up (followup_table.Performer, a StrEnum)
+PERFORMER = {
+    "pluridisciplinary_team": _l("L'équipe pluridisciplinaire"),
+    "health_professional": _l("Le médecin du travail ou un infirmier"),
+    "doctor_first": _l("Le médecin du travail la première fois, puis le médecin ou un infirmier"),
+    "doctor": _l("Le médecin du travail"),
+}
+
 # ---------------------------------------------------------------- prevention
 
 # the risk catalogue's families (assistant.models.risk.FAMILIES)
@@ -152,6 +168,21 @@ MODALITY = {
     Modality.TELE: _l("Téléconsultation"),
 }
 
+# how a worker's consent to teleconsultation was given (visit.TeleConsent.channel)
+TELE_CONSENT_CHANNEL = {
+    "web": _l("dans son espace"),
+    "sms": _l("par SMS"),
+    "staff": _l("de vive voix, enregistré par le service"),
+}
+
+# what a space's page says once the worker gave or withdrew it (dialogs/tele_consent.py's outcome)
+TELE_CONSENT_SAID = {
+    "tele_consent_given": _l(
+        "Votre accord est enregistré : vos visites pourront se faire en vidéo."
+    ),
+    "tele_consent_withdrawn": _l("Votre accord est retiré : vos visites se feront en personne."),
+}
+
 # how a requested visit's slot is found (the visit request journey)
 PLACEMENT = {
     "auto": _l("Réserver automatiquement le premier créneau libre"),
@@ -184,4 +215,19 @@ OUTCOME_KIND = {
     OutcomeKind.NO_CONTRAINDICATION: _l("Attestation d'absence de contre-indication médicale"),
     OutcomeKind.CONTRAINDICATION: _l("Contre-indication médicale"),
     OutcomeKind.EXPOSURES: _l("État des expositions"),
+}
+
+INAPTITUDE_STEP = {
+    InaptitudeStep.WORKSTATION_STUDY: _l("Étude du poste"),
+    InaptitudeStep.FICHE_ENTREPRISE: _l(
+        "Étude des conditions de travail et date d'actualisation de la fiche d'entreprise"
+    ),
+    InaptitudeStep.EMPLOYER_EXCHANGE: _l("Échange avec l'employeur"),
+    InaptitudeStep.SECOND_EXAM: _l("Second examen (facultatif, dans les 15 jours)"),
+}
+# what the professional writes on the document, by visit type (the employer's proposals else)
+OUTCOME_TEXT_FIELD = {
+    "pre_reprise": _l("Recommandations pour le retour au travail (remises au seul salarié)"),
+    "post_exposition": _l("Précisions sur les expositions et surveillance post-exposition"),
+    "aci": _l("Engins ou travaux concernés, précisions (remis au seul salarié)"),
 }

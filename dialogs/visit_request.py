@@ -6,7 +6,9 @@ offer); a pré-reprise or a liaison needs the first day of the sick leave (not i
 unless it has lasted more than 30 days already, its expected end showing it will (R4624-29); the
 reason is optional (500 characters for an employee, 2000 otherwise); an employer chooses one of
 its current employees; employers and independents may wish a modality and choose how the slot is
-found. Each requester is offered only
+found (a teleconsultation: never the employer, an independent only with their consent in force,
+R4624-41-1; left "indifférente", video is offered only to a worker whose consent is in force).
+Each requester is offered only
 the visit types whose `visit_type_table` requesters include them. The answers are checked as
 they come by `visit_request_checks.py`.
 
@@ -77,6 +79,13 @@ def _employee_choices(answers, context) -> list[Choice]:
 
 def _is(*codes):
     return lambda answers: answers.get("visit_type") in codes
+
+
+def _modality_choices(answers, context) -> list[Choice]:
+    """The modalities a requester may wish: never a teleconsultation for an employer, whose
+    initiative it may not be (R4624-41-1)."""
+    employer = requester_of(answers) == "employer"
+    return [Choice(str(k), v) for k, v in labels.MODALITY.items() if not (employer and k == "tele")]
 
 
 def _chooses_placement(answers) -> bool:
@@ -317,12 +326,14 @@ REQUEST = Journey(
             "modality",
             "choice",
             _l("Modalité souhaitée (facultatif)"),
-            choices=lambda answers, context: [
-                Choice(str(k), v) for k, v in labels.MODALITY.items()
-            ],
+            choices=_modality_choices,
             when=_chooses_placement,
             check=modality_allowed,
             optional=True,
+            hint=_l(
+                "Indifférente : en personne, ou en téléconsultation seulement si le travailleur "
+                "y a donné son accord."
+            ),
             step=STEP,
         ),
         Question(

@@ -2,7 +2,7 @@
 number typed, the employee chosen still there, the reprise one the Code du travail requires and
 the stoppage long enough for the visit asked, so far or by its expected end (the regulatory window,
 `visit_requests.window_for`), the reason's length for this requester, the modality the visit
-allows."""
+allows (video: never the employer's wish, an independent's with their consent in force)."""
 
 from __future__ import annotations
 
@@ -169,4 +169,25 @@ def modality_allowed(value: str, answers, context) -> str:
     code = answers.get("visit_type")
     if code is not None and not visit_type_table.allows(code, value):
         raise Reprompt(_l("Cette visite ne peut pas se faire de cette façon."))
+    if value == "tele":
+        _tele_consented(answers, context)
     return value
+
+
+def _tele_consented(answers, context) -> None:
+    """By video only at the worker's initiative and with their prior consent (R4624-41-1): never
+    an employer's wish; an independent's once their consent is recorded."""
+    from assistant.models import Member
+    from assistant.services.visits import tele_consent, visit_requests
+
+    if requester_of(answers) == "employer":
+        raise Reprompt(visit_requests.EMPLOYER_NO_TELE)
+    if requester_of(answers) == "independent":
+        member = context.session.get(Member, answers["_member"])
+        if tele_consent.in_force(context.session, member=member) is None:
+            raise Reprompt(
+                _l(
+                    "Donnez d'abord votre accord à la téléconsultation (page Téléconsultation "
+                    "de votre espace), ou choisissez une visite en personne."
+                )
+            )

@@ -1,13 +1,15 @@
-"""The forms of a visit's outcome in the back-office: the document issued, the medical note."""
+"""The forms of a visit's outcome in the back-office: the document issued, the medical note, a
+dated step of the inaptitude procedure (R4624-42)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import DateField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
-from assistant.services.visits import outcomes
+from assistant import labels
+from assistant.services.visits import inaptitude, outcomes
 from forms.wizard import MultiCheckboxField
 
 
@@ -46,3 +48,19 @@ class OutcomeForm(FlaskForm):
 
 class NoteForm(FlaskForm):
     note = TextAreaField(_l("Nouvelle note médicale"), validators=[Length(max=outcomes.MAX_TEXT)])
+
+
+class InaptitudeStepForm(FlaskForm):
+    """The médecin du travail dates one step of the procedure before an inaptitude."""
+
+    step = SelectField(
+        _l("Étape"), choices=lambda: [(str(k), v) for k, v in labels.INAPTITUDE_STEP.items()]
+    )
+    done_on = DateField(
+        _l("Date"),
+        validators=[InputRequired(message=_l("Indiquez la date de cette étape."))],
+    )
+    step_note = TextAreaField(
+        _l("Précision (sans diagnostic)"),
+        validators=[Length(max=inaptitude.MAX_NOTE)],
+    )

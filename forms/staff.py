@@ -1,5 +1,5 @@
-"""Back-office forms: staff login, the tariff grid, a worker's health situation and mobile
-proof, access outside one's team, a pré-reprise asked for a worker."""
+"""Back-office forms: staff login, a staff account, the tariff grid, a worker's health situation
+and mobile proof, access outside one's team, a pré-reprise asked for a worker."""
 
 from __future__ import annotations
 
@@ -61,6 +61,18 @@ class LoginForm(FlaskForm):
     )
 
 
+class StaffAccountForm(FlaskForm):
+    """What the administrator sets on a staff account."""
+
+    advanced_practice = BooleanField(
+        _l("Infirmier en pratique avancée (IPA)"),
+        description=_l(
+            "Un infirmier en pratique avancée peut assurer la visite de mi-carrière, comme le "
+            "médecin du travail."
+        ),
+    )
+
+
 class TariffRateForm(FlaskForm):
     kind = SelectField(
         _l("Cotisation"),
@@ -105,6 +117,10 @@ class OutsideTeamForm(FlaskForm):
 class ProofForm(FlaskForm):
     phone = StringField(_l("Numéro de mobile donné par le salarié"))
     code = StringField(_l("Code lu par le salarié"))
+
+
+class DeclineReferralForm(FlaskForm):
+    """The worker declines the visit with the médecin du travail offered (CSRF only)."""
 
 
 class PreRepriseForm(FlaskForm):

@@ -29,7 +29,7 @@ from assistant.models import (
     WorkPattern,
 )
 from assistant.services.membership.staff import create_staff
-from assistant.services.visits import planning
+from assistant.services.visits import planning, tele_consent
 
 PASSWORD = "correct-horse-battery"  # of every account the factories make
 SIRET = "73282932000074"  # the employer most tests use
@@ -129,6 +129,15 @@ def prove_mobile(session, employee: Employee, phone: str | None = None) -> Worke
     worker.phone_proven_by = "staff:test"
     session.flush()
     return worker
+
+
+def consent_to_video(session, employee: Employee | None = None, member: Member | None = None):
+    """The worker behind `employee` (or the independent `member`) consented to teleconsultation,
+    as a professional records it on their word (R4624-41-1)."""
+    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    return tele_consent.give(
+        session, "staff:test", channel="staff", now=moment, employee=employee, member=member
+    )
 
 
 # --- the service's staff and places ---------------------------------------------------------

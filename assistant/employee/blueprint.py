@@ -17,6 +17,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from assistant import labels
 from assistant.core.timeutil import today_paris
 from assistant.extensions import db
 from assistant.logins import EmployeeUser, reach_of
@@ -49,6 +50,7 @@ def _no_store(response):
 def _helpers():
     return {
         "visit_label": lambda code: visit_type_table.get(code).label(locale_code()),
+        "outcome_label": lambda kind: labels.OUTCOME_KIND.get(kind, kind),
         "when": _when,
     }
 

@@ -1,5 +1,9 @@
 """What only the worker's own proven mobile opens (a contact number may be the employer's): their
-health situation, moving to a new mobile, their ordonnance de prévention."""
+health situation, their consent to teleconsultation, moving to a new mobile, the document of each
+visit done (attestation, avis — the 15-day appeal period runs from its delivery, R4624-14,
+R4624-25 —, pré-reprise recommendations, attestation d'absence de contre-indication, état des
+expositions) and their ordonnance de
+prévention."""
 
 from __future__ import annotations
 
@@ -7,11 +11,13 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from assistant import labels
 from assistant.core.parsing import Reprompt, parse_phone
 from assistant.database import utcnow
 from assistant.employee.blueprint import (
     actor_label,
     bp,
+    journey_context,
     locale_code,
     my_visit,
     proven_employments,
@@ -21,7 +27,9 @@ from assistant.services import audit
 from assistant.services.documents import visit_documents
 from assistant.services.workforce import health, mobile_proof
 from assistant.views import pdf_response
+from forms import tele_consent as consent_player
 from forms.employee import HealthForm, NewPhoneForm
+from forms.tele_consent import TeleConsentForm
 
 
 @bp.route("/sante", methods=["GET", "POST"])
@@ -51,6 +59,30 @@ def health_situation():
             form[name].data = bool(situation is not None and getattr(situation, name))
         db.session.commit()  # the read is audited
     return render_template("employee/health.html", form=form)
+
+
+@bp.route("/teleconsultation", methods=["GET", "POST"])
+def tele_consent():
+    """The worker gives or withdraws their consent to teleconsultation (R4624-41-1), for every
+    employment: it is the person's. Only through a proven mobile: an employer may never consent
+    for the worker."""
+    mine = proven_employments()
+    if not mine:
+        return render_template("employee/unproven.html"), 403
+    context = journey_context(utcnow(), channel="web")
+    ask = consent_player.question({"_employees": [e.id for e in mine]}, context)
+    form = TeleConsentForm()
+    if form.validate_on_submit():
+        try:
+            outcome = consent_player.answer(ask, request.form.get("agree", ""), context)
+        except Reprompt:
+            abort(400)
+        db.session.commit()
+        flash(str(labels.TELE_CONSENT_SAID[outcome.say]), "success")
+        return redirect(url_for("employee.tele_consent"))
+    return render_template(
+        "employee/tele_consent.html", form=form, in_force=ask.answers["_in_force"]
+    )
 
 
 @bp.route("/mobile", methods=["GET", "POST"])
@@ -100,4 +132,17 @@ def ordonnance(visit_id: int):
     audit.record(db.session, actor_label(), "read", "visit_outcome", visit.id, "ordonnance pdf")
     db.session.commit()
     document = visit_documents.ordonnance(visit)
+    return pdf_response(visit_documents.render_pdf(document), document.filename)
+
+
+@bp.get("/visite/<int:visit_id>/document.pdf")
+def visit_document(visit_id: int):
+    """The document of the employee's own visit: the law gives it to the worker, and some to the
+    worker alone (an ACI, a pré-reprise's recommendations, an état des expositions)."""
+    visit = my_visit(visit_id)
+    if visit.outcome is None or visit.employee not in proven_employments():
+        abort(404)
+    audit.record(db.session, actor_label(), "read", "visit_outcome", visit.id, "document pdf")
+    db.session.commit()
+    document = visit_documents.outcome_document(visit)
     return pdf_response(visit_documents.render_pdf(document), document.filename)

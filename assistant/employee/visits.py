@@ -9,9 +9,17 @@ from wtforms.fields import SelectChoice
 
 from assistant.core.parsing import Reprompt
 from assistant.database import utcnow
-from assistant.employee.blueprint import access_to, bp, journey_context, locale_code, my_visit
+from assistant.employee.blueprint import (
+    access_to,
+    bp,
+    journey_context,
+    locale_code,
+    my_visit,
+    proven_employments,
+)
 from assistant.extensions import db
 from assistant.models import VisitStatus
+from assistant.services.visits import tele_consent, visit_type_table
 from dialogs import visit_request as visit_request_journey
 from dialogs import visits as visit_journeys
 from forms import visits as visit_player
@@ -119,6 +127,13 @@ def choose_slot(visit_id: int):
                 return redirect(url_for("employee.home"))
     slots = visit_journeys.slots_to_offer(visit, context, moving=moving)
     form.slot.choices = [SelectChoice(slot.id, "") for slot in slots]
+    # by video only with the worker's consent (R4624-41-1): say where to give it
+    video_needs_consent = (
+        visit.employee in proven_employments()
+        and visit_type_table.allows(visit.visit_type, "tele")
+        and visit.modality in (None, "tele")
+        and not tele_consent.for_visit(db.session, visit)
+    )
     status = 409 if error else (400 if form.errors else 200)
     return render_template(
         "employee/slots.html",
@@ -128,6 +143,7 @@ def choose_slot(visit_id: int):
         form=form,
         error=error,
         team_form=ConfirmForm(),
+        video_needs_consent=video_needs_consent,
     ), status
 
 

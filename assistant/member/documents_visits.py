@@ -1,5 +1,7 @@
-"""The documents of done visits in the member space: the employer's document (attestation, avis)
-and, for an independent worker only, their own ordonnance de prévention."""
+"""The documents of done visits in the member space: the employer's document (attestation, avis,
+attestation de présence), never one the law gives the worker alone (pré-reprise recommendations,
+attestation d'absence de contre-indication or its refusal, état des expositions); and, for an
+independent worker, every document of their own visits and their ordonnance de prévention."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from assistant.member.blueprint import bp, current_member
 from assistant.models import MemberKind, Visit
 from assistant.services import audit
 from assistant.services.documents import visit_documents
-from assistant.services.visits import visit_lookup
+from assistant.services.visits import outcome_rules, visit_lookup
 from assistant.views import pdf_response
 
 
@@ -27,7 +29,9 @@ def _done_visit(visit_id: int) -> Visit:
 @bp.get("/visites/<int:visit_id>/document.pdf")
 def visit_document_pdf(visit_id: int):
     visit = _done_visit(visit_id)
-    document = visit_documents.employer_document(visit)
+    if not outcome_rules.employer_may_read(visit):
+        abort(404)
+    document = visit_documents.outcome_document(visit)
     audit.record(db.session, current_user, "read", "visit_outcome", visit.id, "document pdf")
     db.session.commit()
     return pdf_response(visit_documents.render_pdf(document), document.filename)

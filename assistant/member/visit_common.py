@@ -17,7 +17,7 @@ from assistant.core.timeutil import PARIS, today_paris
 from assistant.extensions import db
 from assistant.member.blueprint import bp
 from assistant.models import Visit, VisitStatus
-from assistant.services.visits import visit_lookup, visit_type_table
+from assistant.services.visits import outcome_rules, visit_lookup, visit_type_table
 from assistant.services.workforce import phone_reach
 from dialogs.engine import Context
 
@@ -75,6 +75,8 @@ def _visit_helpers():
         "visit_status_label": lambda status: labels.VISIT_STATUS.get(status, status),
         "modality_label": lambda code: labels.MODALITY.get(code, code),
         "outcome_label": lambda kind: labels.OUTCOME_KIND.get(kind, kind),
+        # a document the law gives the worker alone: neither its kind nor its link here
+        "outcome_shown": outcome_rules.employer_may_read,
         "absence_cause_label": lambda cause: labels.ABSENCE_CAUSE.get(cause, cause),
         "time_of": lambda moment: format_time(moment, "short"),
         "paris_day": lambda moment: moment.astimezone(PARIS).date(),

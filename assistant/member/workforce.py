@@ -28,7 +28,7 @@ from assistant.services import audit
 from assistant.services.documents.pdf import bar_chart_svg
 from assistant.services.followup import followup_categories
 from assistant.services.prevention import risk_catalogue
-from assistant.services.workforce import employee_values, import_jobs
+from assistant.services.workforce import employee_values, followup_view, import_jobs
 from assistant.services.workforce import employees as workforce
 from forms.workforce import EmployeeForm, ImportForm, LeaveForm
 
@@ -47,12 +47,9 @@ def workforce_home():
     employees = workforce.list_employees(db.session, member.id, today=today)
     # What the employer sees comes from its own declaration only: a date that moved with a
     # health situation would tell it why. The service organises what health brings forward.
-    rows = []
-    for employee in employees:
-        declared = followup_categories.follow_up(workforce.worker_of(employee), today)
-        rows.append((employee, declared, workforce.first_visit_due(employee, declared)))
-    rows.sort(key=lambda row: row[2])
-    counts = followup_categories.distribution(follow for _employee, follow, _due in rows)
+    found = followup_view.declared(db.session, member, employees, today)
+    rows = sorted(((e, found[e.id]) for e in employees), key=lambda row: row[1].first_due)
+    counts = followup_categories.distribution(item.follow for _employee, item in rows)
     chart = bar_chart_svg([(str(labels.FOLLOWUP_CATEGORY.get(c, c)), n) for c, n in counts.items()])
     audit.record(db.session, current_user, "read", "member", member.id, "effectifs")
     db.session.commit()
@@ -63,6 +60,7 @@ def workforce_home():
         counts=counts,
         chart=chart,
         today=today,
+        locale=str(get_locale()),
         import_form=ImportForm(),
     )
 
@@ -79,6 +77,7 @@ def _save(form: EmployeeForm, member_id: int, employee_id: int | None):
         exposures=form.exposures.data or [],
         night_worker=form.night_worker.data,
         phone=form.phone.parsed,
+        **form.situations(),
     )
     if employee_id is None:
         return workforce.add_employee(db.session, current_user, member_id, **values)
@@ -125,6 +124,7 @@ def employee_edit(employee_id: int):
         form.exposures.data = list(employee.exposures or [])
         form.night_worker.data = employee.night_worker
         form.phone.data = employee.phone or ""
+        form.show(employee)
         audit.record(db.session, current_user, "read", "employee", employee.id)
         db.session.commit()
     elif form.validate_on_submit():
@@ -136,8 +136,16 @@ def employee_edit(employee_id: int):
             db.session.commit()
             flash(_("Salarié mis à jour."), "success")
             return redirect(url_for("member.workforce_home"))
+    today = today_paris()
+    shown = followup_view.declared(db.session, member, [employee], today)[employee.id]
     return render_template(
-        "member/workforce/employee.html", form=form, employee=employee, leave_form=LeaveForm()
+        "member/workforce/employee.html",
+        form=form,
+        employee=employee,
+        leave_form=LeaveForm(),
+        declared=shown,
+        today=today,
+        locale=str(get_locale()),
     ), 400 if form.errors or form.form_errors else 200
 
 
@@ -206,7 +214,10 @@ def workforce_import_status(job_id: int):
 def workforce_template():
     from assistant.services.workforce.csv_lines import COLUMNS
 
-    example = ";".join(COLUMNS) + "\nDupont;Marie;12/03/1980;Vendeuse;01/09/2024;CDI;;;non\n"
+    example = (
+        ";".join(COLUMNS)
+        + "\nDupont;Marie;12/03/1980;Vendeuse;01/09/2024;CDI;;;non;;non;;non;;non;;\n"
+    )
     return current_app.response_class(
         "\ufeff" + example,
         mimetype="text/csv",

@@ -18,27 +18,39 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
-from rapidfuzz import fuzz
 from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
-from assistant.core.parsing import Reprompt, fold
+from assistant.core.parsing import Reprompt
 from assistant.core.segments import clip, fits
 from assistant.core.timeutil import today_paris
 from assistant.models import DialogueState, Member, PhoneProfile
 from assistant.services import audit
 from assistant.services.workforce import phone_reach
 from assistant.sms import visits
+from assistant.sms.keywords import join_journey, keyword, tele_command
 from assistant.sms.prompts import MESSAGE_UNITS, prompt
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION, RISK_CODES, from_declaration
 from dialogs.engine import Context, Journey, Outcome
+from dialogs.tele_consent import TELE_CONSENT
 from dialogs.visits import BOOK, CANCEL, MOVE
 
 JOURNEYS = {
     j.name: j
-    for j in (EMPLOYER, INDEPENDENT, PHONE_CODE, RATING, SCORE, DECLARATION, BOOK, MOVE, CANCEL)
+    for j in (
+        EMPLOYER,
+        INDEPENDENT,
+        PHONE_CODE,
+        RATING,
+        SCORE,
+        DECLARATION,
+        BOOK,
+        MOVE,
+        CANCEL,
+        TELE_CONSENT,
+    )
 }
 VISIT_KEYWORDS = {"book": BOOK, "cancel": CANCEL, "move": MOVE}
 MAX_TRIES = 3
@@ -68,50 +80,6 @@ SAVE = (
     )
 )
 DROP = STATE.delete().where(STATE.c.id == bindparam("state_id"))
-
-# keyword → words that mean it (accent-folded, lower case); French first, English accepted
-KEYWORDS = {
-    "menu": ("menu", "aide", "help", "info", "infos", "?", "bonjour", "hello", "salut"),
-    "join": ("adherer", "adhesion", "inscription", "join"),
-    "score": ("score",),
-    "risks": ("risques", "risque", "risks", "risk"),
-    "book": ("rdv", "rendez-vous", "rendezvous", "appointment"),
-    "cancel": ("annuler", "cancel"),
-    "move": ("deplacer", "reporter", "move", "reschedule"),
-    "pdp": ("pdp",),
-    "stop": ("stop", "arret", "unsubscribe", "stopall"),
-    "start": ("start", "unstop", "reprendre"),
-    "english": ("english", "anglais"),
-    "french": ("francais", "french"),
-}
-
-
-# "ADHERER ENTREPRISE": a company joins (its password is then set on the web page linked to)
-COMPANY_WORDS = ("entreprise", "societe", "employeur", "company", "business", "employer")
-
-
-def join_journey(text: str, word: str | None) -> Journey | None:
-    """The adhesion a message asks for: ADHERER alone, an independent worker; followed by
-    ENTREPRISE (typos allowed), a company."""
-    if word == "join":
-        return INDEPENDENT
-    words = fold(text).strip(" .!").split()
-    if len(words) == 2 and keyword(words[0]) == "join":
-        if any(fuzz.ratio(words[1], company) >= 80 for company in COMPANY_WORDS):
-            return EMPLOYER
-    return None
-
-
-def keyword(text: str) -> str | None:
-    """The keyword a message is, if it is one (one or two words, typos allowed on long ones)."""
-    folded = fold(text).strip(" .!")
-    if not folded or len(folded.split()) > 2:
-        return None
-    for name, words in KEYWORDS.items():
-        for word in words:
-            if folded == word or (len(word) >= 5 and fuzz.ratio(folded, word) >= 85):
-                return name
-    return None
 
 
 @dataclass
@@ -225,6 +193,10 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
     if word in VISIT_KEYWORDS:
         _end(session, state)
         return _start(session, channel, VISIT_KEYWORDS[word], first, now)
+    if (video := tele_command(text)) is not None:  # VIDEO, VIDEO OUI, VIDEO NON
+        _end(session, state)
+        first = {} if video[1] is None else {"agree": video[1]}
+        return _start(session, channel, TELE_CONSENT, first, now)
     if word == "pdp":
         _end(session, state)
         return visits.say("soon", feature=word)
@@ -382,6 +354,7 @@ def _context(session, channel, now) -> Context:
         extra={
             "auto_activate": current_app.config["MEMBERS_AUTO_ACTIVATE"],
             "code_limits": otp.CodeLimits.from_config(current_app.config),
+            "channel": "sms" if channel.name == "sms" else "web",  # how a consent is given
         },
     )
 

@@ -15,6 +15,7 @@ from assistant.staff import (  # noqa: F401  (each registers its routes on bp)
     queue,
     risks,
     tasks,
+    tele_consent,
     workers,
 )
 from assistant.staff.blueprint import bp

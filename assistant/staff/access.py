@@ -117,7 +117,7 @@ def journal_rows(entries: list) -> list:
     from assistant.models import AuditEntry, Visit
     from assistant.services.membership import care_team
 
-    about_visits = {"visit", "visit_outcome", "medical_note"}
+    about_visits = {"visit", "visit_outcome", "medical_note", "inaptitude_step"}
     ids = {
         int(e.record_id)
         for e in entries

@@ -1,19 +1,53 @@
-"""The administrator's pages: the tariff grid and the audit journal."""
+"""The administrator's pages: the staff accounts, the tariff grid and the audit journal."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from assistant.core.timeutil import today_paris
 from assistant.extensions import db
-from assistant.models import Role
+from assistant.models import Role, StaffUser
 from assistant.services import audit
+from assistant.services.membership import staff as staff_accounts
 from assistant.services.membership import tariffs
 from assistant.staff.access import journal_rows, role_required
 from assistant.staff.blueprint import bp
-from forms.staff import TariffRateForm
+from forms.staff import StaffAccountForm, TariffRateForm
+
+
+@bp.get("/comptes")
+@role_required(Role.ADMIN)
+def staff_accounts_list():
+    return render_template("staff/accounts.html", accounts=staff_accounts.list_staff(db.session))
+
+
+@bp.route("/comptes/<int:staff_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def staff_account(staff_id: int):
+    """A staff account: the administrator says whether a nurse works in advanced practice (the
+    mid-career visit, L4624-2-2)."""
+    user = db.session.get(StaffUser, staff_id)
+    if user is None:
+        abort(404)
+    # a box left unticked posts nothing: the account's value is the form's on GET only
+    form = StaffAccountForm(obj=user if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            staff_accounts.set_advanced_practice(
+                db.session, current_user, user, form.advanced_practice.data
+            )
+        except staff_accounts.StaffError:
+            form.advanced_practice.errors = [
+                _("Seul un infirmier peut exercer en pratique avancée.")
+            ]
+        else:
+            db.session.commit()
+            flash(_("Compte enregistré."), "success")
+            return redirect(url_for("staff.staff_accounts_list"))
+    status = 400 if form.errors else 200
+    return render_template("staff/account.html", user=user, form=form), status
 
 
 @bp.route("/tarifs", methods=["GET", "POST"])

@@ -10,12 +10,12 @@ from flask_login import current_user
 
 from assistant.database import utcnow
 from assistant.extensions import db
-from assistant.models import Employee, Member, Role
+from assistant.models import Employee, Member, MemberKind, Role
 from assistant.services.membership import care_team
 from assistant.services.workforce import health
 from assistant.staff.access import require_health_read, role_required
 from assistant.staff.blueprint import bp
-from forms.staff import HealthForm, OutsideTeamForm
+from forms.staff import DeclineReferralForm, HealthForm, OutsideTeamForm
 
 
 @bp.route("/salaries/<int:employee_id>/sante", methods=["GET", "POST"])
@@ -54,7 +54,77 @@ def employee_health(employee_id: int):
         member=member,
         form=form,
         situation=situation,
+        decline_form=DeclineReferralForm(),
+        decline_url=url_for("staff.employee_referral_declined", employee_id=employee.id),
     )
+
+
+@bp.post("/salaries/<int:employee_id>/sante/refus")
+@role_required(Role.DOCTOR, Role.NURSE)
+def employee_referral_declined(employee_id: int):
+    employee = db.session.get(Employee, employee_id)
+    if employee is None:
+        abort(404)
+    require_health_read(db.session.get(Member, employee.member_id))
+    if DeclineReferralForm().validate_on_submit():
+        if health.decline_referral(db.session, current_user, employee) is not None:
+            db.session.commit()
+            flash(_("Refus du salarié enregistré."), "success")
+    return redirect(url_for("staff.employee_health", employee_id=employee.id))
+
+
+def _independent(member_id: int) -> Member:
+    member = db.session.get(Member, member_id)
+    if member is None or member.kind != MemberKind.INDEPENDENT:
+        abort(404)
+    require_health_read(member)
+    return member
+
+
+@bp.route("/adherents/<int:member_id>/sante", methods=["GET", "POST"])
+@role_required(Role.DOCTOR, Role.NURSE)
+def independent_health(member_id: int):
+    """An independent member's own health situation (they are the worker)."""
+    member = _independent(member_id)
+    form = HealthForm()
+    if form.validate_on_submit():
+        health.set_own_flags(
+            db.session,
+            current_user,
+            member,
+            pregnant=form.pregnant.data,
+            invalidity_pension=form.invalidity_pension.data,
+            disabled=form.disabled.data,
+        )
+        db.session.commit()
+        flash(_("Situation enregistrée."), "success")
+        return redirect(url_for("staff.independent_health", member_id=member.id))
+    situation = health.read_own(db.session, current_user, member)
+    db.session.commit()
+    if request.method == "GET" and situation is not None:
+        form.pregnant.data = situation.pregnant
+        form.invalidity_pension.data = situation.invalidity_pension
+        form.disabled.data = situation.disabled
+    return render_template(
+        "staff/employee_health.html",
+        employee=None,
+        member=member,
+        form=form,
+        situation=situation,
+        decline_form=DeclineReferralForm(),
+        decline_url=url_for("staff.independent_referral_declined", member_id=member.id),
+    )
+
+
+@bp.post("/adherents/<int:member_id>/sante/refus")
+@role_required(Role.DOCTOR, Role.NURSE)
+def independent_referral_declined(member_id: int):
+    member = _independent(member_id)
+    if DeclineReferralForm().validate_on_submit():
+        if health.decline_own_referral(db.session, current_user, member) is not None:
+            db.session.commit()
+            flash(_("Refus enregistré."), "success")
+    return redirect(url_for("staff.independent_health", member_id=member.id))
 
 
 def _safe_next(target: str | None, fallback: str) -> str:

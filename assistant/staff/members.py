@@ -8,14 +8,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from assistant.core.timeutil import today_paris
 from assistant.extensions import db
-from assistant.models import Member, MemberStatus, MemberUser, Role
+from assistant.models import Member, MemberKind, MemberStatus, MemberUser, Role
 from assistant.services import audit
 from assistant.services.membership import adhesion
 from assistant.services.membership.members import search
+from assistant.services.visits import tele_consent
 from assistant.services.workforce import employees as workforce
+from assistant.services.workforce import followup_view
 from assistant.staff.access import role_required
 from assistant.staff.blueprint import bp
+from forms.tele_consent import TeleConsentForm
 
 ALL_STAFF = tuple(Role)
 
@@ -83,6 +87,19 @@ def member_page(member_id: int):
         "fiche administrative",
         ip=request.remote_addr,
     )
-    employees = workforce.list_employees(db.session, member.id)
+    today = today_paris()
+    employees = workforce.list_employees(db.session, member.id, today=today)
+    declared = followup_view.declared(db.session, member, employees, today)
+    consent = None
+    if member.kind == MemberKind.INDEPENDENT:
+        consent = tele_consent.in_force(db.session, member=member)
     db.session.commit()
-    return render_template("staff/member.html", member=member, employees=employees)
+    return render_template(
+        "staff/member.html",
+        member=member,
+        employees=employees,
+        declared=declared,
+        today=today,
+        consent=consent,
+        consent_form=TeleConsentForm(formdata=None),
+    )

@@ -21,7 +21,6 @@ from assistant.services.visits import (
     planning_absences,
     slot_offers,
     visit_requests,
-    visit_type_table,
 )
 from assistant.services.visits.wall_clock import paris_midnight
 from assistant.staff.access import role_required, shown
@@ -77,10 +76,8 @@ def _visit_or_404(visit_id: int) -> Visit:
 
 
 def _allowed_modalities(visit: Visit) -> list[str]:
-    allowed = sorted(visit_type_table.get(visit.visit_type).modalities)
-    if visit.modality is not None:
-        allowed = [m for m in allowed if m == visit.modality]
-    return allowed
+    # a teleconsultation only with the worker's consent in force (R4624-41-1)
+    return slot_offers.modalities_for(db.session, visit)
 
 
 @bp.get("/file-attente/<int:visit_id>")

@@ -160,10 +160,41 @@ def test_the_employer_chooses_a_current_employee_of_its_own(db, answers, employe
             play(db, answers, raw)
 
 
-def test_a_modality_the_type_does_not_allow_is_refused(db, answers, employee):
-    answers = play(db, answers, str(employee.id), "reprise", "01/12/2026", "maternité", "10", "")
+@pytest.fixture
+def independent(db):
+    member = make_member(db, OTHER_SIRET, kind="independent", status="active")
+    db.commit()
+    return member
+
+
+def test_a_modality_the_type_does_not_allow_is_refused(db, independent):
+    answers = {"_requester": "independent", "_member": independent.id}
+    answers = play(db, answers, "post_exposition", "")
     with pytest.raises(Reprompt, match="ne peut pas se faire de cette façon"):
         play(db, answers, "téléconsultation")
+
+
+def modalities_offered(requester: str) -> list[str]:
+    question = REQUEST.question("modality")
+    return [choice.value for choice in question.options({"_requester": requester}, Context())]
+
+
+def test_R4624_41_1_the_employer_is_never_offered_a_teleconsultation(db, answers, employee):
+    assert modalities_offered("employer") == ["on_site", "mobile"]
+    assert "tele" in modalities_offered("independent")
+    answers = play(db, answers, str(employee.id), "demande", "")
+    with pytest.raises(Reprompt, match="initiative du professionnel de santé ou du travailleur"):
+        REQUEST.accept_value(answers, REQUEST.question("modality"), "tele", context(db))
+
+
+def test_R4624_41_1_an_independent_chooses_video_once_their_consent_is_recorded(db, independent):
+    from assistant.services.visits import tele_consent
+
+    answers = play(db, {"_requester": "independent", "_member": independent.id}, "demande", "")
+    with pytest.raises(Reprompt, match="accord à la téléconsultation"):
+        play(db, answers, "téléconsultation")
+    tele_consent.give(db, "test", channel="web", now=NOW, member=independent)
+    assert play(db, answers, "téléconsultation")["modality"] == "tele"
 
 
 def test_played_to_its_end_then_asked_again_gives_the_open_request_back(db, answers, employee):

@@ -18,7 +18,7 @@ from assistant.services.visits import (
     visit_lookup,
     visit_requests,
 )
-from tests.factories import MONDAY, NOW, make_employee
+from tests.factories import MONDAY, NOW, consent_to_video, make_employee
 
 
 def slot_count(db, **where) -> int:
@@ -135,7 +135,8 @@ def test_a_reprise_goes_to_the_doctor_only(db, plan, employer, employee):
 
 
 def test_a_nurse_visit_may_be_a_teleconsultation(db, plan, employer, employee):
-    visit = ask(db, employer, employee, "vip_periodique", auto=False, modality="tele")
+    consent_to_video(db, employee)  # R4624-41-1: the worker's prior consent
+    visit = ask(db, employer, employee, "vip_periodique", auto=False, by="staff", modality="tele")
     slots = slot_offers.compatible_slots(db, visit, now=NOW, limit=50)
     assert slots and {s.staff_id for s in slots} == {plan.nurse.id}
     assert {s.modality for s in slots} == {"tele"}

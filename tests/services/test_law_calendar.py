@@ -167,12 +167,12 @@ def test_R4624_19_an_independent_records_a_pregnancy_and_may_decline_the_visit(d
     member = make_member(db, "44306184100047", kind="independent")
     member.birth_date = date(1990, 3, 1)
     member.activated_at = datetime(2025, 1, 10, 9, tzinfo=UTC)
-    situation = health.set_member_flags(
+    situation = health.set_own_flags(
         db, "member:1", member, pregnant=True, invalidity_pension=False, disabled=False
     )
     assert situation.member_id == member.id and situation.referral_offered_on == TODAY
     assert "orientation" in [i.visit_type for i in due.worker_due(db, member, TODAY)]
-    health.decline_member_referral(db, "member:1", member)
+    health.decline_own_referral(db, "member:1", member)
     assert "orientation" not in [i.visit_type for i in due.worker_due(db, member, TODAY)]
 
 

@@ -29,6 +29,7 @@ from tests.factories import (
     EMPLOYER_EMAIL,
     NOW,
     OTHER_SIRET,
+    consent_to_video,
     make_centre,
     make_employee,
     make_member,
@@ -165,6 +166,8 @@ def test_the_employer_never_gets_the_room_of_a_visit_the_employee_asked_for(
     db, plan, employer, employee
 ):
     prove_mobile(db, employee)
+    consent_to_video(db, employee)  # R4624-41-1: by video only with the worker's consent
+    plan.nurse.advanced_practice = True  # L4624-2-2: the mid-career visit, with an IPA nurse
     visit = ask(db, employer, employee, code="mi_carriere", by="employee", modality="tele")
     assert visit.status == "booked" and not visit.confidential
     (mail,) = [m for m in outbox(db, "email") if m.attachments]
@@ -186,7 +189,9 @@ def test_an_independent_gets_the_sms_and_the_email(db, plan):
 
 
 def test_teleconsultation_gives_the_link_instead_of_a_place(db, plan, employer, employee):
-    visit = ask(db, employer, employee, modality="tele")
+    # by video: the professional's initiative, with the worker's consent (R4624-41-1)
+    consent_to_video(db, employee)
+    visit = ask(db, employer, employee, by="staff", modality="tele")
     assert visit.slot.modality == "tele"
     link = f"{service_settings.of(db).public_base_url}/teleconsultation/{visit.room_token}"
     assert len(visit.room_token) >= 16 and str(visit.id) != visit.room_token
@@ -205,7 +210,8 @@ def test_teleconsultation_url_from_the_configuration(db, plan, employer, employe
     db.info[service_settings.KEY] = service_settings.Settings.from_config(
         {"TELECONSULTATION_URL": "https://visio.example/salle/"}
     )
-    visit = ask(db, employer, employee, modality="tele")
+    consent_to_video(db, employee)
+    visit = ask(db, employer, employee, by="staff", modality="tele")
     assert f"https://visio.example/salle/{visit.room_token}" in outbox(db, "sms")[0].body
 
 
@@ -388,6 +394,7 @@ def make_thirty_visits(db, plan) -> list[int]:
             last_name=f"Durand{number}",
             phone=f"+336112233{number:02d}",
         )
+        consent_to_video(db, worker)  # the nurse's teleconsultations take some of them
         visit = ask(db, member, worker, now=BOOKED_EARLY)
         assert visit.status == "booked"
         ids.append(visit.id)

@@ -12,7 +12,7 @@ from assistant.core.timeutil import PARIS
 from assistant.models import AuditEntry, MedicalNote, VisitOutcome
 from assistant.services.documents import visit_documents
 from assistant.services.prevention import risk_catalogue
-from assistant.services.visits import booking, outcomes, visit_requests
+from assistant.services.visits import booking, inaptitude, outcomes, visit_requests
 from tests.factories import NOW, OTHER_SIRET, make_employee, make_member, make_staff_user
 
 AFTER = datetime(2027, 3, 8, 12, 0, tzinfo=PARIS)  # the first slots (Monday 9:00) are past
@@ -47,7 +47,6 @@ def test_a_nurse_records_an_attestation_and_the_visit_is_done(db, plan, employer
         visit,
         kind="attestation",
         now=AFTER,
-        recommendations="Alterner les tâches de pétrissage.",
         main_risks=["manual_handling", "noise", "noise"],
         advice="Échauffements avant la prise de poste.",
         next_due=date(2032, 3, 8),
@@ -64,13 +63,27 @@ def test_a_nurse_records_an_attestation_and_the_visit_is_done(db, plan, employer
     assert db.scalar(select(MedicalNote.text)) == NOTE
 
 
+def sir_exam(db, employer, employee):
+    """An aptitude examination: the only visit that ends with an avis d'aptitude (R4624-25)."""
+    employee.exposures = ["asbestos"]
+    return ask(db, employer, employee, code="sir_periodique")
+
+
+def date_inaptitude_steps(db, plan, visit):
+    """The mandatory steps of R4624-42, dated the day of the visit."""
+    day = visit.slot.starts_at.astimezone(PARIS).date()
+    for step in inaptitude.MANDATORY:
+        inaptitude.record_step(db, plan.doctor, visit, step, day, today=day)
+
+
 @pytest.mark.parametrize("kind", ["aptitude", "inaptitude"])
 def test_only_the_doctor_gives_an_avis(db, plan, employer, employee, kind):
-    visit = ask(db, employer, employee)
+    visit = sir_exam(db, employer, employee)
     with pytest.raises(outcomes.OutcomeError) as refused:
         outcomes.record(db, plan.nurse, visit, kind=kind, now=AFTER)
     assert "Seul le médecin du travail" in str(refused.value.message)
     assert visit.status == "booked" and db.scalar(select(VisitOutcome)) is None
+    date_inaptitude_steps(db, plan, visit)
     outcomes.record(db, plan.doctor, visit, kind=kind, now=AFTER)
     assert visit.outcome.kind == kind
 
@@ -112,7 +125,7 @@ def test_collective_information_gives_an_attestation_de_presence(db, plan, emplo
     with pytest.raises(outcomes.OutcomeError):
         outcomes.record(db, plan.doctor, visit, kind="aptitude", now=AFTER)
     outcomes.record(db, plan.nurse, visit, kind="presence", now=AFTER)
-    assert "séance d'information collective" in visit_documents.employer_document(visit).text
+    assert "séance d'information collective" in visit_documents.outcome_document(visit).text
 
 
 def test_not_before_the_visit_not_twice_not_after_a_no_show(db, plan, employer, employee):
@@ -211,7 +224,13 @@ def test_notes_are_read_by_health_staff_and_every_read_is_audited(db, plan, empl
 
 
 def recorded(db, plan, employer, employee, kind="aptitude"):
-    visit = ask(db, employer, employee)
+    """A visit closed by the doctor: an avis after an SIR exam (R4624-25: never after a VIP),
+    the steps of R4624-42 dated before an inaptitude."""
+    if kind in ("aptitude", "inaptitude"):
+        visit = sir_exam(db, employer, employee)
+        date_inaptitude_steps(db, plan, visit)
+    else:
+        visit = ask(db, employer, employee)
     outcomes.record(
         db,
         plan.doctor,
@@ -227,11 +246,11 @@ def recorded(db, plan, employer, employee, kind="aptitude"):
     return visit
 
 
-def test_the_employer_document_has_the_conclusion_and_next_date_but_nothing_medical(
+def test_the_outcome_document_has_the_conclusion_and_next_date_but_nothing_medical(
     db, plan, employer, employee
 ):
     visit = recorded(db, plan, employer, employee)
-    document = visit_documents.employer_document(visit)
+    document = visit_documents.outcome_document(visit)
     text = document.text
     assert document.title == "Avis d'aptitude"
     assert "apte au poste" in text and "Alex Durand" in text and employer.legal_name in text
@@ -242,17 +261,18 @@ def test_the_employer_document_has_the_conclusion_and_next_date_but_nothing_medi
     assert "FFP2" not in text  # the ordonnance is the worker's
     for code in ("manual_handling", "wood_dust"):
         assert risk_catalogue.of(db).catalogue()[code].label("fr") not in text
-    assert visit_documents.employer_document_pdf(visit).startswith(b"%PDF")
+    assert visit_documents.outcome_document_pdf(visit).startswith(b"%PDF")
 
 
 def test_inaptitude_and_attestation_documents(db, plan, employer, employee):
     visit = recorded(db, plan, employer, employee, kind="inaptitude")
-    text = visit_documents.employer_document(visit).text
+    text = visit_documents.outcome_document(visit).text
     assert "inapte au poste" in text and "reclassement" in text and NOTE not in text
     other = make_employee(db, employer, last_name="Roux")
     visit = recorded(db, plan, employer, other, kind="attestation")
-    document = visit_documents.employer_document(visit)
-    assert document.title.startswith("Attestation de suivi") and "prud'hommes" not in document.text
+    document = visit_documents.outcome_document(visit)
+    # the doctor's proposals on it may be contested like an avis (L4624-3, L4624-7)
+    assert document.title.startswith("Attestation de suivi") and "prud'hommes" in document.text
 
 
 def test_the_ordonnance_has_risks_advice_and_how_to_reach_the_team(db, plan, employer, employee):
@@ -272,6 +292,6 @@ def test_the_ordonnance_has_risks_advice_and_how_to_reach_the_team(db, plan, emp
 def test_no_document_without_an_outcome(db, plan, employer, employee):
     visit = ask(db, employer, employee)
     with pytest.raises(ValueError, match="no outcome recorded"):
-        visit_documents.employer_document(visit)
+        visit_documents.outcome_document(visit)
     with pytest.raises(ValueError, match="no outcome recorded"):
         visit_documents.ordonnance(visit)

@@ -65,6 +65,9 @@ DOCTOR_ONLY = {
     "orientation",
 }
 NO_TELE = {"sir_embauche", "sir_periodique", "reprise", "post_exposition", "aci"}
+# L4624-2-2: the mid-career visit is held by the médecin du travail or an infirmier en pratique
+# avancée (`ipa`: a nurse whose account says advanced practice), not by any nurse
+ADVANCED_PRACTICE_ONLY = {"mi_carriere"}
 
 
 def follow(birth_date=ADULT, hire_date=date(2027, 1, 31), today=TODAY, health=None, **changes):
@@ -97,7 +100,7 @@ def test_the_table_is_parsed_once():
 def test_every_row_is_consistent(code):
     visit_type = get(code)
     assert visit_type.code == code
-    assert visit_type.performers <= {"doctor", "nurse"}
+    assert visit_type.performers <= {"doctor", "nurse", "ipa"}
     assert "doctor" in visit_type.performers  # the médecin du travail may do every visit
     assert visit_type.modalities and visit_type.modalities <= {"on_site", "mobile", "tele"}
     assert {"on_site", "mobile"} <= visit_type.modalities
@@ -139,8 +142,20 @@ def test_french_labels_are_the_spec_ones():
 @pytest.mark.parametrize("code", CODES)
 @pytest.mark.parametrize("role", ["doctor", "nurse", "secretary", "admin", "iprp", "pdp", "?"])
 def test_who_may_perform_each_visit(code, role):
-    expected = role == "doctor" or (role == "nurse" and code not in DOCTOR_ONLY | {"demande"})
+    excluded = DOCTOR_ONLY | ADVANCED_PRACTICE_ONLY | {"demande"}
+    expected = role == "doctor" or (role == "nurse" and code not in excluded)
     assert may_perform(role, code) is expected
+
+
+def test_L4624_2_2_mid_career_visit_by_the_doctor_or_an_advanced_practice_nurse():
+    assert get("mi_carriere").performers == {"doctor", "ipa"}
+    assert may_perform("doctor", "mi_carriere")
+    assert not may_perform("nurse", "mi_carriere")
+    assert may_perform("nurse", "mi_carriere", advanced_practice=True)
+    # advanced practice is a nurse's: it makes no other role a performer
+    assert not may_perform("secretary", "mi_carriere", advanced_practice=True)
+    # and it changes nothing where the doctor alone performs
+    assert not may_perform("nurse", "reprise", advanced_practice=True)
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -965,9 +980,12 @@ def test_the_doctor_alone_when_the_follow_up_asks_for_the_medecin_du_travail():
     assert performers_for("sir_embauche", sir) == {"doctor"}
     assert performers_for("vip_periodique", sir) == {"doctor"}
     assert performers_for("sir_intermediaire", sir) == {"doctor", "nurse"}
-    assert performers_for("mi_carriere", sir) == {"doctor", "nurse"}
     # live electrical work is in simple follow-up since décret 2025-355
-    assert performers_for("vip_initiale", follow(exposures={"electrical"})) == {"doctor", "nurse"}
+    electrical = follow(exposures={"electrical"})
+    assert performers_for("vip_initiale", electrical) == {"doctor", "nurse"}
+    # not a follow-up visit: the type's own performers (L4624-2-2)
+    assert performers_for("mi_carriere", sir) == {"doctor", "ipa"}
+    assert performers_for("mi_carriere", electrical) == {"doctor", "ipa"}
     assert performers_for("vip_periodique", SI) == {"doctor", "nurse"}
     assert performers_for("vip_periodique") == {"doctor", "nurse"}
     assert performers_for("reprise", SI) == {"doctor"}

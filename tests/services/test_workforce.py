@@ -315,8 +315,13 @@ def test_progress_is_called_every_500_lines(db, member):
 def test_the_example_file_imports_cleanly(db, member):
     report = import_(db, member, EXAMPLE.read_bytes())
     assert report.ok, report.messages()
-    assert report.created == report.total == 6
+    assert report.created == report.total == 9
     assert db.scalar(select(func.count()).select_from(AuditEntry)) == 1
+    by_name = {e.last_name: e for e in employees(db, member)}
+    assert by_name["Roux"].regulated_work and by_name["Bernard"].radiation_category == "B"
+    assert by_name["Petit"].sir_employer and by_name["Petit"].sir_employer_reason
+    assert by_name["Lefèvre"].heavy_loads and by_name["Garcia"].working_days == 40
+    assert by_name["Leroy"].exposure_ended_on == date(2026, 6, 30)
 
 
 def test_the_employees_mobile_is_kept_in_international_form(db, member):

@@ -374,6 +374,10 @@ PLAYED = {
     ),
     "visit_move": ({"sms", "chat", "web"}, "the same"),
     "visit_cancel": ({"sms", "chat", "web"}, "the same"),
+    "tele_consent": (
+        {"sms", "chat", "web"},
+        "tests/sms/test_tele_consent_sms.py::test_R4624_41_1_the_consent_is_one_journey_on_every_channel",
+    ),
 }
 
 

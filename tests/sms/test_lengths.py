@@ -41,6 +41,7 @@ from dialogs.adhesion_questions import NAF_CHOICE
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION
 from dialogs.engine import Context
+from dialogs.tele_consent import TELE_CONSENT
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "assistant" / "templates" / "sms"
 LANGUAGES = ("fr", "en")
@@ -131,6 +132,11 @@ def template_values() -> dict[str, list[dict]]:
         "soon": [{"feature": word} for word in ("book", "cancel", "move", "pdp")],
         "start": [{}],
         "stop": [{}],
+        "tele_consent_ask": [{"in_force": True}, {"in_force": False}],
+        "tele_consent_chat": [{}],
+        "tele_consent_given": [{}],
+        "tele_consent_unproven": [{}],
+        "tele_consent_withdrawn": [{}],
         "too_many_codes": [{}],
         "welcome": [{"member": member} for member in members],
         "welcome_subject": [{}],
@@ -196,15 +202,17 @@ def realistic_answers(journey, question, language) -> list[dict]:
 
 
 def played_questions():
-    for journey in (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE):
+    for journey in (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE, TELE_CONSENT):
         for question in journey.questions:
+            if question.effect is not None:  # done by the engine, never asked
+                continue
             yield pytest.param(journey, question, id=f"{journey.name}-{question.key}")
 
 
 def test_the_sms_plays_these_journeys():
     # the visit journeys' questions and messages are checked beside their flows, with slots
     # (tests/sms/test_visits_sms.py)
-    journeys = (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE)
+    journeys = (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE, TELE_CONSENT)
     played = {journey.name for journey in journeys}
     assert set(JOURNEYS) == played | set(visit_journeys.JOURNEYS)
 
@@ -292,8 +300,18 @@ def test_every_reprompt_of_the_played_journeys_fits(sms_app, sms_db, sms_demo, l
     seen: set[str] = set()
     with sms_app.app_context(), sms_app.test_request_context(), force_locale(language):
         context = Context(session=sms_db, today=now.date())
-        for journey in (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE):
+        for journey in (
+            EMPLOYER,
+            INDEPENDENT,
+            SCORE,
+            DECLARATION,
+            RATING,
+            PHONE_CODE,
+            TELE_CONSENT,
+        ):
             for question in journey.questions:
+                if question.effect is not None:  # done by the engine, never asked
+                    continue
                 for answers in realistic_answers(journey, question, language):
                     if journey is PHONE_CODE:
                         cases = [

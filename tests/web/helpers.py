@@ -4,6 +4,7 @@ made by tests/factories.py.)"""
 from __future__ import annotations
 
 import html
+import io
 import re
 
 from sqlalchemy import select
@@ -157,3 +158,51 @@ def _wait(client, location: str) -> dict:
         while run_one_import() is not None:
             pass
     return client.get(location, headers={"Accept": "application/json"}).get_json()
+
+
+# --- issue 14: an employee declared by the form or by a CSV file ----------------------------
+
+FORM = {
+    "last_name": "Martin",
+    "first_name": "Léo",
+    "birth_date": "12/03/1985",
+    "job": "Opérateur",
+    "hire_date": "01/12/2026",
+    "contract_type": "cdi",
+    "contract_end": "",
+}
+CSV_COLUMNS = {
+    "nom": "Martin",
+    "prenom": "Léo",
+    "date_naissance": "12/03/1985",
+    "poste": "Opérateur",
+    "date_embauche": "01/12/2026",
+    "contrat": "CDI",
+    "fin_contrat": "",
+    "expositions": "",
+    "travail_de_nuit": "non",
+    "travaux_reglementes": "non",
+    "rayonnements": "",
+    "sir_employeur": "non",
+    "sir_justification": "",
+    "charges_55kg": "non",
+    "fin_exposition": "",
+    "jours_travailles": "",
+}
+
+
+def csv_file(*lines: dict) -> bytes:
+    rows = [";".join(CSV_COLUMNS)]
+    rows += [";".join({**CSV_COLUMNS, **line}[c] for c in CSV_COLUMNS) for line in lines]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def upload(client, data: bytes) -> dict:
+    response = client.post(
+        "/espace/effectifs/import",
+        data={"file": (io.BytesIO(data), "effectifs.csv")},
+        content_type="multipart/form-data",
+    )
+    location = response.headers["Location"]
+    status = _wait(client, location)
+    return status | {"page": read(client.get(location))}

@@ -373,7 +373,7 @@ def test_asking_twice_with_automatic_placement_books_nothing_more(space, world, 
     )
     again = space.post(
         "/espace/visites/demande",
-        data=request_data(world["recent"], placement="auto", reason="Encore", modality="tele"),
+        data=request_data(world["recent"], placement="auto", reason="Encore", modality="mobile"),
     )
     db.rollback()
     (visit,) = db.scalars(select(Visit)).all()
@@ -501,7 +501,7 @@ def test_the_window_of_the_visit_to_plan_goes_with_the_request(space, world, db)
 
 def test_a_request_goes_to_the_staff_queue_when_no_slot_fits(space, world, db):
     response = space.post(
-        "/espace/visites/demande", data=request_data(world["recent"], modality="tele")
+        "/espace/visites/demande", data=request_data(world["recent"], modality="mobile")
     )
     assert response.status_code == 302
     db.rollback()

@@ -85,7 +85,8 @@ def world(db, employer, other) -> World:
             db,
             plan.doctor,
             visit,
-            kind="attestation",
+            # a pré-reprise gives recommendations, no attestation (R4624-30)
+            kind="recommendations" if visit is confidential else "attestation",
             now=AFTER,
             recommendations="Siège ergonomique.",
             main_risks=["manual_handling"],
@@ -155,15 +156,16 @@ def test_no_outcome_posted_by_other_roles(client, db, staff_login, world, role):
 # ------------------------------------------------------------------ recording
 
 
-def test_the_doctor_records_an_avis_with_a_note(client, db, world):
+def test_the_doctor_records_an_attestation_with_a_note(client, db, world):
     _staff(client, world.doctor_email)
     page = client.get(f"/staff/visites/{world.booked}/issue").get_data(as_text=True)
-    assert 'value="aptitude"' in page and 'value="inaptitude"' in page
+    # a VIP ends with an attestation de suivi, never an avis (R4624-14, R4624-25)
+    assert 'value="attestation"' in page and 'value="aptitude"' not in page
     assert 'value="2029-03-04"' in page  # the next due date, prefilled from the rules (VIP 5 y)
     response = client.post(
         f"/staff/visites/{world.booked}/issue",
         data={
-            "kind": "aptitude",
+            "kind": "attestation",
             "recommendations": "Pas de port de charges > 15 kg.",
             "main_risks": ["manual_handling", "noise"],
             "advice": "Échauffez-vous.",
@@ -174,7 +176,7 @@ def test_the_doctor_records_an_avis_with_a_note(client, db, world):
     assert response.status_code == 302
     db.rollback()
     visit = db.get(Visit, world.booked)
-    assert visit.status == "done" and visit.outcome.kind == "aptitude"
+    assert visit.status == "done" and visit.outcome.kind == "attestation"
     assert visit.outcome.next_due == date(2026, 3, 4)
     assert visit.outcome.main_risks == ["manual_handling", "noise"]
     page = client.get(f"/staff/visites/{world.booked}/issue").get_data(as_text=True)

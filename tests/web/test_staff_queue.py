@@ -13,7 +13,7 @@ from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import AuditEntry, Role, Slot, Visit
 from assistant.services.visits import booking, planning_absences, slot_offers
-from tests.factories import PASSWORD, make_employee, make_staff_user, slot_at
+from tests.factories import PASSWORD, consent_to_video, make_employee, make_staff_user, slot_at
 from tests.web.helpers import ask, fresh
 
 QUEUE_ROLES = {Role.SECRETARY, Role.ADMIN, Role.DOCTOR, Role.NURSE}
@@ -151,6 +151,11 @@ def test_filters_by_place_modality_and_date(
     visit = ask(db, employer, employee)
     staff_login("secretary")
     base = f"/staff/file-attente/{visit.id}"
+    # the nurse works by video: none of her slots without the worker's consent (R4624-41-1)
+    without = client.get(base).get_data(as_text=True)
+    assert "Dr Claire Plan" in without and "Hugo Plan" not in without
+    consent_to_video(db, employee)
+    db.commit()
     both = client.get(base).get_data(as_text=True)
     assert "Dr Claire Plan" in both and "Hugo Plan" in both  # doctor and nurse both may do it
     tele = client.get(f"{base}?modality=tele").get_data(as_text=True)

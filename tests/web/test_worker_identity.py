@@ -53,7 +53,12 @@ def victim(db, slots, employer):
 
 def retype_phone(client, employee: Employee, typed: str):
     page = read(client.get(f"/espace/effectifs/{employee.id}"))
-    fields = dict(re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', page))
+    fields = {  # what the page holds, checkboxes aside (a posted checkbox is a ticked one)
+        name: value
+        for tag in re.findall(r"<input [^>]*>", page)
+        if 'type="checkbox"' not in tag
+        for name, value in re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', tag)
+    }
     fields.update(
         last_name=employee.last_name,
         first_name=employee.first_name,

@@ -1,30 +1,32 @@
 """The documents of a visit done, official documents of the service in French like the adhesion
-certificate: the one for the employer (attestation de suivi, avis d'aptitude or d'inaptitude with
-the way to contest it, attestation de présence), which the worker has too, and the ordonnance de
-prévention for the worker alone. They are built from `Document` values (what is printed) so that
-what reaches the employer can be checked without reading a PDF back; no medical note ever goes into
-one. `render_pdf` prints them on the service's blank page (`pdf.blank_pdf`)."""
+certificate: the one that closes the visit (`outcome_document`), addressed as the law says
+(`outcome_rules`): to the employer and the worker (attestation de suivi, avis d'aptitude or
+d'inaptitude with the way to contest it and, for the inaptitude, the dated steps of R4624-42,
+attestation de présence), or to the worker alone (pré-reprise recommendations, attestation
+d'absence de contre-indication or its refusal, état des expositions); an independent's speaks to
+them alone. And the ordonnance de prévention, for the worker alone. Proposals to the employer are
+printed only when the doctor wrote them, with the appeal notice (L4624-3, L4624-7); the next due
+date never beyond the legal ceiling (`next_due.printed`). They are built from `Document` values
+(what is printed) so that what reaches the employer can be checked without reading a PDF back; no
+medical note ever goes into one. `render_pdf` prints them on the service's blank page
+(`pdf.blank_pdf`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy.orm import object_session
+
 from assistant import labels
 from assistant.core import settings as service_settings
 from assistant.core.text import french
 from assistant.core.timeutil import PARIS
-from assistant.models import (
-    Employee,
-    Member,
-    OutcomeKind,
-    Visit,
-    VisitOutcome,
-)
+from assistant.models import Employee, InaptitudeStep, Member, OutcomeKind, Role, Visit
 from assistant.services.documents.pdf import blank_pdf
 from assistant.services.prevention import risk_catalogue
-from assistant.services.visits import visit_type_table
-from assistant.services.visits.outcomes import DOCTOR_ONLY, visit_day
+from assistant.services.visits import inaptitude, next_due, outcome_rules, visit_type_table
+from assistant.services.visits.next_due import visit_day
 
 
 @dataclass
@@ -50,6 +52,38 @@ RECOURSE = (
     "prud'hommes, selon la procédure accélérée au fond, dans un délai de 15 jours à compter de "
     "sa notification (articles L4624-7 et R4624-45 du Code du travail)."
 )
+RECOURSE_DECISION = (
+    "Cette décision peut être contestée devant le conseil de prud'hommes, selon la procédure "
+    "accélérée au fond, dans un délai de 15 jours à compter de sa notification (articles L4624-7 "
+    "et R4624-45 du Code du travail)."
+)
+# an independent worker has no employer, no labour court: the avis speaks to them alone
+RECOURSE_INDEPENDENT = (
+    "Travailleur indépendant, cet avis vous est adressé à vous seul. Si vous le contestez, "
+    "demandez au service un nouvel examen par un autre médecin du travail ; à défaut d'accord, "
+    "le litige relève du tribunal judiciaire."
+)
+GIVEN_TO = {
+    "both": "Document remis au salarié et à l'employeur.",
+    "independent": "Document remis au travailleur indépendant.",
+    OutcomeKind.RECOMMENDATIONS: "Document remis au salarié seul : la visite de pré-reprise est "
+    "confidentielle, il n'est pas transmis à l'employeur.",
+    OutcomeKind.EXPOSURES: "Document remis au salarié ; il est transmis à son médecin traitant "
+    "avec son accord (article L4624-2-1 du Code du travail). Il n'est pas transmis à "
+    "l'employeur.",
+    OutcomeKind.NO_CONTRAINDICATION: "Document remis au salarié, qui le présente à son "
+    "employeur pour obtenir l'autorisation de conduite ou l'habilitation ; une copie est conservée "
+    "dans son dossier médical en santé au travail. Le service ne l'adresse pas à l'employeur.",
+    OutcomeKind.CONTRAINDICATION: "Document remis au salarié seul ; une copie est conservée dans "
+    "son dossier médical en santé au travail. Le service ne l'adresse pas à l'employeur.",
+}
+STEP_LINES = {
+    InaptitudeStep.WORKSTATION_STUDY: "Étude du poste : le {}",
+    InaptitudeStep.FICHE_ENTREPRISE: "Étude des conditions de travail ; fiche d'entreprise "
+    "actualisée le {}",
+    InaptitudeStep.EMPLOYER_EXCHANGE: "Échange avec l'employeur : le {}",
+    InaptitudeStep.SECOND_EXAM: "Second examen : le {}",
+}
 
 
 def _fr(day: date) -> str:
@@ -81,52 +115,129 @@ def _visit_lines(visit: Visit) -> list[tuple[str, str]]:
     ]
 
 
-def _next_due_line(outcome: VisitOutcome) -> tuple[str, str] | None:
-    if outcome.next_due is None:
+def _next_due_line(visit: Visit) -> tuple[str, str] | None:
+    day = next_due.printed(object_session(visit), visit)
+    if day is None:
         return None
-    return ("p", f"Prochaine visite : au plus tard le {_fr(outcome.next_due)}")
+    return ("p", f"Prochaine visite : au plus tard le {_fr(day)}")
 
 
-def employer_document(visit: Visit) -> Document:
-    """The document the employer receives (the worker has it too): no advice, no risks, no note."""
+def _statement(visit: Visit, kind: OutcomeKind, name: str) -> str:
+    post = "au poste occupé" if visit.employee is not None else "à son activité professionnelle"
+    if kind == OutcomeKind.PRESENCE:
+        if visit.visit_type == "liaison":
+            return f"{name} a participé au rendez-vous de liaison."
+        return f"{name} a assisté à la séance d'information collective."
+    return {
+        OutcomeKind.ATTESTATION: f"{name} a bénéficié d'un suivi individuel de son état de "
+        "santé lors de cette visite.",
+        OutcomeKind.APTITUDE: f"Le médecin du travail déclare {name} apte {post}.",
+        OutcomeKind.INAPTITUDE: f"Le médecin du travail déclare {name} inapte {post}.",
+        OutcomeKind.RECOMMENDATIONS: f"Le médecin du travail a reçu {name} en visite de "
+        "pré-reprise. Ces recommandations préparent le retour au travail ; elles ne constituent "
+        "ni un avis d'aptitude ni un avis d'inaptitude (article R4624-30 du Code du travail).",
+        OutcomeKind.NO_CONTRAINDICATION: "Le médecin du travail atteste l'absence de "
+        f"contre-indication médicale de {name} à la conduite d'engins ou aux travaux sous "
+        "tension pour lesquels cet examen a été demandé (décret n° 2025-355).",
+        OutcomeKind.CONTRAINDICATION: "Le médecin du travail constate une contre-indication "
+        f"médicale : l'attestation d'absence de contre-indication ne peut pas être délivrée à "
+        f"{name} pour la conduite d'engins ou les travaux sous tension concernés (décret "
+        "n° 2025-355).",
+        OutcomeKind.EXPOSURES: f"Ce document dresse l'état des expositions de {name} aux "
+        "facteurs de risques professionnels (article L4624-2-1 du Code du travail).",
+    }[kind]
+
+
+def _written(visit: Visit, kind: OutcomeKind) -> tuple[str, str | None]:
+    """(heading, text) of what the professional wrote for this document: proposals are the
+    doctor's alone (L4624-3), one a nurse wrote before the rule is not printed."""
+    outcome = visit.outcome
+    text = outcome.recommendations
+    if outcome.recorded_by.role != Role.DOCTOR:
+        return "", None
+    heading = {
+        OutcomeKind.INAPTITUDE: "Conclusions écrites"
+        if visit.employee is None
+        else "Conclusions écrites et indications relatives au reclassement",
+        OutcomeKind.RECOMMENDATIONS: "Recommandations du médecin du travail",
+        OutcomeKind.EXPOSURES: "Surveillance post-exposition",
+        OutcomeKind.NO_CONTRAINDICATION: "Engins ou travaux concernés",
+        OutcomeKind.CONTRAINDICATION: "Précisions",
+    }.get(kind, "Propositions du médecin du travail (article L4624-3 du Code du travail)")
+    return heading, text
+
+
+def _exposures(doc: Document, visit: Visit) -> None:
+    catalogue = risk_catalogue.of(visit).catalogue()
+    found = [catalogue[c].label("fr") for c in visit.outcome.main_risks or () if c in catalogue]
+    doc.add("h", "Expositions relevées")
+    for label in found or ["Aucune exposition particulière relevée lors de cette visite."]:
+        doc.add("li", label)
+    ended = visit.employee.exposure_ended_on if visit.employee is not None else None
+    if ended is not None:
+        doc.add("p", f"Fin d'exposition déclarée : {_fr(ended)}")
+
+
+def _inaptitude_steps(doc: Document, visit: Visit) -> None:
+    done = inaptitude.steps_done(object_session(visit), visit)
+    doc.add("h", "Procédure suivie (article R4624-42 du Code du travail)")
+    doc.add("li", f"Examen médical : le {_fr(visit_day(visit))}")
+    for step, row in done.items():
+        doc.add("li", STEP_LINES[InaptitudeStep(step)].format(_fr(row.done_on)))
+
+
+def _recourse(visit: Visit, kind: OutcomeKind, proposals: bool) -> str | None:
+    if kind not in outcome_rules.CONTESTABLE and not proposals:
+        return None
+    if outcome_rules.independents_own(visit):
+        return RECOURSE_INDEPENDENT
+    return RECOURSE_DECISION if kind == OutcomeKind.CONTRAINDICATION else RECOURSE
+
+
+def _given_to(visit: Visit, kind: OutcomeKind) -> str:
+    if outcome_rules.independents_own(visit):
+        return GIVEN_TO["independent"]
+    return GIVEN_TO.get(kind, GIVEN_TO["both"])
+
+
+def outcome_document(visit: Visit) -> Document:
+    """The document that closes the visit, as the law addresses it (`outcome_rules`): to the
+    employer and the worker, or to the worker alone; no advice, no note, never a diagnosis."""
     outcome = visit.outcome
     if outcome is None:
         raise ValueError("no outcome recorded")
     kind = OutcomeKind(outcome.kind)
     service = service_settings.of(visit)
     name = visit.employee.full_name if visit.employee is not None else visit.member.legal_name
-    doc = Document(
-        title=french(labels.OUTCOME_KIND[kind]),
-        filename=f"{kind.value}-{visit.id}.pdf",
-    )
+    doc = Document(title=french(labels.OUTCOME_KIND[kind]), filename=f"{kind.value}-{visit.id}.pdf")
     doc.add("p", service.service_name)
     for style, text in _who(visit) + _visit_lines(visit):
         doc.add(style, text)
-    statement = {
-        OutcomeKind.ATTESTATION: f"{name} a bénéficié d'un suivi individuel de son état de "
-        "santé lors de cette visite.",
-        OutcomeKind.APTITUDE: f"Le médecin du travail déclare {name} apte au poste occupé.",
-        OutcomeKind.INAPTITUDE: f"Le médecin du travail déclare {name} inapte au poste occupé.",
-        OutcomeKind.PRESENCE: f"{name} a assisté à la séance d'information collective.",
-    }[kind]
     doc.add("h", "Conclusion")
-    doc.add("p", statement)
-    if outcome.recommendations:
-        heading = (
-            "Conclusions écrites et indications relatives au reclassement"
-            if kind == OutcomeKind.INAPTITUDE
-            else "Propositions et préconisations"
-        )
+    doc.add("p", _statement(visit, kind, name))
+    if kind == OutcomeKind.EXPOSURES:
+        _exposures(doc, visit)
+    if kind == OutcomeKind.NO_CONTRAINDICATION and outcome.valid_until is not None:
+        doc.add("p", f"Attestation valable jusqu'au {_fr(outcome.valid_until)}.")
+    if visit.reason and kind in outcome_rules.ACI:
+        doc.add("p", f"Objet de la demande : {visit.reason}")
+    heading, text = _written(visit, kind)
+    if text:
         doc.add("h", heading)
-        doc.add("p", outcome.recommendations)
-    next_due = _next_due_line(outcome)
-    if next_due is not None:
-        doc.add(*next_due)
-    if kind in DOCTOR_ONLY:
-        doc.add("p", RECOURSE)
+        doc.add("p", text)
+    elif kind == OutcomeKind.RECOMMENDATIONS:
+        doc.add("p", "Aucune recommandation particulière.")
+    if kind == OutcomeKind.INAPTITUDE:
+        _inaptitude_steps(doc, visit)
+    if kind not in outcome_rules.NO_NEXT_DUE:
+        line = _next_due_line(visit)
+        if line is not None:
+            doc.add(*line)
+    proposals = bool(text) and kind in outcome_rules.FOR_EMPLOYER
+    doc.add("p", _recourse(visit, kind, proposals))
     recorded = outcome.recorded_at.astimezone(PARIS).date()
     doc.add("p", f"Fait le {_fr(recorded)} par {outcome.recorded_by.full_name}.")
-    doc.add("p", "Document remis au salarié et à l'employeur.")
+    doc.add("p", _given_to(visit, kind))
     return doc
 
 
@@ -149,9 +260,9 @@ def ordonnance(visit: Visit) -> Document:
         doc.add("li", label)
     doc.add("h", "Nos conseils")
     doc.add("p", outcome.advice or "Aucun conseil particulier.")
-    next_due = _next_due_line(outcome)
-    if next_due is not None:
-        doc.add(*next_due)
+    line = _next_due_line(visit)
+    if line is not None:
+        doc.add(*line)
     doc.add("h", "Pour joindre l'équipe de santé au travail")
     doc.add("p", f"{service.service_name} : {service.service_phone}")
     if service.service_email:
@@ -190,8 +301,8 @@ def render_pdf(document: Document) -> bytes:
     return bytes(pdf.output())
 
 
-def employer_document_pdf(visit: Visit) -> bytes:
-    return render_pdf(employer_document(visit))
+def outcome_document_pdf(visit: Visit) -> bytes:
+    return render_pdf(outcome_document(visit))
 
 
 def ordonnance_pdf(visit: Visit) -> bytes:

@@ -1,4 +1,5 @@
-"""Staff accounts: creation and password login with a limit on failed attempts."""
+"""Staff accounts: creation, a nurse's advanced practice, and password login with a limit on
+failed attempts."""
 
 from __future__ import annotations
 
@@ -50,6 +51,23 @@ def create_staff(
     session.flush()
     audit.record(session, actor, "create", "staff_user", user.id, f"role={role}")
     return user
+
+
+def list_staff(session: Session) -> list[StaffUser]:
+    """Every back-office account, by role then name."""
+    return list(session.scalars(select(StaffUser).order_by(StaffUser.role, StaffUser.full_name)))
+
+
+def set_advanced_practice(session: Session, actor, user: StaffUser, advanced: bool) -> None:
+    """Mark (or unmark) a nurse as an infirmier en pratique avancée, who may hold the mid-career
+    visit with the médecin du travail (L4624-2-2). Only a nurse may be one; audited."""
+    if advanced and user.role != Role.NURSE:
+        raise StaffError("seul un infirmier peut exercer en pratique avancée")
+    if user.advanced_practice == advanced:
+        return
+    user.advanced_practice = advanced
+    session.flush()
+    audit.record(session, actor, "update", "staff_user", user.id, f"advanced_practice={advanced}")
 
 
 @dataclass(frozen=True)

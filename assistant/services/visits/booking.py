@@ -15,7 +15,7 @@ from assistant.core.text import _l
 from assistant.models import Slot, Visit, VisitStatus
 from assistant.services import audit
 from assistant.services.visits import notices, visit_type_table
-from assistant.services.visits.slot_offers import performers_for
+from assistant.services.visits.slot_offers import holds, modalities_for, performers_for
 
 
 class BookingError(Exception):
@@ -39,11 +39,21 @@ def check_compatible(session: Session, visit: Visit, slot: Slot, now: datetime) 
     kind = visit_type_table.get(visit.visit_type)
     if slot.blocked or slot.starts_at <= now:
         raise NotAllowed(_l("Ce créneau n'est plus disponible."))
-    if slot.staff.role not in performers_for(session, visit, now):
+    if not holds(slot.staff, performers_for(session, visit, now)):
         raise NotAllowed(_l("Ce professionnel ne peut pas assurer ce type de visite."))
-    if slot.modality not in kind.modalities or (
-        visit.modality is not None and slot.modality != visit.modality
-    ):
+    if slot.modality not in modalities_for(session, visit):
+        if (
+            slot.modality == "tele"
+            and visit.modality in (None, "tele")
+            and "tele" in kind.modalities
+        ):
+            # R4624-41-1: by video only with the worker's prior consent, recorded
+            raise NotAllowed(
+                _l(
+                    "Une téléconsultation demande l'accord préalable du travailleur : "
+                    "choisissez un créneau en personne."
+                )
+            )
         raise NotAllowed(_l("Cette visite ne peut pas se faire à cet endroit ou de cette façon."))
     if slot.minutes < kind.minutes:
         raise NotAllowed(_l("Ce créneau est trop court pour cette visite."))

@@ -1,10 +1,11 @@
-"""The outcome of a visit, recorded by the professional who saw the worker: which document the
-employer receives (attestation de suivi, avis d'aptitude or d'inaptitude, attestation de présence),
-the recommendations, the risks and advice of the worker's ordonnance de prévention, the next due
-date, and medical notes that never leave the health staff. Only doctors and nurses record outcomes
-and read or write notes; an avis d'aptitude or d'inaptitude is the médecin du travail's alone;
-every write and every read of a note is audited. The documents themselves are printed by
-`documents.visit_documents`."""
+"""The outcome of a visit, recorded by the professional who saw the worker: the document that
+closes it (which one, by visit type and who receives it: `outcome_rules`), the recommendations,
+the risks and advice of the worker's ordonnance de prévention, the next due date (within the legal
+ceiling: `next_due`), and medical notes that never leave the health staff. Only doctors and nurses
+record outcomes and read or write notes; avis, proposals to the employer (L4624-3) and the other
+medical decisions are the médecin du travail's alone; an avis d'inaptitude waits for the steps of
+R4624-42 (`inaptitude`); every write and every read of a note is audited. The documents themselves
+are printed by `documents.visit_documents`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.core.text import _l
-from assistant.core.timeutil import PARIS
+from assistant.labels import INAPTITUDE_STEP
 from assistant.models import (
     MedicalNote,
     OutcomeKind,
@@ -27,13 +28,20 @@ from assistant.models import (
     VisitStatus,
 )
 from assistant.services import audit
-from assistant.services.followup import followup_categories, followup_table
 from assistant.services.prevention import risk_catalogue
-from assistant.services.visits import visit_deadlines, visit_type_table
-from assistant.services.workforce import health
+from assistant.services.visits import inaptitude, visit_type_table
+from assistant.services.visits.next_due import legal_ceiling, suggested_next_due, visit_day
+from assistant.services.visits.outcome_rules import (
+    AVIS,
+    DOCTOR_ONLY,
+    NO_NEXT_DUE,
+    kinds_for,
+    valid_until,
+)
+
+__all__ = ["kinds_for", "legal_ceiling", "suggested_next_due", "visit_day"]
 
 HEALTH_ROLES = frozenset(str(role) for role in Role.health_roles())
-DOCTOR_ONLY = frozenset({OutcomeKind.APTITUDE, OutcomeKind.INAPTITUDE})
 MAX_TEXT = 4000
 
 
@@ -48,17 +56,6 @@ class OutcomeError(Exception):
 # ------------------------------------------------------------------ rules
 
 
-def kinds_for(role: str, visit: Visit) -> list[str]:
-    """The documents this professional may issue after this visit, the usual one first."""
-    if visit.visit_type == "vip_collective":
-        return [OutcomeKind.PRESENCE, OutcomeKind.ATTESTATION]
-    if str(role) == Role.DOCTOR:
-        return [OutcomeKind.ATTESTATION, OutcomeKind.APTITUDE, OutcomeKind.INAPTITUDE]
-    if str(role) == Role.NURSE:
-        return [OutcomeKind.ATTESTATION]
-    return []
-
-
 def _health_staff(actor) -> StaffUser:
     if not isinstance(actor, StaffUser) or actor.role not in HEALTH_ROLES:
         raise OutcomeError(_l("Seuls les professionnels de santé ont accès à cette visite."))
@@ -69,14 +66,16 @@ def check_may_issue(actor, visit: Visit, kind: str) -> None:
     staff = _health_staff(actor)
     if kind not in set(OutcomeKind):
         raise OutcomeError(_l("Choisissez le document à délivrer."))
-    if kind in DOCTOR_ONLY and staff.role != Role.DOCTOR:
+    if kind in AVIS and staff.role != Role.DOCTOR:
         raise OutcomeError(
             _l(
                 "Seul le médecin du travail peut rendre un avis d'aptitude ou d'inaptitude. "
                 "Délivrez une attestation de suivi, ou orientez le salarié vers le médecin."
             )
         )
-    if not visit_type_table.may_perform(staff.role, visit.visit_type):
+    if kind in DOCTOR_ONLY and staff.role != Role.DOCTOR:
+        raise OutcomeError(_l("Ce document relève du médecin du travail."))
+    if not visit_type_table.may_perform(staff.role, visit.visit_type, staff.advanced_practice):
         raise OutcomeError(_l("Cette visite relève du médecin du travail."))
     if kind not in kinds_for(staff.role, visit):
         raise OutcomeError(_l("Ce document ne correspond pas à cette visite."))
@@ -96,64 +95,39 @@ def visits_to_record(session: Session, now: datetime, limit: int = 200) -> list[
     )
 
 
-def visit_day(visit: Visit) -> date:
-    return visit.slot.starts_at.astimezone(PARIS).date()
-
-
-def _follow_up(session: Session, visit: Visit, today: date):
-    """The worker's follow-up (with the health situations health staff recorded), or None when
-    it cannot be known (an independent without a birth date)."""
-    if visit.employee_id is not None:
-        from assistant.services.workforce.employees import worker_of
-
-        employee = visit.employee
-        flags = health.flags_for(session, [employee.id]).get(employee.id)
-        return followup_categories.follow_up(worker_of(employee), today, health=flags)
-    member = visit.member
-    if not member.birth_date:
-        return None
-    known = risk_catalogue.of(session).catalogue()
-    worker = followup_table.Worker(
-        birth_date=member.birth_date,
-        exposures=frozenset(code for code in member.main_risks or () if code in known),
-    )
-    return followup_categories.follow_up(worker, today)
-
-
-def suggested_next_due(session: Session, visit: Visit) -> date | None:
-    """The next periodic visit after this one, from the follow-up rules: counted from this visit
-    when it is a follow-up visit, else from the worker's last follow-up visit (a reprise or a
-    visit on request does not restart the clock)."""
-    day = visit_day(visit)
-    follow = _follow_up(session, visit, day)
-    if follow is None:
-        return None
-    basis = visit_type_table.FOLLOW_UP_TYPES | {"vip_collective"}
-    done = [
-        (visit_day(other), other.visit_type)
-        for other in session.scalars(
-            select(Visit).where(
-                Visit.member_id == visit.member_id,
-                Visit.employee_id.is_(None)
-                if visit.employee_id is None
-                else Visit.employee_id == visit.employee_id,
-                Visit.status == VisitStatus.DONE,
-                Visit.id != visit.id,
-                Visit.visit_type.in_(basis),
+def _check_content(
+    session: Session, staff: StaffUser, visit: Visit, kind: str, text: str | None, due
+) -> None:
+    """What the professional wrote may go on this document."""
+    if text and staff.role != Role.DOCTOR:
+        raise OutcomeError(
+            _l(
+                "Les propositions d'aménagement ou de mutation du poste relèvent du médecin du "
+                "travail (article L4624-3) : orientez le salarié vers le médecin."
             )
         )
-    ]
-    if visit.visit_type in basis:
-        done.append((day, visit.visit_type))
-    if not done:
-        return None
-    done.sort()
-    last_day, last_type = done[-1]
-    exams = [d for d, code in done if code in visit_type_table.SIR_EXAMS]
-    found = visit_deadlines.periodic(
-        last_day, last_type, follow, last_exam=exams[-1] if exams else None
-    )
-    return found[1].due_by if found is not None else None
+    if kind == OutcomeKind.INAPTITUDE:
+        missing = inaptitude.missing(session, visit)
+        if missing:
+            raise OutcomeError(
+                _l(
+                    "Avant un avis d'inaptitude (article R4624-42), datez : %(steps)s.",
+                    steps=", ".join(str(INAPTITUDE_STEP[step]).lower() for step in missing),
+                )
+            )
+    if due is None:
+        return
+    if due <= visit_day(visit):
+        raise OutcomeError(_l("La prochaine visite doit être après celle-ci."))
+    ceiling = legal_ceiling(session, visit)
+    if ceiling is not None and due > ceiling:
+        raise OutcomeError(
+            _l(
+                "La prochaine visite ne peut pas dépasser le %(date)s : c'est le plafond légal "
+                "du suivi de ce travailleur.",
+                date=ceiling.strftime("%d/%m/%Y"),
+            )
+        )
 
 
 # ------------------------------------------------------------------ recording
@@ -185,14 +159,16 @@ def record(
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise OutcomeError(_l("Risque inconnu : %(code)s", code=", ".join(unknown)))
-    if next_due is not None and next_due <= visit_day(visit):
-        raise OutcomeError(_l("La prochaine visite doit être après celle-ci."))
+    if kind in NO_NEXT_DUE:
+        next_due = None  # the ACI has its own validity; an état des expositions no next visit
+    _check_content(session, actor, visit, kind, _clean(recommendations), next_due)
     outcome = VisitOutcome(
         visit_id=visit.id,
         kind=kind,
         recorded_by_id=actor.id,
         recorded_at=now,
         next_due=next_due,
+        valid_until=valid_until(kind, visit_day(visit)),
         recommendations=_clean(recommendations),
         main_risks=codes,
         advice=_clean(advice),

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from assistant.models import Absence, Slot, StaffUser, Visit, VisitStatus
+from assistant.models import (
+    Absence,
+    Employee,
+    Slot,
+    StaffUser,
+    TeleConsent,
+    Visit,
+    VisitStatus,
+)
 from assistant.services import audit
 from assistant.services.visits.wall_clock import paris_midnight
 
@@ -85,16 +93,30 @@ def booked_during(session: Session, absence: Absence) -> list[Visit]:
     )
 
 
+def _consented():
+    """The visit's worker has a teleconsultation consent in force (an employee's hangs on their
+    worker, an independent's on the member)."""
+    worker = select(Employee.worker_id).where(Employee.id == Visit.employee_id).scalar_subquery()
+    return exists().where(
+        TeleConsent.withdrawn_at.is_(None),
+        or_(
+            and_(Visit.employee_id.is_not(None), TeleConsent.worker_id == worker),
+            and_(Visit.employee_id.is_(None), TeleConsent.member_id == Visit.member_id),
+        ),
+    )
+
+
 def displaced(session: Session, now: datetime) -> list[Visit]:
-    """Booked visits whose slot was blocked since (an absence, a closure, a session ended): the
-    staff move them, soonest first."""
+    """Booked visits whose slot was blocked since (an absence, a closure, a session ended), or
+    held by video for a worker who withdrew their consent (R4624-41-2): the staff move them,
+    soonest first."""
     return list(
         session.scalars(
             select(Visit)
             .join(Slot, Slot.id == Visit.slot_id)
             .where(
                 Visit.status == VisitStatus.BOOKED,
-                Slot.blocked.is_(True),
+                or_(Slot.blocked.is_(True), and_(Slot.modality == "tele", ~_consented())),
                 Slot.starts_at > now,
             )
             .order_by(Slot.starts_at)

@@ -1,21 +1,22 @@
 """The search for compatible free slots, what a visit is offered: a slot is compatible with a visit
-when its professional's role may perform the visit type for this worker, its modality is allowed
-for the type (and the one wished, if any), it is long enough, not blocked, at least `LEAD_TIME`
-ahead and free. "Free" is only a hint here: the booking itself (`booking.book`) relies on the
-database to decide who had a slot first."""
+when its professional may perform the visit type for this worker (their role, or a nurse in
+advanced practice where the type says `ipa`), its modality is allowed for the type (and the one
+wished, if any; a teleconsultation only with the worker's consent in force, R4624-41-1), it is
+long enough, not blocked, at least `LEAD_TIME` ahead and free. "Free" is only a hint here: the
+booking itself (`booking.book`) relies on the database to decide who had a slot first."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from assistant.core.timeutil import PARIS
 from assistant.models import Slot, StaffUser, Visit
 from assistant.models.visit import holds_slot
-from assistant.services.visits import visit_type_table
+from assistant.services.visits import tele_consent, visit_type_table
 
 # a slot must start at least this long after now to be offered (time to receive the convocation)
 LEAD_TIME = timedelta(hours=2)
@@ -37,10 +38,9 @@ def compatible_slots(
     in one `modality` when given, e.g. the filters of the staff queue)."""
     kind = visit_type_table.get(visit.visit_type)
     performers = performers_for(session, visit, now)
-    modalities = sorted(kind.modalities)
-    for wished in (visit.modality, modality):
-        if wished is not None:
-            modalities = [m for m in modalities if m == wished]
+    modalities = modalities_for(session, visit)
+    if modality is not None:
+        modalities = [m for m in modalities if m == modality]
     earliest = max(now + LEAD_TIME, after) if after is not None else now + LEAD_TIME
     if visit.due_from is not None:
         earliest = max(earliest, datetime.combine(visit.due_from, datetime.min.time(), PARIS))
@@ -55,6 +55,34 @@ def compatible_slots(
         limit=limit,
         exclude_slot=exclude_slot,
     )
+
+
+def modalities_for(session: Session, visit: Visit) -> list[str]:
+    """The modalities this visit may take: the type's, the one wished if any, and a
+    teleconsultation only when the worker's prior consent is in force (R4624-41-1)."""
+    modalities = sorted(visit_type_table.get(visit.visit_type).modalities)
+    if visit.modality is not None:
+        modalities = [m for m in modalities if m == visit.modality]
+    if "tele" in modalities and not tele_consent.for_visit(session, visit):
+        modalities.remove("tele")
+    return modalities
+
+
+def holds(staff: StaffUser, performers: frozenset[str] | Sequence[str]) -> bool:
+    """May this professional hold a visit of these performers (`ipa`: a nurse in advanced
+    practice, L4624-2-2)?"""
+    return str(staff.role) in performers or (
+        "ipa" in performers and staff.role == "nurse" and bool(staff.advanced_practice)
+    )
+
+
+def _performed_by(performers: Sequence[str]):
+    """The SQL condition on the slot's professional: a role of `performers`, or a nurse in
+    advanced practice when they include `ipa`."""
+    roles = StaffUser.role.in_([p for p in performers if p != "ipa"])
+    if "ipa" not in performers:
+        return roles
+    return or_(roles, and_(StaffUser.role == "nurse", StaffUser.advanced_practice.is_(True)))
 
 
 # the search looks a week ahead, then two months, then anywhere: each step is a small range of
@@ -74,7 +102,7 @@ def find_slots(
     limit: int = 3,
     exclude_slot: int | None = None,
 ) -> list[Slot]:
-    """The first free slots (earliest first) of the given roles and modalities."""
+    """The first free slots (earliest first) of the given performers and modalities."""
     held = exists().where(Visit.slot_id == Slot.id, holds_slot())
     query = (
         select(Slot)
@@ -85,7 +113,7 @@ def find_slots(
             Slot.blocked.is_(False),
             Slot.minutes >= minutes,
             Slot.modality.in_(modalities),
-            StaffUser.role.in_(performers),
+            _performed_by(performers),
             StaffUser.active.is_(True),
             ~held,
         )

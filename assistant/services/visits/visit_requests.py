@@ -1,6 +1,8 @@
 """Visit requests: the regulatory window of what is asked, the one place a request is recorded
 (`request_visit`: a worker has at most one open request of a type), its automatic placement in the
-first compatible slot of the window, else the staff queue, most urgent first."""
+first compatible slot of the window, else the staff queue, most urgent first. An employer never
+asks for a teleconsultation (R4624-41-1), and the placement offers one only to a worker whose
+consent is in force (`slot_offers.modalities_for`)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,13 @@ from assistant.services import audit
 from assistant.services.visits import notices, visit_deadlines, visit_type_table
 from assistant.services.visits.booking import NotAllowed, SlotTaken, book, history_event
 from assistant.services.visits.slot_offers import compatible_slots
+
+# R4624-41-1: a visit is held by video at the professional's or the worker's initiative only (and
+# with the worker's consent): an employer may not ask for one
+EMPLOYER_NO_TELE = _l(
+    "Une téléconsultation ne se fait qu'à l'initiative du professionnel de santé ou du "
+    "travailleur, avec son accord : laissez la modalité indifférente."
+)
 
 # without a regulatory deadline, a request is placed automatically only in this horizon
 AUTO_HORIZON = timedelta(weeks=8)
@@ -98,6 +107,8 @@ def request_visit(
     due_from, due_by = window_for(request, today)
     if request.modality is not None and not visit_type_table.allows(kind.code, request.modality):
         raise NotAllowed(_l("Cette visite ne peut pas se faire de cette façon."))
+    if request.modality == "tele" and request.requested_by == "employer":
+        raise NotAllowed(EMPLOYER_NO_TELE)
     waiting = None if none_open else open_request(session, member.id, employee, kind.code)
     if waiting is not None:
         waiting.reused = True

@@ -42,7 +42,9 @@ TYPE_COLUMNS = (
     "conduct_en",
 )
 
-PERFORMERS = frozenset({"doctor", "nurse"})  # staff roles (models.staff.Role) that see patients
+# staff roles (models.staff.Role) that see patients, and `ipa`: a nurse in advanced practice
+# (`StaffUser.advanced_practice`), who holds the mid-career visit with the doctor (L4624-2-2)
+PERFORMERS = frozenset({"doctor", "nurse", "ipa"})
 MODALITIES = frozenset({"on_site", "mobile", "tele"})  # models.visit.Modality
 REQUESTERS = frozenset({"employer", "employee", "independent", "staff"})
 
@@ -75,7 +77,7 @@ class VisitType:
     code: str
     label_fr: str
     label_en: str
-    performers: frozenset[str]  # staff roles allowed to perform it: "doctor", "nurse"
+    performers: frozenset[str]  # who may perform it: "doctor", "nurse", "ipa" (advanced practice)
     modalities: frozenset[str]  # "on_site", "mobile", "tele"
     minutes: int  # a slot fits when it lasts at least this long
     requesters: frozenset[str]  # "employer", "employee", "independent", "staff"
@@ -153,8 +155,13 @@ def get(code: str) -> VisitType:
         raise ValueError(f"unknown visit type {code!r}") from None
 
 
-def may_perform(role: str, code: str) -> bool:
-    return str(role) in get(code).performers
+def may_perform(role: str, code: str, advanced_practice: bool = False) -> bool:
+    """May a professional of this role perform this visit (a nurse in advanced practice where
+    the type says `ipa`)?"""
+    performers = get(code).performers
+    return str(role) in performers or (
+        "ipa" in performers and str(role) == "nurse" and advanced_practice
+    )
 
 
 def allows(code: str, modality: str) -> bool:

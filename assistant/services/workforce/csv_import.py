@@ -29,6 +29,7 @@ from assistant.services.workforce.csv_lines import (
 )
 from assistant.services.workforce.employee_values import (
     COMPARED,
+    SITUATIONS,
 )
 
 BATCH_SIZE = 1000
@@ -210,8 +211,9 @@ def import_csv(
                 ]
             else:
                 seen[key] = line
-                compared = tuple(values[name] for name in COMPARED)
                 known = existing.get(key)
+                _keep_situations(values, known)
+                compared = tuple(values[name] for name in COMPARED)
                 if known is not None and "phone" in values:
                     if values["phone"] is None:
                         values["phone"] = known[2]  # an empty cell forgets nothing
@@ -257,6 +259,13 @@ def import_csv(
         f"{report.updated} updated, {report.unchanged} unchanged, {report.error_count} errors",
     )
     return report
+
+
+def _keep_situations(values: dict, known: tuple | None) -> None:
+    """A situation whose column the file has not stays as it was (none for a new employee)."""
+    for name, default in SITUATIONS.items():
+        if name not in values:
+            values[name] = known[1][COMPARED.index(name)] if known else default
 
 
 def _tell_proven_mobiles(session: Session, member_id: int, retyped: dict[int, str | None]) -> None:

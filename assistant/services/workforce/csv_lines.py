@@ -5,21 +5,32 @@ One line per employee, a header line first. Columns, in any order (headers are m
 regard to case, accents, spaces, `_` or `-`, and common variants are accepted, e.g. "Prénom",
 "Date de naissance", "Type de contrat"):
 
-=================  ===========  ======================================================
-column             required     content
-=================  ===========  ======================================================
-nom                yes          last name
-prenom             yes          first name
-date_naissance     yes          birth date: 12/03/1980, 12-3-80, 1980-03-12, 12 mars 1980…
-poste              yes          job title
-date_embauche      yes          hire date (same formats)
-contrat            yes          CDI, CDD, intérim, saisonnier, apprenti (apprentissage),
-                                contrat court (< 45 days)
-fin_contrat        no           end of contract (same formats), empty for a CDI
-expositions        no           risk codes, labels or synonyms of assistant/data/risks.csv,
-                                separated by `|` or `,` (e.g. ``bruit|chemical``)
-travail_de_nuit    no           oui / non (also 1 / 0, x, yes / no); empty means non
-=================  ===========  ======================================================
+===================  ========  ======================================================
+column               required  content
+===================  ========  ======================================================
+nom                  yes       last name
+prenom               yes       first name
+date_naissance       yes       birth date: 12/03/1980, 12-3-80, 1980-03-12, 12 mars 1980…
+poste                yes       job title
+date_embauche        yes       hire date (same formats)
+contrat              yes       CDI, CDD, intérim, saisonnier, apprenti (apprentissage),
+                               contrat court (< 45 days)
+fin_contrat          no        end of contract (same formats), empty for a CDI
+expositions          no        risk codes, labels or synonyms of assistant/data/risks.csv,
+                               separated by `|` or `,` (e.g. ``bruit|chemical``)
+travail_de_nuit      no        oui / non (also 1 / 0, x, yes / no); empty means non
+portable             no        the employee's mobile (an empty cell keeps a known one)
+travaux_reglementes  no        oui / non: a minor assigned to regulated work
+rayonnements         no        A or B: classified for ionising radiation (R4451-57)
+sir_employeur        no        oui / non: on the employer's own SIR list (R4624-23 III)…
+sir_justification    no        … with its written justification (required with oui)
+charges_55kg         no        oui / non: manual handling of loads over 55 kg (R4541-9)
+fin_exposition       no        the day the exposure to particular risks (or the career) ended
+jours_travailles     no        days of actual work of a short or seasonal contract
+===================  ========  ======================================================
+
+The optional columns from `travaux_reglementes` on (the employer's declared situations) change
+nothing when the file has no such column: an older file re-imported keeps what the form set.
 
 The separator is `;` or `,` (detected from the header line); the file is UTF-8 (with or without
 BOM) or Windows-1252 (what Excel writes in France). Other columns are ignored. An example is
@@ -50,8 +61,10 @@ from assistant.services.workforce.employee_values import (
     NAME_MAX,
     NO,
     YES,
+    normalise_situations,
     parse_contract,
     parse_exposures,
+    situation_errors,
 )
 
 COLUMNS = {
@@ -113,6 +126,63 @@ COLUMNS = {
         "tel",
         "phone",
         "mobile phone",
+    ),
+    "travaux_reglementes": (
+        "travaux reglementes",
+        "travaux reglementes mineur",
+        "mineur travaux reglementes",
+        "regulated work",
+    ),
+    "rayonnements": (
+        "rayonnements",
+        "rayonnements ionisants",
+        "categorie rayonnements",
+        "categorie rayonnements ionisants",
+        "radiation",
+        "radiation category",
+        "ionising radiation",
+        "ionizing radiation",
+    ),
+    "sir_employeur": (
+        "sir employeur",
+        "liste sir employeur",
+        "suivi renforce employeur",
+        "sir",
+        "employer sir",
+        "employer sir list",
+    ),
+    "sir_justification": (
+        "sir justification",
+        "justification sir",
+        "motif sir",
+        "justification",
+        "sir reason",
+    ),
+    "charges_55kg": (
+        "charges 55kg",
+        "charges 55 kg",
+        "charges plus 55 kg",
+        "charges de plus de 55 kg",
+        "port de charges plus de 55 kg",
+        "charges lourdes",
+        "heavy loads",
+        "loads over 55 kg",
+    ),
+    "fin_exposition": (
+        "fin exposition",
+        "fin d exposition",
+        "date fin exposition",
+        "date de fin d exposition",
+        "fin de carriere",
+        "end of exposure",
+        "exposure ended",
+    ),
+    "jours_travailles": (
+        "jours travailles",
+        "jours de travail",
+        "jours de travail effectif",
+        "nombre de jours travailles",
+        "working days",
     ),
 }
 REQUIRED = ("nom", "prenom", "date_naissance", "poste", "date_embauche", "contrat")
@@ -249,4 +319,60 @@ def parse_line(
                 values["phone"] = parse_phone(raw)
             except Reprompt:
                 errors.append(_l("mobile « %(value)s » non reconnu", value=raw))
+    _situations(cells, values, today, errors)
     return (None if errors else values), errors
+
+
+def _yes_no(cells: dict[str, str], column: str, label, errors: list) -> bool | None:
+    raw = cells[column].strip()
+    if fold(raw) in YES:
+        return True
+    if fold(raw) in NO:
+        return False
+    errors.append(_l("%(field)s « %(value)s » non reconnu (oui ou non)", field=label, value=raw))
+    return None
+
+
+RADIATION_WORDS = {"a": "A", "b": "B", "categorie a": "A", "categorie b": "B", "cat a": "A"}
+RADIATION_WORDS["cat b"] = "B"
+
+
+def _situations(cells: dict[str, str], values: dict, today: date, errors: list) -> None:
+    """The employer's declared situations of the columns the file has (see the docstring)."""
+    for column, name, label in (
+        ("travaux_reglementes", "regulated_work", _l("travaux réglementés")),
+        ("sir_employeur", "sir_employer", _l("liste SIR de l'employeur")),
+        ("charges_55kg", "heavy_loads", _l("charges de plus de 55 kg")),
+    ):
+        if column in cells:
+            values[name] = _yes_no(cells, column, label, errors)
+    if "rayonnements" in cells:
+        raw = cells["rayonnements"].strip()
+        if fold(raw) in NO:
+            values["radiation_category"] = None
+        elif fold(raw) in RADIATION_WORDS:
+            values["radiation_category"] = RADIATION_WORDS[fold(raw)]
+        else:
+            errors.append(
+                _l("rayonnements ionisants « %(value)s » non reconnu (A, B ou vide)", value=raw)
+            )
+    if "sir_employeur" in cells:  # the justification goes with the list (alone, it is ignored)
+        values["sir_employer_reason"] = cells.get("sir_justification", "")
+    if "fin_exposition" in cells:
+        raw = cells["fin_exposition"].strip()
+        values["exposure_ended_on"] = (
+            _date(raw, _l("fin d'exposition"), errors, EARLIEST_BIRTH, None) if raw else None
+        )
+    if "jours_travailles" in cells:
+        raw = cells["jours_travailles"].strip()
+        values["working_days"] = None
+        if raw:
+            if raw.isdigit():
+                values["working_days"] = int(raw)
+            else:
+                errors.append(
+                    _l("jours travaillés « %(value)s » non reconnu (un nombre)", value=raw)
+                )
+    if not errors:
+        normalise_situations(values)
+        errors.extend(message for _field, message in situation_errors(values, today))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from assistant.core.parsing import Reprompt, fold
@@ -17,6 +17,24 @@ EARLIEST_BIRTH = date(1900, 1, 1)
 NAME_MAX = 100
 JOB_MAX = 200
 
+REASON_MAX = 2000
+# an end of exposure (or of career) may be declared ahead, up to this far (the post-exposure visit
+# is due "before retirement"); further, it is a typing mistake
+EXPOSURE_END_AHEAD = timedelta(days=366)
+RADIATION_CATEGORIES = ("A", "B")
+
+# what else the employer declares that changes the follow-up (no health data), with the value of
+# an employee who has none of it: a CSV file without one of these columns leaves it as it is
+SITUATIONS = {
+    "regulated_work": False,
+    "radiation_category": None,
+    "sir_employer": False,
+    "sir_employer_reason": None,
+    "heavy_loads": False,
+    "exposure_ended_on": None,
+    "working_days": None,
+}
+
 # the fields an import compares and may change (the natural key aside)
 COMPARED = (
     "last_name",
@@ -27,6 +45,7 @@ COMPARED = (
     "contract_end",
     "exposures",
     "night_worker",
+    *SITUATIONS,
 )
 EDITABLE = (*COMPARED, "birth_date", "phone")
 
@@ -152,3 +171,82 @@ def check_exposures(codes: Iterable[str], catalogue: Catalogue) -> list[str]:
             _l("Exposition inconnue : %(codes)s", codes=", ".join(sorted(map(str, unknown))))
         )
     return catalogue_order(codes, catalogue)
+
+
+# --- the employer's declared situations -----------------------------------------------------
+
+
+def normalise_situations(values: dict) -> dict:
+    """The situations in `values` in their stored form (a reason only with the SIR list)."""
+    for name in ("regulated_work", "sir_employer", "heavy_loads"):
+        if name in values:
+            values[name] = bool(values[name])
+    if "radiation_category" in values:
+        values["radiation_category"] = (values["radiation_category"] or "").strip().upper() or None
+    if "sir_employer_reason" in values:
+        reason = " ".join(str(values["sir_employer_reason"] or "").split())
+        values["sir_employer_reason"] = reason[:REASON_MAX] or None
+    if "sir_employer" in values and not values["sir_employer"]:
+        values["sir_employer_reason"] = None  # no list, nothing to justify
+    if values.get("working_days") in ("", None) and "working_days" in values:
+        values["working_days"] = None
+    return values
+
+
+def calendar_days(hire_date: date, contract_end: date | None) -> int | None:
+    """Days of the contract, both ends counted; None without an end date."""
+    if contract_end is None:
+        return None
+    return (contract_end - hire_date).days + 1
+
+
+def situation_errors(values: dict, today: date) -> list[tuple[str, object]]:
+    """(field, message) for each declared situation that cannot be, `values` holding the whole
+    employee (hire_date and contract_end included)."""
+    errors: list[tuple[str, object]] = []
+    if values.get("radiation_category") not in (None, *RADIATION_CATEGORIES):
+        errors.append(
+            (
+                "radiation_category",
+                _l("Catégorie de rayonnements ionisants non reconnue (A, B ou aucune)."),
+            )
+        )
+    if values.get("sir_employer") and not values.get("sir_employer_reason"):
+        errors.append(
+            (
+                "sir_employer_reason",
+                _l(
+                    "Justifiez par écrit pourquoi ce poste est sur votre liste de suivi "
+                    "renforcé (article R4624-23 III du Code du travail)."
+                ),
+            )
+        )
+    hired, ended = values.get("hire_date"), values.get("exposure_ended_on")
+    if ended is not None and hired is not None and ended < hired:
+        errors.append(("exposure_ended_on", _l("La fin d'exposition précède l'embauche.")))
+    elif ended is not None and ended > today + EXPOSURE_END_AHEAD:
+        errors.append(
+            (
+                "exposure_ended_on",
+                _l("La fin d'exposition est trop lointaine : un an à l'avance au plus."),
+            )
+        )
+    days = values.get("working_days")
+    if days is not None:
+        limit = calendar_days(hired, values.get("contract_end")) if hired else None
+        if days < 1:
+            errors.append(
+                ("working_days", _l("Le nombre de jours de travail effectif doit être positif."))
+            )
+        elif limit is not None and days > limit:
+            errors.append(
+                (
+                    "working_days",
+                    _l(
+                        "Le contrat ne compte que %(days)s jours calendaires : pas plus de jours "
+                        "de travail effectif.",
+                        days=limit,
+                    ),
+                )
+            )
+    return errors

@@ -25,10 +25,13 @@ from assistant.services.workforce.employee_values import (
     EDITABLE,
     JOB_MAX,
     NAME_MAX,
+    SITUATIONS,
     DuplicateEmployee,
     EmployeeNotFound,
     WorkforceError,
     check_exposures,
+    normalise_situations,
+    situation_errors,
 )
 
 # --- one employee at a time -----------------------------------------------------------------
@@ -106,7 +109,16 @@ def _check_fields(values: dict, catalogue: Catalogue) -> dict:
             raise WorkforceError(_l("Numéro de mobile non reconnu.")) from None
     elif "phone" in values:
         values["phone"] = None
-    return values
+    return normalise_situations(values)
+
+
+def _check_situations(values: dict) -> None:
+    """The declared situations against the whole employee (the first error, as the form's)."""
+    from assistant.core.timeutil import today_paris
+
+    errors = situation_errors(values, today_paris())
+    if errors:
+        raise WorkforceError(errors[0][1])
 
 
 def add_employee(
@@ -124,7 +136,12 @@ def add_employee(
     exposures: Iterable[str] = (),
     night_worker: bool = False,
     phone: str | None = None,
+    **situations,
 ) -> Employee:
+    """A new employee; `situations`: any of employee_values.SITUATIONS (default: none)."""
+    unknown = set(situations) - set(SITUATIONS)
+    if unknown:
+        raise TypeError(f"not a situation: {', '.join(sorted(unknown))}")
     values = _check_fields(
         {
             "last_name": last_name,
@@ -134,12 +151,15 @@ def add_employee(
             "exposures": list(exposures),
             "night_worker": night_worker,
             "phone": phone,
+            **SITUATIONS,
+            **situations,
         },
         risk_catalogue.of(session).catalogue(),
     )
     _check_dates(birth_date, hire_date)
     if contract_end is not None and contract_end < hire_date:
         raise WorkforceError(_l("La fin du contrat précède l'embauche."))
+    _check_situations({**values, "hire_date": hire_date, "contract_end": contract_end})
     if _natural_key_taken(
         session, member_id, values["last_name"], values["first_name"], birth_date
     ):
@@ -175,6 +195,7 @@ def update_employee(
     _check_dates(merged["birth_date"], merged["hire_date"])
     if merged["contract_end"] is not None and merged["contract_end"] < merged["hire_date"]:
         raise WorkforceError(_l("La fin du contrat précède l'embauche."))
+    _check_situations(merged)
     if {"last_name", "first_name", "birth_date"} & set(changed) and _natural_key_taken(
         session,
         member_id,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
-from assistant.models import Employee, HealthSituation
+from assistant.models import Employee, HealthSituation, Member
 from assistant.services import audit
 from assistant.services.followup.followup_table import HealthFlags
 
@@ -70,14 +70,36 @@ def set_flags(
         worker = mobile_proof.worker_of(session, employee)
         situation = HealthSituation(worker_id=worker.id, updated_by="")
         session.add(situation)
+    _set(situation, actor, pregnant, invalidity_pension, disabled, today)
+    session.flush()
+    audit.record(session, actor, "update", "health_situation", employee.id)
+    return situation
+
+
+def _set(situation: HealthSituation, actor, pregnant, invalidity_pension, disabled, today) -> None:
+    """The flags; a flag that becomes true offers a visit with the médecin du travail today
+    (R4624-19, R4624-20: the disabled worker, the holder of an invalidity pension, the pregnant,
+    breastfeeding or recently delivered worker is referred to the doctor, and may decline)."""
     before = flags_of(situation)
-    situation.pregnant, situation.invalidity_pension = pregnant, invalidity_pension
-    situation.disabled = disabled
+    situation.pregnant, situation.invalidity_pension = bool(pregnant), bool(invalidity_pension)
+    situation.disabled = bool(disabled)
     if became_true(before, flags_of(situation)):
         offer_referral(situation, today or today_paris())
     situation.updated_by = audit.actor_label(actor)
+
+
+def decline_referral(
+    session: Session, actor, employee: Employee, now: datetime | None = None
+) -> HealthSituation | None:
+    """The worker declines the visit with the médecin du travail offered (audited); None when
+    none was offered. Said by the worker, or recorded by health staff."""
+    situation = _situation(session, employee)
+    if situation is None or situation.referral_offered_on is None:
+        return None
+    decline(situation, now or utcnow())
+    situation.updated_by = audit.actor_label(actor)
     session.flush()
-    audit.record(session, actor, "update", "health_situation", employee.id)
+    audit.record(session, actor, "update", "health_situation", employee.id, "referral declined")
     return situation
 
 
@@ -114,21 +136,6 @@ def decline(situation: HealthSituation, now: datetime) -> None:
         situation.referral_declined_at = now
 
 
-def decline_referral(
-    session: Session, actor, employee: Employee, now: datetime | None = None
-) -> HealthSituation | None:
-    """The worker declines the visit with the médecin du travail offered to them (audited);
-    None when there is no situation. Said by the worker, or recorded by health staff."""
-    situation = _situation(session, employee)
-    if situation is None:
-        return None
-    decline(situation, now or utcnow())
-    situation.updated_by = audit.actor_label(actor)
-    session.flush()
-    audit.record(session, actor, "update", "health_situation", employee.id, "referral declined")
-    return situation
-
-
 def situations_for(session: Session, employee_ids: list[int]) -> dict[int, HealthSituation]:
     """By employment, the worker's situation (for due dates: not audited, nothing is shown)."""
     if not employee_ids:
@@ -141,47 +148,52 @@ def situations_for(session: Session, employee_ids: list[int]) -> dict[int, Healt
     return {employee_id: situation for employee_id, situation in rows}
 
 
+# --- an independent member's own situation (they are the worker) -----------------------------
+
+
 def member_situation(session: Session, member_id: int) -> HealthSituation | None:
-    """An independent member's own situation (they are the worker), for their due dates."""
+    """An independent member's own situation, for their due dates (not audited: nothing shown)."""
     return session.scalar(select(HealthSituation).where(HealthSituation.member_id == member_id))
 
 
-def set_member_flags(
+def read_own(session: Session, actor, member: Member) -> HealthSituation | None:
+    audit.record(session, actor, "read", "health_situation", f"member:{member.id}")
+    return member_situation(session, member.id)
+
+
+def set_own_flags(
     session: Session,
     actor,
-    member,
+    member: Member,
     *,
     pregnant: bool,
     invalidity_pension: bool,
     disabled: bool,
     today: date | None = None,
 ) -> HealthSituation:
-    """An independent member's own situation (they are the worker), audited; a flag that becomes
-    true offers the visit with the médecin du travail, as `set_flags` does for an employee."""
+    """An independent's own situation (audited); a flag that becomes true offers the visit with
+    the médecin du travail, as `set_flags` does for an employee."""
     situation = member_situation(session, member.id)
     if situation is None:
         situation = HealthSituation(member_id=member.id, updated_by="")
         session.add(situation)
-    before = flags_of(situation)
-    situation.pregnant, situation.invalidity_pension = pregnant, invalidity_pension
-    situation.disabled = disabled
-    if became_true(before, flags_of(situation)):
-        offer_referral(situation, today or today_paris())
-    situation.updated_by = audit.actor_label(actor)
+    _set(situation, actor, pregnant, invalidity_pension, disabled, today)
     session.flush()
-    audit.record(session, actor, "update", "health_situation", None, f"member {member.id}")
+    audit.record(session, actor, "update", "health_situation", f"member:{member.id}")
     return situation
 
 
-def decline_member_referral(
-    session: Session, actor, member, now: datetime | None = None
+def decline_own_referral(
+    session: Session, actor, member: Member, now: datetime | None = None
 ) -> HealthSituation | None:
     """An independent declines the visit with the médecin du travail offered to them."""
     situation = member_situation(session, member.id)
-    if situation is None:
+    if situation is None or situation.referral_offered_on is None:
         return None
     decline(situation, now or utcnow())
     situation.updated_by = audit.actor_label(actor)
     session.flush()
-    audit.record(session, actor, "update", "health_situation", None, f"member {member.id}")
+    audit.record(
+        session, actor, "update", "health_situation", f"member:{member.id}", "referral declined"
+    )
     return situation

@@ -16,13 +16,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from assistant.core import messages
 from assistant.core import settings as service_settings
 from assistant.core.text import _l
-from assistant.models import Employee, HealthSituation, Member, PhoneProfile, Worker
+from assistant.models import (
+    Employee,
+    HealthSituation,
+    Member,
+    PhoneProfile,
+    TeleConsent,
+    Worker,
+)
 from assistant.services import audit
 from assistant.services.membership import otp
 from assistant.services.messaging import outbox
@@ -58,8 +65,9 @@ def _same_person(a: Employee, b: Employee) -> bool:
 
 
 def _merge(session: Session, keep: Worker, gone: Worker) -> None:
-    """`gone` was the same person as `keep`: its employments and health situation move over
-    (health flags combined: a situation declared once counts for every employer)."""
+    """`gone` was the same person as `keep`: its employments, health situation and consents to
+    teleconsultation move over (health flags combined: a situation declared once counts for
+    every employer)."""
     for employee in session.scalars(select(Employee).where(Employee.worker_id == gone.id)):
         employee.worker_id = keep.id
         employee.worker = keep
@@ -73,6 +81,10 @@ def _merge(session: Session, keep: Worker, gone: Worker) -> None:
             kept.invalidity_pension = kept.invalidity_pension or moving.invalidity_pension
             kept.disabled = kept.disabled or moving.disabled
             session.delete(moving)
+    # a consent to teleconsultation is the person's: it follows them (R4624-41-1)
+    session.execute(
+        update(TeleConsent).where(TeleConsent.worker_id == gone.id).values(worker_id=keep.id)
+    )
     session.flush()
     session.delete(gone)
     session.flush()
