@@ -221,6 +221,18 @@ def test_D4625_22_seasonal_under_45_working_days_gets_collective_actions(db, mem
     assert found[("Seasonal", "vip_collective")].window.due_by == date(2026, 7, 6)
 
 
+def test_D4625_22_the_employer_sees_the_collective_actions_as_the_follow_up(db, member):
+    from assistant.services.followup.followup_table import Category
+    from assistant.services.workforce import followup_view
+
+    seasonal = make_employee(
+        db, member, contract_type="saisonnier", hire_date=date(2026, 7, 6), working_days=30
+    )
+    shown = followup_view.declared(db, member, [seasonal], TODAY)[seasonal.id]
+    assert shown.follow.category is Category.VIP_COLLECTIVE
+    assert shown.first_due == date(2026, 7, 6)
+
+
 def test_D4625_22_days_of_actual_work_are_counted_at_most_six_a_week():
     from assistant.services.visits.law_calendar import working_days_at_most
 
