@@ -291,6 +291,16 @@ def test_R4624_15_another_job_or_an_inaptitude_needs_a_new_vip(
     assert [i.visit_type for i in due.visits_to_plan(db, member, TODAY)] == ["vip_initiale"]
 
 
+def test_R4624_15_three_years_for_the_workers_of_R4624_17(db, member, other, nurse, centre):
+    first, _ = _two_employments(db, member, other, night_worker=True)
+    done(db, other, first, "vip_initiale", date(2022, 2, 7), nurse, centre)  # 4 years before
+    assert [i.visit_type for i in due.visits_to_plan(db, member, TODAY)] == ["vip_initiale"]
+    done(db, other, first, "vip_periodique", date(2024, 2, 5), nurse, centre)
+    assert [(i.visit_type, i.window.due_by) for i in due.visits_to_plan(db, member, TODAY)] == [
+        ("vip_periodique", date(2027, 2, 5))
+    ]
+
+
 # ---------------------------------------------------------------- R4624-29, R4624-30
 
 
