@@ -197,6 +197,14 @@ ABSENCE_CAUSE = {
     "illness": _l("Maladie ou accident non professionnel"),
 }
 
+# who asked for a pré-reprise the staff record (R4624-29): the worker, or a doctor for them
+PRE_REPRISE_ASKED_BY = {
+    "worker": _l("Le travailleur lui-même"),
+    "treating_doctor": _l("Le médecin traitant"),
+    "medecin_conseil": _l("Le médecin-conseil de l'assurance maladie"),
+    "medecin_travail": _l("Le médecin du travail"),
+}
+
 # the document a visit ends with: its title on the pages and on the PDF
 OUTCOME_KIND = {
     OutcomeKind.ATTESTATION: _l("Attestation de suivi individuel de l'état de santé"),

@@ -134,3 +134,15 @@ def waiting_or_new(answers: Answers, context: Context) -> Answers | Outcome:
             return visit
     keep(context, visit)
     return {**answers, "_visit": visit.id}
+
+
+def reprise_required(value: int, answers: Answers, context: Context) -> int:
+    """By text, the reprise asked must be one the rules allow for who writes (an independent's
+    whatever the length, an employee's one the Code du travail requires)."""
+    from dialogs import visit_request_checks
+
+    who = _identity(answers, context)
+    requester = who.requester if who is not None else "employee"
+    return visit_request_checks.reprise_required(
+        value, {**answers, "_requester": requester}, context
+    )

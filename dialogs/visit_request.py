@@ -1,12 +1,14 @@
 """A visit request, defined once: the employer's, the independent worker's and the employee's.
 
 The rules: a reprise needs the return date, the cause and the days of absence, and must be one
-the Code du travail requires; a pré-reprise or a liaison needs the first day of the sick leave
-(not in the future, the stoppage long enough); the reason is optional (500 characters for an
-employee, 2000 otherwise); an employer chooses one of its current employees; employers and
-independents may wish a modality and choose how the slot is found (a teleconsultation: never the
-employer, an independent only with their consent in force, R4624-41-1; left "indifférente", video
-is offered only to a worker whose consent is in force). Each requester is offered only
+the Code du travail requires (an independent may ask for one whatever the length: the CIAMT
+offer); a pré-reprise or a liaison needs the first day of the sick leave (not in the future) and,
+unless it has lasted more than 30 days already, its expected end showing it will (R4624-29); the
+reason is optional (500 characters for an employee, 2000 otherwise); an employer chooses one of
+its current employees; employers and independents may wish a modality and choose how the slot is
+found (a teleconsultation: never the employer, an independent only with their consent in force,
+R4624-41-1; left "indifférente", video is offered only to a worker whose consent is in force).
+Each requester is offered only
 the visit types whose `visit_type_table` requesters include them. The answers are checked as
 they come by `visit_request_checks.py`.
 
@@ -29,9 +31,11 @@ from assistant.core.parsing import Choice
 from assistant.core.text import _l, _locale
 from dialogs.engine import Journey, Outcome, Question
 from dialogs.visit_request_checks import (
+    LONG_ENOUGH,
     REPRISE,
     STOPPAGE_TYPES,
     current_employee,
+    expected_days,
     modality_allowed,
     parse_day,
     parse_days,
@@ -40,6 +44,7 @@ from dialogs.visit_request_checks import (
     reason_fits,
     reprise_required,
     requester_of,
+    stoppage_ends,
     stoppage_started,
     today,
 )
@@ -119,7 +124,13 @@ def wanted(answers, requester: str, found=None):
         reason=answers.get("reason") or None,
         event_date=date.fromisoformat(event_date) if event_date else None,
         absence_cause=answers.get("absence_cause") if code == REPRISE else None,
-        absence_days=answers.get("absence_days") if code == REPRISE else None,
+        absence_days=(
+            answers.get("absence_days")
+            if code == REPRISE
+            else expected_days(answers)
+            if code in STOPPAGE_TYPES
+            else None
+        ),
         modality=answers.get("modality"),
         due_from=found.window.due_from if found else None,
         due_by=found.window.due_by if found else None,
@@ -229,6 +240,22 @@ STOPPAGE_START = Question(
     step=STEP,
     short_label=_l("Depuis quelle date êtes-vous en arrêt de travail ? Par exemple 12/03/2025."),
 )
+# its expected end, when known: a stoppage known to last more than 30 days allows the visit at
+# once (R4624-29), not only from its 31st day
+STOPPAGE_END = Question(
+    "stoppage_end",
+    "date",
+    _l("Fin prévue de l'arrêt de travail (si elle est connue)"),
+    parse=parse_day,
+    when=lambda answers: _is(*STOPPAGE_TYPES)(answers) and not answers.get(LONG_ENOUGH),
+    check=stoppage_ends,
+    optional=True,
+    step=STEP,
+    short_label=_l(
+        "Jusqu'à quelle date dure votre arrêt, si vous le savez ? Par exemple 30/04/2025. "
+        "Sinon, répondez PASSER."
+    ),
+)
 
 REQUEST = Journey(
     name="visit_request",
@@ -284,6 +311,7 @@ REQUEST = Journey(
             step=STEP,
         ),
         STOPPAGE_START,
+        STOPPAGE_END,
         Question(
             "reason",
             "text",

@@ -1,6 +1,6 @@
 """A visit request's answers, checked as they come, the same on every channel: the day and the
 number typed, the employee chosen still there, the reprise one the Code du travail requires and
-the stoppage long enough for the visit asked (the regulatory window,
+the stoppage long enough for the visit asked, so far or by its expected end (the regulatory window,
 `visit_requests.window_for`), the reason's length for this requester, the modality the visit
 allows (video: never the employer's wish, an independent's with their consent in force)."""
 
@@ -93,13 +93,53 @@ def stoppage_not_in_future(value: str, answers, context) -> str:
     return value
 
 
+LONG_ENOUGH = "_stoppage_long"  # the stoppage so far allows the visit: its end is not asked
+
+
 def stoppage_started(value: str, answers, context) -> str:
-    """Not in the future, and long enough for the visit asked (on the page, at its field)."""
-    from assistant.services.visits import visit_requests
+    """Not in the future. Whether it lasted long enough so far is noted in the answers
+    (`LONG_ENOUGH`): if not, its expected end is asked (`stoppage_ends`), and without one the
+    service refuses the request (a stoppage of more than 30 days, so far or known to last so)."""
+    from assistant.services.visits import booking, visit_requests
 
     stoppage_not_in_future(value, answers, context)
     wanted = visit_requests.Request(
-        answers["visit_type"], requester_of(answers), event_date=date.fromisoformat(value)
+        answers.get("visit_type") or answers.get("_type"),
+        requester_of(answers),
+        event_date=date.fromisoformat(value),
+    )
+    try:
+        visit_requests.window_for(wanted, today(context))
+    except booking.NotAllowed:
+        answers[LONG_ENOUGH] = False
+    else:
+        answers[LONG_ENOUGH] = True
+    return value
+
+
+def expected_days(answers) -> int | None:
+    """The stoppage's expected length in days (both ends counted), from its expected end."""
+    start, end = answers.get("stoppage_start"), answers.get("stoppage_end")
+    if not start or not end:
+        return None
+    return (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
+
+
+def stoppage_ends(value: str, answers, context) -> str:
+    """The expected end: not before the start, and the stoppage long enough for the visit asked
+    (more than 30 days: the visit may be asked at once, R4624-29)."""
+    from assistant.services.visits import visit_requests
+
+    start = answers.get("stoppage_start")
+    if start is None:
+        return value
+    if date.fromisoformat(value) < date.fromisoformat(start):
+        raise Reprompt(_l("La fin prévue de l'arrêt ne peut pas précéder son début."))
+    wanted = visit_requests.Request(
+        answers.get("visit_type") or answers.get("_type"),
+        requester_of(answers),
+        event_date=date.fromisoformat(start),
+        absence_days=expected_days({**answers, "stoppage_end": value}),
     )
     _window(wanted, context)
     return value

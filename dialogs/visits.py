@@ -38,8 +38,15 @@ from assistant.core.parsing import Choice, Reprompt, fold
 from assistant.core.text import _l
 from dialogs import visit_request
 from dialogs.engine import Answers, Context, Journey, Outcome, Question, effect
-from dialogs.visit_identity import find_next, identify, keep, not_booked_yet, waiting_or_new
-from dialogs.visit_request_checks import STOPPAGE_TYPES, stoppage_not_in_future
+from dialogs.visit_identity import (
+    find_next,
+    identify,
+    keep,
+    not_booked_yet,
+    reprise_required,
+    waiting_or_new,
+)
+from dialogs.visit_request_checks import LONG_ENOUGH, STOPPAGE_TYPES
 
 OFFERED = 3  # slots offered at once, unless the player lists more (`context.extra["offered"]`)
 CANCEL_REASON_MAX = 500
@@ -251,12 +258,25 @@ WHO = Question(
     choices=_who_choices,
     when=lambda answers: len(answers.get("_choices", ())) > 1,
 )
-# the request's stoppage question; by text a stoppage too short ends the journey (the service
-# refuses the request: `visit_refused`) rather than asking the date again
+# the request's stoppage questions; by text a stoppage too short, its end not given (PASSER),
+# ends the journey (the service refuses the request: `visit_refused`)
 SINCE = replace(
-    visit_request.STOPPAGE_START,
-    check=stoppage_not_in_future,
-    when=lambda answers: answers.get("_type") in STOPPAGE_TYPES,
+    visit_request.STOPPAGE_START, when=lambda answers: answers.get("_type") in STOPPAGE_TYPES
+)
+# its expected end, asked only when the stoppage so far is too short (R4624-29)
+UNTIL = replace(
+    visit_request.STOPPAGE_END,
+    when=lambda answers: answers.get("_type") in STOPPAGE_TYPES and not answers.get(LONG_ENOUGH),
+)
+# a reprise by text (`RDV REPRISE`): the request's own questions (R4624-31; an independent's
+# whatever the length, the CIAMT offer)
+RETURN, CAUSE, DAYS = (
+    replace(
+        visit_request.REQUEST.question(key),
+        when=lambda answers: answers.get("_type") == visit_request.REPRISE,
+        **({"check": reprise_required} if key == "absence_days" else {}),
+    )
+    for key in ("return_date", "absence_cause", "absence_days")
 )
 PICK = Question(
     "pick",
@@ -292,6 +312,10 @@ BOOK = Journey(
         WHO,
         effect("_not_booked", not_booked_yet),
         SINCE,
+        UNTIL,
+        RETURN,
+        CAUSE,
+        DAYS,
         effect("_requested", waiting_or_new),
         effect("_offer", _offer),
         PICK,

@@ -1,5 +1,5 @@
 """Back-office forms: staff login, a staff account, the tariff grid, a worker's health situation
-and mobile proof, access outside one's team."""
+and mobile proof, access outside one's team, a pré-reprise asked for a worker."""
 
 from __future__ import annotations
 
@@ -17,7 +17,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 from wtforms.widgets import TextInput
 
 from assistant import labels
@@ -114,3 +121,25 @@ class ProofForm(FlaskForm):
 
 class DeclineReferralForm(FlaskForm):
     """The worker declines the visit with the médecin du travail offered (CSRF only)."""
+
+
+class PreRepriseForm(FlaskForm):
+    """A pré-reprise the staff record for a worker (R4624-29): asked by the worker, the treating
+    doctor, the médecin-conseil or the médecin du travail; confidential."""
+
+    asked_by = SelectField(
+        _l("Demandée par"),
+        choices=[SelectChoice(code, label) for code, label in labels.PRE_REPRISE_ASKED_BY.items()],
+        validators=[InputRequired(_l("Indiquez qui demande la visite."))],
+    )
+    stoppage_start = DateField(
+        _l("Début de l'arrêt de travail"),
+        validators=[InputRequired(_l("Indiquez le premier jour de l'arrêt de travail."))],
+    )
+    stoppage_end = DateField(
+        _l("Fin prévue de l'arrêt de travail (si elle est connue)"), validators=[Optional()]
+    )
+    reason = TextAreaField(
+        _l("Motif (facultatif)"),
+        validators=[Length(max=2000, message=_l("%(max)s caractères au plus."))],
+    )

@@ -30,6 +30,7 @@ from assistant.services.visits import visit_type_table
 PLACE_WIDTHS = (40, 34, 28, 24, 20, 16, 12)  # place names are cut until the message fits
 BOOK_WORDS = ("rdv", "rendez-vous", "rendezvous", "appointment")
 PRE_REPRISE_WORDS = ("prereprise", "prerepris", "prereprise", "prereturn")
+REPRISE_WORDS = ("reprise", "repris", "returntowork")  # exactly: "reprise" is close to "prereprise"
 
 
 # --- what the person typed --------------------------------------------------------------------
@@ -37,11 +38,14 @@ PRE_REPRISE_WORDS = ("prereprise", "prerepris", "prereprise", "prereturn")
 
 def command(text: str) -> tuple[str, str | None] | None:
     """A booking command the keyword matcher does not know: `RDV PRE-REPRISE` (and variants
-    such as `rdv pré reprise`, `RDV PREREPRISE`) → ("book", "pre_reprise")."""
+    such as `rdv pré reprise`, `RDV PREREPRISE`) → ("book", "pre_reprise"); `RDV REPRISE` →
+    ("book", "reprise")."""
     words = fold(text).strip(" .!").split()
     if len(words) < 2 or words[0] not in BOOK_WORDS:
         return None
     rest = re.sub(r"[^a-z]", "", "".join(words[1:]))
+    if rest in REPRISE_WORDS:
+        return ("book", "reprise")
     if any(rest == word or fuzz.ratio(rest, word) >= 80 for word in PRE_REPRISE_WORDS):
         return ("book", "pre_reprise")
     return None

@@ -11,6 +11,7 @@ from assistant.staff import (  # noqa: F401  (each registers its routes on bp)
     planning_agenda,
     planning_closures,
     planning_sessions,
+    pre_reprise,
     queue,
     risks,
     tasks,

@@ -51,7 +51,8 @@ def offered(requester: str) -> list[str]:
 def test_each_requester_is_offered_the_types_it_may_ask():
     employer, independent, employee = (offered(r) for r in ("employer", "independent", "employee"))
     assert "reprise" in employer and "vip_initiale" in employer and "pre_reprise" not in employer
-    assert "pre_reprise" in independent and "reprise" not in independent
+    # an independent may ask for a reprise themself (the CIAMT offer's annex)
+    assert "pre_reprise" in independent and "reprise" in independent
     assert employee[:4] == ["demande", "pre_reprise", "reprise", "liaison"]
     assert "vip_initiale" not in employee
 
@@ -68,9 +69,10 @@ def keys_asked(answers) -> list[str]:
     ("requester", "kind", "expected"),
     [
         ("employer", "reprise", ["return_date", "absence_cause", "absence_days", "reason"]),
-        ("employer", "liaison", ["stoppage_start", "reason"]),
+        # the expected end of the stoppage, unless it lasted more than 30 days already (R4624-29)
+        ("employer", "liaison", ["stoppage_start", "stoppage_end", "reason"]),
         ("employer", "demande", ["reason"]),
-        ("employee", "pre_reprise", ["stoppage_start", "reason"]),
+        ("employee", "pre_reprise", ["stoppage_start", "stoppage_end", "reason"]),
         ("independent", "demande", ["reason"]),
     ],
 )
@@ -117,10 +119,19 @@ def test_the_stoppage_started_in_the_past_and_long_enough(db, answers, employee)
     tomorrow = (TODAY + timedelta(days=1)).strftime("%d/%m/%Y")
     with pytest.raises(Reprompt, match="ne peut pas être dans le futur"):
         play(db, answers, tomorrow)
+    # 10 days so far: its expected end is asked, and must show more than 30 days (R4624-29)
+    short = play(db, answers, (TODAY - timedelta(days=10)).strftime("%d/%m/%Y"))
+    assert REQUEST.next_question(short).key == "stoppage_end"
     with pytest.raises(Reprompt, match="plus de 30 jours"):
-        play(db, answers, (TODAY - timedelta(days=10)).strftime("%d/%m/%Y"))
+        play(db, short, (TODAY + timedelta(days=19)).strftime("%d/%m/%Y"))  # 30 days
+    with pytest.raises(Reprompt, match="ne peut pas précéder"):
+        play(db, short, (TODAY - timedelta(days=11)).strftime("%d/%m/%Y"))
+    ends = TODAY + timedelta(days=21)  # 32 days in all
+    assert play(db, short, ends.strftime("%d/%m/%Y"))["stoppage_end"] == str(ends)
     started = TODAY - timedelta(days=40)
-    assert play(db, answers, started.strftime("%d/%m/%Y"))["stoppage_start"] == str(started)
+    long = play(db, answers, started.strftime("%d/%m/%Y"))
+    assert long["stoppage_start"] == str(started)
+    assert REQUEST.next_question(long).key == "reason"  # no end asked
 
 
 def test_an_employee_writes_a_shorter_reason_than_an_employer(db, answers, employee):

@@ -90,6 +90,8 @@ def test_a_health_flag_shortens_the_period_silently(db, member, doctor):
     seen = hire(db, member, "Seen", hired=date(2023, 1, 2))
     visit(db, member, seen, "vip_initiale", "done", day=date(2024, 1, 10), doctor=doctor)
     health.set_flags(db, "staff:1", seen, pregnant=False, invalidity_pension=False, disabled=True)
+    # declined: only the periodicity changes here (the referral is tested in test_law_calendar)
+    health.decline_referral(db, "staff:1", seen)
     [item] = due.visits_to_plan(db, member, TODAY, with_health=True)
     assert item.window.due_by == date(2027, 1, 10)  # 36 months for a disabled worker
     # the employer's list comes from its declaration only; the service organises the earlier one

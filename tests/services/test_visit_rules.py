@@ -173,7 +173,7 @@ def test_which_modalities_each_visit_allows(code, modality):
         ("sir_embauche", {"employer", "independent", "staff"}),
         ("sir_periodique", {"employer", "independent", "staff"}),
         ("sir_intermediaire", {"employer", "independent", "staff"}),
-        ("reprise", {"employer", "employee", "staff"}),
+        ("reprise", {"employer", "employee", "independent", "staff"}),  # CIAMT annex
         ("pre_reprise", {"employee", "independent", "staff"}),
         ("liaison", {"employer", "employee", "staff"}),
         ("mi_carriere", {"employer", "employee", "independent", "staff"}),
@@ -775,7 +775,7 @@ def test_the_mid_career_window_is_the_calendar_year_of_the_birthday(birth, age, 
     [
         (date(1982, 12, 31), date(2027, 1, 1), True),  # turns 45 on the last day of the year
         (date(1982, 12, 31), date(2026, 12, 31), False),  # turns 44 that day
-        (date(1982, 12, 31), date(2028, 1, 1), False),  # the year is over
+        (date(1982, 12, 31), date(2028, 1, 1), True),  # missed: stays due, overdue (L4624-2-2)
         (date(1983, 1, 1), date(2027, 12, 31), False),  # turns 45 the next day, in 2028
         (date(1983, 1, 1), date(2028, 1, 1), True),
         (date(1984, 2, 29), date(2029, 3, 1), True),
@@ -920,8 +920,13 @@ def test_a_mid_career_visit_done_this_year_is_not_listed_again():
     assert [d.visit_type for d in plan(follow(birth_date=birth), done, birth=birth)] == [
         "vip_periodique"
     ]
-    # one done in an earlier year does not count for this year's
+    # one held in the year of the 44th birthday counts too (anticipated, L4624-2-2)…
     done[1] = (date(2026, 2, 1), "mi_carriere")
+    assert "mi_carriere" not in [
+        d.visit_type for d in plan(follow(birth_date=birth), done, birth=birth)
+    ]
+    # …not one held before the year of the 43rd
+    done[1] = (date(2024, 12, 31), "mi_carriere")
     assert "mi_carriere" in [
         d.visit_type for d in plan(follow(birth_date=birth), done, birth=birth)
     ]
@@ -932,10 +937,10 @@ def test_the_mid_career_year_comes_from_the_engine_or_from_the_birth_date():
     follow_up_ = follow(birth_date=birth)
     assert not follow_up_.mid_career_due
     assert "mi_carriere" not in [d.visit_type for d in plan(follow_up_, birth=birth)]
-    # a table that says 43 (branch agreement): the engine's answer is followed
+    # a table that lists it from 43 (CIAMT: "dès 43 ans"): listed now, due by the 45th year's end
     earlier = dataclasses.replace(follow_up_, mid_career_due=True)
     found = {d.visit_type: d.window for d in plan(earlier, birth=birth)}
-    assert found["mi_carriere"].due_by == date(2027, 12, 31)
+    assert found["mi_carriere"].due_by == date(2029, 12, 31)
     assert "43" in found["mi_carriere"].explanation("fr")
     # the legal default (45) holds even when the table lost its mid-career row
     birth_45 = date(1982, 6, 15)

@@ -389,8 +389,22 @@ def test_a_short_stoppage_cannot_have_a_pre_reprise(phone, sms_db, sms_slots):
     texting_employee(sms_db)
     phone.send("rdv pré-reprise")
     reply = phone.send((today_paris() - timedelta(days=10)).strftime("%d/%m/%Y"))
+    assert "PASSER" in reply and fits(reply)  # its expected end, if known (R4624-29)
+    reply = phone.send("passer")
     assert "30 jours" in reply and fits(reply)
     assert sms_db.scalar(select(DialogueState)) is None
+
+
+def test_R4624_29_a_stoppage_known_to_last_over_30_days_allows_the_pre_reprise_at_once(
+    phone, sms_db, sms_slots
+):
+    texting_employee(sms_db)
+    phone.send("rdv pré-reprise")
+    phone.send((today_paris() - timedelta(days=10)).strftime("%d/%m/%Y"))
+    reply = phone.send((today_paris() + timedelta(days=50)).strftime("%d/%m/%Y"))
+    assert "Répondez 1" in reply
+    visit = sms_db.scalar(select(Visit).where(Visit.visit_type == "pre_reprise"))
+    assert visit.absence_days == 61 and visit.confidential
 
 
 def test_a_plain_rdv_does_not_hide_a_booked_pre_reprise(phone, sms_db, sms_slots):
@@ -619,3 +633,47 @@ def test_templates_render_in_english(request_context):
     with force_locale("en"):
         english = render_template("sms/visit_offer.txt", lines=["x"], count=3, kind="k")
     assert "Reply 1, 2 or 3." in english
+
+
+# --- a reprise by text (R4624-31; an independent's own: the CIAMT offer) ------------------------
+
+
+@pytest.mark.parametrize("text", ["RDV REPRISE", "rdv reprise", "Rdv Reprise!"])
+def test_R4624_31_rdv_reprise_is_a_reprise_not_a_pre_reprise(text):
+    assert visits.command(text) == ("book", "reprise")
+
+
+def test_CIAMT_an_independent_asks_for_a_reprise_by_text(phone, sms_db, sms_slots, independent):
+    assert "reprise" in fold(phone.send("RDV REPRISE"))  # the return date is asked
+    back = today_paris() + timedelta(days=2)
+    phone.send(back.strftime("%d/%m/%Y"))
+    phone.send("4")  # illness or non-work accident, the 4th cause listed
+    reply = phone.send("12")  # shorter than an employee's required reprise: still theirs to ask
+    assert_offer(reply)
+    visit = the_visit(sms_db, independent.id)
+    assert (visit.visit_type, visit.requested_by, visit.due_from) == (
+        "reprise",
+        "independent",
+        back,
+    )
+    assert (visit.absence_cause, visit.absence_days, visit.confidential) == ("illness", 12, False)
+
+
+def test_R4624_31_an_employee_by_text_asks_only_for_a_required_reprise(phone, sms_db, sms_slots):
+    texting_employee(sms_db)
+    phone.send("RDV REPRISE")
+    phone.send((today_paris() + timedelta(days=2)).strftime("%d/%m/%Y"))
+    phone.send("4")
+    reply = phone.send("20")
+    assert "60 jours" in reply and fits(reply)
+    assert_offer(phone.send("75"))
+    assert the_visit(sms_db).visit_type == "reprise"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_reprise_questions_fit(request_context, language):
+    context = Context(today=date(2026, 8, 7))
+    with force_locale(language):
+        for question in (journeys.RETURN, journeys.CAUSE, journeys.DAYS, journeys.UNTIL):
+            given = {"_type": "reprise" if question is not journeys.UNTIL else "pre_reprise"}
+            assert fits(prompt(question, given, context)), question.key

@@ -81,7 +81,9 @@ def world(db, employer) -> World:
     vip = _ask(db, employer, worker)
     aci = _ask(db, employer, worker, code="aci", reason="CACES R489")
     pre = _ask(db, employer, worker, code="pre_reprise", by="staff", event_date=date(2024, 1, 2))
-    assert not pre.confidential
+    assert (
+        pre.confidential
+    )  # asked through the staff: confidential like the worker's own (R4624-29)
     post = _ask(db, employer, worker, code="post_exposition")
     contact = _ask(db, employer, make_employee(db, employer, phone=CONTACT_MOBILE, last_name="C"))
     sir = _ask(

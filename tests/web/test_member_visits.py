@@ -217,6 +217,43 @@ def test_an_independent_may_ask_a_pre_reprise_and_an_employer_may_not(client, db
     assert response.status_code == 302 and "/creneaux" in response.headers["Location"]
 
 
+def test_CIAMT_an_independent_asks_for_a_reprise_themself(client, db, independent):
+    form = page_of(client.get("/espace/visites/demande"))
+    assert 'value="reprise"' in form  # the CIAMT annex: "reprise à la demande de l'indépendant"
+    back = today_paris() + timedelta(days=3)
+    response = client.post(
+        "/espace/visites/demande",
+        data={
+            "visit_type": "reprise",
+            "return_date": back.strftime("%d/%m/%Y"),
+            "absence_cause": "illness",
+            "absence_days": "12",  # shorter than an employee's required reprise: still offered
+            "placement": "choose",
+        },
+    )
+    assert response.status_code == 302
+    db.rollback()
+    visit = db.scalar(select(Visit).where(Visit.member_id == independent.id))
+    assert (visit.visit_type, visit.requested_by, visit.due_from) == (
+        "reprise",
+        "independent",
+        back,
+    )
+
+
+def test_R4624_29_a_pre_reprise_as_soon_as_the_stoppage_is_known_to_last(client, db, independent):
+    started = (today_paris() - timedelta(days=5)).strftime("%d/%m/%Y")
+    data = {"visit_type": "pre_reprise", "stoppage_start": started, "placement": "choose"}
+    refused = client.post("/espace/visites/demande", data=data)
+    assert refused.status_code == 400 and "plus de 30 jours" in page_of(refused)
+    ends = (today_paris() + timedelta(days=40)).strftime("%d/%m/%Y")
+    response = client.post("/espace/visites/demande", data={**data, "stoppage_end": ends})
+    assert response.status_code == 302 and "/creneaux" in response.headers["Location"]
+    db.rollback()
+    visit = db.scalar(select(Visit).where(Visit.member_id == independent.id))
+    assert visit.visit_type == "pre_reprise" and visit.absence_days == 46
+
+
 def test_an_independent_never_reaches_an_employers_visit(client, db, independent, world):
     theirs = make_visit(db, world, employee="late", status="requested")
     db.commit()

@@ -21,12 +21,10 @@ from sqlalchemy.orm import Session, selectinload
 from assistant.core.timeutil import PARIS
 from assistant.models import Employee, Member, Visit, VisitStatus
 from assistant.services.followup import followup_categories, followup_table
-from assistant.services.visits import law_dues, visit_type_table
+from assistant.services.visits import law_calendar, law_dues, law_records, visit_type_table
 from assistant.services.visits.visit_deadlines import (
-    MID_CAREER_AGE,
     Window,
     initial_visit,
-    mid_career,
     periodic,
 )
 from assistant.services.visits.visit_type_table import (
@@ -86,7 +84,7 @@ def due_visits(
     The follow-up visit: the initial one when no follow-up visit of the worker's regime was done
     (an SIR worker needs an aptitude examination, a VIP does not count; a collective information
     does not count for an individual follow-up), else the periodic one after the last. Plus the
-    mid-career visit in its year unless done that year; the post-exposure visit and the
+    mid-career visit until held (`law_calendar.mid_career_due`); the post-exposure visit and the
     examination d'absence de contre-indication when the follow-up asks for them (`law_dues`,
     `aci_outcomes`: the done `aci` visits). Types in `open_types` (already requested or booked)
     are left out.
@@ -103,13 +101,11 @@ def due_visits(
         if following is not None:
             found.append(Due(*following))
 
-    ages = {today.year - birth_date.year} if follow.mid_career_due else set()
-    if today.year - birth_date.year == MID_CAREER_AGE:
-        ages.add(MID_CAREER_AGE)
-    for age in ages:
-        window = mid_career(birth_date, age)
-        if not any(code == "mi_carriere" and day.year == window.due_by.year for day, code in done):
-            found.append(Due("mi_carriere", window))
+    mid = law_calendar.mid_career_due(
+        birth_date, hire_date, done, today, table_age_due=follow.mid_career_due
+    )
+    if mid is not None:
+        found.append(Due("mi_carriere", mid))
 
     found += [Due(*item) for item in law_dues.post_exposure_due(follow, done)]
     found += [Due(*item) for item in law_dues.aci_due(follow, hire_date, aci_outcomes)]
@@ -170,19 +166,48 @@ def employee_due(
     situation when `with_health` (a space reached through the worker's proven mobile), else from
     the employer's declaration only (the holder of a contact number must not infer a health
     situation from a date)."""
-    flags = health.flags_for(session, [employee.id]).get(employee.id) if with_health else None
-    follow = followup_categories.follow_up(workforce.worker_of(employee), today, flags)
+    visits = list(visits)
+    situations = health.situations_for(session, [employee.id]) if with_health else {}
+    flags = {key: health.flags_of(value) for key, value in situations.items()}
+    follow = follow_of(employee, today, flags.get(employee.id))
+    earlier = law_records.earlier_vips(
+        session, [employee], {employee.id: follow}, flags, today, visit_day
+    )
+    return _employee_dues(
+        employee, follow, visits, today, earlier.get(employee.id), situations.get(employee.id)
+    )
+
+
+# ---------------------------------------------------------------- the law's calendar (issue 14)
+
+
+def follow_of(employee: Employee, today: date, flags=None) -> followup_categories.FollowUp:
+    """The engine's follow-up, read with the calendar's rules: a seasonal contract under 45 days
+    of actual work gets the collective prevention actions (D4625-22)."""
+    worker = workforce.worker_of(employee)
+    follow = followup_categories.follow_up(worker, today, flags)
+    return law_calendar.seasonal_collective(worker, follow)
+
+
+def _employee_dues(employee, follow, visits, today, earlier=None, situation=None) -> list[Due]:
+    """One employee's visits due: `earlier`, the VIP of an earlier employment for the same job
+    the follow-up runs from (R4624-15); `situation` (the service's view only), the visit with the
+    médecin du travail offered after a health situation was recorded (R4624-19, R4624-20)."""
     done, open_types = _history(visits)
-    return due_visits(
+    dues = due_visits(
         hire_date=employee.hire_date,
         birth_date=employee.birth_date,
         contract_type=employee.contract_type,
         follow=follow,
-        done=done,
+        done=[*done, earlier] if earlier is not None else done,
         open_types=open_types,
         today=today,
         aci_outcomes=law_dues.aci_outcomes(visits, visit_day),
     )
+    window = law_records.referral(situation, visits, visit_day, employee.hire_date)
+    if window is not None and "orientation" not in open_types:
+        dues.append(Due("orientation", window))
+    return sorted(dues, key=lambda due: urgency(due, today))
 
 
 PERIODIC = frozenset({"vip_periodique", "sir_periodique", "sir_intermediaire"})
@@ -252,26 +277,23 @@ def visits_to_plan(
     employees = [e for e in employees if e.member_id == member.id]
     if not employees:
         return []
-    flags = health.flags_for(session, [e.id for e in employees]) if with_health else {}
+    situations = health.situations_for(session, [e.id for e in employees]) if with_health else {}
+    flags = {key: health.flags_of(value) for key, value in situations.items()}
     by_employee: dict[int, list[Visit]] = {}
     for visit in _visits(session, member.id, employees=True):
         by_employee.setdefault(visit.employee_id, []).append(visit)
+    follows = {e.id: follow_of(e, today, flags.get(e.id)) for e in employees}
+    earlier = law_records.earlier_vips(session, employees, follows, flags, today, visit_day)
     found: list[ToPlan] = []
     for employee in employees:
-        follow = followup_categories.follow_up(
-            workforce.worker_of(employee), today, flags.get(employee.id)
-        )
         visits = by_employee.get(employee.id, ())
-        done, open_types = _history(visits)
-        dues = due_visits(
-            hire_date=employee.hire_date,
-            birth_date=employee.birth_date,
-            contract_type=employee.contract_type,
-            follow=follow,
-            done=done,
-            open_types=open_types,
-            today=today,
-            aci_outcomes=law_dues.aci_outcomes(visits, visit_day),
+        dues = _employee_dues(
+            employee,
+            follows[employee.id],
+            visits,
+            today,
+            earlier.get(employee.id),
+            situations.get(employee.id),
         )
         for due in _professional_dates(dues, visits):
             found.append(ToPlan(employee, due.visit_type, due.window, due.overdue(today)))
@@ -297,8 +319,11 @@ def organised_by_the_service(session: Session, member: Member, today: date) -> l
 
 
 def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:
-    """An independent worker's own visits to plan, from their birth date, their declared risks
-    and the day their adhesion started; empty while either date is unknown."""
+    """An independent worker's own visits to plan, from their birth date, their declared risks,
+    their own health situation (the CIAMT table: 3 years for a pension, a disability, a
+    pregnancy; the visit with the médecin du travail offered after it is recorded) and the day
+    their adhesion started; empty while either date is unknown. A risk declared after adhesion
+    opens the first visit's window from its declaration (`law_calendar.newly_declared`)."""
     if member.birth_date is None or member.activated_at is None:
         return []
     birth_date = member.birth_date
@@ -309,7 +334,10 @@ def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:
         contract_type="cdi",
         exposures=frozenset(member.main_risks or ()),
     )
-    follow = followup_categories.follow_up(worker, today)
+    situation = health.member_situation(session, member.id)
+    follow = followup_categories.follow_up(
+        worker, today, health.flags_of(situation) if situation is not None else None
+    )
     visits = _visits(session, member.id, employees=False)
     done, open_types = _history(visits)
     dues = due_visits(
@@ -322,5 +350,15 @@ def worker_due(session: Session, member: Member, today: date) -> list[ToPlan]:
         today=today,
         aci_outcomes=law_dues.aci_outcomes(visits, visit_day),
     )
+    declared_on = law_records.independent_declared_on(session, member, today)
+    dues = [
+        replace(due, window=law_calendar.newly_declared(due.window, declared_on, started))
+        if due.visit_type in law_calendar.INITIAL_TYPES
+        else due
+        for due in dues
+    ]
+    referral = law_records.referral(situation, visits, visit_day, started)
+    if referral is not None and "orientation" not in open_types:
+        dues.append(Due("orientation", referral))
     dues = _professional_dates(dues, visits)
     return _sorted([ToPlan(None, d.visit_type, d.window, d.overdue(today)) for d in dues], today)

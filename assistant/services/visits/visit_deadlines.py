@@ -69,6 +69,8 @@ REQUIRED_RULES = (
     "mi_carriere",
     "post_exposition",
     "demande",
+    "orientation",
+    "nouveau_risque",
 )
 MID_CAREER_AGE = 45  # by default, the year of the 45th birthday (L4624-2-2)
 
@@ -268,18 +270,27 @@ def stoppage_days(stoppage_start: date, today: date) -> int:
     return (today - stoppage_start).days + 1
 
 
-def pre_reprise(stoppage_start: date, today: date) -> Window | None:
-    """The pre-return visit, allowed during a stoppage of more than 30 days (from its 31st day)."""
-    return _during_stoppage("pre_reprise", stoppage_start, today)
+def pre_reprise(
+    stoppage_start: date, today: date, expected_days: int | None = None
+) -> Window | None:
+    """The pre-return visit, allowed during a stoppage of more than 30 days: from its 31st day,
+    or as soon as it is known to last longer (`expected_days`, its expected length) (R4624-29)."""
+    return _during_stoppage("pre_reprise", stoppage_start, today, expected_days)
 
 
-def liaison(stoppage_start: date, today: date) -> Window | None:
-    """The liaison meeting, allowed during a stoppage of more than 30 days (from its 31st day)."""
-    return _during_stoppage("liaison", stoppage_start, today)
+def liaison(stoppage_start: date, today: date, expected_days: int | None = None) -> Window | None:
+    """The liaison meeting, allowed during a stoppage of more than 30 days: from its 31st day, or
+    as soon as it is known to last longer (`expected_days`) (L1226-1-3, R4624-29)."""
+    return _during_stoppage("liaison", stoppage_start, today, expected_days)
 
 
-def _during_stoppage(key: str, stoppage_start: date, today: date) -> Window | None:
+def _during_stoppage(
+    key: str, stoppage_start: date, today: date, expected_days: int | None = None
+) -> Window | None:
     threshold = rule(key).min_days or 1
+    if expected_days is not None and expected_days >= threshold:
+        # known to last long enough: it may be asked at once
+        return _window(key, due_from=stoppage_start)
     if stoppage_days(stoppage_start, today) < threshold:
         return None
     # no deadline: it must happen before the return to work, a date not known here

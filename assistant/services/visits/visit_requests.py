@@ -45,6 +45,8 @@ class Request:
     modality: str | None = None
     due_from: date | None = None  # already known (visits to plan)
     due_by: date | None = None
+    # a pré-reprise the staff record (R4624-29): who asked, kept in the history (labels.py)
+    asked_by: str | None = None
 
 
 def window_for(request: Request, today: date) -> tuple[date | None, date | None]:
@@ -54,6 +56,9 @@ def window_for(request: Request, today: date) -> tuple[date | None, date | None]
         found = visit_deadlines.reprise(
             request.event_date, request.absence_cause or "illness", request.absence_days or 0
         )
+        if found is None and request.requested_by == "independent":
+            # the CIAMT offer: a reprise at the independent's own request, whatever the length
+            found = visit_deadlines.reprise(request.event_date, "maternity", 0)
         if found is None:
             raise NotAllowed(
                 _l(
@@ -65,7 +70,8 @@ def window_for(request: Request, today: date) -> tuple[date | None, date | None]
         return found.due_from, found.due_by
     if code in ("pre_reprise", "liaison") and request.event_date is not None:
         rule = visit_deadlines.pre_reprise if code == "pre_reprise" else visit_deadlines.liaison
-        found = rule(request.event_date, today)
+        # absence_days: the stoppage's expected length, when known (R4624-29)
+        found = rule(request.event_date, today, request.absence_days)
         if found is None:
             raise NotAllowed(
                 _l("Cette visite est possible pendant un arrêt de travail de plus de 30 jours.")
@@ -115,14 +121,16 @@ def request_visit(
         reason=request.reason,
         requested_by=request.requested_by,
         actor=audit.actor_label(actor),
-        confidential=kind.confidential and request.requested_by == "employee",
+        # the worker's own, or the staff's on the worker's or a doctor's request (R4624-29):
+        # never the employer's to know
+        confidential=kind.confidential and request.requested_by in ("employee", "staff"),
         event_date=request.event_date,
         absence_cause=request.absence_cause,
         absence_days=request.absence_days,
         due_from=due_from,
         due_by=due_by,
         modality=request.modality,
-        history=[history_event(now, actor, "requested")],
+        history=[_requested(now, actor, request)],
         created_at=now,
     )
     try:
@@ -141,6 +149,13 @@ def request_visit(
     if auto:
         place_automatically(session, actor, visit, now)
     return visit
+
+
+def _requested(now: datetime, actor, request: Request) -> dict:
+    event = history_event(now, actor, "requested")
+    if request.asked_by:
+        event["asked_by"] = request.asked_by
+    return event
 
 
 def open_request(

@@ -245,7 +245,10 @@ def worker_of(employee: Employee):
 
     days = employee.working_days
     if days is None and employee.contract_end is not None:
-        days = (employee.contract_end - employee.hire_date).days + 1
+        # days of actual work, at most (6 a week): the law's "jours de travail effectif"
+        from assistant.services.visits.law_calendar import working_days_at_most
+
+        days = working_days_at_most(employee.hire_date, employee.contract_end)
     return Worker(
         birth_date=employee.birth_date,
         hire_date=employee.hire_date,

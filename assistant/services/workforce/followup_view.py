@@ -13,7 +13,6 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from assistant.models import Employee, Member
-from assistant.services.followup import followup_categories
 from assistant.services.followup.followup_categories import FollowUp
 from assistant.services.visits import due
 from assistant.services.visits.visit_type_table import FOLLOW_UP_TYPES
@@ -40,7 +39,7 @@ def declared(
             others.setdefault(item.employee.id, []).append(item)
     found = {}
     for employee in employees:
-        follow = followup_categories.follow_up(workforce.worker_of(employee), today)
+        follow = due.follow_of(employee, today)  # a short seasonal contract: D4625-22
         found[employee.id] = Declared(
             follow, workforce.first_visit_due(employee, follow), tuple(others.get(employee.id, ()))
         )
