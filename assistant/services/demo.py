@@ -112,6 +112,10 @@ EMPLOYEES = [
         contract_type="apprenti",
         exposures=["manual_handling"],
         night_worker=False,
+        # a minor on the kneading machine and the dough sheeter (travaux réglementés, with the
+        # employer's déclaration de dérogation): a yearly aptitude exam by the doctor, before
+        # assignment (R4153-40, R4624-23 II) — overdue in the demo, for the team to organise
+        regulated_work=True,
         phone="+33622334455",
         hired_days_ago=20,
     ),
