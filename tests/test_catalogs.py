@@ -147,8 +147,8 @@ def test_tariffs_in_english_with_an_announced_change(client, db):
     from assistant.services.membership import tariffs
 
     today = today_paris()
-    tariffs.set_rate(db, "test", "employee", Decimal("110"), today - timedelta(days=30))
-    tariffs.set_rate(db, "test", "employee", Decimal("115"), today + timedelta(days=30))
+    tariffs.load_grid(db, "test", [("employee", Decimal("110"), today - timedelta(days=30))])
+    tariffs.set_rate(db, "test", "employee", Decimal("115"), today + timedelta(days=30), today)
     db.commit()
     page = client.get("/tarifs?lang=en").get_data(as_text=True)
     for text in ("Membership fee schedule", "Announced changes", "Per employee per year"):
@@ -176,8 +176,8 @@ def test_english_public_pages_show_no_french_from_the_catalog(client, db, englis
 
     # a current and an announced rate, so that every line of /tarifs is drawn
     today = today_paris()
-    tariffs.set_rate(db, "test", "independent", Decimal("120"), today - timedelta(days=1))
-    tariffs.set_rate(db, "test", "independent", Decimal("125"), today + timedelta(days=1))
+    tariffs.load_grid(db, "test", [("independent", Decimal("120"), today - timedelta(days=1))])
+    tariffs.set_rate(db, "test", "independent", Decimal("125"), today + timedelta(days=1), today)
     db.commit()
     page = client.get(f"{url}?lang=en").get_data(as_text=True)
     left = [

@@ -45,7 +45,7 @@ def test_money_and_dates_follow_the_locale(client, db, lang, amount, date):
 
     from assistant.services.membership import tariffs
 
-    tariffs.set_rate(db, "test", "employee", Decimal("110"), date_(2026, 1, 1))
+    tariffs.load_grid(db, "test", [("employee", Decimal("110"), date_(2026, 1, 1))])
     db.commit()
     page = client.get(f"/tarifs?lang={lang}").get_data(as_text=True)
     assert amount in page

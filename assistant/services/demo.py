@@ -205,12 +205,15 @@ def load(session: Session) -> list[tuple[str, str]]:
         if role == Role.DOCTOR:
             doctors.append(user)
 
-    for kind, amount, start in [
-        (TariffKind.EMPLOYEE, "110.00", date(2026, 1, 1)),
-        (TariffKind.EMPLOYEE, "115.00", date(2027, 1, 1)),
-        (TariffKind.INDEPENDENT, "120.00", date(2026, 1, 1)),
-    ]:
-        tariffs.set_rate(session, "demo", kind, Decimal(amount), start)
+    tariffs.load_grid(
+        session,
+        "demo",
+        [
+            (TariffKind.EMPLOYEE, Decimal("110.00"), date(2026, 1, 1)),
+            (TariffKind.EMPLOYEE, Decimal("115.00"), date(2027, 1, 1)),
+            (TariffKind.INDEPENDENT, Decimal("120.00"), date(2026, 1, 1)),
+        ],
+    )
 
     now = utcnow()
     employer, independent = (

@@ -56,12 +56,21 @@ def tariff_grid():
     form = TariffRateForm()
     today = today_paris()
     if form.validate_on_submit():
-        tariffs.set_rate(
-            db.session, current_user, form.kind.data, form.amount.data, form.effective_from.data
-        )
-        db.session.commit()
-        flash(_("Tarif enregistré."), "success")
-        return redirect(url_for("staff.tariff_grid"))
+        try:
+            tariffs.set_rate(
+                db.session,
+                current_user,
+                form.kind.data,
+                form.amount.data,
+                form.effective_from.data,
+                today,
+            )
+        except tariffs.FutureDateRequired as error:
+            form.effective_from.errors = [str(error.message)]
+        else:
+            db.session.commit()
+            flash(_("Tarif enregistré."), "success")
+            return redirect(url_for("staff.tariff_grid"))
     status = 400 if form.errors else 200
     return render_template(
         "staff/tariffs.html", form=form, grid=tariffs.grid(db.session, today), today=today

@@ -9,12 +9,21 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.core.text import _l
 from assistant.models import TariffKind, TariffRate
 from assistant.services import audit
 
 
 class TariffError(ValueError):
     pass
+
+
+class FutureDateRequired(TariffError):
+    """A change must start after today; `message` is fit to show."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
 
 
 def rate_on(session: Session, kind: str, on: date) -> TariffRate | None:
@@ -65,37 +74,73 @@ def amount_due(session: Session, kind: str, count: int, on: date) -> Decimal:
     return (rate.amount * max(count, 0)).quantize(Decimal("0.01"))
 
 
-def set_rate(
-    session: Session, actor, kind: str, amount: Decimal, effective_from: date
-) -> TariffRate:
-    """Add a rate, or change the amount of the one starting on the same date."""
+def _check(kind: str, amount: Decimal) -> None:
     if kind not in {k.value for k in TariffKind}:
         raise TariffError(f"unknown tariff kind {kind!r}")
     if amount < 0:
         raise TariffError("a rate cannot be negative")
+
+
+def _described(rate: TariffRate | None) -> str:
+    if rate is None:
+        return "none"
+    return f"{rate.amount:.2f} from {rate.effective_from.isoformat()}"
+
+
+def set_rate(
+    session: Session, actor, kind: str, amount: Decimal, effective_from: date, today: date
+) -> TariffRate:
+    """Announce a rate from a date after `today`, or change the amount of one still to come.
+
+    A rate in force (or past) is never changed: members were billed with it and the public page
+    showed it. A change is a new rate from a future date; the audit keeps the old and new values.
+    """
+    _check(kind, amount)
+    if effective_from <= today:
+        raise FutureDateRequired(
+            _l(
+                "Un tarif en vigueur ne se modifie pas : choisissez une date d'effet postérieure "
+                "au %(today)s.",
+                today=today.strftime("%d/%m/%Y"),
+            )
+        )
     rate = session.scalar(
         select(TariffRate).where(
             TariffRate.kind == kind, TariffRate.effective_from == effective_from
         )
     )
     if rate is None:
+        before = rate_on(session, kind, effective_from)
         rate = TariffRate(kind=kind, amount=amount, effective_from=effective_from)
         rate.created_by_id = getattr(actor, "id", None)
         session.add(rate)
-        action = "create"
+        action, detail = "create", f"{kind} {amount:.2f} from {effective_from.isoformat()}"
+        detail += f" (until then: {_described(before)})"
     else:
         action = "update"
+        detail = (
+            f"{kind} from {effective_from.isoformat()}: {rate.amount:.2f} -> {amount:.2f} "
+            "(not yet in force)"
+        )
         rate.amount = amount
     session.flush()
-    audit.record(
-        session,
-        actor,
-        action,
-        "tariff_rate",
-        rate.id,
-        f"{kind} {amount} from {effective_from.isoformat()}",
-    )
+    audit.record(session, actor, action, "tariff_rate", rate.id, detail)
     return rate
+
+
+def load_grid(session: Session, actor, rates: list[tuple[str, Decimal, date]]) -> None:
+    """The opening grid of a new service (its history, past dates included): only into a grid
+    that has no rate of that kind yet. Every later change goes through `set_rate`."""
+    started = set(session.scalars(select(TariffRate.kind).distinct()))
+    for kind, amount, effective_from in rates:
+        _check(kind, amount)
+        if kind in started:
+            raise TariffError(f"the {kind} grid already has rates: use set_rate")
+        rate = TariffRate(kind=kind, amount=amount, effective_from=effective_from)
+        rate.created_by_id = getattr(actor, "id", None)
+        session.add(rate)
+        session.flush()
+        audit.record(session, actor, "create", "tariff_rate", rate.id, f"{kind} {_described(rate)}")
 
 
 def delete_rate(session: Session, actor, rate_id: int, today: date) -> None:
