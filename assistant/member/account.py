@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from assistant import sessions
 from assistant.core.parsing import Reprompt, parse_phone
+from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member.blueprint import bp, current_member
-from assistant.models import MemberUser, ScoreRecord
+from assistant.models import MemberStatus, MemberUser, ScoreRecord
 from assistant.services import audit
 from assistant.services.documents import pdf as documents
 from assistant.services.membership import login_limit, otp
@@ -144,10 +145,26 @@ def home():
     )
 
 
+def certificate_refusal(member) -> str:
+    """Why there is no attestation for this member (shown in its space)."""
+    if member.status == MemberStatus.PENDING:
+        return _(
+            "Votre adhésion attend la validation du service : l'attestation d'adhésion sera "
+            "disponible dès qu'elle sera validée."
+        )
+    return _("Votre adhésion est close : le service ne délivre plus d'attestation d'adhésion.")
+
+
 @bp.get("/attestation-adhesion.pdf")
 def certificate():
     member = current_member()
-    pdf = documents.adhesion_certificate(member, current_app.config["SERVICE_NAME"])
+    try:
+        pdf = documents.adhesion_certificate(
+            member, current_app.config["SERVICE_NAME"], today_paris()
+        )
+    except documents.CertificateRefused:
+        flash(certificate_refusal(member), "error")
+        return redirect(url_for("member.home"))
     audit.record(db.session, current_user, "read", "member", member.id, "attestation pdf")
     db.session.commit()
     return pdf_response(pdf, f"attestation-adhesion-{member.siret}.pdf")

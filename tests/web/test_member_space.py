@@ -131,3 +131,35 @@ def test_pending_member_is_validated_by_staff(tmp_path, database, load_demo):
         from assistant.extensions import db
 
         db.engine.dispose()
+
+
+def test_a_member_awaiting_validation_gets_no_certificate_saying_it_is_a_member(
+    client, db, demo_data
+):
+    """The defect: a member still awaiting the service's validation downloaded an attestation
+    saying it was a member."""
+    member = db.scalar(select(Member).where(Member.siret == "73282932000074"))
+    member.status = "pending"
+    db.commit()
+    _login_employer(client)
+    home = client.get("/espace/").get_data(as_text=True)
+    assert "/espace/attestation-adhesion.pdf" not in home
+    assert "disponible dès que le service aura validé votre adhésion" in home
+    response = client.get("/espace/attestation-adhesion.pdf")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/espace/")
+    page = client.get("/espace/").get_data(as_text=True)
+    assert "Votre adhésion attend la validation du service" in page
+
+
+def test_the_certificate_says_when_it_was_issued_and_until_when_it_holds(db, demo_data):
+    from datetime import date
+
+    from assistant.services.documents import pdf
+
+    member = db.scalar(select(Member).where(Member.siret == "73282932000074"))
+    text = "\n".join(pdf.certificate_lines(member, date(2026, 11, 23)))
+    assert "délivrée le 23/11/2026" in text
+    assert "valable jusqu'au 31/12/2026 (fin de l'année de cotisation en cours)" in text
+    member.status = "pending"
+    with pytest.raises(pdf.CertificateRefused):
+        pdf.adhesion_certificate(member, "Service", date(2026, 11, 23))

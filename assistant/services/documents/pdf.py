@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from fpdf import FPDF
 
 from assistant.core.timeutil import PARIS
+from assistant.models import MemberStatus
 
 FONTS = Path(__file__).resolve().parents[2] / "data" / "fonts"
 
@@ -23,14 +25,25 @@ def blank_pdf() -> FPDF:
     return pdf
 
 
-def adhesion_certificate(member, service_name: str) -> bytes:
-    """The attestation d'adhésion (French: an official document of the service)."""
-    pdf = blank_pdf()
-    pdf.set_font("DejaVu", "B", 16)
-    pdf.cell(0, 12, service_name, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "B", 20)
-    pdf.cell(0, 16, "Attestation d'adhésion", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 12)
+class CertificateRefused(ValueError):
+    """No attestation for a member whose adhesion is not in force (`status` says why)."""
+
+    def __init__(self, status: str):
+        super().__init__(f"no certificate for a {status} member")
+        self.status = status
+
+
+def certificate_valid_until(today: date) -> date:
+    """The cotisation is yearly and the grid changes on 1 January: an attestation holds until the
+    end of the cotisation year it is issued in (the adhesion renews itself each year)."""
+    return date(today.year, 12, 31)
+
+
+def certificate_lines(member, today: date) -> list[str]:
+    """The text of the attestation d'adhésion (French), for an active member only: a member
+    awaiting validation, or whose adhesion is closed, is not attested as a member."""
+    if member.status != MemberStatus.ACTIVE:
+        raise CertificateRefused(member.status)
     offer = (
         "l'offre socle de services"
         if member.kind == "employer"
@@ -44,14 +57,30 @@ def adhesion_certificate(member, service_name: str) -> bytes:
         "",
         f"Code NAF : {member.naf_code or '—'}",
         f"Adresse : {member.address or ''} {member.postcode or ''} {member.city or ''}".strip(),
-        f"Effectif déclaré : {member.headcount}" if member.kind == "employer" else "",
+        f"Effectif déclaré : {member.headcount}" if member.kind == "employer" else None,
         f"Médecin du travail : {member.doctor.full_name if member.doctor else 'à désigner'}",
         f"Lieu de consultation : {member.centre.name if member.centre else 'à désigner'}",
-        f"Statut de l'adhésion : {'active' if member.status == 'active' else 'en attente'}",
+        "",
+        f"Attestation délivrée le {today.strftime('%d/%m/%Y')}, valable jusqu'au "
+        f"{certificate_valid_until(today).strftime('%d/%m/%Y')} "
+        "(fin de l'année de cotisation en cours).",
     ]
+    return [line for line in lines if line is not None]
+
+
+def adhesion_certificate(member, service_name: str, today: date) -> bytes:
+    """The attestation d'adhésion (French: an official document of the service), dated and
+    with its validity; refused (`CertificateRefused`) to a member not active."""
+    lines = certificate_lines(member, today)
+    pdf = blank_pdf()
+    pdf.set_title("Attestation d'adhésion")
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.cell(0, 12, service_name, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "B", 20)
+    pdf.cell(0, 16, "Attestation d'adhésion", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 12)
     for line in lines:
-        if line or line == "":
-            pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
