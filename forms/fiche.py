@@ -1,4 +1,5 @@
-"""Back-office forms of the fiche d'entreprise: one form per part of the four-page plan."""
+"""Back-office forms of the fiche d'entreprise: the whole draft in one form, the publication's
+confirmation."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import Length
+from wtforms import BooleanField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
 from assistant.services.documents.fiche import SECTION_MAX_CHARS
-from assistant.services.documents.fiche_plan import PLAN, Part
+from assistant.services.documents.fiche_plan import PLAN
 
 
 class EmptyForm(FlaskForm):
@@ -18,15 +19,28 @@ class EmptyForm(FlaskForm):
 
 
 @cache
-def part_form(part_key: str) -> type[FlaskForm]:
-    """The form of one part: a text area per heading, named by the section's key."""
-    part: Part = next(p for p in PLAN if p.key == part_key)
+def draft_form() -> type[FlaskForm]:
+    """Every part of the plan in one form (a text area per heading, named by the section's key):
+    saving one part never drops what was typed in another."""
     fields = {
         section.key: TextAreaField(
             _l(section.heading),
             validators=[Length(max=SECTION_MAX_CHARS, message=_l("%(max)d caractères au plus."))],
             render_kw={"rows": 3},
         )
+        for part in PLAN
         for section in part.sections
     }
-    return type(f"FichePart_{part_key}", (FlaskForm,), fields)
+    return type("FicheDraftForm", (FlaskForm,), fields)
+
+
+class PublishForm(FlaskForm):
+    """Publishing cannot be undone: the writer ticks that they know it."""
+
+    confirm = BooleanField(
+        _l(
+            "Je confirme la publication : l'employeur verra cette version, qui ne pourra plus "
+            "être modifiée."
+        ),
+        validators=[DataRequired(_l("Cochez la case pour confirmer la publication."))],
+    )

@@ -1,4 +1,5 @@
-"""Back-office pages of the fiche d'entreprise: the due list, versions, drafting, publishing."""
+"""Back-office pages of the fiche d'entreprise: the due list, versions, drafting (the whole draft
+in one form), publishing (after a confirmation)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from assistant.extensions import db
 from assistant.models import FicheEntreprise, Member, Role
 from assistant.services import audit
 from assistant.services.documents import fiche, fiche_due, fiche_plan, fiche_render
+from assistant.services.documents.fiche_plan import SECTION_KEYS
 from assistant.staff.access import role_required
 from assistant.staff.blueprint import bp
 from assistant.views import pdf_response
-from forms.fiche import EmptyForm, part_form
+from forms.fiche import EmptyForm, PublishForm, draft_form
 
 WRITERS = (Role.IPRP, Role.DOCTOR)
 
@@ -57,12 +59,9 @@ def fiche_page(member_id: int):
     member = _member_or_404(member_id)
     versions = fiche.versions(db.session, member.id)
     draft = next((v for v in versions if not v.is_published), None)
-    forms = {}
+    form = None
     if draft is not None:
-        for part in fiche_plan.PLAN:
-            forms[part.key] = part_form(part.key)(
-                formdata=None, data={s.key: draft.content.get(s.key, "") for s in part.sections}
-            )
+        form = draft_form()(formdata=None, data={k: draft.content.get(k, "") for k in SECTION_KEYS})
     audit.record(
         db.session,
         current_user,
@@ -73,15 +72,19 @@ def fiche_page(member_id: int):
         ip=request.remote_addr,
     )
     db.session.commit()
+    return _member_page(member, versions, draft, form)
+
+
+def _member_page(member, versions, draft, form, status=200):
     return render_template(
         "staff/fiche/member.html",
         member=member,
         versions=versions,
         draft=draft,
-        forms=forms,
+        form=form,
         plan=fiche_plan.PLAN,
         button=EmptyForm(),
-    )
+    ), status
 
 
 @bp.post("/adherents/<int:member_id>/fiche/brouillon")
@@ -103,46 +106,61 @@ def fiche_draft(member_id: int):
     return redirect(url_for("staff.fiche_page", member_id=member.id))
 
 
-@bp.post("/adherents/<int:member_id>/fiche/<int:version>/<part_key>")
+@bp.post("/adherents/<int:member_id>/fiche/<int:version>")
 @role_required(*WRITERS)
-def fiche_edit(member_id: int, version: int, part_key: str):
+def fiche_save(member_id: int, version: int):
+    """Save the whole draft (every part at once); "Publier" saves, then asks for confirmation."""
+    member = _member_or_404(member_id)
     draft = _version_or_404(member_id, version)
-    if part_key not in {part.key for part in fiche_plan.PLAN}:
-        abort(404)
-    form = part_form(part_key)()
+    form = draft_form()()
     if not form.validate_on_submit():
-        for field in form:
-            for message in field.errors:
-                flash(f"{field.label.text} : {message}", "error")
-        return redirect(url_for("staff.fiche_page", member_id=member_id))
-    changes = {key: field.data for key, field in form._fields.items() if key != "csrf_token"}
+        # the page again, with everything typed: nothing is lost for one field too long
+        versions = fiche.versions(db.session, member.id)
+        return _member_page(member, versions, draft, form, status=400)
+    # a section not posted is left as it is, never emptied
+    changes = {key: form[key].data for key in SECTION_KEYS if key in request.form}
     try:
         changed = fiche.update_draft(db.session, current_user, draft.id, changes)
     except fiche.FicheError as error:
         flash(str(error.message), "error")
         return redirect(url_for("staff.fiche_page", member_id=member_id))
     db.session.commit()
+    if request.form.get("action") == "publish":
+        return redirect(url_for("staff.fiche_publish", member_id=member_id, version=version))
     flash(_("Brouillon enregistré.") if changed else _("Aucune modification."), "success")
-    return redirect(url_for("staff.fiche_page", member_id=member_id, _anchor=part_key))
+    part = request.form.get("part", "")
+    anchor = part if part in {p.key for p in fiche_plan.PLAN} else None
+    return redirect(url_for("staff.fiche_page", member_id=member_id, _anchor=anchor))
 
 
-@bp.post("/adherents/<int:member_id>/fiche/<int:version>/publier")
+@bp.route("/adherents/<int:member_id>/fiche/<int:version>/publier", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def fiche_publish(member_id: int, version: int):
+    """Publishing cannot be undone: a page that says so, refuses while required sections are
+    empty (naming them), and publishes only once the box is ticked."""
+    member = _member_or_404(member_id)
     draft = _version_or_404(member_id, version)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        fiche.publish(db.session, current_user, draft.id, utcnow())
-    except fiche.FicheError as error:
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(
-            _("Version %(version)s publiée dans l'espace de l'adhérent.", version=version),
-            "success",
-        )
-    return redirect(url_for("staff.fiche_page", member_id=member_id))
+    if draft.is_published:
+        flash(_("Cette version est déjà publiée."), "error")
+        return redirect(url_for("staff.fiche_page", member_id=member_id))
+    form = PublishForm()
+    missing = fiche.missing_to_publish(draft)
+    if not missing and form.validate_on_submit():
+        try:
+            fiche.publish(db.session, current_user, draft.id, utcnow())
+        except fiche.FicheError as error:
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(
+                _("Version %(version)s publiée dans l'espace de l'adhérent.", version=version),
+                "success",
+            )
+        return redirect(url_for("staff.fiche_page", member_id=member_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "staff/fiche/publish.html", member=member, draft=draft, form=form, missing=missing
+    ), status
 
 
 @bp.get("/adherents/<int:member_id>/fiche/<int:version>.pdf")

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 COMPANY = "Boulangerie Dupont SARL"
 DEMO_SIRET = "73282932000074"
 SYNTHESIS = "Fours : prévoir une aspiration des poussières de farine.\nRevoir le DUERP avant juin."
+ADVICE = "Former le personnel au port des charges."
 LATE_DAYS = 40
 
 
@@ -114,19 +115,25 @@ def test_iprp_drafts_and_publishes_the_fiche_then_the_employer_downloads_it(
     synthesis = page.get_by_label("Synthèse et préconisations")
     expect(synthesis).to_have_value("")
 
-    # No publication without a synthesis.
+    # No publication while a required section is empty: the confirmation page names them.
     page.get_by_role("button", name="Publier la version 1").click()
-    expect(page.get_by_role("alert")).to_have_text(
-        "Rédigez la synthèse et les préconisations avant de publier."
-    )
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Publication refusée")
+    expect(alert).to_contain_text("Synthèse et préconisations")
+    expect(alert).to_contain_text("Conseils de prévention")
+    page.get_by_role("link", name="Retour au brouillon").click()
 
     synthesis.fill(SYNTHESIS)
-    page.locator("section#page1").get_by_role("button", name="Enregistrer cette partie").click()
+    page.get_by_label("Conseils de prévention").fill(ADVICE)
+    page.locator("section#page1").get_by_role("button", name="Enregistrer le brouillon").click()
     expect(page.get_by_role("status")).to_have_text("Brouillon enregistré.")
     expect(synthesis).to_have_value(SYNTHESIS)
+    expect(page.get_by_label("Conseils de prévention")).to_have_value(ADVICE)
     expect(page.get_by_label("Code NAF")).to_have_value(re.compile(r"^10\.71C — "))
 
     page.get_by_role("button", name="Publier la version 1").click()
+    page.get_by_label(re.compile("^Je confirme la publication")).check()
+    page.get_by_role("button", name="Publier définitivement").click()
     expect(page.get_by_role("status")).to_have_text(
         "Version 1 publiée dans l'espace de l'adhérent."
     )
@@ -177,3 +184,93 @@ def test_a_secretary_sees_the_due_list_but_cannot_draft_a_fiche(page, live_app, 
     expect(page.get_by_role("button", name=re.compile("^Préparer une version"))).to_have_count(0)
     with live_app.session() as session:
         assert session.scalar(select(FicheEntreprise.id)) is None
+
+
+def _draft_page(page, member_id):
+    staff_sign_in(page, "iprp@demo.spsti.fr")
+    page.goto(f"/staff/adherents/{member_id}/fiche")
+    page.get_by_role("button", name="Préparer une version à partir des déclarations").click()
+    expect(page.get_by_role("heading", name="Brouillon de la version 1")).to_be_visible()
+
+
+def _stored(live_app, member_id) -> FicheEntreprise:
+    with live_app.session() as session:
+        return session.scalar(select(FicheEntreprise).where(FicheEntreprise.member_id == member_id))
+
+
+def test_the_fiche_editor_loses_no_text_typed_in_another_part(page, live_app, bakery):
+    """The defect: the page held one form per part; saving one dropped what was typed in another,
+    without warning."""
+    member_id, _ = bakery
+    _draft_page(page, member_id)
+    page.get_by_label("Synthèse et préconisations").fill(SYNTHESIS)  # page 1
+    page.get_by_label("Locaux", exact=True).fill("Fournil de 40 m², réserve à farine.")  # page 2
+    # the save button of page 2 (on yesterday's page it saved page 2 alone)
+    page.locator("section#page2").get_by_role("button", name=re.compile("^Enregistrer")).click()
+    expect(page.get_by_role("status")).to_have_text("Brouillon enregistré.")
+    page.reload()
+    expect(page.get_by_label("Synthèse et préconisations")).to_have_value(SYNTHESIS)
+    expect(page.get_by_label("Locaux", exact=True)).to_have_value(
+        "Fournil de 40 m², réserve à farine."
+    )
+    content = _stored(live_app, member_id).content
+    assert content["synthese"] == SYNTHESIS
+    assert content["locaux"] == "Fournil de 40 m², réserve à farine."
+
+
+def test_leaving_the_fiche_editor_with_unsaved_text_asks_first(page, live_app, bakery):
+    member_id, _ = bakery
+    _draft_page(page, member_id)
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    advice = page.get_by_label("Conseils de prévention")
+    advice.click()
+    advice.press_sequentially("Aérer le fournil.")
+    page.get_by_role("link", name=COMPANY).first.click()
+    expect(advice).to_have_value("Aérer le fournil.")
+    assert dialogs == ["beforeunload"]
+    assert re.search(rf"/staff/adherents/{member_id}/fiche$", page.url)
+    # saved: leaving asks nothing
+    page.locator("section#lettre").get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_role("status")).to_have_text("Brouillon enregistré.")
+    page.get_by_role("link", name=COMPANY).first.click()
+    expect(page).to_have_url(re.compile(rf"/staff/adherents/{member_id}$"))
+    assert dialogs == ["beforeunload"]
+
+
+def test_publishing_the_fiche_needs_its_required_parts_and_a_confirmation(page, live_app, bakery):
+    member_id, _ = bakery
+    _draft_page(page, member_id)
+    page.get_by_label("Synthèse et préconisations").fill(SYNTHESIS)
+    page.get_by_label("Liste de tous les postes de travail").fill("")
+    page.get_by_role("button", name="Publier la version 1").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Publication refusée")
+    expect(alert.get_by_role("listitem")).to_have_text(
+        ["Liste de tous les postes de travail", "Conseils de prévention"]
+    )
+    expect(page.get_by_role("button", name="Publier définitivement")).to_have_count(0)
+    assert not _stored(live_app, member_id).is_published
+    assert _stored(live_app, member_id).content["synthese"] == SYNTHESIS  # saved on the way
+
+    page.get_by_role("link", name="Retour au brouillon").click()
+    page.get_by_label("Liste de tous les postes de travail").fill("Boulanger\nVendeuse")
+    page.get_by_label("Conseils de prévention").fill(ADVICE)
+    page.get_by_role("button", name="Publier la version 1").click()
+    expect(page.get_by_text("Elle ne pourra plus être modifiée", exact=False)).to_be_visible()
+    page.get_by_role("button", name="Publier définitivement").click()  # box not ticked
+    expect(page.get_by_text("Cochez la case pour confirmer la publication.")).to_be_visible()
+    assert not _stored(live_app, member_id).is_published
+
+    page.get_by_label(re.compile("^Je confirme la publication")).check()
+    page.get_by_role("button", name="Publier définitivement").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Version 1 publiée dans l'espace de l'adhérent."
+    )
+    stored = _stored(live_app, member_id)
+    assert stored.is_published and stored.content["conseils"] == ADVICE

@@ -108,9 +108,12 @@ def test_versions_publish_freezes_and_next_draft_keeps_the_text(db, iprp, bakery
     with pytest.raises(fiche.FicheError):
         fiche.publish(db, iprp, first.id, NOW)  # no synthesis yet
     changed = fiche.update_draft(
-        db, iprp, first.id, {"synthese": "  Réduire le bruit du pétrin.  ", "locaux": "Fournil"}
+        db,
+        iprp,
+        first.id,
+        {"synthese": "  Réduire le bruit du pétrin.  ", "locaux": "Fournil", "conseils": "Aérer"},
     )
-    assert sorted(changed) == ["locaux", "synthese"]
+    assert sorted(changed) == ["conseils", "locaux", "synthese"]
     assert fiche.update_draft(db, iprp, first.id, {"locaux": "Fournil"}) == []
     with pytest.raises(fiche.FicheError):
         fiche.update_draft(db, iprp, first.id, {"unknown": "x"})
@@ -139,6 +142,21 @@ def test_versions_publish_freezes_and_next_draft_keeps_the_text(db, iprp, bakery
     assert fiche.get_published(db, bakery.id, 2) is None
 
 
+def test_a_fiche_with_empty_required_parts_is_not_published_and_the_refusal_names_them(
+    db, iprp, bakery
+):
+    draft = fiche.draft_from_declarations(db, iprp, bakery.id)
+    fiche.update_draft(db, iprp, draft.id, {"synthese": "Réduire le bruit.", "postes": ""})
+    with pytest.raises(fiche.FicheError) as refused:
+        fiche.publish(db, iprp, draft.id, NOW)
+    assert str(refused.value.message) == (
+        "Publication refusée : ces rubriques sont vides : "
+        "Liste de tous les postes de travail ; Conseils de prévention."
+    )
+    assert [s.key for s in fiche.missing_to_publish(draft)] == ["postes", "conseils"]
+    assert not draft.is_published
+
+
 def test_version_numbers_are_unique_per_member(db, iprp, bakery):
     from sqlalchemy.exc import IntegrityError
 
@@ -150,7 +168,7 @@ def test_version_numbers_are_unique_per_member(db, iprp, bakery):
 
 def test_every_write_is_audited(db, iprp, bakery):
     draft = fiche.draft_from_declarations(db, iprp, bakery.id)
-    fiche.update_draft(db, iprp, draft.id, {"synthese": "À faire"})
+    fiche.update_draft(db, iprp, draft.id, {"synthese": "À faire", "conseils": "Aérer"})
     fiche.publish(db, iprp, draft.id, NOW)
     db.flush()
     actions = db.scalars(
@@ -178,7 +196,7 @@ def test_due_within_a_year_of_adhesion(db, bakery):
 
 def test_due_every_four_years_after_the_last_publication(db, iprp, bakery):
     draft = fiche.draft_from_declarations(db, iprp, bakery.id)
-    fiche.update_draft(db, iprp, draft.id, {"synthese": "RAS"})
+    fiche.update_draft(db, iprp, draft.id, {"synthese": "RAS", "conseils": "RAS"})
     fiche.publish(db, iprp, draft.id, NOW)
     db.flush()
     assert fiche_due.due_list(db, date(2026, 3, 3)) == []  # next one in 2030

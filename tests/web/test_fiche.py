@@ -58,13 +58,16 @@ def test_iprp_drafts_edits_publishes_and_employer_downloads(client, db, staff_lo
     assert "Brouillon de la version 1" in html and "Boulangerie Dupont SARL" in html
     assert "10.71C" in html  # prefilled NAF code
 
-    # publishing without a synthesis is refused
-    client.post(f"{page}/1/publier")
+    # publishing without the required sections is refused, naming them
+    refused = client.post(f"{page}/1/publier", data={"confirm": "y"})
+    assert refused.status_code == 400
+    assert "Synthèse et préconisations" in refused.get_data(as_text=True)
     db.rollback()
     assert db.scalar(select(FicheEntreprise.status)) == "draft"
 
     response = client.post(
-        f"{page}/1/page1", data={"synthese": "Capoter le pétrin.", "contact": "Marc Dupont"}
+        f"{page}/1",
+        data={"synthese": "Capoter le pétrin.", "contact": "Marc Dupont", "conseils": "Aérer."},
     )
     assert response.status_code == 302
     assert client.get(f"{page}/1.pdf").data.startswith(b"%PDF")  # staff preview of the draft
@@ -75,14 +78,15 @@ def test_iprp_drafts_edits_publishes_and_employer_downloads(client, db, staff_lo
     assert employer.get("/espace/fiche-entreprise/1.pdf").status_code == 404
     assert "Fiche d'entreprise, version" not in employer.get("/espace/").get_data(as_text=True)
 
-    assert client.post(f"{page}/1/publier").status_code == 302
+    assert client.post(f"{page}/1/publier").status_code == 400  # not confirmed
+    assert client.post(f"{page}/1/publier", data={"confirm": "y"}).status_code == 302
     db.rollback()  # a fresh snapshot: the app wrote in its own session
     published = db.scalar(select(FicheEntreprise))
     assert published.status == "published" and published.content["synthese"] == (
         "Capoter le pétrin."
     )
     # a published version no longer takes changes
-    client.post(f"{page}/1/page1", data={"synthese": "Autre chose."})
+    client.post(f"{page}/1", data={"synthese": "Autre chose."})
     db.rollback()  # a fresh snapshot: the app wrote in its own session
     assert db.scalar(select(FicheEntreprise)).content["synthese"] == "Capoter le pétrin."
 
@@ -94,8 +98,9 @@ def test_iprp_drafts_edits_publishes_and_employer_downloads(client, db, staff_lo
 
     # another member's published fiche is not the employer's
     client.post(f"/staff/adherents/{other}/fiche/brouillon")
-    client.post(f"/staff/adherents/{other}/fiche/1/page1", data={"synthese": "RAS"})
-    client.post(f"/staff/adherents/{other}/fiche/1/publier")
+    required = ("synthese", "postes", "effectifs", "expositions", "conseils")
+    client.post(f"/staff/adherents/{other}/fiche/1", data=dict.fromkeys(required, "RAS"))
+    client.post(f"/staff/adherents/{other}/fiche/1/publier", data={"confirm": "y"})
     db.rollback()  # a fresh snapshot: the app wrote in its own session
     assert (
         db.scalar(select(FicheEntreprise.status).where(FicheEntreprise.member_id == other))

@@ -19,11 +19,10 @@ from assistant.core.timeutil import PARIS
 from assistant.models import FicheEntreprise, FicheStatus, Member
 from assistant.services import audit
 from assistant.services.documents.fiche_due import french_date, paris_day
-from assistant.services.documents.fiche_plan import SECTION_KEYS
+from assistant.services.documents.fiche_plan import REQUIRED_SECTIONS, SECTION_KEYS, Section
 from assistant.services.documents.fiche_prefill import REGULATORY_REMINDER, declared_facts
 
 SECTION_MAX_CHARS = 8000
-REQUIRED_TO_PUBLISH = ("synthese",)
 
 
 class FicheError(ValueError):
@@ -133,14 +132,24 @@ def update_draft(session: Session, actor, fiche_id: int, changes: dict[str, str]
     return changed
 
 
+def missing_to_publish(fiche: FicheEntreprise) -> list[Section]:
+    """The required sections (`required` in the plan) a version still leaves empty."""
+    return [s for s in REQUIRED_SECTIONS if not (fiche.content.get(s.key) or "").strip()]
+
+
 def publish(session: Session, actor, fiche_id: int, now: datetime) -> FicheEntreprise:
     """Publish a draft to the employer's space; from now on it never changes."""
     fiche = _get(session, fiche_id)
     if fiche.is_published:
         raise FicheError(_l("Cette version est déjà publiée."))
-    missing = [key for key in REQUIRED_TO_PUBLISH if not fiche.content.get(key, "").strip()]
+    missing = missing_to_publish(fiche)
     if missing:
-        raise FicheError(_l("Rédigez la synthèse et les préconisations avant de publier."))
+        raise FicheError(
+            _l(
+                "Publication refusée : ces rubriques sont vides : %(sections)s.",
+                sections=" ; ".join(str(_l(section.heading)) for section in missing),
+            )
+        )
     fiche.content = {**fiche.content, "date_mise_a_jour": french_date(paris_day(now))}
     if not fiche.content.get("date_creation"):
         fiche.content = {**fiche.content, "date_creation": french_date(paris_day(now))}

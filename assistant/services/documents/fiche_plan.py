@@ -20,6 +20,7 @@ PLAN_FILE = Path(__file__).resolve().parents[2] / "data" / "fiche_plan.toml"
 class Section:
     key: str
     heading: str  # French, as in the cahier des charges
+    required: bool = False  # a version is not published while it is empty
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,10 @@ def read_plan(path: Path = PLAN_FILE) -> tuple[Part, ...]:
         Part(
             part["key"],
             part["title"],
-            tuple(Section(section["key"], section["heading"]) for section in part["sections"]),
+            tuple(
+                Section(section["key"], section["heading"], section.get("required", False))
+                for section in part["sections"]
+            ),
         )
         for part in data["part"]
     )
@@ -45,6 +49,7 @@ def read_plan(path: Path = PLAN_FILE) -> tuple[Part, ...]:
 
 PLAN: tuple[Part, ...] = read_plan()
 SECTION_KEYS = tuple(section.key for part in PLAN for section in part.sections)
+REQUIRED_SECTIONS = tuple(section for part in PLAN for section in part.sections if section.required)
 
 
 def extract_headings(fileobj, keywords, comment_tags, options):
