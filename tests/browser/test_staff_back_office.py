@@ -65,6 +65,26 @@ def test_admin_corrects_a_wrong_amount_and_publishes_a_new_tariff(page):
     expect(page).to_have_url(re.compile(r"/staff/login\?next="))
 
 
+def test_admin_cannot_rewrite_the_tariff_in_force_from_a_past_date(page):
+    """The defect: 110 € in force became 90 € from a past date and the public page changed."""
+    page.goto("/staff/login")
+    log_in(page, "admin@demo.spsti.fr", DEMO_PASSWORD)
+    page.goto("/staff/tarifs")
+    effective_from = page.get_by_label("En vigueur à partir du")
+    page.get_by_label("Cotisation", exact=True).select_option("employee")
+    page.get_by_label("Montant annuel (€)").fill("90")
+    effective_from.fill("2026-06-01")
+    page.get_by_role("button", name="Enregistrer le tarif").click()
+    expect(effective_from).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#effective_from-error")).to_contain_text(
+        "Un tarif en vigueur ne se modifie pas"
+    )
+    expect(page.get_by_role("table")).not_to_contain_text(re.compile(r"90,00\s€"))
+    page.goto("/tarifs")
+    expect(page.locator("main")).to_contain_text(re.compile(r"110,00\s€"))
+    expect(page.locator("main")).not_to_contain_text(re.compile(r"90,00\s€"))
+
+
 def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(page, live_app):
     password = "un-mot-de-passe-solide"
     with live_app.session() as session:
