@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from assistant.models import OutboxMessage
+from assistant.models import Member, OutboxMessage
 from assistant.services.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -229,3 +229,27 @@ def test_independent_joins_with_a_code_received_by_sms(new_page, live_app, tmp_p
     step(page, "Nina Roux")
     expect(page.locator("main")).to_contain_text("Virement bancaire")
     assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_member_awaiting_validation_is_refused_the_attestation(page, live_app):
+    """The defect: a member still awaiting the service's validation downloaded an attestation
+    saying it was a member."""
+    with live_app.session() as session:
+        member = session.scalar(select(Member).where(Member.siret == "73282932000074"))
+        member.status = "pending"
+        session.commit()
+    page.goto("/espace/connexion")
+    page.get_by_label("Adresse e-mail").fill("contact@boulangerie-dupont.fr")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/espace/$"))
+    expect(page.get_by_role("link", name="Attestation d'adhésion (PDF)")).to_have_count(0)
+    expect(
+        page.get_by_text("Attestation d'adhésion : disponible dès que le service aura validé")
+    ).to_be_visible()
+    page.goto("/espace/attestation-adhesion.pdf")  # an old link or a bookmark
+    expect(page).to_have_url(re.compile(r"/espace/$"))
+    expect(page.get_by_role("alert")).to_have_text(
+        "Votre adhésion attend la validation du service : l'attestation d'adhésion sera "
+        "disponible dès qu'elle sera validée."
+    )
