@@ -200,11 +200,20 @@ def accept_step(journey: Journey, questions: list[Question], form, answers: Answ
                 value = picked(question, field.data, answers, context)
                 answers = journey.accept_value(answers, question, value, context)
             else:
+                filled(question, field.data)
                 answers = journey.accept(answers, question, field.data, context)
         except Reprompt as reprompt:
-            field.errors = [*field.errors, str(reprompt.message)]
+            field.errors = [*field.errors, str(reprompt.on_form or reprompt.message)]
             ok = False
     return answers, ok
+
+
+def filled(question: Question, data) -> None:
+    """A typed field left empty, in the words of a form (by SMS: "Merci de répondre par un
+    texte"); an optional one goes on to the engine, which stores None."""
+    if (data or "").strip() or question.optional:
+        return
+    raise Reprompt(question.missing or _("Remplissez ce champ."))
 
 
 def picked(question: Question, data, answers: Answers, context: Context):
