@@ -13,7 +13,11 @@ from assistant import labels
 from assistant.core.parsing import Reprompt, parse_date, parse_phone
 from assistant.core.text import lazy_risk_label
 from assistant.core.timeutil import today_paris
-from assistant.services.workforce.employee_values import REASON_MAX, situation_errors
+from assistant.services.workforce.employee_values import (
+    REASON_MAX,
+    date_errors,
+    situation_errors,
+)
 from forms.wizard import MultiCheckboxField
 
 
@@ -128,9 +132,16 @@ class SituationsForm(FlaskForm):
             values["sir_employer_reason"] = None
         else:
             values["sir_employer_reason"] = (values["sir_employer_reason"] or "").strip() or None
-        errors = situation_errors(values, today_paris())
+        return self.show_errors(situation_errors(values, today_paris()))
+
+    def show_errors(self, errors) -> bool:
+        """Each (field, message) on its field, all at once (a field this form has not: on the
+        form itself); True when there are none."""
         for name, message in errors:
-            getattr(self, name).errors = [*getattr(self, name).errors, message]
+            if name in self:
+                self[name].errors = [*self[name].errors, message]
+            else:
+                self.form_errors.append(message)
         return not errors
 
 
@@ -171,9 +182,15 @@ class EmployeeForm(SituationsForm):
         self.exposures.choices = _risk_choices(risks, keep_exposures)
 
     def validate(self, extra_validators=None) -> bool:
+        """The fields, then what the service checks of the whole employee, every error on its
+        field at once (the dates, the situations)."""
         valid = super().validate(extra_validators)
         hired = getattr(self.hire_date, "parsed", None)
         end = getattr(self.contract_end, "parsed", None)
+        dates = {"birth_date": getattr(self.birth_date, "parsed", None), "hire_date": hired}
+        valid = (
+            self.show_errors(date_errors({**dates, "contract_end": end}, today_paris())) and valid
+        )
         if hired is None or not hasattr(self.exposure_ended_on, "parsed"):
             return valid
         if not hasattr(self.working_days, "parsed"):

@@ -92,7 +92,7 @@ def employee_new():
         try:
             _save(form, member.id, None)
         except employee_values.WorkforceError as error:
-            form.form_errors.append(str(error.args[0]))
+            form.show_errors(error.errors or [(None, error.message)])
         else:
             db.session.commit()
             flash(_("Salarié ajouté."), "success")
@@ -131,7 +131,7 @@ def employee_edit(employee_id: int):
         try:
             _save(form, member.id, employee.id)
         except employee_values.WorkforceError as error:
-            form.form_errors.append(str(error.args[0]))
+            form.show_errors(error.errors or [(None, error.message)])
         else:
             db.session.commit()
             flash(_("Salarié mis à jour."), "success")

@@ -59,7 +59,7 @@ def test_employer_joins_then_the_secretary_finds_the_company(page, new_page, liv
     siret.fill("123")
     page.get_by_label("Raison sociale").fill(COMPANY)
     next_step(page)
-    expect(page.get_by_role("alert")).to_contain_text("Certaines réponses sont à corriger")
+    expect(page.get_by_role("alert")).to_contain_text("Il y a un problème")
     expect(siret).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#siret-error")).to_contain_text("SIRET non valide")
     expect(page.get_by_label("Raison sociale")).to_have_value(COMPANY)
