@@ -14,6 +14,7 @@ from assistant.core.parsing import Reprompt, parse_date, parse_phone
 from assistant.core.text import lazy_risk_label
 from assistant.core.timeutil import today_paris
 from assistant.services.workforce.employee_values import (
+    NIGHT_WORK,
     REASON_MAX,
     date_errors,
     situation_errors,
@@ -41,9 +42,9 @@ class LenientDate:
 
 def _risk_choices(catalogue, keep=()):
     """The entries offered, and the inactive ones this employee already has (kept on save)."""
-    offered = catalogue.offered()
+    offered = [r for r in catalogue.offered() if r.code != NIGHT_WORK]  # asked as the flag
     codes = {r.code for r in offered}
-    kept = [catalogue[c] for c in keep if c not in codes and c in catalogue]
+    kept = [catalogue[c] for c in keep if c not in codes and c in catalogue and c != NIGHT_WORK]
     return [SelectChoice(r.code, lazy_risk_label(r)) for r in (*offered, *kept)]
 
 

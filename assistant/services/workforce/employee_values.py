@@ -35,6 +35,12 @@ SITUATIONS = {
     "working_days": None,
 }
 
+# The catalogue's risk "night work" is, for an employee, the flag night_worker (travailleur de
+# nuit, L3122-5): the employee form asks it once, as the flag; an employee whose exposures hold
+# the risk (an older entry) shows the flag ticked, and the form's save keeps the flag only. The
+# follow-up rule night_worker matches either.
+NIGHT_WORK = "night_work"
+
 # the fields an import compares and may change (the natural key aside)
 COMPARED = (
     "last_name",
