@@ -98,11 +98,29 @@ def step_questions(
         if question.applies(answers) or any(
             question.applies({**answers, earlier.key: value})
             for earlier in shown
-            if earlier.key not in answers
             for value in _possible_values(earlier, answers, context)
         ):
             shown.append(question)
     return shown
+
+
+def reveal(form, questions: list[Question], answers: Answers, context: Context) -> None:
+    """Mark the questions the page shows only once the question just above is answered so (the
+    score's Q2 after "oui" to Q1, the IBAN after "prélèvement"): as by SMS, they are not asked
+    otherwise. The controlling field's `reveals` holds the values that show the next field,
+    whose `revealed` is set; the style sheet shows it when one of them is ticked (CSS, no
+    script; a browser without `:has` shows every question and the engine ignores the one that
+    does not apply)."""
+    for earlier, question in zip(questions, questions[1:], strict=False):
+        values = [
+            value
+            for value in _possible_values(earlier, answers, context)
+            if question.applies({**answers, earlier.key: value})
+        ]
+        if values and len(values) < len(_possible_values(earlier, answers, context)):
+            shown = {("oui" if v else "non") if earlier.kind == "yesno" else v for v in values}
+            form[earlier.key].reveals = shown
+            form[question.key].revealed = True
 
 
 def _possible_values(question: Question, answers: Answers, context: Context) -> list:
@@ -131,6 +149,7 @@ def build_step_form(
     form = StepForm(
         formdata=formdata, data=None if formdata else display_values(questions, answers)
     )
+    reveal(form, questions, answers, context)
     return form, questions
 
 
