@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 
 from assistant import labels
+from assistant.error_summary import error_summary
 
 
 def _error(status: int, title: str, message: str):
@@ -48,6 +49,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt)
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt)
     app.jinja_env.filters["own_links"] = own_links
+    app.jinja_env.globals["error_summary"] = error_summary
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error_):

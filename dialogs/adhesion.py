@@ -294,7 +294,10 @@ def _code_ok(code, answers, context):
         return True
     if check == otp.CodeCheck.WRONG:
         raise Reprompt(otp.CHECK_MESSAGES[check])
-    raise Reprompt(_l("Ce code n'est plus valable. Envoyez ADHERER pour recommencer."))
+    raise Reprompt(
+        _l("Ce code n'est plus valable. Envoyez ADHERER pour recommencer."),
+        on_form=_l("Ce code n'est plus valable : demandez-en un nouveau."),
+    )
 
 
 PHONE_CODE = Journey(

@@ -62,7 +62,8 @@ def risk_choices(answers, context) -> list[Choice]:
 def must_accept(value, answers, context):
     if value is not True:
         raise Reprompt(
-            _l("L'adhésion nécessite d'accepter le contrat. Répondez OUI pour l'accepter.")
+            _l("L'adhésion nécessite d'accepter le contrat. Répondez OUI pour l'accepter."),
+            on_form=_l("L'adhésion nécessite d'accepter le contrat : cochez « Oui »."),
         )
     return value
 

@@ -98,11 +98,29 @@ def step_questions(
         if question.applies(answers) or any(
             question.applies({**answers, earlier.key: value})
             for earlier in shown
-            if earlier.key not in answers
             for value in _possible_values(earlier, answers, context)
         ):
             shown.append(question)
     return shown
+
+
+def reveal(form, questions: list[Question], answers: Answers, context: Context) -> None:
+    """Mark the questions the page shows only once the question just above is answered so (the
+    score's Q2 after "oui" to Q1, the IBAN after "prélèvement"): as by SMS, they are not asked
+    otherwise. The controlling field's `reveals` holds the values that show the next field,
+    whose `revealed` is set; the style sheet shows it when one of them is ticked (CSS, no
+    script; a browser without `:has` shows every question and the engine ignores the one that
+    does not apply)."""
+    for earlier, question in zip(questions, questions[1:], strict=False):
+        values = [
+            value
+            for value in _possible_values(earlier, answers, context)
+            if question.applies({**answers, earlier.key: value})
+        ]
+        if values and len(values) < len(_possible_values(earlier, answers, context)):
+            shown = {("oui" if v else "non") if earlier.kind == "yesno" else v for v in values}
+            form[earlier.key].reveals = shown
+            form[question.key].revealed = True
 
 
 def _possible_values(question: Question, answers: Answers, context: Context) -> list:
@@ -131,6 +149,7 @@ def build_step_form(
     form = StepForm(
         formdata=formdata, data=None if formdata else display_values(questions, answers)
     )
+    reveal(form, questions, answers, context)
     return form, questions
 
 
@@ -200,11 +219,20 @@ def accept_step(journey: Journey, questions: list[Question], form, answers: Answ
                 value = picked(question, field.data, answers, context)
                 answers = journey.accept_value(answers, question, value, context)
             else:
+                filled(question, field.data)
                 answers = journey.accept(answers, question, field.data, context)
         except Reprompt as reprompt:
-            field.errors = [*field.errors, str(reprompt.message)]
+            field.errors = [*field.errors, str(reprompt.on_form or reprompt.message)]
             ok = False
     return answers, ok
+
+
+def filled(question: Question, data) -> None:
+    """A typed field left empty, in the words of a form (by SMS: "Merci de répondre par un
+    texte"); an optional one goes on to the engine, which stores None."""
+    if (data or "").strip() or question.optional:
+        return
+    raise Reprompt(question.missing or _("Remplissez ce champ."))
 
 
 def picked(question: Question, data, answers: Answers, context: Context):

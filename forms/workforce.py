@@ -13,7 +13,12 @@ from assistant import labels
 from assistant.core.parsing import Reprompt, parse_date, parse_phone
 from assistant.core.text import lazy_risk_label
 from assistant.core.timeutil import today_paris
-from assistant.services.workforce.employee_values import REASON_MAX, situation_errors
+from assistant.services.workforce.employee_values import (
+    NIGHT_WORK,
+    REASON_MAX,
+    date_errors,
+    situation_errors,
+)
 from forms.wizard import MultiCheckboxField
 
 
@@ -37,9 +42,9 @@ class LenientDate:
 
 def _risk_choices(catalogue, keep=()):
     """The entries offered, and the inactive ones this employee already has (kept on save)."""
-    offered = catalogue.offered()
+    offered = [r for r in catalogue.offered() if r.code != NIGHT_WORK]  # asked as the flag
     codes = {r.code for r in offered}
-    kept = [catalogue[c] for c in keep if c not in codes and c in catalogue]
+    kept = [catalogue[c] for c in keep if c not in codes and c in catalogue and c != NIGHT_WORK]
     return [SelectChoice(r.code, lazy_risk_label(r)) for r in (*offered, *kept)]
 
 
@@ -128,9 +133,16 @@ class SituationsForm(FlaskForm):
             values["sir_employer_reason"] = None
         else:
             values["sir_employer_reason"] = (values["sir_employer_reason"] or "").strip() or None
-        errors = situation_errors(values, today_paris())
+        return self.show_errors(situation_errors(values, today_paris()))
+
+    def show_errors(self, errors) -> bool:
+        """Each (field, message) on its field, all at once (a field this form has not: on the
+        form itself); True when there are none."""
         for name, message in errors:
-            getattr(self, name).errors = [*getattr(self, name).errors, message]
+            if name in self:
+                self[name].errors = [*self[name].errors, message]
+            else:
+                self.form_errors.append(message)
         return not errors
 
 
@@ -171,9 +183,15 @@ class EmployeeForm(SituationsForm):
         self.exposures.choices = _risk_choices(risks, keep_exposures)
 
     def validate(self, extra_validators=None) -> bool:
+        """The fields, then what the service checks of the whole employee, every error on its
+        field at once (the dates, the situations)."""
         valid = super().validate(extra_validators)
         hired = getattr(self.hire_date, "parsed", None)
         end = getattr(self.contract_end, "parsed", None)
+        dates = {"birth_date": getattr(self.birth_date, "parsed", None), "hire_date": hired}
+        valid = (
+            self.show_errors(date_errors({**dates, "contract_end": end}, today_paris())) and valid
+        )
         if hired is None or not hasattr(self.exposure_ended_on, "parsed"):
             return valid
         if not hasattr(self.working_days, "parsed"):

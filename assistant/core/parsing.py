@@ -13,11 +13,14 @@ from assistant.core.text import _l
 
 
 class Reprompt(ValueError):
-    """The answer does not fit; `message` is the short, specific text to show or send back."""
+    """The answer does not fit; `message` is the short, specific text to send back to a person
+    who types the answer (SMS, chat). `on_form`, when given, says it on a web form instead,
+    where the answer is ticked or filled in: "Répondez OUI" reads wrong there."""
 
-    def __init__(self, message):
+    def __init__(self, message, on_form=None):
         super().__init__(str(message))
         self.message = message
+        self.on_form = on_form
 
 
 def fold(text: str) -> str:
@@ -208,10 +211,14 @@ def parse_int(raw: str, minimum: int = 0, maximum: int = 1_000_000) -> int:
     elif re.fullmatch(r"\d{1,7}", text):
         value = int(text)
     else:
-        raise Reprompt(_l("Répondez par un nombre, par exemple 12."))
+        raise Reprompt(
+            _l("Répondez par un nombre, par exemple 12."),
+            on_form=_l("Indiquez un nombre, par exemple 12."),
+        )
     if not minimum <= value <= maximum:
         raise Reprompt(
-            _l("Répondez par un nombre entre %(min)s et %(max)s.", min=minimum, max=maximum)
+            _l("Répondez par un nombre entre %(min)s et %(max)s.", min=minimum, max=maximum),
+            on_form=_l("Indiquez un nombre entre %(min)s et %(max)s.", min=minimum, max=maximum),
         )
     return value
 

@@ -92,7 +92,7 @@ def employee_new():
         try:
             _save(form, member.id, None)
         except employee_values.WorkforceError as error:
-            form.form_errors.append(str(error.args[0]))
+            form.show_errors(error.errors or [(None, error.message)])
         else:
             db.session.commit()
             flash(_("Salarié ajouté."), "success")
@@ -121,8 +121,9 @@ def employee_edit(employee_id: int):
         form.contract_end.data = (
             employee.contract_end.strftime("%d/%m/%Y") if employee.contract_end else ""
         )
-        form.exposures.data = list(employee.exposures or [])
-        form.night_worker.data = employee.night_worker
+        exposures = list(employee.exposures or [])
+        form.exposures.data = [code for code in exposures if code != employee_values.NIGHT_WORK]
+        form.night_worker.data = employee.night_worker or employee_values.NIGHT_WORK in exposures
         form.phone.data = employee.phone or ""
         form.show(employee)
         audit.record(db.session, current_user, "read", "employee", employee.id)
@@ -131,7 +132,7 @@ def employee_edit(employee_id: int):
         try:
             _save(form, member.id, employee.id)
         except employee_values.WorkforceError as error:
-            form.form_errors.append(str(error.args[0]))
+            form.show_errors(error.errors or [(None, error.message)])
         else:
             db.session.commit()
             flash(_("Salarié mis à jour."), "success")

@@ -62,7 +62,7 @@ def worker_page(employee_id: int):
                 )
             except employee_values.WorkforceError as error:
                 db.session.rollback()
-                form.form_errors.append(str(error.message))
+                form.show_errors(error.errors or [(None, error.message)])
             else:
                 db.session.commit()
                 flash(_("Situations enregistrées."), "success")

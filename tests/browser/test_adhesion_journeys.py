@@ -36,6 +36,15 @@ def answer(page, question, choice):
     group.get_by_label(choice, exact=True).check()
 
 
+def answer_in_turn(page, choices):
+    """Tick each question's answer in turn: a question asked only after a yes above it (the
+    score's Q2 and Q4) shows once that yes is ticked, as by SMS."""
+    questions = page.get_by_role("group")
+    for index, choice in enumerate(choices):
+        questions.nth(index).get_by_label(choice, exact=True).check()
+    expect(questions).to_have_count(len(choices))
+
+
 def choose_first_activity(page):
     step(page, "Votre code d'activité (NAF)")
     first = page.get_by_role("group", name="Quelle activité correspond le mieux ?").get_by_role(
@@ -59,7 +68,7 @@ def test_employer_joins_then_the_secretary_finds_the_company(page, new_page, liv
     siret.fill("123")
     page.get_by_label("Raison sociale").fill(COMPANY)
     next_step(page)
-    expect(page.get_by_role("alert")).to_contain_text("Certaines réponses sont à corriger")
+    expect(page.get_by_role("alert")).to_contain_text("Il y a un problème")
     expect(siret).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#siret-error")).to_contain_text("SIRET non valide")
     expect(page.get_by_label("Raison sociale")).to_have_value(COMPANY)
@@ -89,12 +98,7 @@ def test_employer_joins_then_the_secretary_finds_the_company(page, new_page, liv
     next_step(page)
 
     step(page, "Votre culture de prévention")
-    questions = page.get_by_role("group")
-    expect(questions).to_have_count(6)
-    for group, choice in zip(
-        questions.all(), ["Oui", "Non", "Oui", "Oui", "Non", "Oui"], strict=True
-    ):
-        group.get_by_label(choice, exact=True).check()
+    answer_in_turn(page, ["Oui", "Non", "Oui", "Oui", "Non", "Oui"])
     next_step(page)
 
     step(page, "Paiement")
@@ -189,10 +193,7 @@ def test_independent_joins_with_a_code_received_by_sms(new_page, live_app, tmp_p
     next_step(page)
 
     step(page, "Votre culture de prévention")
-    questions = page.get_by_role("group")
-    expect(questions).to_have_count(3)
-    for group, choice in zip(questions.all(), ["Oui", "Oui", "Non"], strict=True):
-        group.get_by_label(choice, exact=True).check()
+    answer_in_turn(page, ["Oui", "Oui", "Non"])
     assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=tmp_path / "prevention-phone.png", full_page=True)
     next_step(page)

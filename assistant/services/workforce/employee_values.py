@@ -35,6 +35,12 @@ SITUATIONS = {
     "working_days": None,
 }
 
+# The catalogue's risk "night work" is, for an employee, the flag night_worker (travailleur de
+# nuit, L3122-5): the employee form asks it once, as the flag; an employee whose exposures hold
+# the risk (an older entry) shows the flag ticked, and the form's save keeps the flag only. The
+# follow-up rule night_worker matches either.
+NIGHT_WORK = "night_work"
+
 # the fields an import compares and may change (the natural key aside)
 COMPARED = (
     "last_name",
@@ -51,11 +57,13 @@ EDITABLE = (*COMPARED, "birth_date", "phone")
 
 
 class WorkforceError(ValueError):
-    """A change that cannot be made; `message` is fit to show."""
+    """A change that cannot be made; `message` is fit to show. `errors` gives every error
+    found, each with the field it is about, (field, message), when there are such."""
 
-    def __init__(self, message):
+    def __init__(self, message, errors: Iterable[tuple[str, object]] = ()):
         super().__init__(str(message))
         self.message = message
+        self.errors = list(errors)
 
 
 class EmployeeNotFound(WorkforceError):
@@ -198,6 +206,25 @@ def calendar_days(hire_date: date, contract_end: date | None) -> int | None:
     if contract_end is None:
         return None
     return (contract_end - hire_date).days + 1
+
+
+def date_errors(values: dict, today: date) -> list[tuple[str, object]]:
+    """(field, message) for each date of the employee that cannot be (the same plausibility
+    rules as the CSV import): the birth, the hiring after it, the contract's end after that."""
+    errors: list[tuple[str, object]] = []
+    born, hired, end = (values.get(k) for k in ("birth_date", "hire_date", "contract_end"))
+    if born is not None and not EARLIEST_BIRTH <= born <= today:
+        errors.append(("birth_date", _l("La date de naissance n'est pas plausible.")))
+    elif born is not None and hired is not None and hired < born:
+        errors.append(("hire_date", _l("La date d'embauche précède la date de naissance.")))
+    if end is not None and hired is not None and end < hired:
+        errors.append(("contract_end", _l("La fin du contrat précède l'embauche.")))
+    return errors
+
+
+def employee_errors(values: dict, today: date) -> list[tuple[str, object]]:
+    """Every (field, message) of an employee whose `values` are whole: dates and situations."""
+    return date_errors(values, today) + situation_errors(values, today)
 
 
 def situation_errors(values: dict, today: date) -> list[tuple[str, object]]:

@@ -21,7 +21,6 @@ from assistant.services import audit
 from assistant.services.prevention import risk_catalogue
 from assistant.services.prevention.risk_catalogue import Catalogue
 from assistant.services.workforce.employee_values import (
-    EARLIEST_BIRTH,
     EDITABLE,
     JOB_MAX,
     NAME_MAX,
@@ -30,8 +29,8 @@ from assistant.services.workforce.employee_values import (
     EmployeeNotFound,
     WorkforceError,
     check_exposures,
+    employee_errors,
     normalise_situations,
-    situation_errors,
 )
 
 # --- one employee at a time -----------------------------------------------------------------
@@ -76,16 +75,6 @@ def _natural_key_taken(
     return session.scalar(query.limit(1)) is not None
 
 
-def _check_dates(birth_date: date, hire_date: date) -> None:
-    """The same plausibility rules as the CSV import, for the form."""
-    from assistant.core.timeutil import today_paris
-
-    if not EARLIEST_BIRTH <= birth_date <= today_paris():
-        raise WorkforceError(_l("La date de naissance n'est pas plausible."))
-    if hire_date < birth_date:
-        raise WorkforceError(_l("La date d'embauche précède la date de naissance."))
-
-
 def _check_fields(values: dict, catalogue: Catalogue) -> dict:
     for name, limit in (("last_name", NAME_MAX), ("first_name", NAME_MAX), ("job", JOB_MAX)):
         if name in values:
@@ -112,13 +101,14 @@ def _check_fields(values: dict, catalogue: Catalogue) -> dict:
     return normalise_situations(values)
 
 
-def _check_situations(values: dict) -> None:
-    """The declared situations against the whole employee (the first error, as the form's)."""
+def _check_whole(values: dict) -> None:
+    """The dates and the declared situations against the whole employee: every error at once,
+    each with its field (`WorkforceError.errors`)."""
     from assistant.core.timeutil import today_paris
 
-    errors = situation_errors(values, today_paris())
+    errors = employee_errors(values, today_paris())
     if errors:
-        raise WorkforceError(errors[0][1])
+        raise WorkforceError(errors[0][1], errors)
 
 
 def add_employee(
@@ -156,10 +146,9 @@ def add_employee(
         },
         risk_catalogue.of(session).catalogue(),
     )
-    _check_dates(birth_date, hire_date)
-    if contract_end is not None and contract_end < hire_date:
-        raise WorkforceError(_l("La fin du contrat précède l'embauche."))
-    _check_situations({**values, "hire_date": hire_date, "contract_end": contract_end})
+    _check_whole(
+        {**values, "birth_date": birth_date, "hire_date": hire_date, "contract_end": contract_end}
+    )
     if _natural_key_taken(
         session, member_id, values["last_name"], values["first_name"], birth_date
     ):
@@ -192,10 +181,7 @@ def update_employee(
     if not changed:
         return employee
     merged = {name: changes.get(name, getattr(employee, name)) for name in EDITABLE}
-    _check_dates(merged["birth_date"], merged["hire_date"])
-    if merged["contract_end"] is not None and merged["contract_end"] < merged["hire_date"]:
-        raise WorkforceError(_l("La fin du contrat précède l'embauche."))
-    _check_situations(merged)
+    _check_whole(merged)
     if {"last_name", "first_name", "birth_date"} & set(changed) and _natural_key_taken(
         session,
         member_id,
