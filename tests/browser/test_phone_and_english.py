@@ -104,13 +104,19 @@ def test_the_menu_folds_behind_a_button_on_a_phone(new_page, live_app):
 def test_the_chat_offers_its_numbered_choices_as_buttons(new_page, live_app):
     page = new_page(**PHONE)
     page.goto("/chat")
-    page.locator("#message").fill("SCORE")
-    page.locator("main form button[type=submit]").last.click()
-    choices = page.locator(".chat-choices button")
-    expect(choices.first).to_be_visible()
-    first = choices.first.inner_text()
-    choices.first.click()
-    expect(page.locator(".bubble.from-person").last).to_contain_text(first.split(" ")[0])
+    replies = page.locator(".bubble.from-service")
+    for message in ["ADHERER", "Nina Roux", "552 100 554 00013", "12 mars 1980", "coiffeuse"]:
+        count = replies.count()
+        page.locator("#message").fill(message)
+        page.get_by_role("button", name="Envoyer").click()
+        expect(replies).to_have_count(count + 1)
+    expect(page.locator(".bubble.from-service").last).to_contain_text("1.")
+    first = page.locator(".chat-choices button").first
+    expect(first).to_have_text(re.compile(r"^1\. "))
+    first.click()
+    expect(page.locator(".bubble.from-person").last).to_have_text(re.compile(r"1$"))
+    expect(page.locator(".bubble.from-service").last).to_contain_text("Code postal")
+    expect(page.locator(".chat-choices button")).to_have_count(0)
 
 
 def french_words_in(text: str) -> list[str]:
