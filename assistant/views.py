@@ -17,7 +17,9 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 
 from assistant import labels
+from assistant.core.text import date_format, datetime_format
 from assistant.error_summary import error_summary
+from assistant.services.visits.place_text import place_name, place_notes
 
 
 def _error(status: int, title: str, message: str):
@@ -41,15 +43,23 @@ def init_app(app) -> None:
             "development": current_app.config["DEVELOPMENT"],
             "lang_url": _lang_url,
             "labels": labels,
+            # between a label and its value: "Réservé : …" in French, "Booked: …" in English
+            "colon": ": " if str(get_locale() or "fr").startswith("en") else " : ",
         }
 
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["money"] = lambda amount: format_currency(amount, "EUR")
     app.jinja_env.filters["score"] = lambda value: format_decimal(value, "0.#")
-    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt)
-    app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt)
+    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(
+        value, date_format(fmt, str(get_locale()))
+    )
+    app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(
+        value, datetime_format(fmt, str(get_locale()))
+    )
     app.jinja_env.filters["own_links"] = own_links
     app.jinja_env.globals["error_summary"] = error_summary
+    app.jinja_env.filters["place_name"] = lambda centre: place_name(centre, str(get_locale()))
+    app.jinja_env.filters["place_notes"] = lambda centre: place_notes(centre, str(get_locale()))
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error_):

@@ -65,3 +65,31 @@ def install_locale(getter) -> None:
 
 def _locale() -> str:
     return str(_locale_getter() or "fr") if _locale_getter else "fr"
+
+
+# English dates as written in Europe ("27 Nov 2026, 04:46"), not Babel's "en", which is American
+# ("11/27/26, 4:46 AM"). French keeps Babel's own formats.
+_ENGLISH_DATES = {
+    "short": "dd/MM/y",
+    "medium": "d MMM y",
+    "long": "d MMMM y",
+    "full": "EEEE d MMMM y",
+}
+_ENGLISH_TIMES = {"short": "HH:mm", "medium": "HH:mm:ss", "long": "HH:mm:ss z"}
+
+
+def date_format(fmt: str, locale: str) -> str:
+    """The Babel format or pattern for a date ("short" … "full") in that language."""
+    return _ENGLISH_DATES.get(fmt, fmt) if str(locale).startswith("en") else fmt
+
+
+def time_format(fmt: str, locale: str) -> str:
+    return _ENGLISH_TIMES.get(fmt, fmt) if str(locale).startswith("en") else fmt
+
+
+def datetime_format(fmt: str, locale: str) -> str:
+    """A date and a time: "27 Nov 2026, 04:46" in English for "short"."""
+    if not str(locale).startswith("en") or fmt not in _ENGLISH_DATES:
+        return fmt
+    day = _ENGLISH_DATES["medium" if fmt == "short" else fmt]
+    return f"{day}, {_ENGLISH_TIMES['short']}"

@@ -13,6 +13,7 @@ from flask_babel import format_time, get_locale
 from flask_login import current_user
 
 from assistant import labels
+from assistant.core.text import time_format
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.extensions import db
 from assistant.member.blueprint import bp
@@ -78,7 +79,7 @@ def _visit_helpers():
         # a document the law gives the worker alone: neither its kind nor its link here
         "outcome_shown": outcome_rules.employer_may_read,
         "absence_cause_label": lambda cause: labels.ABSENCE_CAUSE.get(cause, cause),
-        "time_of": lambda moment: format_time(moment, "short"),
+        "time_of": lambda moment: format_time(moment, time_format("short", str(get_locale()))),
         "paris_day": lambda moment: moment.astimezone(PARIS).date(),
         "worker_name": _worker_name,
     }

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from assistant import labels
+from assistant.core.text import date_format
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
@@ -91,7 +92,7 @@ def _summary(journey: Journey, answers: dict, context: Context) -> list[tuple[st
         elif question.kind == "date":
             from flask_babel import format_date
 
-            value = format_date(date.fromisoformat(value), "long")
+            value = format_date(date.fromisoformat(value), date_format("long", str(get_locale())))
         elif value is None:
             value = "—"
         rows.append((str(question.label), str(value)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 import secrets
 import unicodedata
 from xml.sax.saxutils import escape
@@ -193,5 +194,12 @@ def chat():
     ).all()
     if not lines:
         greeting = say("menu")
-        return render_template("chat.html", lines=[], greeting=greeting)
-    return render_template("chat.html", lines=lines, greeting=None)
+        return render_template("chat.html", lines=[], greeting=greeting, choices=[])
+    last = lines[-1]
+    choices = [] if last.incoming else numbered_choices(last.text)
+    return render_template("chat.html", lines=lines, greeting=None, choices=choices)
+
+
+def numbered_choices(text: str) -> list[tuple[str, str]]:
+    """The "1. Coiffure" lines of a question (sms/prompts.py), offered as buttons in the chat."""
+    return re.findall(r"^(\d{1,2})\. (.+)$", text, flags=re.MULTILINE)

@@ -48,7 +48,7 @@ def login():
             form.form_errors.append(
                 _(
                     "Trop de tentatives manquées. Réessayez après %(time)s.",
-                    time=format_time(result.locked_until, "short"),
+                    time=format_time(result.locked_until, "HH:mm"),
                 )
             )
             return render_template("staff/login.html", form=form), 429

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
 
+from assistant.core.text import date_format
 from assistant.models import Visit
 from assistant.services.visits import visit_type_table
 
@@ -28,5 +29,7 @@ def worker_name(visit: Visit) -> str:
 def when(moment: datetime) -> str:
     """A slot's start as people read it: « lundi 8 mars 2027 à 09:00 » (Paris time)."""
     return _(
-        "%(day)s à %(time)s", day=format_date(moment, "full"), time=format_time(moment, "HH:mm")
+        "%(day)s à %(time)s",
+        day=format_date(moment, date_format("full", str(get_locale()))),
+        time=format_time(moment, "HH:mm"),
     )

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from assistant.core.text import date_format
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
@@ -54,7 +55,7 @@ def professional_or_404(staff_id: int) -> StaffUser:
 
 
 def long_date(day: date) -> str:
-    return format_date(day, "long")
+    return format_date(day, date_format("long", str(get_locale())))
 
 
 # ---------------------------------------------------------------- overview and generation

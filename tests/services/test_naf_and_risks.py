@@ -96,3 +96,23 @@ def test_risk_catalogue_rows_are_well_formed():
     assert psychosocial.label("fr") == "Risques psychosociaux (stress, violence)"
     assert psychosocial.label("en") == "Psychosocial risks (stress, violence)"
     assert "stress" in psychosocial.synonyms
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("plumber", "43.22A"),
+        ("baker", "10.71C"),
+        ("hairdresser", "96.02A"),
+        ("electrician", "43.21A"),
+        ("bricklayer", "43.99C"),
+        ("painter", "43.34Z"),
+        ("roofer", "43.91B"),
+        ("cleaner", "81.21Z"),
+        ("taxi driver", "49.32Z"),
+        ("nurse", "86.90D"),
+    ],
+)
+def test_a_trade_typed_in_english_finds_its_activity_first(typed, code):
+    """Issue 15: "plumber" found the wholesale of plumbing supplies (46.74B), not plumbing."""
+    assert naf.search(typed)[0].code == code

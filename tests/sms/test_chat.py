@@ -233,3 +233,15 @@ def test_which_adhesion_a_message_asks_for(text, journey):
 
     found = join_journey(text, keyword(text))
     assert (found.name if found else None) == journey
+
+
+def test_the_chat_offers_numbered_choices_as_buttons_without_javascript(chat, sms_db, sms_demo):
+    for message in ["ADHERER", "Nina Roux", "552 100 554 00013", "12 mars 1980", "coiffeuse"]:
+        say(chat, message)
+    page = chat.get("/chat").text
+    buttons = re.findall(
+        r'<button type="submit" class="button secondary" name="message" value="(\d+)">', page
+    )
+    assert buttons[:2] == ["1", "2"]
+    assert "Code postal" in say(chat, buttons[0])
+    assert 'name="message" value="1"' not in chat.get("/chat").text

@@ -243,3 +243,14 @@ def test_an_import_taken_over_after_its_worker_died_says_so(demo_employer, app, 
     page = demo_employer.get(location).get_data(as_text=True)
     assert "3 salarié(s) ajouté(s)" in page
     assert "L'import a été repris après une interruption" in page
+
+
+def test_the_import_report_of_a_french_upload_reads_in_english(demo_employer, db):
+    """Issue 15: "ligne 26 : type de contrat…" was left in French on the English page."""
+    location = _upload(demo_employer, _csv(12)).headers["Location"]
+    _wait(demo_employer, location)
+    page = demo_employer.get(location + "?lang=en").get_data(as_text=True)
+    assert "line 9: date of birth" in page
+    assert "ligne 9" not in page and "non reconnue" not in page
+    french = demo_employer.get(location + "?lang=fr").get_data(as_text=True)
+    assert "ligne 9 : date de naissance « 31/02/1990 » non reconnue" in french

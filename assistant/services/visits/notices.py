@@ -30,6 +30,7 @@ from assistant.core import settings as service_settings
 from assistant.core.messages import language as _language
 from assistant.core.messages import render
 from assistant.core.segments import MAX_SEGMENTS, segments
+from assistant.core.text import date_format
 from assistant.core.timeutil import PARIS
 from assistant.database import utcnow
 from assistant.models import Centre, CentreKind, Member, PhoneProfile, Slot, Visit, VisitStatus
@@ -78,7 +79,7 @@ def facts(visit: Visit, locale: str, *, with_link: bool = True) -> Facts:
         day=format_date(local, "EEE d MMM", locale=locale),
         # "9h30" in French, "9:30" in English: as in the SMS offers of assistant/sms/visits.py
         time=f"{local.hour}{'h' if locale == 'fr' else ':'}{local.minute:02d}",
-        long_day=format_date(local, "full", locale=locale),
+        long_day=format_date(local, date_format("full", locale), locale=locale),
         minutes=slot.minutes,
         professional=slot.staff.full_name if slot.staff is not None else "",
         tele=tele,

@@ -49,6 +49,9 @@ class LeaseLost(Exception):
     """Another worker claimed the job (ours was thought dead): stop without writing."""
 
 
+REPORT_LANGUAGES = ("fr", "en")  # the app's LANGUAGES
+
+
 def queue(
     session: Session, member_id: int, data: bytes, locale: str, actor: str, ip: str | None
 ) -> ImportJob:
@@ -177,6 +180,12 @@ def run(
                     "messages": report.messages(),
                     "ignored_columns": report.ignored_columns,
                 }
+            # the report is read later, maybe in the other language: kept in both
+            by_locale = {}
+            for language in REPORT_LANGUAGES:
+                with in_locale(language):
+                    by_locale[language] = report.messages()
+            summary["messages_by_locale"] = by_locale
             mark(
                 status="done",
                 done=report.total,

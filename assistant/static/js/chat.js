@@ -2,7 +2,24 @@
 (function () {
   var form = document.getElementById("chat-form");
   var log = document.getElementById("chat-log");
+  var choices = document.getElementById("chat-choices");
   if (!form || !log || !window.fetch) return;
+  // the "1. Coiffure" lines of a reply become buttons that send their number
+  function offer(text) {
+    if (!choices) return;
+    choices.querySelectorAll("button").forEach(function (button) { button.remove(); });
+    var found = text ? text.match(/^\d{1,2}\. .+$/gm) || [] : [];
+    found.forEach(function (line) {
+      var button = document.createElement("button");
+      button.type = "submit";
+      button.className = "button secondary";
+      button.name = "message";
+      button.value = line.slice(0, line.indexOf("."));
+      button.textContent = line;
+      choices.appendChild(button);
+    });
+    choices.hidden = found.length === 0;
+  }
   function add(text, mine) {
     var item = document.createElement("li");
     item.className = "bubble " + (mine ? "from-person" : "from-service");
@@ -35,10 +52,17 @@
     }
     body.appendChild(document.createTextNode(text));
   }
+  if (choices) choices.addEventListener("submit", function (event) {
+    if (!event.submitter || !event.submitter.value) return;
+    event.preventDefault();
+    form.querySelector("#message").value = event.submitter.value;
+    form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
+  });
   form.addEventListener("submit", function (event) {
     var input = form.querySelector("#message");
     var text = input.value.trim();
     event.preventDefault();
+    offer(null);
     if (!text) return;
     var data = new FormData(form);
     add(text, true);
@@ -51,6 +75,7 @@
       return response.json();
     }).then(function (answer) {
       if (answer.reply) add(answer.reply, false);
+      offer(answer.reply);
     }).catch(function () {
       input.value = text;  // fall back to a plain form post
       form.submit();
