@@ -10,6 +10,7 @@ from flask_babel import (
     format_date,
     format_datetime,
     format_decimal,
+    format_time,
     get_locale,
 )
 from flask_babel import gettext as _
@@ -17,6 +18,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 
 from assistant import labels
+from assistant.core.parsing import shown_phone
 
 
 def _error(status: int, title: str, message: str):
@@ -46,7 +48,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["money"] = lambda amount: format_currency(amount, "EUR")
     app.jinja_env.filters["score"] = lambda value: format_decimal(value, "0.#")
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt)
-    app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt)
+    app.jinja_env.filters["datetime"] = shown_datetime
+    app.jinja_env.filters["phone"] = shown_phone
     app.jinja_env.filters["own_links"] = own_links
 
     @app.errorhandler(CSRFError)
@@ -102,6 +105,14 @@ def init_app(app) -> None:
                 "réessayez dans un instant ou appelez-nous."
             ),
         )
+
+
+def shown_datetime(value, fmt: str = "short") -> str:
+    """A moment in Paris time, to the minute: « 23/11/2026 04:46 », or with a longer date
+    « 23 novembre 2026 à 04:46 » (never seconds nor the UTC offset)."""
+    if fmt == "short":
+        return format_datetime(value, "short")
+    return _("%(day)s à %(time)s", day=format_date(value, fmt), time=format_time(value, "HH:mm"))
 
 
 def own_links(text: str) -> Markup:
