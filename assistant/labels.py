@@ -35,9 +35,10 @@ MEMBER_KIND = {
 }
 
 MEMBER_STATUS = {
-    MemberStatus.PENDING: _l("En attente de validation"),
-    MemberStatus.ACTIVE: _l("Active"),
-    MemberStatus.CLOSED: _l("Clôturée"),
+    MemberStatus.PENDING: _l("Adhésion en attente de validation"),
+    MemberStatus.ACTIVE: _l("Adhésion active"),
+    MemberStatus.CLOSED: _l("Adhésion clôturée"),
+    MemberStatus.REFUSED: _l("Adhésion refusée"),
 }
 
 PAYMENT_METHOD = {

@@ -10,6 +10,7 @@ from flask_babel import (
     format_date,
     format_datetime,
     format_decimal,
+    format_time,
     get_locale,
 )
 from flask_babel import gettext as _
@@ -17,6 +18,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 
 from assistant import labels
+from assistant.core.parsing import shown_phone
 from assistant.core.text import date_format, datetime_format
 from assistant.error_summary import error_summary
 from assistant.services.visits.place_text import place_name, place_notes
@@ -53,9 +55,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(
         value, date_format(fmt, str(get_locale()))
     )
-    app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(
-        value, datetime_format(fmt, str(get_locale()))
-    )
+    app.jinja_env.filters["datetime"] = shown_datetime
+    app.jinja_env.filters["phone"] = shown_phone
     app.jinja_env.filters["own_links"] = own_links
     app.jinja_env.globals["error_summary"] = error_summary
     app.jinja_env.filters["place_name"] = lambda centre: place_name(centre, str(get_locale()))
@@ -114,6 +115,16 @@ def init_app(app) -> None:
                 "réessayez dans un instant ou appelez-nous."
             ),
         )
+
+
+def shown_datetime(value, fmt: str = "short") -> str:
+    """A moment in Paris time, to the minute: « 23/11/2026 04:46 », or with a longer date
+    « 23 novembre 2026 à 04:46 » (never seconds nor the UTC offset)."""
+    locale = str(get_locale())
+    if fmt == "short":
+        return format_datetime(value, datetime_format("short", locale))
+    day = format_date(value, date_format(fmt, locale))
+    return _("%(day)s à %(time)s", day=day, time=format_time(value, "HH:mm"))
 
 
 def own_links(text: str) -> Markup:

@@ -143,3 +143,16 @@ class PreRepriseForm(FlaskForm):
         _l("Motif (facultatif)"),
         validators=[Length(max=2000, message=_l("%(max)s caractères au plus."))],
     )
+
+
+class RefusalForm(FlaskForm):
+    """Refusing an adhesion: the reason, which the member reads in the e-mail."""
+
+    reason = TextAreaField(
+        _l("Motif du refus (envoyé à l'adhérent)"),
+        validators=[
+            DataRequired(message=_l("Indiquez le motif du refus.")),
+            Length(max=500, message=_l("%(max)d caractères au plus.")),
+        ],
+        render_kw={"rows": 3},
+    )

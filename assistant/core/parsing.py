@@ -296,3 +296,24 @@ def parse_text(raw: str, max_length: int = 200) -> str:
     if len(text) > max_length:
         raise Reprompt(_l("Réponse trop longue (%(max)s caractères au plus).", max=max_length))
     return text
+
+
+def shown_phone(stored: str | None) -> str:
+    """A stored number as people read it: "06 12 34 56 78" for a French number, the
+    international format ("+44 20 7946 0958") otherwise; text that is no number, unchanged."""
+    import phonenumbers
+
+    if not stored:
+        return ""
+    try:
+        number = phonenumbers.parse(stored, "FR")
+    except phonenumbers.NumberParseException:
+        return stored
+    if not phonenumbers.is_possible_number(number):
+        return stored
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 33
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)

@@ -43,7 +43,7 @@ def visit_request():
     answers = {"_requester": "employer" if employer else "independent", "_member": member.id}
     if employer:
         answers["_employees"] = [
-            [e.id, f"{e.last_name} {e.first_name}"]
+            [e.id, e.full_name]
             for e in workforce.list_employees(db.session, member.id, today=today)
         ]
     posted = request.form if request.method == "POST" else None

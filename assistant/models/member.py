@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assistant.database import Base, sql_values, utcnow
@@ -22,6 +22,7 @@ class MemberStatus(enum.StrEnum):
     PENDING = "pending"
     ACTIVE = "active"
     CLOSED = "closed"
+    REFUSED = "refused"  # by the staff, with a reason told to the member; may be validated later
 
 
 class PaymentMethod(enum.StrEnum):
@@ -35,6 +36,7 @@ class Member(Base):
         CheckConstraint("adhesion_rating BETWEEN 1 AND 5", name="adhesion_rating"),
         CheckConstraint(f"kind IN ({sql_values(MemberKind)})", name="kind"),
         CheckConstraint(f"status IN ({sql_values(MemberStatus)})", name="status"),
+        CheckConstraint("status <> 'refused' OR refusal_reason IS NOT NULL", name="refusal_reason"),
         CheckConstraint(
             f"payment_method IS NULL OR payment_method IN ({sql_values(PaymentMethod)})",
             name="payment_method",
@@ -67,6 +69,8 @@ class Member(Base):
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     activated_at: Mapped[datetime | None]
+    refused_at: Mapped[datetime | None]
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
 
     doctor = relationship("StaffUser")
     centre = relationship("Centre")

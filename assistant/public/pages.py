@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template
+from flask import current_app, render_template, send_from_directory
 from sqlalchemy import select
 
 from assistant.core.timeutil import today_paris
@@ -18,6 +18,12 @@ from assistant.services.membership import tariffs
 @bp.get("/")
 def home():
     return render_template("public/home.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and feed readers ask for it at the root, whatever the page links to."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)
 
 
 @bp.get("/offre")

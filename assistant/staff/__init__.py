@@ -6,6 +6,7 @@ from assistant.staff import (  # noqa: F401  (each registers its routes on bp)
     fiche,
     health,
     members,
+    menu,
     outcomes,
     planning,
     planning_agenda,

@@ -22,7 +22,7 @@ def visit_label(code: str) -> str:
 def worker_name(visit: Visit) -> str:
     """The worker seen: the employee, or the independent member themself."""
     if visit.employee is not None:
-        return f"{visit.employee.last_name} {visit.employee.first_name}"
+        return visit.employee.full_name
     return visit.member.contact_name or visit.member.legal_name
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from assistant.core.timeutil import today_paris
+from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.models import Member, MemberKind, MemberStatus, MemberUser, Role
 from assistant.services import audit
@@ -19,6 +20,7 @@ from assistant.services.workforce import employees as workforce
 from assistant.services.workforce import followup_view
 from assistant.staff.access import role_required
 from assistant.staff.blueprint import bp
+from forms.staff import RefusalForm
 from forms.tele_consent import TeleConsentForm
 
 ALL_STAFF = tuple(Role)
@@ -26,7 +28,7 @@ ALL_STAFF = tuple(Role)
 
 @bp.get("/adhesions")
 @role_required(Role.ADMIN, Role.SECRETARY)
-def pending_members():
+def pending_members(refusal_forms: dict | None = None):
     members = db.session.scalars(
         select(Member).where(Member.status == MemberStatus.PENDING).order_by(Member.created_at)
     ).all()
@@ -40,7 +42,19 @@ def pending_members():
             )
         )
     )
-    return render_template("staff/pending.html", members=members, unproven=unproven)
+    refused = db.session.scalars(
+        select(Member)
+        .where(Member.status == MemberStatus.REFUSED)
+        .order_by(Member.refused_at.desc())
+        .limit(50)
+    ).all()
+    return render_template(
+        "staff/pending.html",
+        members=members,
+        unproven=unproven,
+        refused=refused,
+        refusal_form=lambda m: (refusal_forms or {}).get(m.id) or _refusal_form(m, None),
+    ), 400 if refusal_forms else 200
 
 
 @bp.post("/adhesions/<int:member_id>/valider")
@@ -56,6 +70,33 @@ def validate_member(member_id: int):
     else:
         db.session.commit()
         flash(_("Adhésion de %(name)s validée.", name=member.legal_name), "success")
+    return redirect(url_for("staff.pending_members"))
+
+
+def _refusal_form(member: Member, *formdata) -> RefusalForm:
+    """One form per waiting member (its own field ids): with `None`, an empty one."""
+    return RefusalForm(*formdata, prefix=f"refus-{member.id}")
+
+
+@bp.post("/adhesions/<int:member_id>/refuser")
+@role_required(Role.ADMIN, Role.SECRETARY)
+def refuse_member(member_id: int):
+    member = db.session.get(Member, member_id)
+    if member is None:
+        abort(404)
+    form = _refusal_form(member)
+    if not form.validate_on_submit():
+        return pending_members(refusal_forms={member.id: form})
+    try:
+        adhesion.refuse_member(db.session, current_user, member, form.reason.data, utcnow())
+    except adhesion.AdhesionError:
+        flash(_("Cette adhésion n'est plus en attente."), "error")
+    else:
+        db.session.commit()
+        flash(
+            _("Adhésion de %(name)s refusée ; le motif lui est envoyé.", name=member.legal_name),
+            "success",
+        )
     return redirect(url_for("staff.pending_members"))
 
 

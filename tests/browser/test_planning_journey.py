@@ -125,7 +125,7 @@ def test_secretary_plans_a_place_and_assigns_a_queued_request(page, live_app):
     visit_id = queue_a_request(live_app)
     page.get_by_role("navigation").get_by_role("link", name="File d'attente").click()
     expect(page.get_by_role("heading", level=1, name="File d'attente des visites")).to_be_visible()
-    row = page.get_by_role("row").filter(has_text="Laurent Sophie")
+    row = page.get_by_role("row").filter(has_text="Sophie Laurent")
     expect(row).to_contain_text("Reprise d'un poste en vente")
     row.get_by_role("link", name=re.compile("^Assigner")).click()
     expect(page.get_by_role("heading", level=1, name="Assigner un créneau")).to_be_visible()
@@ -136,7 +136,7 @@ def test_secretary_plans_a_place_and_assigns_a_queued_request(page, live_app):
     for label in page.locator("ul.options label").all():
         expect(label).to_contain_text("Centre de Lyon")
     page.get_by_role("button", name="Réserver ce créneau").click()
-    expect(page.get_by_role("status")).to_contain_text("Visite de Laurent Sophie placée le samedi")
+    expect(page.get_by_role("status")).to_contain_text("Visite de Sophie Laurent placée le samedi")
     expect(page.get_by_role("status")).to_contain_text("avec Dr Minh Nguyen (Centre de Lyon)")
     expect(page.get_by_text("Aucune demande en attente.")).to_be_visible()
 
@@ -152,4 +152,4 @@ def test_secretary_plans_a_place_and_assigns_a_queued_request(page, live_app):
     page.goto(
         f"/staff/planning/agenda?staff={slot.staff_id}&week={booked_week[0]}-W{booked_week[1]:02d}"
     )
-    expect(page.get_by_role("row").filter(has_text="Laurent Sophie")).to_contain_text("Réservé")
+    expect(page.get_by_role("row").filter(has_text="Sophie Laurent")).to_contain_text("Réservé")

@@ -30,7 +30,7 @@ def answers(db, employer, employee):
     return {
         "_requester": "employer",
         "_member": employer.id,
-        "_employees": [[employee.id, "Durand Alex"]],
+        "_employees": [[employee.id, "Alex Durand"]],
     }
 
 

@@ -290,7 +290,7 @@ def test_past_visits_show_the_outcome_kind(space, world, db):
     db.commit()
     page = page_of(space.get("/espace/visites"))
     past = page.split("Visites passées et résultats", 1)[1]
-    assert "Recent Alex" in past and "Effectuée" in past and "Attestation de suivi" in past
+    assert "Alex Recent" in past and "Effectuée" in past and "Attestation de suivi" in past
 
 
 # --- requests --------------------------------------------------------------------------------

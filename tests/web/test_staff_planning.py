@@ -202,7 +202,7 @@ def test_closing_a_place_withdraws_its_future_slots(
     assert count_slots(db, centre_id=today_plan.centre.id) == 1
     assert db.get(Slot, visit.slot_id).blocked is True
     queue = client.get("/staff/file-attente").get_data(as_text=True)
-    assert "Durand Alex" in queue and "à déplacer" in queue
+    assert "Alex Durand" in queue and "à déplacer" in queue
     # a closed place gives no more slots
     client.post("/staff/planning/generer", data={"weeks": "2"})
     assert count_slots(db, centre_id=today_plan.centre.id) == 1
@@ -499,7 +499,7 @@ def test_an_absence_blocks_free_slots_and_lists_the_booked_visits(
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Absence de Dr Claire Plan" in page
-    assert "Durand Alex" in page
+    assert "Alex Durand" in page
     assert f'href="/staff/file-attente/{visit.id}"' in page
 
     fresh(db)
@@ -582,7 +582,7 @@ def test_the_agenda_shows_free_booked_and_blocked_slots(
     staff_login("secretary")
     page = client.get(f"/staff/planning/agenda?staff={today_plan.doctor.id}&week={week}")
     text = html.unescape(page.get_data(as_text=True))
-    assert "Visite d'information et de prévention périodique — Durand Alex" in text
+    assert "Visite d'information et de prévention périodique — Alex Durand" in text
     assert "Bloqué (absence ou fermeture)" in text
     assert "Libre" in text
     assert re.search(r"09:00–09:30", text)

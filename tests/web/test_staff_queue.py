@@ -43,7 +43,7 @@ def test_the_queue_puts_overdue_requests_first(client, db, staff_login, today_pl
 
     staff_login("secretary")
     page = client.get("/staff/file-attente").get_data(as_text=True)
-    positions = [page.index(f"{name} Alex") for name in ("Enretard", "Bientot", "Sansdate")]
+    positions = [page.index(f"Alex {name}") for name in ("Enretard", "Bientot", "Sansdate")]
     assert positions == sorted(positions)
     assert page.count("en retard") == 1
     assert "sans échéance" in page
@@ -63,7 +63,7 @@ def test_the_reason_is_for_the_secretary_and_health_staff(
     db.commit()
     admin.post("/staff/login", data={"email": "adm@test.fr", "password": PASSWORD})
     page = admin.get("/staff/file-attente").get_data(as_text=True)
-    assert "Durand Alex" in page and "Douleurs au dos" not in page
+    assert "Alex Durand" in page and "Douleurs au dos" not in page
 
 
 def test_assigning_books_the_slot_and_audits_it(
@@ -82,7 +82,7 @@ def test_assigning_books_the_slot_and_audits_it(
         follow_redirects=True,
     )
     text = response.get_data(as_text=True)
-    assert "Visite de Durand Alex placée le" in text
+    assert "Visite de Alex Durand placée le" in text
     assert "Aucune demande en attente." in text
     fresh(db)
     booked = db.get(Visit, visit.id)
@@ -190,7 +190,7 @@ def test_displaced_visits_are_listed_and_moved(
 
     staff_login("nurse")
     queue = client.get("/staff/file-attente").get_data(as_text=True)
-    assert "Rendez-vous à déplacer" in queue and "Durand Alex" in queue
+    assert "Rendez-vous à déplacer" in queue and "Alex Durand" in queue
     assert f'href="/staff/file-attente/{visit.id}"' in queue
     page = client.get(f"/staff/file-attente/{visit.id}").get_data(as_text=True)
     assert "Déplacer un rendez-vous" in page

@@ -21,6 +21,7 @@ from assistant.services import audit
 from assistant.services.documents.fiche_due import french_date, paris_day
 from assistant.services.documents.fiche_plan import REQUIRED_SECTIONS, SECTION_KEYS, Section
 from assistant.services.documents.fiche_prefill import REGULATORY_REMINDER, declared_facts
+from assistant.services.membership import member_mail
 
 SECTION_MAX_CHARS = 8000
 
@@ -164,4 +165,6 @@ def publish(session: Session, actor, fiche_id: int, now: datetime) -> FicheEntre
         fiche.id,
         f"member {fiche.member_id} v{fiche.version}",
     )
+    member = session.get(Member, fiche.member_id)
+    member_mail.tell(session, member, "fiche_published", version=fiche.version)
     return fiche

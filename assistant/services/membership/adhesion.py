@@ -26,7 +26,7 @@ from assistant.models import (
     TariffKind,
 )
 from assistant.services import audit
-from assistant.services.membership import tariffs
+from assistant.services.membership import member_mail, tariffs
 from assistant.services.messaging import outbox
 from assistant.services.prevention import score
 
@@ -292,9 +292,30 @@ def rate_adhesion(session: Session, member: Member, rating: int) -> None:
     member.adhesion_rating = rating
 
 
+REFUSAL_REASON_MAX = 500
+
+
 def validate_member(session: Session, actor, member: Member) -> None:
-    if member.status != MemberStatus.PENDING:
+    """A pending adhesion, or one refused then corrected with the service, becomes active; the
+    member is told by e-mail, in its language."""
+    if member.status not in (MemberStatus.PENDING, MemberStatus.REFUSED):
         raise AdhesionError("not pending")
     member.status = MemberStatus.ACTIVE
     member.activated_at = utcnow()
     audit.record(session, actor, "validate", "member", member.id)
+    member_mail.tell(session, member, "adhesion_validated")
+
+
+def refuse_member(session: Session, actor, member: Member, reason: str, now: datetime) -> None:
+    """Refuse a pending adhesion with a reason that the member reads (by e-mail). The refusal is
+    not final: the member answers the service, which may validate the adhesion afterwards."""
+    reason = " ".join((reason or "").split())
+    if not reason or len(reason) > REFUSAL_REASON_MAX:
+        raise AdhesionError("a reason is needed")
+    if member.status != MemberStatus.PENDING:
+        raise AdhesionError("not pending")
+    member.status = MemberStatus.REFUSED
+    member.refused_at = now
+    member.refusal_reason = reason
+    audit.record(session, actor, "refuse", "member", member.id, reason[:200])
+    member_mail.tell(session, member, "adhesion_refused")
