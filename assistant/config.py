@@ -93,6 +93,7 @@ class Config:
         self.RISK_CATALOGUE_TTL = int(environ.get("RISK_CATALOGUE_TTL", "30"))
         self.OUTBOX_MAX_ATTEMPTS = int(environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
         self.REMINDER_DAYS_BEFORE = int(environ.get("REMINDER_DAYS_BEFORE", "2"))
+        self.BOOKING_NOTICE_DAYS = int(environ.get("BOOKING_NOTICE_DAYS", "2"))
         # minutes a health professional's "access outside my team" lasts
         self.HEALTH_ACCESS_MINUTES = int(environ.get("HEALTH_ACCESS_MINUTES", "60"))
         # request bodies: 413 beyond this many bytes; the CSV upload alone may send more
