@@ -211,12 +211,15 @@ def _queue_email(session: Session, to: str, subject: str, body: str, attachments
 # ------------------------------------------------------------------ the notices
 
 
-def convocation(session: Session, visit: Visit, *, moved: bool = False) -> None:
+def convocation(
+    session: Session, visit: Visit, *, moved: bool = False, answered: str | None = None
+) -> None:
     """Queue the convocation of a booked (or moved) visit: SMS to the worker, e-mail with the
-    .ics to the member unless the visit is confidential."""
+    .ics to the member unless the visit is confidential. `answered`: the phone that booked by
+    SMS and reads the confirmation in the reply: one SMS per event, not a second one."""
     member = visit.member or session.get(Member, visit.member_id)
     phone = worker_phone(visit)
-    if phone:
+    if phone and phone != answered:
         locale = _phone_locale(session, phone, member)
         outbox.queue_sms(
             session, phone, sms_text("visit_notice_convocation", visit, locale, moved=moved)

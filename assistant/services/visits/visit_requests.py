@@ -178,7 +178,9 @@ def open_request(
     return session.scalar(query.limit(1))
 
 
-def place_automatically(session: Session, actor, visit: Visit, now: datetime) -> bool:
+def place_automatically(
+    session: Session, actor, visit: Visit, now: datetime, *, answered: str | None = None
+) -> bool:
     """Book the first compatible slot within the window (the soonest one when the deadline has
     passed already), no sooner than the minimum notice (`Settings.booking_notice_days` working
     days: the convocation and the reminder have time) unless the deadline itself is sooner: then
@@ -197,7 +199,7 @@ def place_automatically(session: Session, actor, visit: Visit, now: datetime) ->
         if not slots:
             break
         try:
-            book(session, actor, visit, slots[0], now)
+            book(session, actor, visit, slots[0], now, answered=answered)
         except SlotTaken:
             continue
         if hurried and slots[0].starts_at.astimezone(PARIS).date() < notice:
