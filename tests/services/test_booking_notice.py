@@ -5,8 +5,13 @@ sooner than that (a reprise within its 8 days) is booked inside it, and then the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 
+import pytest
+
+from assistant.config import Config
 from assistant.core import settings as service_settings
 from assistant.core.timeutil import PARIS
 from assistant.services.visits import visit_requests
@@ -14,6 +19,12 @@ from tests.factories import make_employee
 
 EARLY_MONDAY = datetime(2027, 3, 8, 4, 50, tzinfo=PARIS)  # the plan's first day, before dawn
 WEDNESDAY = date(2027, 3, 10)
+
+
+@pytest.fixture(autouse=True)
+def _the_default_notice(db):
+    """The product's default (the suite's configuration books the first free slot)."""
+    db.info[service_settings.KEY] = replace(service_settings.of(db), booking_notice_days=2)
 
 
 def ask(db, member, employee, now, **values):
@@ -34,8 +45,13 @@ def test_automatic_placement_at_dawn_does_not_book_the_same_morning(db, plan, em
     assert visit_requests.short_notice(db, EARLY_MONDAY) == []
 
 
+def test_the_default_notice_is_two_working_days():
+    assert service_settings.Settings().booking_notice_days == 2
+    assert Config(Path("/tmp/x"), {"SECRET_KEY": "s" * 32}).BOOKING_NOTICE_DAYS == 2
+
+
 def test_the_minimum_notice_is_a_setting(db, plan, employer, employee):
-    db.info[service_settings.KEY] = service_settings.Settings(booking_notice_days=0)
+    db.info[service_settings.KEY] = replace(service_settings.of(db), booking_notice_days=0)
     visit = ask(db, employer, employee, EARLY_MONDAY, visit_type="vip_periodique")
     assert day_of(visit) == date(2027, 3, 8)
 

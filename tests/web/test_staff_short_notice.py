@@ -3,8 +3,10 @@ the staff queue: the team warns the worker."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
+from assistant.core import settings as service_settings
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.services.visits import visit_requests
@@ -19,6 +21,7 @@ def test_a_reprise_booked_inside_the_notice_is_shown_to_staff_in_the_queue(
         event_date=today_paris() - timedelta(days=7),  # due by tomorrow
         absence_cause="maternity",
     )
+    db.info[service_settings.KEY] = replace(service_settings.of(db), booking_notice_days=2)
     visit = visit_requests.request_visit(
         db, "test", member=employer, employee=employee, request=request, now=utcnow()
     )
