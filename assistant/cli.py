@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from contextlib import contextmanager
 from datetime import timedelta
@@ -113,29 +114,19 @@ def outbox_work(once, interval):
     config = current_app.config
     transports = transports_from_config(config)
     factory = current_app.extensions["database"]["sessionmaker"]
-    stopping = False
-
-    def _stop(*_):
-        nonlocal stopping
-        stopping = True
-
-    # Stop after the current batch; the previous handlers come back when the command returns.
-    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     click.echo(
         f"outbox worker: sms via {transports['sms'].name}, e-mail via {transports['email'].name}"
     )
-    try:
-        while not stopping:
+    # Stop after the current batch; the previous handlers come back when the command returns.
+    with _stop_on_signal() as stopping:
+        while not stopping.is_set():
             report = deliver_due(factory, transports, config["OUTBOX_MAX_ATTEMPTS"])
             if report.handled:
                 click.echo(f"sent {report.sent}, retry {report.retried}, failed {report.failed}")
             if once and report.handled == 0:
                 break
             if report.handled == 0:
-                time.sleep(interval)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+                stopping.wait(interval)
 
 
 @risks_cli.command("load")
@@ -161,16 +152,9 @@ def visits_remind(once, interval):
 
     days_before = current_app.config["REMINDER_DAYS_BEFORE"]
     factory = current_app.extensions["database"]["sessionmaker"]
-    stopping = False
-
-    def _stop(*_):
-        nonlocal stopping
-        stopping = True
-
-    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     click.echo(f"reminder worker: {days_before} days before each visit")
-    try:
-        while not stopping:
+    with _stop_on_signal() as stopping:
+        while not stopping.is_set():
             # one transaction per batch, the claim first (see send_reminders)
             with factory() as session:
                 queued = send_reminders(session, utcnow(), days_before, limit=200)
@@ -180,20 +164,18 @@ def visits_remind(once, interval):
             if once and queued == 0:
                 break
             if queued == 0:
-                time.sleep(interval)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+                stopping.wait(interval)
 
 
 @contextmanager
 def _stop_on_signal():
-    """A flag set by SIGTERM or SIGINT: the loop stops after its current round; the previous
-    handlers come back when the command returns."""
-    stopping = {"now": False}
+    """An event set by SIGTERM or SIGINT: the loop stops after its current round, and a pause
+    between rounds (`stopping.wait(seconds)`) ends at once (a `time.sleep` would go on to its
+    end); the previous handlers come back when the command returns."""
+    stopping = threading.Event()
 
     def _stop(*_):
-        stopping["now"] = True
+        stopping.set()
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -228,14 +210,14 @@ def jobs_work(once, interval):
     """Run the workforce CSV imports the web queued (safe to run several at once)."""
     click.echo("job worker: workforce imports")
     with _stop_on_signal() as stopping:
-        while not stopping["now"]:
+        while not stopping.is_set():
             job_id = run_one_import()
             if job_id is not None:
                 click.echo(f"import {job_id} handled")
             elif once:
                 break
             else:
-                time.sleep(interval)
+                stopping.wait(interval)
 
 
 @click.command("worker")
@@ -258,7 +240,7 @@ def worker(once, interval):
         f"reminders {config['REMINDER_DAYS_BEFORE']} days before each visit, workforce imports"
     )
     with _stop_on_signal() as stopping:
-        while not stopping["now"]:
+        while not stopping.is_set():
             report = deliver_due(factory, transports, config["OUTBOX_MAX_ATTEMPTS"])
             handled = report.handled
             if report.handled:
@@ -279,7 +261,7 @@ def worker(once, interval):
             if handled == 0:
                 if once:
                     break
-                time.sleep(interval)
+                stopping.wait(interval)
 
 
 def init_app(app) -> None:

@@ -131,6 +131,11 @@ def _actor(visit, context: Context):
     return f"phone:{context.phone}" if visit.employee_id is None else f"employee:{context.phone}"
 
 
+def _by_sms(context: Context) -> str | None:
+    """The phone this turn came from by SMS: its reply tells the booking, no second SMS."""
+    return context.phone if context.extra.get("channel") == "sms" else None
+
+
 def _visit(answers: Answers, context: Context):
     from assistant.models import Visit
 
@@ -172,7 +177,9 @@ def place_for_the_person(visit, context: Context, *, taken: bool = False) -> Out
     from assistant.models import VisitStatus
     from assistant.services.visits import visit_requests
 
-    visit_requests.place_automatically(context.session, _actor(visit, context), visit, context.now)
+    visit_requests.place_automatically(
+        context.session, _actor(visit, context), visit, context.now, answered=_by_sms(context)
+    )
     if visit.status == VisitStatus.BOOKED:
         return Outcome("visit_confirmed", {"slot": visit.slot_id, "visit": visit.id})
     return Outcome("visit_queued", {"taken": taken})
@@ -207,7 +214,14 @@ def _book(answers: Answers, context: Context) -> Outcome:
     try:
         if slot is None:  # deleted meanwhile (a planning changed)
             raise booking.NotAllowed(_l("Ce créneau n'est plus disponible."))
-        booking.book(context.session, _actor(visit, context), visit, slot, context.now)
+        booking.book(
+            context.session,
+            _actor(visit, context),
+            visit,
+            slot,
+            context.now,
+            answered=_by_sms(context),
+        )
     except booking.BookingError as refused:  # taken meanwhile, or no longer bookable
         again = {k: v for k, v in answers.items() if k not in ("pick", "_slots", "_offer")}
         return Outcome(

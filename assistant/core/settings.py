@@ -19,6 +19,9 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:5000"
     teleconsultation_url: str = ""  # empty: <public base URL>/teleconsultation
     mail_from: str = "ne-pas-repondre@spsti.example"
+    # automatic placement books no sooner than this many working days ahead (the convocation
+    # and the reminder have time), unless the deadline is sooner
+    booking_notice_days: int = 2
 
     @classmethod
     def from_config(cls, config: Mapping) -> Settings:
@@ -30,6 +33,7 @@ class Settings:
             public_base_url=base,
             teleconsultation_url=str(config.get("TELECONSULTATION_URL") or "").rstrip("/"),
             mail_from=config.get("MAIL_FROM") or cls.mail_from,
+            booking_notice_days=int(config.get("BOOKING_NOTICE_DAYS", cls.booking_notice_days)),
         )
 
     def teleconsultation_link(self, visit) -> str:

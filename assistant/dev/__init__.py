@@ -10,7 +10,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import func, select
 
 from assistant.core.parsing import Reprompt, parse_phone
@@ -27,6 +36,8 @@ class Line:
     text: str
     subject: str | None = None
     status: str | None = None
+    # an e-mail's attachments: (message id, index, file name), each a download link
+    attachments: tuple = ()
 
 
 def _recipients(channel: str):
@@ -115,7 +126,17 @@ def mail_index():
 @bp.get("/mail/<path:address>")
 def mail_address(address: str):
     messages = [
-        Line(m.created_at, False, m.body, subject=m.subject, status=m.status)
+        Line(
+            m.created_at,
+            False,
+            m.body,
+            subject=m.subject,
+            status=m.status,
+            attachments=tuple(
+                (m.id, index, item.get("filename") or "piece-jointe")
+                for index, item in enumerate(m.attachments or ())
+            ),
+        )
         for m in db.session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.channel == "email", OutboxMessage.recipient == address)
@@ -129,3 +150,18 @@ def mail_address(address: str):
         recipient=address,
         messages=messages,
     )
+
+
+@bp.get("/mail/piece-jointe/<int:message_id>/<int:index>")
+def mail_attachment(message_id: int, index: int):
+    """An e-mail's attachment as the recipient would open it (the `.ics` of a convocation)."""
+    message = db.session.get(OutboxMessage, message_id)
+    attachments = (message.attachments or []) if message is not None else []
+    if message is None or message.channel != "email" or not 0 <= index < len(attachments):
+        abort(404)
+    item = attachments[index]
+    response = make_response(item.get("text") or "")
+    response.headers["Content-Type"] = item.get("content_type") or "application/octet-stream"
+    filename = item.get("filename") or "piece-jointe"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -51,8 +51,15 @@ def journey_context(now: datetime) -> Context:
     )
 
 
+def _named() -> str:
+    """Whose words name the visits here: an independent's own (not a hiring), else the
+    employee's."""
+    member = getattr(current_user, "member", None)
+    return "independent" if getattr(member, "kind", None) == "independent" else "worker"
+
+
 def _type_label(code: str) -> str:
-    return visit_type_table.get(code).label(locale_code())
+    return visit_type_table.get(code).label(locale_code(), _named())
 
 
 def _is_past(visit: Visit, now: datetime) -> bool:
@@ -73,6 +80,10 @@ def may_change(visit: Visit, now: datetime) -> bool:
 def _visit_helpers():
     return {
         "visit_type_label": _type_label,
+        # the name of a visit for the signed-in member, the words of its texts (the employer
+        # reads of its employee's visit)
+        "named": _named(),
+        "reader": "independent" if _named() == "independent" else "employer",
         "visit_status_label": lambda status: labels.VISIT_STATUS.get(status, status),
         "modality_label": lambda code: labels.MODALITY.get(code, code),
         "outcome_label": lambda kind: labels.OUTCOME_KIND.get(kind, kind),

@@ -55,10 +55,14 @@ def outcomes_to_record():
     )
 
 
-@bp.post("/visites/<int:visit_id>/non-presente")
+@bp.route("/visites/<int:visit_id>/non-presente", methods=["GET", "POST"])
 @role_required(*RECORDERS)
 def visit_no_show(visit_id: int):
+    """ "Non présenté" is asked for confirmation first (a page of its own, without JavaScript):
+    it ends the visit for good."""
     visit = _visit(visit_id)
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        return render_template("staff/outcomes/no_show.html", visit=visit, seen=shown(visit))
     try:
         booking.record_no_show(db.session, current_user, visit, utcnow())
     except booking.BookingError as error:

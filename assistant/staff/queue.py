@@ -49,6 +49,7 @@ def visit_queue():
     now = utcnow()
     waiting = visit_requests.queue(db.session)
     displaced = planning_absences.displaced(db.session, now)
+    hurried = visit_requests.short_notice(db.session, now)
     audit.record(
         db.session,
         current_user,
@@ -63,6 +64,7 @@ def visit_queue():
         "staff/queue/index.html",
         waiting=waiting,
         displaced=displaced,
+        hurried=hurried,
         today=today_paris(now),
         **_context(),
     )

@@ -90,7 +90,10 @@ def test_booking_sends_an_sms_to_the_worker_and_an_email_with_ics_to_the_employe
     assert mail.recipient == EMPLOYER_EMAIL
     kind = visit_type_table.get("vip_periodique")
     assert kind.label("fr") in mail.subject
-    assert kind.objectives("fr") in mail.body and kind.conduct("fr") in mail.body
+    assert (
+        kind.objectives("fr", "employer") in mail.body
+        and kind.conduct("fr", "employer") in mail.body
+    )
     assert "Alex Durand" in mail.body and "Centre de Paris 11" in mail.body
     assert "/espace/visites" in mail.body and "DEPLACER" in mail.body
 
@@ -237,7 +240,7 @@ def test_languages_follow_the_phone_and_the_member(db, plan, employer, employee)
     assert english in sms.body and english in mail.subject
     day = visit.slot.starts_at.astimezone(PARIS)
     assert day.strftime("%a") in sms.body  # "Mon", English day names
-    assert visit_type_table.get("vip_periodique").objectives("en") in mail.body
+    assert visit_type_table.get("vip_periodique").objectives("en", "employer") in mail.body
 
 
 def test_without_a_phone_or_email_nothing_is_queued(db, plan):
@@ -301,7 +304,8 @@ def test_smtp_sends_the_ics_as_a_calendar_attachment(db, plan, employer, employe
     (received,) = smtp.messages
     assert received["Subject"] == mail.subject
     assert (
-        visit_type_table.get("vip_periodique").objectives("fr") in received.get_body().get_content()
+        visit_type_table.get("vip_periodique").objectives("fr", "employer")
+        in received.get_body().get_content()
     )
     (attachment,) = list(received.iter_attachments())
     assert attachment.get_content_type() == "text/calendar"

@@ -677,3 +677,31 @@ def test_the_reprise_questions_fit(request_context, language):
         for question in (journeys.RETURN, journeys.CAUSE, journeys.DAYS, journeys.UNTIL):
             given = {"_type": "reprise" if question is not journeys.UNTIL else "pre_reprise"}
             assert fits(prompt(question, given, context)), question.key
+
+
+def test_booking_by_sms_tells_it_once_the_reply_not_again_by_the_outbox(
+    phone, sms_db, sms_slots, independent
+):
+    from assistant.models import OutboxMessage
+
+    phone.send("RDV")
+    reply = phone.send("1")
+    assert "réservé" in reply
+    sms_db.rollback()
+    again = sms_db.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.channel == "sms", OutboxMessage.recipient == NUMBER
+        )
+    ).all()
+    assert again == []  # the reply is the confirmation: one SMS per event
+    phone.send("DEPLACER")  # a move by SMS: the reply says it, once too
+    phone.send("1")
+    assert the_visit(sms_db).history[-1]["what"] == "moved"
+    assert (
+        sms_db.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.channel == "sms", OutboxMessage.recipient == NUMBER
+            )
+        ).all()
+        == []
+    )

@@ -224,13 +224,14 @@ def test_the_secretary_notes_a_no_show_and_sees_no_note(client, db, staff_login,
     page = client.get("/staff/visites").get_data(as_text=True)
     assert "Alex Durand" in page and "Non présenté" in page
     assert f"/staff/visites/{world.booked}/issue" not in page  # recording is for health staff
-    assert client.post(f"/staff/visites/{world.booked}/non-presente").status_code == 302
+    noted = client.post(f"/staff/visites/{world.booked}/non-presente", data={"confirm": "1"})
+    assert noted.status_code == 302
     db.rollback()
     assert db.get(Visit, world.booked).status == "no_show"
     page = client.get("/staff/visites").get_data(as_text=True)
     assert "Alex Durand" not in page
     # once missed, it cannot be missed again (nor recorded)
-    client.post(f"/staff/visites/{world.booked}/non-presente")
+    client.post(f"/staff/visites/{world.booked}/non-presente", data={"confirm": "1"})
     assert "Seule une visite passée" in client.get("/staff/visites").get_data(as_text=True)
 
 
@@ -280,3 +281,23 @@ def test_an_independent_gets_the_document_and_the_ordonnance(client, db, world):
 def test_documents_need_a_login(client, world):
     response = client.get(f"/espace/visites/{world.done}/document.pdf")
     assert response.status_code == 302 and "/espace/connexion" in response.headers["Location"]
+
+
+def test_non_presente_is_confirmed_before_it_is_recorded(client, db, staff_login, world):
+    staff_login("secretary")
+    page = client.get("/staff/visites").get_data(as_text=True)
+    # the list offers a link to a confirmation page (works without JavaScript), not an instant post
+    assert f'action="/staff/visites/{world.booked}/non-presente"' not in page
+    assert f'href="/staff/visites/{world.booked}/non-presente"' in page
+    confirm = client.get(f"/staff/visites/{world.booked}/non-presente")
+    assert confirm.status_code == 200
+    assert "Confirmer" in confirm.get_data(as_text=True)
+    db.rollback()
+    assert db.get(Visit, world.booked).status == "booked"
+    # a post without the confirmation records nothing
+    client.post(f"/staff/visites/{world.booked}/non-presente")
+    db.rollback()
+    assert db.get(Visit, world.booked).status == "booked"
+    client.post(f"/staff/visites/{world.booked}/non-presente", data={"confirm": "1"})
+    db.rollback()
+    assert db.get(Visit, world.booked).status == "no_show"

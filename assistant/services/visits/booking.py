@@ -59,8 +59,12 @@ def check_compatible(session: Session, visit: Visit, slot: Slot, now: datetime) 
         raise NotAllowed(_l("Ce créneau est trop court pour cette visite."))
 
 
-def book(session: Session, actor, visit: Visit, slot: Slot, now: datetime) -> Visit:
-    """Book (or move) a visit into a slot. The database decides who had it first."""
+def book(
+    session: Session, actor, visit: Visit, slot: Slot, now: datetime, *, answered: str | None = None
+) -> Visit:
+    """Book (or move) a visit into a slot. The database decides who had it first.
+    `answered`: the phone whose SMS asked for it, whose reply is the confirmation (it gets no
+    second SMS of the same news)."""
     if visit.status not in (VisitStatus.REQUESTED, VisitStatus.BOOKED):
         raise NotAllowed(_l("Cette visite ne peut plus être modifiée."))
     check_compatible(session, visit, slot, now)
@@ -87,7 +91,7 @@ def book(session: Session, actor, visit: Visit, slot: Slot, now: datetime) -> Vi
         session.refresh(visit)
         raise SlotTaken() from None
     audit.record(session, actor, "move" if moved_from else "book", "visit", visit.id, str(slot.id))
-    notices.convocation(session, visit, moved=moved_from is not None)
+    notices.convocation(session, visit, moved=moved_from is not None, answered=answered)
     return visit
 
 

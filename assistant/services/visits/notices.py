@@ -61,9 +61,13 @@ class Facts:
     conduct: str
 
 
-def facts(visit: Visit, locale: str, *, with_link: bool = True) -> Facts:
-    """`with_link` False: for the employer of a visit the worker asked for (the room is theirs)."""
+def facts(visit: Visit, locale: str, *, with_link: bool = True, for_member: bool = False) -> Facts:
+    """`with_link` False: for the employer of a visit the worker asked for (the room is theirs).
+    The words fit the addressee: the worker, or with `for_member` the member (an employer reads
+    of its employee's visit); an independent's visit is named for what it is (not a hiring)."""
     locale = _language(locale)
+    named = visit_type_table.audience_of(visit)
+    audience = "employer" if for_member and named == "worker" else named
     slot: Slot = visit.slot
     kind = visit_type_table.get(visit.visit_type)
     local = slot.starts_at.astimezone(PARIS)
@@ -75,7 +79,7 @@ def facts(visit: Visit, locale: str, *, with_link: bool = True) -> Facts:
     short = ", ".join(part for part in (centre.name, centre.city) if part)
     return Facts(
         locale=locale,
-        kind=kind.label(locale),
+        kind=kind.label(locale, named),
         day=format_date(local, "EEE d MMM", locale=locale),
         # "9h30" in French, "9:30" in English: as in the SMS offers of assistant/sms/visits.py
         time=f"{local.hour}{'h' if locale == 'fr' else ':'}{local.minute:02d}",
@@ -87,8 +91,8 @@ def facts(visit: Visit, locale: str, *, with_link: bool = True) -> Facts:
         place=(link or short) if tele else place,
         place_short=(link or short) if tele else short,
         worker=visit.employee.full_name if visit.employee is not None else "",
-        objectives=kind.objectives(locale),
-        conduct=kind.conduct(locale),
+        objectives=kind.objectives(locale, audience),
+        conduct=kind.conduct(locale, audience),
     )
 
 
@@ -157,7 +161,7 @@ def calendar(
     with_link: bool = True,
 ):
     """The visit as an iCalendar object (METHOD:REQUEST, or METHOD:CANCEL when cancelled)."""
-    told = facts(visit, locale, with_link=with_link)
+    told = facts(visit, locale, with_link=with_link, for_member=True)  # the member's calendar
     settings = service_settings.of(visit)
     slot = visit.slot
     cal = icalendar.Calendar()
@@ -208,12 +212,15 @@ def _queue_email(session: Session, to: str, subject: str, body: str, attachments
 # ------------------------------------------------------------------ the notices
 
 
-def convocation(session: Session, visit: Visit, *, moved: bool = False) -> None:
+def convocation(
+    session: Session, visit: Visit, *, moved: bool = False, answered: str | None = None
+) -> None:
     """Queue the convocation of a booked (or moved) visit: SMS to the worker, e-mail with the
-    .ics to the member unless the visit is confidential."""
+    .ics to the member unless the visit is confidential. `answered`: the phone that booked by
+    SMS and reads the confirmation in the reply: one SMS per event, not a second one."""
     member = visit.member or session.get(Member, visit.member_id)
     phone = worker_phone(visit)
-    if phone:
+    if phone and phone != answered:
         locale = _phone_locale(session, phone, member)
         outbox.queue_sms(
             session, phone, sms_text("visit_notice_convocation", visit, locale, moved=moved)
@@ -222,7 +229,7 @@ def convocation(session: Session, visit: Visit, *, moved: bool = False) -> None:
         locale = _language(member.locale)
         # the worker's own request: the employer learns the time, never the room; cannot move it
         theirs = visit.employee_id is not None and phone_reach.private(visit)
-        told = facts(visit, locale, with_link=not theirs)
+        told = facts(visit, locale, with_link=not theirs, for_member=True)
         notice = "moved" if moved else "new"
         subject = render("mail/visit_subject.txt", locale, notice=notice, facts=told)
         body = render(
@@ -248,7 +255,7 @@ def employee_request(session: Session, visit: Visit, now) -> None:
         return
     if member.email:
         locale = _language(member.locale)
-        kind = visit_type_table.get(visit.visit_type).label(locale)
+        kind = visit_type_table.get(visit.visit_type).label(locale)  # an employee's visit
         subject = render("mail/visit_employee_request_subject.txt", locale, kind=kind)
         body = render(
             "mail/visit_employee_request.txt",
@@ -273,7 +280,7 @@ def cancellation(session: Session, visit: Visit) -> None:
     if member.email and not visit.confidential:
         locale = _language(member.locale)
         theirs = visit.employee_id is not None and phone_reach.private(visit)
-        told = facts(visit, locale, with_link=not theirs)
+        told = facts(visit, locale, with_link=not theirs, for_member=True)
         subject = render("mail/visit_subject.txt", locale, notice="cancelled", facts=told)
         body = render(
             "mail/visit_cancellation.txt",

@@ -23,7 +23,9 @@ def in_locale(locale: str, french: str, english: str) -> str:
     return english if str(locale).startswith("en") else french
 
 
-def read_rows(source: Path, columns: Sequence[str], key: str):
+def read_rows(source: Path, columns: Sequence[str], key: str, optional: Sequence[str] = ()):
+    """The rows of a rules file, checked: every column of `columns`; those of `optional` are
+    read as "" when the file has not got them."""
     try:
         handle = source.open(encoding="utf-8", newline="")
     except OSError as error:
@@ -40,7 +42,9 @@ def read_rows(source: Path, columns: Sequence[str], key: str):
             short = [c for c in columns if row[c] is None]
             if short:
                 raise VisitRulesError(f"{where}: too few fields (missing {', '.join(short)})")
-            yield where, {c: row[c].strip() for c in columns}
+            values = {c: row[c].strip() for c in columns}
+            values.update({c: (row.get(c) or "").strip() for c in optional})
+            yield where, values
 
 
 def parse_set(values: dict[str, str], column: str, allowed: frozenset[str]) -> frozenset[str]:

@@ -7,18 +7,20 @@ consent is in force (`slot_offers.modalities_for`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assistant.core import settings as service_settings
 from assistant.core.text import _l
 from assistant.core.timeutil import PARIS
-from assistant.models import Employee, Member, Visit, VisitStatus
+from assistant.models import Employee, Member, Slot, Visit, VisitStatus
 from assistant.services import audit
 from assistant.services.visits import notices, visit_deadlines, visit_type_table
 from assistant.services.visits.booking import NotAllowed, SlotTaken, book, history_event
+from assistant.services.visits.public_holidays import is_public_holiday
 from assistant.services.visits.slot_offers import compatible_slots
 
 # R4624-41-1: a visit is held by video at the professional's or the worker's initiative only (and
@@ -30,6 +32,8 @@ EMPLOYER_NO_TELE = _l(
 
 # without a regulatory deadline, a request is placed automatically only in this horizon
 AUTO_HORIZON = timedelta(weeks=8)
+# a visit booked inside the notice is at most this far ahead (a reprise's 8 days)
+SHORT_NOTICE_HORIZON = timedelta(days=15)
 
 
 @dataclass(frozen=True)
@@ -174,25 +178,63 @@ def open_request(
     return session.scalar(query.limit(1))
 
 
-def place_automatically(session: Session, actor, visit: Visit, now: datetime) -> bool:
+def place_automatically(
+    session: Session, actor, visit: Visit, now: datetime, *, answered: str | None = None
+) -> bool:
     """Book the first compatible slot within the window (the soonest one when the deadline has
-    passed already); otherwise queue the visit for staff.
+    passed already), no sooner than the minimum notice (`Settings.booking_notice_days` working
+    days: the convocation and the reminder have time) unless the deadline itself is sooner: then
+    the soonest slot, and the booking is marked `short_notice` for the staff to warn the worker
+    (`short_notice`); otherwise queue the visit for staff.
     A slot taken meanwhile by someone else is skipped (the next one is tried)."""
     today = now.astimezone(PARIS).date()
     latest = visit.due_by
     if latest is None or latest < today:  # no deadline, or already late: the soonest slot
         latest = (now + AUTO_HORIZON).date()
+    notice = notice_day(today, service_settings.of(session).booking_notice_days)
+    hurried = visit.due_by is not None and today <= visit.due_by < notice
+    after = None if hurried else datetime.combine(notice, time.min, PARIS)
     for _attempt in range(5):
-        slots = compatible_slots(session, visit, now=now, limit=1, until=latest)
+        slots = compatible_slots(session, visit, now=now, limit=1, until=latest, after=after)
         if not slots:
             break
         try:
-            book(session, actor, visit, slots[0], now)
-            return True
+            book(session, actor, visit, slots[0], now, answered=answered)
         except SlotTaken:
             continue
+        if hurried and slots[0].starts_at.astimezone(PARIS).date() < notice:
+            *before, booked = visit.history
+            visit.history = [*before, {**booked, "short_notice": True}]
+        return True
     queue_for_staff(session, actor, visit, now)
     return False
+
+
+def notice_day(today: date, working_days: int) -> date:
+    """The first day a visit may be booked automatically: `working_days` working days (not a
+    weekend, not a public holiday) after today."""
+    day = today
+    for _ in range(max(working_days, 0)):
+        day += timedelta(days=1)
+        while day.weekday() >= 5 or is_public_holiday(day):
+            day += timedelta(days=1)
+    return day
+
+
+def short_notice(session: Session, now: datetime) -> list[Visit]:
+    """Visits still ahead that were booked inside the minimum notice because their deadline was
+    sooner: the staff warn the worker (the staff queue lists them), soonest first."""
+    ahead = session.scalars(
+        select(Visit)
+        .join(Slot, Slot.id == Visit.slot_id)
+        .where(
+            Visit.status == VisitStatus.BOOKED,
+            Slot.starts_at > now,
+            Slot.starts_at < now + SHORT_NOTICE_HORIZON,
+        )
+        .order_by(Slot.starts_at, Visit.id)
+    )
+    return [v for v in ahead if v.history and v.history[-1].get("short_notice")]
 
 
 def queue_for_staff(session: Session, actor, visit: Visit, now: datetime) -> None:

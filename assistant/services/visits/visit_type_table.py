@@ -9,7 +9,7 @@ follow-up asks for the médecin du travail). No database, no Flask.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -41,6 +41,19 @@ TYPE_COLUMNS = (
     "conduct_fr",
     "conduct_en",
 )
+# the same words for another audience (may be empty: the worker's words then): an independent is
+# not hired nor has an employer; the employer reads of its employee's visit
+AUDIENCE_COLUMNS = (
+    "label_independent_fr",
+    "label_independent_en",
+    "objectives_employer_fr",
+    "objectives_employer_en",
+    "conduct_employer_fr",
+    "conduct_employer_en",
+    "conduct_independent_fr",
+    "conduct_independent_en",
+)
+AUDIENCES = ("worker", "employer", "independent")
 
 # staff roles (models.staff.Role) that see patients, and `ipa`: a nurse in advanced practice
 # (`StaffUser.advanced_practice`), who holds the mid-career visit with the doctor (L4624-2-2)
@@ -86,15 +99,24 @@ class VisitType:
     objectives_en: str
     conduct_fr: str
     conduct_en: str
+    # audience -> (fr, en) where it has words of its own (AUDIENCE_COLUMNS)
+    labels_for: dict = field(default_factory=dict, compare=False)
+    objectives_for: dict = field(default_factory=dict, compare=False)
+    conduct_for: dict = field(default_factory=dict, compare=False)
 
-    def label(self, locale: str) -> str:
-        return in_locale(locale, self.label_fr, self.label_en)
+    def label(self, locale: str, audience: str = "worker") -> str:
+        """The name of the visit for the worker (and the employer), or for an independent
+        (`audience="independent"`: not hired, e.g. "début d'activité")."""
+        fr, en = self.labels_for.get(audience, (self.label_fr, self.label_en))
+        return in_locale(locale, fr, en)
 
-    def objectives(self, locale: str) -> str:
-        return in_locale(locale, self.objectives_fr, self.objectives_en)
+    def objectives(self, locale: str, audience: str = "worker") -> str:
+        fr, en = self.objectives_for.get(audience, (self.objectives_fr, self.objectives_en))
+        return in_locale(locale, fr, en)
 
-    def conduct(self, locale: str) -> str:
-        return in_locale(locale, self.conduct_fr, self.conduct_en)
+    def conduct(self, locale: str, audience: str = "worker") -> str:
+        fr, en = self.conduct_for.get(audience, (self.conduct_fr, self.conduct_en))
+        return in_locale(locale, fr, en)
 
 
 def visit_types() -> dict[str, VisitType]:
@@ -111,7 +133,7 @@ def load_visit_types(path: str | os.PathLike) -> dict[str, VisitType]:
     """Read and check a visit types file (the default one is read once by `visit_types`)."""
     source = Path(path)
     types: dict[str, VisitType] = {}
-    for where, values in read_rows(source, TYPE_COLUMNS, "code"):
+    for where, values in read_rows(source, TYPE_COLUMNS, "code", optional=AUDIENCE_COLUMNS):
         try:
             visit_type = _parse_type(values)
         except ValueError as error:
@@ -145,7 +167,27 @@ def _parse_type(values: dict[str, str]) -> VisitType:
         objectives_en=values["objectives_en"],
         conduct_fr=values["conduct_fr"],
         conduct_en=values["conduct_en"],
+        labels_for=_for_audience(values, "label", "independent"),
+        objectives_for=_for_audience(values, "objectives", "employer"),
+        conduct_for={
+            **_for_audience(values, "conduct", "employer"),
+            **_for_audience(values, "conduct", "independent"),
+        },
     )
+
+
+def _for_audience(values: dict[str, str], what: str, audience: str) -> dict:
+    """{audience: (fr, en)} when the file words it for this audience (both languages)."""
+    fr, en = values.get(f"{what}_{audience}_fr", ""), values.get(f"{what}_{audience}_en", "")
+    if bool(fr) != bool(en):
+        raise ValueError(f"{what}_{audience}: give both languages or neither")
+    return {audience: (fr, en)} if fr else {}
+
+
+def audience_of(visit) -> str:
+    """Who a visit's words are for when shown to its own worker: an independent (no employee)
+    or an employee."""
+    return "independent" if visit.employee_id is None else "worker"
 
 
 def get(code: str) -> VisitType:
