@@ -27,7 +27,7 @@ from assistant.core.timeutil import today_paris
 from assistant.models import DialogueState, Member, PhoneProfile
 from assistant.services import audit
 from assistant.services.workforce import phone_reach
-from assistant.sms import visits
+from assistant.sms import intents, visits
 from assistant.sms.keywords import join_journey, keyword, tele_command
 from assistant.sms.prompts import MESSAGE_UNITS, prompt
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
@@ -174,6 +174,12 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
             return visits.say("expired")
         state = None
 
+    if word is None and state is None:  # a sentence, not a keyword: what does it ask for?
+        wanted = _wanted(text)
+        if len(wanted) == 2:
+            return visits.say("which", first=wanted[0], second=wanted[1])
+        word = wanted[0] if wanted else None
+
     if word == "stop":
         if profile is not None:
             _set_profile(session, profile, opted_out_at=now)
@@ -227,6 +233,13 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
     if state is None:
         return visits.say("not_understood")
     return _answer(session, channel, state, text, now)
+
+
+def _wanted(text: str) -> list[str]:
+    """The journeys a sentence asks for (`intents.read`), unless it is a command of its own."""
+    if visits.command(text) or tele_command(text) or join_journey(text, None):
+        return []
+    return intents.read(text)
 
 
 def _start_declaration(session, channel, member, now) -> str:

@@ -33,6 +33,7 @@ from assistant.models import Member
 from assistant.services import demo
 from assistant.services.membership import otp
 from assistant.services.prevention import naf, risk_catalogue, score
+from assistant.sms import intents
 from assistant.sms.conversation import JOURNEYS
 from assistant.sms.prompts import prompt
 from dialogs import visits as visit_journeys
@@ -140,6 +141,10 @@ def template_values() -> dict[str, list[dict]]:
         "too_many_codes": [{}],
         "welcome": [{"member": member} for member in members],
         "welcome_subject": [{}],
+        "which": [
+            {"first": first, "second": second}
+            for first, second in itertools.permutations(intents.KEYWORD, 2)
+        ],
     }
 
 
