@@ -130,7 +130,7 @@ def test_a_name_without_letters_is_refused(phone):
     assert "SIRET" not in reply and "nom" in reply, reply
 
 
-def test_plumbing_and_hvac_read_differently_in_the_naf_list(phone, sms_demo):
+def test_plumbing_and_hvac_read_differently_in_the_naf_list(phone):
     for message in ("ADHERER ENTREPRISE", "732 829 320 00074", "Dupont SARL"):
         phone.send(message)
     reply = phone.send("plomberie chauffage")
