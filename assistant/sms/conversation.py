@@ -27,7 +27,7 @@ from assistant.core.timeutil import today_paris
 from assistant.models import DialogueState, Member, PhoneProfile
 from assistant.services import audit
 from assistant.services.workforce import phone_reach
-from assistant.sms import intents, visits
+from assistant.sms import callbacks, intents, visits
 from assistant.sms.keywords import join_journey, keyword, tele_command
 from assistant.sms.prompts import MESSAGE_UNITS, prompt
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
@@ -297,6 +297,10 @@ def _answer(session, channel, state: State, text: str, now) -> str:
     if isinstance(pending, Outcome):  # a row left by an older version, already complete
         return _close(session, channel, state, pending, now)
     question = pending.question
+    if (said := callbacks.reached(session, state.answers, text)) is not None:
+        _save(session, state)  # the number to call back, asked at the last give-up
+        return said
+    pending.answers.pop(callbacks.ASKED, None)
     try:
         answers = journey.accept(pending.answers, question, text, context)
     except Reprompt as reprompt:
@@ -304,8 +308,9 @@ def _answer(session, channel, state: State, text: str, now) -> str:
         if state.tries >= MAX_TRIES:
             state.tries = 0
             journey.give_up(state.answers, context)
+            said = callbacks.give_up(session, channel, question, state.answers, context)
             _save(session, state)
-            return _callback(session, channel, question)
+            return said
         hint = _short_reprompt_hint(question, state.answers, reprompt, context)
         _save(session, state)
         return _join_text(str(reprompt.message), hint)
@@ -338,19 +343,6 @@ def _short_reprompt_hint(question, answers, reprompt: Reprompt, context) -> str:
         room = MESSAGE_UNITS - len(str(reprompt.message).encode("utf-16-le")) // 2 - 1
         return prompt(question, answers, context, room=room)
     return ""
-
-
-def _callback(session, channel, question) -> str:
-    from assistant.models import StaffTask
-
-    session.add(
-        StaffTask(
-            kind="callback",
-            phone=channel.phone,
-            detail=f"{channel.name}: blocked at question {question.key}",
-        )
-    )
-    return visits.say("callback", phone=channel.phone)
 
 
 def _context(session, channel, now) -> Context:

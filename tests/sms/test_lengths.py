@@ -110,6 +110,7 @@ def template_values() -> dict[str, list[dict]]:
         ],
         "declaration_intro": [{}],
         "declaration_update_intro": [{"version": 12345}],
+        "callback_ask": [{}],
         "contact_changed": [
             {"employer": "Société Coopérative Ouvrière de Production des Boulangers", **service}
             for service in ({"service_phone": "01 23 45 67 89"}, {"service_phone": LONG_PHONES[3]})
