@@ -21,6 +21,7 @@ from flask_babel import force_locale, get_locale
 from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
+from assistant import labels
 from assistant.core.parsing import Reprompt
 from assistant.core.segments import clip, fits
 from assistant.core.timeutil import today_paris
@@ -34,6 +35,7 @@ from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION, RISK_CODES, from_declaration
 from dialogs.engine import Context, Journey, Outcome
+from dialogs.member_proof import MEMBER_PROOF
 from dialogs.tele_consent import TELE_CONSENT
 from dialogs.visits import BOOK, CANCEL, MOVE
 
@@ -50,6 +52,7 @@ JOURNEYS = {
         MOVE,
         CANCEL,
         TELE_CONSENT,
+        MEMBER_PROOF,
     )
 }
 VISIT_KEYWORDS = {"book": BOOK, "cancel": CANCEL, "move": MOVE}
@@ -177,7 +180,8 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
     if word is None and state is None:  # a sentence, not a keyword: what does it ask for?
         wanted = _wanted(text)
         if len(wanted) == 2:
-            return visits.say("which", first=wanted[0], second=wanted[1])
+            first, second = (str(labels.INTENT[name]) for name in wanted)
+            return visits.say("which", first=first, second=second)
         word = wanted[0] if wanted else None
 
     if word == "stop":
@@ -226,6 +230,8 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
     if word == "risks":
         _end(session, state)
         member = _member(session, channel)
+        if member is None and channel.name == "chat" and channel.phone is None:
+            return _start(session, channel, MEMBER_PROOF, {}, now)  # prove a member's number
         if member is None:
             return visits.say("members_only")
         return _start_declaration(session, channel, member, now)

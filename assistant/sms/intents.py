@@ -46,17 +46,6 @@ LEXICON = {
 }
 # a visit to cancel or move is an appointment: those verbs say more than the word appointment
 SAYS_MORE = {"cancel": ("book",), "move": ("book",)}
-# the keyword each journey is started with, to ask back
-KEYWORD = {
-    "book": "RDV",
-    "cancel": "ANNULER",
-    "move": "DEPLACER",
-    "score": "SCORE",
-    "join": "ADHERER",
-    "risks": "RISQUES",
-    "pdp": "PDP",
-    "menu": "MENU",
-}
 
 
 def _words(text: str) -> list[str]:

@@ -12,6 +12,7 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from assistant import labels
 from assistant.core.parsing import (
     Choice,
     Reprompt,
@@ -42,6 +43,7 @@ from dialogs.adhesion_questions import NAF_CHOICE
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION
 from dialogs.engine import Context
+from dialogs.member_proof import MEMBER_PROOF
 from dialogs.tele_consent import TELE_CONSENT
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "assistant" / "templates" / "sms"
@@ -143,8 +145,8 @@ def template_values() -> dict[str, list[dict]]:
         "welcome": [{"member": member} for member in members],
         "welcome_subject": [{}],
         "which": [
-            {"first": first, "second": second}
-            for first, second in itertools.permutations(intents.KEYWORD, 2)
+            {"first": str(labels.INTENT[first]), "second": str(labels.INTENT[second])}
+            for first, second in itertools.permutations(intents.LEXICON, 2)
         ],
     }
 
@@ -208,7 +210,16 @@ def realistic_answers(journey, question, language) -> list[dict]:
 
 
 def played_questions():
-    for journey in (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE, TELE_CONSENT):
+    for journey in (
+        EMPLOYER,
+        INDEPENDENT,
+        SCORE,
+        DECLARATION,
+        RATING,
+        PHONE_CODE,
+        TELE_CONSENT,
+        MEMBER_PROOF,
+    ):
         for question in journey.questions:
             if question.effect is not None:  # done by the engine, never asked
                 continue
@@ -219,6 +230,7 @@ def test_the_sms_plays_these_journeys():
     # the visit journeys' questions and messages are checked beside their flows, with slots
     # (tests/sms/test_visits_sms.py)
     journeys = (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE, TELE_CONSENT)
+    journeys += (MEMBER_PROOF,)
     played = {journey.name for journey in journeys}
     assert set(JOURNEYS) == played | set(visit_journeys.JOURNEYS)
 
