@@ -232,3 +232,15 @@ OUTCOME_TEXT_FIELD = {
     "post_exposition": _l("Précisions sur les expositions et surveillance post-exposition"),
     "aci": _l("Engins ou travaux concernés, précisions (remis au seul salarié)"),
 }
+
+# what a sentence may ask for, by SMS and in the chat (assistant/sms/intents.py), asked back
+INTENT = {
+    "book": _l("prendre rendez-vous (envoyez RDV)"),
+    "cancel": _l("annuler un rendez-vous (envoyez ANNULER)"),
+    "move": _l("déplacer un rendez-vous (envoyez DEPLACER)"),
+    "score": _l("votre score de prévention (envoyez SCORE)"),
+    "join": _l("adhérer (envoyez ADHERER)"),
+    "risks": _l("déclarer vos risques (envoyez RISQUES)"),
+    "pdp": _l("la cellule maintien en emploi (envoyez PDP)"),
+    "menu": _l("voir le menu (envoyez MENU)"),
+}

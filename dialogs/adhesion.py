@@ -10,6 +10,7 @@ from assistant.core.parsing import (
     parse_date,
     parse_email,
     parse_int,
+    parse_name,
     parse_phone,
     parse_postcode,
     parse_siret,
@@ -24,15 +25,26 @@ from dialogs.adhesion_questions import (
     must_accept,
     not_a_member,
     risk_choices,
+    risks_found,
     score_questions,
+    typed_risks,
 )
 from dialogs.engine import Journey, Outcome, Question
 
+YOUNGEST = 14  # years: no younger worker (L4153-1: from 14, in the school holidays)
+
 
 def _birth_date(raw):
+    """A birth date; a two-digit year is the latest that makes a person of 14 at least
+    (`82` → 1982, `05` → 2005, `20` → 1920)."""
     from datetime import date
 
-    return parse_date(raw, earliest=date(1900, 1, 1), latest=date.today())
+    today = date.today()
+    try:
+        latest = today.replace(year=today.year - YOUNGEST)
+    except ValueError:  # 29 February
+        latest = date(today.year - YOUNGEST, 2, 28)
+    return parse_date(raw, earliest=date(1900, 1, 1), latest=latest)
 
 
 def _headcount(raw):
@@ -131,7 +143,7 @@ EMPLOYER = Journey(
                 hint=_l("14 chiffres, sur votre avis de situation SIRENE ou un bulletin de paie."),
             ),
             Question(
-                "legal_name", "text", _l("Raison sociale"), parse=parse_text, step="entreprise"
+                "legal_name", "text", _l("Raison sociale"), parse=parse_name, step="entreprise"
             ),
             Question(
                 "activity",
@@ -165,7 +177,7 @@ EMPLOYER = Journey(
                 "contact_name",
                 "text",
                 _l("Nom de la personne à contacter"),
-                parse=parse_text,
+                parse=parse_name,
                 step="coordonnees",
             ),
             Question(
@@ -183,6 +195,8 @@ EMPLOYER = Journey(
                 "multi",
                 _l("Principaux risques auxquels vos salariés sont exposés"),
                 choices=risk_choices,
+                parse=typed_risks,
+                check=risks_found,
                 optional=True,
                 step="risques",
                 hint=_l("Cochez ce qui s'applique ; vous pourrez compléter plus tard."),
@@ -209,7 +223,7 @@ INDEPENDENT = Journey(
     questions=tuple(
         [
             Question(
-                "legal_name", "text", _l("Vos prénom et nom"), parse=parse_text, step="identite"
+                "legal_name", "text", _l("Vos prénom et nom"), parse=parse_name, step="identite"
             ),
             Question(
                 "siret",
@@ -265,6 +279,8 @@ INDEPENDENT = Journey(
                 "multi",
                 _l("Principaux risques de votre métier"),
                 choices=risk_choices,
+                parse=typed_risks,
+                check=risks_found,
                 optional=True,
                 step="risques",
                 short_label=RISKS_PROMPT,

@@ -4,6 +4,8 @@ the contract. The declaration offers the same risks, and the score journey the s
 
 from __future__ import annotations
 
+import re
+
 from assistant import labels
 from assistant.core.parsing import Choice, Reprompt, parse_iban
 from assistant.core.text import _l
@@ -59,6 +61,34 @@ def risk_choices(answers, context) -> list[Choice]:
     return [Choice(r.code, lazy_risk_label(r), r.synonyms) for r in offered]
 
 
+def typed_risks(raw: str):
+    """Risks typed by text (SMS, chat): read later against the catalogue (`risks_found`)."""
+    from assistant.core.parsing import NONE_WORDS, fold, parse_text
+
+    text = parse_text(raw, max_length=500)
+    return [] if fold(text) in NONE_WORDS else {"text": text}
+
+
+def risks_found(value, answers, context):
+    """Risks typed in words, read as the declaration reads them (the catalogue's words in a
+    sentence), else as numbers or names from the list; ticked ones (web) are kept as they are."""
+    from assistant.core.parsing import parse_multi_choice
+    from assistant.services.prevention import risk_catalogue
+
+    if not isinstance(value, dict):
+        return value
+    catalogue = risk_catalogue.of(context.session)
+    found: list[str] = []
+    for piece in re.split(r"[,;]+| et | and ", value["text"]):  # in the order typed
+        found += [r.code for r in catalogue.match(piece, 5) if r.code not in found]
+    if found:
+        return found
+    try:
+        return parse_multi_choice(value["text"], risk_choices(answers, context))
+    except Reprompt:
+        raise Reprompt(RISKS_UNKNOWN) from None
+
+
 def must_accept(value, answers, context):
     if value is not True:
         raise Reprompt(
@@ -71,6 +101,11 @@ def must_accept(value, answers, context):
 RISKS_PROMPT = _l(
     "Vos principaux risques, en quelques mots (ex : bruit, poussières, charges lourdes) ? "
     "Répondez 0 si aucun."
+)
+
+RISKS_UNKNOWN = _l(
+    "Nous n'avons reconnu aucun risque. Décrivez-le autrement, par exemple : bruit, "
+    "produits chimiques, port de charges. Répondez 0 si aucun."
 )
 
 PAYMENT_SYNONYMS = {

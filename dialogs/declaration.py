@@ -88,13 +88,14 @@ def _sites(raw):
 def _finish(answers, context) -> Outcome:
     """A new version of the member's declaration (unchanged answers give the latest back)."""
     session, member_id = context.session, answers["_member"]
+    actor = answers.get("_actor") or context.actor  # a number proven in the chat (member_proof)
     previous = declarations.latest(session, member_id)
     data = to_declaration(answers)
     if _described(answers):  # words cannot untick: added to what was declared
         codes = data[RISKS][RISK_CODES]
-        stored = declarations.add_risks(session, context.actor, member_id, codes, data)
+        stored = declarations.add_risks(session, actor, member_id, codes, data)
     else:
-        stored = declarations.declare(session, context.actor, member_id, data)
+        stored = declarations.declare(session, actor, member_id, data)
     return Outcome(
         "declaration_done",
         {

@@ -164,8 +164,13 @@ def _month(word: str) -> int | None:
 
 
 def parse_date(raw: str, earliest: date | None = None, latest: date | None = None) -> date:
-    """`12/03/1980`, `12-3-80`, `12 mars 1980`, `12 mrs 1980`, `1980-03-12`, `March 12, 1980`."""
+    """`12/03/1980`, `12-3-80`, `le 3 mars 82`, `12 mrs 1980`, `1980-03-12`, `March 12, 1980`.
+
+    A two-digit year is the latest year ending so that is not after `latest` (a birth date:
+    `82` is 1982, `05` is 2005 when 2005 is old enough); with no `latest`, this century's up to
+    this year, else the last century's."""
     text = fold(raw).replace(",", " ")
+    text = re.sub(r"^(le|the|on|ne le|ne en|nee le|born on)\s+", "", text)
     day = month = year = None
     if m := re.fullmatch(r"(\d{4})[-/. ](\d{1,2})[-/. ](\d{1,2})", text):
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
@@ -178,8 +183,10 @@ def parse_date(raw: str, earliest: date | None = None, latest: date | None = Non
     elif m := re.fullmatch(r"(\d{2})(\d{2})(\d{4})", text):
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
     if year is not None and year < 100:
-        # two-digit years: the most recent past century that keeps the date plausible
-        year += 2000 if year <= (date.today().year % 100) else 1900
+        # two-digit years: the most recent century that keeps the date plausible
+        year += 2000 if year <= ((latest or date.today()).year % 100) else 1900
+        if latest is not None and month and day and _after(year, month, day, latest):
+            year -= 100
     try:
         value = date(year, month, day) if None not in (day, month, year) else None
     except ValueError:
@@ -189,6 +196,13 @@ def parse_date(raw: str, earliest: date | None = None, latest: date | None = Non
     if (earliest and value < earliest) or (latest and value > latest):
         raise Reprompt(_l("Cette date n'est pas plausible. Écrivez-la comme 12/03/1980."))
     return value
+
+
+def _after(year: int, month: int, day: int, latest: date) -> bool:
+    try:
+        return date(year, month, day) > latest
+    except ValueError:
+        return False
 
 
 def parse_int(raw: str, minimum: int = 0, maximum: int = 1_000_000) -> int:
@@ -287,6 +301,14 @@ def parse_iban(raw: str) -> str:
                 "6000 0112 3456 7890 189."
             )
         ) from error
+
+
+def parse_name(raw: str, max_length: int = 200) -> str:
+    """A person's or a business's name: text with at least one letter (never `1`)."""
+    text = parse_text(raw, max_length)
+    if not any(ch.isalpha() for ch in text):
+        raise Reprompt(_l("Écrivez un nom, en lettres."))
+    return text
 
 
 def parse_text(raw: str, max_length: int = 200) -> str:

@@ -21,19 +21,21 @@ from flask_babel import force_locale, get_locale
 from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
+from assistant import labels
 from assistant.core.parsing import Reprompt
 from assistant.core.segments import clip, fits
 from assistant.core.timeutil import today_paris
 from assistant.models import DialogueState, Member, PhoneProfile
 from assistant.services import audit
 from assistant.services.workforce import phone_reach
-from assistant.sms import visits
+from assistant.sms import callbacks, intents, visits
 from assistant.sms.keywords import join_journey, keyword, tele_command
 from assistant.sms.prompts import MESSAGE_UNITS, prompt
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION, RISK_CODES, from_declaration
 from dialogs.engine import Context, Journey, Outcome
+from dialogs.member_proof import MEMBER_PROOF
 from dialogs.tele_consent import TELE_CONSENT
 from dialogs.visits import BOOK, CANCEL, MOVE
 
@@ -50,6 +52,7 @@ JOURNEYS = {
         MOVE,
         CANCEL,
         TELE_CONSENT,
+        MEMBER_PROOF,
     )
 }
 VISIT_KEYWORDS = {"book": BOOK, "cancel": CANCEL, "move": MOVE}
@@ -174,6 +177,13 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
             return visits.say("expired")
         state = None
 
+    if word is None and state is None:  # a sentence, not a keyword: what does it ask for?
+        wanted = _wanted(text)
+        if len(wanted) == 2:
+            first, second = (str(labels.INTENT[name]) for name in wanted)
+            return visits.say("which", first=first, second=second)
+        word = wanted[0] if wanted else None
+
     if word == "stop":
         if profile is not None:
             _set_profile(session, profile, opted_out_at=now)
@@ -220,6 +230,8 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
     if word == "risks":
         _end(session, state)
         member = _member(session, channel)
+        if member is None and channel.name == "chat" and channel.phone is None:
+            return _start(session, channel, MEMBER_PROOF, {}, now)  # prove a member's number
         if member is None:
             return visits.say("members_only")
         return _start_declaration(session, channel, member, now)
@@ -227,6 +239,13 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
     if state is None:
         return visits.say("not_understood")
     return _answer(session, channel, state, text, now)
+
+
+def _wanted(text: str) -> list[str]:
+    """The journeys a sentence asks for (`intents.read`), unless it is a command of its own."""
+    if visits.command(text) or tele_command(text) or join_journey(text, None):
+        return []
+    return intents.read(text)
 
 
 def _start_declaration(session, channel, member, now) -> str:
@@ -284,6 +303,10 @@ def _answer(session, channel, state: State, text: str, now) -> str:
     if isinstance(pending, Outcome):  # a row left by an older version, already complete
         return _close(session, channel, state, pending, now)
     question = pending.question
+    if (said := callbacks.reached(session, state.answers, text)) is not None:
+        _save(session, state)  # the number to call back, asked at the last give-up
+        return said
+    pending.answers.pop(callbacks.ASKED, None)
     try:
         answers = journey.accept(pending.answers, question, text, context)
     except Reprompt as reprompt:
@@ -291,8 +314,9 @@ def _answer(session, channel, state: State, text: str, now) -> str:
         if state.tries >= MAX_TRIES:
             state.tries = 0
             journey.give_up(state.answers, context)
+            said = callbacks.give_up(session, channel, question, state.answers, context)
             _save(session, state)
-            return _callback(session, channel, question)
+            return said
         hint = _short_reprompt_hint(question, state.answers, reprompt, context)
         _save(session, state)
         return _join_text(str(reprompt.message), hint)
@@ -325,19 +349,6 @@ def _short_reprompt_hint(question, answers, reprompt: Reprompt, context) -> str:
         room = MESSAGE_UNITS - len(str(reprompt.message).encode("utf-16-le")) // 2 - 1
         return prompt(question, answers, context, room=room)
     return ""
-
-
-def _callback(session, channel, question) -> str:
-    from assistant.models import StaffTask
-
-    session.add(
-        StaffTask(
-            kind="callback",
-            phone=channel.phone,
-            detail=f"{channel.name}: blocked at question {question.key}",
-        )
-    )
-    return visits.say("callback", phone=channel.phone)
 
 
 def _context(session, channel, now) -> Context:

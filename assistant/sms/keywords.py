@@ -3,6 +3,8 @@ leniently (accents, case, typos on long words)."""
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from assistant.core.parsing import Reprompt, fold, parse_yes_no
@@ -33,23 +35,58 @@ COMPANY_WORDS = ("entreprise", "societe", "employeur", "company", "business", "e
 def join_journey(text: str, word: str | None) -> Journey | None:
     """The adhesion a message asks for: ADHERER alone, an independent worker; followed by
     ENTREPRISE (typos allowed), a company."""
-    if word == "join":
-        return INDEPENDENT
     words = fold(text).strip(" .!").split()
+    if word == "join":  # ADHERER, or a sentence asking to join ("adhérer mon entreprise")
+        company = any(fuzz.ratio(w, c) >= 80 for w in words[1:] for c in COMPANY_WORDS)
+        return EMPLOYER if company else INDEPENDENT
     if len(words) == 2 and keyword(words[0]) == "join":
         if any(fuzz.ratio(words[1], company) >= 80 for company in COMPANY_WORDS):
             return EMPLOYER
     return None
 
 
+# polite words around a keyword ("Menu svp", "stop merci")
+POLITE = frozenset({"svp", "stp", "please", "pls", "merci", "thanks", "svp.", "sil"})
+STOP_WORDS = frozenset(KEYWORDS["stop"])
+
+
+def _close(typed: str, word: str) -> bool:
+    """A typo: a letter doubled (`menuu`, `aidee`), two letters swapped (`mneu`, `hlep`), or,
+    on long words, a letter or two wrong (`annluer`, `adehrer`)."""
+    if typed == word:
+        return True
+    if len(word) < 4:
+        return False
+    if re.sub(r"(.)\1+", r"\1", typed) == re.sub(r"(.)\1+", r"\1", word):
+        return True
+    if len(typed) == len(word) and sorted(typed) == sorted(word):
+        swapped = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+        if len(swapped) == 2 and swapped[1] == swapped[0] + 1:
+            return True
+    return len(word) >= 5 and fuzz.ratio(typed, word) >= 85
+
+
+def _is_stop(folded: str) -> bool:
+    """STOP as the carriers read it: the word itself (STOP, STOPALL, ARRET, UNSUBSCRIBE), its
+    last letter repeated at most (`stopp`); never a word that merely looks like it (`stock`,
+    `stoop`, `step`, `stopper`)."""
+    return re.sub(r"(.)\1+$", r"\1", folded) in STOP_WORDS or folded in STOP_WORDS
+
+
 def keyword(text: str) -> str | None:
-    """The keyword a message is, if it is one (one or two words, typos allowed on long ones)."""
-    folded = fold(text).strip(" .!")
-    if not folded or len(folded.split()) > 2:
+    """The keyword a message is, if it is one (one or two words, polite words aside; typos
+    allowed, except on STOP, read exactly as the carriers require)."""
+    words = [w for w in fold(text).strip(" .!?").split() if w not in POLITE]
+    folded = " ".join(words)
+    if not folded or len(words) > 2:
         return None
-    for name, words in KEYWORDS.items():
-        for word in words:
-            if folded == word or (len(word) >= 5 and fuzz.ratio(folded, word) >= 85):
+    if _is_stop(folded):
+        return "stop"
+    for name, known in KEYWORDS.items():
+        if name == "stop":
+            continue
+        for word in known:
+            if _close(folded, word):
                 return name
     return None
 

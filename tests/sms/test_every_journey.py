@@ -347,6 +347,11 @@ def test_the_employer_adhesion_is_one_journey_on_every_channel(sms_app, sms_db, 
 # --- every journey is in this list, with the channels that play it and the test that shows it --
 
 PLAYED = {
+    # a member's number proven in the chat before RISQUES, then the declaration
+    "member_proof": (
+        {"chat"},
+        "tests/sms/test_no_dead_end.py::test_chat_risques_without_a_number_offers_to_prove_one",
+    ),
     "score": ({"sms", "chat", "web"}, "test_the_score"),
     "declaration": ({"sms", "chat", "web"}, "test_the_risk_declaration"),
     "adhesion_independent": (

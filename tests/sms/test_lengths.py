@@ -12,6 +12,7 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from assistant import labels
 from assistant.core.parsing import (
     Choice,
     Reprompt,
@@ -33,6 +34,7 @@ from assistant.models import Member
 from assistant.services import demo
 from assistant.services.membership import otp
 from assistant.services.prevention import naf, risk_catalogue, score
+from assistant.sms import intents
 from assistant.sms.conversation import JOURNEYS
 from assistant.sms.prompts import prompt
 from dialogs import visits as visit_journeys
@@ -41,6 +43,7 @@ from dialogs.adhesion_questions import NAF_CHOICE
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION
 from dialogs.engine import Context
+from dialogs.member_proof import MEMBER_PROOF
 from dialogs.tele_consent import TELE_CONSENT
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "assistant" / "templates" / "sms"
@@ -109,6 +112,7 @@ def template_values() -> dict[str, list[dict]]:
         ],
         "declaration_intro": [{}],
         "declaration_update_intro": [{"version": 12345}],
+        "callback_ask": [{}],
         "contact_changed": [
             {"employer": "Société Coopérative Ouvrière de Production des Boulangers", **service}
             for service in ({"service_phone": "01 23 45 67 89"}, {"service_phone": LONG_PHONES[3]})
@@ -140,6 +144,10 @@ def template_values() -> dict[str, list[dict]]:
         "too_many_codes": [{}],
         "welcome": [{"member": member} for member in members],
         "welcome_subject": [{}],
+        "which": [
+            {"first": str(labels.INTENT[first]), "second": str(labels.INTENT[second])}
+            for first, second in itertools.permutations(intents.LEXICON, 2)
+        ],
     }
 
 
@@ -202,7 +210,16 @@ def realistic_answers(journey, question, language) -> list[dict]:
 
 
 def played_questions():
-    for journey in (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE, TELE_CONSENT):
+    for journey in (
+        EMPLOYER,
+        INDEPENDENT,
+        SCORE,
+        DECLARATION,
+        RATING,
+        PHONE_CODE,
+        TELE_CONSENT,
+        MEMBER_PROOF,
+    ):
         for question in journey.questions:
             if question.effect is not None:  # done by the engine, never asked
                 continue
@@ -213,6 +230,7 @@ def test_the_sms_plays_these_journeys():
     # the visit journeys' questions and messages are checked beside their flows, with slots
     # (tests/sms/test_visits_sms.py)
     journeys = (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE, TELE_CONSENT)
+    journeys += (MEMBER_PROOF,)
     played = {journey.name for journey in journeys}
     assert set(JOURNEYS) == played | set(visit_journeys.JOURNEYS)
 

@@ -1,0 +1,89 @@
+"""What a sentence asks for, when it is not a keyword: "je voudrais prendre rendez-vous", "c'est
+quoi le score ?", "book an appointment". A small lexicon of words and phrases per journey, in
+French and English, matched leniently (accents, case, typos: `_close` reads every word as the
+keywords are read). A sentence naming two journeys as strongly is asked back (`read` gives both).
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from assistant.core.parsing import fold
+
+# journey keyword → words and phrases meaning it (accent-folded; "-" and "'" read as spaces)
+LEXICON = {
+    "book": (
+        "rendez vous",
+        "rdv",
+        "appointment",
+        "book",
+        "prendre rendez",
+        "visite medicale",
+        "voir le medecin",
+        "voir un medecin",
+        "see a doctor",
+        "see the doctor",
+        "reserver",
+    ),
+    "cancel": ("annuler", "cancel", "supprimer mon rendez"),
+    "move": ("deplacer", "reporter", "decaler", "changer la date", "changer de date", "reschedule"),
+    "score": ("score", "note de prevention", "culture de prevention", "prevention score"),
+    "join": (
+        "adherer",
+        "adhesion",
+        "adherent",
+        "inscrire",
+        "inscription",
+        "join",
+        "sign up",
+        "membership",
+        "devenir membre",
+        "become a member",
+    ),
+    "risks": ("risques", "risque", "risks", "risk", "auto evaluation", "self assessment"),
+    "pdp": ("maintien en emploi", "maintien dans l emploi", "keep my job"),
+    "menu": ("aide", "help", "que pouvez vous faire", "what can you do", "menu"),
+}
+# a visit to cancel or move is an appointment: those verbs say more than the word appointment
+SAYS_MORE = {"cancel": ("book",), "move": ("book",)}
+
+
+def _words(text: str) -> list[str]:
+    return fold(text.replace("-", " ").replace("'", " ").replace("\u2019", " ")).split()
+
+
+def _same(typed: str, word: str) -> bool:
+    if typed == word:
+        return True
+    if len(word) < 4 or len(typed) < 4:
+        return False
+    return fuzz.ratio(typed, word) >= (80 if len(word) >= 6 else 86)
+
+
+def _found(words: list[str], phrase: list[str]) -> bool:
+    size = len(phrase)
+    return any(
+        all(_same(typed, word) for typed, word in zip(words[i : i + size], phrase, strict=True))
+        for i in range(len(words) - size + 1)
+    )
+
+
+def read(text: str) -> list[str]:
+    """The journeys a sentence asks for, likeliest first: one, two (asked back), or none."""
+    words = _words(text)
+    scores: dict[str, int] = {}
+    for name, phrases in LEXICON.items():
+        for phrase in phrases:
+            wanted = _words(phrase)
+            if _found(words, wanted):
+                scores[name] = max(scores.get(name, 0), len(wanted))
+    for name, shadowed in SAYS_MORE.items():
+        if name in scores:
+            for other in shadowed:
+                scores.pop(other, None)
+    if len(scores) > 1:
+        scores.pop("menu", None)  # "aide pour adhérer": the journey, not the menu
+    ranked = sorted(scores, key=lambda name: -scores[name])
+    if len(ranked) >= 2 and scores[ranked[0]] == scores[ranked[1]]:
+        return ranked[:2]
+    return ranked[:1]
