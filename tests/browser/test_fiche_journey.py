@@ -264,7 +264,7 @@ def test_publishing_the_fiche_needs_its_required_parts_and_a_confirmation(page, 
     page.get_by_role("button", name="Publier la version 1").click()
     expect(page.get_by_text("Elle ne pourra plus être modifiée", exact=False)).to_be_visible()
     page.get_by_role("button", name="Publier définitivement").click()  # box not ticked
-    expect(page.get_by_text("Cochez la case pour confirmer la publication.")).to_be_visible()
+    expect(page.get_by_text("Cochez la case pour confirmer la publication.").last).to_be_visible()
     assert not _stored(live_app, member_id).is_published
 
     page.get_by_label(re.compile("^Je confirme la publication")).check()

@@ -66,7 +66,7 @@ def test_phone_layout_labels_and_keyboard_focus(new_page, tmp_path):
     expect(page.locator("main")).to_be_focused()
 
     page.goto("/staff/login")
-    fields = page.locator("input:visible, select:visible, textarea:visible")
+    fields = page.locator("main").locator("input:visible, select:visible, textarea:visible")
     expect(fields).to_have_count(2)
     for field in fields.all():
         labels = field.evaluate("el => [...el.labels].map(label => label.innerText.trim())")

@@ -79,7 +79,7 @@ def test_employer_requests_picks_moves_and_cancels_a_visit(page, live_app):
     expect(page.get_by_role("heading", level=1, name="Visites de mes salariés")).to_be_visible()
 
     # Élodie Durand's first visit is to plan, with its deadline and the rule behind it.
-    row = page.locator("tr.to-plan").filter(has_text="Durand Élodie")
+    row = page.locator("tr.to-plan").filter(has_text="Élodie Durand")
     expect(row).to_contain_text("Visite d'information et de prévention initiale")
     expect(row).to_contain_text(format_date(deadline, "medium", locale="fr"))
     expect(row).to_contain_text("dans les 3 mois suivant la prise effective du poste")
@@ -129,10 +129,10 @@ def test_employer_requests_picks_moves_and_cancels_a_visit(page, live_app):
 
     # The list shows it booked, with the place and the professional; then it is cancelled.
     page.get_by_role("link", name="Visites de mes salariés").click()
-    booked = page.locator("tr.visit").filter(has_text="Durand Élodie")
+    booked = page.locator("tr.visit").filter(has_text="Élodie Durand")
     expect(booked).to_contain_text("Réservée")
     expect(booked).to_contain_text(new_hour)
-    expect(page.locator("tr.to-plan").filter(has_text="Durand Élodie")).to_have_count(0)
+    expect(page.locator("tr.to-plan").filter(has_text="Élodie Durand")).to_have_count(0)
     booked.get_by_role("link", name=re.compile("^Annuler la visite")).click()
     expect(page.get_by_role("heading", level=1, name="Annuler la visite")).to_be_visible()
     expect(page.get_by_text("Rendez-vous du")).to_contain_text(new_hour)
@@ -140,12 +140,12 @@ def test_employer_requests_picks_moves_and_cancels_a_visit(page, live_app):
     page.get_by_role("button", name="Confirmer l'annulation").click()
     expect(page).to_have_url(re.compile(r"/espace/visites$"))
     expect(page.get_by_role("status")).to_have_text("Visite annulée.")
-    expect(page.locator("tr.visit").filter(has_text="Durand Élodie")).to_have_count(0)
-    expect(page.locator("tr.past-visit").filter(has_text="Durand Élodie")).to_contain_text(
+    expect(page.locator("tr.visit").filter(has_text="Élodie Durand")).to_have_count(0)
+    expect(page.locator("tr.past-visit").filter(has_text="Élodie Durand")).to_contain_text(
         "Annulée"
     )
     # to plan again, since nothing took place
-    expect(page.locator("tr.to-plan").filter(has_text="Durand Élodie")).to_have_count(1)
+    expect(page.locator("tr.to-plan").filter(has_text="Élodie Durand")).to_have_count(1)
     assert booked_visit(live_app, employee_id).status == "cancelled"
 
 

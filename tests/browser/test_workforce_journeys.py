@@ -174,10 +174,10 @@ def test_employer_declares_edits_and_ends_employees_by_hand(page, live_app):
     rows = employee_rows(page)
     expect(rows).to_have_count(listed + 3)
     names = [row.get_by_role("link").inner_text() for row in rows.all()]
-    ours = [name for name in names if name in ("Bernard Karim", "Caron Julie", "Durand Élodie")]
-    assert ours == ["Bernard Karim", "Caron Julie", "Durand Élodie"], names
+    ours = [name for name in names if name in ("Karim Bernard", "Julie Caron", "Élodie Durand")]
+    assert ours == ["Karim Bernard", "Julie Caron", "Élodie Durand"], names
     bernard, caron, durand = (
-        employee_row(page, name) for name in ("Bernard Karim", "Caron Julie", "Durand Élodie")
+        employee_row(page, name) for name in ("Karim Bernard", "Julie Caron", "Élodie Durand")
     )
     expect(bernard).to_contain_text("SIA")
     expect(bernard).to_contain_text(fr_date(date(2025, 9, 1)))
@@ -191,8 +191,8 @@ def test_employer_declares_edits_and_ends_employees_by_hand(page, live_app):
     assert chart_counts(page) == plus(counts, 1, 1, 1, 0)
 
     # A change of job: the form shows what was saved, the list the new job.
-    employee_row(page, "Durand Élodie").get_by_role("link").click()
-    expect(page.get_by_role("heading", level=1, name="Durand Élodie")).to_be_visible()
+    employee_row(page, "Élodie Durand").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1, name="Élodie Durand")).to_be_visible()
     expect(page.get_by_label("Date de naissance")).to_have_value("12/03/1985")
     expect(page.get_by_label("Contrat", exact=True)).to_have_value("cdi")
     expect(page.get_by_label("Bruit")).to_be_checked()
@@ -203,13 +203,13 @@ def test_employer_declares_edits_and_ends_employees_by_hand(page, live_app):
     expect(durand).not_to_contain_text("Vendeuse")
 
     # Julie Caron leaves today: no longer followed, no longer counted.
-    employee_row(page, "Caron Julie").get_by_role("link").click()
+    employee_row(page, "Julie Caron").get_by_role("link").click()
     page.get_by_label("Date de départ").fill(fr_typed(today))
     page.get_by_role("button", name="Enregistrer le départ").click()
     expect(page.get_by_role("status")).to_have_text("Départ enregistré.")
     expect(page).to_have_url(re.compile(r"/espace/effectifs$"))
     expect(rows).to_have_count(listed + 2)
-    expect(page.get_by_role("link", name="Caron Julie")).to_have_count(0)
+    expect(page.get_by_role("link", name="Julie Caron")).to_have_count(0)
     assert chart_counts(page) == plus(counts, 0, 1, 1, 0)
 
     with live_app.session() as session:
@@ -355,10 +355,10 @@ def test_employer_imports_500_lines_from_excel_and_again_without_duplicates(page
     sir = "Suivi individuel renforcé (SIR)"
     assert after[sir] == counts[sir] + asbestos
     # Accents survived Windows-1252: the first data line is Hélène Lefèvre, baker on a CDI.
-    first = employee_row(page, "Lefèvre Hélène")
+    first = employee_row(page, "Hélène Lefèvre")
     expect(first).to_contain_text("Boulanger")
     expect(first).to_contain_text("CDI")
-    expect(employee_row(page, "Dupré Hélène")).to_contain_text("Pâtissière")
+    expect(employee_row(page, "Hélène Dupré")).to_contain_text("Pâtissière")
 
     # The same file again: nobody added, nothing changed, the same lines to correct.
     summary = upload(page, data, live_app)
@@ -397,8 +397,8 @@ def test_the_workforce_page_in_english(page, live_app):
     expect(page.get_by_role("link", name="Add an employee")).to_be_visible()
     expect(page.get_by_role("columnheader", name="First visit before")).to_be_visible()
     assert "Individual follow-up (VIP)" in chart_counts(page)
-    row = employee_row(page, "Durand Élodie")
-    expect(row).to_contain_text("Jun 2, 2026")  # English date format
+    row = employee_row(page, "Élodie Durand")
+    expect(row).to_contain_text("2 Jun 2026")  # a European English date
     main = page.locator("main").inner_text()
     for french in ("Mes salariés", "Répartition", "Ajouter un salarié", "Importer", "en retard"):
         assert french not in main, french
@@ -458,7 +458,7 @@ def test_an_employer_cannot_open_or_end_another_members_employee(page, live_app)
     expect(page.get_by_role("heading", level=1, name="Page introuvable")).to_be_visible()
 
     page.goto("/espace/effectifs")
-    expect(page.get_by_role("link", name="Durand Élodie")).to_be_visible()
+    expect(page.get_by_role("link", name="Élodie Durand")).to_be_visible()
     expect(page.get_by_role("link", name="Secret Salarié")).to_have_count(0)
     with live_app.session() as session:
         assert session.get(Employee, theirs_id).left_on is None

@@ -83,9 +83,10 @@ def test_publishing_a_fiche_emails_the_employer(client, db, staff_login, demo_da
     staff_login("iprp")
     page = f"/staff/adherents/{bakery.id}/fiche"
     client.post(f"{page}/brouillon")
-    client.post(f"{page}/1/page1", data={"synthese": "Capoter le pétrin.", "contact": "M. Dupont"})
+    required = ("synthese", "postes", "effectifs", "expositions", "conseils")
+    client.post(f"{page}/1", data={**dict.fromkeys(required, "RAS"), "contact": "M. Dupont"})
     before = db.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1))
-    assert client.post(f"{page}/1/publier").status_code == 302
+    assert client.post(f"{page}/1/publier", data={"confirm": "y"}).status_code == 302
     db.rollback()
     [mail] = db.scalars(select(OutboxMessage).where(OutboxMessage.id > before)).all()
     assert mail.recipient == bakery.email and mail.channel == "email"
