@@ -14,8 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, redirect, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 
+from assistant import labels
+from assistant.core.parsing import Reprompt
 from assistant.extensions import db
 from assistant.models import DialogueState
 from dialogs.engine import Answers, Context, Journey, Outcome
@@ -106,3 +108,22 @@ def end(journey: Journey, state: DialogueState, context: Context) -> Outcome:
     answers = dict(state.answers)
     db.session.delete(state)
     return journey.finish(answers, context)
+
+
+def tele_consent_page(starting: Answers, context: Context, endpoint: str, template: str):
+    """The one-question consent journey (`TELE_CONSENT`) on a page of a worker's own space: the
+    question asked for whom `starting` names, the button's answer given, the page shown again."""
+    from forms import tele_consent as consent_player
+    from forms.tele_consent import TeleConsentForm
+
+    ask = consent_player.question(starting, context)
+    form = TeleConsentForm()
+    if form.validate_on_submit():
+        try:
+            outcome = consent_player.answer(ask, request.form.get("agree", ""), context)
+        except Reprompt:
+            abort(400)
+        db.session.commit()
+        flash(str(labels.TELE_CONSENT_SAID[outcome.say]), "success")
+        return redirect(url_for(endpoint))
+    return render_template(template, form=form, in_force=ask.answers["_in_force"])

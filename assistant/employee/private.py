@@ -11,7 +11,6 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from assistant import labels
 from assistant.core.parsing import Reprompt, parse_phone
 from assistant.database import utcnow
 from assistant.employee.blueprint import (
@@ -27,9 +26,8 @@ from assistant.services import audit
 from assistant.services.documents import visit_documents
 from assistant.services.workforce import health, mobile_proof
 from assistant.views import pdf_response
-from forms import tele_consent as consent_player
+from assistant.wizard import tele_consent_page
 from forms.employee import HealthForm, NewPhoneForm
-from forms.tele_consent import TeleConsentForm
 
 
 @bp.route("/sante", methods=["GET", "POST"])
@@ -70,18 +68,9 @@ def tele_consent():
     if not mine:
         return render_template("employee/unproven.html"), 403
     context = journey_context(utcnow(), channel="web")
-    ask = consent_player.question({"_employees": [e.id for e in mine]}, context)
-    form = TeleConsentForm()
-    if form.validate_on_submit():
-        try:
-            outcome = consent_player.answer(ask, request.form.get("agree", ""), context)
-        except Reprompt:
-            abort(400)
-        db.session.commit()
-        flash(str(labels.TELE_CONSENT_SAID[outcome.say]), "success")
-        return redirect(url_for("employee.tele_consent"))
-    return render_template(
-        "employee/tele_consent.html", form=form, in_force=ask.answers["_in_force"]
+    starting = {"_employees": [e.id for e in mine]}
+    return tele_consent_page(
+        starting, context, "employee.tele_consent", "employee/tele_consent.html"
     )
 
 

@@ -4,20 +4,17 @@ has no such page: the consent is the worker's alone."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort
 from flask_login import current_user
 
-from assistant import labels
-from assistant.core.parsing import Reprompt
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member.blueprint import bp, current_member
 from assistant.member.visit_common import locale_code
 from assistant.models import MemberKind
+from assistant.wizard import tele_consent_page
 from dialogs.engine import Context
-from forms import tele_consent as consent_player
-from forms.tele_consent import TeleConsentForm
 
 
 @bp.route("/teleconsultation", methods=["GET", "POST"])
@@ -34,14 +31,5 @@ def tele_consent():
         locale=locale_code(),
         extra={"channel": "web"},
     )
-    ask = consent_player.question({"_members": [member.id]}, context)
-    form = TeleConsentForm()
-    if form.validate_on_submit():
-        try:
-            outcome = consent_player.answer(ask, request.form.get("agree", ""), context)
-        except Reprompt:
-            abort(400)
-        db.session.commit()
-        flash(str(labels.TELE_CONSENT_SAID[outcome.say]), "success")
-        return redirect(url_for("member.tele_consent"))
-    return render_template("member/tele_consent.html", form=form, in_force=ask.answers["_in_force"])
+    starting = {"_members": [member.id]}
+    return tele_consent_page(starting, context, "member.tele_consent", "member/tele_consent.html")

@@ -44,19 +44,8 @@ def employee_health(employee_id: int):
         return redirect(url_for("staff.employee_health", employee_id=employee.id))
     situation = health.read(db.session, current_user, employee)
     db.session.commit()
-    if request.method == "GET" and situation is not None:
-        form.pregnant.data = situation.pregnant
-        form.invalidity_pension.data = situation.invalidity_pension
-        form.disabled.data = situation.disabled
-    return render_template(
-        "staff/employee_health.html",
-        employee=employee,
-        member=member,
-        form=form,
-        situation=situation,
-        decline_form=DeclineReferralForm(),
-        decline_url=url_for("staff.employee_referral_declined", employee_id=employee.id),
-    )
+    decline_url = url_for("staff.employee_referral_declined", employee_id=employee.id)
+    return _health_page(form, situation, employee, member, decline_url)
 
 
 @bp.post("/salaries/<int:employee_id>/sante/refus")
@@ -101,19 +90,8 @@ def independent_health(member_id: int):
         return redirect(url_for("staff.independent_health", member_id=member.id))
     situation = health.read_own(db.session, current_user, member)
     db.session.commit()
-    if request.method == "GET" and situation is not None:
-        form.pregnant.data = situation.pregnant
-        form.invalidity_pension.data = situation.invalidity_pension
-        form.disabled.data = situation.disabled
-    return render_template(
-        "staff/employee_health.html",
-        employee=None,
-        member=member,
-        form=form,
-        situation=situation,
-        decline_form=DeclineReferralForm(),
-        decline_url=url_for("staff.independent_referral_declined", member_id=member.id),
-    )
+    decline_url = url_for("staff.independent_referral_declined", member_id=member.id)
+    return _health_page(form, situation, None, member, decline_url)
 
 
 @bp.post("/adherents/<int:member_id>/sante/refus")
@@ -173,3 +151,21 @@ def outside_team_access(member_id: int):
     elif request.method == "POST":
         status = 400
     return render_template("staff/outside_team.html", members=[member], form=form), status
+
+
+def _health_page(form, situation, employee, member, decline_url: str):
+    """The health situation's page, an employee's or an independent's own: the form filled from
+    what is recorded on a first display."""
+    if request.method == "GET" and situation is not None:
+        form.pregnant.data = situation.pregnant
+        form.invalidity_pension.data = situation.invalidity_pension
+        form.disabled.data = situation.disabled
+    return render_template(
+        "staff/employee_health.html",
+        employee=employee,
+        member=member,
+        form=form,
+        situation=situation,
+        decline_form=DeclineReferralForm(),
+        decline_url=decline_url,
+    )
