@@ -63,7 +63,12 @@ def browser():
 @pytest.fixture
 def live_app(tmp_path, database, load_demo) -> Iterator[LiveApp]:
     """The real app with CSRF on and the demo data, in a background thread on a free port."""
-    app = make_app(tmp_path, database, WTF_CSRF_ENABLED=True)
+    yield from serve_demo(tmp_path, database, load_demo)
+
+
+def serve_demo(tmp_path, database, load_demo, **config) -> Iterator[LiveApp]:
+    """The demo app with CSRF on (and `config`), served until the generator is closed."""
+    app = make_app(tmp_path, database, WTF_CSRF_ENABLED=True, **config)
     with app.extensions["database"]["sessionmaker"]() as session:
         load_demo(session)
         session.commit()
