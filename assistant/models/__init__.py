@@ -16,6 +16,14 @@ from assistant.models.member import (
     ScoreRecord,
 )
 from assistant.models.outbox import OutboxChannel, OutboxMessage, OutboxStatus
+from assistant.models.pdp import (
+    PdpAction,
+    PdpCase,
+    PdpCaseMember,
+    PdpConsent,
+    PdpDisclosure,
+    PdpReview,
+)
 from assistant.models.risk import RiskEntry
 from assistant.models.service import Centre, CentreKind, OpeningHours
 from assistant.models.sms import ChatLine, InboundSms, PhoneProfile, StaffTask
@@ -39,6 +47,12 @@ from assistant.models.worker import Worker
 from assistant.models.workforce import ContractType, Employee, ImportJob
 
 __all__ = [
+    "PdpAction",
+    "PdpCase",
+    "PdpCaseMember",
+    "PdpConsent",
+    "PdpDisclosure",
+    "PdpReview",
     "Worker",
     "TeleConsent",
     "InaptitudeStep",
