@@ -176,6 +176,37 @@ def _demo_visits(session, employer, employees, staff_by_email, centre, now) -> N
         booking.book(session, "demo", soon, slot[0], last_week)
 
 
+def _demo_pdp_case(session, employees, staff_by_email, now) -> None:
+    """Sophie's case, raised by her médecin du travail after a long sick leave: analysed, a plan
+    adopted three months ago, its 3-month follow-up due today (the cell's queue shows it)."""
+    from assistant.services.pdp import cases, plan
+
+    sophie, cell = employees[2], staff_by_email["pdp@demo.spsti.fr"]
+    doctor = staff_by_email["dr.martin@demo.spsti.fr"]
+    asked = now - timedelta(days=120)
+    case = cases.raise_request(
+        session,
+        doctor,
+        raised_by="occupational_doctor",
+        channel="staff",
+        trigger="pre_reprise",
+        description="Lombalgie chronique, arrêt depuis quatre mois ; reprise envisagée en caisse.",
+        contact="Téléphone personnel, l'après-midi",
+        contract_suspended=True,
+        leave_from=today_paris(asked) - timedelta(days=90),
+        employee=sophie,
+        now=asked,
+    )
+    plan.assign(session, case, doctor, cell)
+    plan.record_analysis(
+        session, case, cell, doctor, "Port de charges à éviter, station debout limitée.", asked
+    )
+    adopted = now - timedelta(days=92)
+    plan.add_action(session, case, cell, "workstation_study", adopted, note="Étude du poste caisse")
+    plan.add_action(session, case, cell, "adjustment", adopted, note="Siège assis-debout en caisse")
+    plan.adopt_plan(session, case, cell, plan.add_months(today_paris(now), -3))
+
+
 def is_empty(session: Session) -> bool:
     counts = [
         session.scalar(select(func.count()).select_from(model))
@@ -303,5 +334,6 @@ def load(session: Session) -> list[tuple[str, str]]:
     session.flush()
     planning.generate_slots(session, today, SLOT_WEEKS * 7)
     _demo_visits(session, employer, employees, staff_by_email, centres[0], now)
+    _demo_pdp_case(session, employees, staff_by_email, now)
     accounts += [(employer.email, "member"), (independent.phone, "member (SMS code)")]
     return accounts

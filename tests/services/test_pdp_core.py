@@ -258,3 +258,13 @@ def test_the_worker_row_comes_with_the_employment(db, employee):
     worker = prove_mobile(db, employee)
     case = employee_asks(db, employee)
     assert db.get(PdpCase, case.id).worker_id == worker.id
+
+
+def test_the_demo_has_a_case_whose_3_month_follow_up_is_due(demo_data, db):
+    from assistant.core.timeutil import today_paris
+    from assistant.database import utcnow
+
+    today = today_paris(utcnow())
+    (row,) = cases.queue(db, today)
+    assert row.urgent and row.case.stage == "plan" and row.case.employer_informed_at is None
+    assert [r.kind for r in row.due] == ["month_3"]
