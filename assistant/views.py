@@ -21,6 +21,7 @@ from assistant import labels
 from assistant.core.parsing import shown_phone
 from assistant.core.text import date_format, datetime_format
 from assistant.error_summary import error_summary
+from assistant.services.prevention import naf
 from assistant.services.visits.place_text import place_name, place_notes
 
 
@@ -61,6 +62,10 @@ def init_app(app) -> None:
     app.jinja_env.globals["error_summary"] = error_summary
     app.jinja_env.filters["place_name"] = lambda centre: place_name(centre, str(get_locale()))
     app.jinja_env.filters["place_notes"] = lambda centre: place_notes(centre, str(get_locale()))
+    # "43.22A — Plumbing, heat and air-conditioning installation" in English
+    app.jinja_env.filters["naf"] = lambda code: (
+        f"{code} — {naf.label(code, str(get_locale()))}" if naf.label(code, "fr") else code
+    )
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error_):
