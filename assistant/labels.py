@@ -163,6 +163,16 @@ VISIT_STATUS = {
     VisitStatus.CANCELLED: _l("Annulée"),
 }
 
+# who cancelled a visit, as its reader is told ("Annulée le 3 mars par l'employeur"), by the
+# kind of `visit.cancelled_by` (audit.actor_label: "staff:3", "member:5", "employee:+33…",
+# "phone:+33…" for an independent by text, "system")
+CANCELLED_BY = {
+    "service": _l("le service de santé au travail"),
+    "employer": _l("l'employeur"),
+    "employee": _l("le salarié"),
+    "you": _l("vous"),
+}
+
 MODALITY = {
     Modality.ON_SITE: _l("Sur place (centre fixe)"),
     Modality.MOBILE: _l("Centre mobile"),
