@@ -44,7 +44,7 @@ def _naf_choices(answers, context) -> list[Choice]:
     from assistant.services.prevention import naf
 
     found = naf.search(answers.get("activity", ""))
-    return [Choice(a.code, f"{a.label} ({a.code})") for a in found] + [
+    return [Choice(a.code, naf.lazy_label(a, with_code=True)) for a in found] + [
         Choice(
             AGAIN,
             _l("Aucune de ces activités : chercher à nouveau"),

@@ -67,6 +67,11 @@ def _locale() -> str:
     return str(_locale_getter() or "fr") if _locale_getter else "fr"
 
 
+def current_locale() -> str:
+    """The language of the moment ("fr" outside a request), for data that carries its English."""
+    return _locale()
+
+
 # English dates as written in Europe ("27 Nov 2026, 04:46"), not Babel's "en", which is American
 # ("11/27/26, 4:46 AM"). French keeps Babel's own formats.
 _ENGLISH_DATES = {

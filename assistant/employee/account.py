@@ -123,6 +123,11 @@ def home():
                 "upcoming": upcoming,
                 "waiting": [v for v in visits if v.status == VisitStatus.REQUESTED],
                 "done": [v for v in visits if v.status == VisitStatus.DONE],
+                "cancelled": sorted(
+                    (v for v in visits if v.status == VisitStatus.CANCELLED),
+                    key=lambda v: v.cancelled_at or v.created_at,
+                    reverse=True,
+                ),
                 "to_plan": due.employee_due(
                     db.session, employee, visits, today, with_health=access.proven
                 ),

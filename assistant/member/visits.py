@@ -46,11 +46,14 @@ def visits_home():
     far = datetime.max.replace(tzinfo=PARIS)
     current.sort(key=lambda v: (v.slot.starts_at if v.slot is not None else far, v.id))
     past = visit_lookup.employer_visits(
-        db.session,
-        member.id,
-        statuses=[VisitStatus.DONE, VisitStatus.NO_SHOW, VisitStatus.CANCELLED],
+        db.session, member.id, statuses=[VisitStatus.DONE, VisitStatus.NO_SHOW]
     )
     past.sort(key=lambda v: v.slot.starts_at if v.slot is not None else v.created_at, reverse=True)
+    # a cancelled visit neither took place nor has a result: a short list of its own
+    cancelled = visit_lookup.employer_visits(
+        db.session, member.id, statuses=[VisitStatus.CANCELLED]
+    )
+    cancelled.sort(key=lambda v: v.cancelled_at or v.created_at, reverse=True)
     audit.record(db.session, current_user, "read", "member", member.id, "visites")
     db.session.commit()
     return render_template(
@@ -60,6 +63,7 @@ def visits_home():
         to_plan=to_plan,
         current=current,
         past=past,
+        cancelled=cancelled,
         today=today,
         now=now,
         locale=locale_code(),

@@ -80,7 +80,7 @@ def _summary(journey: Journey, answers: dict, context: Context) -> list[tuple[st
         if question.kind == "yesno":
             value = _("Oui") if value else _("Non")
         elif question.key == "naf_code":
-            value = f"{naf.nomenclature()[value].label} ({value})"
+            value = f"{naf.label(value, str(get_locale()))} ({value})"
         elif question.key == "payment_method":
             choices = question.options(answers, context)
             value = next(str(c.label) for c in choices if c.value == value)

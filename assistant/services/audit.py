@@ -7,6 +7,7 @@ no caller has to pass it; an explicit `ip=` still wins.
 
 from __future__ import annotations
 
+import json
 from contextvars import ContextVar
 
 from sqlalchemy import select
@@ -55,6 +56,25 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def detail(code: str, **values) -> str:
+    """A detail made of values, stored as data (`{"code": "queue", "waiting": 3, …}`) so that the
+    journal words it in its reader's language (`assistant/staff/journal.py`), never as a sentence
+    in the language of whoever acted."""
+    return json.dumps({"code": code, **values}, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def detail_values(text: str | None) -> dict | None:
+    """The values of a detail written by `detail`; None for a plain text (a code, a reason typed
+    by someone, or a row written before details were data)."""
+    if not text or not text.startswith("{"):
+        return None
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return None
+    return values if isinstance(values, dict) and "code" in values else None
 
 
 def entries_for(session: Session, record_type: str, record_id: object) -> list[AuditEntry]:

@@ -12,6 +12,7 @@ from assistant.models import Role, StaffUser
 from assistant.services import audit
 from assistant.services.membership import staff as staff_accounts
 from assistant.services.membership import tariffs
+from assistant.staff import journal
 from assistant.staff.access import journal_rows, role_required
 from assistant.staff.blueprint import bp
 from forms.staff import StaffAccountForm, TariffRateForm
@@ -97,4 +98,6 @@ def tariff_delete(rate_id: int):
 @role_required(Role.ADMIN)
 def audit_log():
     # entries about a confidential visit are masked as its rule says (care_team.visit_view)
-    return render_template("staff/audit.html", entries=journal_rows(audit.recent(db.session)))
+    return render_template(
+        "staff/audit.html", entries=journal_rows(audit.recent(db.session)), journal=journal
+    )

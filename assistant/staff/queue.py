@@ -56,7 +56,7 @@ def visit_queue():
         "read",
         "visit_queue",
         None,
-        f"{len(waiting)} waiting, {len(displaced)} to move",
+        audit.detail("queue", waiting=len(waiting), to_move=len(displaced)),
         ip=request.remote_addr,
     )
     db.session.commit()

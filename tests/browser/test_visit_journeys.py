@@ -141,9 +141,11 @@ def test_employer_requests_picks_moves_and_cancels_a_visit(page, live_app):
     expect(page).to_have_url(re.compile(r"/espace/visites$"))
     expect(page.get_by_role("status")).to_have_text("Visite annulée.")
     expect(page.locator("tr.visit").filter(has_text="Élodie Durand")).to_have_count(0)
-    expect(page.locator("tr.past-visit").filter(has_text="Élodie Durand")).to_contain_text(
-        "Annulée"
-    )
+    # issue 15: not a past visit with a result, but listed apart, with when and by whom
+    expect(page.locator("tr.past-visit").filter(has_text="Élodie Durand")).to_have_count(0)
+    expect(page.get_by_role("heading", level=2, name="Visites annulées")).to_be_visible()
+    cancelled = page.locator("tr.cancelled-visit").filter(has_text="Élodie Durand")
+    expect(cancelled).to_contain_text(re.compile(r"Annulée le .+ par vous"))
     # to plan again, since nothing took place
     expect(page.locator("tr.to-plan").filter(has_text="Élodie Durand")).to_have_count(1)
     assert booked_visit(live_app, employee_id).status == "cancelled"

@@ -116,3 +116,24 @@ def test_risk_catalogue_rows_are_well_formed():
 def test_a_trade_typed_in_english_finds_its_activity_first(typed, code):
     """Issue 15: "plumber" found the wholesale of plumbing supplies (46.74B), not plumbing."""
     assert naf.search(typed)[0].code == code
+
+
+def test_every_naf_class_has_its_nace_rev2_english_title():
+    """Issue 15: NAF labels stayed French in English; NAF has no English, NACE Rev. 2 has (615
+    classes, one for each four-digit prefix of the 732 sous-classes)."""
+    with (naf.DATA_DIR / "nace_rev2_en.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len({row["code"] for row in rows}) == 615
+    assert {row["code"] for row in rows} == {code[:5] for code in naf.nomenclature()}
+    assert all(row["label"].strip() == row["label"] and row["label"] for row in rows)
+
+
+def test_a_naf_label_in_english_is_the_title_of_its_nace_class():
+    plumbing = naf.nomenclature()["43.22A"]
+    assert plumbing.label_in("en") == "Plumbing, heat and air-conditioning installation"
+    assert plumbing.label_in("fr") == plumbing.label
+    assert naf.label("10.71C", "en") == (
+        "Manufacture of bread; manufacture of fresh pastry goods and cakes"
+    )
+    assert naf.label("10.71C", "fr") == "Boulangerie et boulangerie-pâtisserie"
+    assert naf.label("99.99Z", "en") is None

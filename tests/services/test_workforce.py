@@ -178,7 +178,7 @@ def test_import_semicolons_utf8(db, member):
     assert martin.exposures == [] and martin.night_worker is False
     assert nguyen.contract_type == "apprenti" and nguyen.exposures == ["heat_cold"]
     entry = audit.entries_for(db, "member", member.id)[0]
-    assert entry.action == "import" and "3 created" in entry.detail
+    assert entry.action == "import" and audit.detail_values(entry.detail)["created"] == 3
 
 
 def test_import_commas_with_quoted_exposures(db, member):

@@ -245,3 +245,13 @@ def test_the_chat_offers_numbered_choices_as_buttons_without_javascript(chat, sm
     assert buttons[:2] == ["1", "2"]
     assert "Code postal" in say(chat, buttons[0])
     assert 'name="message" value="1"' not in chat.get("/chat").text
+
+
+def test_naf_choices_in_english_are_the_nace_titles(chat, sms_db, sms_demo):
+    """Issue 15: the chat's NAF choices stayed French in English."""
+    say(chat, "ENGLISH")
+    for message in ["ADHERER", "Nina Roux", "552 100 554 00013", "12 March 1980"]:
+        say(chat, message)
+    reply = say(chat, "hairdresser")
+    assert "1. Hairdressing and other beauty treatment" in reply, reply
+    assert "Coiffure" not in reply

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from assistant.models import Member, MemberUser, OutboxMessage, ScoreRecord
-from tests.web.helpers import EMPLOYER_STEPS, _walk
+from tests.web.helpers import EMPLOYER_STEPS, _walk, read
 
 
 def test_employer_joins_and_lands_in_the_member_space(client, db, load_demo):
@@ -232,3 +232,12 @@ def test_the_code_button_meets_the_limits_of_every_code(client, db, load_demo):
     db.rollback()
     sent = db.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "+33781234567"))
     assert len(sent.all()) == 1
+
+
+def test_naf_choices_in_english_are_the_nace_titles(client, db):
+    """Issue 15: every NAF label was left in French with ?lang=en."""
+    client.get("/?lang=en")
+    _walk(client, "entreprise", EMPLOYER_STEPS[:2])
+    page = read(client.get("/adhesion/entreprise/activite-choix"))
+    assert "Joinery installation (43.32A)" in page
+    assert "Travaux de menuiserie" not in page

@@ -537,3 +537,16 @@ def test_the_employee_downloads_their_own_ordonnance_only(
     response = client.get(f"/salarie/visite/{mine.id}/ordonnance.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert client.get(f"/salarie/visite/{theirs.id}/ordonnance.pdf").status_code == 404
+
+
+def test_a_cancelled_visit_is_listed_apart_in_the_employee_space(
+    client, db, slots, proven_employee
+):
+    """Issue 15: a cancelled visit is not a past visit; its own short section says when and who."""
+    visit = book_for(db, proven_employee)
+    login(client, db)
+    assert client.post(f"/salarie/visite/{visit.id}/annuler").status_code == 302
+    page = read(client.get("/salarie/"))
+    past, cancelled = page.split("Mes visites passées", 1)[1].split("Visites annulées", 1)
+    assert "Aucune visite passée" in past
+    assert "Annulée le" in cancelled and "par vous" in cancelled

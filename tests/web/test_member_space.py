@@ -163,3 +163,17 @@ def test_the_certificate_says_when_it_was_issued_and_until_when_it_holds(db, dem
     member.status = "pending"
     with pytest.raises(pdf.CertificateRefused):
         pdf.adhesion_certificate(member, "Service", date(2026, 11, 23))
+
+
+def test_the_naf_code_is_shown_with_its_label_in_the_readers_language(
+    client, db, demo_employer, staff_login
+):
+    """Issue 15: NAF labels in English are the NACE Rev. 2 titles of their class."""
+    french = demo_employer.get("/espace/").get_data(as_text=True)
+    assert "10.71C — Boulangerie et boulangerie-pâtisserie" in french
+    english = demo_employer.get("/espace/?lang=en").get_data(as_text=True)
+    assert "10.71C — Manufacture of bread; manufacture of fresh pastry goods and cakes" in english
+    staff_login("secretary")
+    bakery = db.scalar(select(Member).where(Member.naf_code == "10.71C"))
+    page = client.get(f"/staff/adherents/{bakery.id}?lang=en").get_data(as_text=True)
+    assert "10.71C — Manufacture of bread" in page

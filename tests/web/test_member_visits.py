@@ -849,3 +849,21 @@ def test_french_by_default_and_english_on_request(space, world):
         assert french_text not in english, french_text
     form = page_of(space.get("/espace/visites/demande"))
     assert "Return-to-work visit" in form and "Book the first free slot automatically" in form
+
+
+def test_a_cancelled_visit_is_listed_apart_with_when_and_by_whom(space, world, db):
+    """Issue 15: a cancelled visit was listed under "Visites passées et résultats"."""
+    cancelled_at = utcnow() - timedelta(days=2)
+    make_visit(
+        db, world, status="cancelled", cancelled_at=cancelled_at, cancelled_by="employee:+33612"
+    )
+    make_visit(db, world, employee="late", status="cancelled", cancelled_by="staff:1")
+    db.commit()
+    page = page_of(space.get("/espace/visites"))
+    past, cancelled = page.split("Visites passées et résultats", 1)[1].split("Visites annulées", 1)
+    assert "Alex Recent" not in past and "Annulée" not in past
+    day = fr_medium(cancelled_at.astimezone(PARIS).date())
+    assert "Alex Recent" in cancelled
+    assert f"Annulée le {day} par le salarié" in cancelled
+    # cancelled before the date was kept: who, without a date
+    assert "Annulée par le service de santé au travail" in cancelled

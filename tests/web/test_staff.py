@@ -4,8 +4,10 @@ import pytest
 from sqlalchemy import select
 
 from assistant.models import AuditEntry, Role
+from assistant.services import audit
 from tests.conftest import csrf_token, make_app
 from tests.factories import PASSWORD
+from tests.web.helpers import read
 
 
 def test_login_page_is_french_and_labelled(client):
@@ -139,3 +141,65 @@ def test_deactivated_staff_is_logged_out(client, db, staff_login):
     user.active = False
     db.commit()
     assert client.get("/staff/").status_code == 302
+
+
+def _journal_rows(db):
+    """Rows as the code writes them, and as older rows were written (text, some in English)."""
+    db.add_all(
+        [
+            AuditEntry(
+                actor="member:1",
+                action="read",
+                record_type="member",
+                record_id="1",
+                detail="visites",
+            ),
+            AuditEntry(
+                actor="staff:1",
+                action="read",
+                record_type="visit_queue",
+                detail="3 waiting, 1 to move",
+            ),
+            AuditEntry(
+                actor="system",
+                action="generate",
+                record_type="slot",
+                detail=audit.detail("slots_opened", since="2026-11-30", weeks=2, created=40),
+            ),
+            AuditEntry(
+                actor="phone:+33612",
+                action="cancel",
+                record_type="visit",
+                record_id="7",
+                detail="Salariée en congés",
+            ),
+        ]
+    )
+    db.commit()
+
+
+def test_the_journal_words_every_row_in_french(client, db, staff_login):
+    """Issue 15: the journal showed raw codes ("read", "visit_queue") and English sentences."""
+    _journal_rows(db)
+    staff_login("admin")
+    page = read(client.get("/staff/journal"))
+    assert "Consultation" in page and "liste des visites" in page and "Adhérent 1" in page
+    assert "3 en attente, 1 à déplacer" in page and "waiting" not in page
+    assert "40 créneaux ouverts sur 2 semaines à partir du 30 nov. 2026" in page
+    assert "Connexion" in page and "Compte du service" in page  # the admin's own login
+    assert "Salariée en congés" in page  # what a person typed stays as typed
+    for code in (">read<", ">visit_queue", ">generate<", ">login<"):
+        assert code not in page
+
+
+def test_the_journal_in_english(client, db, staff_login):
+    """Issue 15: "the staff journal details" were left in French with ?lang=en."""
+    _journal_rows(db)
+    staff_login("admin")
+    page = read(client.get("/staff/journal?lang=en"))
+    assert "Data access log" in page
+    assert "View" in page and "list of visits" in page and "Member 1" in page
+    assert "3 waiting, 1 to move" in page
+    assert "40 slots opened over 2 weeks from 30 Nov 2026" in page
+    for french in ("Consultation", "liste des visites", "en attente", "Adhérent", "créneaux"):
+        assert french not in page, french

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from babel.support import LazyProxy
 from rapidfuzz import fuzz
 
 from assistant.core.parsing import fold
+from assistant.core.text import current_locale
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 STOPWORDS = frozenset(
@@ -22,13 +24,46 @@ STOPWORDS = frozenset(
 @dataclass(frozen=True)
 class Activity:
     code: str
-    label: str
+    label: str  # INSEE's French label of the sous-classe
+    label_en: str  # the NACE Rev. 2 title of its class (NAF has no English of its own)
+
+    def label_in(self, locale: str) -> str:
+        return self.label_en if str(locale).startswith("en") else self.label
+
+
+@cache
+def english_titles() -> dict[str, str]:
+    """NACE Rev. 2 class (`43.22`) → its English title."""
+    with (DATA_DIR / "nace_rev2_en.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["label"] for row in csv.DictReader(handle)}
 
 
 @cache
 def nomenclature() -> dict[str, Activity]:
+    english = english_titles()
     with (DATA_DIR / "naf_rev2.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["code"]: Activity(row["code"], row["label"]) for row in csv.DictReader(handle)}
+        return {
+            row["code"]: Activity(row["code"], row["label"], english[row["code"][:5]])
+            for row in csv.DictReader(handle)
+        }
+
+
+def label(code: str | None, locale: str) -> str | None:
+    """A NAF code's label in `locale` (French, or the English of its NACE class); None when the
+    code is unknown."""
+    activity = nomenclature().get(code or "")
+    return activity.label_in(locale) if activity else None
+
+
+def lazy_label(activity: Activity, with_code: bool = False):
+    """The label in the language of the moment (journeys' choices are built before it is
+    known), followed by the code when asked: "Plumbing, heat and … installation (43.22A)"."""
+
+    def shown() -> str:
+        text = activity.label_in(current_locale())
+        return f"{text} ({activity.code})" if with_code else text
+
+    return LazyProxy(shown, enable_cache=False)
 
 
 @cache

@@ -186,5 +186,12 @@ def generate_weeks(session: Session, actor, today: date, weeks: int) -> Planning
     """Open the `weeks` weeks from `today` to visits (public holidays, absences and closures
     excepted); the slots that exist are left as they are."""
     created = generate_slots(session, today, weeks * 7)
-    audit.record(session, actor, "generate", "slot", None, f"{today} +{weeks}w: {created}")
+    audit.record(
+        session,
+        actor,
+        "generate",
+        "slot",
+        None,
+        audit.detail("slots_opened", since=today.isoformat(), weeks=weeks, created=created),
+    )
     return PlanningChange(created=created)

@@ -48,3 +48,19 @@ def employer_visit(session: Session, member_id: int, visit_id: int) -> Visit | N
     if visit is None or visit.member_id != member_id or visit.confidential:
         return None
     return visit
+
+
+def canceller(cancelled_by: str | None, reader: str) -> str | None:
+    """Who cancelled a visit, as its reader (`employer`, `independent`, `employee`) is told: a key
+    of `labels.CANCELLED_BY`, or None when it is not known (`cancelled_by` is
+    `audit.actor_label`: "staff:3", "member:5", "employee:+33…", "phone:+33…", "system")."""
+    kind = (cancelled_by or "").split(":", 1)[0]
+    if kind in ("staff", "system"):
+        return "service"
+    if kind == "member":
+        return "employer" if reader == "employee" else "you"
+    if kind == "employee":
+        return "you" if reader == "employee" else "employee"
+    if kind == "phone":  # an independent's own phone, by text
+        return "you" if reader == "independent" else "employee"
+    return None

@@ -255,8 +255,14 @@ def import_csv(
         "import",
         "member",
         member_id,
-        f"employees CSV: {report.total} lines, {report.created} created, "
-        f"{report.updated} updated, {report.unchanged} unchanged, {report.error_count} errors",
+        audit.detail(
+            "employees_csv",
+            lines=report.total,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            errors=report.error_count,
+        ),
     )
     return report
 
