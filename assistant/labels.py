@@ -21,6 +21,7 @@ from assistant.models import (
     TariffKind,
     VisitStatus,
 )
+from assistant.models.pdp import PdpRaisedBy, PdpStage, PdpTrigger
 
 # ---------------------------------------------------------------- members and tariffs
 
@@ -243,4 +244,32 @@ INTENT = {
     "risks": _l("déclarer vos risques (envoyez RISQUES)"),
     "pdp": _l("la cellule maintien en emploi (envoyez PDP)"),
     "menu": _l("voir le menu (envoyez MENU)"),
+}
+
+# ---------------------------------------------------------------- the PDP cell (SPEC 4.7)
+
+# what brings the request, as the person asking reads it (the journey's choices, the pages)
+PDP_TRIGGER = {
+    PdpTrigger.ACCIDENT_OR_DISEASE: _l("Accident grave ou maladie professionnelle"),
+    PdpTrigger.PRE_REPRISE: _l("Visite de pré-reprise"),
+    PdpTrigger.REPRISE: _l("Visite de reprise"),
+    PdpTrigger.MID_CAREER: _l("Visite de mi-carrière"),
+    PdpTrigger.ON_REQUEST: _l("Visite à la demande"),
+    PdpTrigger.LIAISON: _l("Rendez-vous de liaison"),
+    PdpTrigger.NONE: _l("Aucun de ces cas"),
+}
+# where a case stands, in plain words for the worker and the employer (never its content)
+PDP_STAGE = {
+    PdpStage.ALERT: _l("Reçue, la cellule va vous contacter"),
+    PdpStage.ANALYSIS: _l("En cours d'étude avec le médecin du travail"),
+    PdpStage.PLAN: _l("Accompagnement en cours"),
+    PdpStage.CLOSED: _l("Accompagnement terminé"),
+}
+# who asked the cell
+PDP_RAISED_BY = {
+    PdpRaisedBy.WORKER: _l("Vous-même"),
+    PdpRaisedBy.EMPLOYER: _l("Votre employeur"),
+    PdpRaisedBy.OCCUPATIONAL_DOCTOR: _l("Le médecin du travail"),
+    PdpRaisedBy.TREATING_DOCTOR: _l("Votre médecin traitant"),
+    PdpRaisedBy.MEDECIN_CONSEIL: _l("Le médecin-conseil de l'assurance maladie"),
 }
