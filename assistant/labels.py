@@ -273,3 +273,8 @@ PDP_RAISED_BY = {
     PdpRaisedBy.TREATING_DOCTOR: _l("Votre médecin traitant"),
     PdpRaisedBy.MEDECIN_CONSEIL: _l("Le médecin-conseil de l'assurance maladie"),
 }
+# the pages of the request on the web (assistant/pdp_pages.py)
+PDP_REQUEST_STEP = {
+    "situation": _l("Votre situation"),
+    "demande": _l("Votre demande"),
+}

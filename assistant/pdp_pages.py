@@ -15,17 +15,14 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from assistant import labels
 from assistant.extensions import db
 from assistant.models import DialogueState
 from assistant.wizard import WebJourney, play_step
 from dialogs.engine import Answers, Context, Outcome
-from dialogs.pdp import PDP_REQUEST, REQUEST, SITUATION
+from dialogs.pdp import PDP_REQUEST, SITUATION
 from forms.wizard import Select, TextArea
 
-TITLES = {
-    SITUATION: _l("Votre situation"),
-    REQUEST: _l("Votre demande"),
-}
 WIDGETS = {
     "employee": Select(_l("— Choisissez un salarié —")),
     "about": Select(),
@@ -56,7 +53,7 @@ def play(
     load = lambda: _state(key, starting)  # noqa: E731
     web = WebJourney(
         PDP_REQUEST,
-        TITLES,
+        labels.PDP_REQUEST_STEP,
         load=load,
         create=load,
         context=context,

@@ -96,7 +96,7 @@ def test_a_contact_number_is_heard_and_told_only_that_it_is_received(sms_app, sm
 
 def test_an_unknown_number_is_told_who_can_ask_and_how(phone):
     reply = phone.send("PDP")
-    assert "seul le salarié ou l'indépendant dont le service connaît le mobile" in reply
+    assert "seul le salarié ou l'indépendant dont le mobile est connu du service" in reply
     assert "le chat ou votre espace" in reply and fits(reply)
 
 
