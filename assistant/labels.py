@@ -256,17 +256,18 @@ PDP_TRIGGER = {
     PdpTrigger.MID_CAREER: _l("Visite de mi-carrière"),
     PdpTrigger.ON_REQUEST: _l("Visite à la demande"),
     PdpTrigger.LIAISON: _l("Rendez-vous de liaison"),
-    PdpTrigger.NONE: _l("Aucun de ces cas"),
+    PdpTrigger.NONE: _l("Aucun de ces événements"),
 }
-# where a case stands, in plain words for the worker and the employer (never its content)
-PDP_STAGE = {
+# where a case stands, in plain words for the person it is about (never its content; the
+# back-office says it its own way)
+PDP_STAGE_TOLD = {
     PdpStage.ALERT: _l("Reçue, la cellule va vous contacter"),
     PdpStage.ANALYSIS: _l("En cours d'étude avec le médecin du travail"),
     PdpStage.PLAN: _l("Accompagnement en cours"),
     PdpStage.CLOSED: _l("Accompagnement terminé"),
 }
-# who asked the cell
-PDP_RAISED_BY = {
+# who asked the cell, as the worker reads it in their space
+PDP_ASKED_BY_TOLD = {
     PdpRaisedBy.WORKER: _l("Vous-même"),
     PdpRaisedBy.EMPLOYER: _l("Votre employeur"),
     PdpRaisedBy.OCCUPATIONAL_DOCTOR: _l("Le médecin du travail"),

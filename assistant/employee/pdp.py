@@ -51,8 +51,8 @@ def pdp():
         {
             "case": case,
             "employer": employers[case.employee_id],
-            "who": labels.PDP_RAISED_BY[case.raised_by],
-            "stage": labels.PDP_STAGE[case.stage],
+            "who": labels.PDP_ASKED_BY_TOLD[case.raised_by],
+            "stage": labels.PDP_STAGE_TOLD[case.stage],
         }
         for case in found
     ]

@@ -65,7 +65,7 @@ def pdp():
     member = current_member()
     if member.kind == MemberKind.INDEPENDENT:
         found = cases.of_member(db.session, member)
-        rows = [{"case": c, "stage": labels.PDP_STAGE[c.stage]} for c in found]
+        rows = [{"case": c, "stage": labels.PDP_STAGE_TOLD[c.stage]} for c in found]
     else:  # the day and the employee, nothing the cell or the employee wrote
         found = cases.asked_by_employer(db.session, member)
         rows = [{"case": c, "employee": db.session.get(Employee, c.employee_id)} for c in found]
