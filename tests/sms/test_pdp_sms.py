@@ -15,6 +15,7 @@ from assistant.models import DialogueState, Employee, Member, OutboxMessage
 from assistant.models.pdp import PdpCase
 from tests.factories import CONTACT_MOBILE, make_employee, make_member
 from tests.sms.conftest import Phone
+from tests.web.helpers import member_login
 from tests.sms.helpers import (
     NUMBER,
     employee_login,
@@ -175,3 +176,21 @@ def test_the_pdp_request_is_one_journey_on_every_channel(sms_app, sms_db, channe
     assert case.identity_proven and case.raised_by == "worker"
     assert case.channel == channel
     assert sms_db.scalar(select(DialogueState)) is None  # the journey ended itself
+
+
+def test_in_the_chat_an_employer_is_pointed_to_its_space(app, client, db, employer):
+    db.commit()
+    member_login(client)
+    assert "depuis votre espace" in say(client, "PDP")
+    db.rollback()
+    assert db.scalar(select(DialogueState)) is None
+
+
+def test_in_the_chat_a_signed_in_independent_asks_for_itself(app, client, db):
+    member = texting_independent(db, account="nina@test.fr")
+    member_login(client, "nina@test.fr")
+    for text in ("PDP", "5", "non", SECRET):
+        say(client, text)
+    assert "sous 5 jours ouvrés" in say(client, "passer")
+    case = the_case(db)
+    assert (case.member_id, case.channel, case.identity_proven) == (member.id, "chat", True)
