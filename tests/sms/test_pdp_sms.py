@@ -15,7 +15,6 @@ from assistant.models import DialogueState, Employee, Member, OutboxMessage
 from assistant.models.pdp import PdpCase
 from tests.factories import CONTACT_MOBILE, make_employee, make_member
 from tests.sms.conftest import Phone
-from tests.web.helpers import member_login
 from tests.sms.helpers import (
     NUMBER,
     employee_login,
@@ -24,6 +23,7 @@ from tests.sms.helpers import (
     texting_employee,
     texting_independent,
 )
+from tests.web.helpers import member_login
 
 SECRET = "Mal au dos depuis la chute du pétrin"
 REACH = "le soir après 18h au fixe"
