@@ -21,6 +21,7 @@ from assistant.models import (
     TariffKind,
     VisitStatus,
 )
+from assistant.models.pdp import PdpRaisedBy, PdpStage, PdpTrigger
 
 # ---------------------------------------------------------------- members and tariffs
 
@@ -364,4 +365,38 @@ AUDIT_DETAIL_FORMAT = {
     "slot": _l("créneau n° %(slot)s"),
     "note": _l("note n° %(note)s"),
     "tele_consent": _l("adhérent n° %(member)s, %(channel)s"),
+}
+
+# ---------------------------------------------------------------- the PDP cell (SPEC 4.7)
+
+# what brings the request, as the person asking reads it (the journey's choices, the pages)
+PDP_TRIGGER = {
+    PdpTrigger.ACCIDENT_OR_DISEASE: _l("Accident grave ou maladie professionnelle"),
+    PdpTrigger.PRE_REPRISE: _l("Visite de pré-reprise"),
+    PdpTrigger.REPRISE: _l("Visite de reprise"),
+    PdpTrigger.MID_CAREER: _l("Visite de mi-carrière"),
+    PdpTrigger.ON_REQUEST: _l("Visite à la demande"),
+    PdpTrigger.LIAISON: _l("Rendez-vous de liaison"),
+    PdpTrigger.NONE: _l("Aucun de ces événements"),
+}
+# where a case stands, in plain words for the person it is about (never its content; the
+# back-office says it its own way)
+PDP_STAGE_TOLD = {
+    PdpStage.ALERT: _l("Reçue, la cellule va vous contacter"),
+    PdpStage.ANALYSIS: _l("En cours d'étude avec le médecin du travail"),
+    PdpStage.PLAN: _l("Accompagnement en cours"),
+    PdpStage.CLOSED: _l("Accompagnement terminé"),
+}
+# who asked the cell, as the worker reads it in their space
+PDP_ASKED_BY_TOLD = {
+    PdpRaisedBy.WORKER: _l("Vous-même"),
+    PdpRaisedBy.EMPLOYER: _l("Votre employeur"),
+    PdpRaisedBy.OCCUPATIONAL_DOCTOR: _l("Le médecin du travail"),
+    PdpRaisedBy.TREATING_DOCTOR: _l("Votre médecin traitant"),
+    PdpRaisedBy.MEDECIN_CONSEIL: _l("Le médecin-conseil de l'assurance maladie"),
+}
+# the pages of the request on the web (assistant/pdp_pages.py)
+PDP_REQUEST_STEP = {
+    "situation": _l("Votre situation"),
+    "demande": _l("Votre demande"),
 }

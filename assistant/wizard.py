@@ -40,6 +40,7 @@ class WebJourney:
     every_step: bool = False  # each page is shown once even when its answers are prefilled
     intro: str | None = None
     aside: tuple[str, str] | None = None  # a side link: (url, text)
+    widgets: Mapping[str, Any] | None = None  # question key → widget (forms/wizard.py)
 
     def next_url(self, answers: Answers) -> str:
         """The first page to fill: a step not submitted yet, then the review page."""
@@ -69,9 +70,8 @@ def play_step(web: WebJourney, step: str):
     state = web.load()
     answers = dict(state.answers) if state else {}
     context = web.context()
-    form, questions = build_step_form(
-        journey, step, answers, context, request.form if request.method == "POST" else None
-    )
+    posted = request.form if request.method == "POST" else None
+    form, questions = build_step_form(journey, step, answers, context, posted, web.widgets)
     if request.method == "POST" and form.validate():
         answers, ok = accept_step(journey, questions, form, answers, context)
         if ok:

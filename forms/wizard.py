@@ -95,6 +95,8 @@ def step_questions(
     """
     shown: list[Question] = []
     for question in journey.step_questions(step):
+        if question.effect is not None:  # done by the engine, never asked
+            continue
         if question.applies(answers) or any(
             question.applies({**answers, earlier.key: value})
             for earlier in shown

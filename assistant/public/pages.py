@@ -51,7 +51,8 @@ def booking():
 
 @bp.get("/pdp")
 def pdp():
-    return render_template("public/pdp.html")
+    # the number the SMS come from (Twilio's), the one to text PDP to
+    return render_template("public/pdp.html", sms_number=current_app.config["TWILIO_FROM"])
 
 
 @bp.get("/tarifs")

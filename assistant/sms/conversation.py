@@ -36,6 +36,7 @@ from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION, RISK_CODES, from_declaration
 from dialogs.engine import Context, Journey, Outcome
 from dialogs.member_proof import MEMBER_PROOF
+from dialogs.pdp import PDP_PROOF, PDP_REQUEST
 from dialogs.tele_consent import TELE_CONSENT
 from dialogs.visits import BOOK, CANCEL, MOVE
 
@@ -53,6 +54,8 @@ JOURNEYS = {
         CANCEL,
         TELE_CONSENT,
         MEMBER_PROOF,
+        PDP_REQUEST,
+        PDP_PROOF,
     )
 }
 VISIT_KEYWORDS = {"book": BOOK, "cancel": CANCEL, "move": MOVE}
@@ -209,7 +212,7 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
         return _start(session, channel, TELE_CONSENT, first, now)
     if word == "pdp":
         _end(session, state)
-        return visits.say("soon", feature=word)
+        return _start_pdp(session, channel, now)
     if (join := join_journey(text, word)) is not None:
         _end(session, state)
         answers = {"phone": channel.phone} if channel.phone else {}
@@ -239,6 +242,21 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
     if state is None:
         return visits.say("not_understood")
     return _answer(session, channel, state, text, now)
+
+
+def _start_pdp(session, channel, now) -> str:
+    """`PDP`: the request from the phone (SMS, the chat of a signed-in worker), from the
+    independent signed in to the chat; an employer asks in its space; an anonymous visitor of
+    the chat proves a mobile first."""
+    if channel.member_id is not None:
+        member = session.get(Member, channel.member_id)
+        if member.kind != "independent":
+            return visits.say("pdp_employer")
+        first = {"_asker": "independent", "_member": member.id, "_proven": True}
+        return _start(session, channel, PDP_REQUEST, first, now)
+    if channel.phone is None:
+        return _start(session, channel, PDP_PROOF, {}, now)
+    return _start(session, channel, PDP_REQUEST, {}, now)
 
 
 def _wanted(text: str) -> list[str]:
@@ -366,6 +384,7 @@ def _context(session, channel, now) -> Context:
             "auto_activate": current_app.config["MEMBERS_AUTO_ACTIVATE"],
             "code_limits": otp.CodeLimits.from_config(current_app.config),
             "channel": "sms" if channel.name == "sms" else "web",  # how a consent is given
+            "via": channel.name,  # sms or chat: how a request reached the PDP cell
         },
     )
 

@@ -41,7 +41,15 @@ LEXICON = {
         "become a member",
     ),
     "risks": ("risques", "risque", "risks", "risk", "auto evaluation", "self assessment"),
-    "pdp": ("maintien en emploi", "maintien dans l emploi", "keep my job"),
+    "pdp": (
+        "maintien en emploi",
+        "maintien dans l emploi",
+        "garder mon emploi",
+        "garder mon travail",
+        "cellule pdp",
+        "desinsertion professionnelle",
+        "keep my job",
+    ),
     "menu": ("aide", "help", "que pouvez vous faire", "what can you do", "menu"),
 }
 # a visit to cancel or move is an appointment: those verbs say more than the word appointment

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date
@@ -127,6 +127,11 @@ def values_for(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(found.get("token"), str):  # a journey handed over to the web (adhesion)
         path = url_for("public.adhesion_handover", token=found["token"])
         found["link"] = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    if isinstance(found.get("answer_by"), str):  # the day the PDP cell gets back by
+        day = date.fromisoformat(found["answer_by"])
+        found["answer_by"] = _plain(
+            format_date(day, "EEEE d MMMM", locale=str(get_locale() or "fr"))
+        )
     if isinstance(found.get("current"), int):
         found["current"] = short_when(session.get(Slot, found["current"]).starts_at)
     return found

@@ -383,6 +383,15 @@ PLAYED = {
         {"sms", "chat", "web"},
         "tests/sms/test_tele_consent_sms.py::test_R4624_41_1_the_consent_is_one_journey_on_every_channel",
     ),
+    "pdp_request": (
+        {"sms", "chat", "web"},
+        "tests/sms/test_pdp_sms.py::test_the_pdp_request_is_one_journey_on_every_channel",
+    ),
+    # a mobile proven in the chat before PDP, then the request
+    "pdp_proof": (
+        {"chat"},
+        "tests/sms/test_pdp_sms.py::test_the_chat_visitor_proves_the_mobile_then_asks",
+    ),
 }
 
 

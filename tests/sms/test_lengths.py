@@ -44,6 +44,7 @@ from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION
 from dialogs.engine import Context
 from dialogs.member_proof import MEMBER_PROOF
+from dialogs.pdp import PDP_PROOF, PDP_REQUEST
 from dialogs.tele_consent import TELE_CONSENT
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "assistant" / "templates" / "sms"
@@ -133,7 +134,21 @@ def template_values() -> dict[str, list[dict]]:
         "score_result": [
             {"result": result, "member": member} for result in results for member in (None, 7)
         ],
-        "soon": [{"feature": word} for word in ("book", "cancel", "move", "pdp")],
+        "pdp_employer": [{}],
+        "pdp_received": [
+            {
+                "answer_by": "mercredi 30 septembre",
+                "asker": asker,
+                "informed": informed,
+                "suspended": not informed,
+                "quiet": quiet,
+            }
+            for asker in ("employee", "independent", "employer")
+            for informed in (True, False)
+            for quiet in (True, False)
+        ],
+        "pdp_refused": [{"reason": "La fin de l'arrêt précède son début."}],
+        "pdp_unknown": [{"service_phone": phone} for phone in ("01 23 45 67 89", LONG_PHONES[3])],
         "start": [{}],
         "stop": [{}],
         "tele_consent_ask": [{"in_force": True}, {"in_force": False}],
@@ -206,6 +221,11 @@ def realistic_answers(journey, question, language) -> list[dict]:
         return [{"_kind": "employer"}, {"_kind": "independent"}]
     if journey is SCORE:
         return [{}, {"has_staff": True}, {"has_staff": False}, {"_member": 1}]
+    if journey is PDP_REQUEST and question.key == "about":  # a worker of several employers
+        name = "Société Coopérative Ouvrière de Production des Boulangers de l'Est"
+        return [{"_about": [[f"employee:{n}", f"{name} {n}"] for n in range(5)]}]
+    if journey is PDP_REQUEST and question.key == "employee":
+        return []  # the employer asks on the web only, from its list of employees
     return [{}]
 
 
@@ -219,6 +239,8 @@ def played_questions():
         PHONE_CODE,
         TELE_CONSENT,
         MEMBER_PROOF,
+        PDP_REQUEST,
+        PDP_PROOF,
     ):
         for question in journey.questions:
             if question.effect is not None:  # done by the engine, never asked
@@ -230,7 +252,7 @@ def test_the_sms_plays_these_journeys():
     # the visit journeys' questions and messages are checked beside their flows, with slots
     # (tests/sms/test_visits_sms.py)
     journeys = (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE, TELE_CONSENT)
-    journeys += (MEMBER_PROOF,)
+    journeys += (MEMBER_PROOF, PDP_REQUEST, PDP_PROOF)
     played = {journey.name for journey in journeys}
     assert set(JOURNEYS) == played | set(visit_journeys.JOURNEYS)
 
@@ -326,6 +348,7 @@ def test_every_reprompt_of_the_played_journeys_fits(sms_app, sms_db, sms_demo, l
             RATING,
             PHONE_CODE,
             TELE_CONSENT,
+            PDP_REQUEST,
         ):
             for question in journey.questions:
                 if question.effect is not None:  # done by the engine, never asked

@@ -439,10 +439,6 @@ def test_the_chat_sends_booking_to_sms_or_the_web_space(sms_app, sms_db, sms_slo
     assert sms_db.scalar(select(Visit)) is None
 
 
-def test_pdp_is_still_coming_soon(phone):
-    assert "bientôt" in phone.send("PDP")
-
-
 def test_two_phones_do_not_share_a_flow(sms_app, sms_db, sms_slots, independent):
     first = Phone(sms_app.test_client(), NUMBER)
     texting_independent(sms_db, phone="+33600000003", siret="73282932000074")

@@ -95,7 +95,7 @@ def test_stop_then_start(phone, sms_db, sms_app):
     assert sms_db.scalar(select(PhoneProfile.opted_out_at)) is None
 
 
-def test_features_not_built_yet_answer_honestly(phone):
+def test_pdp_from_an_unknown_number_gives_the_service_s_phone(phone):
     assert "01 23 45 67 89" in phone.send("PDP")
 
 
