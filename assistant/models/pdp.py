@@ -135,7 +135,8 @@ class PdpCase(Base):
     channel: Mapped[str] = mapped_column(String(8))
     # who typed it: "phone:+336…", "member:4", "employee:7", "staff:3"
     raised_actor: Mapped[str] = mapped_column(String(80))
-    # asked from the worker's own proven mobile or space (else a contact number, maybe not theirs)
+    # who asked is proven: the worker's own proven mobile or space, a signed-in employer (else a
+    # contact number an employer typed, maybe not the worker's)
     identity_proven: Mapped[bool] = mapped_column(default=False)
     trigger: Mapped[str] = mapped_column(String(24))
     contract_suspended: Mapped[bool] = mapped_column(default=False)  # on sick leave when asked
