@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import datetime
 
 from rapidfuzz import fuzz
 
 from assistant.core.parsing import Choice, Reprompt, fold
 from assistant.core.text import _l
+from assistant.core.when_wished import Window, Wish, parse_wish
 from dialogs import visit_request
 from dialogs.engine import Answers, Context, Journey, Outcome, Question, effect
 from dialogs.visit_identity import (
@@ -94,6 +96,22 @@ def parse_pick(raw: str) -> int:
     return 0
 
 
+NOT_A_PICK = -1  # text that is neither a number nor a wish
+
+
+def parse_pick_or_wish(raw: str) -> int | dict:
+    """The number of a listed slot (`parse_pick`), else when the person would rather come
+    (`{"wish": …}`, `assistant.core.when_wished`: "mardi après-midi", "plus tard", "3/12"),
+    else 0 for a number out of the list, `NOT_A_PICK` for other text."""
+    number = parse_pick(raw)
+    if number:
+        return number
+    wish = parse_wish(raw)
+    if wish is not None:
+        return {"wish": wish.as_json()}
+    return 0 if fold(raw).strip(" .").isdigit() else NOT_A_PICK
+
+
 def answer_hint(count: int):
     if count <= 1:
         return _l("Répondez 1.")
@@ -102,8 +120,20 @@ def answer_hint(count: int):
     return _l("Répondez 1, 2 ou 3.")
 
 
-def _check_pick(value: int, answers: Answers, context: Context) -> int:
+def when_hint(count: int):
+    """Text not understood: the numbers, and that a day or a moment is understood too."""
+    return _l(
+        "%(numbers)s Ou dites quand : mardi, 3/12, après-midi, plus tard.",
+        numbers=answer_hint(count),
+    )
+
+
+def _check_pick(value: int | dict, answers: Answers, context: Context) -> int | dict:
     count = len(answers.get("_slots", ()))
+    if isinstance(value, dict):  # a wish: other slots are offered (`_book`)
+        return value
+    if value == NOT_A_PICK:
+        raise Reprompt(when_hint(count))
     if not 1 <= value <= count:
         raise Reprompt(answer_hint(count))
     return value
@@ -142,33 +172,69 @@ def _visit(answers: Answers, context: Context):
     return context.session.get(Visit, answers["_visit"]) if "_visit" in answers else None
 
 
-def slots_to_offer(visit, context: Context, *, moving: bool) -> list:
-    """The first compatible free slots, `OFFERED` of them unless the player lists more
-    (`context.extra["offered"]`); a move leaves out the slot it would leave."""
+def slots_to_offer(visit, context: Context, *, moving: bool, window=None) -> list:
+    """The compatible free slots: a page that lists more (`context.extra["offered"]`), the
+    first ones; a text message, `OFFERED` of them spread over several days (within `window`
+    when the person said when); a move leaves out the slot it would leave."""
     from assistant.services.visits import slot_offers
 
-    return slot_offers.compatible_slots(
+    exclude = visit.slot_id if moving else None
+    if "offered" in context.extra:
+        return slot_offers.compatible_slots(
+            context.session,
+            visit,
+            now=context.now,
+            limit=context.extra["offered"],
+            exclude_slot=exclude,
+        )
+    return slot_offers.spread_slots(
         context.session,
         visit,
         now=context.now,
-        limit=context.extra.get("offered", OFFERED),
-        exclude_slot=visit.slot_id if moving else None,
+        count=OFFERED,
+        window=window,
+        exclude_slot=exclude,
     )
 
 
+def _wished(visit, answers: Answers, context: Context, moving: bool) -> tuple[list, bool]:
+    """The slots within what the person asked for (`_wish`); none there, the nearest ones
+    from there (else from now), and True: the offer says that nothing fits."""
+    shown = answers.get("_last")
+    after = datetime.fromisoformat(shown) if shown else None
+    window = Wish.from_json(answers["_wish"]).window(context.today, after=after)
+    slots = slots_to_offer(visit, context, moving=moving, window=window)
+    if slots:
+        return slots, False
+    slots = slots_to_offer(visit, context, moving=moving, window=Window(start=window.start))
+    return (slots or slots_to_offer(visit, context, moving=moving)), True
+
+
 def _offer(answers: Answers, context: Context) -> Answers | Outcome:
-    """The next compatible slots, to pick from; with none, a request goes to the staff (or is
-    placed, when a slot freed meanwhile) and a move keeps its slot."""
+    """The next compatible slots, to pick from (within the person's wish, when they said
+    when); with none, a request goes to the staff (or is placed, when a slot freed meanwhile)
+    and a move keeps its slot."""
     visit = _visit(answers, context)
     moving = "_current" in answers
-    slots = slots_to_offer(visit, context, moving=moving)
+    missed = False
+    if "_wish" in answers:
+        slots, missed = _wished(visit, answers, context, moving)
+    else:
+        slots = slots_to_offer(visit, context, moving=moving)
     taken = bool(answers.get("_taken"))
     keep(context, visit, *slots)
     if not slots:
         if moving:
             return Outcome("visit_no_other_slot", {"slot": visit.slot_id, "taken": taken})
         return place_for_the_person(visit, context, taken=taken)
-    return {**answers, "_slots": [slot.id for slot in slots], "_kind": visit.visit_type}
+    found = {k: v for k, v in answers.items() if k not in ("_wish", "_missed")}
+    return {
+        **found,
+        "_slots": [slot.id for slot in slots],
+        "_kind": visit.visit_type,
+        "_last": max(slot.starts_at for slot in slots).isoformat(),
+        **({"_missed": True} if missed else {}),
+    }
 
 
 def place_for_the_person(visit, context: Context, *, taken: bool = False) -> Outcome:
@@ -191,6 +257,7 @@ def _offer_values(answers) -> dict:
         "kind": answers.get("_kind"),
         "current": answers.get("_current"),
         "taken": bool(answers.get("_taken")),
+        "missed": bool(answers.get("_missed")),
     }
 
 
@@ -203,6 +270,12 @@ def _book(answers: Answers, context: Context) -> Outcome:
 
     visit = _visit(answers, context)
     moving = "_current" in answers
+    if isinstance(answers.get("pick"), dict):  # said when instead: slots from there
+        again = {k: v for k, v in answers.items() if k not in ("pick", "_slots", "_offer")}
+        again.pop("_taken", None)
+        return Outcome(
+            then=(MOVE.name if moving else BOOK.name, {**again, "_wish": answers["pick"]["wish"]})
+        )
     still_open = VisitStatus.BOOKED if moving else VisitStatus.REQUESTED
     if visit is None or visit.status not in (still_open, VisitStatus.BOOKED):
         return Outcome("visit_no_appointment")
@@ -296,7 +369,7 @@ PICK = Question(
     "pick",
     "pick",
     _l("Quel créneau ?"),
-    parse=parse_pick,
+    parse=parse_pick_or_wish,
     check=_check_pick,
     say="visit_offer",
     values=_offer_values,

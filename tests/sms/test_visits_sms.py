@@ -105,11 +105,22 @@ def test_the_answer_books_the_listed_slot(phone, sms_db, sms_slots, independent,
     assert sms_db.scalar(select(DialogueState)) is None
 
 
-@pytest.mark.parametrize("answer", ["4", "0", "zzz", "12", "peut-être", ""])
-def test_a_bad_answer_gets_a_short_reprompt(phone, sms_db, sms_slots, independent, answer):
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        ("4", ""),
+        ("0", ""),
+        ("12", ""),
+        # text neither a number nor a day: that a day is understood too (issue 15)
+        ("zzz", " Ou dites quand : mardi, 3/12, après-midi, plus tard."),
+        ("peut-être", " Ou dites quand : mardi, 3/12, après-midi, plus tard."),
+        ("", " Ou dites quand : mardi, 3/12, après-midi, plus tard."),
+    ],
+)
+def test_a_bad_answer_gets_a_short_reprompt(phone, sms_db, sms_slots, independent, answer, hint):
     phone.send("RDV")
     ids = offered(sms_db)
-    assert phone.send(answer) == "Répondez 1, 2 ou 3."
+    assert phone.send(answer) == "Répondez 1, 2 ou 3." + hint
     assert the_visit(sms_db).status == "requested"
     assert "réservé" in phone.send("3")
     assert the_visit(sms_db).slot_id == ids[2]
@@ -156,7 +167,11 @@ def test_a_slot_taken_between_offer_and_answer(phone, sms_db, sms_slots, indepen
     assert reply.startswith("Ce créneau vient d'être pris"), reply
     assert_offer(reply)
     again = offered(sms_db)
-    assert first[0] not in again and again[0] == first[1]
+    # the next free slot of that morning, and the same other days
+    assert first[0] not in again and again[1:] == first[1:]
+    assert (
+        sms_db.get(Slot, again[0]).starts_at.date() == sms_db.get(Slot, first[0]).starts_at.date()
+    )
     assert "réservé" in phone.send("1")
     assert the_visit(sms_db, independent.id).slot_id == again[0]
     sms_db.rollback()
@@ -546,13 +561,19 @@ def visit_template_cases(language: str) -> dict[str, list[dict]]:
         )
         for count in (1, 2, 3):
             for label in longest_labels(language):
-                for current, taken in ((None, False), ("ven. 7 août 10h30", False), (None, True)):
+                for current, taken, missed in (
+                    (None, False, False),
+                    ("ven. 7 août 10h30", False, False),
+                    (None, True, False),
+                    ("ven. 7 août 10h30", False, True),  # nothing when asked: the nearest
+                ):
                     cases.setdefault("visit_offer", []).append(
                         {
                             "slots": fake_slots(place, count),
                             "kind": label,
                             "current": current,
                             "taken": taken,
+                            "missed": missed,
                         }
                     )
     return cases
@@ -593,6 +614,7 @@ def test_the_offer_keeps_every_slot_and_its_number(request_context, language):
             kind=longest_labels(language)[-1],
             current=None,
             taken=True,
+            missed=False,
         )
         lines = text.split("\n")
         assert [line[:2] for line in lines[1:4]] == ["1 ", "2 ", "3 "], text

@@ -8,7 +8,7 @@ booking itself (`booking.book`) relies on the database to decide who had a slot 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, contains_eager
@@ -219,3 +219,75 @@ def organised_by_the_service(session: Session, visit: Visit, now: datetime) -> b
     return performers_for(session, visit, now) != performers_for(
         session, visit, now, with_health=False
     )
+
+
+# slots looked at at once when the offers are spread, and how many times the search jumps on
+SPREAD_POOL = 24
+SPREAD_ROUNDS = 6
+
+
+def spread_slots(
+    session: Session,
+    visit: Visit,
+    *,
+    now: datetime,
+    count: int = 3,
+    window=None,
+    exclude_slot: int | None = None,
+) -> list[Slot]:
+    """`count` compatible free slots on different days where the planning allows (else in
+    different half-days, else any), earliest first, within `window` when given (a
+    `assistant.core.when_wished.Window`: the days and half-days a person asked for): what a text
+    message offers, rather than three slots of the same morning."""
+    chosen: list[Slot] = []
+    spare: list[Slot] = []
+    after = window.start if window is not None else None
+    for _ in range(SPREAD_ROUNDS):
+        if window is not None:
+            after = window.next_moment(max(after, now))
+            if after is None:
+                break
+        until = window.last if window is not None else None
+        found = compatible_slots(
+            session,
+            visit,
+            now=now,
+            limit=SPREAD_POOL,
+            until=until,
+            after=after,
+            exclude_slot=exclude_slot,
+        )
+        for slot in found:
+            if window is not None and not window.fits(slot.starts_at):
+                continue
+            if any(_day(slot) == _day(other) for other in chosen):
+                spare.append(slot)
+            elif len(chosen) < count:
+                chosen.append(slot)
+        if len(chosen) >= count or len(found) < SPREAD_POOL:
+            break
+        # on after the slots seen, from the day after the last one chosen (the rest of its day
+        # would only be spare)
+        after = found[-1].starts_at + timedelta(microseconds=1)
+        if chosen:
+            next_day = datetime.combine(_day(chosen[-1]) + timedelta(days=1), time(0), PARIS)
+            after = max(after, next_day)
+    for other_half_day in (True, False):  # too few days: other half-days first, then any
+        for slot in spare:
+            if len(chosen) >= count:
+                break
+            if slot in chosen:
+                continue
+            if other_half_day and any(_half_day(slot) == _half_day(c) for c in chosen):
+                continue
+            chosen.append(slot)
+    return sorted(chosen, key=lambda slot: (slot.starts_at, slot.id))
+
+
+def _day(slot: Slot) -> date:
+    return slot.starts_at.astimezone(PARIS).date()
+
+
+def _half_day(slot: Slot) -> tuple[date, bool]:
+    local = slot.starts_at.astimezone(PARIS)
+    return local.date(), local.hour < 12
