@@ -232,6 +232,8 @@ def _offer(answers: Answers, context: Context) -> Answers | Outcome:
         **found,
         "_slots": [slot.id for slot in slots],
         "_kind": visit.visit_type,
+        # whose words name it: an independent's visit is not a hiring (visit_types.csv)
+        "_named": "independent" if visit.employee_id is None else "worker",
         "_last": max(slot.starts_at for slot in slots).isoformat(),
         **({"_missed": True} if missed else {}),
     }
@@ -255,6 +257,7 @@ def _offer_values(answers) -> dict:
     return {
         "slots": list(answers.get("_slots", ())),
         "kind": answers.get("_kind"),
+        "named": answers.get("_named", "worker"),
         "current": answers.get("_current"),
         "taken": bool(answers.get("_taken")),
         "missed": bool(answers.get("_missed")),

@@ -98,6 +98,10 @@ class Wish:
         elif self.next_week:
             first = today + timedelta(days=7 - today.weekday())
             last = first + timedelta(days=6)
+        if self.weekday is not None and last is None:  # the next one from there
+            first = (first or today) + timedelta(
+                days=(self.weekday - (first or today).weekday()) % 7
+            )
         start = datetime.combine(first or today, time(0), PARIS)
         if self.later and after is not None:
             start = max(start, after.astimezone(PARIS) + timedelta(minutes=1))

@@ -270,6 +270,70 @@ def test_move_offers_other_slots_and_moves_the_same_visit(phone, sms_db, sms_slo
     assert [e["what"] for e in after.history][-1] == "moved"
 
 
+def next_monday():
+    return today_paris() + timedelta(days=7 - today_paris().weekday())
+
+
+@pytest.mark.parametrize("text", ["plutôt la semaine prochaine", "SEMAINE PROCHAINE", "next week"])
+def test_move_understands_next_week(phone, sms_db, sms_slots, independent, text):
+    """Issue 15: "plutôt la semaine prochaine" got "Répondez 1, 2 ou 3"."""
+    book_one(phone, sms_db)
+    phone.send("DEPLACER")
+    reply = phone.send(text)
+    assert_offer(reply)
+    assert reply.startswith("RDV actuel"), reply
+    starts = [sms_db.get(Slot, i).starts_at.date() for i in offered(sms_db)]
+    assert all(next_monday() <= day < next_monday() + timedelta(days=7) for day in starts)
+    assert len(set(starts)) == 3  # three days, not one morning
+    assert "déplacé" in phone.send("2")
+
+
+def test_move_offers_three_days_not_one_morning(phone, sms_db, sms_slots, independent):
+    book_one(phone, sms_db)
+    assert_offer(phone.send("DEPLACER"))
+    assert len({sms_db.get(Slot, i).starts_at.date() for i in offered(sms_db)}) == 3
+
+
+@pytest.mark.parametrize("text", ["mardi après-midi", "Tuesday afternoon", "mardi aprem"])
+def test_nothing_then_says_so_and_offers_the_nearest(phone, sms_db, sms_slots, independent, text):
+    """The doctor sees in the mornings only: no afternoon; said briefly, and the nearest."""
+    book_one(phone, sms_db)
+    phone.send("DEPLACER")
+    reply = phone.send(text)
+    assert reply.startswith("Rien de libre à ce moment-là. Les plus proches :"), reply
+    assert_offer(reply)
+
+
+def test_later_offers_slots_after_those_offered(phone, sms_db, sms_slots, independent):
+    book_one(phone, sms_db)
+    phone.send("DEPLACER")
+    shown = max(sms_db.get(Slot, i).starts_at for i in offered(sms_db))
+    assert_offer(phone.send("plus tard"))
+    assert all(sms_db.get(Slot, i).starts_at > shown for i in offered(sms_db))
+    assert_offer(phone.send("le matin plus tard"))
+
+
+def test_an_independents_visit_is_named_for_what_it_is(phone, sms_db, sms_slots, independent):
+    """Issue 15: a self-employed worker's exam was named "à l'embauche" (no hiring)."""
+    sms_db.add(
+        Visit(
+            member_id=independent.id,
+            visit_type="sir_embauche",
+            status="requested",
+            requested_by="independent",
+            actor="test",
+        )
+    )
+    sms_db.commit()
+    reply = phone.send("RDV")
+    assert_offer(reply)
+    assert reply.startswith("Examen médical d'aptitude (début d'activité, suivi renforcé)"), reply
+    assert "embauche" not in reply
+    phone.send("ENGLISH")
+    reply = phone.send("RDV")
+    assert "start of activity" in reply and "hiring" not in reply.lower(), reply
+
+
 def test_move_with_no_other_slot(phone, sms_db, independent):
     plan = make_planning(sms_db, days=3)
     sms_db.commit()
