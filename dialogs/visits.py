@@ -20,7 +20,10 @@ The effects between the answers keep their findings in the answers (JSON, in the
 row): `_choices` the ways the person is followed, `_who` the only one (else the answer `who`),
 `_type` the visit type asked for (a pré-reprise), `_visit` the request or the visit, `_slots` the
 slot ids offered in their order (an answer `2` books exactly the slot listed second), `_current`
-the slot a move leaves, `_taken` when the slot picked was taken meanwhile.
+the slot a move leaves, `_taken` when the slot picked was taken meanwhile. By text, the person
+may answer when they would rather come instead of a number ("mardi après-midi", "plus tard"):
+the offer starts again with `_wish` (`assistant.core.when_wished`), later than `_last` (the
+latest slot offered), and `_missed` says that nothing fitted (the nearest are offered).
 
 A number the worker never proved reaches only what the employer who typed it knows anyway
 (`assistant.services.workforce.phone_reach`): a request from it goes to the team, and the answer
@@ -29,15 +32,12 @@ tells nothing more. Messages name slots and visits by id; each player renders th
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import datetime
 
-from rapidfuzz import fuzz
-
-from assistant.core.parsing import Choice, Reprompt, fold
+from assistant.core.parsing import Choice, Reprompt
 from assistant.core.text import _l
-from assistant.core.when_wished import Window, Wish, parse_wish
+from assistant.core.when_wished import Window, Wish
 from dialogs import visit_request
 from dialogs.engine import Answers, Context, Journey, Outcome, Question, effect
 from dialogs.visit_identity import (
@@ -48,84 +48,19 @@ from dialogs.visit_identity import (
     reprise_required,
     waiting_or_new,
 )
+from dialogs.visit_picks import (
+    NOT_A_PICK,
+    answer_hint,
+    parse_pick_or_wish,
+    when_hint,
+)
 from dialogs.visit_request_checks import LONG_ENOUGH, STOPPAGE_TYPES
 
 OFFERED = 3  # slots offered at once, unless the player lists more (`context.extra["offered"]`)
 CANCEL_REASON_MAX = 500
 
 
-# --- what the person typed --------------------------------------------------------------------
-
-NUMBER_WORDS = {
-    "un": 1,
-    "une": 1,
-    "one": 1,
-    "premier": 1,
-    "premiere": 1,
-    "first": 1,
-    "deux": 2,
-    "two": 2,
-    "deuxieme": 2,
-    "second": 2,
-    "seconde": 2,
-    "trois": 3,
-    "three": 3,
-    "troisieme": 3,
-    "third": 3,
-}
-FILLER_WORDS = frozenset(
-    {"le", "la", "l", "n", "no", "num", "numero", "number", "choix", "creneau", "the", "slot"}
-)
-
-
-def parse_pick(raw: str) -> int:
-    """The number of a listed slot: `2`, ` 2 `, `2.`, `le 2`, `n°2`, `deux`, `le deuxième`;
-    0 when no number is recognised (the check then asks again with the right range)."""
-    words = [w for w in re.split(r"[\s.)°#:]+", fold(raw)) if w and w not in FILLER_WORDS]
-    if len(words) != 1:
-        return 0
-    word = words[0]
-    if word.isdigit():
-        return int(word) if len(word) <= 2 else 0
-    if word in NUMBER_WORDS:
-        return NUMBER_WORDS[word]
-    if len(word) >= 4:
-        for name, value in NUMBER_WORDS.items():
-            if len(name) >= 4 and fuzz.ratio(word, name) >= 75:
-                return value
-    return 0
-
-
-NOT_A_PICK = -1  # text that is neither a number nor a wish
-
-
-def parse_pick_or_wish(raw: str) -> int | dict:
-    """The number of a listed slot (`parse_pick`), else when the person would rather come
-    (`{"wish": …}`, `assistant.core.when_wished`: "mardi après-midi", "plus tard", "3/12"),
-    else 0 for a number out of the list, `NOT_A_PICK` for other text."""
-    number = parse_pick(raw)
-    if number:
-        return number
-    wish = parse_wish(raw)
-    if wish is not None:
-        return {"wish": wish.as_json()}
-    return 0 if fold(raw).strip(" .").isdigit() else NOT_A_PICK
-
-
-def answer_hint(count: int):
-    if count <= 1:
-        return _l("Répondez 1.")
-    if count == 2:
-        return _l("Répondez 1 ou 2.")
-    return _l("Répondez 1, 2 ou 3.")
-
-
-def when_hint(count: int):
-    """Text not understood: the numbers, and that a day or a moment is understood too."""
-    return _l(
-        "%(numbers)s Ou dites quand : mardi, 3/12, après-midi, plus tard.",
-        numbers=answer_hint(count),
-    )
+# --- what the person typed (dialogs/visit_picks.py) -------------------------------------------
 
 
 def _check_pick(value: int | dict, answers: Answers, context: Context) -> int | dict:

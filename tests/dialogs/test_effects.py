@@ -13,7 +13,7 @@ from assistant.core.parsing import Choice, Reprompt
 from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import Slot, Visit
-from dialogs import visits
+from dialogs import visit_picks, visits
 from dialogs.engine import AGAIN, Ask, Context, Journey, Outcome, Question, effect
 from tests.factories import OTHER_SIRET, make_planning
 from tests.sms.helpers import texting_employee, texting_independent
@@ -295,8 +295,8 @@ def test_nothing_then_says_so_and_offers_the_nearest(db, slots):
 
 
 def test_the_pick_parser_is_lenient():
-    assert visits.parse_pick("le deuxième") == 2 and visits.parse_pick("n°3") == 3
-    assert visits.parse_pick("1 ou 2") == 0
+    assert visit_picks.parse_pick("le deuxième") == 2 and visit_picks.parse_pick("n°3") == 3
+    assert visit_picks.parse_pick("1 ou 2") == 0
 
 
 def test_since_cannot_be_in_the_future():
