@@ -10,18 +10,36 @@ from sqlalchemy import select
 
 from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
-from assistant.models import Member, Visit
+from assistant.models import Centre, Member, Slot, StaffUser, Visit
+from assistant.services.demo import DEMO_PASSWORD
 from assistant.services.visits import booking, slot_offers
-from tests.browser.test_visit_journeys import DEMO_SIRET, SLOT_BUTTON, prepare, sign_in
-from tests.factories import make_employee
+from tests.factories import make_employee, make_planning
 
 pytestmark = pytest.mark.browser
+
+DEMO_SIRET = "73282932000074"
+SLOT_BUTTON = re.compile(r"^Réserver le ")
+
+
+def sign_in(page):
+    page.goto("/espace/connexion")
+    page.get_by_label("Adresse e-mail").fill("contact@boulangerie-dupont.fr")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/espace/$"))
 
 
 def booked_exam(live_app) -> int:
     """A medical examination of the doctor (no nurse, no video) booked in its first slot."""
-    prepare(live_app)
     with live_app.session() as session:
+        if not session.scalar(select(Slot.id).limit(1)):  # the demo's planning, else one
+            make_planning(
+                session,
+                centre=session.scalar(select(Centre).where(Centre.kind == "fixed")),
+                doctor=session.scalar(select(StaffUser).where(StaffUser.role == "doctor")),
+                days=21,
+                slots_from=today_paris() + timedelta(days=1),
+            )
         member = session.scalar(select(Member).where(Member.siret == DEMO_SIRET))
         employee = make_employee(
             session,

@@ -34,6 +34,7 @@ from assistant.services.visits import (
 )
 from assistant.sms import visits
 from assistant.sms.prompts import prompt
+from dialogs import visit_picks
 from dialogs import visits as journeys
 from dialogs.engine import Context
 from tests.factories import OTHER_SIRET, make_member, make_planning
@@ -563,7 +564,7 @@ def test_two_phones_do_not_share_a_flow(sms_app, sms_db, sms_slots, independent)
     ],
 )
 def test_parse_pick(raw, expected):
-    assert journeys.parse_pick(raw) == expected
+    assert visit_picks.parse_pick(raw) == expected
 
 
 # --- every reply fits in three segments -------------------------------------------------------
