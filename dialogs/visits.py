@@ -20,7 +20,10 @@ The effects between the answers keep their findings in the answers (JSON, in the
 row): `_choices` the ways the person is followed, `_who` the only one (else the answer `who`),
 `_type` the visit type asked for (a pré-reprise), `_visit` the request or the visit, `_slots` the
 slot ids offered in their order (an answer `2` books exactly the slot listed second), `_current`
-the slot a move leaves, `_taken` when the slot picked was taken meanwhile.
+the slot a move leaves, `_taken` when the slot picked was taken meanwhile. By text, the person
+may answer when they would rather come instead of a number ("mardi après-midi", "plus tard"):
+the offer starts again with `_wish` (`assistant.core.when_wished`), later than `_last` (the
+latest slot offered), and `_missed` says that nothing fitted (the nearest are offered).
 
 A number the worker never proved reaches only what the employer who typed it knows anyway
 (`assistant.services.workforce.phone_reach`): a request from it goes to the team, and the answer
@@ -29,13 +32,12 @@ tells nothing more. Messages name slots and visits by id; each player renders th
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
+from datetime import datetime
 
-from rapidfuzz import fuzz
-
-from assistant.core.parsing import Choice, Reprompt, fold
+from assistant.core.parsing import Choice, Reprompt
 from assistant.core.text import _l
+from assistant.core.when_wished import Window, Wish
 from dialogs import visit_request
 from dialogs.engine import Answers, Context, Journey, Outcome, Question, effect
 from dialogs.visit_identity import (
@@ -46,64 +48,27 @@ from dialogs.visit_identity import (
     reprise_required,
     waiting_or_new,
 )
+from dialogs.visit_picks import (
+    NOT_A_PICK,
+    answer_hint,
+    parse_pick_or_wish,
+    when_hint,
+)
 from dialogs.visit_request_checks import LONG_ENOUGH, STOPPAGE_TYPES
 
 OFFERED = 3  # slots offered at once, unless the player lists more (`context.extra["offered"]`)
 CANCEL_REASON_MAX = 500
 
 
-# --- what the person typed --------------------------------------------------------------------
-
-NUMBER_WORDS = {
-    "un": 1,
-    "une": 1,
-    "one": 1,
-    "premier": 1,
-    "premiere": 1,
-    "first": 1,
-    "deux": 2,
-    "two": 2,
-    "deuxieme": 2,
-    "second": 2,
-    "seconde": 2,
-    "trois": 3,
-    "three": 3,
-    "troisieme": 3,
-    "third": 3,
-}
-FILLER_WORDS = frozenset(
-    {"le", "la", "l", "n", "no", "num", "numero", "number", "choix", "creneau", "the", "slot"}
-)
+# --- what the person typed (dialogs/visit_picks.py) -------------------------------------------
 
 
-def parse_pick(raw: str) -> int:
-    """The number of a listed slot: `2`, ` 2 `, `2.`, `le 2`, `n°2`, `deux`, `le deuxième`;
-    0 when no number is recognised (the check then asks again with the right range)."""
-    words = [w for w in re.split(r"[\s.)°#:]+", fold(raw)) if w and w not in FILLER_WORDS]
-    if len(words) != 1:
-        return 0
-    word = words[0]
-    if word.isdigit():
-        return int(word) if len(word) <= 2 else 0
-    if word in NUMBER_WORDS:
-        return NUMBER_WORDS[word]
-    if len(word) >= 4:
-        for name, value in NUMBER_WORDS.items():
-            if len(name) >= 4 and fuzz.ratio(word, name) >= 75:
-                return value
-    return 0
-
-
-def answer_hint(count: int):
-    if count <= 1:
-        return _l("Répondez 1.")
-    if count == 2:
-        return _l("Répondez 1 ou 2.")
-    return _l("Répondez 1, 2 ou 3.")
-
-
-def _check_pick(value: int, answers: Answers, context: Context) -> int:
+def _check_pick(value: int | dict, answers: Answers, context: Context) -> int | dict:
     count = len(answers.get("_slots", ()))
+    if isinstance(value, dict):  # a wish: other slots are offered (`_book`)
+        return value
+    if value == NOT_A_PICK:
+        raise Reprompt(when_hint(count))
     if not 1 <= value <= count:
         raise Reprompt(answer_hint(count))
     return value
@@ -142,33 +107,71 @@ def _visit(answers: Answers, context: Context):
     return context.session.get(Visit, answers["_visit"]) if "_visit" in answers else None
 
 
-def slots_to_offer(visit, context: Context, *, moving: bool) -> list:
-    """The first compatible free slots, `OFFERED` of them unless the player lists more
-    (`context.extra["offered"]`); a move leaves out the slot it would leave."""
+def slots_to_offer(visit, context: Context, *, moving: bool, window=None) -> list:
+    """The compatible free slots: a page that lists more (`context.extra["offered"]`), the
+    first ones; a text message, `OFFERED` of them spread over several days (within `window`
+    when the person said when); a move leaves out the slot it would leave."""
     from assistant.services.visits import slot_offers
 
-    return slot_offers.compatible_slots(
+    exclude = visit.slot_id if moving else None
+    if "offered" in context.extra:
+        return slot_offers.compatible_slots(
+            context.session,
+            visit,
+            now=context.now,
+            limit=context.extra["offered"],
+            exclude_slot=exclude,
+        )
+    return slot_offers.spread_slots(
         context.session,
         visit,
         now=context.now,
-        limit=context.extra.get("offered", OFFERED),
-        exclude_slot=visit.slot_id if moving else None,
+        count=OFFERED,
+        window=window,
+        exclude_slot=exclude,
     )
 
 
+def _wished(visit, answers: Answers, context: Context, moving: bool) -> tuple[list, bool]:
+    """The slots within what the person asked for (`_wish`); none there, the nearest ones
+    from there (else from now), and True: the offer says that nothing fits."""
+    shown = answers.get("_last")
+    after = datetime.fromisoformat(shown) if shown else None
+    window = Wish.from_json(answers["_wish"]).window(context.today, after=after)
+    slots = slots_to_offer(visit, context, moving=moving, window=window)
+    if slots:
+        return slots, False
+    slots = slots_to_offer(visit, context, moving=moving, window=Window(start=window.start))
+    return (slots or slots_to_offer(visit, context, moving=moving)), True
+
+
 def _offer(answers: Answers, context: Context) -> Answers | Outcome:
-    """The next compatible slots, to pick from; with none, a request goes to the staff (or is
-    placed, when a slot freed meanwhile) and a move keeps its slot."""
+    """The next compatible slots, to pick from (within the person's wish, when they said
+    when); with none, a request goes to the staff (or is placed, when a slot freed meanwhile)
+    and a move keeps its slot."""
     visit = _visit(answers, context)
     moving = "_current" in answers
-    slots = slots_to_offer(visit, context, moving=moving)
+    missed = False
+    if "_wish" in answers:
+        slots, missed = _wished(visit, answers, context, moving)
+    else:
+        slots = slots_to_offer(visit, context, moving=moving)
     taken = bool(answers.get("_taken"))
     keep(context, visit, *slots)
     if not slots:
         if moving:
             return Outcome("visit_no_other_slot", {"slot": visit.slot_id, "taken": taken})
         return place_for_the_person(visit, context, taken=taken)
-    return {**answers, "_slots": [slot.id for slot in slots], "_kind": visit.visit_type}
+    found = {k: v for k, v in answers.items() if k not in ("_wish", "_missed")}
+    return {
+        **found,
+        "_slots": [slot.id for slot in slots],
+        "_kind": visit.visit_type,
+        # whose words name it: an independent's visit is not a hiring (visit_types.csv)
+        "_named": "independent" if visit.employee_id is None else "worker",
+        "_last": max(slot.starts_at for slot in slots).isoformat(),
+        **({"_missed": True} if missed else {}),
+    }
 
 
 def place_for_the_person(visit, context: Context, *, taken: bool = False) -> Outcome:
@@ -189,8 +192,10 @@ def _offer_values(answers) -> dict:
     return {
         "slots": list(answers.get("_slots", ())),
         "kind": answers.get("_kind"),
+        "named": answers.get("_named", "worker"),
         "current": answers.get("_current"),
         "taken": bool(answers.get("_taken")),
+        "missed": bool(answers.get("_missed")),
     }
 
 
@@ -203,6 +208,12 @@ def _book(answers: Answers, context: Context) -> Outcome:
 
     visit = _visit(answers, context)
     moving = "_current" in answers
+    if isinstance(answers.get("pick"), dict):  # said when instead: slots from there
+        again = {k: v for k, v in answers.items() if k not in ("pick", "_slots", "_offer")}
+        again.pop("_taken", None)
+        return Outcome(
+            then=(MOVE.name if moving else BOOK.name, {**again, "_wish": answers["pick"]["wish"]})
+        )
     still_open = VisitStatus.BOOKED if moving else VisitStatus.REQUESTED
     if visit is None or visit.status not in (still_open, VisitStatus.BOOKED):
         return Outcome("visit_no_appointment")
@@ -296,7 +307,7 @@ PICK = Question(
     "pick",
     "pick",
     _l("Quel créneau ?"),
-    parse=parse_pick,
+    parse=parse_pick_or_wish,
     check=_check_pick,
     say="visit_offer",
     values=_offer_values,

@@ -9,7 +9,6 @@ from itertools import groupby
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from assistant.core.parsing import Reprompt
 from assistant.core.timeutil import PARIS
@@ -40,11 +39,14 @@ def _cursor(now: datetime) -> datetime | None:
     return moment if moment > now else None
 
 
-def _offer(visit: Visit, now: datetime, exclude: int | None):
-    """(slots grouped by day in Paris, the cursor of the next page or None, the place chosen)."""
+def _offer(visit: Visit, now: datetime, exclude: int | None, centres: list[Centre]):
+    """(slots grouped by day in Paris, the cursor of the next page or None, the place chosen
+    among `centres`, those the visit can use: another one, from an old link, is not searched)."""
     cursor = _cursor(now)
     search_now = now if cursor is None else max(now, cursor - slot_offers.LEAD_TIME)
     centre_id = request.args.get("lieu", type=int)
+    if centre_id not in {centre.id for centre in centres}:
+        centre_id = None
     slots = slot_offers.compatible_slots(
         db.session,
         visit,
@@ -70,10 +72,9 @@ def _offer(visit: Visit, now: datetime, exclude: int | None):
 def _slot_page(member, visit: Visit, *, moving: bool, form=None, status: int = 200):
     now = utcnow()
     exclude = visit.slot_id if moving else None
-    days, next_cursor, centre_id = _offer(visit, now, exclude)
-    centres = db.session.scalars(
-        select(Centre).where(Centre.active.is_(True)).order_by(Centre.name)
-    )
+    # only the places where this visit has slots (its type's professionals, its modality)
+    centres = slot_offers.compatible_centres(db.session, visit, now=now, exclude_slot=exclude)
+    days, next_cursor, centre_id = _offer(visit, now, exclude, centres)
     audit.record(db.session, current_user, "read", "visit", visit.id, "créneaux")
     db.session.commit()
     return render_template(
@@ -84,7 +85,7 @@ def _slot_page(member, visit: Visit, *, moving: bool, form=None, status: int = 2
         listed=visit_player.listed_value(slot for _day, slots in days for slot in slots),
         next_cursor=next_cursor,
         centre_id=centre_id,
-        centres=list(centres),
+        centres=centres,
         form=form or SlotButtonForm(),
         since=(request.args.get("depuis") or "")[:10],
         locale=locale_code(),

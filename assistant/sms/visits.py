@@ -113,7 +113,8 @@ def say_fitting(template: str, slot: Slot | None = None, slots=(), **values) -> 
 
 def values_for(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     """A message's values as the text player shows them: `slot`, `slots` and `visit` named by
-    id are loaded, `kind` (a visit type's code) becomes its label and `current` (the slot a
+    id are loaded, `kind` (a visit type's code) becomes its label (an independent's own with
+    `named`) and `current` (the slot a
     move leaves) its short date."""
     found = dict(values)
     if isinstance(found.get("slot"), int):
@@ -122,8 +123,10 @@ def values_for(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
         found["slots"] = [session.get(Slot, slot_id) for slot_id in found["slots"]]
     if isinstance(found.get("visit"), int):
         found["visit"] = session.get(Visit, found["visit"])
+    named = found.pop("named", None) or "worker"  # an independent's words (not a hiring)
     if isinstance(found.get("kind"), str):
-        found["kind"] = visit_type_table.get(found["kind"]).label(str(get_locale() or "fr"))
+        kind = visit_type_table.get(found["kind"])
+        found["kind"] = kind.label(str(get_locale() or "fr"), named)
     if isinstance(found.get("token"), str):  # a journey handed over to the web (adhesion)
         path = url_for("public.adhesion_handover", token=found["token"])
         found["link"] = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from assistant.core.parsing import Choice, Reprompt
-from assistant.core.timeutil import today_paris
+from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import Slot, Visit
-from dialogs import visits
+from dialogs import visit_picks, visits
 from dialogs.engine import AGAIN, Ask, Context, Journey, Outcome, Question, effect
 from tests.factories import OTHER_SIRET, make_planning
 from tests.sms.helpers import texting_employee, texting_independent
@@ -162,7 +162,14 @@ def test_book_requests_offers_then_books_the_slot_picked(db, slots):
     assert visit.member_id == member.id and visit.status == "requested"
     assert step.question.message(step.answers) == (
         "visit_offer",
-        {"slots": offered, "kind": visit.visit_type, "current": None, "taken": False},
+        {
+            "slots": offered,
+            "kind": visit.visit_type,
+            "current": None,
+            "taken": False,
+            "missed": False,
+            "named": "independent",
+        },
     )
     answers = visits.BOOK.accept(step.answers, visits.PICK, "le 2", context(db))
     outcome = visits.BOOK.advance(answers, context(db))
@@ -219,9 +226,77 @@ def test_cancel_names_the_visit_then_keeps_it_on_no(db, slots):
     assert visits.CANCEL.advance(answers, context(db)) == Outcome("visit_cancel_kept")
 
 
+# --- saying when instead of a number (issue 15: "plutôt la semaine prochaine") ------------------
+
+
+def moving(db):
+    """An independent booked in the first slot offered, then DEPLACER: the move's offer."""
+    texting_independent(db)
+    step = visits.BOOK.advance({}, context(db))
+    answers = visits.BOOK.accept(step.answers, visits.PICK, "1", context(db))
+    visits.BOOK.advance(answers, context(db))
+    step = visits.MOVE.advance({}, context(db))
+    assert step.question is visits.PICK
+    return step
+
+
+def said(db, step, text: str):
+    """The person answers `text`: the journey starts its offer again from what they said."""
+    answers = visits.MOVE.accept(step.answers, visits.PICK, text, context(db))
+    outcome = visits.MOVE.advance(answers, context(db))
+    name, again = outcome.then
+    assert name == "visit_move" and "_slots" not in again and "pick" not in again
+    step = visits.MOVE.advance(again, context(db))
+    assert step.question is visits.PICK
+    return step, [db.get(Slot, i).starts_at.astimezone(PARIS) for i in step.answers["_slots"]]
+
+
+def test_three_offers_by_text_are_on_three_days(db, slots):
+    step = moving(db)
+    days = {db.get(Slot, i).starts_at.astimezone(PARIS).date() for i in step.answers["_slots"]}
+    assert len(days) == 3
+
+
+@pytest.mark.parametrize("text", ["plutôt la semaine prochaine", "Next week", "semaine prochaine?"])
+def test_next_week_offers_slots_of_next_week(db, slots, text):
+    step, starts = said(db, moving(db), text)
+    assert len(starts) == 3 and len({s.date() for s in starts}) == 3
+    assert all(date(2026, 11, 30) <= s.date() <= date(2026, 12, 6) for s in starts)
+    assert step.question.message(step.answers)[1]["missed"] is False
+    assert step.question.message(step.answers)[1]["current"] == step.answers["_current"]
+
+
+def test_a_weekday_and_a_date_offer_that_day(db, slots):
+    step = moving(db)
+    _step, starts = said(db, step, "mercredi matin")
+    assert all(s.weekday() == 2 and s.hour < 12 for s in starts) and len(starts) == 3
+    _step, starts = said(db, step, "le 3 décembre")
+    assert {s.date() for s in starts} == {date(2026, 12, 3)}
+    _step, starts = said(db, step, "December 3")
+    assert {s.date() for s in starts} == {date(2026, 12, 3)}
+
+
+def test_later_is_after_the_slots_just_offered(db, slots):
+    step = moving(db)
+    shown = max(db.get(Slot, i).starts_at for i in step.answers["_slots"])
+    _step, starts = said(db, step, "plus tard")
+    assert min(starts) > shown and len(starts) == 3
+
+
+def test_nothing_then_says_so_and_offers_the_nearest(db, slots):
+    """The doctor sees in the mornings only: "mardi après-midi" finds nothing, the offer says
+    so and gives the nearest slots from that Tuesday."""
+    step, starts = said(db, moving(db), "mardi aprem")
+    assert step.question.message(step.answers)[1]["missed"] is True
+    assert min(starts).date() == date(2026, 11, 24) and len(starts) == 3
+    # said again, the next offer is no longer "missed"
+    step, _starts = said(db, step, "2/12")
+    assert step.question.message(step.answers)[1]["missed"] is False
+
+
 def test_the_pick_parser_is_lenient():
-    assert visits.parse_pick("le deuxième") == 2 and visits.parse_pick("n°3") == 3
-    assert visits.parse_pick("1 ou 2") == 0
+    assert visit_picks.parse_pick("le deuxième") == 2 and visit_picks.parse_pick("n°3") == 3
+    assert visit_picks.parse_pick("1 ou 2") == 0
 
 
 def test_since_cannot_be_in_the_future():

@@ -255,3 +255,22 @@ def test_naf_choices_in_english_are_the_nace_titles(chat, sms_db, sms_demo):
     reply = say(chat, "hairdresser")
     assert "1. Hairdressing and other beauty treatment" in reply, reply
     assert "Coiffure" not in reply
+
+
+def test_the_chat_moves_a_visit_to_the_day_asked(chat, sms_db, sms_slots):
+    """Issue 15: "plutôt la semaine prochaine" got "Répondez 1, 2 ou 3"; the chat plays the
+    same journey as SMS and offers slots of next week."""
+    texting_employee(sms_db, phone=VISITOR)
+    employee_login(chat, sms_db, VISITOR)
+    say(chat, "RDV")
+    assert "réservé" in say(chat, "1")
+    assert "RDV actuel" in say(chat, "DEPLACER")
+    offer = say(chat, "plutôt la semaine prochaine")
+    assert "\n1 " in offer and "\n3 " in offer and "Répondez 1, 2 ou 3." in offer, offer
+    assert "RDV actuel" in offer
+    sms_db.rollback()
+    from assistant.models import Slot
+
+    slots = [sms_db.get(Slot, i) for i in sms_db.scalar(select(DialogueState)).answers["_slots"]]
+    monday = today_paris() + timedelta(days=7 - today_paris().weekday())
+    assert all(monday <= s.starts_at.date() <= monday + timedelta(days=6) for s in slots)

@@ -34,6 +34,7 @@ from assistant.services.visits import (
 )
 from assistant.sms import visits
 from assistant.sms.prompts import prompt
+from dialogs import visit_picks
 from dialogs import visits as journeys
 from dialogs.engine import Context
 from tests.factories import OTHER_SIRET, make_member, make_planning
@@ -105,11 +106,22 @@ def test_the_answer_books_the_listed_slot(phone, sms_db, sms_slots, independent,
     assert sms_db.scalar(select(DialogueState)) is None
 
 
-@pytest.mark.parametrize("answer", ["4", "0", "zzz", "12", "peut-être", ""])
-def test_a_bad_answer_gets_a_short_reprompt(phone, sms_db, sms_slots, independent, answer):
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        ("4", ""),
+        ("0", ""),
+        ("12", ""),
+        # text neither a number nor a day: that a day is understood too (issue 15)
+        ("zzz", " Ou dites quand : mardi, 3/12, après-midi, plus tard."),
+        ("peut-être", " Ou dites quand : mardi, 3/12, après-midi, plus tard."),
+        ("", " Ou dites quand : mardi, 3/12, après-midi, plus tard."),
+    ],
+)
+def test_a_bad_answer_gets_a_short_reprompt(phone, sms_db, sms_slots, independent, answer, hint):
     phone.send("RDV")
     ids = offered(sms_db)
-    assert phone.send(answer) == "Répondez 1, 2 ou 3."
+    assert phone.send(answer) == "Répondez 1, 2 ou 3." + hint
     assert the_visit(sms_db).status == "requested"
     assert "réservé" in phone.send("3")
     assert the_visit(sms_db).slot_id == ids[2]
@@ -156,7 +168,11 @@ def test_a_slot_taken_between_offer_and_answer(phone, sms_db, sms_slots, indepen
     assert reply.startswith("Ce créneau vient d'être pris"), reply
     assert_offer(reply)
     again = offered(sms_db)
-    assert first[0] not in again and again[0] == first[1]
+    # the next free slot of that morning, and the same other days
+    assert first[0] not in again and again[1:] == first[1:]
+    assert (
+        sms_db.get(Slot, again[0]).starts_at.date() == sms_db.get(Slot, first[0]).starts_at.date()
+    )
     assert "réservé" in phone.send("1")
     assert the_visit(sms_db, independent.id).slot_id == again[0]
     sms_db.rollback()
@@ -253,6 +269,70 @@ def test_move_offers_other_slots_and_moves_the_same_visit(phone, sms_db, sms_slo
     after = the_visit(sms_db)
     assert after.id == visit.id and after.slot_id == ids[2] and after.status == "booked"
     assert [e["what"] for e in after.history][-1] == "moved"
+
+
+def next_monday():
+    return today_paris() + timedelta(days=7 - today_paris().weekday())
+
+
+@pytest.mark.parametrize("text", ["plutôt la semaine prochaine", "SEMAINE PROCHAINE", "next week"])
+def test_move_understands_next_week(phone, sms_db, sms_slots, independent, text):
+    """Issue 15: "plutôt la semaine prochaine" got "Répondez 1, 2 ou 3"."""
+    book_one(phone, sms_db)
+    phone.send("DEPLACER")
+    reply = phone.send(text)
+    assert_offer(reply)
+    assert reply.startswith("RDV actuel"), reply
+    starts = [sms_db.get(Slot, i).starts_at.date() for i in offered(sms_db)]
+    assert all(next_monday() <= day < next_monday() + timedelta(days=7) for day in starts)
+    assert len(set(starts)) == 3  # three days, not one morning
+    assert "déplacé" in phone.send("2")
+
+
+def test_move_offers_three_days_not_one_morning(phone, sms_db, sms_slots, independent):
+    book_one(phone, sms_db)
+    assert_offer(phone.send("DEPLACER"))
+    assert len({sms_db.get(Slot, i).starts_at.date() for i in offered(sms_db)}) == 3
+
+
+@pytest.mark.parametrize("text", ["mardi après-midi", "Tuesday afternoon", "mardi aprem"])
+def test_nothing_then_says_so_and_offers_the_nearest(phone, sms_db, sms_slots, independent, text):
+    """The doctor sees in the mornings only: no afternoon; said briefly, and the nearest."""
+    book_one(phone, sms_db)
+    phone.send("DEPLACER")
+    reply = phone.send(text)
+    assert reply.startswith("Rien de libre à ce moment-là. Les plus proches :"), reply
+    assert_offer(reply)
+
+
+def test_later_offers_slots_after_those_offered(phone, sms_db, sms_slots, independent):
+    book_one(phone, sms_db)
+    phone.send("DEPLACER")
+    shown = max(sms_db.get(Slot, i).starts_at for i in offered(sms_db))
+    assert_offer(phone.send("plus tard"))
+    assert all(sms_db.get(Slot, i).starts_at > shown for i in offered(sms_db))
+    assert_offer(phone.send("le matin plus tard"))
+
+
+def test_an_independents_visit_is_named_for_what_it_is(phone, sms_db, sms_slots, independent):
+    """Issue 15: a self-employed worker's exam was named "à l'embauche" (no hiring)."""
+    sms_db.add(
+        Visit(
+            member_id=independent.id,
+            visit_type="sir_embauche",
+            status="requested",
+            requested_by="independent",
+            actor="test",
+        )
+    )
+    sms_db.commit()
+    reply = phone.send("RDV")
+    assert_offer(reply)
+    assert reply.startswith("Examen médical d'aptitude (début d'activité, suivi renforcé)"), reply
+    assert "embauche" not in reply
+    phone.send("ENGLISH")
+    reply = phone.send("RDV")
+    assert "start of activity" in reply and "hiring" not in reply.lower(), reply
 
 
 def test_move_with_no_other_slot(phone, sms_db, independent):
@@ -480,7 +560,7 @@ def test_two_phones_do_not_share_a_flow(sms_app, sms_db, sms_slots, independent)
     ],
 )
 def test_parse_pick(raw, expected):
-    assert journeys.parse_pick(raw) == expected
+    assert visit_picks.parse_pick(raw) == expected
 
 
 # --- every reply fits in three segments -------------------------------------------------------
@@ -542,13 +622,19 @@ def visit_template_cases(language: str) -> dict[str, list[dict]]:
         )
         for count in (1, 2, 3):
             for label in longest_labels(language):
-                for current, taken in ((None, False), ("ven. 7 août 10h30", False), (None, True)):
+                for current, taken, missed in (
+                    (None, False, False),
+                    ("ven. 7 août 10h30", False, False),
+                    (None, True, False),
+                    ("ven. 7 août 10h30", False, True),  # nothing when asked: the nearest
+                ):
                     cases.setdefault("visit_offer", []).append(
                         {
                             "slots": fake_slots(place, count),
                             "kind": label,
                             "current": current,
                             "taken": taken,
+                            "missed": missed,
                         }
                     )
     return cases
@@ -589,6 +675,7 @@ def test_the_offer_keeps_every_slot_and_its_number(request_context, language):
             kind=longest_labels(language)[-1],
             current=None,
             taken=True,
+            missed=False,
         )
         lines = text.split("\n")
         assert [line[:2] for line in lines[1:4]] == ["1 ", "2 ", "3 "], text

@@ -15,7 +15,9 @@ from assistant.core.timeutil import PARIS, today_paris
 from assistant.database import utcnow
 from assistant.models import (
     AuditEntry,
+    Centre,
     Slot,
+    StaffUser,
     Visit,
     VisitOutcome,
 )
@@ -30,9 +32,13 @@ from tests.factories import (
     EMPLOYER_EMAIL,
     PASSWORD,
     WEEK,
+    consent_to_video,
+    make_centre,
     make_employee,
     make_member,
     make_planning,
+    make_slot,
+    paris_time,
 )
 from tests.web.helpers import member_login
 
@@ -649,6 +655,64 @@ def test_move_to_another_slot_keeps_the_same_visit(space, world, db):
     assert db.scalar(select(func.count()).select_from(Visit)) == 1
     # the old slot is free again
     assert first.id in slot_ids(page_of(space.get(f"/espace/visites/{visit_id}/deplacer")))
+
+
+def place_options(page: str) -> list[str]:
+    """The names in the move page's place list (after "Tous les lieux")."""
+    select_ = re.search(r'<select id="lieu".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option value="\d+"[^>]*>([^<]*)<', select_)
+
+
+def places_elsewhere(db, world):
+    """Three more places: a teleconsultation room of the nurse, a centre where only the nurse
+    works, a centre with no session at all."""
+    nurse = db.get(StaffUser, world["nurse"])
+    tele = make_centre(db, "Téléconsultation", "tele")
+    north = make_centre(db, "Centre Nord", address="2 rue du Nord", city="Lille")
+    make_centre(db, "Centre Fermé", address="3 rue Close", city="Lyon")
+    day = today_paris() + timedelta(days=2)
+    for hour in (17, 18):  # after her afternoons at the centre
+        make_slot(db, nurse, tele, paris_time(day, hour))
+        make_slot(db, nurse, north, paris_time(day + timedelta(days=1), hour))
+    db.commit()
+
+
+def test_moving_offers_only_the_places_the_visit_can_use(space, world, db):
+    """Issue 15: the move page listed every place, so a place the visit cannot use gave
+    "Aucun créneau compatible" for ever. A doctor's examination is offered the doctor's places;
+    a visit a nurse may hold, the nurse's too, but a teleconsultation only with the worker's
+    consent in force (R4624-41-1)."""
+    places_elsewhere(db, world)
+    exam = make_visit(db, world, visit_type="sir_embauche")
+    vip = make_visit(db, world, employee="late")
+    db.commit()
+    book_first(db, exam)
+    book_first(db, vip)
+    assert place_options(page_of(space.get(f"/espace/visites/{exam}/deplacer"))) == [
+        "Centre de Paris 11"
+    ]
+    vip_places = place_options(page_of(space.get(f"/espace/visites/{vip}/deplacer")))
+    assert sorted(vip_places) == ["Centre Nord", "Centre de Paris 11"]
+    consent_to_video(db, employee=db.get(Visit, vip).employee)
+    db.commit()
+    page = page_of(space.get(f"/espace/visites/{vip}/deplacer"))
+    assert sorted(place_options(page)) == ["Centre Nord", "Centre de Paris 11", "Téléconsultation"]
+    # every place offered has slots for the visit
+    for centre_id in re.findall(r'<option value="(\d+)"', page):
+        chosen = page_of(space.get(f"/espace/visites/{vip}/deplacer?lieu={centre_id}"))
+        assert slot_ids(chosen), centre_id
+
+
+def test_a_place_the_visit_cannot_use_is_not_searched(space, world, db):
+    """A place typed in the address (an old link) that the visit cannot use: every place the
+    visit can use is searched instead of none."""
+    places_elsewhere(db, world)
+    exam = make_visit(db, world, visit_type="sir_embauche")
+    db.commit()
+    book_first(db, exam)
+    closed = db.scalar(select(Centre).where(Centre.name == "Centre Fermé"))
+    page = page_of(space.get(f"/espace/visites/{exam}/deplacer?lieu={closed.id}"))
+    assert slot_ids(page) and "Aucun créneau compatible" not in page
 
 
 def test_cancel_asks_for_confirmation_then_frees_the_slot(space, world, db):

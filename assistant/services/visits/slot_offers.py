@@ -8,13 +8,13 @@ booking itself (`booking.book`) relies on the database to decide who had a slot 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from assistant.core.timeutil import PARIS
-from assistant.models import Slot, StaffUser, Visit
+from assistant.models import Centre, Slot, StaffUser, Visit
 from assistant.models.visit import holds_slot
 from assistant.services.visits import tele_consent, visit_type_table
 
@@ -36,6 +36,43 @@ def compatible_slots(
 ) -> list[Slot]:
     """The first free slots where this visit may take place, earliest first (from `after` and
     in one `modality` when given, e.g. the filters of the staff queue)."""
+    search = _search_for(session, visit, now, after=after, modality=modality)
+    return find_slots(
+        session, **search, until=until, centre_id=centre_id, limit=limit, exclude_slot=exclude_slot
+    )
+
+
+def compatible_centres(
+    session: Session, visit: Visit, *, now: datetime, exclude_slot: int | None = None
+) -> list[Centre]:
+    """The active places where this visit has at least one free compatible slot ahead (its
+    type's professionals, its modality, a teleconsultation only with consent), by name: the
+    places a move or a booking page offers to choose from."""
+    search = _search_for(session, visit, now)
+    free = _free_slots(
+        performers=search["performers"],
+        modalities=search["modalities"],
+        minutes=search["minutes"],
+        exclude_slot=exclude_slot,
+    ).where(Slot.starts_at >= search["after"], Slot.centre_id == Centre.id)
+    has_slots = free.with_only_columns(Slot.id).exists()
+    return list(
+        session.scalars(
+            select(Centre).where(Centre.active.is_(True), has_slots).order_by(Centre.name)
+        )
+    )
+
+
+def _search_for(
+    session: Session,
+    visit: Visit,
+    now: datetime,
+    *,
+    after: datetime | None = None,
+    modality: str | None = None,
+) -> dict:
+    """What `find_slots` needs to look for this visit's slots: performers, modalities, minutes
+    and the earliest start (the lead time, the window's start)."""
     kind = visit_type_table.get(visit.visit_type)
     performers = performers_for(session, visit, now)
     modalities = modalities_for(session, visit)
@@ -44,17 +81,12 @@ def compatible_slots(
     earliest = max(now + LEAD_TIME, after) if after is not None else now + LEAD_TIME
     if visit.due_from is not None:
         earliest = max(earliest, datetime.combine(visit.due_from, datetime.min.time(), PARIS))
-    return find_slots(
-        session,
-        performers=sorted(performers),
-        modalities=modalities,
-        minutes=kind.minutes,
-        after=earliest,
-        until=until,
-        centre_id=centre_id,
-        limit=limit,
-        exclude_slot=exclude_slot,
-    )
+    return {
+        "performers": sorted(performers),
+        "modalities": modalities,
+        "minutes": kind.minutes,
+        "after": earliest,
+    }
 
 
 def modalities_for(session: Session, visit: Visit) -> list[str]:
@@ -90,19 +122,15 @@ def _performed_by(performers: Sequence[str]):
 SEARCH_STEPS = (timedelta(days=7), timedelta(days=62))
 
 
-def find_slots(
-    session: Session,
+def _free_slots(
     *,
     performers: Sequence[str],
     modalities: Sequence[str],
     minutes: int,
-    after: datetime,
-    until: date | None = None,
-    centre_id: int | None = None,
-    limit: int = 3,
     exclude_slot: int | None = None,
-) -> list[Slot]:
-    """The first free slots (earliest first) of the given performers and modalities."""
+):
+    """The free, unblocked slots long enough, of active professionals of `performers`, in one
+    of `modalities` (the statement, any start)."""
     held = exists().where(Visit.slot_id == Slot.id, holds_slot())
     query = (
         select(Slot)
@@ -117,12 +145,30 @@ def find_slots(
             StaffUser.active.is_(True),
             ~held,
         )
-        .order_by(Slot.starts_at, Slot.id)
     )
-    if centre_id is not None:
-        query = query.where(Slot.centre_id == centre_id)
     if exclude_slot is not None:
         query = query.where(Slot.id != exclude_slot)
+    return query
+
+
+def find_slots(
+    session: Session,
+    *,
+    performers: Sequence[str],
+    modalities: Sequence[str],
+    minutes: int,
+    after: datetime,
+    until: date | None = None,
+    centre_id: int | None = None,
+    limit: int = 3,
+    exclude_slot: int | None = None,
+) -> list[Slot]:
+    """The first free slots (earliest first) of the given performers and modalities."""
+    query = _free_slots(
+        performers=performers, modalities=modalities, minutes=minutes, exclude_slot=exclude_slot
+    ).order_by(Slot.starts_at, Slot.id)
+    if centre_id is not None:
+        query = query.where(Slot.centre_id == centre_id)
     end = None
     if until is not None:
         end = datetime.combine(until + timedelta(days=1), datetime.min.time(), PARIS)
@@ -173,3 +219,75 @@ def organised_by_the_service(session: Session, visit: Visit, now: datetime) -> b
     return performers_for(session, visit, now) != performers_for(
         session, visit, now, with_health=False
     )
+
+
+# slots looked at at once when the offers are spread, and how many times the search jumps on
+SPREAD_POOL = 24
+SPREAD_ROUNDS = 6
+
+
+def spread_slots(
+    session: Session,
+    visit: Visit,
+    *,
+    now: datetime,
+    count: int = 3,
+    window=None,
+    exclude_slot: int | None = None,
+) -> list[Slot]:
+    """`count` compatible free slots on different days where the planning allows (else in
+    different half-days, else any), earliest first, within `window` when given (a
+    `assistant.core.when_wished.Window`: the days and half-days a person asked for): what a text
+    message offers, rather than three slots of the same morning."""
+    chosen: list[Slot] = []
+    spare: list[Slot] = []
+    after = window.start if window is not None else None
+    for _ in range(SPREAD_ROUNDS):
+        if window is not None:
+            after = window.next_moment(max(after, now))
+            if after is None:
+                break
+        until = window.last if window is not None else None
+        found = compatible_slots(
+            session,
+            visit,
+            now=now,
+            limit=SPREAD_POOL,
+            until=until,
+            after=after,
+            exclude_slot=exclude_slot,
+        )
+        for slot in found:
+            if window is not None and not window.fits(slot.starts_at):
+                continue
+            if any(_day(slot) == _day(other) for other in chosen):
+                spare.append(slot)
+            elif len(chosen) < count:
+                chosen.append(slot)
+        if len(chosen) >= count or len(found) < SPREAD_POOL:
+            break
+        # on after the slots seen, from the day after the last one chosen (the rest of its day
+        # would only be spare)
+        after = found[-1].starts_at + timedelta(microseconds=1)
+        if chosen:
+            next_day = datetime.combine(_day(chosen[-1]) + timedelta(days=1), time(0), PARIS)
+            after = max(after, next_day)
+    for other_half_day in (True, False):  # too few days: other half-days first, then any
+        for slot in spare:
+            if len(chosen) >= count:
+                break
+            if slot in chosen:
+                continue
+            if other_half_day and any(_half_day(slot) == _half_day(c) for c in chosen):
+                continue
+            chosen.append(slot)
+    return sorted(chosen, key=lambda slot: (slot.starts_at, slot.id))
+
+
+def _day(slot: Slot) -> date:
+    return slot.starts_at.astimezone(PARIS).date()
+
+
+def _half_day(slot: Slot) -> tuple[date, bool]:
+    local = slot.starts_at.astimezone(PARIS)
+    return local.date(), local.hour < 12
