@@ -21,6 +21,15 @@ from assistant.models import (
     TariffKind,
     VisitStatus,
 )
+from assistant.models.pdp import (
+    PdpActionKind,
+    PdpChannel,
+    PdpOutcome,
+    PdpRaisedBy,
+    PdpReviewKind,
+    PdpStage,
+    PdpTrigger,
+)
 
 # ---------------------------------------------------------------- members and tariffs
 
@@ -243,4 +252,75 @@ INTENT = {
     "risks": _l("déclarer vos risques (envoyez RISQUES)"),
     "pdp": _l("la cellule maintien en emploi (envoyez PDP)"),
     "menu": _l("voir le menu (envoyez MENU)"),
+}
+
+# ---------------------------------------------------------------- the PDP cell (SPEC 4.7)
+
+PDP_TRIGGER = {
+    PdpTrigger.ACCIDENT_OR_DISEASE: _l("Accident grave ou maladie professionnelle"),
+    PdpTrigger.PRE_REPRISE: _l("Visite de pré-reprise"),
+    PdpTrigger.REPRISE: _l("Visite de reprise"),
+    PdpTrigger.MID_CAREER: _l("Visite de mi-carrière"),
+    PdpTrigger.ON_REQUEST: _l("Visite à la demande"),
+    PdpTrigger.LIAISON: _l("Rendez-vous de liaison"),
+    PdpTrigger.NONE: _l("Aucun de ces événements"),
+}
+PDP_STAGE = {
+    PdpStage.ALERT: _l("Alerte reçue"),
+    PdpStage.ANALYSIS: _l("Analyse faite"),
+    PdpStage.PLAN: _l("Plan adopté"),
+    PdpStage.CLOSED: _l("Clos"),
+}
+PDP_RAISED_BY = {
+    PdpRaisedBy.WORKER: _l("Le travailleur"),
+    PdpRaisedBy.EMPLOYER: _l("L'employeur"),
+    PdpRaisedBy.OCCUPATIONAL_DOCTOR: _l("Le médecin du travail"),
+    PdpRaisedBy.TREATING_DOCTOR: _l("Le médecin traitant"),
+    PdpRaisedBy.MEDECIN_CONSEIL: _l("Le médecin-conseil de l'assurance maladie"),
+}
+PDP_CHANNEL = {
+    PdpChannel.SMS: _l("SMS"),
+    PdpChannel.CHAT: _l("Chat"),
+    PdpChannel.WEB: _l("Site web"),
+    PdpChannel.STAFF: _l("Enregistrée par le service"),
+}
+PDP_ACTION = {
+    PdpActionKind.WORKSTATION_STUDY: _l("Étude de poste"),
+    PdpActionKind.ADJUSTMENT: _l("Aménagement de poste"),
+    PdpActionKind.ESSAI_ENCADRE: _l("Essai encadré (2 semaines, renouvelable une fois)"),
+    PdpActionKind.RQTH: _l("Accompagnement vers la RQTH"),
+    PdpActionKind.TRAINING: _l("Formation ou bilan de compétences"),
+    PdpActionKind.SOCIAL: _l("Accompagnement social"),
+    PdpActionKind.PSYCHOLOGICAL: _l("Soutien psychologique (2 rendez-vous au plus)"),
+}
+PDP_REVIEW = {
+    PdpReviewKind.MONTH_3: _l("Suivi à 3 mois"),
+    PdpReviewKind.MONTH_6: _l("Suivi à 6 mois"),
+    PdpReviewKind.YEAR_1: _l("Bilan d'impact à un an"),
+}
+PDP_OUTCOME = {
+    PdpOutcome.KEPT: _l("Maintenu dans son emploi"),
+    PdpOutcome.ADJUSTED: _l("Poste aménagé"),
+    PdpOutcome.REDEPLOYED: _l("Reclassement"),
+    PdpOutcome.INAPTITUDE: _l("Inaptitude"),
+    PdpOutcome.LEFT: _l("A quitté l'entreprise ou son activité"),
+}
+# what the case's journal says of each audited action (never its detail: it may be content)
+PDP_JOURNAL = {
+    "create": _l("Demande reçue"),
+    "inform_employer": _l("Employeur informé qu'une demande existe"),
+    "read": _l("Lecture du dossier"),
+    "assign": _l("Dossier confié"),
+    "add_staff": _l("Intervenant ajouté"),
+    "analysis": _l("Analyse enregistrée"),
+    "add_action": _l("Action ajoutée"),
+    "action_done": _l("Action faite"),
+    "adopt_plan": _l("Plan adopté"),
+    "review": _l("Suivi fait"),
+    "close": _l("Dossier clos"),
+    "ask_consent": _l("Accord demandé au travailleur"),
+    "consent_give": _l("Accord du travailleur enregistré"),
+    "consent_revoke": _l("Accord du travailleur retiré"),
+    "disclose": _l("Information transmise à l'employeur"),
+    "disclosure_refused": _l("Transmission à l'employeur refusée (pas d'accord)"),
 }
