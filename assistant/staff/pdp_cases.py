@@ -67,7 +67,7 @@ def _picked(field, roles) -> StaffUser | None:
 
 
 def _people(forms: dict, case: PdpCase) -> None:
-    """The lists of people of the forms, with sensible first choices."""
+    """The forms' lists of people and their first values (a blank form only)."""
     cell = _staff(Role.PDP)
     forms["assign"].assignee.choices = [(str(s.id), s.full_name) for s in cell]
     if _unset(forms["assign"].assignee):
@@ -87,6 +87,8 @@ def _people(forms: dict, case: PdpCase) -> None:
             else case.analysed_with_id or case.member.doctor_id
         )
         forms["analysis"].doctor.data = str(default) if default else None
+    if forms["analysis"].analysis.data is None:  # a blank form: the analysis so far, to amend
+        forms["analysis"].analysis.data = case.analysis
 
 
 def _unset(field) -> bool:
