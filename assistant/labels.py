@@ -21,7 +21,15 @@ from assistant.models import (
     TariffKind,
     VisitStatus,
 )
-from assistant.models.pdp import PdpRaisedBy, PdpStage, PdpTrigger
+from assistant.models.pdp import (
+    PdpActionKind,
+    PdpChannel,
+    PdpOutcome,
+    PdpRaisedBy,
+    PdpReviewKind,
+    PdpStage,
+    PdpTrigger,
+)
 
 # ---------------------------------------------------------------- members and tariffs
 
@@ -256,117 +264,6 @@ INTENT = {
     "menu": _l("voir le menu (envoyez MENU)"),
 }
 
-# ---------------------------------------------------------------- the audit journal
-
-# what was done (`AuditEntry.action`)
-AUDIT_ACTION = {
-    "read": _l("Consultation"),
-    "search": _l("Recherche"),
-    "create": _l("Création"),
-    "update": _l("Modification"),
-    "delete": _l("Suppression"),
-    "publish": _l("Publication"),
-    "import": _l("Import"),
-    "login": _l("Connexion"),
-    "login_failed": _l("Connexion refusée"),
-    "logout": _l("Déconnexion"),
-    "confirm_email": _l("Adresse e-mail confirmée"),
-    "validate": _l("Validation"),
-    "refuse": _l("Refus"),
-    "book": _l("Réservation"),
-    "move": _l("Déplacement"),
-    "cancel": _l("Annulation"),
-    "no_show": _l("Absence non excusée"),
-    "done": _l("Terminé"),
-    "generate": _l("Ouverture de créneaux"),
-    "grant": _l("Accès accordé"),
-    "end": _l("Fin"),
-    "leave": _l("Départ"),
-    "proof_start": _l("Preuve du mobile demandée"),
-    "proof": _l("Mobile prouvé"),
-    "phone_change": _l("Changement de mobile"),
-    "opt_out": _l("SMS refusés (STOP)"),
-    "opt_in": _l("SMS acceptés à nouveau"),
-    "give": _l("Accord donné"),
-    "withdraw": _l("Accord retiré"),
-}
-
-# what it was done to (`AuditEntry.record_type`)
-AUDIT_RECORD = {
-    "member": _l("Adhérent"),
-    "employee": _l("Salarié"),
-    "worker": _l("Travailleur"),
-    "visit": _l("Visite"),
-    "visit_outcome": _l("Résultat de visite"),
-    "visit_queue": _l("File d'attente"),
-    "medical_note": _l("Note médicale"),
-    "inaptitude_step": _l("Procédure d'inaptitude"),
-    "health_situation": _l("Situation de santé"),
-    "health_access": _l("Accès hors équipe"),
-    "tele_consent": _l("Accord de téléconsultation"),
-    "fiche_entreprise": _l("Fiche d'entreprise"),
-    "risk_declaration": _l("Déclaration des risques"),
-    "risk_entry": _l("Catalogue des risques"),
-    "staff_user": _l("Compte du service"),
-    "staff_task": _l("Tâche"),
-    "tariff_rate": _l("Tarif"),
-    "centre": _l("Lieu"),
-    "work_pattern": _l("Semaine type"),
-    "absence": _l("Absence"),
-    "slot": _l("Créneaux"),
-    "agenda": _l("Agenda"),
-    "phone_profile": _l("Mobile"),
-}
-
-# the details stored as a fixed word (the page read, the document downloaded…): the stored
-# text is the code, for the rows written before as for new ones
-AUDIT_DETAIL = {
-    "espace": _l("page d'accueil de l'espace"),
-    "visites": _l("liste des visites"),
-    "effectifs": _l("liste des salariés"),
-    "créneaux": _l("créneaux proposés"),
-    "risk declarations": _l("déclarations des risques"),
-    "attestation pdf": _l("attestation d'adhésion (PDF)"),
-    "pdf": _l("document PDF"),
-    "document pdf": _l("document de fin de visite (PDF)"),
-    "ordonnance pdf": _l("ordonnance de prévention (PDF)"),
-    "espace salarié": _l("espace salarié"),
-    "fiche administrative": _l("fiche administrative"),
-    "suivi": _l("suivi du salarié"),
-    "mobile": _l("mobile du salarié"),
-    "visites à organiser": _l("visites à organiser"),
-    "à enregistrer": _l("résultats à enregistrer"),
-    "assignment": _l("placement de la visite"),
-    "referral declined": _l("orientation refusée"),
-    "active": _l("activé"),
-    "inactive": _l("désactivé"),
-    "saved": _l("enregistré sans changement"),
-    "sms": _l("par SMS"),
-}
-
-# the details made of values (`audit.detail(code, **values)`, or the same values read from the
-# text of older rows), each worded with its values
-AUDIT_DETAIL_FORMAT = {
-    "queue": _l("%(waiting)s en attente, %(to_move)s à déplacer"),
-    "employees_csv": _l(
-        "import CSV des salariés : %(lines)s lignes, %(created)s créés, %(updated)s mis à "
-        "jour, %(unchanged)s inchangés, %(errors)s en erreur"
-    ),
-    "slots_opened": _l("%(created)s créneaux ouverts sur %(weeks)s semaines à partir du %(since)s"),
-    "member": _l("adhérent n° %(member)s"),
-    "member_version": _l("adhérent n° %(member)s, version %(version)s"),
-    "employee": _l("salarié n° %(employee)s"),
-    "adhesion": _l("adhésion : %(kind)s"),
-    "role": _l("rôle : %(role)s"),
-    "advanced_practice": _l("pratique avancée : %(value)s"),
-    "period": _l("du %(start)s au %(end)s"),
-    "week": _l("semaine %(week)s de %(year)s"),
-    "day": _l("le %(date)s"),
-    "slot": _l("créneau n° %(slot)s"),
-    "note": _l("note n° %(note)s"),
-    "tele_consent": _l("adhérent n° %(member)s, %(channel)s"),
-}
-
 # ---------------------------------------------------------------- the PDP cell (SPEC 4.7)
 
 # what brings the request, as the person asking reads it (the journey's choices, the pages)
@@ -399,4 +296,63 @@ PDP_ASKED_BY_TOLD = {
 PDP_REQUEST_STEP = {
     "situation": _l("Votre situation"),
     "demande": _l("Votre demande"),
+}
+PDP_STAGE = {
+    PdpStage.ALERT: _l("Alerte reçue"),
+    PdpStage.ANALYSIS: _l("Analyse faite"),
+    PdpStage.PLAN: _l("Plan adopté"),
+    PdpStage.CLOSED: _l("Clos"),
+}
+PDP_RAISED_BY = {
+    PdpRaisedBy.WORKER: _l("Le travailleur"),
+    PdpRaisedBy.EMPLOYER: _l("L'employeur"),
+    PdpRaisedBy.OCCUPATIONAL_DOCTOR: _l("Le médecin du travail"),
+    PdpRaisedBy.TREATING_DOCTOR: _l("Le médecin traitant"),
+    PdpRaisedBy.MEDECIN_CONSEIL: _l("Le médecin-conseil de l'assurance maladie"),
+}
+PDP_CHANNEL = {
+    PdpChannel.SMS: _l("SMS"),
+    PdpChannel.CHAT: _l("Chat"),
+    PdpChannel.WEB: _l("Site web"),
+    PdpChannel.STAFF: _l("Enregistrée par le service"),
+}
+PDP_ACTION = {
+    PdpActionKind.WORKSTATION_STUDY: _l("Étude de poste"),
+    PdpActionKind.ADJUSTMENT: _l("Aménagement de poste"),
+    PdpActionKind.ESSAI_ENCADRE: _l("Essai encadré (2 semaines, renouvelable une fois)"),
+    PdpActionKind.RQTH: _l("Accompagnement vers la RQTH"),
+    PdpActionKind.TRAINING: _l("Formation ou bilan de compétences"),
+    PdpActionKind.SOCIAL: _l("Accompagnement social"),
+    PdpActionKind.PSYCHOLOGICAL: _l("Soutien psychologique (2 rendez-vous au plus)"),
+}
+PDP_REVIEW = {
+    PdpReviewKind.MONTH_3: _l("Suivi à 3 mois"),
+    PdpReviewKind.MONTH_6: _l("Suivi à 6 mois"),
+    PdpReviewKind.YEAR_1: _l("Bilan d'impact à un an"),
+}
+PDP_OUTCOME = {
+    PdpOutcome.KEPT: _l("Maintenu dans son emploi"),
+    PdpOutcome.ADJUSTED: _l("Poste aménagé"),
+    PdpOutcome.REDEPLOYED: _l("Reclassement"),
+    PdpOutcome.INAPTITUDE: _l("Inaptitude"),
+    PdpOutcome.LEFT: _l("A quitté l'entreprise ou son activité"),
+}
+# what the case's journal says of each audited action (never its detail: it may be content)
+PDP_JOURNAL = {
+    "create": _l("Demande reçue"),
+    "inform_employer": _l("Employeur informé qu'une demande existe"),
+    "read": _l("Lecture du dossier"),
+    "assign": _l("Dossier confié"),
+    "add_staff": _l("Intervenant ajouté"),
+    "analysis": _l("Analyse enregistrée"),
+    "add_action": _l("Action ajoutée"),
+    "action_done": _l("Action faite"),
+    "adopt_plan": _l("Plan adopté"),
+    "review": _l("Suivi fait"),
+    "close": _l("Dossier clos"),
+    "ask_consent": _l("Accord demandé au travailleur"),
+    "consent_give": _l("Accord du travailleur enregistré"),
+    "consent_revoke": _l("Accord du travailleur retiré"),
+    "disclose": _l("Information transmise à l'employeur"),
+    "disclosure_refused": _l("Transmission à l'employeur refusée (pas d'accord)"),
 }

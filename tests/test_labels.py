@@ -19,6 +19,15 @@ from assistant.models import (
     TariffKind,
     VisitStatus,
 )
+from assistant.models.pdp import (
+    PdpActionKind,
+    PdpChannel,
+    PdpOutcome,
+    PdpRaisedBy,
+    PdpReviewKind,
+    PdpStage,
+    PdpTrigger,
+)
 from assistant.models.risk import FAMILIES
 from assistant.services.followup.followup_table import Category
 from assistant.services.prevention.declarations import DRAWERS
@@ -39,6 +48,13 @@ COVERED = {
     "MODALITY": list(Modality),
     "ABSENCE_CAUSE": list(ABSENCE_CAUSES),
     "OUTCOME_KIND": list(OutcomeKind),
+    "PDP_TRIGGER": list(PdpTrigger),
+    "PDP_STAGE": list(PdpStage),
+    "PDP_RAISED_BY": list(PdpRaisedBy),
+    "PDP_CHANNEL": list(PdpChannel),
+    "PDP_ACTION": list(PdpActionKind),
+    "PDP_REVIEW": list(PdpReviewKind),
+    "PDP_OUTCOME": list(PdpOutcome),
 }
 
 

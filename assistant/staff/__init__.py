@@ -8,6 +8,8 @@ from assistant.staff import (  # noqa: F401  (each registers its routes on bp)
     members,
     menu,
     outcomes,
+    pdp,
+    pdp_cases,
     planning,
     planning_agenda,
     planning_closures,

@@ -130,6 +130,9 @@ def journal_rows(entries: list) -> list:
     }
     rows = []
     for entry in entries:
+        if entry.record_type == "pdp_case":  # a PDP case's journal never says its content
+            rows.append(_pdp_row(entry))
+            continue
         view = (
             views.get(int(entry.record_id))
             if entry.record_type in about_visits and (entry.record_id or "").isdigit()
@@ -151,3 +154,21 @@ def journal_rows(entries: list) -> list:
             copy.actor = "—"
         rows.append(copy)
     return rows
+
+
+def _pdp_row(entry):
+    """An entry about a PDP case without its detail (an action's kind, an outcome, a scope) and
+    without who asked, when it was not the staff (a phone number, a member)."""
+    from assistant.models import AuditEntry
+
+    actor = entry.actor if entry.actor.startswith("staff:") or entry.actor == "system" else "—"
+    detail = entry.detail if entry.action in ("assign", "add_staff") else None
+    return AuditEntry(
+        at=entry.at,
+        actor=actor,
+        action=entry.action,
+        record_type=entry.record_type,
+        record_id=entry.record_id,
+        detail=detail,
+        ip=entry.ip,
+    )

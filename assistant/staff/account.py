@@ -78,6 +78,13 @@ def dashboard():
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
         ).all()
     )
+    from assistant.staff import pdp
+
     return render_template(
-        "staff/dashboard.html", pending_members=pending_members, outbox=outbox, Role=Role
+        "staff/dashboard.html",
+        pending_members=pending_members,
+        outbox=outbox,
+        Role=Role,
+        pdp=pdp.home(),
+        pdp_person=pdp.person,
     )

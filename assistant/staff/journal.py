@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from assistant import labels
 from assistant.core.text import date_format
 from assistant.services import audit
+from assistant.staff import journal_words
 from assistant.staff.display import visit_label
 
 # the details older rows wrote as text, and the values they hold
@@ -41,11 +42,11 @@ _DATES = {"since", "start", "end", "date"}
 
 
 def action(entry) -> str:
-    return str(labels.AUDIT_ACTION.get(entry.action, entry.action))
+    return str(journal_words.AUDIT_ACTION.get(entry.action, entry.action))
 
 
 def record(entry) -> str:
-    kind = str(labels.AUDIT_RECORD.get(entry.record_type, entry.record_type))
+    kind = str(journal_words.AUDIT_RECORD.get(entry.record_type, entry.record_type))
     return f"{kind} {entry.record_id}" if entry.record_id else kind
 
 
@@ -69,7 +70,7 @@ def _read_back(text: str) -> dict | None:
 
 
 def _worded(values: dict) -> str | None:
-    wording = labels.AUDIT_DETAIL_FORMAT.get(values.pop("code"))
+    wording = journal_words.AUDIT_DETAIL_FORMAT.get(values.pop("code"))
     if wording is None:
         return None
     locale = str(get_locale() or "fr")
@@ -104,8 +105,8 @@ def _code(entry) -> str | None:
     if kind == "visit" and entry.action == "create":
         return visit_label(text)
     if kind == "visit" and entry.action in ("book", "move") and text.isdigit():
-        return str(labels.AUDIT_DETAIL_FORMAT["slot"]) % {"slot": text}
+        return str(journal_words.AUDIT_DETAIL_FORMAT["slot"]) % {"slot": text}
     if kind == "medical_note" and text.isdigit():
-        return str(labels.AUDIT_DETAIL_FORMAT["note"]) % {"note": text}
-    fixed = labels.AUDIT_DETAIL.get(text)
+        return str(journal_words.AUDIT_DETAIL_FORMAT["note"]) % {"note": text}
+    fixed = journal_words.AUDIT_DETAIL.get(text)
     return str(fixed) if fixed is not None else None

@@ -10,9 +10,12 @@ from flask import current_app, url_for
 from flask_login import current_user
 
 from assistant.core.text import _l
-from assistant.models import StaffUser
+from assistant.models import Role, StaffUser
 from assistant.staff.access import HEALTH
 from assistant.staff.blueprint import bp
+
+# the cell's queue: a nurse or an IPRP opens it only once added to a case, so not from the menu
+PDP_LIST = (Role.PDP, Role.DOCTOR, Role.ADMIN, Role.SECRETARY)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ MENU = (
     Entry("staff.outcomes_to_record", _l("Visites à clore")),
     Entry("staff.organised_by_the_service", _l("À organiser")),
     Entry("staff.pending_members", _l("Adhésions à valider")),
+    Entry("staff.pdp_queue", _l("Cellule PDP"), frozenset(PDP_LIST)),
     Entry("staff.tasks", _l("Rappels")),
     Entry("staff.staff_accounts_list", _l("Comptes")),
     Entry("staff.tariff_grid", _l("Tarifs")),
