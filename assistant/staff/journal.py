@@ -42,6 +42,8 @@ _DATES = {"since", "start", "end", "date"}
 
 
 def action(entry) -> str:
+    if entry.record_type == "pdp_case" and entry.action in labels.PDP_JOURNAL:
+        return str(labels.PDP_JOURNAL[entry.action])
     return str(journal_words.AUDIT_ACTION.get(entry.action, entry.action))
 
 

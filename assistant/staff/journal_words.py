@@ -63,6 +63,7 @@ AUDIT_RECORD = {
     "slot": _l("Créneaux"),
     "agenda": _l("Agenda"),
     "phone_profile": _l("Mobile"),
+    "pdp_case": _l("Dossier PDP"),
 }
 
 # the details stored as a fixed word (the page read, the document downloaded…): the stored
