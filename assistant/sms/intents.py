@@ -59,6 +59,9 @@ PHRASES = tuple(
     (name, tuple(_words(phrase))) for name, phrases in LEXICON.items() for phrase in phrases
 )
 VOCABULARY = frozenset(word for _name, phrase in PHRASES for word in phrase)
+STARTING: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # the phrases by their first word
+for _name, _phrase in PHRASES:
+    STARTING.setdefault(_phrase[0], []).append((_name, _phrase))
 LONGEST = max(len(word) for word in VOCABULARY)
 
 
@@ -86,21 +89,24 @@ def _known_meanings(typed: str) -> frozenset[str]:
     return frozenset(word for word in VOCABULARY if _same(typed, word))
 
 
-def _found(meanings: list[frozenset[str]], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    return any(
-        all(word in meant for meant, word in zip(meanings[i : i + size], phrase, strict=True))
-        for i in range(len(meanings) - size + 1)
-    )
+def _found(meanings: list[frozenset[str]]) -> dict[str, int]:
+    """Each journey with a phrase in the sentence, and the most words such a phrase has (the
+    lexicon's order: it decides between journeys named as strongly)."""
+    longest: dict[str, int] = {}
+    for start, meant in enumerate(meanings):
+        for first in meant:
+            for name, phrase in STARTING.get(first, ()):
+                end = start + len(phrase)
+                if end <= len(meanings) and all(
+                    word in meanings[at] for at, word in enumerate(phrase[1:], start + 1)
+                ):
+                    longest[name] = max(longest.get(name, 0), len(phrase))
+    return {name: longest[name] for name in LEXICON if name in longest}
 
 
 def read(text: str) -> list[str]:
     """The journeys a sentence asks for, likeliest first: one, two (asked back), or none."""
-    meanings = [_meanings(typed) for typed in _words(text)]
-    scores: dict[str, int] = {}
-    for name, wanted in PHRASES:
-        if _found(meanings, wanted):
-            scores[name] = max(scores.get(name, 0), len(wanted))
+    scores = _found([_meanings(typed) for typed in _words(text)])
     for name, shadowed in SAYS_MORE.items():
         if name in scores:
             for other in shadowed:
