@@ -6,6 +6,8 @@ keywords are read). A sentence naming two journeys as strongly is asked back (`r
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz import fuzz
 
 from assistant.core.parsing import fold
@@ -60,31 +62,59 @@ def _words(text: str) -> list[str]:
     return fold(text.replace("-", " ").replace("'", " ").replace("\u2019", " ")).split()
 
 
+# each phrase as words, read once at import (not for every message)
+PHRASES = tuple(
+    (name, tuple(_words(phrase))) for name, phrases in LEXICON.items() for phrase in phrases
+)
+VOCABULARY = frozenset(word for _name, phrase in PHRASES for word in phrase)
+STARTING: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # the phrases by their first word
+for _name, _phrase in PHRASES:
+    STARTING.setdefault(_phrase[0], []).append((_name, _phrase))
+LONGEST = max(len(word) for word in VOCABULARY)
+
+
 def _same(typed: str, word: str) -> bool:
     if typed == word:
         return True
     if len(word) < 4 or len(typed) < 4:
         return False
-    return fuzz.ratio(typed, word) >= (80 if len(word) >= 6 else 86)
+    threshold = 80 if len(word) >= 6 else 86
+    # fuzz.ratio is at most 200·shorter/(both lengths): no call when that is below the threshold
+    if 200 * min(len(typed), len(word)) < threshold * (len(typed) + len(word)):
+        return False
+    return fuzz.ratio(typed, word) >= threshold
 
 
-def _found(words: list[str], phrase: list[str]) -> bool:
-    size = len(phrase)
-    return any(
-        all(_same(typed, word) for typed, word in zip(words[i : i + size], phrase, strict=True))
-        for i in range(len(words) - size + 1)
-    )
+def _meanings(typed: str) -> frozenset[str]:
+    """The lexicon's words a typed word is read as (itself, or the words it is a typo of)."""
+    if len(typed) > 2 * LONGEST:  # too long to be close to any (the ratio's bound above)
+        return frozenset()
+    return _known_meanings(typed)
+
+
+@lru_cache(maxsize=4096)  # people use the same few hundred words
+def _known_meanings(typed: str) -> frozenset[str]:
+    return frozenset(word for word in VOCABULARY if _same(typed, word))
+
+
+def _found(meanings: list[frozenset[str]]) -> dict[str, int]:
+    """Each journey with a phrase in the sentence, and the most words such a phrase has (the
+    lexicon's order: it decides between journeys named as strongly)."""
+    longest: dict[str, int] = {}
+    for start, meant in enumerate(meanings):
+        for first in meant:
+            for name, phrase in STARTING.get(first, ()):
+                end = start + len(phrase)
+                if end <= len(meanings) and all(
+                    word in meanings[at] for at, word in enumerate(phrase[1:], start + 1)
+                ):
+                    longest[name] = max(longest.get(name, 0), len(phrase))
+    return {name: longest[name] for name in LEXICON if name in longest}
 
 
 def read(text: str) -> list[str]:
     """The journeys a sentence asks for, likeliest first: one, two (asked back), or none."""
-    words = _words(text)
-    scores: dict[str, int] = {}
-    for name, phrases in LEXICON.items():
-        for phrase in phrases:
-            wanted = _words(phrase)
-            if _found(words, wanted):
-                scores[name] = max(scores.get(name, 0), len(wanted))
+    scores = _found([_meanings(typed) for typed in _words(text)])
     for name, shadowed in SAYS_MORE.items():
         if name in scores:
             for other in shadowed:

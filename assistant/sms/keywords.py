@@ -4,6 +4,8 @@ leniently (accents, case, typos on long words)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -50,20 +52,48 @@ POLITE = frozenset({"svp", "stp", "please", "pls", "merci", "thanks", "svp.", "s
 STOP_WORDS = frozenset(KEYWORDS["stop"])
 
 
-def _close(typed: str, word: str) -> bool:
+def _squeezed(text: str) -> str:
+    """A letter repeated read once (`menuu` → `menu`)."""
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+@dataclass(frozen=True)
+class _Known:
+    """A keyword's word with what `_close` compares of it, computed once at import."""
+
+    name: str
+    word: str
+    squeezed: str
+    letters: tuple[str, ...]
+
+
+# every word of every keyword but STOP (read strictly, `_is_stop`), in the order they are tried
+KNOWN = tuple(
+    _Known(name, word, _squeezed(word), tuple(sorted(word)))
+    for name, words in KEYWORDS.items()
+    if name != "stop"
+    for word in words
+)
+
+
+def _close(typed: str, squeezed: str, letters: tuple[str, ...], known: _Known) -> bool:
     """A typo: a letter doubled (`menuu`, `aidee`), two letters swapped (`mneu`, `hlep`), or,
-    on long words, a letter or two wrong (`annluer`, `adehrer`)."""
+    on long words, a letter or two wrong (`annluer`, `adehrer`). `squeezed` and `letters` are
+    the typed text's, computed once for all the words it is compared with."""
+    word = known.word
     if typed == word:
         return True
     if len(word) < 4:
         return False
-    if re.sub(r"(.)\1+", r"\1", typed) == re.sub(r"(.)\1+", r"\1", word):
+    if squeezed == known.squeezed:
         return True
-    if len(typed) == len(word) and sorted(typed) == sorted(word):
+    if len(typed) == len(word) and letters == known.letters:
         swapped = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
         if len(swapped) == 2 and swapped[1] == swapped[0] + 1:
             return True
-    return len(word) >= 5 and fuzz.ratio(typed, word) >= 85
+    # fuzz.ratio is at most 200·shorter/(both lengths): no call when that is below 85
+    size, shorter = len(typed) + len(word), min(len(typed), len(word))
+    return len(word) >= 5 and 200 * shorter >= 85 * size and fuzz.ratio(typed, word) >= 85
 
 
 def _is_stop(folded: str) -> bool:
@@ -80,14 +110,17 @@ def keyword(text: str) -> str | None:
     folded = " ".join(words)
     if not folded or len(words) > 2:
         return None
+    return _keyword(folded)
+
+
+@lru_cache(maxsize=1024)  # "oui", "non", "1": the same few answers, message after message
+def _keyword(folded: str) -> str | None:
     if _is_stop(folded):
         return "stop"
-    for name, known in KEYWORDS.items():
-        if name == "stop":
-            continue
-        for word in known:
-            if _close(folded, word):
-                return name
+    squeezed, letters = _squeezed(folded), tuple(sorted(folded))
+    for known in KNOWN:
+        if _close(folded, squeezed, letters, known):
+            return known.name
     return None
 
 

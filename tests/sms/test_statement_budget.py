@@ -89,6 +89,16 @@ def test_rdv_stays_within_budget(phone, sms_db, statements, sms_slots):
     assert len(seen.seen) <= RDV, f"RDV: {len(seen.seen)}\n{seen.listing()}"
 
 
+def test_a_sentence_asking_for_a_visit_costs_what_rdv_costs(phone, sms_db, statements, sms_slots):
+    """Issue 15: a sentence is read in Python (`assistant/sms/intents.py`), with no statement of
+    its own; then it is RDV."""
+    texting_independent(sms_db)
+    phone.send("menu")
+    reply, seen = costs(statements, phone, "Bonjour, je voudrais prendre rendez-vous svp")
+    assert "Répondez 1, 2 ou 3." in reply, reply
+    assert len(seen.seen) <= RDV, f"sentence: {len(seen.seen)}\n{seen.listing()}"
+
+
 def test_a_booking_pick_stays_within_budget(phone, sms_db, statements, sms_slots):
     texting_independent(sms_db)
     phone.send("menu")
