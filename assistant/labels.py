@@ -179,7 +179,7 @@ CANCELLED_BY = {
     "service": _l("le service de santé au travail"),
     "employer": _l("l'employeur"),
     "employee": _l("le salarié"),
-    "you": _l("vous"),
+    "you": _l("vous-même"),
 }
 
 MODALITY = {

@@ -7,7 +7,7 @@ from assistant.core.text import _l
 
 # what was done (`AuditEntry.action`)
 AUDIT_ACTION = {
-    "read": _l("Consultation"),
+    "read": _l("Consultation des données"),
     "search": _l("Recherche"),
     "create": _l("Création"),
     "update": _l("Modification"),

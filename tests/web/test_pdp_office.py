@@ -255,7 +255,7 @@ def test_the_service_journal_hides_the_content_of_pdp_entries(client, db, world)
     client.post("/staff/logout")
     sign_in(client, world.emails["admin"])
     page = read(client.get("/staff/journal"))
-    assert "pdp_case" in page
+    assert "Dossier PDP" in page
     assert "psychological" not in page and "+33781234567" not in page
 
 
