@@ -36,6 +36,20 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+def _check_bank_account(config) -> None:
+    """The account members pay by transfer to: a wrong IBAN or BIC stops the app at its start
+    (rather than members paying nobody); kept normalised (compact) for the messages."""
+    from assistant.services.membership import payment
+
+    try:
+        account = payment.checked_account(
+            config["SERVICE_ACCOUNT_HOLDER"], config["SERVICE_IBAN"], config["SERVICE_BIC"]
+        )
+    except payment.BankAccountError as error:
+        raise RuntimeError(str(error)) from error
+    config["SERVICE_ACCOUNT_HOLDER"], config["SERVICE_IBAN"], config["SERVICE_BIC"] = account
+
+
 def create_app(config: Config | None = None) -> Flask:
     # INSTANCE_PATH, else Flask's: instance/ beside the package in a checkout, and
     # <prefix>/var/assistant.app-instance for an installed one (never in site-packages)
@@ -82,6 +96,7 @@ def create_app(config: Config | None = None) -> Flask:
             except (OperationalError, ProgrammingError) as error:  # no table yet: not migrated
                 app.logger.warning("risk catalogue not read from the database: %s", error)
 
+    _check_bank_account(app.config)
     compile_catalogs()
     # what the services read from their session (assistant/core/settings.py, risk_catalogue.of)
     db.init_app(

@@ -15,6 +15,9 @@ def _flag(environ, name: str, default: bool) -> bool:
 
 
 MIN_SECRET_KEY_BYTES = 32
+# the bank account shown for transfers outside production: a valid test IBAN, no real account
+DEMO_IBAN = "FR76 3000 6000 0112 3456 7890 189"
+DEMO_BIC = "AGRIFRPP"
 
 
 def _secret_key(environ, instance_path: Path, env: str) -> str:
@@ -69,6 +72,14 @@ class Config:
         self.SERVICE_NAME = environ.get("SERVICE_NAME", "SPSTI Santé Travail")
         self.SERVICE_PHONE = environ.get("SERVICE_PHONE", "01 23 45 67 89")
         self.SERVICE_EMAIL = environ.get("SERVICE_EMAIL", "contact@spsti.example")
+        # the account members pay by transfer to: checked (schwifty) when the app starts; outside
+        # production, a test account by default (no member pays a service that has none)
+        demo = self.APP_ENV != "production"
+        self.SERVICE_ACCOUNT_HOLDER = environ.get(
+            "SERVICE_ACCOUNT_HOLDER", self.SERVICE_NAME if demo else ""
+        )
+        self.SERVICE_IBAN = environ.get("SERVICE_IBAN", DEMO_IBAN if demo else "")
+        self.SERVICE_BIC = environ.get("SERVICE_BIC", DEMO_BIC if demo else "")
         # base address of the video visits; the visit's number is appended (empty: our own page)
         self.TELECONSULTATION_URL = environ.get("TELECONSULTATION_URL", "")
         self.SESSION_COOKIE_HTTPONLY = True

@@ -41,6 +41,8 @@ class WebJourney:
     intro: str | None = None
     aside: tuple[str, str] | None = None  # a side link: (url, text)
     widgets: Mapping[str, Any] | None = None  # question key → widget (forms/wizard.py)
+    # what a step's page shows above its questions (HTML), from the answers so far, or None
+    note: Callable[[str, Answers], Any] | None = None
 
     def next_url(self, answers: Answers) -> str:
         """The first page to fill: a step not submitted yet, then the review page."""
@@ -99,6 +101,7 @@ def play_step(web: WebJourney, step: str):
         previous_url=web.step_url(steps[index - 1]) if index > 0 else None,
         intro=web.intro,
         aside=web.aside,
+        note=web.note(step, answers) if web.note else None,
     ), 400 if form.errors else 200
 
 

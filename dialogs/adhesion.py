@@ -22,6 +22,7 @@ from dialogs.adhesion_questions import (
     PAYMENT_QUESTIONS,
     RISKS_PROMPT,
     activity_found,
+    contract_prompt,
     must_accept,
     not_a_member,
     risk_choices,
@@ -211,6 +212,9 @@ EMPLOYER = Journey(
                 _l("J'accepte le contrat d'adhésion (offre socle)"),
                 check=must_accept,
                 step="contrat",
+                short_label=contract_prompt(
+                    _l("Acceptez-vous le contrat d'adhésion (offre socle) ?"), "employer"
+                ),
             ),
         ]
     ),
@@ -294,6 +298,10 @@ INDEPENDENT = Journey(
                 _l("J'accepte le contrat d'adhésion (offre spécifique, un an au moins)"),
                 check=must_accept,
                 step="contrat",
+                short_label=contract_prompt(
+                    _l("Acceptez-vous le contrat d'adhésion (offre spécifique, un an au moins) ?"),
+                    "independent",
+                ),
             ),
         ]
     ),

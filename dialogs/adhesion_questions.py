@@ -98,6 +98,54 @@ def must_accept(value, answers, context):
     return value
 
 
+def contract_price(answers, context, kind: str):
+    """The cotisation this member will pay (the tariff in force today, its declared headcount
+    for an employer), or None (no rate in force, or no store)."""
+    from assistant.core.timeutil import today_paris
+    from assistant.services.membership import adhesion
+
+    if context.session is None:
+        return None
+    return adhesion.price(
+        context.session, kind, answers.get("headcount") or 0, context.today or today_paris()
+    )
+
+
+def contract_url(context) -> str:
+    """The public page of the contract's terms, as a short address for a text message."""
+    from assistant.core import settings as service_settings
+
+    settings = service_settings.of(context.session) if context.session else None
+    return f"{(settings or service_settings.DEFAULT).public_base_url}/contrat"
+
+
+def contract_prompt(question, kind: str):
+    """By SMS and chat, the contract question gives the price and the contract's address first:
+    nothing is accepted unseen (on the web, the step's page shows them)."""
+
+    def label(answers, context):
+        from assistant.services.membership.payment import plain_amount
+
+        found = contract_price(answers, context, kind)
+        if found is None:
+            price = _l("Cotisation : communiquée par le service.")
+        elif kind == "employer":
+            price = _l(
+                "Cotisation : %(total)s par an (%(rate)s par salarié x %(count)s).",
+                total=plain_amount(found.total, context.locale),
+                count=found.count,
+                rate=plain_amount(found.rate, context.locale),
+            )
+        else:
+            price = _l(
+                "Cotisation : %(total)s par an.", total=plain_amount(found.total, context.locale)
+            )
+        contract = _l("Contrat : %(url)s", url=contract_url(context))
+        return f"{price} {contract}\n{question}"
+
+    return label
+
+
 RISKS_PROMPT = _l(
     "Vos principaux risques, en quelques mots (ex : bruit, poussières, charges lourdes) ? "
     "Répondez 0 si aucun."

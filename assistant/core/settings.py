@@ -22,6 +22,10 @@ class Settings:
     # automatic placement books no sooner than this many working days ahead (the convocation
     # and the reminder have time), unless the deadline is sooner
     booking_notice_days: int = 2
+    # the account members pay by transfer to (checked at the app's start), empty when none
+    bank_holder: str = ""
+    bank_iban: str = ""  # compact: FR7630006000011234567890189
+    bank_bic: str = ""
 
     @classmethod
     def from_config(cls, config: Mapping) -> Settings:
@@ -34,6 +38,9 @@ class Settings:
             teleconsultation_url=str(config.get("TELECONSULTATION_URL") or "").rstrip("/"),
             mail_from=config.get("MAIL_FROM") or cls.mail_from,
             booking_notice_days=int(config.get("BOOKING_NOTICE_DAYS", cls.booking_notice_days)),
+            bank_holder=config.get("SERVICE_ACCOUNT_HOLDER") or "",
+            bank_iban=config.get("SERVICE_IBAN") or "",
+            bank_bic=config.get("SERVICE_BIC") or "",
         )
 
     def teleconsultation_link(self, visit) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from assistant.member.blueprint import bp, current_member
 from assistant.models import MemberStatus, MemberUser, ScoreRecord
 from assistant.services import audit
 from assistant.services.documents import pdf as documents
-from assistant.services.membership import login_limit, otp
+from assistant.services.membership import login_limit, otp, payment
 from assistant.services.prevention import score
 from assistant.views import pdf_response, send_code
 from forms.staff import LoginForm
@@ -142,6 +143,7 @@ def home():
         history=history,
         latest=latest,
         chart=documents.score_chart_svg(history),
+        transfer=payment.transfer(member, str(get_locale())),
     )
 
 

@@ -4,6 +4,7 @@ rate-limited "resend" button, and the link itself (reachable without being signe
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +12,7 @@ from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member.blueprint import bp, must_prove_email
 from assistant.models import MemberUser
-from assistant.services.membership import adhesion
+from assistant.services.membership import adhesion, payment
 
 
 def send_confirmation(user: MemberUser) -> None:
@@ -35,7 +36,9 @@ def queue_welcome(member) -> None:
         db.session,
         member,
         _("Bienvenue au %(service)s", service=current_app.config["SERVICE_NAME"]),
-        render_template("mail/welcome.txt", member=member),
+        render_template(
+            "mail/welcome.txt", member=member, transfer=payment.transfer(member, str(get_locale()))
+        ),
         render_template("sms/welcome.txt", member=member).strip(),
     )
 

@@ -11,6 +11,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from markupsafe import Markup
 
 from assistant import labels
 from assistant.core.text import date_format
@@ -22,7 +23,7 @@ from assistant.member.email_proof import queue_welcome, send_confirmation
 from assistant.models import DialogueState, Member, MemberKind
 from assistant.public.blueprint import bp
 from assistant.public.journey_state import browser_state, public_context
-from assistant.services.membership import adhesion, otp
+from assistant.services.membership import adhesion, otp, payment
 from assistant.services.messaging import dialogue_states
 from assistant.wizard import WebJourney, end, play_step
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
@@ -48,7 +49,19 @@ def _web(slug: str) -> WebJourney:
         context=public_context,
         step_url=lambda step: url_for("public.adhesion_step", slug=slug, step=step),
         review_url=lambda: url_for("public.adhesion_confirm", slug=slug),
+        note=lambda step, answers: _contract_terms(journey, step, answers),
     )
+
+
+def _contract_terms(journey: Journey, step: str, answers: dict):
+    """Above the contract's question: what it buys, its price for this member, its terms."""
+    from assistant.services.membership.adhesion import price
+
+    if step != "contrat":
+        return None
+    kind = MemberKind.EMPLOYER if journey is EMPLOYER else MemberKind.INDEPENDENT
+    found = price(db.session, kind, int(answers.get("headcount") or 0), today_paris())
+    return Markup(render_template("adhesion/contract_terms.html", kind=kind, price=found))
 
 
 @bp.get("/adhesion")
@@ -289,5 +302,9 @@ def adhesion_thanks():
             return redirect(url_for("member.home"))
     pending_email = current_user.email if must_prove_email(current_user) else None
     return render_template(
-        "adhesion/thanks.html", member=member, form=form, pending_email=pending_email
+        "adhesion/thanks.html",
+        member=member,
+        form=form,
+        pending_email=pending_email,
+        transfer=payment.transfer(member, str(get_locale())),
     ), 400 if form.errors else 200

@@ -31,6 +31,12 @@ def offer():
     return render_template("public/offer.html")
 
 
+@bp.get("/contrat")
+def contract():
+    """The contract's terms, linked to before it is accepted (web, SMS and chat adhesions)."""
+    return render_template("public/contract.html")
+
+
 @bp.get("/independants")
 def independents():
     return render_template("public/independents.html")

@@ -56,13 +56,9 @@ def choose_first_activity(page):
     next_step(page)
 
 
-def test_employer_joins_then_the_secretary_finds_the_company(page, new_page, live_app, tmp_path):
-    page.goto("/")
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Adhérer"
-    ).click()
-    page.get_by_role("link", name="Adhérer pour mon entreprise").click()
-
+def walk_employer_to_payment(page):
+    """The employer's wizard from its first page to the payment step (a SIRET typed wrong
+    first)."""
     step(page, "Votre entreprise")
     siret = page.get_by_label("Numéro SIRET de l'établissement")
     siret.fill("123")
@@ -102,6 +98,16 @@ def test_employer_joins_then_the_secretary_finds_the_company(page, new_page, liv
     next_step(page)
 
     step(page, "Paiement")
+
+
+def test_employer_joins_then_the_secretary_finds_the_company(page, new_page, live_app, tmp_path):
+    page.goto("/")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Adhérer"
+    ).click()
+    page.get_by_role("link", name="Adhérer pour mon entreprise").click()
+
+    walk_employer_to_payment(page)
     answer(page, "Mode de paiement de la cotisation", "Prélèvement SEPA")
     page.get_by_label("IBAN du compte à prélever").fill(IBAN)
     next_step(page)
@@ -164,6 +170,39 @@ def test_employer_joins_then_the_secretary_finds_the_company(page, new_page, liv
     facts = text_of(staff.locator("dl.facts"))
     assert "55210055400013" in facts
     assert re.search(r"FR14\S*\s.*2606", facts) and "3M02" not in facts, facts
+
+
+def test_employer_sees_price_and_contract_before_accepting_and_bank_details_after(page, live_app):
+    """Issue 15: the price and the contract before "J'accepte"; paying by transfer, the
+    service's account and a payment reference on the thanks page."""
+    page.goto("/adhesion/entreprise")
+    walk_employer_to_payment(page)
+    answer(page, "Mode de paiement de la cotisation", "Virement bancaire")
+    next_step(page)
+
+    step(page, "Contrat")
+    terms = page.get_by_role("region", name="Ce que vous acceptez")
+    expect(terms).to_be_visible()
+    assert "440,00 € par an" in text_of(terms)  # 4 employees × 110 €
+    link = terms.get_by_role("link", name=re.compile("Lire le contrat"))
+    expect(link).to_have_attribute("href", "/contrat#socle")
+    with page.context.expect_page() as contract_tab:
+        link.click()
+    contract = contract_tab.value
+    expect(contract.get_by_role("heading", name="Entreprises : l'offre socle")).to_be_visible()
+    contract.close()
+    answer(page, "J'accepte le contrat d'adhésion (offre socle)", "Oui")
+    next_step(page)
+
+    step(page, "Vérifiez et confirmez votre adhésion")
+    page.get_by_label("Choisissez un mot de passe").fill("un-long-secret")
+    page.get_by_label("Confirmez le mot de passe").fill("un-long-secret")
+    page.get_by_role("button", name="Confirmer mon adhésion").click()
+
+    step(page, "Bienvenue, votre adhésion est enregistrée")
+    transfer = text_of(page.get_by_role("region", name="Payer votre cotisation par virement"))
+    assert "FR76 3000 6000 0112 3456 7890 189" in transfer and "AGRIFRPP" in transfer
+    assert "440,00 €" in transfer and re.search(r"RF\d\dADH\d{6}", transfer), transfer
 
 
 def test_independent_joins_with_a_code_received_by_sms(new_page, live_app, tmp_path):

@@ -96,6 +96,8 @@ def score_results():
 
 def template_values() -> dict[str, list[dict]]:
     """Each template under assistant/templates/sms with the values that make it longest."""
+    from assistant.services.membership.payment import Transfer
+
     results = list(score_results())
     assert any(result.levers for result in results)
     members = [
@@ -157,6 +159,20 @@ def template_values() -> dict[str, list[dict]]:
         "tele_consent_unproven": [{}],
         "tele_consent_withdrawn": [{}],
         "too_many_codes": [{}],
+        "transfer": [
+            {"transfer": transfer}
+            for transfer in (
+                # the largest cotisation (100 000 employees), a holder of 40 characters
+                Transfer(
+                    "Service Interentreprises Santé Travail 9",
+                    "FR76 3000 6000 0112 3456 7890 189",
+                    "AGRIFRPPXXX",
+                    "11 500 000,00 €",
+                    "RF09ADH999999",
+                ),
+                Transfer("", "", "", "11 500 000,00 €", "RF09ADH999999"),  # no account set
+            )
+        ],
         "welcome": [{"member": member} for member in members],
         "welcome_subject": [{}],
         "which": [

@@ -26,7 +26,7 @@ from assistant.models import (
     TariffKind,
 )
 from assistant.services import audit
-from assistant.services.membership import member_mail, tariffs
+from assistant.services.membership import member_mail, payment, tariffs
 from assistant.services.messaging import outbox
 from assistant.services.prevention import score
 
@@ -56,6 +56,27 @@ def yearly_amount(session: Session, kind: str, headcount: int, on: date) -> Deci
     if kind == MemberKind.EMPLOYER:
         return tariffs.amount_due(session, TariffKind.EMPLOYEE, headcount, on)
     return tariffs.amount_due(session, TariffKind.INDEPENDENT, 1, on)
+
+
+@dataclass(frozen=True)
+class Price:
+    """The cotisation a new member will pay: `rate` for each of `count` (employees, or the one
+    independent), `total` a year."""
+
+    rate: Decimal
+    count: int
+    total: Decimal
+
+
+def price(session: Session, kind: str, headcount: int, on: date) -> Price | None:
+    """What `yearly_amount` will charge, with its rate and count, shown before the contract is
+    accepted; None when no rate is in force."""
+    tariff = TariffKind.EMPLOYEE if kind == MemberKind.EMPLOYER else TariffKind.INDEPENDENT
+    count = max(int(headcount or 0), 0) if kind == MemberKind.EMPLOYER else 1
+    rate = tariffs.rate_on(session, tariff, on)
+    if rate is None:
+        return None
+    return Price(rate.amount, count, yearly_amount(session, kind, count, on))
 
 
 def assign_place(session: Session, postcode: str | None) -> tuple[Centre | None, StaffUser | None]:
@@ -260,20 +281,38 @@ def queue_dialogue_welcome(
 ) -> None:
     """The welcome of a member who joined through a dialogue, rendered here in their language:
     by e-mail when given, else by SMS when `sms` (the conversation was not on that phone: by
-    SMS, the reply itself is the welcome)."""
-    if not member.email and not sms:
+    SMS, the reply itself is the welcome). A member paying by transfer then gets its details by
+    SMS too (`queue_transfer_sms`)."""
+    if member.email or sms:
+        settings = service_settings.of(session)
+        values = {
+            "member": member,
+            "service_name": settings.service_name,
+            "service_phone": settings.service_phone,
+            "config": {"PUBLIC_BASE_URL": settings.public_base_url},
+        }
+        subject = messages.render("sms/welcome_subject.txt", locale, **values)
+        transfer = payment.transfer(member, messages.language(locale))
+        body = (
+            messages.render("mail/welcome.txt", locale, **values, transfer=transfer)
+            if member.email
+            else ""
+        )
+        sms_body = messages.render("sms/welcome.txt", locale, **values).strip() if sms else ""
+        queue_welcome(session, member, subject, body, sms_body)
+    queue_transfer_sms(session, member, locale)
+
+
+def queue_transfer_sms(session: Session, member: Member, locale: str) -> None:
+    """A member who joined by SMS or chat and pays by transfer gets the service's bank details
+    and its payment reference in an SMS of their own, beside the welcome and the rating that
+    the conversation's reply already fills (three segments)."""
+    transfer = payment.transfer(member, messages.language(locale))
+    if transfer is None or not member.phone:
         return
-    settings = service_settings.of(session)
-    values = {
-        "member": member,
-        "service_name": settings.service_name,
-        "service_phone": settings.service_phone,
-        "config": {"PUBLIC_BASE_URL": settings.public_base_url},
-    }
-    subject = messages.render("sms/welcome_subject.txt", locale, **values)
-    body = messages.render("mail/welcome.txt", locale, **values) if member.email else ""
-    sms_body = messages.render("sms/welcome.txt", locale, **values).strip() if sms else ""
-    queue_welcome(session, member, subject, body, sms_body)
+    outbox.queue_sms(
+        session, member.phone, messages.render("sms/transfer.txt", locale, transfer=transfer)
+    )
 
 
 def queue_welcome(
