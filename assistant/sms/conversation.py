@@ -29,13 +29,14 @@ from assistant.models import DialogueState, Member, PhoneProfile
 from assistant.services import audit
 from assistant.services.workforce import phone_reach
 from assistant.sms import callbacks, intents, visits
-from assistant.sms.keywords import join_journey, keyword, tele_command
+from assistant.sms.keywords import join_journey, keyword, pdp_consent_command, tele_command
 from assistant.sms.prompts import MESSAGE_UNITS, prompt
 from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION, RISK_CODES, from_declaration
 from dialogs.engine import Context, Journey, Outcome
 from dialogs.member_proof import MEMBER_PROOF
+from dialogs.pdp_consent import PDP_CONSENT
 from dialogs.tele_consent import TELE_CONSENT
 from dialogs.visits import BOOK, CANCEL, MOVE
 
@@ -53,6 +54,7 @@ JOURNEYS = {
         CANCEL,
         TELE_CONSENT,
         MEMBER_PROOF,
+        PDP_CONSENT,
     )
 }
 VISIT_KEYWORDS = {"book": BOOK, "cancel": CANCEL, "move": MOVE}
@@ -207,6 +209,10 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
         _end(session, state)
         first = {} if video[1] is None else {"agree": video[1]}
         return _start(session, channel, TELE_CONSENT, first, now)
+    if (agreed := pdp_consent_command(text)) is not None:  # PDP OUI, PDP NON, PDP ACCORD
+        _end(session, state)
+        first = {} if agreed[1] is None else {"agree": agreed[1]}
+        return _start(session, channel, PDP_CONSENT, first, now)
     if word == "pdp":
         _end(session, state)
         return visits.say("soon", feature=word)
@@ -243,7 +249,9 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
 
 def _wanted(text: str) -> list[str]:
     """The journeys a sentence asks for (`intents.read`), unless it is a command of its own."""
-    if visits.command(text) or tele_command(text) or join_journey(text, None):
+    if visits.command(text) or tele_command(text) or pdp_consent_command(text):
+        return []
+    if join_journey(text, None):
         return []
     return intents.read(text)
 

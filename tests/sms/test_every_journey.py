@@ -383,6 +383,12 @@ PLAYED = {
         {"sms", "chat", "web"},
         "tests/sms/test_tele_consent_sms.py::test_R4624_41_1_the_consent_is_one_journey_on_every_channel",
     ),
+    # by text only: the employee space's page gives and revokes per scope through the same
+    # service (tests/web/test_pdp_consent_web.py)
+    "pdp_consent": (
+        {"sms", "chat"},
+        "tests/sms/test_pdp_consent_sms.py::test_the_signed_in_workers_chat_gives_by_the_chat",
+    ),
 }
 
 
