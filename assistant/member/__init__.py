@@ -6,6 +6,7 @@ from assistant.member import (  # noqa: F401  (each registers its routes on bp)
     documents_visits,
     email_proof,
     fiche,
+    pdp_letters,
     tele_consent,
     visit_booking,
     visit_common,

@@ -8,6 +8,7 @@ from assistant.staff import (  # noqa: F401  (each registers its routes on bp)
     members,
     menu,
     outcomes,
+    pdp_consent,
     planning,
     planning_agenda,
     planning_closures,

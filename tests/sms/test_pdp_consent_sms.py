@@ -50,7 +50,11 @@ def test_consent_given_by_sms_pdp_oui_then_revoked_by_pdp_non(phone, sms_db):
     given = phone.send("PDP OUI")
     assert "Boulangerie Dupont" in given and "PDP NON" in given and fits(given)
     (record,) = consents(sms_db)
-    assert (record.scope, record.channel, record.given_by) == ("adjustments", "sms", f"phone:{NUMBER}")
+    assert (record.scope, record.channel, record.given_by) == (
+        "adjustments",
+        "sms",
+        f"phone:{NUMBER}",
+    )
     assert record.recipient_member_id == employee.member_id and record.revoked_at is None
     assert sms_db.get(PdpCase, case.id).consent_asked_scope is None  # the ask is answered
     withdrawn = phone.send("PDP NON")
