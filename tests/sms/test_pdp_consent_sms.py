@@ -10,8 +10,8 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from assistant.core.segments import fits
-from assistant.models import AuditEntry
-from assistant.models.pdp import PdpCase, PdpConsent
+from assistant.models import AuditEntry, OutboxMessage
+from assistant.models.pdp import PdpCase, PdpConsent, PdpDisclosure
 from assistant.services.pdp import consent
 from assistant.sms.keywords import pdp_consent_command
 from tests.pdp_consent_helpers import asked, worker_asks
@@ -136,6 +136,41 @@ def test_the_signed_in_workers_chat_gives_by_the_chat(sms_app, sms_db):
     employee_login(client, sms_db, NUMBER)
     say(client, "PDP OUI")
     assert [r.channel for r in consents(sms_db)] == ["chat"]
+
+
+def test_asked_by_sms_given_used_revoked_by_sms_then_refused_at_the_next_disclosure(
+    sms_app, phone, sms_db
+):
+    from tests.factories import EMPLOYER_EMAIL, PASSWORD, add_account, make_staff_user
+    from tests.pdp_consent_helpers import with_adjustment
+
+    employee = texting_employee(sms_db)
+    case = worker_asks(sms_db, employee)
+    with_adjustment(sms_db, case)
+    add_account(sms_db, sms_db.get(PdpCase, case.id).member, EMPLOYER_EMAIL)
+    cell = make_staff_user(sms_db, "pdp")
+    sms_db.commit()
+    staff, employer = sms_app.test_client(), sms_app.test_client()
+    staff.post("/staff/login", data={"email": cell.email, "password": PASSWORD})
+    employer.post("/espace/connexion", data={"email": EMPLOYER_EMAIL, "password": PASSWORD})
+    staff.post(f"/staff/pdp/{case.id}/accord/demander", data={"scope": "adjustments"})
+    sms_db.rollback()
+    (ask,) = sms_db.scalars(select(OutboxMessage).where(OutboxMessage.recipient == NUMBER))
+    assert "PDP OUI" in ask.body and fits(ask.body)
+    phone.send("PDP OUI")
+    staff.post(f"/staff/pdp/{case.id}/courrier")
+    sms_db.rollback()
+    letter_id = sms_db.scalar(select(PdpDisclosure.id))
+    assert employer.get(f"/espace/pdp/courriers/{letter_id}.pdf").status_code == 200
+    phone.send("PDP NON")
+    assert employer.get(f"/espace/pdp/courriers/{letter_id}.pdf").status_code == 403
+    refused = staff.post(f"/staff/pdp/{case.id}/courrier", follow_redirects=True)
+    assert "l'a retiré" in refused.get_data(as_text=True).replace("&#39;", "'")
+    sms_db.rollback()
+    assert sms_db.scalars(select(PdpDisclosure.what).order_by(PdpDisclosure.id)).all() == [
+        "adjustment_letter",
+        "adjustment_letter_download",
+    ]
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
