@@ -356,3 +356,39 @@ PDP_JOURNAL = {
     "disclose": _l("Information transmise à l'employeur"),
     "disclosure_refused": _l("Transmission à l'employeur refusée (pas d'accord)"),
 }
+# ---------------------------------------------------------------- the PDP cell: consent
+
+# what the employer would be told with the worker's consent (PdpConsent.scope), said in full
+# before anyone agrees (the SMS says it shorter, in templates/sms/pdp_consent_ask.txt)
+PDP_CONSENT_SCOPE = {
+    "stage": _l(
+        "que la cellule PDP vous accompagne et à quelle étape en est votre dossier, sans rien de "
+        "son contenu"
+    ),
+    "adjustments": _l(
+        "les aménagements de votre poste que la cellule recommande, par un courrier que votre "
+        "employeur télécharge dans son espace"
+    ),
+    "plan": _l(
+        "les actions de votre plan qui ont besoin de votre employeur (étude de poste, essai "
+        "encadré, formation)"
+    ),
+}
+# the same, as the staff name it
+PDP_CONSENT_SCOPE_SHORT = {
+    "stage": _l("Le suivi et son étape"),
+    "adjustments": _l("Les aménagements de poste (courrier)"),
+    "plan": _l("Les actions du plan qui concernent l'employeur"),
+}
+# how a consent was given or withdrawn (PdpConsent.channel, revoked_channel)
+PDP_CONSENT_CHANNEL = {
+    "sms": _l("par SMS"),
+    "chat": _l("par la messagerie du site"),
+    "web": _l("dans son espace"),
+    "staff": _l("de vive voix, enregistré par la cellule"),
+}
+# what was told to the employer (PdpDisclosure.what)
+PDP_DISCLOSURE = {
+    "adjustment_letter": _l("Courrier d'aménagement de poste envoyé à l'employeur"),
+    "adjustment_letter_download": _l("Courrier d'aménagement téléchargé par l'employeur"),
+}

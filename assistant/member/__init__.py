@@ -7,6 +7,7 @@ from assistant.member import (  # noqa: F401  (each registers its routes on bp)
     email_proof,
     fiche,
     pdp,
+    pdp_letters,
     tele_consent,
     visit_booking,
     visit_common,

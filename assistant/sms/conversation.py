@@ -29,35 +29,19 @@ from assistant.models import DialogueState, Member, PhoneProfile
 from assistant.services import audit
 from assistant.services.workforce import phone_reach
 from assistant.sms import callbacks, intents, visits
-from assistant.sms.keywords import join_journey, keyword, tele_command
+from assistant.sms.journeys import JOURNEYS
+from assistant.sms.keywords import join_journey, keyword, pdp_consent_command, tele_command
 from assistant.sms.prompts import MESSAGE_UNITS, prompt
-from dialogs.adhesion import EMPLOYER, INDEPENDENT, PHONE_CODE, RATING
+from dialogs.adhesion import EMPLOYER, INDEPENDENT
 from dialogs.checkup import SCORE
 from dialogs.declaration import DECLARATION, RISK_CODES, from_declaration
 from dialogs.engine import Context, Journey, Outcome
 from dialogs.member_proof import MEMBER_PROOF
 from dialogs.pdp import PDP_PROOF, PDP_REQUEST
+from dialogs.pdp_consent import PDP_CONSENT
 from dialogs.tele_consent import TELE_CONSENT
 from dialogs.visits import BOOK, CANCEL, MOVE
 
-JOURNEYS = {
-    j.name: j
-    for j in (
-        EMPLOYER,
-        INDEPENDENT,
-        PHONE_CODE,
-        RATING,
-        SCORE,
-        DECLARATION,
-        BOOK,
-        MOVE,
-        CANCEL,
-        TELE_CONSENT,
-        MEMBER_PROOF,
-        PDP_REQUEST,
-        PDP_PROOF,
-    )
-}
 VISIT_KEYWORDS = {"book": BOOK, "cancel": CANCEL, "move": MOVE}
 MAX_TRIES = 3
 
@@ -210,6 +194,10 @@ def _turn(session, channel, profile, text, word, now, state: State | None) -> st
         _end(session, state)
         first = {} if video[1] is None else {"agree": video[1]}
         return _start(session, channel, TELE_CONSENT, first, now)
+    if (agreed := pdp_consent_command(text)) is not None:  # PDP OUI, PDP NON, PDP ACCORD
+        _end(session, state)
+        first = {} if agreed[1] is None else {"agree": agreed[1]}
+        return _start(session, channel, PDP_CONSENT, first, now)
     if word == "pdp":
         _end(session, state)
         return _start_pdp(session, channel, now)
@@ -261,7 +249,9 @@ def _start_pdp(session, channel, now) -> str:
 
 def _wanted(text: str) -> list[str]:
     """The journeys a sentence asks for (`intents.read`), unless it is a command of its own."""
-    if visits.command(text) or tele_command(text) or join_journey(text, None):
+    if visits.command(text) or tele_command(text) or pdp_consent_command(text):
+        return []
+    if join_journey(text, None):
         return []
     return intents.read(text)
 

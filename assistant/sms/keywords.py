@@ -147,3 +147,26 @@ def tele_command(text: str) -> tuple[str, bool | None] | None:
         return ("video", parse_yes_no(rest))
     except Reprompt:
         return ("video", None)
+
+
+# PDP OUI, PDP NON (PDP ACCORD asks): the worker's consent that the cell tell the employer
+# (dialogs/pdp_consent.py); PDP alone is the request for help
+ASK_WORDS = ("accord", "consentement", "consent")
+
+
+def pdp_consent_command(text: str) -> tuple[str, bool | None] | None:
+    """`PDP OUI` → ("pdp_consent", True), `pdp non` / `PDP RETIRER` → ("pdp_consent", False),
+    `PDP ACCORD` → ("pdp_consent", None): the question is asked. None: not this command (`PDP`
+    alone, or anything else)."""
+    words = [w for w in fold(text).strip(" .!").replace("-", " ").split() if w not in POLITE]
+    if len(words) < 2 or len(words) > 3 or words[0] != "pdp":
+        return None
+    rest = words[1:]
+    if any(word in WITHDRAW_WORDS for word in rest):
+        return ("pdp_consent", False)
+    if rest[0] in ASK_WORDS:
+        return ("pdp_consent", None)
+    try:
+        return ("pdp_consent", parse_yes_no(" ".join(rest)))
+    except Reprompt:
+        return None

@@ -10,6 +10,7 @@ from assistant.staff import (  # noqa: F401  (each registers its routes on bp)
     outcomes,
     pdp,
     pdp_cases,
+    pdp_consent,
     planning,
     planning_agenda,
     planning_closures,

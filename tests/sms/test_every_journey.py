@@ -392,6 +392,12 @@ PLAYED = {
         {"chat"},
         "tests/sms/test_pdp_sms.py::test_the_chat_visitor_proves_the_mobile_then_asks",
     ),
+    # by text only: the employee space's page gives and revokes per scope through the same
+    # service (tests/web/test_pdp_consent_web.py)
+    "pdp_consent": (
+        {"sms", "chat"},
+        "tests/sms/test_pdp_consent_sms.py::test_the_signed_in_workers_chat_gives_by_the_chat",
+    ),
 }
 
 

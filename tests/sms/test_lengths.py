@@ -45,6 +45,7 @@ from dialogs.declaration import DECLARATION
 from dialogs.engine import Context
 from dialogs.member_proof import MEMBER_PROOF
 from dialogs.pdp import PDP_PROOF, PDP_REQUEST
+from dialogs.pdp_consent import PDP_CONSENT
 from dialogs.tele_consent import TELE_CONSENT
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "assistant" / "templates" / "sms"
@@ -129,6 +130,17 @@ def template_values() -> dict[str, list[dict]]:
         "menu": [{}],
         "not_understood": [{}],
         "one_time_code": [{"code": "987654"}],
+        # the employer's name cut at 30 characters (worker_consent.employer_name)
+        "pdp_consent_ask": [
+            {"employer": "Société Coopérative Ouvrière…", "scope": scope, "in_force": in_force}
+            for scope in ("stage", "adjustments", "plan")
+            for in_force in (True, False)
+        ],
+        "pdp_consent_chat": [{}],
+        "pdp_consent_given": [{"employer": "Société Coopérative Ouvrière…"}],
+        "pdp_consent_none": [{"in_force": True}, {"in_force": False}],
+        "pdp_consent_unproven": [{}],
+        "pdp_consent_withdrawn": [{"count": 0}, {"count": 3}],
         "proof_code": [
             {"code": "987654", "service_name": "Service de Santé au Travail Interentreprises"}
         ],
@@ -257,6 +269,7 @@ def played_questions():
         MEMBER_PROOF,
         PDP_REQUEST,
         PDP_PROOF,
+        PDP_CONSENT,
     ):
         for question in journey.questions:
             if question.effect is not None:  # done by the engine, never asked
@@ -268,7 +281,7 @@ def test_the_sms_plays_these_journeys():
     # the visit journeys' questions and messages are checked beside their flows, with slots
     # (tests/sms/test_visits_sms.py)
     journeys = (EMPLOYER, INDEPENDENT, SCORE, DECLARATION, RATING, PHONE_CODE, TELE_CONSENT)
-    journeys += (MEMBER_PROOF, PDP_REQUEST, PDP_PROOF)
+    journeys += (MEMBER_PROOF, PDP_REQUEST, PDP_PROOF, PDP_CONSENT)
     played = {journey.name for journey in journeys}
     assert set(JOURNEYS) == played | set(visit_journeys.JOURNEYS)
 
