@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from assistant import labels
 from assistant.core.text import date_format
 from assistant.services import audit
-from assistant.staff import journal_words
 from assistant.staff.display import visit_label
 
 # the details older rows wrote as text, and the values they hold
@@ -44,11 +43,11 @@ _DATES = {"since", "start", "end", "date"}
 def action(entry) -> str:
     if entry.record_type == "pdp_case" and entry.action in labels.PDP_JOURNAL:
         return str(labels.PDP_JOURNAL[entry.action])
-    return str(journal_words.AUDIT_ACTION.get(entry.action, entry.action))
+    return str(labels.AUDIT_ACTION.get(entry.action, entry.action))
 
 
 def record(entry) -> str:
-    kind = str(journal_words.AUDIT_RECORD.get(entry.record_type, entry.record_type))
+    kind = str(labels.AUDIT_RECORD.get(entry.record_type, entry.record_type))
     return f"{kind} {entry.record_id}" if entry.record_id else kind
 
 
@@ -72,7 +71,7 @@ def _read_back(text: str) -> dict | None:
 
 
 def _worded(values: dict) -> str | None:
-    wording = journal_words.AUDIT_DETAIL_FORMAT.get(values.pop("code"))
+    wording = labels.AUDIT_DETAIL_FORMAT.get(values.pop("code"))
     if wording is None:
         return None
     locale = str(get_locale() or "fr")
@@ -107,8 +106,8 @@ def _code(entry) -> str | None:
     if kind == "visit" and entry.action == "create":
         return visit_label(text)
     if kind == "visit" and entry.action in ("book", "move") and text.isdigit():
-        return str(journal_words.AUDIT_DETAIL_FORMAT["slot"]) % {"slot": text}
+        return str(labels.AUDIT_DETAIL_FORMAT["slot"]) % {"slot": text}
     if kind == "medical_note" and text.isdigit():
-        return str(journal_words.AUDIT_DETAIL_FORMAT["note"]) % {"note": text}
-    fixed = journal_words.AUDIT_DETAIL.get(text)
+        return str(labels.AUDIT_DETAIL_FORMAT["note"]) % {"note": text}
+    fixed = labels.AUDIT_DETAIL.get(text)
     return str(fixed) if fixed is not None else None

@@ -198,7 +198,7 @@ def test_the_journal_in_english(client, db, staff_login):
     staff_login("admin")
     page = read(client.get("/staff/journal?lang=en"))
     assert "Data access log" in page
-    assert "View" in page and "list of visits" in page and "Member 1" in page
+    assert "Data viewed" in page and "list of visits" in page and "Member 1" in page
     assert "3 waiting, 1 to move" in page
     assert "40 slots opened over 2 weeks from 30 Nov 2026" in page
     for french in ("Consultation", "liste des visites", "en attente", "Adhérent", "créneaux"):
