@@ -74,10 +74,15 @@ def shown(visit) -> ShownVisit:
     if not view.person:
         hidden = _("Visite confidentielle")
         return ShownVisit(
-            hidden if not view.type else visit_label(visit.visit_type), "—", "—", None, False, True
+            hidden if not view.type else visit_label(visit.visit_type, visit),
+            "—",
+            "—",
+            None,
+            False,
+            True,
         )
     return ShownVisit(
-        visit_label(visit.visit_type) if view.type else _("Visite confidentielle"),
+        visit_label(visit.visit_type, visit) if view.type else _("Visite confidentielle"),
         worker_name(visit),
         visit.member.legal_name,
         visit.reason if view.reason else None,

@@ -12,9 +12,12 @@ from assistant.models import Visit
 from assistant.services.visits import visit_type_table
 
 
-def visit_label(code: str) -> str:
+def visit_label(code: str, visit: Visit | None = None) -> str:
+    """A visit type's name; an independent's own visit (no employment) named for them ("début
+    d'activité", not "embauche")."""
+    audience = "independent" if visit is not None and visit.employee_id is None else "worker"
     try:
-        return visit_type_table.get(code).label(str(get_locale() or "fr"))
+        return visit_type_table.get(code).label(str(get_locale() or "fr"), audience)
     except ValueError:
         return code
 

@@ -203,3 +203,21 @@ def test_the_journal_in_english(client, db, staff_login):
     assert "40 slots opened over 2 weeks from 30 Nov 2026" in page
     for french in ("Consultation", "liste des visites", "en attente", "Adhérent", "créneaux"):
         assert french not in page, french
+
+
+def test_the_queue_names_an_independents_exam_for_what_it_is(client, db, staff_login):
+    """Issue 15: a self-employed worker's exam was named "à l'embauche" (no hiring), in the
+    back-office too."""
+    from assistant.database import utcnow
+    from assistant.services.visits import visit_requests
+    from tests.factories import make_member
+
+    independent = make_member(db, "44306184100047", kind="independent", status="active")
+    request = visit_requests.Request(visit_type="sir_embauche", requested_by="independent")
+    visit_requests.request_visit(
+        db, "test", member=independent, employee=None, request=request, now=utcnow(), auto=True
+    )
+    db.commit()
+    staff_login("secretary")
+    page = read(client.get("/staff/file-attente"))
+    assert "début d'activité" in page and "embauche" not in page, page[page.find("<main") :]
