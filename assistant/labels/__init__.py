@@ -276,6 +276,7 @@ from assistant.labels.pdp import (  # noqa: E402, F401
     PDP_REQUEST_STEP,
     PDP_REVIEW,
     PDP_STAGE,
+    PDP_STAGE_EMPLOYER,
     PDP_STAGE_TOLD,
     PDP_TRIGGER,
 )

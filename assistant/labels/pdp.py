@@ -32,6 +32,13 @@ PDP_STAGE_TOLD = {
     PdpStage.PLAN: _l("Accompagnement en cours"),
     PdpStage.CLOSED: _l("Accompagnement terminé"),
 }
+# where a case stands, as the employer reads it with the employee's consent (scope `stage`)
+PDP_STAGE_EMPLOYER = {
+    PdpStage.ALERT: _l("Demande reçue"),
+    PdpStage.ANALYSIS: _l("Situation étudiée avec le médecin du travail"),
+    PdpStage.PLAN: _l("Accompagnement en cours"),
+    PdpStage.CLOSED: _l("Accompagnement terminé"),
+}
 # who asked the cell, as the worker reads it in their space
 PDP_ASKED_BY_TOLD = {
     PdpRaisedBy.WORKER: _l("Vous-même"),

@@ -2,7 +2,8 @@
 about one of its current employees (`dialogs/pdp.py`'s request, played by the web wizard). An
 independent sees its own requests and where they stand; an employer sees the requests it made
 itself, with the day and the employee's name only — never the case's content, nor anything the
-cell added (the employee's consent alone lets the employer learn more)."""
+cell added; and, while the employee's consent is in force, where their case stands and the plan's
+actions that need the employer (kinds and dates, no note)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from assistant.member.visit_common import locale_code
 from assistant.models import Employee, MemberKind
 from assistant.pdp_pages import play
 from assistant.services import audit
-from assistant.services.pdp import cases
+from assistant.services.pdp import cases, consent
 from assistant.services.workforce import employees as workforce
 from dialogs.engine import Context
 
@@ -66,10 +67,13 @@ def pdp():
     if member.kind == MemberKind.INDEPENDENT:
         found = cases.of_member(db.session, member)
         rows = [{"case": c, "stage": labels.PDP_STAGE_TOLD[c.stage]} for c in found]
+        shared = []
     else:  # the day and the employee, nothing the cell or the employee wrote
         found = cases.asked_by_employer(db.session, member)
         rows = [{"case": c, "employee": db.session.get(Employee, c.employee_id)} for c in found]
+        # what the employees agreed to share (each showing is a disclosure, checked and kept)
+        shared = consent.shared_with_employer(db.session, member, current_user, utcnow())
     for case in found:
         audit.record(db.session, current_user, "read", "pdp_case", case.id, "espace adhérent")
     db.session.commit()
-    return render_template("member/pdp.html", member=member, rows=rows)
+    return render_template("member/pdp.html", member=member, rows=rows, shared=shared)

@@ -231,3 +231,34 @@ def test_no_employer_page_nor_email_carries_the_case_content(app, client, db, pr
     for mail in mails:
         for word in [*SECRETS.values(), ADJUSTED]:
             assert word.split()[0] not in mail.body + mail.subject, word
+
+
+def test_the_stage_and_the_plan_reach_the_employer_only_while_the_consent_is_in_force(
+    app, client, db, adjusted_case
+):
+    """Consent given, used (each showing a disclosure), revoked, then refused: the employer's
+    PDP page shows where the case stands and the plan's actions that need it (kinds and dates,
+    never the cell's notes) only while the worker agrees."""
+    from datetime import date
+
+    plan.add_action(
+        db, adjusted_case, "staff:1", "essai_encadre", utcnow(), starts_on=date(2026, 12, 7)
+    )
+    db.commit()
+    member_login(client)
+    page = read(client.get("/espace/pdp"))
+    assert "Rien pour l'instant" in page and "Essai encadré" not in page
+    for scope in ("stage", "plan"):
+        consent.give(db, adjusted_case, "phone:" + MOBILE, scope, "web", utcnow())
+    db.commit()
+    page = read(client.get("/espace/pdp"))
+    shared = page[page.index('id="pdp-shared"') :]
+    assert "Situation étudiée avec le médecin du travail" in shared
+    assert "Essai encadré" in shared and "Aménagement de poste" in shared
+    assert ADJUSTMENT not in page and "pétrin" not in page  # no note, no description
+    assert {d.what for d in letters(db)} == {"stage", "plan"}
+    consent.revoke(db, adjusted_case, "phone:" + MOBILE, "sms", utcnow())
+    db.commit()
+    page = read(client.get("/espace/pdp"))
+    assert 'id="pdp-shared"' not in page and "Essai encadré" not in page
+    assert len(letters(db)) == 2  # nothing more disclosed

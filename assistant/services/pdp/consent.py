@@ -177,3 +177,46 @@ def disclosures(session: Session, case: PdpCase) -> list[PdpDisclosure]:
             .order_by(PdpDisclosure.at.desc(), PdpDisclosure.id.desc())
         )
     )
+
+
+# the plan's actions that need the employer (what the scope `plan` lets it know: kinds and dates,
+# never the cell's notes)
+EMPLOYER_ACTIONS = (
+    PdpActionKind.WORKSTATION_STUDY,
+    PdpActionKind.ADJUSTMENT,
+    PdpActionKind.ESSAI_ENCADRE,
+    PdpActionKind.TRAINING,
+)
+
+
+def shared_with_employer(session: Session, member, by, now: datetime) -> list[dict]:
+    """What this employer may read now of its employees' cases, under the consents in force for
+    it: the stage (scope `stage`) and the plan's actions that need it (scope `plan`, kinds and
+    dates only). Every item shown is a disclosure, recorded with the consent it used."""
+    rows = []
+    scopes = (PdpConsentScope.STAGE, PdpConsentScope.PLAN)
+    in_force_now = session.scalars(
+        select(PdpConsent)
+        .where(
+            PdpConsent.recipient_member_id == member.id,
+            PdpConsent.revoked_at.is_(None),
+            PdpConsent.scope.in_(scopes),
+        )
+        .order_by(PdpConsent.case_id)
+    )
+    by_case: dict[int, set[str]] = {}
+    for given in in_force_now:
+        by_case.setdefault(given.case_id, set()).add(given.scope)
+    for case_id, granted in by_case.items():
+        case = session.get(PdpCase, case_id)
+        if case.member_id != member.id or case.employee_id is None:
+            continue
+        row = {"case": case, "stage": None, "actions": []}
+        if PdpConsentScope.STAGE in granted:
+            disclose(session, case, by, PdpConsentScope.STAGE, "stage", now)
+            row["stage"] = case.stage
+        if PdpConsentScope.PLAN in granted:
+            disclose(session, case, by, PdpConsentScope.PLAN, "plan", now)
+            row["actions"] = [a for a in case.actions if a.kind in EMPLOYER_ACTIONS]
+        rows.append(row)
+    return rows
