@@ -254,7 +254,7 @@ def test_the_stage_and_the_plan_reach_the_employer_only_while_the_consent_is_in_
     page = read(client.get("/espace/pdp"))
     shared = page[page.index('id="pdp-shared"') :]
     assert "Situation étudiée avec le médecin du travail" in shared
-    assert "Essai encadré" in shared and "Aménagement de poste" in shared
+    assert "Essai encadré" in shared and "Aménagement de poste" not in shared  # its own scope
     assert ADJUSTMENT not in page and "pétrin" not in page  # no note, no description
     assert {d.what for d in letters(db)} == {"stage", "plan"}
     consent.revoke(db, adjusted_case, "phone:" + MOBILE, "sms", utcnow())

@@ -179,11 +179,10 @@ def disclosures(session: Session, case: PdpCase) -> list[PdpDisclosure]:
     )
 
 
-# the plan's actions that need the employer (what the scope `plan` lets it know: kinds and dates,
-# never the cell's notes)
+# the plan's actions that need the employer (what the scope `plan` lets it know, as the worker is
+# told: kinds and dates, never the cell's notes; the adjustments have their own scope, the letter)
 EMPLOYER_ACTIONS = (
     PdpActionKind.WORKSTATION_STUDY,
-    PdpActionKind.ADJUSTMENT,
     PdpActionKind.ESSAI_ENCADRE,
     PdpActionKind.TRAINING,
 )
