@@ -49,5 +49,5 @@ def test_the_employer_asks_the_cell_about_an_employee(page, live_app):
     expect(page.locator("#pdp-requests")).to_contain_text(name)
     expect(page.locator("body")).not_to_contain_text("port de charges")
     with live_app.session() as session:
-        case = session.scalar(select(PdpCase))
+        case = session.scalar(select(PdpCase).where(PdpCase.raised_by == "employer"))
         assert (case.raised_by, case.trigger, case.description) == ("employer", "reprise", SECRET)
