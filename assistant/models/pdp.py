@@ -178,7 +178,7 @@ class PdpCaseMember(Base):
     """A member of the staff added to a case (beyond the cell and the médecin du travail)."""
 
     __tablename__ = "pdp_case_member"
-    __table_args__ = (UniqueConstraint("case_id", "staff_id", name="once"),)
+    __table_args__ = (UniqueConstraint("case_id", "staff_id", name="uq_pdp_case_member_once"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("pdp_case.id", ondelete="CASCADE"), index=True)
@@ -202,7 +202,7 @@ class PdpAction(Base):
             "kind <> 'essai_encadre' OR (starts_on IS NOT NULL AND ends_on IS NOT NULL)",
             name="essai_dates",
         ),
-        UniqueConstraint("case_id", "kind", "rank", name="rank"),
+        UniqueConstraint("case_id", "kind", "rank", name="uq_pdp_action_rank"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -225,7 +225,7 @@ class PdpReview(Base):
     __tablename__ = "pdp_review"
     __table_args__ = (
         CheckConstraint(f"kind IN ({sql_values(PdpReviewKind)})", name="kind"),
-        UniqueConstraint("case_id", "kind", name="once"),
+        UniqueConstraint("case_id", "kind", name="uq_pdp_review_once"),
         Index("ix_pdp_review_due", "done_at", "due_on"),
     )
 

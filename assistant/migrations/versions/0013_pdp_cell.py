@@ -156,7 +156,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pdp_action")),
-        sa.UniqueConstraint("case_id", "kind", "rank", name="rank"),
+        sa.UniqueConstraint("case_id", "kind", "rank", name="uq_pdp_action_rank"),
     )
     with op.batch_alter_table("pdp_action", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_pdp_action_case_id"), ["case_id"], unique=False)
@@ -178,7 +178,7 @@ def upgrade() -> None:
             ["staff_id"], ["staff_user.id"], name=op.f("fk_pdp_case_member_staff_id_staff_user")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pdp_case_member")),
-        sa.UniqueConstraint("case_id", "staff_id", name="once"),
+        sa.UniqueConstraint("case_id", "staff_id", name="uq_pdp_case_member_once"),
     )
     with op.batch_alter_table("pdp_case_member", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_pdp_case_member_case_id"), ["case_id"], unique=False)
@@ -240,7 +240,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pdp_review")),
-        sa.UniqueConstraint("case_id", "kind", name="once"),
+        sa.UniqueConstraint("case_id", "kind", name="uq_pdp_review_once"),
     )
     with op.batch_alter_table("pdp_review", schema=None) as batch_op:
         batch_op.create_index("ix_pdp_review_due", ["done_at", "due_on"], unique=False)
