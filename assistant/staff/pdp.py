@@ -61,10 +61,11 @@ def pdp_queue():
     if not access.may_see_existence(current_user) and not ids:
         abort(403)  # a nurse or an IPRP added to no case
     today = today_paris()
-    rows = _readable(cases.queue(db.session, today), ids, key=lambda row: row.case)
+    rows = cases.queue(db.session, today, access.readable_clause(current_user))
     closed = _readable(
         db.session.scalars(
             select(PdpCase)
+            .options(*cases.SHOWN)
             .where(PdpCase.stage == PdpStage.CLOSED)
             .order_by(PdpCase.closed_at.desc())
             .limit(50)
@@ -95,18 +96,16 @@ class Home:
 def home() -> Home | None:
     """For whoever reads cases (the cell always, a doctor or an added professional when they
     read one); None for everyone else. Audited as a list when it shows cases."""
-    if not access.is_cell(current_user):
-        ids = access.readable_ids(db.session, current_user)
-        if not ids:
-            return None
-    else:
-        ids = None
+    if not access.is_cell(current_user) and not access.readable_ids(db.session, current_user):
+        return None
+    only = access.readable_clause(current_user)
     today = today_paris()
-    rows = _readable(cases.queue(db.session, today), ids, key=lambda row: row.case)
-    due = _readable(cases.due_reviews(db.session, today), ids, key=lambda review: review.case)
-    _audit_list([row.case for row in rows[:HOME_HEAD]] + [review.case for review in due])
+    rows = cases.queue(db.session, today, only, limit=HOME_HEAD)
+    due = cases.due_reviews(db.session, today, only)
+    total = cases.count_open(db.session, only)
+    _audit_list([row.case for row in rows] + [review.case for review in due])
     db.session.commit()
-    return Home(rows[:HOME_HEAD], due, len(rows))
+    return Home(rows, due, total)
 
 
 # ------------------------------------------------------------------ an alert from a doctor

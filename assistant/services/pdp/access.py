@@ -6,10 +6,10 @@ the other health staff see nothing. Every read of the content is audited by the 
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
 
-from assistant.models import Role, StaffUser
+from assistant.models import Member, Role, StaffUser
 from assistant.models.pdp import PdpCase, PdpCaseMember
 from assistant.services.membership import care_team
 
@@ -50,17 +50,29 @@ def may_see_existence(staff) -> bool:
     return _active(staff) and staff.role in (Role.PDP, Role.ADMIN, Role.SECRETARY, Role.DOCTOR)
 
 
-def readable_ids(session: Session, staff) -> frozenset[int] | None:
-    """The cases whose content this staff member reads: None means every case (the cell)."""
+def readable_clause(staff):
+    """The cases whose content this staff member reads, as a condition on `PdpCase` for a query
+    (None: every case, the cell): the cases they were added to and, for a doctor, the cases of
+    the members in their charge (`care_team.in_charge`: the member's doctor, or its centre's)."""
     if is_cell(staff):
         return None
     if not _active(staff):
+        return false()
+    clause = PdpCase.id.in_(select(PdpCaseMember.case_id).where(PdpCaseMember.staff_id == staff.id))
+    if staff.role == Role.DOCTOR and care_team.is_health_staff(staff):
+        charge = Member.doctor_id == staff.id
+        if staff.centre_id is not None:
+            charge = or_(charge, Member.centre_id == staff.centre_id)
+        clause = or_(clause, PdpCase.member_id.in_(select(Member.id).where(charge)))
+    return clause
+
+
+def readable_ids(session: Session, staff) -> frozenset[int] | None:
+    """The cases whose content this staff member reads: None means every case (the cell). One
+    statement, whatever the number of cases."""
+    clause = readable_clause(staff)
+    if clause is None:
+        return None
+    if not _active(staff):
         return frozenset()
-    ids = set(
-        session.scalars(select(PdpCaseMember.case_id).where(PdpCaseMember.staff_id == staff.id))
-    )
-    if staff.role == Role.DOCTOR:
-        for case in session.scalars(select(PdpCase)):
-            if care_team.in_charge(staff, case.member):
-                ids.add(case.id)
-    return frozenset(ids)
+    return frozenset(session.scalars(select(PdpCase.id).where(clause)))

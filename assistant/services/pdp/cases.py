@@ -15,10 +15,11 @@ independent has no employer. A database CHECK keeps a suspended case untold.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import case as when
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from assistant.models import Employee, Member
 from assistant.models.pdp import (
@@ -143,37 +144,76 @@ def urgent(case: PdpCase) -> bool:
     return case.contract_suspended or case.trigger in URGENT_TRIGGERS
 
 
-def queue(session: Session, today: date) -> list[QueueRow]:
+# what a row of the queue shows with the case: whose it is, its member, whom it is given to
+SHOWN = (
+    joinedload(PdpCase.employee),
+    joinedload(PdpCase.member),
+    joinedload(PdpCase.assigned_to),
+)
+
+
+def _open_cases(only):
+    query = select(PdpCase).where(PdpCase.stage != PdpStage.CLOSED)
+    return query if only is None else query.where(only)
+
+
+def queue(session: Session, today: date, only=None, limit: int | None = None) -> list[QueueRow]:
     """The open cases, most urgent first: suspended contracts and urgent triggers, then the
-    longest leaves, then the oldest requests; each with what is due by today."""
-    cases = list(session.scalars(select(PdpCase).where(PdpCase.stage != PdpStage.CLOSED)))
-    due_reviews = session.scalars(
-        select(PdpReview).where(PdpReview.done_at.is_(None), PdpReview.due_on <= today)
+    longest leaves, then the oldest requests; each with what is due by today, and with whose it
+    is, its member and whom it is given to (loaded with it). `only`: a condition on `PdpCase`
+    (`access.readable_clause`), None for every case; `limit`: the queue's head only."""
+    order = (
+        when((or_(PdpCase.contract_suspended, PdpCase.trigger.in_(URGENT_TRIGGERS)), 0), else_=1),
+        PdpCase.leave_from.is_(None),  # no leave after the longest leaves
+        PdpCase.leave_from,
+        PdpCase.created_at,
+        PdpCase.id,
     )
+    query = _open_cases(only).options(*SHOWN).order_by(*order).limit(limit)
+    cases = list(session.scalars(query))
+    if not cases:
+        return []
+    reviews = select(PdpReview).where(PdpReview.done_at.is_(None), PdpReview.due_on <= today)
+    if limit is not None:
+        reviews = reviews.where(PdpReview.case_id.in_([c.id for c in cases]))
+    elif only is not None:
+        reviews = reviews.where(
+            PdpReview.case_id.in_(_open_cases(only).with_only_columns(PdpCase.id))
+        )
     due: dict[int, list[PdpReview]] = {}
-    for review in due_reviews:
+    for review in session.scalars(reviews):
         due.setdefault(review.case_id, []).append(review)
-    far = date.max - timedelta(days=1)
-    cases.sort(key=lambda c: (not urgent(c), c.leave_from or far, c.created_at, c.id))
     return [
         QueueRow(c, urgent(c), sorted(due.get(c.id, []), key=lambda r: r.due_on)) for c in cases
     ]
 
 
-def due_reviews(session: Session, today: date) -> list[PdpReview]:
-    """Every follow-up and impact review due by today and not done, soonest first."""
-    return list(
-        session.scalars(
-            select(PdpReview)
-            .join(PdpCase)
-            .where(
-                PdpReview.done_at.is_(None),
-                PdpReview.due_on <= today,
-                PdpCase.stage != PdpStage.CLOSED,
+def count_open(session: Session, only=None) -> int:
+    """How many cases are open (`only`: as for `queue`)."""
+    return session.scalar(_open_cases(only).with_only_columns(func.count(PdpCase.id)))
+
+
+def due_reviews(session: Session, today: date, only=None) -> list[PdpReview]:
+    """Every follow-up and impact review due by today and not done, soonest first, each with its
+    case and whose it is (`only`: a condition on `PdpCase`, as for `queue`)."""
+    query = (
+        select(PdpReview)
+        .join(PdpCase)
+        .options(
+            contains_eager(PdpReview.case).options(
+                joinedload(PdpCase.employee), joinedload(PdpCase.member)
             )
-            .order_by(PdpReview.due_on, PdpReview.id)
         )
+        .where(
+            PdpReview.done_at.is_(None),
+            PdpReview.due_on <= today,
+            PdpCase.stage != PdpStage.CLOSED,
+        )
+        .order_by(PdpReview.due_on, PdpReview.id)
     )
+    if only is not None:
+        query = query.where(only)
+    return list(session.scalars(query))
 
 
 def of_employee(session: Session, employee_ids) -> list[PdpCase]:
