@@ -30,6 +30,8 @@ from assistant.staff.blueprint import bp
 from forms.pdp import AlertForm
 
 HOME_HEAD = 5  # the queue's first cases on the staff home
+HOME_DUE = 10  # the soonest follow-ups due on the staff home (the queue lists them all)
+PAGE = 100  # open cases per page of the queue
 READERS = (Role.PDP, Role.DOCTOR, Role.NURSE, Role.IPRP)  # read the cases they may (access)
 RECORDERS = (Role.PDP, Role.DOCTOR)  # record an alert from a doctor
 
@@ -61,7 +63,11 @@ def pdp_queue():
     if not access.may_see_existence(current_user) and not ids:
         abort(403)  # a nurse or an IPRP added to no case
     today = today_paris()
-    rows = cases.queue(db.session, today, access.readable_clause(current_user))
+    only = access.readable_clause(current_user)
+    total = cases.count_open(db.session, only)
+    pages = max(1, -(-total // PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    rows = cases.queue(db.session, today, only, limit=PAGE, offset=(page - 1) * PAGE)
     closed = _readable(
         db.session.scalars(
             select(PdpCase)
@@ -77,6 +83,9 @@ def pdp_queue():
     return render_template(
         "staff/pdp/queue.html",
         rows=rows,
+        page=page,
+        pages=pages,
+        total=total,
         closed=closed,
         person=person,
         today=today,
@@ -89,8 +98,9 @@ class Home:
     """The PDP part of the staff home: the queue's head and the follow-ups due."""
 
     head: list
-    due: list[PdpReview]
+    due: list[PdpReview]  # the soonest due, HOME_DUE at most
     total: int
+    due_total: int
 
 
 def home() -> Home | None:
@@ -103,9 +113,10 @@ def home() -> Home | None:
     rows = cases.queue(db.session, today, only, limit=HOME_HEAD)
     due = cases.due_reviews(db.session, today, only)
     total = cases.count_open(db.session, only)
-    _audit_list([row.case for row in rows] + [review.case for review in due])
+    shown_due = due[:HOME_DUE]
+    _audit_list([row.case for row in rows] + [review.case for review in shown_due])
     db.session.commit()
-    return Home(rows, due, total)
+    return Home(rows, shown_due, total, len(due))
 
 
 # ------------------------------------------------------------------ an alert from a doctor

@@ -124,3 +124,27 @@ def test_the_pdp_pages_statements_do_not_grow_with_the_cases(app, db):
             f"{page}: {len(statements.seen)} statements with 50 cases, "
             f"{len(few[page].seen)} with 5\n{statements.listing()}"
         )
+
+
+def test_the_queue_is_paged_and_the_home_shows_the_soonest_follow_ups(app, db, monkeypatch):
+    """At a service's size the cell's queue is read a page at a time (the most urgent first) and
+    the home lists the soonest follow-ups with a count of the others."""
+    from assistant.staff import pdp as pages
+
+    monkeypatch.setattr(pages, "PAGE", 10)
+    monkeypatch.setattr(pages, "HOME_DUE", 3)
+    centre = make_centre(db)
+    doctor = make_staff_user(db, "doctor", centre_id=centre.id)
+    cell = make_staff_user(db, "pdp")
+    make_cases(db, range(1, 26), doctor, cell, centre)  # 25 open, 6 follow-ups due
+    client = app.test_client()
+    client.post("/staff/login", data={"email": cell.email, "password": PASSWORD})
+    first = client.get("/staff/pdp").get_data(as_text=True)
+    assert first.count("/staff/pdp/") - first.count("/staff/pdp/alerte") >= 10
+    assert "Page 1 sur 3 (25 dossiers ouverts)" in first and 'rel="next"' in first
+    last = client.get("/staff/pdp?page=3").get_data(as_text=True)
+    assert "Page 3 sur 3" in last and 'rel="next"' not in last and 'rel="prev"' in last
+    assert "Page 3 sur 3" in client.get("/staff/pdp?page=99").get_data(as_text=True)
+    home = client.get("/staff/").get_data(as_text=True)
+    assert home.count("Suivi à 3 mois du dossier") == 3
+    assert "et 3 autres suivis à faire" in home

@@ -157,11 +157,13 @@ def _open_cases(only):
     return query if only is None else query.where(only)
 
 
-def queue(session: Session, today: date, only=None, limit: int | None = None) -> list[QueueRow]:
+def queue(
+    session: Session, today: date, only=None, limit: int | None = None, offset: int = 0
+) -> list[QueueRow]:
     """The open cases, most urgent first: suspended contracts and urgent triggers, then the
     longest leaves, then the oldest requests; each with what is due by today, and with whose it
     is, its member and whom it is given to (loaded with it). `only`: a condition on `PdpCase`
-    (`access.readable_clause`), None for every case; `limit`: the queue's head only."""
+    (`access.readable_clause`), None for every case; `limit` and `offset`: one page of it."""
     order = (
         when((or_(PdpCase.contract_suspended, PdpCase.trigger.in_(URGENT_TRIGGERS)), 0), else_=1),
         PdpCase.leave_from.is_(None),  # no leave after the longest leaves
@@ -169,7 +171,7 @@ def queue(session: Session, today: date, only=None, limit: int | None = None) ->
         PdpCase.created_at,
         PdpCase.id,
     )
-    query = _open_cases(only).options(*SHOWN).order_by(*order).limit(limit)
+    query = _open_cases(only).options(*SHOWN).order_by(*order).limit(limit).offset(offset)
     cases = list(session.scalars(query))
     if not cases:
         return []
