@@ -50,3 +50,21 @@ def test_money_and_dates_follow_the_locale(client, db, lang, amount, date):
     page = client.get(f"/tarifs?lang={lang}").get_data(as_text=True)
     assert amount in page
     assert date in page
+
+
+def test_two_processes_compiling_at_once_never_share_a_temporary_file(tmp_path):
+    """Two test workers started on a fresh clone compile the catalogs at the same time: one
+    renamed the other's temporary file away (FileNotFoundError)."""
+    import shutil
+    from concurrent.futures import ProcessPoolExecutor
+
+    from assistant.i18n import TRANSLATIONS_DIR, compile_catalogs
+
+    folder = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS_DIR, folder, ignore=shutil.ignore_patterns("*.mo"))
+    with ProcessPoolExecutor(4) as pool:
+        results = [pool.submit(compile_catalogs, folder) for _ in range(8)]
+        for result in results:
+            result.result()  # none raises
+    assert (folder / "en" / "LC_MESSAGES" / "messages.mo").exists()
+    assert not list(folder.rglob("*.tmp"))
