@@ -23,9 +23,10 @@ from dataclasses import replace
 from datetime import date
 
 from assistant import labels
-from assistant.core.parsing import Choice, Reprompt, parse_date, parse_phone, parse_text
+from assistant.core.parsing import Choice, Reprompt, parse_date, parse_text
 from assistant.core.text import _l
 from dialogs.engine import Answers, Context, Journey, Outcome, Question, effect
+from dialogs.member_proof import proof_questions
 from dialogs.visit_request_checks import current_employee, parse_id
 
 SITUATION, REQUEST = "situation", "demande"
@@ -273,36 +274,11 @@ PDP_REQUEST = Journey(
 # ---------------------------------------------------------------- the chat: a mobile proven
 
 
-def _send(answers: Answers, context: Context) -> Outcome | None:
-    from assistant.services.membership import otp
+def _known(context: Context, phone: str) -> bool:
+    """A number the service knows (an unknown one is sent nothing, and told the same)."""
     from assistant.services.workforce import booking_identity
 
-    known = bool(booking_identity.identities(context.session, answers["phone"], context.today))
-    try:
-        otp.send_code(
-            context.session,
-            answers["phone"],
-            PURPOSE,
-            context.now,
-            locale=context.locale,
-            ip=context.extra.get("ip"),
-            limits=context.extra.get("code_limits") or otp.CodeLimits(),
-            deliver=known,  # an unknown number is sent nothing, and told the same
-        )
-    except otp.TooManyCodes:
-        return Outcome("too_many_codes")
-    return None
-
-
-def _code_ok(code: str, answers: Answers, context: Context) -> bool:
-    from assistant.services.membership import otp
-
-    check = otp.verify(context.session, answers["phone"], PURPOSE, code, context.now)
-    if check == otp.CodeCheck.OK:
-        return True
-    if check == otp.CodeCheck.WRONG:
-        raise Reprompt(otp.CHECK_MESSAGES[check])
-    raise Reprompt(_l("Ce code n'est plus valable. Envoyez PDP pour recommencer."))
+    return bool(booking_identity.identities(context.session, phone, context.today))
 
 
 def _proven(answers: Answers, context: Context) -> Outcome:
@@ -313,27 +289,18 @@ def _proven(answers: Answers, context: Context) -> Outcome:
 PDP_PROOF = Journey(
     name="pdp_proof",
     title=_l("Confirmation de votre numéro"),
-    questions=(
-        Question(
-            "phone",
-            "phone",
-            _l(
-                "Pour demander l'aide de la cellule PDP, confirmons d'abord votre mobile, celui "
-                "que le service connaît : votre numéro ?"
-            ),
-            parse=parse_phone,
+    questions=proof_questions(
+        PURPOSE,
+        _known,
+        _l(
+            "Pour demander l'aide de la cellule PDP, confirmons d'abord votre mobile, celui "
+            "que le service connaît : votre numéro ?"
         ),
-        effect("_sent", _send),
-        Question(
-            "code",
-            "code",
-            _l(
-                "Si le service connaît ce numéro, un code à 6 chiffres vient de lui être envoyé "
-                "par SMS : tapez-le."
-            ),
-            parse=lambda raw: parse_text(raw, max_length=20),
-            check=_code_ok,
+        _l(
+            "Si le service connaît ce numéro, un code à 6 chiffres vient de lui être envoyé "
+            "par SMS : tapez-le."
         ),
+        _l("Ce code n'est plus valable. Envoyez PDP pour recommencer."),
     ),
     finish=_proven,
 )
