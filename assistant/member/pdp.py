@@ -15,7 +15,7 @@ from assistant.core.timeutil import today_paris
 from assistant.database import utcnow
 from assistant.extensions import db
 from assistant.member.blueprint import bp, current_member
-from assistant.member.visit_common import locale_code
+from assistant.member.visit_common import journey_context
 from assistant.models import Employee, MemberKind
 from assistant.pdp_pages import play
 from assistant.services import audit
@@ -42,15 +42,7 @@ def _starting(member) -> dict:
 
 
 def _context() -> Context:
-    now = utcnow()
-    return Context(
-        session=db.session,
-        today=today_paris(now),
-        now=now,
-        actor=current_user,
-        locale=locale_code(),
-        extra={"channel": "web"},
-    )
+    return journey_context(utcnow(), channel="web")
 
 
 @bp.route("/pdp/demande", methods=["GET", "POST"])

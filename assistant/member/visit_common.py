@@ -40,7 +40,7 @@ def locale_code() -> str:
     return str(get_locale() or "fr")
 
 
-def journey_context(now: datetime) -> Context:
+def journey_context(now: datetime, **extra) -> Context:
     """What the journeys' endings need from this request: the member's account acts."""
     return Context(
         session=db.session,
@@ -48,6 +48,7 @@ def journey_context(now: datetime) -> Context:
         now=now,
         actor=current_user,
         locale=locale_code(),
+        extra=extra,
     )
 
 
