@@ -43,10 +43,6 @@ def person(case: PdpCase) -> str:
     return case.member.contact_name or case.member.legal_name
 
 
-def _readable(rows_or_cases, ids, key=lambda x: x):
-    return [x for x in rows_or_cases if ids is None or key(x).id in ids]
-
-
 def _audit_list(cases_shown) -> None:
     shown = ",".join(str(c.id) for c in cases_shown)
     if shown:
@@ -68,16 +64,12 @@ def pdp_queue():
     pages = max(1, -(-total // PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     rows = cases.queue(db.session, today, only, limit=PAGE, offset=(page - 1) * PAGE)
-    closed = _readable(
-        db.session.scalars(
-            select(PdpCase)
-            .options(*cases.SHOWN)
-            .where(PdpCase.stage == PdpStage.CLOSED)
-            .order_by(PdpCase.closed_at.desc())
-            .limit(50)
-        ),
-        ids,
-    )
+    closed_query = select(PdpCase).where(PdpCase.stage == PdpStage.CLOSED)
+    if only is not None:  # the last 50 closed cases this reader may read, filtered before
+        closed_query = closed_query.where(only)
+    closed = db.session.scalars(
+        closed_query.options(*cases.SHOWN).order_by(PdpCase.closed_at.desc()).limit(50)
+    ).all()
     _audit_list([row.case for row in rows] + closed)
     db.session.commit()
     return render_template(
